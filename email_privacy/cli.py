@@ -1,0 +1,64 @@
+"""The `email-privacy` command: offline generators and editors, and the local org.
+
+Expected failures print one line and exit non-zero (2 for bad arguments); no traceback.
+"""
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import API_VERSION
+from .errors import EmailPrivacyError
+from .settings import FORMATS, SettingsOptions, by_type, desired_settings, settings_files, write_files
+
+
+@click.group()
+@click.version_option(package_name="email-privacy")
+def cli():
+    """Make a Salesforce org honour each person's email-tracking preferences."""
+
+
+@cli.command()
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mdapi", show_default=True,
+              help="mdapi: settings/X.settings plus package.xml; source: settings/X.settings-meta.xml.")
+@click.option("--enhanced-email/--no-enhanced-email", default=True, show_default=True,
+              help="Turn on Enhanced Email (Lightning Experience orgs need it); --no-enhanced-email leaves it as it is.")
+@click.option("--no-email-tracking", is_flag=True, help="Leave Activity Settings' Enable Email Tracking as it is.")
+@click.option("--api-version", default=API_VERSION, show_default=True, help="API version written in package.xml.")
+def settings(outdir: Path, fmt: str, enhanced_email: bool, no_email_tracking: bool, api_version: str):
+    """Write the settings files that turn on individual email-tracking preferences into OUTDIR."""
+    from .options import parse_api_version
+
+    opts = SettingsOptions(enhanced_email="true" if enhanced_email else "false", email_tracking=not no_email_tracking)
+    files = settings_files(
+        by_type(desired_settings(opts)), fmt, parse_api_version("--api-version", api_version, API_VERSION)
+    )
+    for path in write_files(outdir, files):
+        click.echo(f"wrote {path}")
+
+
+def main(argv=None) -> int:
+    """Entry point: run the CLI, turning expected failures into one line on stderr."""
+    try:
+        cli.main(args=argv, prog_name="email-privacy", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.UsageError as e:
+        click.echo(f"email-privacy: error: {e.format_message()}", err=True)
+        return 2
+    except click.Abort:
+        click.echo("email-privacy: aborted", err=True)
+        return 1
+    except click.ClickException as e:
+        click.echo(f"email-privacy: error: {e.format_message()}", err=True)
+        return e.exit_code
+    except EmailPrivacyError as e:
+        click.echo(f"email-privacy: error: {e}", err=True)
+        return 2 if getattr(e, "exit_code", None) == 2 else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

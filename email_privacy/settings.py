@@ -1,0 +1,163 @@
+"""Settings documents for individual email-tracking preferences, built from a validated options model.
+
+Pure functions over lxml trees. The four switches come from Salesforce Help, "Enable Email Tracking
+for Individuals Opening Email from Your Company"; their field names from the Metadata API guide's
+PartyDataModelSettings, EmailAdministrationSettings and ActivitiesSettings pages.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from lxml import etree
+
+from . import API_VERSION, MDAPI_NS, mdschema, xmlsafe
+from .errors import OptionError
+from .options import parse_bool, parse_choice
+from .package import package_xml
+
+CONSENT = ("PartyDataModelSettings", "enableConsentManagement")
+EMAIL_CONSENT = ("EmailAdministrationSettings", "enableEmailConsentManagement")
+ENHANCED_EMAIL = ("EmailAdministrationSettings", "enableEnhancedEmailEnabled")
+EMAIL_TRACKING = ("ActivitiesSettings", "enableEmailTracking")
+LIGHTNING = ("LightningExperienceSettings", "enableS1DesktopEnabled")
+
+# (settings type, field) -> the Setup label a person knows it by.
+FEATURE_SETTINGS = {
+    CONSENT: "Data Protection and Privacy: Make data protection details available in records",
+    EMAIL_CONSENT: "Enforce email privacy settings",
+    ENHANCED_EMAIL: "Enhanced Email",
+    EMAIL_TRACKING: "Enable Email Tracking",
+}
+
+# The settings files a retrieve must fetch to know the org's state (LightningExperience for enhanced_email: auto).
+READ_TYPES = ("PartyDataModelSettings", "EmailAdministrationSettings", "ActivitiesSettings", "LightningExperienceSettings")
+
+PURGE_WARNING = (
+    "PartyDataModelSettings.enableConsentManagement can only be turned on: deploying false "
+    "purges the org's data protection and privacy records"
+)
+
+FORMATS = ("mdapi", "source")
+ENHANCED_EMAIL_CHOICES = ("auto", "true", "false")
+
+
+@dataclass(frozen=True)
+class SettingsOptions:
+    """What to turn on. `enhanced_email`: auto (only where Lightning Experience is on), true, or
+    false (leave as it is). `email_tracking`: turn on Activity Settings' Enable Email Tracking."""
+
+    enhanced_email: str = "auto"
+    email_tracking: bool = True
+
+    @classmethod
+    def from_options(cls, options: Mapping) -> "SettingsOptions":
+        """Validate raw task or CLI options; every bad value raises OptionError naming it."""
+        if "consent_management" in options and not parse_bool("consent_management", options["consent_management"], True):
+            raise OptionError(f"Option consent_management: false is not allowed; {PURGE_WARNING}.")
+        enhanced = options.get("enhanced_email")
+        if isinstance(enhanced, bool):
+            enhanced = "true" if enhanced else "false"
+        return cls(
+            enhanced_email=parse_choice("enhanced_email", enhanced, ENHANCED_EMAIL_CHOICES, "auto"),
+            email_tracking=parse_bool("email_tracking", options.get("email_tracking"), True),
+        )
+
+    def wants_enhanced_email(self, lightning_on: bool | None) -> bool:
+        """Whether Enhanced Email must be on; `auto` needs the org's Lightning Experience state."""
+        if self.enhanced_email == "auto":
+            if lightning_on is None:
+                raise OptionError("Option enhanced_email: auto needs the org's Lightning Experience state; use true or false offline.")
+            return lightning_on
+        return self.enhanced_email == "true"
+
+
+def desired_settings(opts: SettingsOptions, lightning_on: bool | None = None) -> dict[tuple[str, str], bool]:
+    """The switches that must be on, {(settings type, field): True}, in the order the Help page lists them."""
+    wanted = {CONSENT: True, EMAIL_CONSENT: True}
+    if opts.wants_enhanced_email(lightning_on):
+        wanted[ENHANCED_EMAIL] = True
+    if opts.email_tracking:
+        wanted[EMAIL_TRACKING] = True
+    return wanted
+
+
+def by_type(pairs: Mapping[tuple[str, str], bool]) -> dict[str, dict[str, bool]]:
+    """{(type, field): value} -> {type: {field: value}}, keeping order."""
+    grouped: dict[str, dict[str, bool]] = {}
+    for (settings_type, field), value in pairs.items():
+        grouped.setdefault(settings_type, {})[field] = value
+    return grouped
+
+
+def read_settings(tree, name: str = "settings") -> dict[str, bool | str]:
+    """Values of a settings document: {field: bool} for true/false fields, the text otherwise."""
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    values: dict[str, bool | str] = {}
+    for child in root:
+        if not isinstance(child.tag, str):
+            continue  # comments
+        field = etree.QName(child).localname
+        text = (child.text or "").strip()
+        values[field] = {"true": True, "false": False}.get(text, text)
+    return values
+
+
+def changes_needed(
+    desired: Mapping[tuple[str, str], bool], current: Mapping[str, Mapping[str, object]]
+) -> dict[str, dict[str, bool]]:
+    """What to deploy: {settings type: {field: value}} for every desired value the org lacks."""
+    changes: dict[str, dict[str, bool]] = {}
+    for (settings_type, field), value in desired.items():
+        if current.get(settings_type, {}).get(field) is not value:
+            changes.setdefault(settings_type, {})[field] = value
+    return changes
+
+
+def build_document(settings_type: str, values: Mapping[str, bool]) -> etree._ElementTree:
+    """A settings document holding only `values`, in schema order. Fields left out keep their value in the org.
+
+    Refuses enableConsentManagement false whatever the caller asks: that deploy purges privacy data.
+    """
+    if settings_type not in mdschema.SETTINGS:
+        raise OptionError(f"Settings type {settings_type!r} is not one this project writes; use one of {', '.join(mdschema.SETTINGS)}.")
+    if settings_type == CONSENT[0] and values.get(CONSENT[1]) is not None and values.get(CONSENT[1]) is not True:
+        raise OptionError(f"Refusing to build {settings_type}: {PURGE_WARNING}.")
+    order = mdschema.SETTINGS[settings_type]
+    unknown = [f for f in values if f not in order]
+    if unknown:
+        raise OptionError(f"{settings_type} has no field {', '.join(unknown)}.")
+    root = etree.Element(f"{{{MDAPI_NS}}}{settings_type}", nsmap={None: MDAPI_NS})
+    for field in order:
+        if field in values:
+            value = values[field]
+            etree.SubElement(root, f"{{{MDAPI_NS}}}{field}").text = (
+                ("true" if value else "false") if isinstance(value, bool) else str(value)
+            )
+    etree.indent(root, space="    ")
+    return etree.ElementTree(root)
+
+
+def settings_files(changes: Mapping[str, Mapping[str, bool]], fmt: str = "mdapi", api_version: str = API_VERSION) -> dict[str, bytes]:
+    """{relative path: bytes} for the settings in `changes`, plus package.xml in MDAPI format."""
+    fmt = parse_choice("format", fmt, FORMATS)
+    files: dict[str, bytes] = {}
+    for settings_type, values in changes.items():
+        stem = mdschema.settings_file_stem(settings_type)
+        suffix = ".settings" if fmt == "mdapi" else ".settings-meta.xml"
+        files[f"settings/{stem}{suffix}"] = xmlsafe.serialize(build_document(settings_type, values))
+    if fmt == "mdapi" and files:
+        members = [mdschema.settings_file_stem(t) for t in changes]
+        files["package.xml"] = package_xml({"Settings": members}, api_version)
+    return files
+
+
+def write_files(outdir: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write {relative path: bytes} under outdir; return the paths written."""
+    written = []
+    for rel, data in files.items():
+        path = Path(outdir) / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+    return written

@@ -1,0 +1,42 @@
+"""Shared test fixtures: where the shared facts live, and the XSD validator."""
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+XSD_PATH = SHARED / "salesforce" / "metadata-v63.xsd"
+REALWORLD = SHARED / "realworld"
+
+
+@pytest.fixture(scope="session")
+def xsd():
+    """The real Metadata API v63 schema, or skip where ../shared is absent."""
+    if not XSD_PATH.is_file():
+        pytest.skip(f"{XSD_PATH} is absent: the Metadata API schema lives in ../shared, not in the project")
+    return etree.XMLSchema(etree.parse(str(XSD_PATH)))
+
+
+@pytest.fixture(scope="session")
+def xsd_tree():
+    """The schema as a plain tree, to read element order from."""
+    if not XSD_PATH.is_file():
+        pytest.skip(f"{XSD_PATH} is absent: the Metadata API schema lives in ../shared, not in the project")
+    return etree.parse(str(XSD_PATH))
+
+
+@pytest.fixture(scope="session")
+def realworld():
+    """The folder of real-world layouts and settings, or skip where ../shared is absent."""
+    if not REALWORLD.is_dir():
+        pytest.skip(f"{REALWORLD} is absent: real-world files live in ../shared, not in the project")
+    return REALWORLD
+
+
+def assert_valid(schema, data: bytes, name: str = "document"):
+    """Validate bytes against the schema, failing with the schema's own words."""
+    doc = etree.fromstring(data)
+    if not schema.validate(doc):
+        raise AssertionError(f"{name} does not validate: {schema.error_log}")
