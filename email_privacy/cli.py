@@ -3,6 +3,7 @@
 Expected failures print one line and exit non-zero (2 for bad arguments); no traceback.
 """
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -13,7 +14,29 @@ from .errors import EmailPrivacyError
 from .settings import FORMATS, SettingsOptions, by_type, desired_settings, settings_files, write_files
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A group whose subcommands live in other modules and are imported only when used.
+
+    Keeps `email-privacy settings` from importing the local org's server code, and lets each
+    module own its commands.
+    """
+
+    lazy = {
+        "layouts": "email_privacy.layouts_cli:layouts",
+        "org": "email_privacy.localorg.cli:org",
+    }
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx, name):
+        if name in self.lazy:
+            module_name, attr = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module_name), attr)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="email-privacy")
 def cli():
     """Make a Salesforce org honour each person's email-tracking preferences."""
