@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import API_VERSION
-from .errors import EmailPrivacyError
+from .errors import EmailPrivacyError, OptionError
 from .settings import FORMATS, SettingsOptions, by_type, desired_settings, settings_files, write_files
 
 
@@ -77,9 +77,12 @@ def main(argv=None) -> int:
     except click.ClickException as e:
         click.echo(f"email-privacy: error: {e.format_message()}", err=True)
         return e.exit_code
+    except OptionError as e:  # a bad argument value, found after click parsed it
+        click.echo(f"email-privacy: error: {e}", err=True)
+        return 2
     except EmailPrivacyError as e:
         click.echo(f"email-privacy: error: {e}", err=True)
-        return 2 if getattr(e, "exit_code", None) == 2 else 1
+        return 1
     return 0
 
 
