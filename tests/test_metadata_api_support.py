@@ -1,0 +1,183 @@
+"""A stateful Metadata SOAP endpoint for unit tests, served through `responses` (no socket).
+
+It keeps files in MDAPI layout, answers listMetadata / retrieve / checkStatus /
+checkRetrieveStatus / deploy / checkDeployStatus the way Salesforce shapes them, counts calls by
+SOAP action, and can inject faults (5xx replies, an expired session, a failing component).
+The end-to-end tests use the real local org instead; this one keeps unit tests fast.
+"""
+
+import base64
+import io
+import re
+import zipfile
+from datetime import datetime, timedelta, timezone
+from xml.sax.saxutils import escape
+
+import responses
+from cumulusci.core.tasks import BaseSalesforceTask
+from cumulusci.tasks.salesforce.tests.util import create_task
+from lxml import etree
+
+MD = "http://soap.sforce.com/2006/04/metadata"
+URL = "https://test.salesforce.com/services/Soap/m/63.0/ORG_ID"
+SUFFIX = {"Layout": ("layouts", ".layout"), "Settings": ("settings", ".settings"),
+          "PermissionSet": ("permissionsets", ".permissionset")}
+
+LAYOUT = """<?xml version="1.0" encoding="UTF-8"?>
+<Layout xmlns="http://soap.sforce.com/2006/04/metadata">
+    <layoutSections>
+        <customLabel>false</customLabel>
+        <detailHeading>false</detailHeading>
+        <editHeading>true</editHeading>
+        <label>Information</label>
+        <layoutColumns>
+            <layoutItems>
+                <behavior>Edit</behavior>
+                <field>{first}</field>
+            </layoutItems>
+        </layoutColumns>
+        <style>OneColumn</style>
+    </layoutSections>
+</Layout>
+"""
+
+
+def layout(first="LastName", extra=""):
+    """A small valid layout; `extra` adds an item (e.g. the Individual field) after `first`."""
+    text = LAYOUT.format(first=first)
+    if extra:
+        text = text.replace("</layoutColumns>", f"    <layoutItems>\n                <behavior>Edit</behavior>\n"
+                            f"                <field>{extra}</field>\n            </layoutItems>\n        </layoutColumns>")
+    return text.encode("utf-8")
+
+
+def settings(type_name, **values):
+    body = "".join(f"<{k}>{str(v).lower()}</{k}>" for k, v in values.items())
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<{type_name} xmlns="{MD}">{body}</{type_name}>\n'.encode()
+
+
+def envelope(body: str, fault: bool = False) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"'
+            f' xmlns="{MD}"><soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>')
+
+
+class FakeOrg:
+    """Metadata state plus call counters and fault switches."""
+
+    def __init__(self, files=None):
+        self.files: dict[str, bytes] = dict(files or {})
+        self.modified: dict[str, datetime] = {p: datetime(2024, 1, 1, tzinfo=timezone.utc) for p in self.files}
+        self.calls: list[str] = []
+        self.deployed: list[dict[str, bytes]] = []
+        self.fail_status: list[int] = []  # statuses to answer to the next requests, one each
+        self.expire_next = 0  # answer INVALID_SESSION_ID to this many next requests
+        self.fail_component: str | None = None
+        self.on_deploy = None  # callback(files) run when a deploy arrives (e.g. to check a snapshot exists)
+        self._jobs: dict[str, dict] = {}
+
+    def count(self, action):
+        return self.calls.count(action)
+
+    def touch(self, path):
+        self.modified[path] = self.modified.get(path, datetime(2024, 1, 1, tzinfo=timezone.utc)) + timedelta(seconds=5)
+
+    # --- responses callback
+    def __call__(self, request):
+        action = request.headers.get("SOAPAction")
+        self.calls.append(action)
+        if self.fail_status:
+            return (self.fail_status.pop(0), {}, "<html>Service Unavailable</html>")
+        if self.expire_next:
+            self.expire_next -= 1
+            return (500, {}, envelope("<soapenv:Fault><faultcode>sf:INVALID_SESSION_ID</faultcode>"
+                                      "<faultstring>INVALID_SESSION_ID: Invalid Session ID found in SessionHeader</faultstring>"
+                                      "</soapenv:Fault>"))
+        tree = etree.fromstring(request.body)
+        return (200, {"Content-Type": "text/xml"}, envelope(getattr(self, "_" + action)(tree)))
+
+    def _listMetadata(self, tree):
+        type_name = tree.find(f".//{{{MD}}}type").text
+        folder, suffix = SUFFIX[type_name]
+        out = []
+        for path in sorted(self.files):
+            if path.startswith(folder + "/"):
+                name = path[len(folder) + 1: -len(suffix)]
+                out.append(f"<result><fileName>{escape(path)}</fileName><fullName>{escape(name)}</fullName>"
+                           f"<lastModifiedDate>{self.modified[path].strftime('%Y-%m-%dT%H:%M:%S.000Z')}</lastModifiedDate>"
+                           f"<namespacePrefix></namespacePrefix><type>{type_name}</type></result>")
+        return f"<listMetadataResponse>{''.join(out)}</listMetadataResponse>"
+
+    def _retrieve(self, tree):
+        wanted = []
+        for types in tree.iter(f"{{{MD}}}types"):
+            folder, suffix = SUFFIX[types.findtext(f"{{{MD}}}name")]
+            wanted += [f"{folder}/{m.text}{suffix}" for m in types.findall(f"{{{MD}}}members")]
+        job = f"09S{len(self._jobs):015d}"
+        self._jobs[job] = {"paths": [p for p in wanted if p in self.files]}
+        return f"<retrieveResponse><result><done>false</done><id>{job}</id><state>Queued</state></result></retrieveResponse>"
+
+    def _checkStatus(self, tree):
+        job = tree.find(f".//{{{MD}}}asyncProcessId").text
+        return f"<checkStatusResponse><result><done>true</done><id>{job}</id><state>Completed</state></result></checkStatusResponse>"
+
+    def _checkRetrieveStatus(self, tree):
+        job = self._jobs[tree.find(f".//{{{MD}}}asyncProcessId").text]
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            for p in job["paths"]:
+                zf.writestr("unpackaged/" + p, self.files[p])
+        props = "".join(
+            f"<fileProperties><fileName>unpackaged/{escape(p)}</fileName><fullName>{escape(p)}</fullName>"
+            f"<lastModifiedDate>{self.modified[p].strftime('%Y-%m-%dT%H:%M:%S.000Z')}</lastModifiedDate></fileProperties>"
+            for p in job["paths"])
+        return (f"<checkRetrieveStatusResponse><result><done>true</done>{props}<status>Succeeded</status>"
+                f"<success>true</success><zipFile>{base64.b64encode(buf.getvalue()).decode()}</zipFile></result>"
+                "</checkRetrieveStatusResponse>")
+
+    def _deploy(self, tree):
+        data = base64.b64decode(tree.find(f".//{{{MD}}}ZipFile").text)
+        check_only = tree.find(f".//{{{MD}}}checkOnly").text == "true"
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            files = {n: zf.read(n) for n in zf.namelist()}
+        if self.on_deploy:
+            self.on_deploy(files)
+        self.deployed.append(files)
+        job = f"0Af{len(self._jobs):015d}"
+        failed = [n for n in files if self.fail_component and self.fail_component in n]
+        self._jobs[job] = {"failed": failed, "files": files}
+        if not failed and not check_only:
+            for name, content in files.items():
+                if name != "package.xml":
+                    self.files[name] = content
+                    self.touch(name)
+        return f"<deployResponse><result><done>false</done><id>{job}</id><state>Queued</state></result></deployResponse>"
+
+    def _checkDeployStatus(self, tree):
+        job = self._jobs[tree.find(f".//{{{MD}}}asyncProcessId").text]
+        if job["failed"]:
+            fails = "".join(
+                f"<componentFailures><changed>false</changed><componentType>Layout</componentType><created>false</created>"
+                f"<deleted>false</deleted><fileName>{escape(n)}</fileName><fullName>{escape(re.sub(r'^.*/|[.].*$', '', n))}</fullName>"
+                "<problem>In field: field - no CustomField named Contact.Foo found</problem><problemType>Error</problemType>"
+                "<success>false</success></componentFailures>" for n in job["failed"])
+            return (f"<checkDeployStatusResponse><result><details>{fails}</details><done>true</done><id>x</id>"
+                    "<status>Failed</status><success>false</success></result></checkDeployStatusResponse>")
+        oks = "".join(f"<componentSuccesses><fileName>{escape(n)}</fileName><fullName>{escape(n)}</fullName>"
+                      "</componentSuccesses>" for n in job["files"])
+        return (f"<checkDeployStatusResponse><result><details>{oks}</details><done>true</done><id>x</id>"
+                "<status>Succeeded</status><success>true</success></result></checkDeployStatusResponse>")
+
+
+class _Task(BaseSalesforceTask):
+    def _run_task(self):
+        pass
+
+
+def make_task(task_class=_Task, options=None):
+    """A CumulusCI task instance for the test org (token refresh mocked by create_task)."""
+    return create_task(task_class, options or {})
+
+
+def serve(rsps: responses.RequestsMock, org: FakeOrg):
+    rsps.add_callback(responses.POST, URL, callback=org)
+    return org
