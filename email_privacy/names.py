@@ -1,0 +1,112 @@
+"""Page layout names: full names, file names, and the names retrieve and deploy accept.
+
+A layout's full name is `Object-Layout Name` (FACTS.md "Page layouts"). Three things make these
+names tricky, each rule below cites where it was seen:
+- file names and retrieve/deploy members write some characters percent-encoded (`(` -> `%28`),
+  but not in plain URL encoding (forcedotcom/cli issue 2869; CumulusCI issue 3613);
+- listMetadata leaves a managed layout's own namespace out of its fullName, while retrieve and
+  deploy need it after the hyphen (MavensMate issue 402, sfdx-hardis issue 1533);
+- that namespace is the layout's, which can differ from the object's (vscode-sfdx-hardis issue 454).
+"""
+
+import posixpath
+import re
+from urllib.parse import unquote
+
+from .errors import EmailPrivacyError, OptionError
+
+MDAPI_SUFFIX = ".layout"
+SOURCE_SUFFIX = ".layout-meta.xml"
+FORMATS = ("mdapi", "source")
+
+# CumulusCI replaces this token with "<namespace>__" (or nothing) when it deploys unpackaged
+# metadata (cumulusci/utils: NAMESPACE token); NPSP's layouts carry it in file names.
+NAMESPACE_TOKEN = "___NAMESPACE___"
+
+# Characters Salesforce writes percent-encoded in layout file names and retrieve members.
+# FACTS.md: `(` and `)` are written %28 %29 and spaces stay (seen in retrieved FSC layouts,
+# `Contact-FinServ__Contact %28Individual%29 Layout.layout`). forcedotcom/cli issue 2869: the
+# encoding is not plain URL encoding, so only the characters seen encoded are encoded here;
+# everything else (spaces, ' & é 製) is written as it is.
+_ENCODED = {"(": "%28", ")": "%29"}
+
+_NS_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]*)__(?!c$)")
+
+
+def _split(full_name: str) -> tuple[str, str]:
+    """`Object-Layout Name` -> (Object, Layout Name); object API names never hold a hyphen."""
+    obj, sep, layout = full_name.partition("-")
+    if not sep or not obj or not layout:
+        raise EmailPrivacyError(f"{full_name!r} is not a layout name: expected Object-Layout Name")
+    return obj, layout
+
+
+def layout_object(full_name: str) -> str:
+    """The object a layout belongs to: `PersonAccount-Person Account Layout` -> `PersonAccount`."""
+    return _split(full_name)[0]
+
+
+def layout_label(full_name: str) -> str:
+    """The part after the hyphen, as written (encoded, namespace included)."""
+    return _split(full_name)[1]
+
+
+def encode(full_name: str) -> str:
+    """Write a full name the way layout file names and retrieve members do (`(` -> `%28`).
+
+    Already encoded names are left as they are, so encode(encode(x)) == encode(x).
+    """
+    return "".join(_ENCODED.get(ch, ch) for ch in full_name)
+
+
+def full_name_from_path(path) -> str:
+    """The layout's full name, as encoded in its file name: `layouts/Lead-Lead %28M%29 Layout.layout` -> `Lead-Lead %28M%29 Layout`."""
+    base = posixpath.basename(str(path).replace("\\", "/"))
+    for suffix in (SOURCE_SUFFIX, MDAPI_SUFFIX):
+        if base.endswith(suffix) and len(base) > len(suffix):
+            return base[: -len(suffix)]
+    raise EmailPrivacyError(f"{path}: not a layout file (expected a name ending {MDAPI_SUFFIX} or {SOURCE_SUFFIX})")
+
+
+def is_layout_file(path) -> bool:
+    """True for `*.layout` and `*.layout-meta.xml` file names."""
+    name = str(path)
+    return name.endswith(MDAPI_SUFFIX) or name.endswith(SOURCE_SUFFIX)
+
+
+def file_name(full_name: str, fmt: str = "mdapi") -> str:
+    """The file name of a layout: `<encoded full name>.layout` (mdapi) or `.layout-meta.xml` (source)."""
+    if fmt not in FORMATS:
+        raise OptionError(f"format: {fmt!r} is not allowed; use one of {', '.join(FORMATS)}.")
+    return encode(full_name) + (MDAPI_SUFFIX if fmt == "mdapi" else SOURCE_SUFFIX)
+
+
+def namespace_of(name: str) -> str | None:
+    """The namespace prefix a name starts with (`FinServ__Contact Layout` -> `FinServ`), or None."""
+    m = _NS_PREFIX.match(name)
+    return m.group(1) if m else None
+
+
+def retrieve_name(entry: dict) -> str:
+    """The member name for package.xml retrieve/deploy of a listMetadata Layout entry.
+
+    Prefers the fileName (`layouts/<name>.layout`), which Salesforce writes with the layout's
+    namespace and encoding already right. Without it, adds the layout's namespacePrefix after the
+    hyphen unless the name already carries it (the listMetadata quirk: MavensMate issue 402,
+    sfdx-hardis issue 1533); the prefix is the layout's own, not the object's, so an `acme__Obj__c`
+    layout of package `beta` becomes `acme__Obj__c-beta__Name` (vscode-sfdx-hardis issue 454).
+    """
+    file = (entry.get("fileName") or "").strip()
+    if file and is_layout_file(file):
+        return full_name_from_path(file)
+    full_name = (entry.get("fullName") or "").strip()
+    obj, layout = _split(full_name)
+    ns = (entry.get("namespacePrefix") or "").strip()
+    if ns and not layout.startswith(f"{ns}__"):
+        layout = f"{ns}__{layout}"
+    return encode(f"{obj}-{layout}")
+
+
+def display_name(full_name: str) -> str:
+    """The name a person recognises, as Setup shows it: `%28` -> `(` and other encodings decoded."""
+    return unquote(full_name)
