@@ -23,12 +23,17 @@ FORMATS = ("mdapi", "source")
 # metadata (cumulusci/utils: NAMESPACE token); NPSP's layouts carry it in file names.
 NAMESPACE_TOKEN = "___NAMESPACE___"
 
-# Characters Salesforce writes percent-encoded in layout file names and retrieve members.
-# FACTS.md: `(` and `)` are written %28 %29 and spaces stay (seen in retrieved FSC layouts,
-# `Contact-FinServ__Contact %28Individual%29 Layout.layout`). forcedotcom/cli issue 2869: the
-# encoding is not plain URL encoding, so only the characters seen encoded are encoded here;
-# everything else (spaces, ' & é 製) is written as it is.
-_ENCODED = {"(": "%28", ")": "%29"}
+# How Salesforce writes a layout name in file names and retrieve/deploy members: UTF-8
+# percent-encoding of every character except letters, digits, space, `_` and `-`.
+# - FACTS.md: `(` `)` are %28 %29 and spaces stay (`Contact-FinServ__Contact %28Individual%29 Layout`).
+# - forcedotcom/cli issue 2869: "not ... plain URL encoding": retrieve works with
+#   `Account-%5E %C2%B0 %21 %22 %C2%A7 %24 ...`, so spaces stay while `^ ! " $` and non-ASCII
+#   letters (`°` -> %C2%B0) are encoded.
+# - forcedotcom/cli issue 1683: `Broker__c-v1%2E1 Broker Layout`: even `.` is encoded, which
+#   urllib's quote() leaves alone (CumulusCI PR 1547 uses quote(name, safe=" ") and so gets `.` wrong).
+# Unverified: `~` (treated like any other punctuation: encoded).
+_PLAIN = re.compile(r"[A-Za-z0-9 _\-]")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 _NS_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]*)__(?!c$)")
 
@@ -52,11 +57,21 @@ def layout_label(full_name: str) -> str:
 
 
 def encode(full_name: str) -> str:
-    """Write a full name the way layout file names and retrieve members do (`(` -> `%28`).
+    """Write a full name the way layout file names and retrieve members do (`(` -> `%28`, `é` -> `%C3%A9`).
 
-    Already encoded names are left as they are, so encode(encode(x)) == encode(x).
+    `%XX` sequences already present are kept, so encode(encode(x)) == encode(x) and names that
+    listMetadata or a file name already gives encoded pass through unchanged.
     """
-    return "".join(_ENCODED.get(ch, ch) for ch in full_name)
+    out, i = [], 0
+    while i < len(full_name):
+        if _ESCAPE.match(full_name, i):
+            out.append(full_name[i: i + 3])
+            i += 3
+            continue
+        ch = full_name[i]
+        out.append(ch if _PLAIN.match(ch) else "".join(f"%{b:02X}" for b in ch.encode("utf-8")))
+        i += 1
+    return "".join(out)
 
 
 def full_name_from_path(path) -> str:
