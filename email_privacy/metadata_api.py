@@ -28,7 +28,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from . import API_VERSION, xmlsafe
-from .errors import OrgError, XmlInputError
+from .errors import OptionError, OrgError, XmlInputError
 from .package import package_xml
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -338,3 +338,36 @@ def call_rest(task, sf, func, *args, **kwargs):
         sf.session_id = task.org_config.access_token
         sf.headers["Authorization"] = "Bearer " + sf.session_id
         return func(*args, **kwargs)
+
+
+# Options every task that calls the Metadata API takes, as task_options entries for `cci task info`.
+CLIENT_TASK_OPTIONS = {
+    "api_version": {"description": "Metadata API version to use, e.g. 63.0 (default: the project's package api_version)."},
+    "retries": {"description": "How many times to repeat a call after an HTTP 5xx, a connection reset or a timeout (default 3)."},
+    "backoff": {"description": "Seconds to wait before the first repeat, doubling each time (default 0.5)."},
+    "poll_interval": {"description": "Seconds between the first status polls of a retrieve or deploy, growing to 5 (default 0.1)."},
+}
+
+
+def client_settings(options) -> dict:
+    """Validate CLIENT_TASK_OPTIONS from raw task options; OptionError naming the option on a bad value."""
+    from .options import parse_api_version, parse_int
+
+    def seconds(name, default):
+        value = options.get(name)
+        if value is None or value == "":
+            return default
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            number = -1.0
+        if not 0 <= number <= 600:
+            raise OptionError(f"Option {name}: {value!r} is not allowed; use a number of seconds from 0 to 600.")
+        return number
+
+    return {
+        "api_version": parse_api_version("api_version", options.get("api_version"), "") or None,
+        "retries": parse_int("retries", options.get("retries"), 3, minimum=0, maximum=10),
+        "backoff": seconds("backoff", 0.5),
+        "poll_interval": seconds("poll_interval", 0.1),
+    }

@@ -19,7 +19,7 @@ from cumulusci.tasks.salesforce.tests.util import create_task
 from lxml import etree
 
 MD = "http://soap.sforce.com/2006/04/metadata"
-URL = "https://test.salesforce.com/services/Soap/m/63.0/ORG_ID"
+URL = re.compile(r"https://test\.salesforce\.com/services/Soap/m/\d+\.\d/ORG_ID")
 SUFFIX = {"Layout": ("layouts", ".layout"), "Settings": ("settings", ".settings"),
           "PermissionSet": ("permissionsets", ".permissionset")}
 
@@ -103,7 +103,7 @@ class FakeOrg:
             if path.startswith(folder + "/"):
                 name = path[len(folder) + 1: -len(suffix)]
                 out.append(f"<result><fileName>{escape(path)}</fileName><fullName>{escape(name)}</fullName>"
-                           f"<lastModifiedDate>{self.modified[path].strftime('%Y-%m-%dT%H:%M:%S.000Z')}</lastModifiedDate>"
+                           f"<lastModifiedDate>{self.modified.setdefault(path, datetime(2024, 1, 1, tzinfo=timezone.utc)).strftime('%Y-%m-%dT%H:%M:%S.000Z')}</lastModifiedDate>"
                            f"<namespacePrefix></namespacePrefix><type>{type_name}</type></result>")
         return f"<listMetadataResponse>{''.join(out)}</listMetadataResponse>"
 
@@ -128,7 +128,7 @@ class FakeOrg:
                 zf.writestr("unpackaged/" + p, self.files[p])
         props = "".join(
             f"<fileProperties><fileName>unpackaged/{escape(p)}</fileName><fullName>{escape(p)}</fullName>"
-            f"<lastModifiedDate>{self.modified[p].strftime('%Y-%m-%dT%H:%M:%S.000Z')}</lastModifiedDate></fileProperties>"
+            f"<lastModifiedDate>{self.modified.setdefault(p, datetime(2024, 1, 1, tzinfo=timezone.utc)).strftime('%Y-%m-%dT%H:%M:%S.000Z')}</lastModifiedDate></fileProperties>"
             for p in job["paths"])
         return (f"<checkRetrieveStatusResponse><result><done>true</done>{props}<status>Succeeded</status>"
                 f"<success>true</success><zipFile>{base64.b64encode(buf.getvalue()).decode()}</zipFile></result>"

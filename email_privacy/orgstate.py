@@ -1,0 +1,177 @@
+"""One read of what the tasks need from an org: settings values, target layouts, permission sets.
+
+Every deploy or retrieve costs seconds of polling and counts against org limits (issue 7), so the
+whole read is ONE listMetadata (Layout) and ONE retrieve (Settings + Layouts + PermissionSets
+together). The flow's prerequisites task does this read and hands the OrgState to the later tasks
+through its return_values; standalone, each task reads for itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable
+
+from . import mdschema, names, xmlsafe
+from .errors import OptionError
+from .settings import LIGHTNING, READ_TYPES, read_settings
+
+
+@dataclass
+class OrgState:
+    """What read_org found. `layout_files` and `layout_modified` are keyed by the layout's retrieve name."""
+
+    objects: tuple[str, ...]
+    settings: dict[str, dict[str, object]] = field(default_factory=dict)
+    layouts: list[dict] = field(default_factory=list)  # listMetadata entries of the target layouts
+    layout_files: dict[str, bytes] = field(default_factory=dict)
+    layout_modified: dict[str, datetime] = field(default_factory=dict)
+    permission_sets: dict[str, bytes] = field(default_factory=dict)  # {name: MDAPI file bytes}
+    listed: bool = True  # False when explicit layout names were read without listMetadata
+
+    @property
+    def lightning_on(self) -> bool | None:
+        """LightningExperienceSettings.enableS1DesktopEnabled, or None when the org did not say."""
+        value = self.settings.get(LIGHTNING[0], {}).get(LIGHTNING[1])
+        return value if isinstance(value, bool) else None
+
+    def covers(self, objects: Iterable[str]) -> bool:
+        """Whether this read included every layout of `objects` (so a task may reuse it)."""
+        return self.listed and set(objects) <= set(self.objects)
+
+    def summary(self) -> dict:
+        """A JSON-friendly digest (no file contents), for reports and logs."""
+        return {
+            "objects": list(self.objects),
+            "settings": self.settings,
+            "layouts": sorted(self.layout_files),
+            "permission_sets": sorted(self.permission_sets),
+        }
+
+    def __repr__(self) -> str:
+        # Kept short: CumulusCI may print option values, and this object carries whole files.
+        return f"OrgState(objects={list(self.objects)}, layouts={len(self.layout_files)}, settings={sorted(self.settings)})"
+
+
+def target_layouts(entries: Iterable[dict], objects: Iterable[str]) -> list[dict]:
+    """listMetadata Layout entries of `objects`, each with `retrieveName` added, sorted by it."""
+    wanted = set(objects)
+    out = []
+    for entry in entries:
+        name = names.retrieve_name(entry)
+        if names.layout_object(name) in wanted:
+            out.append({**entry, "retrieveName": name})
+    return sorted(out, key=lambda e: e["retrieveName"])
+
+
+def settings_members() -> list[str]:
+    """Settings member names to retrieve: the four switches' types and Lightning Experience."""
+    return [mdschema.settings_file_stem(t) for t in READ_TYPES]
+
+
+def read_org(client, objects: Iterable[str], layouts: Iterable[str] | None = None,
+             permission_sets: Iterable[str] = (), include_settings: bool = True) -> OrgState:
+    """Read settings, the layouts of `objects` (or the explicit `layouts` names) and `permission_sets`.
+
+    One listMetadata (skipped when `layouts` names them) and one retrieve. Layout files are keyed by
+    retrieve name; their lastModifiedDate comes from listMetadata, else from the retrieve's fileProperties.
+    """
+    objects = tuple(objects)
+    if layouts is not None:
+        entries = [{"fullName": n, "fileName": f"layouts/{names.file_name(n)}", "retrieveName": names.encode(n)}
+                   for n in layouts]
+        listed = False
+    else:
+        entries = target_layouts(client.list("Layout"), objects)
+        listed = True
+    members: dict[str, list[str]] = {}
+    if include_settings:
+        members["Settings"] = settings_members()
+    if entries:
+        members["Layout"] = [e["retrieveName"] for e in entries]
+    if permission_sets:
+        members["PermissionSet"] = list(permission_sets)
+    state = OrgState(objects=objects, layouts=entries, listed=listed)
+    if not members:
+        return state
+    result = client.retrieve(members)
+    modified = result.last_modified()
+    by_path = {f"layouts/{names.file_name(e['retrieveName'])}": e for e in entries}
+    for path, data in result.files.items():
+        folder, _, base = path.partition("/")
+        if folder == "settings" and base.endswith(".settings"):
+            type_name = mdschema.settings_type_for_stem(base[: -len(".settings")])
+            state.settings[type_name] = read_settings(xmlsafe.parse(data, path), path)
+        elif folder == "layouts" and names.is_layout_file(base):
+            entry = by_path.get(path)
+            name = entry["retrieveName"] if entry else names.full_name_from_path(path)
+            state.layout_files[name] = data
+            # listMetadata's date first: the guard compares it with a later listMetadata, the same source.
+            when = (entry or {}).get("lastModifiedDate") or modified.get(path)
+            if when is not None:
+                state.layout_modified[name] = when
+        elif folder == "permissionsets" and base.endswith(".permissionset"):
+            state.permission_sets[base[: -len(".permissionset")]] = data
+    if layouts is not None:
+        missing = [n for n in entries if n["retrieveName"] not in state.layout_files]
+        if missing:
+            raise OptionError(
+                "Option layouts: the org has no layout "
+                + ", ".join(names.display_name(e["retrieveName"]) for e in missing)
+                + "; use full names like Contact-Contact Layout (run without layouts to take every layout of the objects)."
+            )
+    return state
+
+
+def changed_since(client, state: OrgState, names_to_check: Iterable[str]) -> list[str]:
+    """Layouts of `names_to_check` whose lastModifiedDate in a fresh listMetadata differs from the read.
+
+    The lost-update guard (issue 6 point 3): another admin may have saved a layout between our
+    retrieve and our deploy; deploying our copy would silently undo their change.
+    """
+    wanted = set(names_to_check)
+    current = {e["retrieveName"]: e.get("lastModifiedDate") for e in target_layouts(client.list("Layout"), state.objects
+                                                                                       or {names.layout_object(n) for n in wanted})}
+    changed = []
+    for name in sorted(wanted):
+        before = state.layout_modified.get(name)
+        now = current.get(name)
+        if now is None or (before is not None and now != before):
+            changed.append(name)
+    return changed
+
+
+@dataclass
+class LayoutPlan:
+    """What adding the field would do: {retrieve name: (old bytes, new bytes)} to deploy, and the rest."""
+
+    changes: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def deploy_files(self, api_version: str) -> dict[str, bytes]:
+        """The deploy package: every changed layout under layouts/ plus package.xml."""
+        from .package import package_xml
+
+        files = {f"layouts/{names.file_name(n)}": new for n, (_, new) in self.changes.items()}
+        files["package.xml"] = package_xml({"Layout": sorted(self.changes)}, api_version)
+        return files
+
+
+def plan_layouts(layout_files: dict[str, bytes], fields: dict[str, str], behavior: str, position: str) -> LayoutPlan:
+    """Add each object's field (`fields`: {object: field}) to its layouts; layouts of other objects are skipped."""
+    from .layouts import EMAIL_OPT_OUT_FIELD, add_field_bytes
+
+    plan = LayoutPlan()
+    for name in sorted(layout_files):
+        obj = names.layout_object(name)
+        if obj not in fields:
+            plan.skipped.append(name)
+            continue
+        new = add_field_bytes(layout_files[name], fields[obj], behavior, position, name=names.display_name(name),
+                              email_opt_out=EMAIL_OPT_OUT_FIELD.get(obj))
+        if new is None:
+            plan.unchanged.append(name)
+        else:
+            plan.changes[name] = (layout_files[name], new)
+    return plan

@@ -1,0 +1,206 @@
+"""CumulusCI tasks: add the Individual lookup to page layouts, and put layouts back from a snapshot.
+
+Thin: options, docs, calls into email_privacy (orgstate, layouts, snapshots, metadata_api).
+CumulusCI's own add_page_layout_fields is not used: it skips every layout after the first one
+that already has the field, redeploys unchanged layouts and keeps no copy (FACTS.md).
+"""
+
+from cumulusci.tasks.salesforce import BaseSalesforceApiTask
+
+from email_privacy import names, orgstate, snapshots
+from email_privacy.errors import OptionError, OrgError
+from email_privacy.layouts import BEHAVIORS, INDIVIDUAL_FIELD, POSITIONS, TARGET_OBJECTS, unified_diff
+from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataClient, call_rest, client_settings, mount_rest_retries
+from email_privacy.options import parse_bool, parse_choice, parse_list
+
+# The sObject whose describe holds each target object's Individual lookup (person accounts live on Account).
+DESCRIBE_OBJECT = {"Contact": "Contact", "Lead": "Lead", "PersonAccount": "Account"}
+
+
+class _MetadataTask(BaseSalesforceApiTask):
+    """Shared plumbing: validated client options, a MetadataClient, REST calls with retries."""
+
+    def _init_options(self, kwargs):
+        super()._init_options(kwargs)
+        self.client_settings = client_settings(self.options)
+        self.dry_run = parse_bool("dry_run", self.options.get("dry_run"), False)
+        self.check_only = parse_bool("check_only", self.options.get("check_only"), False)
+        self.org_state = self._org_state()
+
+    def _init_task(self):
+        super()._init_task()
+        mount_rest_retries(self.sf, self.client_settings["retries"], self.client_settings["backoff"])
+        self.client = MetadataClient(self, **self.client_settings)
+
+    def _org_state(self):
+        """The flow's OrgState (option org_state, from the prerequisites task), or None."""
+        value = self.options.get("org_state")
+        if value in (None, ""):
+            return None
+        if not isinstance(value, orgstate.OrgState):
+            raise OptionError("Option org_state: only the flow passes it (^^check_email_privacy_prerequisites.org_state); leave it out.")
+        return value
+
+    def _rest(self, path):
+        return call_rest(self, self.sf, self.sf.restful, path)
+
+
+class AddIndividualFieldToLayouts(_MetadataTask):
+    task_docs = """
+Adds the Individual lookup (IndividualId on Contact and Lead, PersonIndividualId on person accounts;
+the name is taken from the org's describe) to every page layout of the chosen objects that lacks it.
+
+One listMetadata finds the layouts (managed ones included), one retrieve fetches them, and one deploy
+sends only the layouts that changed; a layout that already has the field, with any behavior, is left
+exactly as it is. Before deploying, the retrieved originals are written to a snapshot folder
+(.email_privacy/snapshots/<org>/<UTC time>/, owner-only) that restore_layouts can deploy back, and
+each layout's lastModifiedDate is checked again: if someone changed a layout meanwhile, nothing is
+deployed and the task asks you to run it again.
+"""
+    task_options = {
+        "objects": {"description": "Objects whose layouts get the field: any of Contact, Lead, PersonAccount "
+                                   "(default: Contact, Lead, and PersonAccount where person accounts are on)."},
+        "layouts": {"description": "Explicit layout full names instead of every layout of the objects, "
+                                   "e.g. 'Contact-Contact Layout,Lead-Lead %28Marketing%29 Layout'."},
+        "behavior": {"description": "Behavior of the new item: Edit (default) or Readonly."},
+        "position": {"description": "after_email_opt_out (default; falls back to the end of the first section's first "
+                                    "column) or end_of_first_section. Never in a CustomLinks section."},
+        "dry_run": {"description": "Print the diff of every layout that would change; deploy nothing (default false)."},
+        "check_only": {"description": "Validate the deploy in the org without saving it (default false)."},
+        "snapshot_dir": {"description": "Folder for snapshots (default .email_privacy/snapshots, in the project)."},
+        "org_state": {"description": "Set by the flow only: the prerequisites task's read of the org, reused."},
+        **CLIENT_TASK_OPTIONS,
+    }
+
+    def _init_options(self, kwargs):
+        super()._init_options(kwargs)
+        self.objects = parse_list("objects", self.options.get("objects"), TARGET_OBJECTS)
+        layouts = parse_list("layouts", self.options.get("layouts"))
+        for name in layouts:
+            obj = name.partition("-")[0]
+            if "-" not in name or obj not in TARGET_OBJECTS:
+                raise OptionError(f"Option layouts: {name!r} is not allowed; use full names Object-Layout Name "
+                                  f"of {', '.join(TARGET_OBJECTS)} layouts.")
+        self.layouts = [names.encode(n) for n in layouts] or None
+        self.behavior = parse_choice("behavior", self.options.get("behavior"), BEHAVIORS, "Edit")
+        self.position = parse_choice("position", self.options.get("position"), POSITIONS, POSITIONS[0])
+        self.snapshot_dir = self.options.get("snapshot_dir") or snapshots.DEFAULT_BASE
+        if self.objects and self.layouts:
+            raise OptionError("Options objects and layouts: give one or the other, not both.")
+
+    def _fields(self, objects):
+        """{object: Individual lookup name} from the describes; objects without person accounts are left out."""
+        fields, skipped = {}, []
+        for obj in objects:
+            describe = self._rest(f"sobjects/{DESCRIBE_OBJECT[obj]}/describe")
+            by_name = {f["name"]: f for f in describe.get("fields", [])}
+            if obj == "PersonAccount" and "IsPersonAccount" not in by_name:
+                skipped.append(obj)
+                continue
+            found = [f["name"] for f in describe.get("fields", [])
+                     if f.get("type") == "reference" and "Individual" in (f.get("referenceTo") or [])
+                     and (obj != "PersonAccount") == (not f["name"].startswith("Person"))]
+            if found:
+                fields[obj] = found[0]
+            elif self.dry_run:
+                fields[obj] = INDIVIDUAL_FIELD[obj]
+                self.logger.warning(f"{DESCRIBE_OBJECT[obj]} has no lookup to Individual yet (Data Protection and "
+                                    f"Privacy is off); the dry run assumes {fields[obj]}.")
+            else:
+                raise OrgError(f"{DESCRIBE_OBJECT[obj]} has no field that looks up Individual: turn on Data Protection "
+                               "and Privacy first (run deploy_email_privacy_settings), then run again.")
+        return fields, skipped
+
+    def _run_task(self):
+        wanted = sorted({names.layout_object(n) for n in self.layouts}) if self.layouts else (self.objects or list(TARGET_OBJECTS))
+        fields, skipped_objects = self._fields(wanted)
+        for obj in skipped_objects:
+            level = self.logger.warning if (self.objects or self.layouts) else self.logger.info
+            level(f"{obj}: person accounts are off in this org; its layouts are skipped.")
+        objects = [o for o in wanted if o in fields]
+        state = self.org_state
+        if state is None or self.layouts or not state.covers(objects):
+            state = orgstate.read_org(self.client, objects, layouts=self.layouts, include_settings=False)
+        files = {n: d for n, d in state.layout_files.items() if names.layout_object(n) in objects}
+        plan = orgstate.plan_layouts(files, fields, self.behavior, self.position)
+        show = names.display_name
+        self.return_values = {
+            "changed": [show(n) for n in plan.changes], "unchanged": [show(n) for n in plan.unchanged],
+            "skipped": [show(n) for n in plan.skipped] + [f"{o} (person accounts off)" for o in skipped_objects],
+            "snapshot": None, "deployed": False, "dry_run": self.dry_run, "check_only": self.check_only,
+        }
+        for name in plan.unchanged:
+            self.logger.info(f"  has the field already: {show(name)}")
+        if not plan.changes:
+            self.logger.info(f"Every target layout ({len(plan.unchanged)}) already has the Individual field: nothing to deploy.")
+            return
+        for name in plan.changes:
+            self.logger.info(f"  will add the field: {show(name)}")
+        if self.dry_run:
+            for name, (old, new) in plan.changes.items():
+                self.logger.info(unified_diff(old, new, f"layouts/{names.file_name(name)}"))
+            self.logger.info(f"Dry run: {len(plan.changes)} layout(s) would change; nothing was deployed.")
+            return
+        if not self.check_only:
+            moved = orgstate.changed_since(self.client, state, plan.changes)
+            if moved:
+                raise OrgError("Nothing was deployed: layout(s) changed in the org since they were read: "
+                               + ", ".join(show(n) for n in moved) + ". Run the task again to work from the new version.")
+            path = snapshots.write_snapshot(self.snapshot_dir, self.org_config.name, {n: o for n, (o, _) in plan.changes.items()},
+                                            org_id=self.org_config.org_id or "", api_version=self.client.api_version)
+            self.return_values["snapshot"] = str(path)
+            self.logger.info(f"Snapshot of the originals: {path}")
+        self.client.deploy(plan.deploy_files(self.client.api_version), check_only=self.check_only)
+        self.return_values["deployed"] = not self.check_only
+        verb = "Validated (check only, nothing saved)" if self.check_only else "Deployed"
+        self.logger.info(f"{verb}: {len(plan.changes)} layout(s) with the Individual field; "
+                         f"{len(plan.unchanged)} already had it.")
+        if self.return_values["snapshot"]:
+            self.logger.info(f"To put them back: cci task run restore_layouts --org {self.org_config.name} "
+                             f"-o snapshot '{self.return_values['snapshot']}'")
+
+
+class RestoreLayouts(_MetadataTask):
+    task_docs = """
+Deploys back the page layouts saved in a snapshot by add_individual_field_to_layouts (by default the
+newest snapshot of this org), in one deploy, and lists what it restored.
+"""
+    task_options = {
+        "snapshot": {"description": "Path of a snapshot folder (default: the newest for this org)."},
+        "snapshot_dir": {"description": "Where to look for the newest snapshot (default .email_privacy/snapshots)."},
+        "dry_run": {"description": "List what would be restored; deploy nothing (default false)."},
+        "check_only": {"description": "Validate the deploy without saving it (default false)."},
+        **CLIENT_TASK_OPTIONS,
+    }
+
+    def _init_options(self, kwargs):
+        super()._init_options(kwargs)
+        value = self.options.get("snapshot")
+        if value not in (None, ""):
+            # Checked up front so a wrong path fails before any call to the org.
+            self.snapshot, self.layouts = self._load(value)
+        else:
+            self.snapshot = None
+        self.snapshot_dir = self.options.get("snapshot_dir") or snapshots.DEFAULT_BASE
+
+    @staticmethod
+    def _load(path):
+        from email_privacy.options import parse_existing_path
+
+        folder = parse_existing_path("snapshot", path, kind="folder")
+        return folder, snapshots.load_snapshot(folder)[1]
+
+    def _run_task(self):
+        if self.snapshot is None:
+            self.snapshot, self.layouts = self._load(snapshots.newest_snapshot(self.snapshot_dir, self.org_config.name))
+        shown = [names.display_name(n) for n in sorted(self.layouts)]
+        self.return_values = {"snapshot": str(self.snapshot), "restored": [], "dry_run": self.dry_run,
+                              "check_only": self.check_only}
+        self.logger.info(f"Snapshot {self.snapshot}: {len(shown)} layout(s): {', '.join(shown)}")
+        if self.dry_run:
+            self.logger.info("Dry run: nothing was deployed.")
+            return
+        plan = orgstate.LayoutPlan(changes={n: (b"", d) for n, d in self.layouts.items()})
+        self.client.deploy(plan.deploy_files(self.client.api_version), check_only=self.check_only)
+        self.return_values["restored"] = [] if self.check_only else shown
+        self.logger.info(("Validated (check only): " if self.check_only else "Restored: ") + ", ".join(shown))
