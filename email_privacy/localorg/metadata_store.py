@@ -1,0 +1,372 @@
+"""The local org's metadata: files in MDAPI layout under DIR/metadata/, and what listMetadata reports.
+
+  DIR/metadata/layouts/<member>.layout, settings/<Stem>.settings, permissionsets/<Name>.permissionset
+  DIR/metadata-properties.json   per component: id, namespacePrefix, manageableState, dates
+
+Only a successful deploy that is not checkOnly changes them. Every write goes to a temporary file
+that is then renamed, and a deploy is judged in full before anything is written, so a failed
+deploy leaves every file as it was.
+"""
+
+import io
+import json
+import secrets
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .. import API_VERSION, MDAPI_NS, xmlsafe
+from ..errors import XmlInputError
+from ..package import package_xml, read_package_xml
+from . import deploy_checks, shapes
+from ._files import write_atomic
+from .deploy_checks import TYPES, Problem
+from .names_server import LayoutName
+from .profile import OrgProfile
+
+ID_PREFIX = {"Layout": "00h", "PermissionSet": "0PS", "Settings": "0Xs"}
+ADMIN_NAME = "Local Admin"
+
+
+def sf_id(prefix: str) -> str:
+    """An 18-character Salesforce-shaped id with the given key prefix."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    return prefix + "".join(secrets.choice(alphabet) for _ in range(18 - len(prefix)))
+
+
+def api_datetime(dt: datetime) -> str:
+    """Salesforce's dateTime form: `2024-05-01T10:20:30.123Z`."""
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+@dataclass
+class ComponentResult:
+    """One line of a DeployResult's details."""
+
+    component_type: str
+    full_name: str
+    file_name: str
+    success: bool
+    problem: str | None = None
+    line: int | None = None
+    column: int | None = None
+    created: bool = False
+    changed: bool = False
+    id: str | None = None
+
+
+@dataclass
+class DeployOutcome:
+    """What checkDeployStatus reports for one deploy."""
+
+    id: str
+    check_only: bool
+    rollback_on_error: bool
+    created: str
+    completed: str
+    status: str  # Succeeded, SucceededPartial, Failed
+    error_message: str | None = None
+    components: list[ComponentResult] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[ComponentResult]:
+        return [c for c in self.components if not c.success]
+
+    @property
+    def successes(self) -> list[ComponentResult]:
+        return [c for c in self.components if c.success]
+
+
+@dataclass
+class RetrieveOutcome:
+    """What checkRetrieveStatus reports for one retrieve."""
+
+    id: str
+    zip_bytes: bytes
+    file_properties: list[dict]
+    messages: list[tuple[str, str]]  # (fileName, problem)
+
+
+@dataclass
+class _Planned:
+    type: str
+    member: str
+    path: str  # relative to DIR/metadata
+    data: bytes
+    result: ComponentResult
+
+
+class MetadataStore:
+    """The org's metadata files and their properties. Thread-safe; state survives restarts."""
+
+    def __init__(self, root: Path, profile: OrgProfile):
+        self.root = Path(root)
+        self.profile = profile
+        self.dir = self.root / "metadata"
+        self._props_path = self.root / "metadata-properties.json"
+        self._lock = threading.RLock()
+        self._last_stamp = datetime.fromtimestamp(0, timezone.utc)
+        self.jobs: dict[str, DeployOutcome | RetrieveOutcome] = {}
+        self._props: dict[str, dict] = (
+            json.loads(self._props_path.read_text(encoding="utf-8")) if self._props_path.is_file() else {}
+        )
+        for p in self._props.values():
+            self._last_stamp = max(self._last_stamp, _parse(p["lastModifiedDate"]))
+
+    # ---- names -------------------------------------------------------------------------------
+
+    @property
+    def namespaces(self) -> tuple[str, ...]:
+        """Namespaces of the managed packages installed in this org."""
+        return shapes.NAMESPACES if self.profile.managed_layouts else ()
+
+    def path_for(self, type_name: str, member: str) -> Path:
+        directory, suffix = TYPES[type_name]
+        return self.dir / directory / f"{member}{suffix}"
+
+    def members(self, type_name: str) -> list[str]:
+        """Members of a type, as retrieve and deploy name them, sorted."""
+        return sorted(k.split(":", 1)[1] for k in self._props if k.split(":", 1)[0] == type_name)
+
+    def read(self, type_name: str, member: str) -> bytes | None:
+        """A component's file, or None when the org has no such component."""
+        if f"{type_name}:{member}" not in self._props:
+            return None
+        return self.path_for(type_name, member).read_bytes()
+
+    def settings_value(self, settings_type: str, field_name: str) -> bool | None:
+        """A boolean field of a Settings type as the org holds it now; None when absent."""
+        data = self.read("Settings", settings_type[: -len("Settings")])
+        if data is None:
+            return None
+        text = xmlsafe.parse(data, f"settings/{settings_type}").getroot().findtext(f"{{{MDAPI_NS}}}{field_name}")
+        return None if text is None else text.strip() == "true"
+
+    # ---- seeding -----------------------------------------------------------------------------
+
+    def seed(self) -> None:
+        """Write a fresh org's layouts and settings (shapes.py). Meant for a new DIR."""
+        with self._lock:
+            stamp = self._stamp()
+            for name, data in shapes.seed_layouts(self.profile).items():
+                self._store("Layout", name.member, data, stamp, name.namespace)
+            for stem, data in shapes.seed_settings(self.profile).items():
+                self._store("Settings", stem, data, stamp, None)
+            self._save_props()
+
+    def _stamp(self) -> datetime:
+        # Strictly increasing, so two deploys within one millisecond still differ in lastModifiedDate.
+        now = datetime.now(timezone.utc)
+        now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        self._last_stamp = max(now, self._last_stamp + timedelta(milliseconds=1))
+        return self._last_stamp
+
+    def _store(self, type_name, member, data, stamp, namespace) -> tuple[bool, bool, str]:
+        """Write one component; return (created, changed, id)."""
+        key = f"{type_name}:{member}"
+        path = self.path_for(type_name, member)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        old = self._props.get(key)
+        created = old is None
+        changed = created or path.read_bytes() != data
+        write_atomic(path, data)
+        when = api_datetime(stamp)
+        if created:
+            old = self._props[key] = {
+                "id": sf_id(ID_PREFIX[type_name]), "createdDate": when,
+                "namespacePrefix": namespace, "manageableState": "installed" if namespace else "unmanaged",
+            }
+        old["lastModifiedDate"] = when
+        return created, changed, old["id"]
+
+    def _save_props(self) -> None:
+        write_atomic(self._props_path, (json.dumps(self._props, indent=1, sort_keys=True) + "\n").encode())
+
+    # ---- listMetadata ------------------------------------------------------------------------
+
+    def file_properties(self, type_name: str, member: str) -> dict:
+        """FileProperties of one component, as listMetadata and retrieve report them."""
+        p = self._props[f"{type_name}:{member}"]
+        full_name = member
+        if type_name == "Layout":
+            # The quirk: a managed layout's fullName lacks its own namespace (names_server.py).
+            full_name = LayoutName.from_member(member, self.namespaces).list_full_name
+        return {
+            "createdById": self.profile.user_id, "createdByName": ADMIN_NAME, "createdDate": p["createdDate"],
+            "fileName": self._file_name(type_name, member), "fullName": full_name, "id": p["id"],
+            "lastModifiedById": self.profile.user_id, "lastModifiedByName": ADMIN_NAME,
+            "lastModifiedDate": p["lastModifiedDate"], "manageableState": p["manageableState"],
+            "namespacePrefix": p["namespacePrefix"], "type": type_name,
+        }
+
+    @staticmethod
+    def _file_name(type_name, member) -> str:
+        directory, suffix = TYPES[type_name]
+        return f"{directory}/{member}{suffix}"
+
+    def list_metadata(self, type_name: str) -> list[dict]:
+        """listMetadata for one type: every component, managed ones included."""
+        with self._lock:
+            if type_name not in TYPES:
+                return []
+            return [self.file_properties(type_name, m) for m in self.members(type_name)]
+
+    # ---- retrieve ----------------------------------------------------------------------------
+
+    def retrieve(self, requested: dict[str, list[str]], api_version: str = API_VERSION) -> RetrieveOutcome:
+        """Retrieve an unpackaged package.xml's members: a zip with entries under unpackaged/.
+
+        `*` for Layout gives unmanaged layouts only, as Salesforce does; a member is found only by
+        the name Salesforce accepts (managed layouts with their namespace, encoded as in file names).
+        """
+        with self._lock:
+            found, messages = [], []
+            for type_name, wanted in requested.items():
+                if type_name not in TYPES:
+                    messages.append(("package.xml", f"Entity type: '{type_name}' is unknown to the local org "
+                                                    f"(it holds {', '.join(TYPES)})"))
+                    continue
+                have = self.members(type_name)
+                for member in wanted:
+                    if member == "*":
+                        found += [(type_name, m) for m in have
+                                  if self._props[f"{type_name}:{m}"]["manageableState"] == "unmanaged"]
+                    elif member in have:
+                        found.append((type_name, member))
+                    else:
+                        messages.append(("package.xml",
+                                         f"Entity of type '{type_name}' named '{member}' cannot be found"))
+            found = sorted(set(found))
+            buf = io.BytesIO()
+            props = []
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+                for type_name, member in found:
+                    zf.writestr("unpackaged/" + self._file_name(type_name, member), self.read(type_name, member))
+                    fp = self.file_properties(type_name, member)
+                    fp["fileName"] = "unpackaged/" + fp["fileName"]
+                    props.append(fp)
+                zf.writestr("unpackaged/package.xml", package_xml(requested, api_version))
+            stamp = api_datetime(self._stamp())
+            props.append({"createdById": self.profile.user_id, "createdByName": ADMIN_NAME, "createdDate": stamp,
+                          "fileName": "unpackaged/package.xml", "fullName": "unpackaged/package.xml", "id": "",
+                          "lastModifiedById": self.profile.user_id, "lastModifiedByName": ADMIN_NAME,
+                          "lastModifiedDate": stamp, "manageableState": "unmanaged", "namespacePrefix": None,
+                          "type": "Package"})
+            outcome = RetrieveOutcome(sf_id("09S"), buf.getvalue(), props, messages)
+            self.jobs[outcome.id] = outcome
+            return outcome
+
+    # ---- deploy ------------------------------------------------------------------------------
+
+    def deploy(self, zip_bytes: bytes, check_only: bool = False, rollback_on_error: bool = True,
+               single_package: bool = True, fail_names=()) -> DeployOutcome:
+        """Judge and (when allowed) apply a deploy; the outcome is kept for checkDeployStatus.
+
+        `fail_names`: full names that must fail (the --fault deploy-fail set).
+        """
+        with self._lock:
+            started = api_datetime(self._stamp())
+            outcome = DeployOutcome(sf_id("0Af"), check_only, rollback_on_error, started, started, "Failed")
+            try:
+                planned = self._plan(deploy_checks.read_zip(zip_bytes, single_package), set(fail_names))
+            except deploy_checks.ZipRefused as e:
+                outcome.error_message = str(e)
+                self.jobs[outcome.id] = outcome
+                return outcome
+            outcome.components = [p.result for p in planned]
+            failed = any(not p.result.success for p in planned)
+            keep = [p for p in planned if p.result.success and p.type in TYPES]
+            if failed and (rollback_on_error or not keep):
+                keep = []
+            if not check_only and keep:
+                stamp = self._stamp()
+                for p in keep:
+                    ns = self._namespace_of(p.type, p.member)
+                    p.result.created, p.result.changed, p.result.id = self._store(p.type, p.member, p.data, stamp, ns)
+                self._save_props()
+            outcome.status = "Failed" if failed and not keep else ("SucceededPartial" if failed else "Succeeded")
+            outcome.completed = api_datetime(self._stamp())
+            self.jobs[outcome.id] = outcome
+            return outcome
+
+    def _namespace_of(self, type_name, member):
+        if type_name != "Layout":
+            return None
+        existing = self._props.get(f"Layout:{member}")
+        return existing["namespacePrefix"] if existing else LayoutName.from_member(member, self.namespaces).namespace
+
+    def _plan(self, files: dict[str, bytes], fail_names: set[str]) -> list[_Planned]:
+        """Judge every file of the deploy against package.xml and the checks; nothing is written here."""
+        pkg = files.pop("package.xml")
+        planned = []
+        pkg_result = ComponentResult("", "package.xml", "package.xml", True)
+        try:
+            declared = read_package_xml(pkg)
+        except XmlInputError as e:
+            pkg_result.success, pkg_result.problem = False, str(e)
+            declared = {}
+        planned.append(_Planned("", "package.xml", "package.xml", pkg, pkg_result))
+        consent = bool(self.settings_value("PartyDataModelSettings", "enableConsentManagement"))
+        by_type: dict[str, set[str]] = {}
+        for path, data in sorted(files.items()):
+            directory, _, name = path.partition("/")
+            type_name, suffix = deploy_checks.DIRECTORIES.get(directory, (None, None))
+            if type_name is None or "/" in name or not name.endswith(suffix):
+                planned.append(_Planned("", path, path, data, ComponentResult(
+                    "", path, path, False, f"Unknown file {path}: the local org takes "
+                    + ", ".join(f"{d}/*{s}" for d, s in TYPES.values()))))
+                continue
+            member = name[: -len(suffix)]
+            by_type.setdefault(type_name, set()).add(member)
+            result = ComponentResult(type_name, member, path, True)
+            problems = self._judge(type_name, member, data, consent, declared, fail_names)
+            if problems:
+                first = problems[0]
+                result.success, result.problem, result.line, result.column = False, first.problem, first.line, first.column
+                if len(problems) > 1:
+                    result.problem += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
+            planned.append(_Planned(type_name, member, path, data, result))
+        for type_name, members in declared.items():
+            for member in members:
+                if member != "*" and member not in by_type.get(type_name, set()):
+                    # Salesforce's text (MavensMate issue 869, devops-center-roadmap issue 144).
+                    pkg_result.success = False
+                    planned.append(_Planned("", member, "package.xml", b"", ComponentResult(
+                        type_name, member, "package.xml", False,
+                        f"An object '{member}' of type {type_name} was named in package.xml, "
+                        "but was not found in zipped directory")))
+        return planned
+
+    def _judge(self, type_name, member, data, consent, declared, fail_names) -> list[Problem]:
+        listed = declared.get(type_name, [])
+        if member not in listed and "*" not in listed:
+            return [Problem(f"{self._file_name(type_name, member)} is in the zip but {type_name} {member!r} is not "
+                            "named in package.xml")]
+        doc, problems = deploy_checks.parse_component(data, self._file_name(type_name, member))
+        if doc is None:
+            return problems
+        if type_name == "Layout":
+            try:
+                name = LayoutName.from_member(member, self.namespaces)
+            except ValueError as e:
+                return [Problem(str(e))]
+            if not shapes.object_exists(name.object, self.profile):
+                return [Problem(f"Cannot find object {name.object} for layout {member}")]
+            problems = deploy_checks.check_layout(doc, name.object, shapes.layout_fields(name.object, self.profile, consent))
+            names = {member, name.list_full_name}
+        elif type_name == "Settings":
+            problems = deploy_checks.check_settings(doc, member)
+            names = {member}
+        else:
+            problems = deploy_checks.check_permission_set(doc)
+            names = {member}
+        hit = names & set(fail_names)
+        if hit:
+            problems.append(Problem(f"Injected failure for {sorted(hit)[0]} (--fault deploy-fail)"))
+        return problems
+
+
+def _parse(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
