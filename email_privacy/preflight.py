@@ -80,6 +80,18 @@ PERMISSION_QUERY = (
 ORGANIZATION_FIELDS = ("OrganizationType", "IsSandbox", "TrialExpirationDate", "Name")
 
 
+def target_objects(requested, person_accounts: bool, logger=None) -> list[str]:
+    """The objects whose layouts are in scope: `requested`, or Contact and Lead plus PersonAccount where person
+    accounts are on. A PersonAccount request on an org without them is dropped with a warning."""
+    if not requested:
+        return ["Contact", "Lead"] + (["PersonAccount"] if person_accounts else [])
+    if "PersonAccount" in requested and not person_accounts:
+        if logger is not None:
+            logger.warning("PersonAccount skipped: person accounts are off in this org.")
+        return [o for o in requested if o != "PersonAccount"]
+    return list(requested)
+
+
 def org_kind(is_sandbox, trial_expiration) -> str:
     """'scratch org', 'sandbox', 'trial' or 'production', from Organization.IsSandbox and TrialExpirationDate."""
     if is_sandbox:
@@ -148,7 +160,10 @@ def check_lightning(lightning_on, enhanced_email: str = "auto") -> Check:
     state = {True: "on", False: "off", None: "unknown"}[lightning_on]
     if enhanced_email == "auto":
         if lightning_on is None:
-            return Check("Lightning Experience", state, WARN, "Could not read it; set enhanced_email true or false.")
+            return Check(
+                "Lightning Experience", state, WARN,
+                "Could not read it, so Enhanced Email counts as required; set enhanced_email true or false to decide.",
+            )
         return Check(
             "Lightning Experience", state, INFO,
             "Enhanced Email is required." if lightning_on else "Enhanced Email is not required (Salesforce Classic).",

@@ -20,7 +20,7 @@ from .errors import OptionError
 Column = tuple[str, str]  # (row key, header)
 
 
-def render_table(title: str, columns: Sequence[Column], rows: Sequence[Mapping], width: int = 120) -> str:
+def render_table(title: str, columns: Sequence[Column], rows: Sequence[Mapping], width: int = 200) -> str:
     """The rows as a plain-text rich table (no colour codes, so logs and files stay readable)."""
     table = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=False, title_justify="left")
     for _, header in columns:
@@ -29,7 +29,7 @@ def render_table(title: str, columns: Sequence[Column], rows: Sequence[Mapping],
         table.add_row(*(_cell(row.get(key)) for key, _ in columns))
     out = io.StringIO()
     Console(file=out, width=width, color_system=None, force_terminal=False, highlight=False).print(table)
-    return out.getvalue().rstrip("\n")
+    return "\n".join(line.rstrip() for line in out.getvalue().rstrip("\n").splitlines())
 
 
 def _cell(value) -> str:

@@ -110,3 +110,10 @@ def test_settings_checks_say_what_will_change():
     assert [c.state for c in checks] == ["on", "off", "off", "unknown"]
     assert pf.failures(checks) == []
     assert checks[2].item == "Enhanced Email" and ENHANCED_EMAIL not in desired
+
+
+def test_target_objects():
+    assert pf.target_objects([], True) == ["Contact", "Lead", "PersonAccount"]
+    assert pf.target_objects(None, False) == ["Contact", "Lead"]
+    assert pf.target_objects(["Lead", "PersonAccount"], False) == ["Lead"]
+    assert pf.target_objects(["PersonAccount"], True) == ["PersonAccount"]

@@ -1,0 +1,148 @@
+"""Verification: is the org really configured? Pure functions over what one read of the org returned.
+
+Rows (one per setting, one per target layout) carry the name a person recognises, the API name, the
+state found, whether it is required and whether it is right; report.py draws them as a table or writes
+them as JSON. The org is configured when every required row is right.
+"""
+
+from dataclasses import asdict, dataclass
+from typing import Iterable, Mapping
+
+from . import names, xmlsafe
+from .errors import OrgError
+from .layouts import INDIVIDUAL_FIELD, has_field
+from .settings import (
+    CONSENT,
+    EMAIL_CONSENT,
+    EMAIL_TRACKING,
+    ENHANCED_EMAIL,
+    FEATURE_SETTINGS,
+    SettingsOptions,
+    desired_settings,
+)
+
+COLUMNS = (
+    ("kind", "Kind"),
+    ("object", "Object"),
+    ("name", "Name"),
+    ("state", "State"),
+    ("required", "Required"),
+    ("verdict", "Verdict"),
+    ("api_name", "API name"),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One verified item: a setting or a layout."""
+
+    kind: str  # "Setting" or "Layout"
+    name: str  # what a person recognises: the Setup label, or the layout name decoded
+    api_name: str  # PartyDataModelSettings.enableConsentManagement, or the layout's full name
+    state: str
+    required: bool
+    ok: bool
+    object: str = ""  # for layouts: Contact, Lead, PersonAccount
+
+    @property
+    def verdict(self) -> str:
+        if not self.required and self.state != "on":
+            return "not required"
+        return "OK" if self.ok else "MISSING"
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["verdict"] = self.verdict
+        return data
+
+
+def setting_rows(current: Mapping[str, Mapping[str, object]], required: Iterable[tuple[str, str]]) -> list[Row]:
+    """One row per feature switch, in the order Salesforce Help lists them. A switch not required
+    (Enhanced Email in a Classic org, email tracking when turned off by option) is OK whatever its value."""
+    required = set(required)
+    rows = []
+    for key in (CONSENT, EMAIL_CONSENT, ENHANCED_EMAIL, EMAIL_TRACKING):
+        value = current.get(key[0], {}).get(key[1])
+        state = {True: "on", False: "off"}.get(value, "unknown")
+        needed = key in required
+        rows.append(Row("Setting", FEATURE_SETTINGS[key], f"{key[0]}.{key[1]}", state, needed, value is True or not needed))
+    return rows
+
+
+def _layout_name(full_name: str) -> str:
+    # As Setup lists it under the object's Page Layouts: the part after the hyphen, decoded.
+    return names.display_name(names.layout_label(full_name))
+
+
+def layout_rows(layout_files: Mapping[str, bytes], objects: Iterable[str]) -> list[Row]:
+    """One row per target layout: {full name: file bytes} -> has it the Individual field of its object?
+
+    Layouts of other objects are ignored; an object of `objects` with no layout at all gets a failing row,
+    because every object has at least one layout and none found means the read missed them.
+    """
+    objects = list(objects)
+    rows = []
+    seen = set()
+    for full_name in sorted(layout_files, key=lambda n: (names.layout_object(n), _layout_name(n).lower())):
+        obj = names.layout_object(full_name)
+        if obj not in objects:
+            continue
+        seen.add(obj)
+        field = INDIVIDUAL_FIELD[obj]
+        present = has_field(xmlsafe.parse(layout_files[full_name], full_name), field)
+        state = f"has Individual ({field})" if present else f"lacks Individual ({field})"
+        rows.append(Row("Layout", _layout_name(full_name), full_name, state, True, present, obj))
+    for obj in objects:
+        if obj not in seen:
+            rows.append(Row("Layout", f"(no {obj} layout found)", "", "not found", True, False, obj))
+    return rows
+
+
+def state_rows(state, objects: Iterable[str], settings_options: SettingsOptions) -> list[Row]:
+    """Every row for an OrgState (orgstate.read_org): the four switches, then the target layouts.
+    Enhanced Email counts as required under `auto` when the read did not say whether Lightning is on."""
+    lightning = state.lightning_on
+    required = desired_settings(settings_options, True if lightning is None else lightning)
+    return setting_rows(state.settings, required) + layout_rows(state.layout_files, objects)
+
+
+def configured(rows: Iterable[Row]) -> bool:
+    """True when every row is right."""
+    return all(r.ok for r in rows)
+
+
+def failure_message(rows: Iterable[Row]) -> str:
+    """One line naming every setting that is off and every layout that lacks the field."""
+    rows = [r for r in rows if not r.ok]
+    settings = [f"{r.name} is {r.state}" for r in rows if r.kind == "Setting"]
+    layouts = [f"{r.name} ({r.object})" for r in rows if r.kind == "Layout"]
+    parts = []
+    if settings:
+        parts.append("; ".join(settings))
+    if layouts:
+        parts.append(f"{len(layouts)} layout(s) lack the Individual field: {', '.join(layouts)}")
+    return (
+        "The org is not configured for individual email-tracking preferences: "
+        + "; ".join(parts)
+        + ". Run cci flow run enable_individual_email_tracking again, or see the table above."
+    )
+
+
+def raise_unless_configured(rows: Iterable[Row]) -> None:
+    """OrgError with failure_message when any row is wrong."""
+    rows = list(rows)
+    if not configured(rows):
+        raise OrgError(failure_message(rows))
+
+
+def report_data(rows: Iterable[Row], org: Mapping, checked_at: str, reused_read: bool) -> dict:
+    """The JSON report: the same rows as the table, plus which org and when."""
+    rows = list(rows)
+    return {
+        "configured": configured(rows),
+        "checked_at": checked_at,
+        "org": dict(org),
+        "reused_prerequisites_read": reused_read,
+        "settings": [r.as_dict() for r in rows if r.kind == "Setting"],
+        "layouts": [r.as_dict() for r in rows if r.kind == "Layout"],
+    }

@@ -1,0 +1,96 @@
+"""verify_email_privacy as CumulusCI runs it: reuse of the prerequisites' read, one retrieve otherwise, the
+table, the 0600 JSON report, failures and dry run. The Metadata API read is a recording stub here; the real
+read runs end to end in test_e2e_flow."""
+
+import json
+import logging
+import stat
+
+import pytest
+from cumulusci.tasks.salesforce.tests.util import create_task
+
+from email_privacy.errors import OptionError, OrgError
+from email_privacy.orgstate import OrgState
+
+from .test_preflight_task import LAYOUT, OFF, ON, WITH_FIELD, load_task_module
+
+mod = load_task_module("verify")
+OBJECTS = ["Contact", "Lead"]
+
+
+def state(settings, layout):
+    return OrgState(objects=tuple(OBJECTS), settings=settings, layout_files={f"{o}-{o} Layout": layout for o in OBJECTS})
+
+
+class FakeRead:
+    def __init__(self, result):
+        self.calls, self.result = [], result
+
+    def __call__(self, client, objects, **kwargs):
+        self.calls.append((tuple(objects), kwargs))
+        return self.result
+
+
+def make(options):
+    task = create_task(mod.VerifyEmailPrivacy, {"objects": OBJECTS, **options})
+    task.project_config.config["project"]["package"]["api_version"] = "63.0"
+    task.org_config._is_person_accounts_enabled = False
+    return task
+
+
+@pytest.fixture
+def read(monkeypatch):
+    fake = FakeRead(state(ON, WITH_FIELD))
+    monkeypatch.setattr(mod, "read_org", fake)
+    return fake
+
+
+def test_configured_prerequisites_read_is_reused_without_any_call(read, tmp_path, caplog):
+    path = tmp_path / "reports" / "verify.json"
+    with caplog.at_level(logging.INFO):
+        rv = make({"org_state": state(ON, WITH_FIELD), "report": str(path)})()
+    assert read.calls == []
+    assert rv["configured"] is True and rv["reused_read"] is True
+    assert "Enforce email privacy settings" in caplog.text and "Contact Layout" in caplog.text
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    data = json.loads(path.read_text())
+    assert data["configured"] is True and len(data["layouts"]) == 2 and data["org"]["name"] == "test"
+
+
+def test_after_changes_it_retrieves_the_listed_layouts_once_without_listing_again(read):
+    rv = make({"org_state": state(OFF, LAYOUT)})()
+    assert len(read.calls) == 1
+    objects, kwargs = read.calls[0]
+    assert kwargs["layouts"] == ["Contact-Contact Layout", "Lead-Lead Layout"]
+    assert rv["configured"] is True and rv["reused_read"] is False
+
+
+def test_standalone_reads_with_listing(read):
+    make({})()
+    assert read.calls == [(tuple(OBJECTS), {})]
+
+
+def test_unconfigured_org_fails_with_one_line(monkeypatch):
+    monkeypatch.setattr(mod, "read_org", FakeRead(state(ON, LAYOUT)))
+    with pytest.raises(OrgError) as err:
+        make({"org_state": state(OFF, LAYOUT)})()
+    msg = str(err.value)
+    assert "2 layout(s) lack the Individual field" in msg and "Contact Layout (Contact)" in msg and "\n" not in msg
+
+
+def test_dry_run_reuses_the_read_and_warns_instead_of_failing(read, caplog):
+    with caplog.at_level(logging.INFO):
+        rv = make({"org_state": state(OFF, LAYOUT), "dry_run": True})()
+    assert read.calls == [] and rv["configured"] is False
+    assert "Dry run: The org is not configured" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "options, named",
+    [({"report": "."}, "report"), ({"objects": "Opportunity"}, "objects"), ({"email_tracking": "often"}, "email_tracking"),
+     ({"dry_run": "2"}, "dry_run")],
+)
+def test_bad_options_one_line_naming_the_option(options, named):
+    with pytest.raises(OptionError) as err:
+        make(options)
+    assert f"Option {named}" in str(err.value) and "\n" not in str(err.value)
