@@ -23,12 +23,15 @@ from dataclasses import dataclass, field
 import requests
 from cumulusci.salesforce_api import metadata as cci_metadata
 from cumulusci.salesforce_api.exceptions import MetadataApiError
+from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 from cumulusci.utils import parse_api_datetime
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from . import API_VERSION, xmlsafe
 from .errors import OptionError, OrgError, XmlInputError
+from .options import parse_api_version, parse_bool, parse_int
+from .orgstate import OrgState
 from .package import package_xml
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -351,8 +354,6 @@ CLIENT_TASK_OPTIONS = {
 
 def client_settings(options) -> dict:
     """Validate CLIENT_TASK_OPTIONS from raw task options; OptionError naming the option on a bad value."""
-    from .options import parse_api_version, parse_int
-
     def seconds(name, default):
         value = options.get(name)
         if value is None or value == "":
@@ -371,3 +372,32 @@ def client_settings(options) -> dict:
         "backoff": seconds("backoff", 0.5),
         "poll_interval": seconds("poll_interval", 0.1),
     }
+
+
+class MetadataTask(BaseSalesforceApiTask):
+    """Base of this project's org tasks: validated client options (CLIENT_TASK_OPTIONS, dry_run,
+    check_only, org_state), `self.client` (a MetadataClient), `self.sf` with REST retries mounted."""
+
+    def _init_options(self, kwargs):
+        super()._init_options(kwargs)
+        self.client_settings = client_settings(self.options)
+        self.dry_run = parse_bool("dry_run", self.options.get("dry_run"), False)
+        self.check_only = parse_bool("check_only", self.options.get("check_only"), False)
+        self.org_state = self._org_state()
+
+    def _init_task(self):
+        super()._init_task()
+        mount_rest_retries(self.sf, self.client_settings["retries"], self.client_settings["backoff"])
+        self.client = MetadataClient(self, **self.client_settings)
+
+    def _org_state(self):
+        """The flow's OrgState (option org_state, from the prerequisites task), or None."""
+        value = self.options.get("org_state")
+        if value in (None, ""):
+            return None
+        if not isinstance(value, OrgState):
+            raise OptionError("Option org_state: only the flow passes it (^^check_email_privacy_prerequisites.org_state); leave it out.")
+        return value
+
+    def _rest(self, path):
+        return call_rest(self, self.sf, self.sf.restful, path)

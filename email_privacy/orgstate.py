@@ -81,9 +81,11 @@ def read_org(client, objects: Iterable[str], layouts: Iterable[str] | None = Non
         entries = [{"fullName": n, "fileName": f"layouts/{names.file_name(n)}", "retrieveName": names.encode(n)}
                    for n in layouts]
         listed = False
-    else:
+    elif objects:
         entries = target_layouts(client.list("Layout"), objects)
         listed = True
+    else:
+        entries, listed = [], False
     members: dict[str, list[str]] = {}
     if include_settings:
         members["Settings"] = settings_members()

@@ -5,47 +5,17 @@ CumulusCI's own add_page_layout_fields is not used: it skips every layout after 
 that already has the field, redeploys unchanged layouts and keeps no copy (FACTS.md).
 """
 
-from cumulusci.tasks.salesforce import BaseSalesforceApiTask
-
 from email_privacy import names, orgstate, snapshots
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.layouts import BEHAVIORS, INDIVIDUAL_FIELD, POSITIONS, TARGET_OBJECTS, unified_diff
-from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataClient, call_rest, client_settings, mount_rest_retries
-from email_privacy.options import parse_bool, parse_choice, parse_list
+from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataTask
+from email_privacy.options import parse_choice, parse_list
 
 # The sObject whose describe holds each target object's Individual lookup (person accounts live on Account).
 DESCRIBE_OBJECT = {"Contact": "Contact", "Lead": "Lead", "PersonAccount": "Account"}
 
 
-class _MetadataTask(BaseSalesforceApiTask):
-    """Shared plumbing: validated client options, a MetadataClient, REST calls with retries."""
-
-    def _init_options(self, kwargs):
-        super()._init_options(kwargs)
-        self.client_settings = client_settings(self.options)
-        self.dry_run = parse_bool("dry_run", self.options.get("dry_run"), False)
-        self.check_only = parse_bool("check_only", self.options.get("check_only"), False)
-        self.org_state = self._org_state()
-
-    def _init_task(self):
-        super()._init_task()
-        mount_rest_retries(self.sf, self.client_settings["retries"], self.client_settings["backoff"])
-        self.client = MetadataClient(self, **self.client_settings)
-
-    def _org_state(self):
-        """The flow's OrgState (option org_state, from the prerequisites task), or None."""
-        value = self.options.get("org_state")
-        if value in (None, ""):
-            return None
-        if not isinstance(value, orgstate.OrgState):
-            raise OptionError("Option org_state: only the flow passes it (^^check_email_privacy_prerequisites.org_state); leave it out.")
-        return value
-
-    def _rest(self, path):
-        return call_rest(self, self.sf, self.sf.restful, path)
-
-
-class AddIndividualFieldToLayouts(_MetadataTask):
+class AddIndividualFieldToLayouts(MetadataTask):
     task_docs = """
 Adds the Individual lookup (IndividualId on Contact and Lead, PersonIndividualId on person accounts;
 the name is taken from the org's describe) to every page layout of the chosen objects that lacks it.
@@ -160,7 +130,7 @@ deployed and the task asks you to run it again.
                              f"-o snapshot '{self.return_values['snapshot']}'")
 
 
-class RestoreLayouts(_MetadataTask):
+class RestoreLayouts(MetadataTask):
     task_docs = """
 Deploys back the page layouts saved in a snapshot by add_individual_field_to_layouts (by default the
 newest snapshot of this org), in one deploy, and lists what it restored.
