@@ -27,6 +27,7 @@ class OrgState:
     layout_files: dict[str, bytes] = field(default_factory=dict)
     layout_modified: dict[str, datetime] = field(default_factory=dict)
     permission_sets: dict[str, bytes] = field(default_factory=dict)  # {name: MDAPI file bytes}
+    permission_sets_read: tuple[str, ...] = ()  # names asked for (absent from permission_sets: not in the org)
     listed: bool = True  # False when explicit layout names were read without listMetadata
 
     @property
@@ -93,7 +94,7 @@ def read_org(client, objects: Iterable[str], layouts: Iterable[str] | None = Non
         members["Layout"] = [e["retrieveName"] for e in entries]
     if permission_sets:
         members["PermissionSet"] = list(permission_sets)
-    state = OrgState(objects=objects, layouts=entries, listed=listed)
+    state = OrgState(objects=objects, layouts=entries, listed=listed, permission_sets_read=tuple(permission_sets))
     if not members:
         return state
     result = client.retrieve(members)
@@ -177,3 +178,32 @@ def plan_layouts(layout_files: dict[str, bytes], fields: dict[str, str], behavio
         else:
             plan.changes[name] = (layout_files[name], new)
     return plan
+
+
+def _canonical_children(data: bytes, name: str) -> set[bytes]:
+    """Each top-level element of a metadata document, canonicalised with whitespace-only text dropped."""
+    from lxml import etree
+
+    root = xmlsafe.parse(data, name).getroot()
+    out = set()
+    for child in root:
+        if not isinstance(child.tag, str):
+            continue
+        copy = etree.fromstring(etree.tostring(child))
+        for el in copy.iter():
+            if el.text is not None and not el.text.strip():
+                el.text = None
+            if el.tail is not None and not el.tail.strip():
+                el.tail = None
+        out.add(etree.tostring(copy, method="c14n"))
+    return out
+
+
+def already_in_org(ours: bytes, theirs: bytes | None, name: str) -> bool:
+    """Whether deploying `ours` would change nothing: every element of ours is in the org's copy as it is.
+
+    The org's copy may hold more (defaults Salesforce adds on retrieve); a deploy leaves what it does not name.
+    """
+    if theirs is None:
+        return False
+    return _canonical_children(ours, name) <= _canonical_children(theirs, f"{name} (org)")
