@@ -40,3 +40,20 @@ def assert_valid(schema, data: bytes, name: str = "document"):
     doc = etree.fromstring(data)
     if not schema.validate(doc):
         raise AssertionError(f"{name} does not validate: {schema.error_log}")
+
+
+@pytest.fixture
+def local_org(tmp_path):
+    """Factory: `local_org(**serve_options)` starts `email-privacy org serve` (tests/harness.py); stopped at teardown."""
+    from tests.harness import LocalOrgProcess
+
+    started = []
+
+    def start(state_dir=None, **options):
+        org = LocalOrgProcess(tmp_path / f"org{len(started)}", state_dir=state_dir, **options)
+        started.append(org)
+        return org.start()
+
+    yield start
+    for org in started:
+        org.stop()

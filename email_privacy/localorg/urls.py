@@ -1,0 +1,5 @@
+"""The local org's routes: (method, path regex, handler) from each API side."""
+
+from . import rest, soap
+
+ROUTES = [*rest.ROUTES, *soap.ROUTES]
