@@ -65,7 +65,8 @@ def settings(outdir: Path, fmt: str, enhanced_email: bool, no_email_tracking: bo
 def main(argv=None) -> int:
     """Entry point: run the CLI, turning expected failures into one line on stderr."""
     try:
-        cli.main(args=argv, prog_name="email-privacy", standalone_mode=False)
+        # Without standalone mode click returns (not raises) the code a command passes to ctx.exit.
+        rv = cli.main(args=argv, prog_name="email-privacy", standalone_mode=False)
     except click.exceptions.Exit as e:
         return e.exit_code
     except click.UsageError as e:
@@ -83,7 +84,7 @@ def main(argv=None) -> int:
     except EmailPrivacyError as e:
         click.echo(f"email-privacy: error: {e}", err=True)
         return 1
-    return 0
+    return rv if isinstance(rv, int) else 0
 
 
 if __name__ == "__main__":
