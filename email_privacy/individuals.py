@@ -444,8 +444,12 @@ def apply_plan(client: OrgClient, plan: Plan, targets: dict[str, Target], reques
                 report.failed.append(_failure(m, "link Individual", outcome.error))
                 orphans.append(new_id)
     if orphans:
-        removed = write(client, "Individual", "delete", ["Id"], [{"Id": i} for i in orphans], threshold)
-        left = [orphans[o.index] for o in removed if not o.ok]
+        try:
+            removed = write(client, "Individual", "delete", ["Id"], [{"Id": i} for i in orphans], threshold)
+            left = [orphans[o.index] for o in removed if not o.ok]
+        except OrgError as exc:  # the link failures are already reported; say what is left behind
+            client.progress(f"Could not remove unlinked Individuals: {exc}")
+            left = orphans
         if left:
             client.progress(f"{len(left)} Individuals were created but could not be linked or removed: "
                             f"{', '.join(left[:10])}{' ...' if len(left) > 10 else ''}")

@@ -259,9 +259,45 @@ def ingest_results(org, request, version, job_id, kind):
 
 # -- query -----------------------------------------------------------------------------------------
 
+class _RecordSource:
+    """The SOQL engine's view of the org's records (soql.Source), for query jobs."""
+
+    def __init__(self, org, version: str):
+        self.org, self.api_version = org, version
+
+    def canonical_object(self, obj: str):
+        return next((o for o in KEY_PREFIX if o.lower() == obj.lower() and self.org.visibility.object_exists(o)), None)
+
+    def fields(self, obj: str):
+        return self.org.visibility.field_map(obj) or None
+
+    def rows(self, obj: str):
+        return self.org.records.rows(obj)
+
+    def get(self, obj: str, record_id: str):
+        return self.org.records.get(obj, record_id)
+
+
+def _flatten(query, records: list[dict]):
+    """CSV columns as the query names them (`Individual.HasOptedOutTracking`), and rows of values."""
+    from .soql import Path
+
+    paths = [p for p in query.select if isinstance(p, Path)]
+
+    def pick(record, parts):
+        value = record
+        for part in parts:
+            if not isinstance(value, dict):
+                return None
+            value = next((v for k, v in value.items() if k.lower() == part.lower()), None)
+        return value
+
+    return [p.text for p in paths], [[pick(r, p.parts) for p in paths] for r in records]
+
+
 def create_query(org, request, version):
-    """POST /jobs/query: run the SOQL at once (the records store is local); results kept for paging."""
-    from . import soql  # the REST side's SOQL subset
+    """POST /jobs/query: run the SOQL at once (the records are local); results kept for paging."""
+    from . import soql  # the REST side's SOQL subset, shared so both APIs answer alike
 
     try:
         body = request.json()
@@ -270,12 +306,16 @@ def create_query(org, request, version):
     if not isinstance(body, dict) or body.get("operation") not in ("query", "queryAll") or not body.get("query"):
         return _error(400, "INVALIDJOB", "InvalidJob : a query job needs operation query or queryAll and a query")
     try:
-        columns, rows = soql.run_flat(org, body["query"])
+        parsed = soql.parse(body["query"])
+        if any(isinstance(item, soql.Count) for item in parsed.select):
+            return _error(400, "INVALIDJOB", "InvalidJob : Aggregate queries are not supported by Bulk API 2.0 query")
+        result = soql.execute(body["query"], _RecordSource(org, version))
     except soql.SoqlError as exc:
         return _error(400, exc.error_code, exc.message)
+    columns, rows = _flatten(parsed, result["records"])
     job_id = _new_id()
     stamp = now_iso()
-    info = {"id": job_id, "operation": body["operation"], "object": soql.object_of(body["query"]),
+    info = {"id": job_id, "operation": body["operation"], "object": parsed.obj,
             "createdById": org.profile.user_id, "createdDate": stamp, "systemModstamp": stamp,
             "state": "UploadComplete", "concurrencyMode": "Parallel", "contentType": "CSV",
             "apiVersion": float(version), "jobType": "V2Query", "lineEnding": "LF", "columnDelimiter": "COMMA"}

@@ -1,5 +1,5 @@
 """The local org's routes: (method, path regex, handler) from each API side."""
 
-from . import rest, soap
+from . import bulk, rest, soap
 
-ROUTES = [*rest.ROUTES, *soap.ROUTES]
+ROUTES = [*rest.ROUTES, *soap.ROUTES, *bulk.ROUTES]

@@ -132,3 +132,28 @@ def test_job_states_are_enforced(org):
     assert call(org, bulk.ingest_job, "GET", job_id="750000000000000AAA").status == 404
     # a query job id is not an ingest job
     assert org.records.count("Individual") == 1
+
+
+def test_query_job_pages_csv_with_relationship_columns(org):
+    contacts = list(org.records.rows("Contact"))
+    ind = org.records.create("Individual", {"LastName": "X", "HasOptedOutTracking": True}, org.visibility)
+    org.records.update("Contact", contacts[0]["Id"], {"IndividualId": ind}, org.visibility)
+    created = call(org, bulk.create_query, "POST", {
+        "operation": "query",
+        "query": "SELECT Id, Email, IndividualId, Individual.HasOptedOutTracking FROM Contact WHERE Email != null"})
+    assert created.status == 200, created.body
+    job_id = json.loads(created.body)["id"]
+    assert json.loads(call(org, bulk.query_job, "GET", job_id=job_id).body)["state"] == "JobComplete"
+    first = call(org, bulk.query_results, "GET", params={"maxRecords": "3"}, job_id=job_id)
+    assert first.headers["Sforce-NumberOfRecords"] == "3" and first.headers["Sforce-Locator"] == "3"
+    second = call(org, bulk.query_results, "GET", params={"maxRecords": "3", "locator": "3"}, job_id=job_id)
+    assert second.headers["Sforce-Locator"] == "null"
+    got = rows(first) + rows(second)
+    assert len(got) == 5 and list(got[0]) == ["Id", "Email", "IndividualId", "Individual.HasOptedOutTracking"]
+    linked = [r for r in got if r["IndividualId"]]
+    assert [(r["Id"], r["Individual.HasOptedOutTracking"]) for r in linked] == [(contacts[0]["Id"], "true")]
+
+
+def test_query_job_refuses_bad_soql(org):
+    response = call(org, bulk.create_query, "POST", {"operation": "query", "query": "SELECT Nope FROM Contact"})
+    assert response.status == 400 and json.loads(response.body)[0]["errorCode"] == "INVALID_FIELD"

@@ -1,0 +1,301 @@
+"""set_individual_privacy's logic: options, matching, plan, and runs against an in-process org.
+
+The in-process org is the local org's real records store, SOQL engine and Bulk API handlers, called
+without HTTP (the HTTP side of the client is tested in test_individuals_client.py and end to end).
+"""
+
+import json
+import re
+
+import pytest
+import requests
+
+from email_privacy import individuals as ind
+from email_privacy.data_client import OrgClient, Outcome
+from email_privacy.errors import OptionError, OrgError
+from email_privacy.localorg import bulk, soql
+from email_privacy.localorg.http import Request
+from email_privacy.localorg.profile import OrgProfile
+from email_privacy.localorg.records import RecordStore, Visibility, seed_people
+
+TRACK, PROCESS = "HasOptedOutTracking", "HasOptedOutProcessing"
+
+
+class InProcessOrg:
+    def __init__(self, root, person_accounts=True, consent=True):
+        self.profile = OrgProfile(person_accounts=person_accounts)
+        self.records = RecordStore(root / "records.sqlite")
+        self.visibility = Visibility(consent=consent, person_accounts=person_accounts)
+
+
+class InProcessClient(OrgClient):
+    """OrgClient whose calls go straight to the local org's store, SOQL engine and Bulk handlers."""
+
+    def __init__(self, org):
+        super().__init__(session=None, instance_url="https://local", api_version="63.0", token="t")
+        self.org = org
+
+    def _count(self, kind):
+        self.calls += 1
+        self.calls_by_kind[kind] = self.calls_by_kind.get(kind, 0) + 1
+
+    def describe(self, sobject):
+        self._count("describe")
+        fields = self.org.visibility.fields(sobject)
+        return {"name": sobject, "fields": [{"name": f.name, "type": f.type, "relationshipName":
+                                             f.name[:-2] if f.reference_to else None,
+                                             "referenceTo": [f.reference_to] if f.reference_to else []}
+                                            for f in fields]} if fields else None
+
+    def query(self, q):
+        self._count("query")
+        result = soql.execute(q, bulk._RecordSource(self.org, "63.0"))
+        return [ind_strip(r) for r in result["records"]]
+
+    def count(self, q):
+        self._count("query")
+        return soql.execute(q, bulk._RecordSource(self.org, "63.0"))["totalSize"]
+
+    def request(self, method, path, kind, **kwargs):
+        """Bulk API calls go through the real OrgClient code to the local org's Bulk handlers."""
+        self._count(kind)
+        path = path.replace(self.data_url, "/services/data/v63.0") if path.startswith("https://") else \
+            "/services/data/v63.0" + path
+        path, _, query = path.partition("?")
+        body = json.dumps(kwargs["json"]).encode() if "json" in kwargs else kwargs.get("data") or b""
+        params = {k: [v] for k, v in (kwargs.get("params") or {}).items()}
+        for method_, pattern, handler in bulk.ROUTES:
+            found = re.match(pattern, path)
+            if method_ == method and found:
+                reply = handler(self.org, Request(method=method, path=path, query=params, body=body), **found.groupdict())
+                response = requests.Response()
+                response.status_code, response._content = reply.status, reply.body
+                response.headers.update(reply.headers)
+                assert reply.status < 300, reply.body
+                return response
+        raise AssertionError(f"no bulk route for {method} {path}")
+
+    def collection_write(self, sobject, operation, rows):
+        outcomes = []
+        for start in range(0, len(rows), 200):
+            self._count("collections")
+            chunk = rows[start:start + 200]
+            store = self.org.records
+            if operation == "insert":
+                results = store.create_many(sobject, chunk, self.org.visibility)
+            elif operation == "update":
+                results = store.update_many(sobject, chunk, self.org.visibility)
+            else:
+                results = bulk._delete_many(store, sobject, [r["Id"] for r in chunk])
+            for i, r in enumerate(results):
+                outcomes.append(Outcome(start + i, id=r["id"], error=None if r["success"] else r["errors"][0]["message"]))
+        return outcomes
+
+
+def ind_strip(record):
+    return {k: ind_strip(v) if isinstance(v, dict) else v for k, v in record.items() if k != "attributes"}
+
+
+@pytest.fixture
+def org(tmp_path):
+    o = InProcessOrg(tmp_path)
+    seed_people(o.records, o.profile.user_id, contacts=30, leads=10, person_accounts=5)
+    yield o
+    o.records.close()
+
+
+def write_csv(path, text):
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def emails(org, obj, n, field="Email"):
+    return [r[field] for r in org.records.rows(obj) if r.get(field)][:n]
+
+
+def individual_of(org, obj, record):
+    lookup = "PersonIndividualId" if obj == "Account" else "IndividualId"
+    rec = org.records.get(obj, record["Id"])
+    return org.records.get("Individual", rec[lookup]) if rec.get(lookup) else None
+
+
+# -- options ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("options, words", [
+    ({"contacts_where": "Email != null"}, "dont_track and dont_process"),
+    ({"dont_track": "maybe", "contacts_where": "Email != null"}, "Option dont_track: 'maybe'"),
+    ({"dont_track": "true"}, "give a csv file or at least one where"),
+    ({"dont_track": "true", "csv": "/nonexistent.csv"}, "Option csv: /nonexistent.csv is not an existing file"),
+    ({"dont_track": "true", "contacts_where": "WHERE Email = 'a'"}, "Option contacts_where"),
+    ({"dont_track": "true", "leads_where": "Email = 'a'; DELETE"}, "Option leads_where"),
+    ({"dont_track": "true", "contacts_where": "Email != null", "bulk_threshold": "0"}, "Option bulk_threshold"),
+    ({"dont_track": "true", "contacts_where": "Email != null", "bulk_threshold": "many"}, "Option bulk_threshold"),
+    ({"dont_track": "true", "contacts_where": "Email != null", "dry_run": "perhaps"}, "Option dry_run"),
+])
+def test_bad_options_one_line_naming_the_option(options, words):
+    with pytest.raises(OptionError) as err:
+        ind.parse_request(options)
+    assert words in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("", "is empty"),
+    ("name,phone\nA,1\n", "has no email or id column"),
+    ("email\n", "has a header but no rows"),
+    ("email,object\na@example.com,Opportunity\n", "line 2: object 'Opportunity' is not allowed"),
+    ("email\nnot-an-email\n", "line 2: 'not-an-email' is not an email address"),
+    ("id\n003xyz\n", "line 2: '003xyz' is not a Salesforce record id"),
+    ("id\n0065g00000000001AAA\n", "is not a Salesforce record id"),
+    ("id\n006000000000001AAA\n", "is not a contact, lead or account id"),
+    ("email,id\n,\nx@y.z,\n,\n\"\",\"\"\nq@r.s,\n", None),
+])
+def test_csv_checks(tmp_path, text, words):
+    options = {"dont_track": "true", "csv": write_csv(tmp_path / "r.csv", text)}
+    if words is None:
+        assert [r.email for r in ind.parse_request(options).rows] == ["x@y.z", "q@r.s"]
+        return
+    with pytest.raises(OptionError) as err:
+        ind.parse_request(options)
+    assert words in str(err.value) and "Option csv" in str(err.value)
+
+
+def test_csv_infers_object_from_id_and_accepts_bom_and_case(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes("\ufeffEMAIL,Id,Object\n,00Q000000000001AAA,\nA@B.C,,lead\n".encode())
+    rows = ind.parse_request({"dont_process": "false", "csv": str(path)}).rows
+    assert [(r.email, r.id, r.object) for r in rows] == [(None, "00Q000000000001AAA", "Lead"), ("A@B.C", None, "Lead")]
+
+
+def test_csv_and_where_are_exclusive(tmp_path):
+    with pytest.raises(OptionError, match="cannot be combined"):
+        ind.parse_request({"dont_track": "1", "csv": write_csv(tmp_path / "r.csv", "email\na@b.c\n"),
+                           "leads_where": "Email != null"})
+
+
+# -- pure parts ---------------------------------------------------------------------------------
+
+def test_in_chunks_cover_every_value_within_the_limit():
+    values = [f"person{i}@example.com" for i in range(2000)] + ["o'brien@example.com"]
+    chunks = list(ind.in_chunks("Email", values, limit=1000))
+    assert len(chunks) > 1 and all(len(c) < 1000 + len("Email IN ()") for c in chunks)
+    joined = " ".join(chunks)
+    assert all(f"'{v}'" in joined for v in values[:-1]) and "'o\\'brien@example.com'" in joined
+
+
+def test_plan_updates_a_shared_individual_once():
+    flags = {TRACK: True}
+    matches = [
+        ind.Match("Contact", "003A", "A", "B", "a@x", "0PKshared", {TRACK: False}),
+        ind.Match("Lead", "00QA", "A", "B", "a@x", "0PKshared", {TRACK: False}),
+        ind.Match("Contact", "003B", "C", "D", "c@x", "0PKset", {TRACK: True}),
+        ind.Match("Contact", "003C", "E", "F", "e@x", None, {TRACK: None}),
+    ]
+    plan = ind.make_plan(matches, flags)
+    assert list(plan.updates) == ["0PKshared"] and len(plan.updates["0PKshared"]) == 2
+    assert list(plan.already_set) == ["0PKset"] and [m.id for m in plan.to_create] == ["003C"]
+
+
+# -- runs against the in-process org -----------------------------------------------------------
+
+def run(org, **options):
+    options.setdefault("dont_track", "true")
+    client = InProcessClient(org)
+    return ind.run(client, ind.parse_request(options)), client
+
+
+def test_csv_of_emails_sets_flags_creates_links_and_lists_unknown(org, tmp_path):
+    contact_emails = emails(org, "Contact", 4)
+    lead_emails = emails(org, "Lead", 3)
+    pa_emails = emails(org, "Account", 3, "PersonEmail")
+    before_opt_out = {r["Id"]: r["HasOptedOutOfEmail"] for r in org.records.rows("Contact")}
+    text = "email\n" + "\n".join(contact_emails + lead_emails + pa_emails + ["nobody@nowhere.example"]) + "\n"
+    report, client = run(org, csv=write_csv(tmp_path / "r.csv", text), dont_process="true")
+    assert (report.matched, report.created, report.linked, report.updated, report.already_set) == (10, 10, 10, 0, 0)
+    assert report.not_found == ["nobody@nowhere.example"] and report.failed == []
+    for obj, field, wanted in (("Contact", "Email", contact_emails), ("Lead", "Email", lead_emails),
+                               ("Account", "PersonEmail", pa_emails)):
+        for record in (r for r in org.records.rows(obj) if r.get(field) in wanted):
+            individual = individual_of(org, obj, record)
+            assert individual[TRACK] is True and individual[PROCESS] is True
+            assert (individual["FirstName"], individual["LastName"]) == (record["FirstName"], record["LastName"])
+    untouched = [r for r in org.records.rows("Contact") if r["Email"] not in contact_emails]
+    assert all(r["IndividualId"] is None for r in untouched)
+    assert {r["Id"]: r["HasOptedOutOfEmail"] for r in org.records.rows("Contact")} == before_opt_out
+    assert not any(k.startswith("Bulk") for k in client.calls_by_kind)  # 10 records: REST only
+
+    again, _ = run(org, csv=str(tmp_path / "r.csv"), dont_process="true")
+    assert (again.created, again.linked, again.updated, again.already_set) == (0, 0, 0, 10)
+
+
+def test_existing_individual_updated_once_and_only_asked_flag_changes(org):
+    contacts = list(org.records.rows("Contact"))[:2]
+    shared = org.records.create("Individual", {"LastName": "Shared", PROCESS: True}, org.visibility)
+    for c in contacts:
+        org.records.update("Contact", c["Id"], {"IndividualId": shared}, org.visibility)
+    where = "Email IN ('{}', '{}')".format(*(c["Email"] for c in contacts))
+    report, _ = run(org, contacts_where=where)
+    assert (report.matched, report.updated, report.created) == (2, 1, 0)
+    individual = org.records.get("Individual", shared)
+    assert individual[TRACK] is True and individual[PROCESS] is True  # Don't Process left as it was
+
+
+def test_dry_run_changes_nothing(org):
+    before = [list(org.records.rows(o)) for o in ("Contact", "Individual")]
+    report, _ = run(org, contacts_where="Email != null", dry_run="true")
+    assert report.dry_run and (report.matched, report.created, report.linked) == (30, 30, 30)
+    assert [list(org.records.rows(o)) for o in ("Contact", "Individual")] == before
+
+
+def test_bulk_path_keeps_calls_flat(org, tmp_path):
+    seed_people(org.records, org.profile.user_id, contacts=400)
+    small, client_small = run(org, contacts_where="Email LIKE '%.1_@example.com'", bulk_threshold="5")
+    large, client_large = run(org, contacts_where="Email != null AND IndividualId = null", bulk_threshold="5")
+    assert small.matched >= 5 and large.matched > 300 and large.failed == []
+    assert client_large.calls == client_small.calls
+    assert "sObject Collections" not in client_large.calls_by_kind and "collections" not in client_large.calls_by_kind
+    assert all(individual_of(org, "Contact", r)[TRACK] for r in org.records.rows("Contact"))
+
+
+def test_partial_failure_reported_and_rerun_finishes(org):
+    # A contact without a last name cannot give its Individual one: the org refuses that Individual.
+    org.records.insert_raw("Contact", [{"FirstName": "No", "Email": "nolast@example.com"}])
+    report, _ = run(org, contacts_where="Email LIKE 'ava%' OR Email = 'nolast@example.com'")
+    assert len(report.failed) == 1 and report.failed[0]["email"] == "nolast@example.com"
+    assert "Required fields are missing: [LastName]" in report.failed[0]["error"]
+    assert report.created == report.matched - 1
+    record = next(r for r in org.records.rows("Contact") if r["Email"] == "nolast@example.com")
+    org.records.update("Contact", record["Id"], {"LastName": "Fixed"}, org.visibility)
+    again, _ = run(org, contacts_where="Email LIKE 'ava%' OR Email = 'nolast@example.com'")
+    assert (again.created, again.failed, again.already_set) == (1, [], report.created)
+
+
+def test_bulk_insert_failures_map_back_to_their_records(org):
+    org.records.insert_raw("Contact", [{"FirstName": "No", "Email": f"nolast{i}@example.com"} for i in range(3)])
+    report, _ = run(org, contacts_where="Email != null", bulk_threshold="2")
+    assert sorted(f["email"] for f in report.failed) == [f"nolast{i}@example.com" for i in range(3)]
+    assert report.created == 30 and org.records.count("Individual") == 30
+
+
+def test_ids_and_person_accounts_where(org, tmp_path):
+    pa = next(r for r in org.records.rows("Account") if r.get("IsPersonAccount"))
+    lead = next(org.records.rows("Lead"))
+    text = f"id\n{pa['Id']}\n{lead['Id']}\n00Q000000000999AAA\n"
+    report, _ = run(org, csv=write_csv(tmp_path / "r.csv", text))
+    assert report.matched == 2 and report.not_found == ["00Q000000000999AAA"]
+    assert individual_of(org, "Account", pa)[TRACK] is True
+    report, _ = run(org, person_accounts_where="PersonEmail != null", dont_track="false")
+    assert report.matched == 5 and report.updated == 1 and report.created == 4
+    assert individual_of(org, "Account", pa)[TRACK] is False
+
+
+def test_org_without_consent_management_or_person_accounts(tmp_path):
+    off = InProcessOrg(tmp_path, person_accounts=False, consent=False)
+    with pytest.raises(OrgError, match="no lookup to Individual: turn on Data Protection and Privacy"):
+        run(off, contacts_where="Email != null")
+    off.visibility = Visibility(consent=True, person_accounts=False)
+    with pytest.raises(OrgError, match="Person accounts are not enabled"):
+        run(off, person_accounts_where="PersonEmail != null")
+    path = write_csv(tmp_path / "r.csv", "email\na@example.com\n")
+    report, _ = run(off, csv=path)  # rows without an object: person accounts left out where off
+    assert report.not_found == ["a@example.com"]
+    off.records.close()
