@@ -20,8 +20,18 @@ from .errors import OptionError
 Column = tuple[str, str]  # (row key, header)
 
 
-def render_table(title: str, columns: Sequence[Column], rows: Sequence[Mapping], width: int = 200) -> str:
-    """The rows as a plain-text rich table (no colour codes, so logs and files stay readable)."""
+# cci's RichHandler puts a time column of this width before every logged line.
+LOG_PREFIX_WIDTH = 21
+
+
+def log_width() -> int:
+    """The width a logged table can take without the log handler wrapping its lines: the terminal's, as rich
+    measures it (COLUMNS, else 80 when not a terminal), less the handler's time column."""
+    return max(60, Console().width - LOG_PREFIX_WIDTH)
+
+
+def render_table(title: str, columns: Sequence[Column], rows: Sequence[Mapping], width: int = 100) -> str:
+    """The rows as a plain-text rich table (no colour codes, so logs and files stay readable); cells wrap to fit `width`."""
     table = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=False, title_justify="left")
     for _, header in columns:
         table.add_column(header, overflow="fold")
@@ -42,7 +52,7 @@ def _cell(value) -> str:
 
 def log_table(logger, title: str, columns: Sequence[Column], rows: Sequence[Mapping]) -> str:
     """Log the table as one message (one block on the terminal and in the log file); return its text."""
-    text = render_table(title, columns, rows)
+    text = render_table(title, columns, rows, log_width())
     logger.info("\n" + text)
     return text
 

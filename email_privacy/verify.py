@@ -21,15 +21,8 @@ from .settings import (
     desired_settings,
 )
 
-COLUMNS = (
-    ("kind", "Kind"),
-    ("object", "Object"),
-    ("name", "Name"),
-    ("state", "State"),
-    ("required", "Required"),
-    ("verdict", "Verdict"),
-    ("api_name", "API name"),
-)
+# The table shows what a person acts on; the JSON report adds api_name, object and required.
+COLUMNS = (("item", "Item"), ("name", "Name"), ("state", "State"), ("verdict", "Verdict"))
 
 
 @dataclass(frozen=True)
@@ -53,6 +46,7 @@ class Row:
     def as_dict(self) -> dict:
         data = asdict(self)
         data["verdict"] = self.verdict
+        data["item"] = self.object or self.kind  # "Setting", or the layout's object
         return data
 
 
@@ -90,7 +84,7 @@ def layout_rows(layout_files: Mapping[str, bytes], objects: Iterable[str]) -> li
         seen.add(obj)
         field = INDIVIDUAL_FIELD[obj]
         present = has_field(xmlsafe.parse(layout_files[full_name], full_name), field)
-        state = f"has Individual ({field})" if present else f"lacks Individual ({field})"
+        state = f"has {field}" if present else f"lacks {field}"
         rows.append(Row("Layout", _layout_name(full_name), full_name, state, True, present, obj))
     for obj in objects:
         if obj not in seen:

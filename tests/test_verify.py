@@ -66,7 +66,7 @@ def test_layout_without_field_fails_naming_it_and_its_object():
     msg = verify.failure_message(rows)
     assert "1 layout(s) lack the Individual field: Lead (Sales) Layout (Lead)" in msg
     bad = [r for r in rows if not r.ok]
-    assert [(r.object, r.state) for r in bad] == [("Lead", "lacks Individual (IndividualId)")]
+    assert [(r.object, r.state) for r in bad] == [("Lead", "lacks IndividualId")]
 
 
 def test_person_account_layout_needs_person_individual_id_not_individual_id():
@@ -115,4 +115,4 @@ def test_report_data_has_the_same_rows_as_the_table():
     data = verify.report_data(rows, {"name": "sim", "org_id": "00D"}, "2025-01-01T00:00:00+00:00", True)
     assert data["configured"] is True and data["org"]["name"] == "sim" and data["reused_prerequisites_read"] is True
     assert len(data["settings"]) == 4 and len(data["layouts"]) == 4
-    assert set(data["layouts"][0]) >= {"kind", "name", "api_name", "object", "state", "required", "ok", "verdict"}
+    assert set(data["layouts"][0]) >= {"kind", "name", "api_name", "object", "state", "required", "ok", "verdict", "item"}

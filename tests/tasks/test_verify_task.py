@@ -51,7 +51,7 @@ def test_configured_prerequisites_read_is_reused_without_any_call(read, tmp_path
         rv = make({"org_state": state(ON, WITH_FIELD), "report": str(path)})()
     assert read.calls == []
     assert rv["configured"] is True and rv["reused_read"] is True
-    assert "Enforce email privacy settings" in caplog.text and "Contact Layout" in caplog.text
+    assert "Enhanced Email" in caplog.text and "Contact Layout" in caplog.text and "has IndividualId" in caplog.text
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     data = json.loads(path.read_text())
     assert data["configured"] is True and len(data["layouts"]) == 2 and data["org"]["name"] == "test"
