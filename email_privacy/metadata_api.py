@@ -72,6 +72,14 @@ def _soap_fault(response) -> tuple[str, str] | None:
     return info.get("faultcode", ""), info.get("faultstring", "")
 
 
+def _is_transient(response) -> bool:
+    """502/503/504, a 500 that is not a SOAP fault (a proxy's error page), or the fault sf:SERVER_UNAVAILABLE."""
+    if response.status_code not in RETRY_STATUSES:
+        return False
+    fault = _soap_fault(response)
+    return response.status_code != 500 or fault is None or fault[0].endswith("SERVER_UNAVAILABLE")
+
+
 def _is_session_expired(response) -> bool:
     if response.status_code == 401:
         return True
@@ -112,7 +120,7 @@ class _FastRetryingCall:
             except _TRANSIENT as e:
                 problem = type(e).__name__
             else:
-                if response.status_code in RETRY_STATUSES and not _soap_fault(response):
+                if _is_transient(response):
                     problem = f"HTTP {response.status_code}"
             if problem is None:
                 break
