@@ -364,7 +364,7 @@ class MetadataStore:
             names = {member}
         hit = names & set(fail_names)
         if hit:
-            problems.append(Problem(f"Injected failure for {sorted(hit)[0]} (--fault deploy-fail)"))
+            problems.insert(0, Problem(f"Injected failure for {sorted(hit)[0]} (--fault deploy-fail)"))
         return problems
 
 

@@ -103,7 +103,7 @@ def test_deploy_success_and_failure_replies_validate(org, xsd):
     assert text(status, "m:result/m:status") == "Succeeded"
     successes = status.iter(f"{{{MDAPI_NS}}}componentSuccesses")
     assert {(text(s, "m:componentType"), text(s, "m:fullName")) for s in successes} == {
-        (None, "package.xml"), ("Settings", "PartyDataModel")}
+        ("", "package.xml"), ("Settings", "PartyDataModel")}
     assert org.metadata.settings_value("PartyDataModelSettings", "enableConsentManagement") is True
 
     bad = call(org, deploy_envelope({
