@@ -10,8 +10,10 @@ import responses
 from email_privacy import snapshots, xmlsafe
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.layouts import has_field
-from tasks.layouts import AddIndividualFieldToLayouts, RestoreLayouts
-from tests.test_metadata_api_support import FakeOrg, layout, make_task, serve
+from tests.test_metadata_api_support import FakeOrg, layout, make_task, serve, import_task
+
+AddIndividualFieldToLayouts = import_task("layouts").AddIndividualFieldToLayouts
+RestoreLayouts = import_task("layouts").RestoreLayouts
 
 DESCRIBE = re.compile(r"https://test\.salesforce\.com/services/data/v[\d.]+/sobjects/(\w+)/describe")
 

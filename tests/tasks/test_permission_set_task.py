@@ -6,8 +6,9 @@ import pytest
 import responses
 
 from email_privacy.errors import OptionError
-from tasks.permission_set import DeployEmailPrivacyPermissionSet
-from tests.test_metadata_api_support import FakeOrg, make_task, serve
+from tests.test_metadata_api_support import FakeOrg, make_task, serve, import_task
+
+DeployEmailPrivacyPermissionSet = import_task("permission_set").DeployEmailPrivacyPermissionSet
 
 FOLDER = Path(__file__).resolve().parents[2] / "force-app/main/default/permissionsets"
 NAME = "Email_Privacy_Individual_Access"

@@ -6,9 +6,10 @@ import responses
 from email_privacy import orgstate, xmlsafe
 from email_privacy.errors import OptionError
 from email_privacy.settings import read_settings
-from tasks.settings import DeployEmailPrivacySettings
 from tests.conftest import assert_valid
-from tests.test_metadata_api_support import FakeOrg, make_task, serve, settings
+from tests.test_metadata_api_support import FakeOrg, make_task, serve, settings, import_task
+
+DeployEmailPrivacySettings = import_task("settings").DeployEmailPrivacySettings
 
 
 def fresh_org(lightning=True, **on):
