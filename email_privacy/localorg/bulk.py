@@ -25,7 +25,7 @@ from .records import KEY_PREFIX, PREFIX_OBJECT, RecordError, normalize_id, now_i
 
 V = r"^/services/data/v(?P<version>\d+\.\d)/jobs"
 INGEST_OPERATIONS = ("insert", "update", "upsert", "delete")
-QUERY_PAGE = 2000  # rows per results page when the client gives no maxRecords
+QUERY_PAGE = 50000  # rows per results page when the client gives no maxRecords
 _ids = itertools.count(1)
 _jobs: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
