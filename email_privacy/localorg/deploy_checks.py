@@ -174,13 +174,31 @@ def check_settings(doc: Document, stem: str) -> list[Problem]:
     return problems
 
 
-def check_permission_set(doc: Document) -> list[Problem]:
-    """A PermissionSet file must at least be one."""
+def check_permission_set(doc: Document, object_fields) -> list[Problem]:
+    """Judge a PermissionSet: its root, and that the objects and fields it grants exist.
+
+    `object_fields(obj)` gives the fields of an object this org models, None for an object it has
+    not (Individual exists only with consent management on), and ... (Ellipsis) for objects it
+    does not model, which are let through.
+    """
     root = doc.tree.getroot()
     if root.tag != _q("PermissionSet"):
         line, col = doc.where(root)
         return [Problem(f"Element {root.tag} invalid at this location in type PermissionSet", line, col)]
-    return []
+    problems = []
+    for perm in root.findall(_q("objectPermissions")):
+        obj = perm.findtext(_q("object")) or ""
+        if object_fields(obj) is None:
+            line, col = doc.where(perm)
+            problems.append(Problem(f"In field: object - no CustomObject named {obj} found", line, col))
+    for perm in root.findall(_q("fieldPermissions")):
+        obj, _, field = (perm.findtext(_q("field")) or "").partition(".")
+        fields = object_fields(obj)
+        if fields is not Ellipsis and (fields is None or field not in fields):
+            line, col = doc.where(perm)
+            # Salesforce's text, as for layouts (FACTS.md).
+            problems.append(Problem(f"In field: field - no CustomField named {obj}.{field} found", line, col))
+    return problems
 
 
 def safe_entry_name(name: str) -> bool:

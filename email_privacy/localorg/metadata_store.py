@@ -10,7 +10,6 @@ deploy leaves every file as it was.
 
 import io
 import json
-import secrets
 import threading
 import zipfile
 from dataclasses import dataclass, field
@@ -25,15 +24,10 @@ from ._files import write_atomic
 from .deploy_checks import TYPES, Problem
 from .names_server import LayoutName
 from .profile import OrgProfile
+from .profile import _sf_id as sf_id  # 18-character Salesforce-shaped ids
 
 ID_PREFIX = {"Layout": "00h", "PermissionSet": "0PS", "Settings": "0Xs"}
 ADMIN_NAME = "Local Admin"
-
-
-def sf_id(prefix: str) -> str:
-    """An 18-character Salesforce-shaped id with the given key prefix."""
-    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-    return prefix + "".join(secrets.choice(alphabet) for _ in range(18 - len(prefix)))
 
 
 def api_datetime(dt: datetime) -> str:
@@ -360,7 +354,8 @@ class MetadataStore:
             problems = deploy_checks.check_settings(doc, member)
             names = {member}
         else:
-            problems = deploy_checks.check_permission_set(doc)
+            problems = deploy_checks.check_permission_set(
+                doc, lambda obj: shapes.object_fields(obj, self.profile, consent))
             names = {member}
         hit = names & set(fail_names)
         if hit:

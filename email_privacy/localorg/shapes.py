@@ -46,6 +46,13 @@ PERSON_ACCOUNT_FIELDS = {
 # Lookups to Individual: present only while Data Protection and Privacy is on (FACTS.md, "Fields").
 INDIVIDUAL_FIELDS = {"Contact": "IndividualId", "Lead": "IndividualId", "Account": "PersonIndividualId"}
 
+# The Individual object's fields (Object Reference, Individual); the object exists only with consent management on.
+INDIVIDUAL_OBJECT_FIELDS = {
+    "Name", "FirstName", "LastName", "Salutation", "BirthDate", "OwnerId", "HasOptedOutTracking",
+    "HasOptedOutProcessing", "HasOptedOutProfiling", "HasOptedOutSolicit", "HasOptedOutGeoTracking",
+    "ShouldForget", "SendIndividualData", "CanStorePiiElsewhere", "IndividualsAge",
+}
+
 # Custom fields a Developer Edition org ships with, and the managed packages' fields.
 CUSTOM_FIELDS = {
     "Contact": {"Level__c", "Languages__c"},
@@ -93,6 +100,15 @@ def object_exists(obj: str, profile: OrgProfile) -> bool:
     if obj == "PersonAccount":
         return profile.person_accounts
     return obj in STANDARD_FIELDS or (profile.managed_layouts and obj in MANAGED_FIELDS)
+
+
+def object_fields(obj: str, profile: OrgProfile, consent_management: bool):
+    """Fields of an object (as permission sets name it): None when the org lacks the object, ... when not modelled."""
+    if obj == "Individual":
+        return INDIVIDUAL_OBJECT_FIELDS if consent_management else None
+    if obj in STANDARD_FIELDS or (profile.managed_layouts and obj in MANAGED_FIELDS):
+        return layout_fields(obj, profile, consent_management)
+    return ...
 
 
 def layout_fields(obj: str, profile: OrgProfile, consent_management: bool) -> set[str]:

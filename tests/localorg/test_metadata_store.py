@@ -228,3 +228,31 @@ def test_deploy_names_layouts_as_salesforce_does(tmp_path):
     # A name not encoded as Salesforce encodes it is refused, naming the expected form.
     bad = deploy(store, {"layouts/Contact-Contact (Marketing) Layout.layout": data})
     assert "expected Contact-Contact %28Marketing%29 Layout" in bad.failures[0].problem
+
+
+def test_permission_set_on_individual_needs_consent_management(tmp_path):
+    from tests.conftest import ROOT
+
+    source = ROOT / "force-app/main/default/permissionsets/Email_Privacy_Individual_Access.permissionset-meta.xml"
+    if not source.is_file():
+        pytest.skip(f"{source} is absent")
+    store = make_store(tmp_path)
+    files = {"package.xml": pkg({"PermissionSet": ["Email_Privacy_Individual_Access"]}),
+             "permissionsets/Email_Privacy_Individual_Access.permissionset": source.read_bytes()}
+    out = store.deploy(zip_of(files))
+    assert out.status == "Failed"
+    assert out.failures[0].problem == "In field: object - no CustomObject named Individual found (and 2 more problems)"
+    deploy(store, {"settings/PartyDataModel.settings": CONSENT_ON})
+    out = store.deploy(zip_of(files))
+    assert out.status == "Succeeded", [f.problem for f in out.failures]
+    assert store.list_metadata("PermissionSet")[0]["fullName"] == "Email_Privacy_Individual_Access"
+    assert (tmp_path / "metadata/permissionsets/Email_Privacy_Individual_Access.permissionset").is_file()
+
+
+def test_permission_set_field_the_object_lacks(tmp_path):
+    store = make_store(tmp_path)
+    ps = (f'<PermissionSet xmlns="{M}">\n<fieldPermissions><editable>true</editable><field>Contact.Nope__c</field>'
+          "<readable>true</readable></fieldPermissions>\n<label>x</label>\n</PermissionSet>\n").encode()
+    out = store.deploy(zip_of({"package.xml": pkg({"PermissionSet": ["X"]}), "permissionsets/X.permissionset": ps}))
+    assert out.failures[0].problem == "In field: field - no CustomField named Contact.Nope__c found"
+    assert out.failures[0].line == 2
