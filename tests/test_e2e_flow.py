@@ -1,0 +1,102 @@
+"""The real `cci flow run enable_individual_email_tracking` against the local org (issue 5, "Done when").
+
+Each test starts `email-privacy org serve` in a subprocess (tests/harness.py) and runs the real cci over HTTPS,
+then looks at the org's own state under DIR/metadata and at its request log.
+"""
+
+import json
+import stat
+
+import pytest
+
+from email_privacy import xmlsafe
+from email_privacy.layouts import INDIVIDUAL_FIELD, has_field
+from email_privacy.names import full_name_from_path, layout_object
+from email_privacy.settings import read_settings
+from tests.harness import run_cci
+
+pytestmark = pytest.mark.e2e
+FLOW = "enable_individual_email_tracking"
+SWITCHES = {
+    "PartyDataModel": "enableConsentManagement",
+    "EmailAdministration": "enableEmailConsentManagement",
+    "Activities": "enableEmailTracking",
+}
+
+
+def snapshot_files(root):
+    """{relative path: bytes} of every file under root: the org's metadata, to compare before and after."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def deploys(org):
+    return [r for r in org.requests() if r.get("soap_action") == "deploy"]
+
+
+def run_flow(org, tmp_path, *options):
+    args = ["flow", "run", FLOW, "--org", "sim",
+            "-o", "add_individual_field_to_layouts__snapshot_dir", str(tmp_path / "snapshots"), *options]
+    return run_cci(org, *args, timeout=300)
+
+
+def out(result):
+    return result.stdout + result.stderr
+
+
+def test_full_run_then_second_run_deploys_nothing(local_org, tmp_path):
+    org = local_org(person_accounts=True)
+    report = tmp_path / "reports" / "verify.json"
+    first = run_flow(org, tmp_path, "-o", "verify_email_privacy__report", str(report))
+    assert first.returncode == 0, out(first)[-4000:]
+
+    settings_dir = org.metadata_dir / "settings"
+    for stem, field in SWITCHES.items():
+        values = read_settings(xmlsafe.parse_file(settings_dir / f"{stem}.settings"))
+        assert values.get(field) is True, f"{stem}.{field} is not on in the org"
+    targets = [p for p in (org.metadata_dir / "layouts").glob("*.layout")
+               if layout_object(full_name_from_path(p)) in INDIVIDUAL_FIELD]
+    assert {layout_object(full_name_from_path(p)) for p in targets} == {"Contact", "Lead", "PersonAccount"}
+    for path in targets:
+        field = INDIVIDUAL_FIELD[layout_object(full_name_from_path(path))]
+        assert has_field(xmlsafe.parse_file(path), field), f"{path.name} lacks {field}"
+
+    text = out(first)
+    assert "Email privacy verification" in text and "has PersonIndividualId" in text
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["configured"] is True and len(data["layouts"]) == len(targets)
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600
+
+    before = len(deploys(org))
+    assert before >= 2  # settings and layouts (and the permission set)
+    second = run_flow(org, tmp_path)
+    assert second.returncode == 0, out(second)[-4000:]
+    assert len(deploys(org)) == before, "the second run deployed something"
+    assert "already configured" in out(second)
+
+
+@pytest.mark.parametrize(
+    "serve_options, message",
+    [({"edition": "Team Edition"}, "Group Edition"),
+     ({"without_customize_application": True}, "Customize Application")],
+)
+def test_prerequisites_stop_the_flow_and_leave_the_org_unchanged(local_org, tmp_path, serve_options, message):
+    org = local_org(person_accounts=True, **serve_options)
+    before = snapshot_files(org.metadata_dir)
+    result = run_flow(org, tmp_path)
+    assert result.returncode != 0
+    text = out(result)
+    assert message in text and "nothing was changed" in text
+    assert "Traceback" not in text
+    assert "Running task: deploy_email_privacy_settings" not in text  # stopped in step 1
+    assert deploys(org) == []
+    assert snapshot_files(org.metadata_dir) == before
+
+
+def test_dry_run_set_once_on_the_prerequisites_changes_nothing(local_org, tmp_path):
+    org = local_org(person_accounts=False)
+    before = snapshot_files(org.metadata_dir)
+    result = run_flow(org, tmp_path, "-o", "check_email_privacy_prerequisites__dry_run", "true")
+    assert result.returncode == 0, out(result)[-4000:]
+    assert deploys(org) == []
+    assert snapshot_files(org.metadata_dir) == before
+    assert "Dry run" in out(result)
