@@ -16,7 +16,11 @@ the option (fault=[...]). In pytest, use the `local_org` fixture (tests/conftest
 
 The cci environment (`org.env`) is the env file's exports plus HOME = a fresh temporary home whose
 .cumulusci/cumulus_timestamp is 99999999999, so cci never asks PyPI for a newer version and no
-saved org of the same name shadows CUMULUSCI_ORG_sim. Restarting on the same state_dir keeps the org.
+saved org of the same name shadows CUMULUSCI_ORG_sim. cci saves the org it used into that HOME
+after its first command, and a saved org wins over CUMULUSCI_ORG_sim: to try another org config
+(a wrong refresh token, say) pass `env={"HOME": org.new_home(), "CUMULUSCI_ORG_sim": ...}`.
+`org.restart()` stops and starts the server on the same state DIR and the same port (so the org
+cci saved stays valid); the org keeps its identity, metadata, records and refresh token.
 """
 
 import json
@@ -73,11 +77,27 @@ class LocalOrgProcess:
         self.env_file = self.workdir / "org.env"
         self.server_output = self.workdir / "server.log"
         self.serve_options = serve_options
-        self.home = Path(tempfile.mkdtemp(prefix="home-", dir=self.workdir))
-        (self.home / ".cumulusci").mkdir()
-        (self.home / ".cumulusci" / "cumulus_timestamp").write_text("99999999999")
+        self.home = self.new_home()
         self.proc = None
         self.env: dict[str, str] = {}
+
+    def new_home(self) -> Path:
+        """A fresh HOME for cci: no saved orgs, and a timestamp that stops cci asking PyPI."""
+        home = Path(tempfile.mkdtemp(prefix="home-", dir=self.workdir))
+        (home / ".cumulusci").mkdir()
+        (home / ".cumulusci" / "cumulus_timestamp").write_text("99999999999")
+        return home
+
+    def restart(self) -> "LocalOrgProcess":
+        """Stop, then start again on the same state DIR and port."""
+        port = self.port
+        self.stop()
+        self.serve_options["port"] = port
+        return self.start()
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
 
     @property
     def metadata_dir(self) -> Path:
