@@ -85,3 +85,23 @@ def test_restart_keeps_identity_records_and_the_refresh_token(local_org):
     assert result.returncode == 0 and "N 1" in result.stdout, result.stderr
     for secret in org.tokens_issued():
         assert secret not in org.request_log.read_text() and secret not in org.output()
+
+
+def test_individual_lookups_appear_only_after_a_real_settings_deploy(local_org):
+    org = local_org(contacts=2, person_accounts=True, person_accounts_count=1)
+    probe = ("print('LOOKUPS', sorted(o + '.' + f['name'] for o in ('Contact', 'Lead', 'Account') "
+             "for f in getattr(sf, o).describe()['fields'] if f['referenceTo'] == ['Individual'])); "
+             "print('CM', sf.query('SELECT PreferencesConsentManagementEnabled FROM Organization')['records'][0]"
+             "['PreferencesConsentManagementEnabled'])")
+    before = shell(org, probe)
+    assert before.returncode == 0 and "LOOKUPS []" in before.stdout and "CM False" in before.stdout, before.stderr
+    deployed = run_cci(org, "task", "run", "deploy_email_privacy_settings", "--org", "sim")
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    after = shell(org, probe + "; i = sf.Individual.create({'LastName': 'Lee'})['id']; "
+                  "c = sf.query('SELECT Id, HasOptedOutOfEmail FROM Contact LIMIT 1')['records'][0]; "
+                  "sf.Contact.update(c['Id'], {'IndividualId': i}); "
+                  "print('LINKED', sf.query(\"SELECT Individual.LastName, HasOptedOutOfEmail FROM Contact WHERE Id = '\" "
+                  "+ c['Id'] + \"'\")['records'][0]['Individual']['LastName'])")
+    assert after.returncode == 0, after.stderr
+    assert "LOOKUPS ['Account.PersonIndividualId', 'Contact.IndividualId', 'Lead.IndividualId']" in after.stdout
+    assert "CM True" in after.stdout and "LINKED Lee" in after.stdout
