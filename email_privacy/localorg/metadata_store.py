@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .. import API_VERSION, MDAPI_NS, xmlsafe
+from lxml import etree
+
+from .. import API_VERSION, MDAPI_NS, mdschema, xmlsafe
 from ..errors import XmlInputError
 from ..package import package_xml, read_package_xml
 from . import deploy_checks, shapes
@@ -278,12 +280,24 @@ class MetadataStore:
                 stamp = self._stamp()
                 for p in keep:
                     ns = self._namespace_of(p.type, p.member)
-                    p.result.created, p.result.changed, p.result.id = self._store(p.type, p.member, p.data, stamp, ns)
+                    data = self._merged_settings(p.member, p.data) if p.type == "Settings" else p.data
+                    p.result.created, p.result.changed, p.result.id = self._store(p.type, p.member, data, stamp, ns)
                 self._save_props()
             outcome.status = "Failed" if failed and not keep else ("SucceededPartial" if failed else "Succeeded")
             outcome.completed = api_datetime(self._stamp())
             self.jobs[outcome.id] = outcome
             return outcome
+
+    def _merged_settings(self, stem: str, data: bytes) -> bytes:
+        """A deployed settings file changes only the fields it names; the others keep their value (FACTS.md)."""
+        settings_type = mdschema.settings_type_for_stem(stem)
+        values: dict[str, str] = {}
+        for doc in (self.read("Settings", stem), data):
+            if doc is not None:
+                for child in xmlsafe.parse(doc, f"settings/{stem}.settings").getroot():
+                    if isinstance(child.tag, str):
+                        values[etree.QName(child).localname] = child.text or ""
+        return shapes.settings_document(settings_type, values)
 
     def _namespace_of(self, type_name, member):
         if type_name != "Layout":

@@ -51,7 +51,7 @@ def test_retrieve_deploy_and_failing_deploy(local_org, tmp_path):
     assert "In field: field - no CustomField named Contact.IndividualId found" in said(r)
     assert snapshot(org.metadata_dir) == before
 
-    # A settings deploy: turns Data Protection and Privacy on; the file in DIR/metadata is what was sent.
+    # A settings deploy: turns Data Protection and Privacy on; fields the file leaves out keep their value.
     settings = tmp_path / "settings_deploy"
     (settings / "settings").mkdir(parents=True)
     doc = (f'<?xml version="1.0" encoding="UTF-8"?>\n<PartyDataModelSettings xmlns="{MDAPI_NS}">\n'
@@ -60,7 +60,9 @@ def test_retrieve_deploy_and_failing_deploy(local_org, tmp_path):
     (settings / "package.xml").write_bytes(package_xml({"Settings": ["PartyDataModel"]}, "63.0"))
     r = run_cci(org, "task", "run", "deploy", "--org", "sim", "--path", str(settings))
     assert r.returncode == 0, r.stdout + r.stderr
-    assert (org.metadata_dir / "settings/PartyDataModel.settings").read_text(encoding="utf-8") == doc
+    stored = (org.metadata_dir / "settings/PartyDataModel.settings").read_text(encoding="utf-8")
+    assert "<enableConsentManagement>true</enableConsentManagement>" in stored
+    assert "<enableIndividualAutoCreate>false</enableIndividualAutoCreate>" in stored
 
     # Now the same layout deploys, and DIR/metadata holds it.
     r = run_cci(org, "task", "run", "deploy", "--org", "sim", "--path", str(src))
