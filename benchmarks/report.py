@@ -1,0 +1,139 @@
+"""The benchmark's table, the machine it ran on, and issue 7's acceptance checks, from run summaries."""
+
+import datetime
+import os
+import platform
+from dataclasses import dataclass
+from typing import Iterable
+
+from email_privacy.report import render_table
+
+from .metrics import POLLS, Summary
+
+OURS = "project flow"
+BUILTIN = "built-in"
+FIRST, SECOND = "first", "second"
+MAIN_KINDS = ("listMetadata", "retrieve", "deploy")
+
+COLUMNS = [
+    ("tool", "flow"), ("n", "layouts/object"), ("phase", "run"), ("runs", "runs (exit 0)"),
+    ("wall", "median wall s"), ("range", "min-max s"), ("md_ops", "MD ops (no polls)"),
+    ("listMetadata", "listMetadata"), ("retrieve", "retrieve"), ("deploy", "deploy"), ("other", "other MD ops"),
+    ("polls", "polls"), ("rest", "REST calls"), ("tokens", "token refreshes"), ("kb_sent", "KB sent"),
+    ("correct", "layouts with field"),
+]
+
+
+def machine_info() -> dict[str, str]:
+    """CPU model, cores, OS, Python and CumulusCI versions, and the date (UTC)."""
+    import cumulusci
+
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            model = next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": model, "cores": str(os.cpu_count()), "os": platform.platform(terse=True),
+        "python": platform.python_version(), "cumulusci": cumulusci.__version__,
+    }
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}" if float(x).is_integer() else f"{x:.1f}"
+
+
+def summary_row(s: Summary) -> dict:
+    """One table row: medians over the runs, except correctness, which shows the worst run."""
+    walls = [r.wall_s for r in s.runs]
+    other = {}
+    for r in s.runs:
+        for kind in r.metadata_ops:
+            if kind not in POLLS and kind not in MAIN_KINDS:
+                other[kind] = s.median_ops(kind)
+    worst = min(s.runs, key=lambda r: (r.with_field - r.target_layouts))
+    return {
+        "tool": s.tool, "n": s.layouts_per_object, "phase": s.phase,
+        "runs": f"{len(s.runs)} ({sum(r.exit_code == 0 for r in s.runs)})",
+        "wall": f"{s.median('wall_s'):.1f}", "range": f"{min(walls):.1f}-{max(walls):.1f}",
+        "md_ops": _fmt(s.median("non_poll_ops")),
+        **{kind: _fmt(s.median_ops(kind)) for kind in MAIN_KINDS},
+        "other": ", ".join(f"{k} {_fmt(v)}" for k, v in sorted(other.items())) or "-",
+        "polls": _fmt(s.median("polls")), "rest": _fmt(s.median("rest_calls")),
+        "tokens": _fmt(s.median("token_refreshes")), "kb_sent": f"{s.median('bytes_sent') / 1024:.0f}",
+        "correct": f"{worst.with_field}/{worst.target_layouts}",
+    }
+
+
+def render_text(summaries: Iterable[Summary], width: int = 200) -> str:
+    """The results as a plain-text table for the terminal."""
+    return render_table("Benchmark: enable_individual_email_tracking vs the built-in tasks", COLUMNS,
+                        [summary_row(s) for s in summaries], width)
+
+
+def render_markdown(summaries: Iterable[Summary]) -> str:
+    """The results as a Markdown table (for benchmarks/README.md)."""
+    lines = ["| " + " | ".join(h for _, h in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for s in summaries:
+        row = summary_row(s)
+        lines.append("| " + " | ".join(str(row[k]) for k, _ in COLUMNS) + " |")
+    return "\n".join(lines)
+
+
+@dataclass
+class Check:
+    """One acceptance point of issue 7: what was required, whether it held, and the numbers."""
+
+    name: str
+    passed: bool | None  # None: not measured in this run (e.g. --quick has no 300-layout runs)
+    detail: str
+
+    def line(self) -> str:
+        verdict = {True: "PASS", False: "FAIL", None: "n/a "}[self.passed]
+        return f"{verdict}  {self.name}: {self.detail}"
+
+
+def _worst(s: Summary, kind: str) -> int:
+    return max(r.ops(kind) for r in s.runs)
+
+
+def acceptance(summaries: Iterable[Summary], small: int = 3, large: int = 300) -> list[Check]:
+    """Issue 7's "Done when" points, checked against what was measured."""
+    by = {(s.tool, s.layouts_per_object, s.phase): s for s in summaries}
+    checks = []
+    for phase in (FIRST, SECOND):
+        a, b = by.get((OURS, small, phase)), by.get((OURS, large, phase))
+        name = f"{phase} run: MD operations (no polls) at {large} layouts/object <= at {small}"
+        if a and b:
+            x, y = max(r.non_poll_ops for r in b.runs), min(r.non_poll_ops for r in a.runs)
+            checks.append(Check(name, x <= y, f"{x} at {large} (most of any run), {y} at {small} (fewest)"))
+        else:
+            checks.append(Check(name, None, "needs both sizes"))
+    for (tool, n, phase), s in sorted(by.items()):
+        if tool != OURS:
+            continue
+        counts = {k: _worst(s, k) for k in MAIN_KINDS}
+        detail = ", ".join(f"{k} {v}" for k, v in counts.items()) + " (most of any run)"
+        if phase == FIRST:
+            ok = counts["listMetadata"] <= 1 and counts["retrieve"] <= 2 and counts["deploy"] <= 2
+            checks.append(Check(f"first run at {n}: at most 1 listMetadata, 2 retrieves, 2 deploys", ok, detail))
+        else:
+            # "None at all apart from the verification": the verification is one read of the org
+            # (at most one listMetadata and one retrieve); anything more, and any deploy, fails.
+            ok = counts["deploy"] == 0 and counts["retrieve"] <= 1 and counts["listMetadata"] <= 1
+            checks.append(Check(f"second run at {n}: no deploy, only the verification read "
+                                f"(<= 1 listMetadata, <= 1 retrieve)", ok, detail))
+        ok = s.all_ok and s.all_correct
+        checks.append(Check(f"{phase} run at {n}: every run exits 0 and every target layout has the field", ok,
+                            f"exit codes {[r.exit_code for r in s.runs]}, "
+                            f"with field {[f'{r.with_field}/{r.target_layouts}' for r in s.runs]}"))
+    for (tool, n, phase), s in sorted(by.items()):
+        other = by.get((BUILTIN, n, phase))
+        if tool != OURS or not other:
+            continue
+        ours, theirs = s.median("wall_s"), other.median("wall_s")
+        checks.append(Check(f"{phase} run at {n}: median wall time <= half the built-in's", ours <= theirs / 2,
+                            f"{ours:.1f} s vs {theirs:.1f} s (ratio {ours / theirs:.2f})"))
+    return checks
