@@ -196,7 +196,9 @@ class RecordStore:
                                  + (" PRIMARY KEY" if f.name == "Id" else "") for f in fields)
                 self.db.execute(f'CREATE TABLE IF NOT EXISTS "{obj}" ({cols})')
             for obj, field_name in (("Contact", "Email"), ("Lead", "Email"), ("Account", "PersonEmail")):
-                self.db.execute(f'CREATE INDEX IF NOT EXISTS "{obj}_{field_name}" ON "{obj}" ("{field_name}")')
+                # NOCASE: SOQL's = and IN on strings ignore case, and rows_where must use the index.
+                self.db.execute(f'CREATE INDEX IF NOT EXISTS "{obj}_{field_name}_nocase" ON "{obj}" '
+                                f'("{field_name}" COLLATE NOCASE)')
 
     def close(self) -> None:
         self.db.close()
@@ -235,6 +237,26 @@ class RecordStore:
         """Every record of obj, in insertion order, as dicts."""
         for row in self.db.execute(f'SELECT * FROM "{obj}" ORDER BY rowid'):
             yield self._row(obj, row)
+
+    def rows_where(self, obj: str, field_name: str, values: list):
+        """Records whose field equals one of values (ASCII case-insensitive), in insertion order.
+
+        A fast pre-filter for `WHERE Email IN (...)` over tens of thousands of rows; the SOQL engine
+        still applies the full condition afterwards.
+        """
+        if field_name not in {f.name for f in FIELDS[obj]}:
+            raise KeyError(field_name)
+        found = {}
+        for start in range(0, len(values), 500):
+            chunk = [str(v) for v in values[start:start + 500]]
+            sql = (f'SELECT rowid AS _rowid, * FROM "{obj}" WHERE "{field_name}" COLLATE NOCASE IN '
+                   f'({", ".join("?" * len(chunk))})')
+            for row in self.db.execute(sql, chunk):
+                found[row["_rowid"]] = row
+        for rowid in sorted(found):
+            rec = self._row(obj, found[rowid])
+            rec.pop("_rowid", None)
+            yield rec
 
     def count(self, obj: str) -> int:
         return self.db.execute(f'SELECT COUNT(*) FROM "{obj}"').fetchone()[0]

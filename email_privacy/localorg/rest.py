@@ -218,11 +218,19 @@ class OrgSource(Source):
     def fields(self, obj):
         return {f.name.lower(): f for f in object_fields(self.org, obj)}
 
-    def rows(self, obj):
+    def rows(self, obj, prefilter=None):
         if obj in _VIRTUAL_FIELDS:
             return virtual_rows(self.org, obj)
         visible = {f.name for f in object_fields(self.org, obj)}
-        return ({k: v for k, v in row.items() if k in visible} for row in self.org.records.rows(obj))
+        records = self.org.records
+        if prefilter:
+            name, values = prefilter
+            if name == "Id" or name.endswith("Id"):  # ids may come as 15 characters; stored as 18
+                values = [normalize_id(v) or v for v in values]
+            rows = records.rows_where(obj, name, values)
+        else:
+            rows = records.rows(obj)
+        return ({k: v for k, v in row.items() if k in visible} for row in rows)
 
     def get(self, obj, record_id):
         if obj in _VIRTUAL_FIELDS or not canonical_object(self.org, obj):

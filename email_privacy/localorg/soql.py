@@ -22,6 +22,8 @@ that does not exist, INVALID_FIELD for a field the object lacks.
 import re
 from dataclasses import dataclass, field
 
+from .records import normalize_id
+
 PAGE_SIZE = 2000
 
 
@@ -328,7 +330,9 @@ class Source:
     def fields(self, obj: str):  # pragma: no cover - interface
         raise NotImplementedError
 
-    def rows(self, obj: str):  # pragma: no cover - interface
+    def rows(self, obj: str, prefilter: tuple[str, list] | None = None):  # pragma: no cover - interface
+        """Rows of obj; with prefilter (field, values) a source may return only rows whose field
+        equals one of values (the engine still applies the whole condition)."""
         raise NotImplementedError
 
     def get(self, obj: str, record_id: str):  # pragma: no cover - interface
@@ -377,6 +381,10 @@ def _resolve(q: str, source: Source, obj: str, path: Path) -> _Resolved:
     return _Resolved(path, pf.name, pf.type, ref.name, ref.reference_to, ref.name[:-2])
 
 
+def _full_id(value):
+    return (normalize_id(value) or value) if isinstance(value, str) else value
+
+
 def _norm(value):
     return value.lower() if isinstance(value, str) else value
 
@@ -423,6 +431,8 @@ class _Executor:
         r = _resolve(self.q, self.source, self.query.obj, node.path)
         self._check_type(r, node)
         op, value = node.op, node.value
+        if r.field_type in ("id", "reference"):  # a 15-character id names the same record as its 18-character form
+            value = [_full_id(v) for v in value] if isinstance(value, list) else _full_id(value)
         if op == "like":
             rx = _like(value)
             return lambda row: isinstance(v := self.value(row, r), str) and bool(rx.fullmatch(v))
@@ -445,6 +455,18 @@ class _Executor:
             except TypeError:
                 return False
         return ordered
+
+    def prefilter(self, node) -> tuple[str, list] | None:
+        """(field, values) that every matching row must equal one of, from a top-level `=` or `IN`
+        on a string field of the queried object itself, so a source can use an index."""
+        candidates = node.items if isinstance(node, BoolOp) and node.op == "and" else [node]
+        for c in candidates:
+            if isinstance(c, Compare) and c.op in ("=", "in") and len(c.path.parts) == 1:
+                values = c.value if c.op == "in" else [c.value]
+                if values and all(isinstance(v, str) for v in values):
+                    r = _resolve(self.q, self.source, self.query.obj, c.path)
+                    return r.field_name, values
+        return None
 
     def _check_type(self, r: _Resolved, node: Compare) -> None:
         values = node.value if isinstance(node.value, list) else [node.value]
@@ -476,7 +498,7 @@ class _Executor:
         selected = [_resolve(self.q, source, obj, p) for p in query.select if isinstance(p, Path)]
         predicate = self.compile(query.where) if query.where is not None else (lambda row: True)
         order = [(_resolve(self.q, source, obj, p), desc, nulls_last) for p, desc, nulls_last in query.order_by]
-        rows = [row for row in source.rows(obj) if predicate(row)]
+        rows = [row for row in source.rows(obj, self.prefilter(query.where)) if predicate(row)]
         for r, desc, nulls_last in reversed(order):  # stable sorts, last key first
             present = [row for row in rows if self.value(row, r) is not None]
             missing = [row for row in rows if self.value(row, r) is None]

@@ -229,3 +229,13 @@ def test_collections_per_record_results_and_all_or_none(make_org):
     status, body = call(org, "POST", url, {"records": [{"attributes": {"type": "Individual"}, "LastName": "x"}] * 201})
     assert status == 400 and body[0]["errorCode"] == "EXCEEDED_ID_LIMIT"
     assert call(org, "POST", url, {"records": [{"LastName": "x"}]})[1][0]["errorCode"] == "INVALID_TYPE"
+
+
+def test_indexed_email_lookup_matches_a_full_scan(make_org):
+    org = make_org(seed=SeedOptions(contacts=300))
+    rows = query(org, "SELECT Id, Email FROM Contact")[1]["records"]
+    wanted = [rows[5]["Email"].upper(), rows[250]["Email"], "nobody@example.com"]
+    got = query(org, "SELECT Id FROM Contact WHERE Email IN ('%s')" % "', '".join(wanted))[1]["records"]
+    assert [r["Id"] for r in got] == [rows[5]["Id"], rows[250]["Id"]]
+    by_id = query(org, "SELECT Email FROM Contact WHERE Id = '%s'" % rows[7]["Id"][:15])[1]["records"]
+    assert by_id[0]["Email"] == rows[7]["Email"]

@@ -13,6 +13,7 @@ class FakeSource(Source):
 
     def __init__(self):
         self.vis = Visibility(consent=True)
+        self.prefilters = []
         self.data = {
             "Individual": [{"Id": "0PK000000000001AAA", "LastName": "Lee", "HasOptedOutTracking": True,
                             "HasOptedOutProcessing": False}],
@@ -32,7 +33,8 @@ class FakeSource(Source):
     def fields(self, obj):
         return self.vis.field_map(obj) if obj in FIELDS else None
 
-    def rows(self, obj):
+    def rows(self, obj, prefilter=None):
+        self.prefilters.append(prefilter)
         return self.data[obj]
 
     def get(self, obj, record_id):
@@ -115,3 +117,11 @@ def test_malformed_message_points_at_the_column():
 
 def test_page_size_is_salesforces():
     assert PAGE_SIZE == 2000
+
+
+def test_top_level_equality_is_offered_to_the_source_as_a_prefilter():
+    src = FakeSource()
+    execute("SELECT Id FROM Contact WHERE email IN ('a', 'b') AND HasOptedOutOfEmail = false", src)
+    execute("SELECT Id FROM Contact WHERE Email = 'a' OR LastName = 'b'", src)
+    execute("SELECT Id FROM Contact WHERE Individual.LastName = 'Lee'", src)
+    assert src.prefilters == [("Email", ["a", "b"]), None, None]
