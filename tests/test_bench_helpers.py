@@ -1,0 +1,192 @@
+"""The benchmark's helpers (benchmarks/): request-log counting, correctness on a real seeded org
+folder, the built-in project's generated cumulusci.yml, the table and issue 7's checks. No timing."""
+
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from benchmarks import flow, run
+from benchmarks.metrics import RunMetrics, Summary, count_requests, layout_correctness, layouts_by_object
+from benchmarks.report import BUILTIN, FIRST, OURS, SECOND, acceptance, render_markdown, render_text
+from email_privacy.layouts import INDIVIDUAL_FIELD, add_field_bytes
+from email_privacy.localorg.metadata_store import MetadataStore
+from email_privacy.localorg.profile import OrgProfile
+
+
+def req(path, action=None, method="POST", bytes_in=0, bytes_out=0):
+    return {"method": method, "path": path, "soap_action": action, "status": 200, "ms": 1.0,
+            "bytes_in": bytes_in, "bytes_out": bytes_out}
+
+
+MD = "/services/Soap/m/63.0/00D000000000001"
+
+
+def test_count_requests_sorts_each_request_into_its_kind():
+    log = [
+        req("/services/oauth2/token", bytes_in=200), req("/services/oauth2/userinfo", method="GET"),
+        req("/services/data/v63.0/query/", method="GET", bytes_out=300),
+        req(MD, "listMetadata", bytes_in=700), req(MD, "retrieve"), req(MD, "checkStatus"), req(MD, "checkStatus"),
+        req(MD, "checkRetrieveStatus", bytes_out=40000), req(MD, "deploy", bytes_in=25000),
+        req(MD, "checkDeployStatus"), req("/services/oauth2/token"),
+    ]
+    counts = count_requests(log)
+    assert counts["metadata_ops"] == {"listMetadata": 1, "retrieve": 1, "checkStatus": 2,
+                                      "checkRetrieveStatus": 1, "deploy": 1, "checkDeployStatus": 1}
+    assert counts["token_refreshes"] == 2
+    assert counts["rest_calls"] == 2  # userinfo and the query; the token endpoint is counted apart
+    assert counts["bytes_sent"] == 200 + 700 + 25000
+    assert counts["bytes_received"] == 300 + 40000
+    m = RunMetrics(wall_s=1.0, exit_code=0, **counts)
+    assert (m.non_poll_ops, m.polls) == (3, 4)
+
+
+def test_a_token_post_elsewhere_or_a_get_of_it_is_not_a_refresh():
+    counts = count_requests([req("/services/oauth2/token", method="GET"), req("/services/oauth2/revoke")])
+    assert counts["token_refreshes"] == 0 and counts["rest_calls"] == 2
+
+
+def seeded_org(tmp_path, **profile):
+    store = MetadataStore(tmp_path, OrgProfile(person_accounts=True, **profile))
+    store.seed()
+    return store.dir
+
+
+def test_correctness_counts_target_layouts_of_a_seeded_org_and_those_given_the_field(tmp_path):
+    meta = seeded_org(tmp_path, layouts_per_object=2)
+    by_object = layouts_by_object(meta)
+    targets = sum(len(v) for v in by_object.values())
+    assert set(by_object) == {"Contact", "Lead", "PersonAccount"} and all(by_object.values())
+    assert layout_correctness(meta) == (0, targets)  # a fresh org: no Individual field anywhere
+    # Give the field to every Contact layout, and the wrong field (IndividualId) to a person-account one.
+    for path in sorted((meta / "layouts").glob("Contact-*")):
+        path.write_bytes(add_field_bytes(path.read_bytes(), INDIVIDUAL_FIELD["Contact"]))
+    person = sorted((meta / "layouts").glob("PersonAccount-*"))[0]
+    person.write_bytes(add_field_bytes(person.read_bytes(), "IndividualId"))
+    assert layout_correctness(meta) == (len(by_object["Contact"]), targets)
+    # Account layouts are not targets, whatever they hold.
+    assert not any(name.startswith("Account-") for names in by_object.values() for name in names)
+
+
+def test_layouts_by_object_gives_display_names_for_cumulusci_to_encode(tmp_path):
+    meta = seeded_org(tmp_path)
+    leads = layouts_by_object(meta)["Lead"]
+    assert "Lead-Lead (Marketing) Layout" in leads
+    assert not any("%28" in name for name in leads)
+
+
+TEMPLATE = flow.TEMPLATE.read_text(encoding="utf-8")
+
+
+def test_builtin_config_names_each_objects_layouts_in_its_own_step():
+    layouts = {"Contact": ["Contact-Contact Layout", "Contact-A, B Layout"], "Lead": ["Lead-Lead (Sales) Layout"],
+               "PersonAccount": ["PersonAccount-Person Account Layout"]}
+    config = yaml.safe_load(flow.builtin_config(TEMPLATE, layouts))
+    steps = config["flows"][flow.BUILTIN_FLOW]["steps"]
+    assert steps[1]["task"] == "org_settings"
+    assert steps[1]["options"]["settings"]["partyDataModelSettings"] == {"enableConsentManagement": True}
+    assert list(steps[1]["options"]["settings"]["emailAdministrationSettings"]) == [
+        "enableEmailConsentManagement", "enableEnhancedEmailEnabled"]  # the schema's order
+    for number, obj in flow.BUILTIN_LAYOUT_STEPS.items():
+        assert steps[number]["options"]["api_names"] == layouts[obj]  # a list: the comma stays in its name
+        field = steps[number]["options"]["fields"][0]
+        assert field["api_name"] == INDIVIDUAL_FIELD[obj]
+        assert field["position"][0]["field"] in ("HasOptedOutOfEmail", "PersonHasOptedOutOfEmail")
+
+
+def test_builtin_config_refuses_a_template_whose_steps_moved():
+    config = yaml.safe_load(TEMPLATE)
+    config["flows"][flow.BUILTIN_FLOW]["steps"][3]["task"] = "deploy"
+    with pytest.raises(ValueError, match="step 3"):
+        flow.builtin_config(yaml.safe_dump(config), {})
+
+
+def test_make_builtin_project_is_a_git_checkout_with_a_commit(tmp_path):
+    dest = flow.make_builtin_project(tmp_path / "p", {"Contact": ["Contact-Contact Layout"]})
+    head = subprocess.run(["git", "log", "--oneline"], cwd=dest, capture_output=True, text=True, check=True)
+    assert head.stdout.strip()
+    assert "Contact-Contact Layout" in (dest / "cumulusci.yml").read_text(encoding="utf-8")
+
+
+def metrics(wall, ops, exit_code=0, with_field=10, targets=10):
+    return RunMetrics(wall_s=wall, exit_code=exit_code, metadata_ops=ops, with_field=with_field,
+                      target_layouts=targets)
+
+
+GOOD_FIRST = {"listMetadata": 1, "retrieve": 2, "deploy": 2, "checkDeployStatus": 2}
+GOOD_SECOND = {"listMetadata": 1, "retrieve": 1, "checkRetrieveStatus": 1}
+BUILTIN_OPS = {"retrieve": 3, "deploy": 4}
+
+
+def summaries(ours_first_300=GOOD_FIRST, ours_wall=2.0, builtin_wall=10.0, sizes=(3, 300)):
+    out = []
+    for n in sizes:
+        first = ours_first_300 if n == 300 else GOOD_FIRST
+        out += [Summary(OURS, n, FIRST, [metrics(ours_wall, first)] * 3),
+                Summary(OURS, n, SECOND, [metrics(ours_wall, GOOD_SECOND)] * 3),
+                Summary(BUILTIN, n, FIRST, [metrics(builtin_wall, BUILTIN_OPS)] * 3),
+                Summary(BUILTIN, n, SECOND, [metrics(builtin_wall, BUILTIN_OPS)] * 3)]
+    return out
+
+
+def test_acceptance_passes_when_every_point_holds():
+    checks = acceptance(summaries())
+    assert checks and all(c.passed for c in checks), [c.line() for c in checks if not c.passed]
+
+
+def test_acceptance_fails_on_ops_growing_with_layouts_and_on_a_third_deploy():
+    checks = acceptance(summaries(ours_first_300={**GOOD_FIRST, "deploy": 3}))
+    failed = {c.name for c in checks if c.passed is False}
+    assert "first run: MD operations (no polls) at 300 layouts/object <= at 3" in failed
+    assert "first run at 300: at most 1 listMetadata, 2 retrieves, 2 deploys" in failed
+    assert len(failed) == 2
+
+
+def test_acceptance_fails_when_not_twice_as_fast_and_is_na_without_both_sizes():
+    slow = acceptance(summaries(ours_wall=6.0, builtin_wall=10.0))
+    assert [c.passed for c in slow if "wall time" in c.name] == [False] * 4
+    one_size = acceptance(summaries(sizes=(3,)))
+    assert [c.passed for c in one_size if "layouts/object <=" in c.name] == [None, None]
+
+
+def test_acceptance_fails_on_a_deploy_in_the_second_run_or_a_wrong_result():
+    s = summaries(sizes=(3,))
+    s[1] = Summary(OURS, 3, SECOND, [metrics(2.0, {**GOOD_SECOND, "deploy": 1}, with_field=9)])
+    failed = [c.name for c in acceptance(s) if c.passed is False]
+    assert len(failed) == 2 and all(name.startswith("second run at 3") for name in failed)
+
+
+def test_tables_show_medians_and_the_worst_correctness():
+    s = [Summary(OURS, 3, FIRST, [metrics(1.0, GOOD_FIRST), metrics(3.0, GOOD_FIRST, with_field=9),
+                                  metrics(2.0, {**GOOD_FIRST, "describeMetadata": 1}, exit_code=1)])]
+    md = render_markdown(s).splitlines()
+    assert len(md) == 3 and md[0].startswith("| flow |")
+    cells = [c.strip() for c in md[2].strip("|").split("|")]
+    assert cells[:7] == ["project flow", "3", "first", "3 (2)", "2.0", "1.0-3.0", "5"]
+    assert "describeMetadata 0" in md[2] and cells[-1] == "9/10"
+    assert "9/10" in render_text(s)
+
+
+def test_run_arguments(capsys):
+    assert run.sizes_arg("300,3,3") == [3, 300]
+    for bad in ("x", "", "-1", "6000"):
+        with pytest.raises(Exception):
+            run.sizes_arg(bad)
+    with pytest.raises(SystemExit):
+        run.parse_args(["--runs", "0"])
+    assert "--runs" in capsys.readouterr().err
+    quick = run.parse_args(["--quick"])
+    assert (quick.sizes, quick.runs) == ([3], 1)
+
+
+def test_individuals_benchmark_runs_only_where_it_offers_quick(tmp_path, monkeypatch):
+    script = tmp_path / "individuals.py"
+    monkeypatch.setattr(run, "INDIVIDUALS", script)
+    assert run.individuals_command(True) is None  # absent
+    script.write_text("import argparse\nargparse.ArgumentParser().parse_args()\n")
+    assert run.individuals_command(True) is None  # no quick mode
+    script.write_text("import argparse\np = argparse.ArgumentParser()\np.add_argument('--quick', "
+                      "action='store_true')\np.parse_args()\n")
+    assert run.individuals_command(True) == [sys.executable, str(script), "--quick"]
+    assert run.individuals_command(False) == [sys.executable, str(script)]
