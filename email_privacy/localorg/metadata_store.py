@@ -264,6 +264,7 @@ class MetadataStore:
         """
         with self._lock:
             started = api_datetime(self._stamp())
+            # Deploy ids carry the 0Af key prefix in real orgs; retrieve ids 09S.
             outcome = DeployOutcome(sf_id("0Af"), check_only, rollback_on_error, started, started, "Failed")
             try:
                 planned = self._plan(deploy_checks.read_zip(zip_bytes, single_package), set(fail_names))
