@@ -15,6 +15,7 @@ from email_privacy.data_client import OrgClient, Outcome
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.localorg import bulk, soql
 from email_privacy.localorg.http import Request
+from email_privacy.localorg.rest import OrgSource
 from email_privacy.localorg.profile import OrgProfile
 from email_privacy.localorg.records import RecordStore, Visibility, seed_people
 
@@ -49,12 +50,12 @@ class InProcessClient(OrgClient):
 
     def query(self, q):
         self._count("query")
-        result = soql.execute(q, bulk._RecordSource(self.org, "63.0"))
+        result = soql.execute(q, OrgSource(self.org, "63.0"))
         return [ind_strip(r) for r in result["records"]]
 
     def count(self, q):
         self._count("query")
-        return soql.execute(q, bulk._RecordSource(self.org, "63.0"))["totalSize"]
+        return soql.execute(q, OrgSource(self.org, "63.0"))["totalSize"]
 
     def request(self, method, path, kind, **kwargs):
         """Bulk API calls go through the real OrgClient code to the local org's Bulk handlers."""

@@ -22,6 +22,7 @@ import weakref
 
 from .http import Response
 from .records import KEY_PREFIX, PREFIX_OBJECT, RecordError, normalize_id, now_iso, sf_id
+from .rest import OrgSource
 
 V = r"^/services/data/v(?P<version>\d+\.\d)/jobs"
 INGEST_OPERATIONS = ("insert", "update", "upsert", "delete")
@@ -259,25 +260,6 @@ def ingest_results(org, request, version, job_id, kind):
 
 # -- query -----------------------------------------------------------------------------------------
 
-class _RecordSource:
-    """The SOQL engine's view of the org's records (soql.Source), for query jobs."""
-
-    def __init__(self, org, version: str):
-        self.org, self.api_version = org, version
-
-    def canonical_object(self, obj: str):
-        return next((o for o in KEY_PREFIX if o.lower() == obj.lower() and self.org.visibility.object_exists(o)), None)
-
-    def fields(self, obj: str):
-        return self.org.visibility.field_map(obj) or None
-
-    def rows(self, obj: str):
-        return self.org.records.rows(obj)
-
-    def get(self, obj: str, record_id: str):
-        return self.org.records.get(obj, record_id)
-
-
 def _flatten(query, records: list[dict]):
     """CSV columns as the query names them (`Individual.HasOptedOutTracking`), and rows of values."""
     from .soql import Path
@@ -309,7 +291,7 @@ def create_query(org, request, version):
         parsed = soql.parse(body["query"])
         if any(isinstance(item, soql.Count) for item in parsed.select):
             return _error(400, "INVALIDJOB", "InvalidJob : Aggregate queries are not supported by Bulk API 2.0 query")
-        result = soql.execute(body["query"], _RecordSource(org, version))
+        result = soql.execute(body["query"], OrgSource(org, version))
     except soql.SoqlError as exc:
         return _error(400, exc.error_code, exc.message)
     columns, rows = _flatten(parsed, result["records"])

@@ -17,10 +17,15 @@ the option (fault=[...]). In pytest, use the `local_org` fixture (tests/conftest
 
 The cci environment (`org.env`) is the env file's exports plus HOME = a fresh temporary home whose
 .cumulusci/cumulus_timestamp is 99999999999, so cci never asks PyPI for a newer version and no
-saved org of the same name shadows CUMULUSCI_ORG_sim. Restarting on the same state_dir keeps the org.
+saved org of the same name shadows CUMULUSCI_ORG_sim. cci saves the org it used into that HOME
+after its first command, and a saved org wins over CUMULUSCI_ORG_sim: to try another org config
+(a wrong refresh token, say) pass `env={"HOME": org.new_home(), "CUMULUSCI_ORG_sim": ...}`.
+`org.restart()` stops and starts the server on the same state DIR and the same port (so the org
+cci saved stays valid); the org keeps its identity, metadata, records and refresh token.
 """
 
 import json
+import secrets
 import os
 import shlex
 import signal
@@ -73,11 +78,30 @@ class LocalOrgProcess:
         self.env_file = self.workdir / "org.env"
         self.server_output = self.workdir / "server.log"
         self.serve_options = serve_options
-        self.home = Path(tempfile.mkdtemp(prefix="home-", dir=self.workdir))
-        (self.home / ".cumulusci").mkdir()
-        (self.home / ".cumulusci" / "cumulus_timestamp").write_text("99999999999")
+        self.home = self.new_home()
+        # Without a working keyring (as on CI machines) cci writes the org it saves into HOME,
+        # tokens included, unencrypted; a key of our own makes it encrypt them.
+        self.keychain_key = secrets.token_hex(8)
         self.proc = None
         self.env: dict[str, str] = {}
+
+    def new_home(self) -> Path:
+        """A fresh HOME for cci: no saved orgs, and a timestamp that stops cci asking PyPI."""
+        home = Path(tempfile.mkdtemp(prefix="home-", dir=self.workdir))
+        (home / ".cumulusci").mkdir()
+        (home / ".cumulusci" / "cumulus_timestamp").write_text("99999999999")
+        return home
+
+    def restart(self) -> "LocalOrgProcess":
+        """Stop, then start again on the same state DIR and port."""
+        port = self.port
+        self.stop()
+        self.serve_options["port"] = port
+        return self.start()
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
 
     @property
     def metadata_dir(self) -> Path:
@@ -104,7 +128,8 @@ class LocalOrgProcess:
                 raise RuntimeError(f"org serve did not start in {START_TIMEOUT}s: {self.output()[-2000:]}")
             time.sleep(0.05)
         base = {k: v for k, v in os.environ.items() if not k.startswith("CUMULUSCI_ORG_")}
-        self.env = {**base, **parse_env_file(self.env_file), "HOME": str(self.home)}
+        self.env = {**base, **parse_env_file(self.env_file), "HOME": str(self.home),
+                    "CUMULUSCI_KEY": self.keychain_key}
         self.env.pop("SFDX_CLIENT_ID", None)
         self.env.pop("SFDX_HUB_KEY", None)
         return self

@@ -59,9 +59,6 @@ def test_settings_dry_run_deploy_then_nothing(local_org):
     assert setting(org, "Activities", "enableEmailTracking") is True
 
 
-@pytest.mark.xfail(strict=True, reason="local org defect: a Settings deploy replaces the stored file instead of "
-                   "keeping the fields it leaves out (FACTS.md), so Enhanced Email, on at seeding, is lost by the "
-                   "first deploy and the second run turns it on again")
 def test_settings_second_run_deploys_nothing(local_org):
     org = local_org(person_accounts=True)
     ok(cci_task(org, "deploy_email_privacy_settings"))
