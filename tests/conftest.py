@@ -35,6 +35,19 @@ def realworld():
     return REALWORLD
 
 
+def import_task(name: str):
+    """Import tasks/<name>.py as cci does: CumulusCI's synthetic `tasks` package (which it empties
+    on import) gets the repo's tasks/ folder on its path."""
+    import importlib
+
+    import cumulusci.core.config.project_config  # noqa: F401  (creates the synthetic package first)
+    import tasks
+
+    if str(ROOT / "tasks") not in tasks.__path__:
+        tasks.__path__.append(str(ROOT / "tasks"))
+    return importlib.import_module(f"tasks.{name}")
+
+
 def assert_valid(schema, data: bytes, name: str = "document"):
     """Validate bytes against the schema, failing with the schema's own words."""
     doc = etree.fromstring(data)

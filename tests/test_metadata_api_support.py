@@ -181,17 +181,3 @@ def make_task(task_class=_Task, options=None):
 def serve(rsps: responses.RequestsMock, org: FakeOrg):
     rsps.add_callback(responses.POST, URL, callback=org)
     return org
-
-
-def import_task(name: str):
-    """Import tasks/<name>.py as cci does: CumulusCI's synthetic `tasks` package gets the repo's folder on its path."""
-    import importlib
-    from pathlib import Path
-
-    import cumulusci.core.config.project_config  # noqa: F401  (creates the synthetic package first)
-    import tasks
-
-    folder = str(Path(__file__).resolve().parent.parent / "tasks")
-    if folder not in tasks.__path__:
-        tasks.__path__.append(folder)
-    return importlib.import_module(f"tasks.{name}")

@@ -1,6 +1,5 @@
 """The set_individual_privacy task class: options checked up front, docs for `cci task info`."""
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -9,15 +8,13 @@ import pytest
 from cumulusci.tasks.salesforce.tests.util import create_task
 
 from email_privacy.errors import OptionError
+from tests.conftest import import_task
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def task_class():
-    spec = importlib.util.spec_from_file_location("tasks_individuals", REPO / "tasks" / "individuals.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.SetIndividualPrivacy
+    return import_task("individuals").SetIndividualPrivacy
 
 
 @pytest.mark.parametrize("options, words", [

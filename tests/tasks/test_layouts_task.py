@@ -10,7 +10,8 @@ import responses
 from email_privacy import snapshots, xmlsafe
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.layouts import has_field
-from tests.test_metadata_api_support import FakeOrg, layout, make_task, serve, import_task
+from tests.conftest import import_task
+from tests.test_metadata_api_support import FakeOrg, layout, make_task, serve
 
 AddIndividualFieldToLayouts = import_task("layouts").AddIndividualFieldToLayouts
 RestoreLayouts = import_task("layouts").RestoreLayouts

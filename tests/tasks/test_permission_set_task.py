@@ -6,7 +6,8 @@ import pytest
 import responses
 
 from email_privacy.errors import OptionError
-from tests.test_metadata_api_support import FakeOrg, make_task, serve, import_task
+from tests.conftest import import_task
+from tests.test_metadata_api_support import FakeOrg, make_task, serve
 
 DeployEmailPrivacyPermissionSet = import_task("permission_set").DeployEmailPrivacyPermissionSet
 

@@ -1,7 +1,6 @@
 """check_email_privacy_prerequisites as CumulusCI runs it, with the org's REST answers mocked (responses)
 and the Metadata API read replaced by a recording stub (the real read is covered end to end in test_e2e_flow)."""
 
-import importlib
 import logging
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -12,21 +11,12 @@ from cumulusci.tasks.salesforce.tests.util import create_task
 
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.orgstate import OrgState
+from tests.conftest import import_task
 
-ROOT = Path(__file__).resolve().parents[2]
 INSTANCE = "https://test.salesforce.com"
 
 
-def load_task_module(name):
-    # CumulusCI empties the synthetic `tasks` package's path on import; put the repo's tasks/ back, as cci does.
-    import tasks
-
-    if str(ROOT / "tasks") not in tasks.__path__:
-        tasks.__path__.append(str(ROOT / "tasks"))
-    return importlib.import_module(f"tasks.{name}")
-
-
-mod = load_task_module("preflight")
+mod = import_task("preflight")
 
 PERMS = {"PermissionsCustomizeApplication": True, "PermissionsModifyAllData": True,
          "PermissionsModifyMetadata": False, "PermissionsApiEnabled": True}

@@ -6,8 +6,8 @@ import responses
 from email_privacy import orgstate, xmlsafe
 from email_privacy.errors import OptionError
 from email_privacy.settings import read_settings
-from tests.conftest import assert_valid
-from tests.test_metadata_api_support import FakeOrg, make_task, serve, settings, import_task
+from tests.conftest import assert_valid, import_task
+from tests.test_metadata_api_support import FakeOrg, make_task, serve, settings
 
 DeployEmailPrivacySettings = import_task("settings").DeployEmailPrivacySettings
 

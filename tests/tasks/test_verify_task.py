@@ -12,9 +12,11 @@ from cumulusci.tasks.salesforce.tests.util import create_task
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.orgstate import OrgState
 
-from .test_preflight_task import LAYOUT, OFF, ON, WITH_FIELD, load_task_module
+from tests.conftest import import_task
 
-mod = load_task_module("verify")
+from .test_preflight_task import LAYOUT, OFF, ON, WITH_FIELD
+
+mod = import_task("verify")
 OBJECTS = ["Contact", "Lead"]
 
 
