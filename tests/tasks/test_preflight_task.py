@@ -2,7 +2,6 @@
 and the Metadata API read replaced by a recording stub (the real read is covered end to end in test_e2e_flow)."""
 
 import logging
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
