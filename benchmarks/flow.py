@@ -12,7 +12,7 @@ import yaml
 from email_privacy.localorg.process import LocalOrgProcess, run_cci
 
 from .metrics import RunMetrics, Summary, count_requests, layout_correctness, layouts_by_object
-from .report import BUILTIN, FIRST, OURS, SECOND
+from .report import BUILTIN, FIRST, OURS, PARTIAL, SECOND
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "benchmarks" / "builtin" / "cumulusci.yml"
@@ -75,31 +75,51 @@ def timed_cci(org: LocalOrgProcess, cwd: Path, flow: str, log: Path) -> RunMetri
                       **counts)
 
 
-def run_pair(tool: str, layouts_per_object: int, workdir: Path) -> tuple[RunMetrics, RunMetrics]:
+def _project(tool: str, workdir: Path, metadata_dir: Path) -> tuple[Path, str]:
+    """Where cci runs, and which flow, for this tool on this org."""
+    if tool == OURS:
+        return ROOT, OUR_FLOW
+    return make_builtin_project(workdir / "builtin-project", layouts_by_object(metadata_dir)), BUILTIN_FLOW
+
+
+def run_pair(tool: str, layouts_per_object: int, workdir: Path) -> dict[str, RunMetrics]:
     """One tool on a fresh org: the first run, then the second on the org the first configured."""
     with LocalOrgProcess(workdir, person_accounts=True, layouts_per_object=layouts_per_object) as org:
-        if tool == OURS:
-            cwd, flow = ROOT, OUR_FLOW
-        else:
-            cwd, flow = make_builtin_project(workdir / "builtin-project", layouts_by_object(org.metadata_dir)), \
-                BUILTIN_FLOW
+        cwd, flow = _project(tool, workdir, org.metadata_dir)
         log = workdir / "cci-output.log"
-        return timed_cci(org, cwd, flow, log), timed_cci(org, cwd, flow, log)
+        first = timed_cci(org, cwd, flow, log)
+        return {FIRST: first, SECOND: timed_cci(org, cwd, flow, log)}
 
 
-def run_benchmark(sizes: list[int], runs: int, workdir: Path, progress=print) -> list[Summary]:
+def run_partial(tool: str, layouts_per_object: int, workdir: Path) -> RunMetrics:
+    """One tool on an org where someone already put the field on the first layout of each object (by
+    name order) and turned the settings on, with the built-in tasks (not measured): the case where
+    add_page_layout_fields' defect (FACTS.md) skips every later layout."""
+    with LocalOrgProcess(workdir, person_accounts=True, layouts_per_object=layouts_per_object) as org:
+        first_layouts = {obj: sorted(names)[:1] for obj, names in layouts_by_object(org.metadata_dir).items()}
+        prep = run_cci(org, "flow", "run", BUILTIN_FLOW, "--org", "sim", timeout=CCI_TIMEOUT,
+                       cwd=make_builtin_project(workdir / "prep-project", first_layouts))
+        if prep.returncode != 0:
+            raise RuntimeError(f"preparing the partly configured org failed (exit {prep.returncode}): "
+                               f"{(prep.stdout + prep.stderr)[-1500:]}")
+        cwd, flow = _project(tool, workdir, org.metadata_dir)
+        return timed_cci(org, cwd, flow, workdir / "cci-output.log")
+
+
+def run_benchmark(sizes: list[int], runs: int, workdir: Path, progress=print, partial: bool = True) -> list[Summary]:
     """Every size, `runs` times, alternating the two tools so machine load falls on both alike."""
     results: dict[tuple[str, int, str], list[RunMetrics]] = {}
     for n in sizes:
         for i in range(1, runs + 1):
             for tool in (OURS, BUILTIN):
                 where = workdir / f"{'ours' if tool == OURS else 'builtin'}-{n}-{i}"
-                first, second = run_pair(tool, n, where)
-                results.setdefault((tool, n, FIRST), []).append(first)
-                results.setdefault((tool, n, SECOND), []).append(second)
-                progress(f"{tool:>12} at {n} layouts/object, run {i}/{runs}: "
-                         f"first {first.wall_s:.1f} s (exit {first.exit_code}, {first.with_field}/"
-                         f"{first.target_layouts} layouts), second {second.wall_s:.1f} s (exit {second.exit_code})"
-                         + ("" if first.exit_code == 0 and second.exit_code == 0 else f"; cci output in {where}"))
+                measured = run_pair(tool, n, where)
+                if partial:
+                    measured[PARTIAL] = run_partial(tool, n, where / "partial")
+                for phase, m in measured.items():
+                    results.setdefault((tool, n, phase), []).append(m)
+                progress(f"{tool:>12} at {n} layouts/object, run {i}/{runs}: " + "; ".join(
+                    f"{phase} {m.wall_s:.1f} s, exit {m.exit_code}, {m.with_field}/{m.target_layouts} layouts"
+                    for phase, m in measured.items())
+                    + ("" if all(m.exit_code == 0 for m in measured.values()) else f" (cci output in {where})"))
     return [Summary(tool, n, phase, runs_) for (tool, n, phase), runs_ in results.items()]
-

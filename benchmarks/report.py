@@ -12,15 +12,15 @@ from .metrics import POLLS, Summary
 
 OURS = "project flow"
 BUILTIN = "built-in"
-FIRST, SECOND = "first", "second"
+FIRST, SECOND, PARTIAL = "first", "second", "partial"
+PHASES = (FIRST, SECOND, PARTIAL)
 MAIN_KINDS = ("listMetadata", "retrieve", "deploy")
 
 COLUMNS = [
-    ("tool", "flow"), ("n", "layouts/object"), ("phase", "run"), ("runs", "runs (exit 0)"),
-    ("wall", "median wall s"), ("range", "min-max s"), ("md_ops", "MD ops (no polls)"),
-    ("listMetadata", "listMetadata"), ("retrieve", "retrieve"), ("deploy", "deploy"), ("other", "other MD ops"),
-    ("polls", "polls"), ("rest", "REST calls"), ("tokens", "token refreshes"), ("kb_sent", "KB sent"),
-    ("correct", "layouts with field"),
+    ("tool", "flow"), ("n", "layouts/obj"), ("phase", "run"), ("runs", "runs (ok)"),
+    ("wall", "wall s"), ("range", "min-max s"), ("md_ops", "MD ops"), ("listMetadata", "list"),
+    ("retrieve", "retrieve"), ("deploy", "deploy"), ("other", "other MD"), ("polls", "polls"),
+    ("rest", "REST"), ("tokens", "tokens"), ("kb_sent", "KB sent"), ("correct", "with field"),
 ]
 
 
@@ -67,6 +67,11 @@ def summary_row(s: Summary) -> dict:
     }
 
 
+def ordered(summaries: Iterable[Summary]) -> list[Summary]:
+    """Table order: by size, then phase (first, second, partial), this project's flow before the built-in."""
+    return sorted(summaries, key=lambda s: (s.layouts_per_object, PHASES.index(s.phase), s.tool != OURS))
+
+
 def render_text(summaries: Iterable[Summary], width: int = 200) -> str:
     """The results as a plain-text table for the terminal."""
     return render_table("Benchmark: enable_individual_email_tracking vs the built-in tasks", COLUMNS,
@@ -100,7 +105,8 @@ def _worst(s: Summary, kind: str) -> int:
 
 
 def acceptance(summaries: Iterable[Summary], small: int = 3, large: int = 300) -> list[Check]:
-    """Issue 7's "Done when" points, checked against what was measured."""
+    """Issue 7's "Done when" points, checked against what was measured, and the correctness of every
+    project-flow run (partly configured org included)."""
     by = {(s.tool, s.layouts_per_object, s.phase): s for s in summaries}
     checks = []
     for phase in (FIRST, SECOND):
@@ -116,10 +122,12 @@ def acceptance(summaries: Iterable[Summary], small: int = 3, large: int = 300) -
             continue
         counts = {k: _worst(s, k) for k in MAIN_KINDS}
         detail = ", ".join(f"{k} {v}" for k, v in counts.items()) + " (most of any run)"
-        if phase == FIRST:
+        if phase == PARTIAL:
+            pass  # not an issue 7 point: only the correctness below matters there
+        elif phase == FIRST:
             ok = counts["listMetadata"] <= 1 and counts["retrieve"] <= 2 and counts["deploy"] <= 2
             checks.append(Check(f"first run at {n}: at most 1 listMetadata, 2 retrieves, 2 deploys", ok, detail))
-        else:
+        else:  # SECOND
             # "None at all apart from the verification": the verification is one read of the org
             # (at most one listMetadata and one retrieve); anything more, and any deploy, fails.
             ok = counts["deploy"] == 0 and counts["retrieve"] <= 1 and counts["listMetadata"] <= 1
@@ -131,7 +139,7 @@ def acceptance(summaries: Iterable[Summary], small: int = 3, large: int = 300) -
                             f"with field {[f'{r.with_field}/{r.target_layouts}' for r in s.runs]}"))
     for (tool, n, phase), s in sorted(by.items()):
         other = by.get((BUILTIN, n, phase))
-        if tool != OURS or not other:
+        if tool != OURS or not other or phase == PARTIAL:
             continue
         ours, theirs = s.median("wall_s"), other.median("wall_s")
         checks.append(Check(f"{phase} run at {n}: median wall time <= half the built-in's", ours <= theirs / 2,

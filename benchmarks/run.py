@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `benchmarks` and `email_p
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.flow import run_benchmark  # noqa: E402
-from benchmarks.report import acceptance, machine_info, render_markdown, render_text  # noqa: E402
+from benchmarks.report import acceptance, machine_info, ordered, render_markdown, render_text  # noqa: E402
 
 INDIVIDUALS = ROOT / "benchmarks" / "individuals.py"
 
@@ -49,14 +49,17 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="layouts per object (extra seeded layouts), comma-separated (default: 3,300)")
     parser.add_argument("--runs", type=runs_arg, default=3, help="runs per tool and size, each on a fresh org "
                                                                 "(default: 3)")
-    parser.add_argument("--quick", action="store_true", help="1 run at 3 layouts/object (a fast smoke test)")
+    parser.add_argument("--quick", action="store_true", help="1 run at 3 layouts/object, no partial phase "
+                                                             "(a fast smoke test)")
+    parser.add_argument("--no-partial", dest="partial", action="store_false",
+                        help="skip the third phase: an org where one layout per object already has the field")
     parser.add_argument("--markdown", type=Path, help="also write the machine, table and checks as Markdown here")
     parser.add_argument("--workdir", type=Path, help="keep the orgs, request logs and cci output here "
                                                      "(default: a temporary folder, removed at the end)")
     parser.add_argument("--skip-individuals", action="store_true", help="do not run benchmarks/individuals.py")
     args = parser.parse_args(argv)
     if args.quick:
-        args.sizes, args.runs = [3], 1
+        args.sizes, args.runs, args.partial = [3], 1, False
     if args.workdir and args.workdir.exists() and any(args.workdir.iterdir()):
         parser.error(f"--workdir {args.workdir}: must be empty or not exist yet")
     return args
@@ -92,11 +95,11 @@ def main(argv=None) -> int:
 
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
-        summaries = run_benchmark(args.sizes, args.runs, args.workdir, progress)
+        summaries = run_benchmark(args.sizes, args.runs, args.workdir, progress, args.partial)
     else:
         with tempfile.TemporaryDirectory(prefix="email-privacy-bench-") as tmp:
-            summaries = run_benchmark(args.sizes, args.runs, Path(tmp), progress)
-    summaries.sort(key=lambda s: (s.layouts_per_object, s.phase, s.tool != "project flow"))
+            summaries = run_benchmark(args.sizes, args.runs, Path(tmp), progress, args.partial)
+    summaries = ordered(summaries)
     checks = acceptance(summaries)
     print()
     print(render_text(summaries))

@@ -9,7 +9,8 @@ import yaml
 
 from benchmarks import flow, run
 from benchmarks.metrics import RunMetrics, Summary, count_requests, layout_correctness, layouts_by_object
-from benchmarks.report import BUILTIN, FIRST, OURS, SECOND, acceptance, render_markdown, render_text
+from benchmarks.report import (BUILTIN, FIRST, OURS, PARTIAL, SECOND, acceptance, ordered, render_markdown,
+                               render_text)
 from email_privacy.layouts import INDIVIDUAL_FIELD, add_field_bytes
 from email_privacy.localorg.metadata_store import MetadataStore
 from email_privacy.localorg.profile import OrgProfile
@@ -190,3 +191,12 @@ def test_individuals_benchmark_runs_only_where_it_offers_quick(tmp_path, monkeyp
                       "action='store_true')\np.parse_args()\n")
     assert run.individuals_command(True) == [sys.executable, str(script), "--quick"]
     assert run.individuals_command(False) == [sys.executable, str(script)]
+
+
+def test_partial_phase_counts_for_correctness_only_and_orders_last():
+    s = summaries(sizes=(3,))
+    s += [Summary(OURS, 3, PARTIAL, [metrics(9.0, GOOD_FIRST, with_field=8)]),
+          Summary(BUILTIN, 3, PARTIAL, [metrics(1.0, BUILTIN_OPS, with_field=4)])]
+    checks = [c for c in acceptance(s) if c.name.startswith("partial")]
+    assert [(c.passed, "layout has the field" in c.name) for c in checks] == [(False, True)]  # no time check
+    assert [(x.phase, x.tool) for x in ordered(s)][-2:] == [(PARTIAL, OURS), (PARTIAL, BUILTIN)]
