@@ -27,7 +27,7 @@ demo: $(STAMP)
 	$(BIN)/python -m email_privacy.demo
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .email_privacy
