@@ -105,23 +105,56 @@ def namespace_of(name: str) -> str | None:
 def retrieve_name(entry: dict) -> str:
     """The member name for package.xml retrieve/deploy of a listMetadata Layout entry.
 
-    Prefers the fileName (`layouts/<name>.layout`), which Salesforce writes with the layout's
-    namespace and encoding already right. Without it, adds the layout's namespacePrefix after the
-    hyphen unless the name already carries it (the listMetadata quirk: MavensMate issue 402,
-    sfdx-hardis issue 1533); the prefix is the layout's own, not the object's, so an `acme__Obj__c`
-    layout of package `beta` becomes `acme__Obj__c-beta__Name` (vscode-sfdx-hardis issue 454).
+    Starts from the fullName (the fileName's stem when there is none) and adds the layout's
+    namespacePrefix after the hyphen unless the name already carries it: listMetadata leaves it out
+    (MavensMate issue 402, sfdx-hardis issue 1533). The fileName cannot be trusted to carry it either:
+    a real org's reply gives `layouts/ns__Vehicle__c-Vehicle Layout.layout` for an installed layout
+    (mdapi-issues/listmetadata-installed-missing-namespaceprefix, test/fixtures/actual.json), while
+    others saw the namespace in fileName only (salesforce.stackexchange question 66027, cited in
+    MavensMate issue 402): a fileName stem that is the fullName with a namespace added is taken.
+    The prefix is the layout's own, not the object's, so an `acme__Obj__c` layout of package `beta`
+    becomes `acme__Obj__c-beta__Name` (vscode-sfdx-hardis issue 454).
     """
-    file = (entry.get("fileName") or "").strip()
-    if file and is_layout_file(file):
-        return full_name_from_path(file)
     full_name = (entry.get("fullName") or "").strip()
-    obj, layout = _split(full_name)
+    file = (entry.get("fileName") or "").strip()
+    stem = full_name_from_path(file) if file and is_layout_file(file) else ""
+    obj, layout = _split(full_name or stem)
     ns = (entry.get("namespacePrefix") or "").strip()
+    if not ns and full_name and stem and stem != full_name:
+        stem_obj, stem_layout = _split(stem)
+        stem_ns = namespace_of(stem_layout)
+        if stem_obj == obj and stem_ns and stem_layout == f"{stem_ns}__{layout}":
+            ns = stem_ns
     if ns and not layout.startswith(f"{ns}__"):
         layout = f"{ns}__{layout}"
     return encode(f"{obj}-{layout}")
 
 
 def display_name(full_name: str) -> str:
-    """The name a person recognises, as Setup shows it: `%28` -> `(` and other encodings decoded."""
+    """The full name decoded (`%28` -> `(`), namespace kept: what CumulusCI's own tasks take as a layout name."""
     return unquote(full_name)
+
+
+def layout_package(full_name: str, namespace: str | None = None) -> str | None:
+    """The managed package a layout was installed by: listMetadata's namespacePrefix when known, else the
+    `ns__` that retrieve names carry after the hyphen (None for unmanaged layouts)."""
+    if namespace:
+        return namespace
+    return namespace_of(layout_label(full_name))
+
+
+def human_label(full_name: str, namespace: str | None = None) -> str:
+    """The layout's name as Setup lists it under the object's Page Layouts: decoded, without the
+    package's `ns__` (`Contact-acme__Acme Contact %28Partner%29 Layout` -> `Acme Contact (Partner) Layout`)."""
+    label = layout_label(full_name)
+    ns = layout_package(full_name, namespace)
+    if ns and label.startswith(f"{ns}__"):
+        label = label[len(ns) + 2:]
+    return unquote(label)
+
+
+def human_name(full_name: str, namespace: str | None = None) -> str:
+    """Object, name and package for listings: `Contact: Acme Contact (Partner) Layout [package acme]`."""
+    ns = layout_package(full_name, namespace)
+    package = f" [package {ns}]" if ns else ""
+    return f"{layout_object(full_name)}: {human_label(full_name, namespace)}{package}"

@@ -2,7 +2,7 @@
 
 Layout: `<base>/<org name>/<UTC timestamp>/` holding `layouts/<file name>.layout` (MDAPI, as
 retrieved), `package.xml` (so the folder deploys as it is) and `manifest.json` (org, time, each
-layout's name, display name, file and sha256). Folders are 0700 and files 0600: layouts can hold
+layout's retrieve name, object, label and package as Setup shows them, display name, file and sha256). Folders are 0700 and files 0600: layouts can hold
 business information, and nobody but the owner needs them. A snapshot is written to a temporary
 folder and renamed into place, so a crash never leaves half a snapshot that restore would trust.
 """
@@ -49,8 +49,14 @@ def _write_private(path: Path, data: bytes) -> None:
 
 
 def write_snapshot(base: Path, org_name: str, layouts: dict[str, bytes], org_id: str = "",
-                   api_version: str = API_VERSION, now: datetime | None = None) -> Path:
-    """Write {layout retrieve name: bytes} as a new snapshot and return its folder."""
+                   api_version: str = API_VERSION, now: datetime | None = None,
+                   packages: dict[str, str | None] | None = None) -> Path:
+    """Write {layout retrieve name: bytes} as a new snapshot and return its folder.
+
+    `packages` ({retrieve name: listMetadata namespacePrefix}) names the package of managed layouts
+    in the manifest; without it the package is read from the name.
+    """
+    packages = packages or {}
     now = now or datetime.now(timezone.utc)
     org_dir = Path(base) / org_folder_name(org_name)
     _mkdir_private(org_dir)
@@ -62,8 +68,10 @@ def write_snapshot(base: Path, org_name: str, layouts: dict[str, bytes], org_id:
     for name in sorted(layouts):
         file = f"layouts/{names.file_name(name)}"
         _write_private(tmp / file, layouts[name])
-        entries.append({"name": name, "display_name": names.display_name(name), "file": file,
-                        "sha256": hashlib.sha256(layouts[name]).hexdigest()})
+        ns = packages.get(name)
+        entries.append({"name": name, "object": names.layout_object(name), "label": names.human_label(name, ns),
+                        "package": names.layout_package(name, ns), "display_name": names.human_name(name, ns),
+                        "file": file, "sha256": hashlib.sha256(layouts[name]).hexdigest()})
     _write_private(tmp / "package.xml", package_xml({"Layout": sorted(layouts)}, api_version))
     manifest = {"org_name": org_name, "org_id": org_id, "created": now.isoformat(), "api_version": api_version,
                 "layouts": entries}

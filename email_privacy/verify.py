@@ -23,6 +23,7 @@ from .settings import (
 
 # The table shows what a person acts on; the JSON report adds api_name, object and required.
 COLUMNS = (("item", "Item"), ("name", "Name"), ("state", "State"), ("verdict", "Verdict"))
+PACKAGE_COLUMN = ("package", "Package")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Row:
     required: bool
     ok: bool
     object: str = ""  # for layouts: Contact, Lead, PersonAccount
+    package: str = ""  # for managed layouts: the namespace of the package that installed it
 
     @property
     def verdict(self) -> str:
@@ -63,21 +65,24 @@ def setting_rows(current: Mapping[str, Mapping[str, object]], required: Iterable
     return rows
 
 
-def _layout_name(full_name: str) -> str:
-    # As Setup lists it under the object's Page Layouts: the part after the hyphen, decoded.
-    return names.display_name(names.layout_label(full_name))
-
-
-def layout_rows(layout_files: Mapping[str, bytes], objects: Iterable[str]) -> list[Row]:
+def layout_rows(layout_files: Mapping[str, bytes], objects: Iterable[str],
+                packages: Mapping[str, str | None] | None = None) -> list[Row]:
     """One row per target layout: {full name: file bytes} -> has it the Individual field of its object?
 
+    Names are as Setup lists them under the object's Page Layouts (decoded, the package's namespace moved
+    to the package column); `packages` gives listMetadata's namespacePrefix per full name where known.
     Layouts of other objects are ignored; an object of `objects` with no layout at all gets a failing row,
     because every object has at least one layout and none found means the read missed them.
     """
     objects = list(objects)
+    packages = packages or {}
     rows = []
     seen = set()
-    for full_name in sorted(layout_files, key=lambda n: (names.layout_object(n), _layout_name(n).lower())):
+
+    def label(n):
+        return names.human_label(n, packages.get(n))
+
+    for full_name in sorted(layout_files, key=lambda n: (names.layout_object(n), label(n).lower(), n)):
         obj = names.layout_object(full_name)
         if obj not in objects:
             continue
@@ -85,7 +90,8 @@ def layout_rows(layout_files: Mapping[str, bytes], objects: Iterable[str]) -> li
         field = INDIVIDUAL_FIELD[obj]
         present = has_field(xmlsafe.parse(layout_files[full_name], full_name), field)
         state = f"has {field}" if present else f"lacks {field}"
-        rows.append(Row("Layout", _layout_name(full_name), full_name, state, True, present, obj))
+        package = names.layout_package(full_name, packages.get(full_name)) or ""
+        rows.append(Row("Layout", label(full_name), full_name, state, True, present, obj, package))
     for obj in objects:
         if obj not in seen:
             rows.append(Row("Layout", f"(no {obj} layout found)", "", "not found", True, False, obj))
@@ -97,7 +103,16 @@ def state_rows(state, objects: Iterable[str], settings_options: SettingsOptions)
     Enhanced Email counts as required under `auto` when the read did not say whether Lightning is on."""
     lightning = state.lightning_on
     required = desired_settings(settings_options, True if lightning is None else lightning)
-    return setting_rows(state.settings, required) + layout_rows(state.layout_files, objects)
+    packages = {e["retrieveName"]: e.get("namespacePrefix") for e in state.layouts if e.get("retrieveName")}
+    return setting_rows(state.settings, required) + layout_rows(state.layout_files, objects, packages)
+
+
+def table_columns(rows: Iterable[Row]) -> tuple:
+    """COLUMNS, with a Package column after Name when a managed layout is among the rows (kept out
+    otherwise, so the table stays narrow enough for an 80-column terminal)."""
+    if any(r.package for r in rows):
+        return COLUMNS[:2] + (PACKAGE_COLUMN,) + COLUMNS[2:]
+    return COLUMNS
 
 
 def configured(rows: Iterable[Row]) -> bool:
@@ -109,7 +124,7 @@ def failure_message(rows: Iterable[Row]) -> str:
     """One line naming every setting that is off and every layout that lacks the field."""
     rows = [r for r in rows if not r.ok]
     settings = [f"{r.name} is {r.state}" for r in rows if r.kind == "Setting"]
-    layouts = [f"{r.name} ({r.object})" for r in rows if r.kind == "Layout"]
+    layouts = [f"{r.name} ({r.object}{', package ' + r.package if r.package else ''})" for r in rows if r.kind == "Layout"]
     parts = []
     if settings:
         parts.append("; ".join(settings))

@@ -93,10 +93,16 @@ deployed and the task asks you to run it again.
             state = orgstate.read_org(self.client, objects, layouts=self.layouts, include_settings=False)
         files = {n: d for n, d in state.layout_files.items() if names.layout_object(n) in objects}
         plan = orgstate.plan_layouts(files, fields, self.behavior, self.position)
-        show = names.display_name
+        packages = {e["retrieveName"]: e.get("namespacePrefix") for e in state.layouts if e.get("retrieveName")}
+
+        def show(name):  # logged listings: object, decoded name and package, as Setup shows them
+            return names.human_name(name, packages.get(name))
+
+        # Return values keep the full names (decoded), which other tasks and CumulusCI accept as layout names.
+        full = names.display_name
         self.return_values = {
-            "changed": [show(n) for n in plan.changes], "unchanged": [show(n) for n in plan.unchanged],
-            "skipped": [show(n) for n in plan.skipped] + [f"{o} (person accounts off)" for o in skipped_objects],
+            "changed": [full(n) for n in plan.changes], "unchanged": [full(n) for n in plan.unchanged],
+            "skipped": [full(n) for n in plan.skipped] + [f"{o} (person accounts off)" for o in skipped_objects],
             "snapshot": None, "deployed": False, "dry_run": self.dry_run, "check_only": self.check_only,
         }
         for name in plan.unchanged:
@@ -115,9 +121,10 @@ deployed and the task asks you to run it again.
             moved = orgstate.changed_since(self.client, state, plan.changes)
             if moved:
                 raise OrgError("Nothing was deployed: layout(s) changed in the org since they were read: "
-                               + ", ".join(show(n) for n in moved) + ". Run the task again to work from the new version.")
+                               + ", ".join(full(n) for n in moved) + ". Run the task again to work from the new version.")
             path = snapshots.write_snapshot(self.snapshot_dir, self.org_config.name, {n: o for n, (o, _) in plan.changes.items()},
-                                            org_id=self.org_config.org_id or "", api_version=self.client.api_version)
+                                            org_id=self.org_config.org_id or "", api_version=self.client.api_version,
+                                            packages=packages)
             self.return_values["snapshot"] = str(path)
             self.logger.info(f"Snapshot of the originals: {path}")
         self.client.deploy(plan.deploy_files(self.client.api_version), check_only=self.check_only)
@@ -148,7 +155,7 @@ newest snapshot of this org), in one deploy, and lists what it restored.
         value = self.options.get("snapshot")
         if value not in (None, ""):
             # Checked up front so a wrong path fails before any call to the org.
-            self.snapshot, self.layouts = self._load(value)
+            self.snapshot, self.manifest, self.layouts = self._load(value)
         else:
             self.snapshot = None
         self.snapshot_dir = self.options.get("snapshot_dir") or snapshots.DEFAULT_BASE
@@ -158,12 +165,15 @@ newest snapshot of this org), in one deploy, and lists what it restored.
         from email_privacy.options import parse_existing_path
 
         folder = parse_existing_path("snapshot", path, kind="folder")
-        return folder, snapshots.load_snapshot(folder)[1]
+        return (folder, *snapshots.load_snapshot(folder))
 
     def _run_task(self):
         if self.snapshot is None:
-            self.snapshot, self.layouts = self._load(snapshots.newest_snapshot(self.snapshot_dir, self.org_config.name))
-        shown = [names.display_name(n) for n in sorted(self.layouts)]
+            self.snapshot, self.manifest, self.layouts = self._load(
+                snapshots.newest_snapshot(self.snapshot_dir, self.org_config.name))
+        # The manifest's package names come from listMetadata; older manifests lack them.
+        packages = {e["name"]: e.get("package") for e in self.manifest.get("layouts", [])}
+        shown = [names.human_name(n, packages.get(n)) for n in sorted(self.layouts)]
         self.return_values = {"snapshot": str(self.snapshot), "restored": [], "dry_run": self.dry_run,
                               "check_only": self.check_only}
         self.logger.info(f"Snapshot {self.snapshot}: {len(shown)} layout(s): {', '.join(shown)}")
@@ -172,5 +182,5 @@ newest snapshot of this org), in one deploy, and lists what it restored.
             return
         plan = orgstate.LayoutPlan(changes={n: (b"", d) for n, d in self.layouts.items()})
         self.client.deploy(plan.deploy_files(self.client.api_version), check_only=self.check_only)
-        self.return_values["restored"] = [] if self.check_only else shown
+        self.return_values["restored"] = [] if self.check_only else [names.display_name(n) for n in sorted(self.layouts)]
         self.logger.info(("Validated (check only): " if self.check_only else "Restored: ") + ", ".join(shown))

@@ -84,7 +84,8 @@ not configured yet as a warning instead of failing.
         rows = self._rows(state, objects)
 
         source = "reusing the prerequisites' read: nothing deployed since" if reused else "read back from the org"
-        report.log_table(self.logger, f"Email privacy verification ({source})", verify.COLUMNS, [r.as_dict() for r in rows])
+        report.log_table(self.logger, f"Email privacy verification ({source})", verify.table_columns(rows),
+                         [r.as_dict() for r in rows])
         ok = verify.configured(rows)
         data = verify.report_data(
             rows,

@@ -60,7 +60,15 @@ class LayoutName:
 
     @property
     def file_name(self) -> str:
+        """The file's path in retrieve and deploy zips: the member name, namespace included."""
         return f"layouts/{self.member}.layout"
+
+    @property
+    def list_file_name(self) -> str:
+        """The fileName a real org's listMetadata reports: built from the fullName, so the layout's own
+        namespace is missing here too (mdapi-issues/listmetadata-installed-missing-namespaceprefix,
+        test/fixtures/actual.json: `layouts/ns__Vehicle__c-Vehicle Layout.layout` for an installed layout)."""
+        return f"layouts/{self.list_full_name}.layout"
 
     @classmethod
     def from_member(cls, member: str, namespaces=()) -> "LayoutName":
