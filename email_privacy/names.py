@@ -4,8 +4,9 @@ A layout's full name is `Object-Layout Name` (FACTS.md "Page layouts"). Three th
 names tricky, each rule below cites where it was seen:
 - file names and retrieve/deploy members write some characters percent-encoded (`(` -> `%28`),
   but not in plain URL encoding (forcedotcom/cli issue 2869; CumulusCI issue 3613);
-- listMetadata leaves a managed layout's own namespace out of its fullName, while retrieve and
-  deploy need it after the hyphen (MavensMate issue 402, sfdx-hardis issue 1533);
+- listMetadata leaves a managed layout's own namespace out of its fullName (and, in a real org's
+  reply, out of its fileName too), while retrieve and deploy need it after the hyphen (MavensMate
+  issue 402, sfdx-hardis issue 1533, mdapi-issues/listmetadata-installed-missing-namespaceprefix);
 - that namespace is the layout's, which can differ from the object's (vscode-sfdx-hardis issue 454).
 """
 

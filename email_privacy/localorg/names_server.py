@@ -8,7 +8,7 @@ Facts (see ../shared/salesforce/FACTS.md, "Page layouts"):
   URL encode"); forcedotcom/cli issue 1683 (`.` -> `%2E` in `Broker__c-v1%2E1 Broker Layout`).
 - A layout installed by a managed package carries its own namespace after the hyphen in retrieve,
   deploy and file names (`Contact-FinServ__Contact %28Individual%29 Layout`), but listMetadata
-  reports the fullName without it and gives the namespace in namespacePrefix; the namespace can
+  reports the fullName (and fileName) without it and gives the namespace in namespacePrefix; the namespace can
   differ from the object's (MavensMate issue 402, sfdx-hardis issue 1533, vscode-sfdx-hardis
   issue 454, MavensMate issue 869).
 """
