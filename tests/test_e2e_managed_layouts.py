@@ -91,7 +91,9 @@ def test_local_org_list_output_retrieves_through_retrieve_name(tmp_path, real_sh
     store.seed()
     entries = store.list_metadata("Layout")
     if real_shape:  # what a real org answers: fileName built from the namespace-less fullName
-        entries = [{**e, "fileName": f"layouts/{e['fullName']}.layout"} for e in entries]
+        entries = [{**e, "fileName": LayoutName.from_member(names.full_name_from_path(e["fileName"]),
+                                                            store.namespaces).list_file_name} for e in entries]
+        assert all(e["fileName"] == f"layouts/{e['fullName']}.layout" for e in entries)
     wanted = [names.retrieve_name(e) for e in entries]
     assert sorted(wanted) == sorted(n.member for n in seed_layout_names(store.profile))
     assert any(e["fullName"] != m for e, m in zip(entries, wanted)), "no managed layout was listed"
