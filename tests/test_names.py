@@ -14,7 +14,9 @@ RETRIEVE_TABLE = [
     ({"fullName": "Lead-Lead %28Marketing%29 Layout", "fileName": "layouts/Lead-Lead %28Marketing%29 Layout.layout"},
      "Lead-Lead %28Marketing%29 Layout"),
     # Managed layout on a standard object: listMetadata drops the layout's namespace after the
-    # hyphen, retrieve needs it (MavensMate issue 402; sfdx-hardis issue 1533). fileName has it.
+    # hyphen, retrieve needs it (MavensMate issue 402; sfdx-hardis issue 1533). Here fileName carries
+    # it too, as some orgs report (salesforce.stackexchange 66027); many real replies drop it there as
+    # well (see REAL_ORG_TABLE in test_e2e_managed_layouts.py), so the namespacePrefix decides.
     ({"fullName": "Contact-Contact %28Individual%29 Layout",
       "fileName": "layouts/Contact-FinServ__Contact %28Individual%29 Layout.layout", "namespacePrefix": "FinServ"},
      "Contact-FinServ__Contact %28Individual%29 Layout"),
