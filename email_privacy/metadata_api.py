@@ -338,17 +338,37 @@ def mount_rest_retries(sf, retries: int = 3, backoff: float = 0.5) -> None:
 
 
 def call_rest(task, sf, func, *args, **kwargs):
-    """Call `func(*args, **kwargs)` (a simple-salesforce call on `sf`); on an expired session refresh it once and repeat."""
-    from simple_salesforce.exceptions import SalesforceExpiredSession
+    """Call `func(*args, **kwargs)` (a simple-salesforce call on `sf`); on an expired session refresh it once and repeat.
+
+    When the retries mounted on `sf` are used up (HTTP 5xx, resets, timeouts) it raises OrgError, one
+    line: urllib3's own RetryError text is a multi-clause URL dump that says nothing a person can act on.
+    """
+    from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
     try:
-        return func(*args, **kwargs)
-    except SalesforceExpiredSession:
-        task.logger.warning("Session expired; refreshing it once")
-        task.org_config.refresh_oauth_token(task.project_config.keychain)
-        sf.session_id = task.org_config.access_token
-        sf.headers["Authorization"] = "Bearer " + sf.session_id
-        return func(*args, **kwargs)
+        try:
+            return func(*args, **kwargs)
+        except SalesforceExpiredSession:
+            task.logger.warning("Session expired; refreshing it once")
+            task.org_config.refresh_oauth_token(task.project_config.keychain)
+            sf.session_id = task.org_config.access_token
+            sf.headers["Authorization"] = "Bearer " + sf.session_id
+            return func(*args, **kwargs)
+    except (requests.exceptions.RetryError, *_TRANSIENT) as e:
+        what = getattr(func, "__name__", "") or "REST call"
+        what = "REST call" if what.startswith("<") else what
+        reason = "HTTP 5xx" if isinstance(e, requests.exceptions.RetryError) else type(e).__name__
+        raise OrgError(f"{what} failed after retries ({reason}): the org did not answer; check the org's status "
+                       "and your network, then run again.") from None
+    except SalesforceError as e:
+        if getattr(e, "status", 0) < 500:
+            raise
+        what = getattr(func, "__name__", "") or "REST call"
+        what = "REST call" if what.startswith("<") else what
+        words = "; ".join(f"{c.get('errorCode')}: {c.get('message')}" for c in e.content if isinstance(c, dict)) \
+            if isinstance(e.content, list) else ""
+        raise OrgError(f"{what} failed after retries (HTTP {e.status}){': ' + _first_line(words) if words else ''}; "
+                       "check the org's status and your network, then run again.") from None
 
 
 # Options every task that calls the Metadata API takes, as task_options entries for `cci task info`.

@@ -7,7 +7,7 @@ from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 from email_privacy import preflight, report, verify
 from email_privacy.errors import OrgError
 from email_privacy.layouts import TARGET_OBJECTS
-from email_privacy.metadata_api import MetadataClient, call_rest
+from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataClient, call_rest, client_settings, mount_rest_retries
 from email_privacy.options import parse_api_version, parse_bool, parse_list
 from email_privacy.orgstate import read_org
 from email_privacy.settings import SettingsOptions, desired_settings
@@ -57,7 +57,7 @@ a choice once, on this step, for every later step.
             "description": "Changes nothing here either way; returned as dry_run so the flow's later steps can read "
             "it (-o check_email_privacy_prerequisites__dry_run true makes the whole flow a dry run). Default: false."
         },
-        "api_version": {"description": "Metadata API version. Default: the project's package api_version."},
+        **CLIENT_TASK_OPTIONS,
     }
 
     def _init_options(self, kwargs):
@@ -68,6 +68,7 @@ a choice once, on this step, for every later step.
         self.settings_options = SettingsOptions.from_options(o)
         self.objects = parse_list("objects", o.get("objects"), TARGET_OBJECTS)
         self.dry_run = parse_bool("dry_run", o.get("dry_run"), False)
+        self.client_settings = client_settings(o)
         self.api_version_option = parse_api_version(
             "api_version", o.get("api_version"), self.project_config.project__package__api_version or "63.0"
         )
@@ -96,6 +97,8 @@ a choice once, on this step, for every later step.
         return sorted(p.name[: -len(PERMISSION_SET_SUFFIX)] for p in folder.glob(f"*{PERMISSION_SET_SUFFIX}"))
 
     def _run_task(self):
+        # Our bounded retries (POST included) instead of CumulusCI's five, so `retries` means the same in every task.
+        mount_rest_retries(self.sf, self.client_settings["retries"], self.client_settings["backoff"])
         org = self._organization()
         kind = preflight.org_kind(org.get("IsSandbox"), org.get("TrialExpirationDate"))
         checks = [preflight.check_edition(org.get("OrganizationType"), kind, self.allow_unknown)]
@@ -107,7 +110,7 @@ a choice once, on this step, for every later step.
 
         person_accounts = self._person_accounts()
         objects = preflight.target_objects(self.objects, person_accounts, self.logger)
-        client = MetadataClient(self, api_version=self.api_version_option)
+        client = MetadataClient(self, **{**self.client_settings, "api_version": self.api_version_option})
         state = read_org(client, objects, permission_sets=self._permission_set_names())
         lightning = state.lightning_on
         # Lightning unknown under auto: count Enhanced Email as wanted (the Lightning check warns about it).

@@ -6,6 +6,9 @@ SPEC forms:
   deploy-fail:FULLNAME a deploy containing that component fails with a component failure
                        (read by the Metadata API side from `org.faults.deploy_fail`)
   slow:MS              every reply waits MS milliseconds
+  hold:ACTION@FILE     the first reply to SOAP action ACTION waits until FILE exists (at most
+                       HOLD_TIMEOUT seconds), after writing FILE.held: tests use it to make another
+                       client act at an exact point of a run (the lost-update race of issue 6)
 
 "API requests" are all requests except the connection handshake every cci command makes before
 its task runs (OAuth token, userinfo, identity URL, the versions list and the Organization read):
@@ -14,11 +17,15 @@ CumulusCI retries none of those, so a fault there would only test CumulusCI, not
 
 import re
 import threading
+import time
 from dataclasses import dataclass, field
+
+from pathlib import Path
 
 from ..errors import OptionError
 
-FAULT_FORMS = "http-503:N[@K], session-expired:N, deploy-fail:FULLNAME, slow:MS"
+FAULT_FORMS = "http-503:N[@K], session-expired:N, deploy-fail:FULLNAME, slow:MS, hold:ACTION@FILE"
+HOLD_TIMEOUT = 60.0
 
 _HANDSHAKE = re.compile(
     r"^(/services/oauth2/(token|userinfo)|/id/[^/]+/[^/]+|/services/data/?|"
@@ -46,6 +53,7 @@ class Faults:
     session_expired_at: set[int] = field(default_factory=set)  # ordinal numbers of API requests
     deploy_fail: set[str] = field(default_factory=set)  # component full names
     slow_ms: int = 0
+    holds: dict[str, Path] = field(default_factory=dict)  # SOAP action: release file (first reply only)
     api_requests: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -64,6 +72,21 @@ class Faults:
                 return "http-503"
             return None
 
+    def take_hold(self, soap_action: str | None) -> Path | None:
+        """The release file if this reply must be held (once per action), else None."""
+        if not soap_action or not self.holds:
+            return None
+        with self._lock:
+            return self.holds.pop(soap_action, None)
+
+
+def hold_reply(release: Path, timeout: float = HOLD_TIMEOUT) -> None:
+    """Say the reply is held (RELEASE.held), then wait until RELEASE exists or the timeout passes."""
+    Path(f"{release}.held").write_text("held\n", encoding="utf-8")
+    deadline = time.monotonic() + timeout
+    while not release.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
 
 def parse_faults(specs) -> Faults:
     """Parse --fault values into a Faults; OptionError (one line, naming the spec) on a bad one."""
@@ -81,6 +104,11 @@ def parse_faults(specs) -> Faults:
             faults.session_expired_at.add(_count(spec, arg, 1))
         elif kind == "deploy-fail":
             faults.deploy_fail.add(arg)
+        elif kind == "hold":
+            action, at, path = arg.partition("@")
+            if not action or not at or not path:
+                raise OptionError(f"--fault {spec!r}: expected hold:ACTION@FILE; allowed forms: {FAULT_FORMS}")
+            faults.holds[action] = Path(path)
         elif kind == "slow":
             faults.slow_ms = _count(spec, arg, 0)
         else:

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from .auth import InvalidRequestBody, bearer_token, soap_session_id
-from .faults import is_handshake
+from .faults import hold_reply, is_handshake
 from .http import Request, Response
 from .requestlog import RequestLog
 from .tls import LOOPBACK
@@ -142,6 +142,10 @@ class _Handler(BaseHTTPRequestHandler):
                 method=self.command, path=path, query=parse_qs(split.query, keep_blank_values=True),
                 headers={k.lower(): v for k, v in self.headers.items()}, body=body)
             response = dispatch(srv.org, srv.router, request)
+        soap_action = (self.headers.get("SOAPAction") or "").strip('"') or None
+        release = srv.org.faults.take_hold(soap_action)
+        if release is not None:  # outside org.lock: other clients go on meanwhile
+            hold_reply(release)
         if srv.org.faults.slow_ms:
             time.sleep(srv.org.faults.slow_ms / 1000)
         self.send_response(response.status)
@@ -156,7 +160,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
         srv.request_log.write(
-            method=self.command, path=path, soap_action=(self.headers.get("SOAPAction") or "").strip('"') or None,
+            method=self.command, path=path, soap_action=soap_action,
             status=response.status, ms=(time.monotonic() - started) * 1000, bytes_in=len(body),
             bytes_out=len(response.body))
 
