@@ -12,6 +12,7 @@ import io
 import json
 import threading
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -270,6 +271,11 @@ class MetadataStore:
                 planned = self._plan(deploy_checks.read_zip(zip_bytes, single_package), set(fail_names))
             except deploy_checks.ZipRefused as e:
                 outcome.error_message = str(e)
+                self.jobs[outcome.id] = outcome
+                return outcome
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
+                # An entry that fails its CRC or does not inflate is found only when read: refuse the deploy.
+                outcome.error_message = f"The deploy's ZipFile cannot be read ({e})"
                 self.jobs[outcome.id] = outcome
                 return outcome
             outcome.components = [p.result for p in planned]

@@ -105,5 +105,7 @@ def records(org, sql: str) -> list[tuple]:
 
 
 def records_files(org) -> dict[str, bytes]:
-    """The records database's files as bytes (the database and its write-ahead log)."""
-    return {p.name: p.read_bytes() for p in sorted(org.state_dir.glob("records.sqlite*")) if p.is_file()}
+    """The records database's files as bytes: the database and its write-ahead log (not the -shm index,
+    which SQLite rewrites on every read)."""
+    return {p.name: p.read_bytes() for p in sorted(org.state_dir.glob("records.sqlite*"))
+            if p.is_file() and not p.name.endswith("-shm")}
