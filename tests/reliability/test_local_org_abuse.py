@@ -55,15 +55,6 @@ def deploy_body(zip_bytes: bytes, raw: str | None = None) -> str:
             "<m:singlePackage>true</m:singlePackage></m:DeployOptions></m:deploy>")
 
 
-def raw_zip(entries: dict[str, bytes]) -> bytes:
-    """A zip with exactly these entry names (make_zip would do too; this one is explicit about `../`)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, data in entries.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
-
 def corrupt_crc_zip() -> bytes:
     """A valid-looking deploy zip whose layout entry fails its CRC check when read."""
     good = make_zip({"package.xml": package_xml({"Layout": [LAYOUT]}, "63.0"),
@@ -122,10 +113,10 @@ ABUSE = {
     "soap_deploy_not_a_zip": lambda c, o: "not a zip" in deploy_outcome(c, o, soap(c, o, envelope(
         c[1], deploy_body(b"PK-not-really")))),
     "soap_deploy_zip_climbing_out": lambda c, o: "outside its root" in deploy_outcome(c, o, soap(c, o, envelope(
-        c[1], deploy_body(raw_zip({"package.xml": package_xml({"Layout": ["../../evil"]}, "63.0"),
+        c[1], deploy_body(make_zip({"package.xml": package_xml({"Layout": ["../../evil"]}, "63.0"),
                                    "layouts/../../../evil.layout": b"<Layout/>"}))))),
     "soap_deploy_absolute_path": lambda c, o: "outside its root" in deploy_outcome(c, o, soap(c, o, envelope(
-        c[1], deploy_body(raw_zip({"package.xml": b"<Package/>", "/tmp/evil.layout": b"<Layout/>"}))))),
+        c[1], deploy_body(make_zip({"package.xml": b"<Package/>", "/tmp/evil.layout": b"<Layout/>"}))))),
     "soap_deploy_corrupt_zip_entry": lambda c, o: "cannot be read" in deploy_outcome(c, o, soap(c, o, envelope(
         c[1], deploy_body(corrupt_crc_zip())))),
     "soap_huge_upload": lambda c, o: "REQUEST_ENTITY_TOO_LARGE" in soap_fault(
