@@ -27,6 +27,8 @@ the org's data protection records.
         "enhanced_email": {"description": "auto (default: on only where Lightning Experience is on), true, "
                                           "or false (leave Enhanced Email as it is)."},
         "email_tracking": {"description": "Turn on Activity Settings' Enable Email Tracking (default true; false leaves it as it is)."},
+        "consent_management": {"description": "Data Protection and Privacy; only true is accepted (the default): "
+                                              "deploying false would purge the org's data protection records."},
         "dry_run": {"description": "Print what would change; deploy nothing (default false)."},
         "check_only": {"description": "Validate the deploy in the org without saving it (default false)."},
         "org_state": {"description": "Set by the flow only: the prerequisites task's read of the org, reused."},
