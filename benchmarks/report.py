@@ -107,6 +107,7 @@ def _worst(s: Summary, kind: str) -> int:
 def acceptance(summaries: Iterable[Summary], small: int = 3, large: int = 300) -> list[Check]:
     """Issue 7's "Done when" points, checked against what was measured, and the correctness of every
     project-flow run (partly configured org included)."""
+    summaries = ordered(summaries)
     by = {(s.tool, s.layouts_per_object, s.phase): s for s in summaries}
     checks = []
     for phase in (FIRST, SECOND):
@@ -117,7 +118,7 @@ def acceptance(summaries: Iterable[Summary], small: int = 3, large: int = 300) -
             checks.append(Check(name, x <= y, f"{x} at {large} (most of any run), {y} at {small} (fewest)"))
         else:
             checks.append(Check(name, None, "needs both sizes"))
-    for (tool, n, phase), s in sorted(by.items()):
+    for (tool, n, phase), s in by.items():
         if tool != OURS:
             continue
         counts = {k: _worst(s, k) for k in MAIN_KINDS}
@@ -137,7 +138,7 @@ def acceptance(summaries: Iterable[Summary], small: int = 3, large: int = 300) -
         checks.append(Check(f"{phase} run at {n}: every run exits 0 and every target layout has the field", ok,
                             f"exit codes {[r.exit_code for r in s.runs]}, "
                             f"with field {[f'{r.with_field}/{r.target_layouts}' for r in s.runs]}"))
-    for (tool, n, phase), s in sorted(by.items()):
+    for (tool, n, phase), s in by.items():
         other = by.get((BUILTIN, n, phase))
         if tool != OURS or not other or phase == PARTIAL:
             continue
