@@ -200,3 +200,17 @@ def test_partial_phase_counts_for_correctness_only_and_orders_last():
     checks = [c for c in acceptance(s) if c.name.startswith("partial")]
     assert [(c.passed, "layout has the field" in c.name) for c in checks] == [(False, True)]  # no time check
     assert [(x.phase, x.tool) for x in ordered(s)][-2:] == [(PARTIAL, OURS), (PARTIAL, BUILTIN)]
+
+
+def test_run_py_works_as_a_script_and_refuses_bad_arguments_in_one_line(tmp_path):
+    script = [sys.executable, str(flow.ROOT / "benchmarks" / "run.py")]
+    helped = subprocess.run([*script, "--help"], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert helped.returncode == 0 and "--sizes" in helped.stdout and "--quick" in helped.stdout
+    bad = subprocess.run([*script, "--sizes", "3,abc"], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "--sizes" in bad.stderr and "whole numbers" in bad.stderr
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "x").write_text("")
+    busy = subprocess.run([*script, "--workdir", str(tmp_path / "used")], capture_output=True, text=True,
+                          timeout=60)
+    assert busy.returncode == 2 and "must be empty" in busy.stderr
