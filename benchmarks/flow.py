@@ -64,7 +64,11 @@ def timed_cci(org: LocalOrgProcess, cwd: Path, flow: str, log: Path) -> RunMetri
     """Run `cci flow run FLOW --org sim` in cwd; measure it from the requests it added to the log."""
     before = len(settled_requests(org))
     start = time.monotonic()
-    result = run_cci(org, "flow", "run", flow, "--org", "sim", cwd=cwd, timeout=CCI_TIMEOUT)
+    try:
+        result = run_cci(org, "flow", "run", flow, "--org", "sim", cwd=cwd, timeout=CCI_TIMEOUT)
+    except subprocess.TimeoutExpired as e:
+        # A hung run is a result too (exit -1), not a reason to lose the other runs' numbers.
+        result = subprocess.CompletedProcess(e.cmd, -1, _text(e.stdout), _text(e.stderr) + "\n(timed out)")
     wall = time.monotonic() - start
     with open(log, "a", encoding="utf-8") as fh:  # kept for reading failures; no secrets: cci masks them
         fh.write(f"$ cci flow run {flow} --org sim  (exit {result.returncode}, {wall:.1f} s)\n")
@@ -80,6 +84,10 @@ def _project(tool: str, workdir: Path, metadata_dir: Path) -> tuple[Path, str]:
     if tool == OURS:
         return ROOT, OUR_FLOW
     return make_builtin_project(workdir / "builtin-project", layouts_by_object(metadata_dir)), BUILTIN_FLOW
+
+
+def _text(out) -> str:
+    return out.decode("utf-8", "replace") if isinstance(out, bytes) else (out or "")
 
 
 def run_pair(tool: str, layouts_per_object: int, workdir: Path) -> dict[str, RunMetrics]:

@@ -93,12 +93,16 @@ def main(argv=None) -> int:
     def progress(line):
         print(line, flush=True)
 
-    if args.workdir:
-        args.workdir.mkdir(parents=True, exist_ok=True)
-        summaries = run_benchmark(args.sizes, args.runs, args.workdir, progress, args.partial)
-    else:
-        with tempfile.TemporaryDirectory(prefix="email-privacy-bench-") as tmp:
-            summaries = run_benchmark(args.sizes, args.runs, Path(tmp), progress, args.partial)
+    try:
+        if args.workdir:
+            args.workdir.mkdir(parents=True, exist_ok=True)
+            summaries = run_benchmark(args.sizes, args.runs, args.workdir, progress, args.partial)
+        else:
+            with tempfile.TemporaryDirectory(prefix="email-privacy-bench-") as tmp:
+                summaries = run_benchmark(args.sizes, args.runs, Path(tmp), progress, args.partial)
+    except RuntimeError as e:  # the local org did not start, or preparing the partial phase failed
+        print(f"benchmark stopped: {str(e).splitlines()[0] if str(e) else e!r}", file=sys.stderr)
+        return 1
     summaries = ordered(summaries)
     checks = acceptance(summaries)
     print()

@@ -214,3 +214,19 @@ def test_run_py_works_as_a_script_and_refuses_bad_arguments_in_one_line(tmp_path
     busy = subprocess.run([*script, "--workdir", str(tmp_path / "used")], capture_output=True, text=True,
                           timeout=60)
     assert busy.returncode == 2 and "must be empty" in busy.stderr
+
+
+def test_a_hung_cci_run_is_recorded_as_exit_minus_one_not_a_crash(tmp_path, monkeypatch):
+    class FakeOrg:  # what timed_cci reads from LocalOrgProcess
+        request_log = tmp_path / "requests.jsonl"
+        metadata_dir = seeded_org(tmp_path / "org")
+
+        def requests(self):
+            return [req(MD, "deploy")]
+
+    def hang(*args, **kwargs):
+        raise subprocess.TimeoutExpired(["cci"], 1, output=b"partial output")
+    monkeypatch.setattr(flow, "run_cci", hang)
+    m = flow.timed_cci(FakeOrg(), tmp_path, "some_flow", tmp_path / "out.log")
+    assert m.exit_code == -1 and m.target_layouts > 0 and m.with_field == 0
+    assert "partial output" in (tmp_path / "out.log").read_text() and "timed out" in (tmp_path / "out.log").read_text()
