@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .data_client import OrgClient, Outcome
+from .describe import DESCRIBE_OBJECT, has_person_accounts, individual_lookup
 from .errors import OptionError, OrgError
 from .options import parse_bool, parse_existing_path, parse_int
 
@@ -158,27 +159,23 @@ class Target:
 def resolve_targets(client: OrgClient, names, optional=()) -> dict[str, Target]:
     """Describe the objects and find each one's lookup to Individual (FACTS.md: resolve, do not assume).
 
-    Person accounts are on when the Account describe has IsPersonAccount (as CumulusCI's org_config
-    checks); PersonAccount in `optional` is left out quietly where they are off, else it is an error.
+    PersonAccount in `optional` is left out quietly where person accounts are off, else it is an error.
     """
     targets = {}
     describes = {}
     for name in names:
-        sobject = "Account" if name == "PersonAccount" else name
+        sobject = DESCRIBE_OBJECT[name]
         if sobject not in describes:
             describes[sobject] = client.describe(sobject) or {"fields": []}
-        fields = {f["name"]: f for f in describes[sobject].get("fields", [])}
-        if name == "PersonAccount" and "IsPersonAccount" not in fields:
+        if name == "PersonAccount" and not has_person_accounts(describes[sobject]):
             if name in optional:
                 continue
             raise OrgError("Person accounts are not enabled in this org; remove person_accounts_where or the "
                            "PersonAccount rows of the csv.")
-        lookups = [f for f in fields.values() if "Individual" in (f.get("referenceTo") or [])
-                   and (f["name"].startswith("Person") == (name == "PersonAccount"))]
-        if not lookups:
+        lookup = individual_lookup(describes[sobject], name)
+        if lookup is None:
             raise OrgError(f"{sobject} has no lookup to Individual: turn on Data Protection and Privacy "
                            "(run deploy_email_privacy_settings) and run again.")
-        lookup = lookups[0]
         targets[name] = Target(
             name=name, sobject=sobject,
             email_field="PersonEmail" if name == "PersonAccount" else "Email",

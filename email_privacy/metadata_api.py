@@ -29,6 +29,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from . import API_VERSION, xmlsafe
+from .describe import has_person_accounts
 from .errors import OptionError, OrgError, XmlInputError
 from .options import parse_api_version, parse_bool, parse_int
 from .orgstate import OrgState
@@ -429,3 +430,15 @@ class MetadataTask(BaseSalesforceApiTask):
 
     def _rest(self, path):
         return call_rest(self, self.sf, self.sf.restful, path)
+
+    def describe(self, sobject: str) -> dict:
+        """The sObject's describe, fetched once per task (REST with retries and one session refresh)."""
+        cache = self.__dict__.setdefault("_describes", {})
+        if sobject not in cache:
+            cache[sobject] = self._rest(f"sobjects/{sobject}/describe")
+        return cache[sobject]
+
+    def person_accounts_enabled(self) -> bool:
+        """Whether person accounts are on. CumulusCI's org_config.is_person_accounts_enabled asks the same
+        question through a client of its own that has none of our retries."""
+        return has_person_accounts(self.describe("Account"))

@@ -70,14 +70,14 @@ def parse_int(name: str, value, default: int | None = None, minimum: int | None 
         if default is None:
             raise OptionError(f"Option {name} is required: use a whole number.")
         return default
+    allowed = "use a whole number" + ("" if minimum is None else f" from {minimum}") + (
+        "" if maximum is None else f" to {maximum}")
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise OptionError(f"Option {name}: {value!r} is not a whole number.") from None
+        raise OptionError(f"Option {name}: {value!r} is not a whole number; {allowed}.") from None
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        low = "" if minimum is None else f" from {minimum}"
-        high = "" if maximum is None else f" to {maximum}"
-        raise OptionError(f"Option {name}: {number} is out of range; use a whole number{low}{high}.")
+        raise OptionError(f"Option {name}: {number} is out of range; {allowed}.")
     return number
 
 
@@ -103,4 +103,16 @@ def parse_existing_path(name: str, value, kind: str = "file") -> Path:
     ok = path.is_file() if kind == "file" else path.is_dir()
     if not ok:
         raise OptionError(f"Option {name}: {value} is not an existing {kind}.")
+    return path
+
+
+def parse_folder(name: str, value, default, must_exist: bool = False) -> Path:
+    """Return a folder path: an existing folder, or (unless must_exist) one that can be created."""
+    if value is None or value == "":
+        return Path(default)
+    path = Path(str(value)).expanduser()
+    if path.exists() and not path.is_dir():
+        raise OptionError(f"Option {name}: {value} is a file; use a folder.")
+    if must_exist and not path.is_dir():
+        raise OptionError(f"Option {name}: {value} is not an existing folder.")
     return path

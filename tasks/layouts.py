@@ -6,14 +6,11 @@ that already has the field, redeploys unchanged layouts and keeps no copy (FACTS
 """
 
 from email_privacy import names, orgstate, snapshots
+from email_privacy.describe import DESCRIBE_OBJECT, individual_lookup
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.layouts import BEHAVIORS, INDIVIDUAL_FIELD, POSITIONS, TARGET_OBJECTS, unified_diff
 from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataTask
-from email_privacy.options import parse_choice, parse_list
-
-# The sObject whose describe holds each target object's Individual lookup (person accounts live on Account).
-DESCRIBE_OBJECT = {"Contact": "Contact", "Lead": "Lead", "PersonAccount": "Account"}
-
+from email_privacy.options import parse_choice, parse_folder, parse_list
 
 class AddIndividualFieldToLayouts(MetadataTask):
     task_docs = """
@@ -54,24 +51,20 @@ deployed and the task asks you to run it again.
         self.layouts = [names.encode(n) for n in layouts] or None
         self.behavior = parse_choice("behavior", self.options.get("behavior"), BEHAVIORS, "Edit")
         self.position = parse_choice("position", self.options.get("position"), POSITIONS, POSITIONS[0])
-        self.snapshot_dir = self.options.get("snapshot_dir") or snapshots.DEFAULT_BASE
+        self.snapshot_dir = parse_folder("snapshot_dir", self.options.get("snapshot_dir"), snapshots.DEFAULT_BASE)
         if self.objects and self.layouts:
             raise OptionError("Options objects and layouts: give one or the other, not both.")
 
     def _fields(self, objects):
-        """{object: Individual lookup name} from the describes; objects without person accounts are left out."""
+        """{object: Individual lookup name} from the describes; PersonAccount left out where person accounts are off."""
         fields, skipped = {}, []
         for obj in objects:
-            describe = self._rest(f"sobjects/{DESCRIBE_OBJECT[obj]}/describe")
-            by_name = {f["name"]: f for f in describe.get("fields", [])}
-            if obj == "PersonAccount" and "IsPersonAccount" not in by_name:
+            if obj == "PersonAccount" and not self.person_accounts_enabled():
                 skipped.append(obj)
                 continue
-            found = [f["name"] for f in describe.get("fields", [])
-                     if f.get("type") == "reference" and "Individual" in (f.get("referenceTo") or [])
-                     and (obj != "PersonAccount") == (not f["name"].startswith("Person"))]
-            if found:
-                fields[obj] = found[0]
+            lookup = individual_lookup(self.describe(DESCRIBE_OBJECT[obj]), obj)
+            if lookup:
+                fields[obj] = lookup["name"]
             elif self.dry_run:
                 fields[obj] = INDIVIDUAL_FIELD[obj]
                 self.logger.warning(f"{DESCRIBE_OBJECT[obj]} has no lookup to Individual yet (Data Protection and "
@@ -158,7 +151,8 @@ newest snapshot of this org), in one deploy, and lists what it restored.
             self.snapshot, self.manifest, self.layouts = self._load(value)
         else:
             self.snapshot = None
-        self.snapshot_dir = self.options.get("snapshot_dir") or snapshots.DEFAULT_BASE
+        self.snapshot_dir = parse_folder("snapshot_dir", self.options.get("snapshot_dir"), snapshots.DEFAULT_BASE,
+                                         must_exist=bool(self.options.get("snapshot_dir")))
 
     @staticmethod
     def _load(path):

@@ -2,13 +2,11 @@
 
 from pathlib import Path
 
-from cumulusci.tasks.salesforce import BaseSalesforceApiTask
-
 from email_privacy import preflight, report, verify
 from email_privacy.errors import OrgError
 from email_privacy.layouts import TARGET_OBJECTS
-from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataClient, call_rest, client_settings, mount_rest_retries
-from email_privacy.options import parse_api_version, parse_bool, parse_list
+from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataTask, call_rest
+from email_privacy.options import parse_bool, parse_list
 from email_privacy.orgstate import read_org
 from email_privacy.settings import SettingsOptions, desired_settings
 
@@ -17,7 +15,7 @@ PERMISSION_SET_SUFFIX = ".permissionset-meta.xml"
 CHECK_COLUMNS = (("item", "Item"), ("state", "Found"), ("verdict", "Verdict"), ("action", "What to do"))
 
 
-class CheckEmailPrivacyPrerequisites(BaseSalesforceApiTask):
+class CheckEmailPrivacyPrerequisites(MetadataTask):
     task_docs = """
 Checks, before anything in the org changes, that it can honour individual email-tracking preferences,
 and prints each item with a verdict (OK, WILL CHANGE, WARNING, FAIL, INFO) and what to do:
@@ -67,11 +65,6 @@ a choice once, on this step, for every later step.
         self.allow_unknown = parse_bool("allow_unknown_edition", o.get("allow_unknown_edition"), False)
         self.settings_options = SettingsOptions.from_options(o)
         self.objects = parse_list("objects", o.get("objects"), TARGET_OBJECTS)
-        self.dry_run = parse_bool("dry_run", o.get("dry_run"), False)
-        self.client_settings = client_settings(o)
-        self.api_version_option = parse_api_version(
-            "api_version", o.get("api_version"), self.project_config.project__package__api_version or "63.0"
-        )
 
     def _organization(self) -> dict:
         # CumulusCI already read the Organization record while refreshing the token; query only if it did not.
@@ -88,17 +81,12 @@ a choice once, on this step, for every later step.
             raise OrgError("UserPermissionAccess returned no row for the running user; cannot check permissions.")
         return records[0]
 
-    def _person_accounts(self) -> bool:
-        return bool(call_rest(self, self.sf, lambda: self.org_config.is_person_accounts_enabled))
-
     def _permission_set_names(self) -> list[str]:
         # Read in the same retrieve, so deploy_email_privacy_permission_set can compare without reading again.
         folder = Path(self.project_config.repo_root or ".") / PERMISSION_SET_FOLDER
         return sorted(p.name[: -len(PERMISSION_SET_SUFFIX)] for p in folder.glob(f"*{PERMISSION_SET_SUFFIX}"))
 
     def _run_task(self):
-        # Our bounded retries (POST included) instead of CumulusCI's five, so `retries` means the same in every task.
-        mount_rest_retries(self.sf, self.client_settings["retries"], self.client_settings["backoff"])
         org = self._organization()
         kind = preflight.org_kind(org.get("IsSandbox"), org.get("TrialExpirationDate"))
         checks = [preflight.check_edition(org.get("OrganizationType"), kind, self.allow_unknown)]
@@ -108,10 +96,9 @@ a choice once, on this step, for every later step.
             report.log_table(self.logger, "Email privacy prerequisites", CHECK_COLUMNS, [c.as_dict() for c in checks])
             preflight.raise_on_failures(checks)
 
-        person_accounts = self._person_accounts()
+        person_accounts = self.person_accounts_enabled()
         objects = preflight.target_objects(self.objects, person_accounts, self.logger)
-        client = MetadataClient(self, **{**self.client_settings, "api_version": self.api_version_option})
-        state = read_org(client, objects, permission_sets=self._permission_set_names())
+        state = read_org(self.client, objects, permission_sets=self._permission_set_names())
         lightning = state.lightning_on
         # Lightning unknown under auto: count Enhanced Email as wanted (the Lightning check warns about it).
         desired = desired_settings(self.settings_options, True if lightning is None else lightning)

@@ -2,18 +2,16 @@
 
 from datetime import datetime, timezone
 
-from cumulusci.tasks.salesforce import BaseSalesforceApiTask
-
 from email_privacy import preflight, report, verify
 from email_privacy.layouts import TARGET_OBJECTS
-from email_privacy.metadata_api import MetadataClient, call_rest
+from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataTask
 from email_privacy.errors import OptionError, OrgError
-from email_privacy.options import parse_api_version, parse_bool, parse_list
+from email_privacy.options import parse_list
 from email_privacy.orgstate import read_org
 from email_privacy.settings import SettingsOptions
 
 
-class VerifyEmailPrivacy(BaseSalesforceApiTask):
+class VerifyEmailPrivacy(MetadataTask):
     task_docs = """
 Reads the org back (one retrieve of the settings and the target layouts) and fails unless:
 
@@ -38,7 +36,7 @@ not configured yet as a warning instead of failing.
         },
         "org_state": {"description": "The org read of check_email_privacy_prerequisites (set by the flow). Default: none."},
         "dry_run": {"description": "Warn instead of failing when the org is not configured. Default: false."},
-        "api_version": {"description": "Metadata API version. Default: the project's package api_version."},
+        **CLIENT_TASK_OPTIONS,
     }
 
     def _init_options(self, kwargs):
@@ -47,23 +45,17 @@ not configured yet as a warning instead of failing.
         self.report_path = report.report_path("report", o.get("report"))
         self.settings_options = SettingsOptions.from_options(o)
         self.objects = parse_list("objects", o.get("objects"), TARGET_OBJECTS)
-        self.dry_run = parse_bool("dry_run", o.get("dry_run"), False)
-        self.api_version_option = parse_api_version(
-            "api_version", o.get("api_version"), self.project_config.project__package__api_version or "63.0"
-        )
-        self.org_state = o.get("org_state")
 
     def _rows(self, state, objects):
         return verify.state_rows(state, objects, self.settings_options)
 
     def _read(self, objects):
-        client = MetadataClient(self, api_version=self.api_version_option)
         known = self.org_state
         if known is None or not known.covers(objects):
-            return read_org(client, objects)
+            return read_org(self.client, objects)
         # The prerequisites already listed the layouts: retrieve the same ones, no second listMetadata (issue 7).
         try:
-            return read_org(client, objects, layouts=sorted(known.layout_files))
+            return read_org(self.client, objects, layouts=sorted(known.layout_files))
         except OptionError as err:
             raise OrgError(f"A layout was deleted during the run ({err}); run verify_email_privacy again.") from None
 
@@ -71,8 +63,7 @@ not configured yet as a warning instead of failing.
         if self.objects and self.org_state is not None:
             objects = self.objects
         else:
-            person_accounts = call_rest(self, self.sf, lambda: self.org_config.is_person_accounts_enabled)
-            objects = preflight.target_objects(self.objects, person_accounts, self.logger)
+            objects = preflight.target_objects(self.objects, self.person_accounts_enabled(), self.logger)
 
         state, reused = self.org_state, False
         if state is not None:

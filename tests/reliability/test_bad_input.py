@@ -66,6 +66,9 @@ CATALOGUE = [
     ("add_individual_field_to_layouts", {"check_only": "2"}, ["check_only", "'2'", BOOL]),
     ("add_individual_field_to_layouts", {"api_version": "sixty"}, ["api_version", "'sixty'", "a number like 63.0"]),
     ("add_individual_field_to_layouts", {"backoff": "700"}, ["backoff", "'700'", NUMBER_OF_SECONDS]),
+    ("add_individual_field_to_layouts", {"snapshot_dir": "{file}"}, ["snapshot_dir", "{file}", "is a file; use a folder"]),
+    ("restore_layouts", {"snapshot_dir": "no/such/snapshots"}, ["snapshot_dir", "no/such/snapshots", "existing folder"]),
+    ("restore_layouts", {"snapshot_dir": "{file}"}, ["snapshot_dir", "{file}", "is a file; use a folder"]),
     ("restore_layouts", {"snapshot": "no/such/snapshot"}, ["snapshot", "no/such/snapshot", "existing folder"]),
     ("restore_layouts", {"snapshot": "{empty}"}, ["snapshot", "{empty}", "not a snapshot folder"]),
     ("restore_layouts", {"dry_run": "nope!"}, ["dry_run", "'nope!'", BOOL]),
@@ -94,9 +97,10 @@ CATALOGUE = [
 
 
 def materialise(value: str, tmp_path) -> str:
-    """`{empty}` is an empty folder; `{x.csv}` a CSV file of that kind; other values are used as they are."""
+    """`{empty}` is an empty folder; `{file}` a plain file; `{x.csv}` a CSV file of that kind; other values
+    are used as they are."""
     files = {"names.csv": "name\nAva\n", "bad_object.csv": "email,object\nava@example.com,Opportunity\n",
-             "emails.csv": "email\nava@example.com\n"}
+             "emails.csv": "email\nava@example.com\n", "file": "not a folder\n"}
     if value == "{empty}":
         folder = tmp_path / "empty"
         folder.mkdir(exist_ok=True)

@@ -50,10 +50,16 @@ def mock_rest(perms=PERMS):
     responses.add_callback(responses.GET, f"{INSTANCE}/services/data/v63.0/query/", callback=query)
 
 
+def mock_account_describe(person_accounts: bool):
+    """Person accounts are read from the Account describe (IsPersonAccount present or not)."""
+    fields = [{"name": "Id"}] + ([{"name": "IsPersonAccount"}] if person_accounts else [])
+    responses.add(responses.GET, f"{INSTANCE}/services/data/v63.0/sobjects/Account/describe", json={"fields": fields})
+
+
 def make(options=None, org_type="Developer Edition", person_accounts=True):
     task = create_task(mod.CheckEmailPrivacyPrerequisites, options or {})
     task.org_config._org_sobject = {"OrganizationType": org_type, "IsSandbox": False, "TrialExpirationDate": None}
-    task.org_config._is_person_accounts_enabled = person_accounts
+    mock_account_describe(person_accounts)
     task.project_config.config["project"]["package"]["api_version"] = "63.0"
     return task
 

@@ -7,6 +7,7 @@ import logging
 import stat
 
 import pytest
+import responses
 from cumulusci.tasks.salesforce.tests.util import create_task
 
 from email_privacy.errors import OptionError, OrgError
@@ -14,7 +15,7 @@ from email_privacy.orgstate import OrgState
 
 from tests.conftest import import_task
 
-from .test_preflight_task import LAYOUT, OFF, ON, WITH_FIELD
+from .test_preflight_task import LAYOUT, OFF, ON, WITH_FIELD, mock_account_describe
 
 mod = import_task("verify")
 OBJECTS = ["Contact", "Lead"]
@@ -36,7 +37,6 @@ class FakeRead:
 def make(options):
     task = create_task(mod.VerifyEmailPrivacy, {"objects": OBJECTS, **options})
     task.project_config.config["project"]["package"]["api_version"] = "63.0"
-    task.org_config._is_person_accounts_enabled = False
     return task
 
 
@@ -67,7 +67,9 @@ def test_after_changes_it_retrieves_the_listed_layouts_once_without_listing_agai
     assert rv["configured"] is True and rv["reused_read"] is False
 
 
+@responses.activate
 def test_standalone_reads_with_listing(read):
+    mock_account_describe(person_accounts=False)
     make({})()
     assert read.calls == [(tuple(OBJECTS), {})]
 
