@@ -151,8 +151,7 @@ newest snapshot of this org), in one deploy, and lists what it restored.
             self.snapshot, self.manifest, self.layouts = self._load(value)
         else:
             self.snapshot = None
-        self.snapshot_dir = parse_folder("snapshot_dir", self.options.get("snapshot_dir"), snapshots.DEFAULT_BASE,
-                                         must_exist=bool(self.options.get("snapshot_dir")))
+        self.snapshot_dir = parse_folder("snapshot_dir", self.options.get("snapshot_dir"), snapshots.DEFAULT_BASE)
 
     @staticmethod
     def _load(path):

@@ -67,7 +67,6 @@ CATALOGUE = [
     ("add_individual_field_to_layouts", {"api_version": "sixty"}, ["api_version", "'sixty'", "a number like 63.0"]),
     ("add_individual_field_to_layouts", {"backoff": "700"}, ["backoff", "'700'", NUMBER_OF_SECONDS]),
     ("add_individual_field_to_layouts", {"snapshot_dir": "{file}"}, ["snapshot_dir", "{file}", "is a file; use a folder"]),
-    ("restore_layouts", {"snapshot_dir": "no/such/snapshots"}, ["snapshot_dir", "no/such/snapshots", "existing folder"]),
     ("restore_layouts", {"snapshot_dir": "{file}"}, ["snapshot_dir", "{file}", "is a file; use a folder"]),
     ("restore_layouts", {"snapshot": "no/such/snapshot"}, ["snapshot", "no/such/snapshot", "existing folder"]),
     ("restore_layouts", {"snapshot": "{empty}"}, ["snapshot", "{empty}", "not a snapshot folder"]),
