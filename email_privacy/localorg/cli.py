@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from ..errors import OptionError
+from .faults import FAULT_FORMS
 
 ORG_NAME = "sim"
 
@@ -70,7 +71,7 @@ def org():
 @click.option("--request-log", type=click.Path(dir_okay=False, path_type=Path),
               help="Append one JSON line per request to this file.")
 @click.option("--fault", "faults", multiple=True, metavar="SPEC",
-              help="http-503:N[@K], session-expired:N, deploy-fail:FULLNAME, slow:MS (repeatable).")
+              help=f"{FAULT_FORMS} (repeatable).")
 @click.option("--contacts", type=click.IntRange(0, 1_000_000), default=0, help="New org only: Contacts to seed.")
 @click.option("--leads", type=click.IntRange(0, 1_000_000), default=0, help="New org only: Leads to seed.")
 @click.option("--person-accounts-count", type=click.IntRange(0, 1_000_000), default=0,

@@ -208,7 +208,13 @@ class MetadataStore:
         with self._lock:
             if type_name not in TYPES:
                 return []
-            return [self.file_properties(type_name, m) for m in self.members(type_name)]
+            entries = [self.file_properties(type_name, m) for m in self.members(type_name)]
+            if type_name == "Layout":
+                # listMetadata's fileName lacks a managed layout's namespace too (names_server.py);
+                # retrieve's fileProperties keep the zip path, which has it.
+                for entry, member in zip(entries, self.members(type_name)):
+                    entry["fileName"] = LayoutName.from_member(member, self.namespaces).list_file_name
+            return entries
 
     # ---- retrieve ----------------------------------------------------------------------------
 

@@ -68,10 +68,10 @@ def deploy_envelope(files: dict, check_only="false") -> str:
 def test_list_metadata_reply_validates_and_shows_the_quirk(org, xsd):
     reply = validated(xsd, call(org, env.LIST_METADATA.format(metadata_type="Layout", folder="", as_of_version="63.0")))
     assert etree.QName(reply).localname == "listMetadataResponse"
-    results = {text(r, "m:fileName"): r for r in reply}
-    acme = results["layouts/Contact-acme__Acme Contact Layout.layout"]
-    assert (text(acme, "m:fullName"), text(acme, "m:namespacePrefix")) == ("Contact-Acme Contact Layout", "acme")
-    assert text(results["layouts/Contact-Contact Layout.layout"], "m:namespacePrefix") is None
+    results = {(text(r, "m:fullName"), text(r, "m:namespacePrefix")): r for r in reply}
+    acme = results[("Contact-Acme Contact Layout", "acme")]
+    assert text(acme, "m:fileName") == "layouts/Contact-Acme Contact Layout.layout"
+    assert text(results[("Contact-Contact Layout", None)], "m:fileName") == "layouts/Contact-Contact Layout.layout"
 
 
 def test_describe_metadata_reply_validates(org, xsd):
