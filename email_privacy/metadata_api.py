@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import io
 import time
+import weakref
 import zipfile
 from dataclasses import dataclass, field
 
@@ -315,10 +316,24 @@ class MetadataClient:
         """One deploy of {relative path: bytes} including package.xml; OrgError naming each failed component."""
         if "package.xml" not in files:
             raise ValueError("deploy needs a package.xml")
+        refuse_consent_purge(files)
         package_zip = base64.b64encode(make_zip(files)).decode("ascii")
         call = _Deploy(self.task, package_zip, purge_on_delete=False, api_version=self.api_version,
                        check_only=check_only)
         return self._bind(call)()
+
+
+def refuse_consent_purge(files: dict[str, bytes]) -> None:
+    """The last check before anything leaves for the org: no deploy of this project may carry
+    PartyDataModelSettings.enableConsentManagement other than true, whoever built the files
+    (settings.build_document already refuses it; a restore or a hand-made package must not slip by)."""
+    from .settings import CONSENT, PURGE_WARNING, read_settings
+
+    for path, data in files.items():
+        if path.replace("\\", "/").rsplit("/", 1)[-1].startswith("PartyDataModel.settings"):
+            value = read_settings(xmlsafe.parse(data, path)).get(CONSENT[1])
+            if value is not None and value is not True:
+                raise OptionError(f"Refusing to deploy {path}: {PURGE_WARNING}.")
 
 
 def mount_rest_retries(sf, retries: int = 3, backoff: float = 0.5) -> None:
@@ -403,9 +418,31 @@ def client_settings(options) -> dict:
     }
 
 
+# When a task of this process last refreshed each org config's token (time.monotonic()); weak keys so
+# an org config that is gone leaves no entry behind (and a new one at the same address is not mistaken).
+_REFRESHED_AT: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+REFRESH_REUSE_SECONDS = 300.0
+
+
 class MetadataTask(BaseSalesforceApiTask):
     """Base of this project's org tasks: validated client options (CLIENT_TASK_OPTIONS, dry_run,
     check_only, org_state), `self.client` (a MetadataClient), `self.sf` with REST retries mounted."""
+
+    def _update_credentials(self):
+        """Refresh the token, unless a task of this process refreshed this same org config moments ago.
+
+        CumulusCI refreshes before every task, each time a token POST plus userinfo and Organization
+        reads on new connections (6 refreshes in a 5-step flow, issue 7). A token a flow step got under
+        REFRESH_REUSE_SECONDS ago is still good (Salesforce sessions last 15 minutes at the least), and
+        a session that expires anyway is refreshed on demand, once, by MetadataClient and call_rest.
+        """
+        now = time.monotonic()
+        last = _REFRESHED_AT.get(self.org_config)
+        if last is not None and now - last < REFRESH_REUSE_SECONDS and self.org_config.access_token:
+            self.logger.debug("Token refreshed by an earlier task moments ago; not refreshing again.")
+            return
+        super()._update_credentials()
+        _REFRESHED_AT[self.org_config] = time.monotonic()
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)

@@ -7,7 +7,7 @@ import requests
 import responses
 
 from email_privacy import metadata_api
-from email_privacy.errors import OrgError
+from email_privacy.errors import OptionError, OrgError
 from email_privacy.metadata_api import MetadataClient
 from email_privacy.package import package_xml
 from tests.test_metadata_api_support import FakeOrg, layout, make_task, serve
@@ -164,3 +164,22 @@ def test_rest_call_refreshes_expired_session_once():
 
     assert metadata_api.call_rest(task, sf, call) == "ok"
     assert seen == ["Bearer OLD", "Bearer NEW"] and task.org_config.refresh_oauth_token.call_count == 1
+
+
+@pytest.mark.parametrize("value", [b"false", b"", b"False"])
+def test_no_deploy_can_carry_consent_management_other_than_true(org, value):
+    doc = (b'<?xml version="1.0" encoding="UTF-8"?>\n<PartyDataModelSettings xmlns="http://soap.sforce.com/2006/04/metadata">'
+           b"<enableConsentManagement>" + value + b"</enableConsentManagement></PartyDataModelSettings>\n")
+    c = client()
+    for path in ("settings/PartyDataModel.settings", "force-app/main/default/settings/PartyDataModel.settings-meta.xml"):
+        with pytest.raises(OptionError, match="purges the org's data protection"):
+            c.deploy({path: doc, "package.xml": package_xml({"Settings": ["PartyDataModel"]}, "63.0")})
+    assert c.calls == {} and "settings/PartyDataModel.settings" not in org.files
+
+
+def test_consent_management_true_deploys(org):
+    doc = (b'<?xml version="1.0" encoding="UTF-8"?>\n<PartyDataModelSettings xmlns="http://soap.sforce.com/2006/04/metadata">'
+           b"<enableConsentManagement>true</enableConsentManagement></PartyDataModelSettings>\n")
+    client().deploy({"settings/PartyDataModel.settings": doc,
+                     "package.xml": package_xml({"Settings": ["PartyDataModel"]}, "63.0")})
+    assert org.files["settings/PartyDataModel.settings"] == doc
