@@ -47,22 +47,10 @@ def make_builtin_project(dest: Path, layouts: dict[str, list[str]]) -> Path:
     return dest
 
 
-def settled_requests(org: LocalOrgProcess, quiet_s: float = 0.15, limit_s: float = 2.0) -> list[dict]:
-    """The request log once it has stopped growing: the server appends a line just after sending its
-    reply, so cci can exit a moment before the last line of its last request is written."""
-    deadline = time.monotonic() + limit_s
-    last = -1
-    while True:
-        size = org.request_log.stat().st_size if org.request_log.exists() else 0
-        if size == last or time.monotonic() > deadline:
-            return org.requests()
-        last = size
-        time.sleep(quiet_s)
-
-
 def timed_cci(org: LocalOrgProcess, cwd: Path, flow: str, log: Path) -> RunMetrics:
     """Run `cci flow run FLOW --org sim` in cwd; measure it from the requests it added to the log."""
-    before = len(settled_requests(org))
+    # The local org writes each request's log line before its reply, so the log is complete when cci exits.
+    before = len(org.requests())
     start = time.monotonic()
     try:
         result = run_cci(org, "flow", "run", flow, "--org", "sim", cwd=cwd, timeout=CCI_TIMEOUT)
@@ -73,7 +61,7 @@ def timed_cci(org: LocalOrgProcess, cwd: Path, flow: str, log: Path) -> RunMetri
     with open(log, "a", encoding="utf-8") as fh:  # kept for reading failures; no secrets: cci masks them
         fh.write(f"$ cci flow run {flow} --org sim  (exit {result.returncode}, {wall:.1f} s)\n")
         fh.write(result.stdout + result.stderr + "\n")
-    counts = count_requests(settled_requests(org)[before:])
+    counts = count_requests(org.requests()[before:])
     with_field, total = layout_correctness(org.metadata_dir)
     return RunMetrics(wall_s=wall, exit_code=result.returncode, with_field=with_field, target_layouts=total,
                       **counts)

@@ -35,6 +35,7 @@ from .errors import OptionError, OrgError, XmlInputError
 from .options import parse_api_version, parse_bool, parse_int
 from .orgstate import OrgState
 from .package import package_xml
+from .settings import CONSENT, PURGE_WARNING, read_settings
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 MD = "http://soap.sforce.com/2006/04/metadata"
@@ -327,8 +328,6 @@ def refuse_consent_purge(files: dict[str, bytes]) -> None:
     """The last check before anything leaves for the org: no deploy of this project may carry
     PartyDataModelSettings.enableConsentManagement other than true, whoever built the files
     (settings.build_document already refuses it; a restore or a hand-made package must not slip by)."""
-    from .settings import CONSENT, PURGE_WARNING, read_settings
-
     for path, data in files.items():
         if path.replace("\\", "/").rsplit("/", 1)[-1].startswith("PartyDataModel.settings"):
             value = read_settings(xmlsafe.parse(data, path)).get(CONSENT[1])

@@ -54,6 +54,16 @@ class OrgState:
         return f"OrgState(objects={list(self.objects)}, layouts={len(self.layout_files)}, settings={sorted(self.settings)})"
 
 
+class PermissionSetFiles(dict):
+    """{permission set name: MDAPI file bytes} handed from one flow step to the next.
+
+    Its repr names the permission sets only: CumulusCI logs every option value of a flow step.
+    """
+
+    def __repr__(self) -> str:
+        return f"permission set(s) {', '.join(sorted(self)) or 'none'}"
+
+
 def target_layouts(entries: Iterable[dict], objects: Iterable[str]) -> list[dict]:
     """listMetadata Layout entries of `objects`, each with `retrieveName` added, sorted by it."""
     wanted = set(objects)
@@ -152,12 +162,16 @@ class LayoutPlan:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
-    def deploy_files(self, api_version: str) -> dict[str, bytes]:
-        """The deploy package: every changed layout under layouts/ plus package.xml."""
+    def deploy_files(self, api_version: str, permission_sets: dict[str, bytes] | None = None) -> dict[str, bytes]:
+        """The deploy package: every changed layout under layouts/, `permission_sets` ({name: MDAPI file})
+        under permissionsets/, and package.xml listing them all."""
         from .package import package_xml
 
+        permission_sets = permission_sets or {}
         files = {f"layouts/{names.file_name(n)}": new for n, (_, new) in self.changes.items()}
-        files["package.xml"] = package_xml({"Layout": sorted(self.changes)}, api_version)
+        files.update({f"permissionsets/{n}.permissionset": d for n, d in permission_sets.items()})
+        files["package.xml"] = package_xml({"Layout": sorted(self.changes), "PermissionSet": sorted(permission_sets)},
+                                           api_version)
         return files
 
 

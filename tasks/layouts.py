@@ -12,6 +12,22 @@ from email_privacy.layouts import BEHAVIORS, INDIVIDUAL_FIELD, POSITIONS, TARGET
 from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataTask
 from email_privacy.options import parse_choice, parse_folder, parse_list
 
+# Above this many unchanged layouts of one object, the log gives their count, not each name (the full
+# list stays in return_values): at 300 layouts per object a line each buries the ones that changed.
+UNCHANGED_LISTED_MAX = 20
+
+
+def _deferred_permission_sets(value) -> dict[str, bytes]:
+    """The permission sets the flow's step 3 deferred ({name: MDAPI file bytes}); OptionError for anything else."""
+    if value in (None, "", {}):
+        return {}
+    if not (isinstance(value, dict) and all(isinstance(k, str) and k and "/" not in k and isinstance(v, bytes)
+                                            for k, v in value.items())):
+        raise OptionError("Option permission_sets: only the flow passes it "
+                          "(^^deploy_email_privacy_permission_set.deferred_files); leave it out.")
+    return value
+
+
 class AddIndividualFieldToLayouts(MetadataTask):
     task_docs = """
 Adds the Individual lookup (IndividualId on Contact and Lead, PersonIndividualId on person accounts;
@@ -19,7 +35,8 @@ the name is taken from the org's describe) to every page layout of the chosen ob
 
 One listMetadata finds the layouts (managed ones included), one retrieve fetches them, and one deploy
 sends only the layouts that changed; a layout that already has the field, with any behavior, is left
-exactly as it is. Before deploying, the retrieved originals are written to a snapshot folder
+exactly as it is. In the flow, the permission set step's changes (if any) go in that same deploy.
+Before deploying, the retrieved originals are written to a snapshot folder
 (.email_privacy/snapshots/<org>/<UTC time>/, owner-only) that restore_layouts can deploy back, and
 each layout's lastModifiedDate is checked again: if someone changed a layout meanwhile, nothing is
 deployed and the task asks you to run it again.
@@ -36,11 +53,14 @@ deployed and the task asks you to run it again.
         "check_only": {"description": "Validate the deploy in the org without saving it (default false)."},
         "snapshot_dir": {"description": "Folder for snapshots (default .email_privacy/snapshots, in the project)."},
         "org_state": {"description": "Set by the flow only: the prerequisites task's read of the org, reused."},
+        "permission_sets": {"description": "Set by the flow only: permission sets to deploy with the layouts, in the same "
+                                           "deploy (^^deploy_email_privacy_permission_set.deferred_files)."},
         **CLIENT_TASK_OPTIONS,
     }
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
+        self.permission_sets = _deferred_permission_sets(self.options.get("permission_sets"))
         self.objects = parse_list("objects", self.options.get("objects"), TARGET_OBJECTS)
         layouts = parse_list("layouts", self.options.get("layouts"))
         for name in layouts:
@@ -97,11 +117,13 @@ deployed and the task asks you to run it again.
             "changed": [full(n) for n in plan.changes], "unchanged": [full(n) for n in plan.unchanged],
             "skipped": [full(n) for n in plan.skipped] + [f"{o} (person accounts off)" for o in skipped_objects],
             "snapshot": None, "deployed": False, "dry_run": self.dry_run, "check_only": self.check_only,
+            "permission_sets_deployed": [],
         }
-        for name in plan.unchanged:
-            self.logger.info(f"  has the field already: {show(name)}")
+        self._log_unchanged(plan.unchanged, show)
         if not plan.changes:
-            self.logger.info(f"Every target layout ({len(plan.unchanged)}) already has the Individual field: nothing to deploy.")
+            rest = "no layout to deploy" if self.permission_sets else "nothing to deploy"
+            self.logger.info(f"Every target layout ({len(plan.unchanged)}) already has the Individual field: {rest}.")
+            self._deploy_permission_sets_alone()
             return
         for name in plan.changes:
             self.logger.info(f"  will add the field: {show(name)}")
@@ -120,14 +142,46 @@ deployed and the task asks you to run it again.
                                             packages=packages)
             self.return_values["snapshot"] = str(path)
             self.logger.info(f"Snapshot of the originals: {path}")
-        self.client.deploy(plan.deploy_files(self.client.api_version), check_only=self.check_only)
+        self.client.deploy(plan.deploy_files(self.client.api_version, self.permission_sets), check_only=self.check_only)
         self.return_values["deployed"] = not self.check_only
+        if not self.check_only:
+            self.return_values["permission_sets_deployed"] = sorted(self.permission_sets)
         verb = "Validated (check only, nothing saved)" if self.check_only else "Deployed"
-        self.logger.info(f"{verb}: {len(plan.changes)} layout(s) with the Individual field; "
-                         f"{len(plan.unchanged)} already had it.")
+        also = f" and permission set(s) {', '.join(sorted(self.permission_sets))}" if self.permission_sets else ""
+        self.logger.info(f"{verb} in one deploy: {len(plan.changes)} layout(s) with the Individual field{also}; "
+                         f"{len(plan.unchanged)} layout(s) already had it.")
         if self.return_values["snapshot"]:
             self.logger.info(f"To put them back: cci task run restore_layouts --org {self.org_config.name} "
                              f"-o snapshot '{self.return_values['snapshot']}'")
+
+
+    def _log_unchanged(self, unchanged, show):
+        """One line per layout that already has the field, or a count per object when there are many."""
+        by_object: dict[str, list[str]] = {}
+        for name in unchanged:
+            by_object.setdefault(names.layout_object(name), []).append(name)
+        for obj, members in by_object.items():
+            if len(members) > UNCHANGED_LISTED_MAX:
+                self.logger.info(f"  has the field already: {len(members)} {obj} layouts (listed in the return values)")
+                continue
+            for name in members:
+                self.logger.info(f"  has the field already: {show(name)}")
+
+    def _deploy_permission_sets_alone(self):
+        """No layout changed: the permission sets the flow deferred to this step still need their deploy."""
+        if not self.permission_sets:
+            return
+        listed = ", ".join(sorted(self.permission_sets))
+        if self.dry_run:
+            self.logger.info(f"Dry run: would deploy permission set(s) {listed}; nothing was deployed.")
+            return
+        files = orgstate.LayoutPlan().deploy_files(self.client.api_version, self.permission_sets)
+        self.client.deploy(files, check_only=self.check_only)
+        if not self.check_only:
+            self.return_values["permission_sets_deployed"] = sorted(self.permission_sets)
+        verb = "Validated (check only, nothing saved)" if self.check_only else "Deployed"
+        self.logger.info(f"{verb}: permission set(s) {listed} (deferred by deploy_email_privacy_permission_set), "
+                         "no layout.")
 
 
 class RestoreLayouts(MetadataTask):

@@ -10,6 +10,7 @@ from pathlib import Path
 from email_privacy import orgstate, xmlsafe
 from email_privacy.errors import OptionError
 from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataTask
+from email_privacy.options import parse_bool
 from email_privacy.package import package_xml
 
 SOURCE_SUFFIX = ".permissionset-meta.xml"
@@ -38,6 +39,9 @@ deploys nothing when the org already holds every element of them.
         "dry_run": {"description": "Say what would be deployed; deploy nothing (default false)."},
         "check_only": {"description": "Validate the deploy without saving it (default false)."},
         "org_state": {"description": "Set by the flow only: the prerequisites task's read of the org, reused."},
+        "defer_to_layouts": {"description": "Set by the flow: deploy nothing, return what to deploy (return value "
+                                            "deferred_files, {name: file}) so add_individual_field_to_layouts sends them in its one "
+                                            "deploy (default false)."},
         **CLIENT_TASK_OPTIONS,
     }
 
@@ -51,6 +55,7 @@ deploys nothing when the org already holds every element of them.
         self.local = local_permission_sets(folder)
         if not self.local:
             raise OptionError(f"Option path: {folder} holds no *{SOURCE_SUFFIX} file.")
+        self.defer = parse_bool("defer_to_layouts", self.options.get("defer_to_layouts"), False)
 
     def _run_task(self):
         state = self.org_state
@@ -59,12 +64,19 @@ deploys nothing when the org already holds every element of them.
         todo = {n: d for n, d in self.local.items()
                 if not orgstate.already_in_org(d, state.permission_sets.get(n), n)}
         self.return_values = {"deployed": [], "unchanged": sorted(set(self.local) - set(todo)),
-                              "dry_run": self.dry_run, "check_only": self.check_only}
+                              "dry_run": self.dry_run, "check_only": self.check_only,
+                              "deferred": [], "deferred_files": orgstate.PermissionSetFiles()}
         if not todo:
             self.logger.info(f"The org already has permission set(s) {', '.join(sorted(self.local))} as in force-app: nothing to deploy.")
             return
         if self.dry_run:
             self.logger.info(f"Dry run: would deploy permission set(s) {', '.join(sorted(todo))}; nothing was deployed.")
+            return
+        if self.defer:
+            # Issue 7 allows two deploys (settings, layouts): the layouts step sends these in its deploy.
+            self.return_values.update(deferred=sorted(todo), deferred_files=orgstate.PermissionSetFiles(todo))
+            self.logger.info(f"Permission set(s) {', '.join(sorted(todo))} differ from the org's: they go in the "
+                             "layouts step's deploy (defer_to_layouts); nothing deployed here.")
             return
         files = {f"permissionsets/{n}.permissionset": d for n, d in todo.items()}
         files["package.xml"] = package_xml({"PermissionSet": sorted(todo)}, self.client.api_version)

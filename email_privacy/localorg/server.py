@@ -148,6 +148,11 @@ class _Handler(BaseHTTPRequestHandler):
             hold_reply(release)
         if srv.org.faults.slow_ms:
             time.sleep(srv.org.faults.slow_ms / 1000)
+        # Logged before the reply goes out: a client that exits on its last reply finds its line already written.
+        srv.request_log.write(
+            method=self.command, path=path, soap_action=soap_action,
+            status=response.status, ms=(time.monotonic() - started) * 1000, bytes_in=len(body),
+            bytes_out=len(response.body))
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
@@ -159,10 +164,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
-        srv.request_log.write(
-            method=self.command, path=path, soap_action=soap_action,
-            status=response.status, ms=(time.monotonic() - started) * 1000, bytes_in=len(body),
-            bytes_out=len(response.body))
 
     def _drain(self, length: int) -> None:
         # Read and drop an oversized body so the client sees our answer, not a reset mid-upload.
