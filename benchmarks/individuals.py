@@ -1,6 +1,7 @@
 """Benchmark set_individual_privacy: records per second and API calls at 1,000 / 10,000 / 50,000 records.
 
-Run from the repo root: `.venv/bin/python benchmarks/individuals.py [--sizes 1000,10000,50000]`.
+Run from the repo root: `.venv/bin/python benchmarks/individuals.py [--sizes 1000,10000,50000 | --quick]`
+(`--quick`: 1,000 records only, a smoke test; benchmarks/run.py passes it on with its own --quick).
 Each size gets a fresh local org (tests/harness.py) with that many contacts and Data Protection and
 Privacy turned on; the real cci then runs the task on a CSV of every contact's email. The time is the
 whole `cci task run` (start-up, token refresh, queries, Bulk jobs); API calls come from the org's
@@ -48,8 +49,10 @@ def one(size: int, workdir: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,50000")
-    sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
+    parser.add_argument("--sizes", default="1000,10000,50000", help="record counts, comma-separated")
+    parser.add_argument("--quick", action="store_true", help="1,000 records only (a smoke test)")
+    args = parser.parse_args()
+    sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="bench-individuals-") as tmp:
         rows = [one(size, Path(tmp)) for size in sizes]
     print(f"{'records':>8} {'seconds':>8} {'rec/s':>8} {'calls (log)':>12} {'calls (task)':>13} {'created':>8} {'failed':>7}")

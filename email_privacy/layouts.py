@@ -40,7 +40,12 @@ def _local(el) -> str:
 
 
 def _children(el, name: str) -> list:
-    return [c for c in el if _local(c) == name]
+    """Child elements named `name` in any namespace or none, in order (comments and PIs left out).
+
+    lxml's "{*}name" filter does the match in C: at 900 layouts this runs some 175,000 times, and
+    computing every child's QName in Python was the flow's largest client-side cost (issue 7).
+    """
+    return list(el.iterchildren(f"{{*}}{name}"))
 
 
 def _text(el, name: str) -> str | None:

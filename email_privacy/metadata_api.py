@@ -56,7 +56,7 @@ def _children(el) -> dict[str, str]:
 
 
 def _find_all(tree, name: str) -> list:
-    return [e for e in tree.iter() if _local(e) == name]
+    return list(tree.iter(f"{{*}}{name}"))  # any namespace or none, matched by lxml in C
 
 
 def _soap_fault(response) -> tuple[str, str] | None:

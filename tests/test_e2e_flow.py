@@ -33,6 +33,10 @@ def deploys(org):
     return [r for r in org.requests() if r.get("soap_action") == "deploy"]
 
 
+def tokens(org):
+    return [r for r in org.requests() if r.get("method") == "POST" and r.get("path") == "/services/oauth2/token"]
+
+
 def run_flow(org, tmp_path, *options):
     args = ["flow", "run", FLOW, "--org", "sim",
             "-o", "add_individual_field_to_layouts__snapshot_dir", str(tmp_path / "snapshots"), *options]
@@ -66,8 +70,13 @@ def test_full_run_then_second_run_deploys_nothing(local_org, tmp_path):
     assert data["configured"] is True and len(data["layouts"]) == len(targets)
     assert stat.S_IMODE(report.stat().st_mode) == 0o600
 
+    # Issue 7: two deploys, settings then layouts; the permission set rides in the layouts deploy.
     before = len(deploys(org))
-    assert before >= 2  # settings and layouts (and the permission set)
+    assert before == 2, [r.get("soap_action") for r in org.requests()]
+    assert (org.metadata_dir / "permissionsets" / "Email_Privacy_Individual_Access.permissionset").is_file()
+    assert "layout(s) with the Individual field and permission set(s) Email_Privacy_Individual_Access;" in text
+    # One refresh when cci loads the org and one by the first task; the later four reuse it.
+    assert len(tokens(org)) == 2, len(tokens(org))
     second = run_flow(org, tmp_path)
     assert second.returncode == 0, out(second)[-4000:]
     assert len(deploys(org)) == before, "the second run deployed something"
