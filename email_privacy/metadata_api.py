@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import time
 import weakref
 import zipfile
@@ -33,7 +34,7 @@ from . import API_VERSION, xmlsafe
 from .describe import has_person_accounts
 from .errors import OptionError, OrgError, XmlInputError
 from .options import parse_api_version, parse_bool, parse_int
-from .orgstate import OrgState
+from .orgstate import GuardQueryRefused, OrgState
 from .package import package_xml
 from .settings import CONSENT, PURGE_WARNING, read_settings
 
@@ -238,19 +239,26 @@ class RetrieveResult:
     file_properties: list[dict] = field(default_factory=list)
     messages: list[dict] = field(default_factory=list)
 
+    def _by_path(self, key: str):
+        """(fileName without unpackaged/, value) of each fileProperties entry that has `key`."""
+        for p in self.file_properties:
+            name = p.get("fileName", "")
+            if p.get(key):
+                yield (name[len("unpackaged/"):] if name.startswith("unpackaged/") else name), p[key]
+
     def last_modified(self) -> dict[str, object]:
         """{fileName without unpackaged/: lastModifiedDate (datetime)} from fileProperties."""
         out = {}
-        for p in self.file_properties:
-            name = p.get("fileName", "")
-            if name.startswith("unpackaged/"):
-                name = name[len("unpackaged/"):]
-            if p.get("lastModifiedDate"):
-                try:
-                    out[name] = parse_api_datetime(p["lastModifiedDate"])
-                except ValueError:
-                    continue
+        for name, value in self._by_path("lastModifiedDate"):
+            try:
+                out[name] = parse_api_datetime(value)
+            except ValueError:
+                continue
         return out
+
+    def ids(self) -> dict[str, str]:
+        """{fileName without unpackaged/: the component's record id} from fileProperties."""
+        return dict(self._by_path("id"))
 
 
 def unzip(data: bytes) -> dict[str, bytes]:
@@ -380,10 +388,16 @@ def call_rest(task, sf, func, *args, **kwargs):
             raise
         what = getattr(func, "__name__", "") or "REST call"
         what = "REST call" if what.startswith("<") else what
-        words = "; ".join(f"{c.get('errorCode')}: {c.get('message')}" for c in e.content if isinstance(c, dict)) \
-            if isinstance(e.content, list) else ""
-        raise OrgError(f"{what} failed after retries (HTTP {e.status}){': ' + _first_line(words) if words else ''}; "
+        words = _rest_error_words(e)
+        raise OrgError(f"{what} failed after retries (HTTP {e.status}){': ' + words if words else ''}; "
                        "check the org's status and your network, then run again.") from None
+
+
+def _rest_error_words(e) -> str:
+    """`CODE: message` of each error a simple-salesforce exception carries, on one line ('' when none)."""
+    words = "; ".join(f"{c.get('errorCode')}: {c.get('message')}" for c in e.content if isinstance(c, dict)) \
+        if isinstance(e.content, list) else ""
+    return _first_line(words) if words else ""
 
 
 # Options every task that calls the Metadata API takes, as task_options entries for `cci task info`.
@@ -466,6 +480,23 @@ class MetadataTask(BaseSalesforceApiTask):
 
     def _rest(self, path):
         return call_rest(self, self.sf, self.sf.restful, path)
+
+    def tooling_query(self, soql: str) -> list[dict]:
+        """Every record of a Tooling API query, following nextRecordsUrl (REST with retries and one session
+        refresh). GuardQueryRefused, with the org's error code, when the org refuses the query (HTTP 4xx)."""
+        from simple_salesforce.exceptions import SalesforceError
+
+        records, path, params = [], "tooling/query", {"q": soql}
+        try:
+            while path:
+                page = call_rest(self, self.sf, self.sf.restful, path, params=params)
+                records += page.get("records") or []
+                # nextRecordsUrl is /services/data/vNN.N/tooling/query/<locator>; restful() adds that prefix.
+                following = None if page.get("done", True) else page.get("nextRecordsUrl")
+                path, params = (re.sub(r"^/services/data/v[\d.]+/", "", following), None) if following else (None, None)
+        except SalesforceError as e:
+            raise GuardQueryRefused(_rest_error_words(e) or f"HTTP {getattr(e, 'status', '?')}") from None
+        return records
 
     def describe(self, sobject: str) -> dict:
         """The sObject's describe, fetched once per task (REST with retries and one session refresh)."""

@@ -9,7 +9,7 @@ through its return_values; standalone, each task reads for itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Iterable
 
 from . import mdschema, names, xmlsafe
@@ -26,6 +26,7 @@ class OrgState:
     layouts: list[dict] = field(default_factory=list)  # listMetadata entries of the target layouts
     layout_files: dict[str, bytes] = field(default_factory=dict)
     layout_modified: dict[str, datetime] = field(default_factory=dict)
+    layout_ids: dict[str, str] = field(default_factory=dict)  # the layout's record id (00h), for the guard
     permission_sets: dict[str, bytes] = field(default_factory=dict)  # {name: MDAPI file bytes}
     permission_sets_read: tuple[str, ...] = ()  # names asked for (absent from permission_sets: not in the org)
     listed: bool = True  # False when explicit layout names were read without listMetadata
@@ -108,7 +109,7 @@ def read_org(client, objects: Iterable[str], layouts: Iterable[str] | None = Non
     if not members:
         return state
     result = client.retrieve(members)
-    modified = result.last_modified()
+    modified, ids = result.last_modified(), result.ids()
     by_path = {f"layouts/{names.file_name(e['retrieveName'])}": e for e in entries}
     for path, data in result.files.items():
         folder, _, base = path.partition("/")
@@ -123,6 +124,9 @@ def read_org(client, objects: Iterable[str], layouts: Iterable[str] | None = Non
             when = (entry or {}).get("lastModifiedDate") or modified.get(path)
             if when is not None:
                 state.layout_modified[name] = when
+            layout_id = (entry or {}).get("id") or ids.get(path)
+            if layout_id:
+                state.layout_ids[name] = layout_id
         elif folder == "permissionsets" and base.endswith(".permissionset"):
             state.permission_sets[base[: -len(".permissionset")]] = data
     if layouts is not None:
@@ -136,17 +140,93 @@ def read_org(client, objects: Iterable[str], layouts: Iterable[str] | None = Non
     return state
 
 
-def changed_since(client, state: OrgState, names_to_check: Iterable[str]) -> list[str]:
-    """Layouts of `names_to_check` whose lastModifiedDate in a fresh listMetadata differs from the read.
+class GuardQueryRefused(Exception):
+    """The org refused the lost-update guard's Tooling API query (INVALID_TYPE, no access, API disabled)."""
+
+
+def changed_since(client, state: OrgState, names_to_check: Iterable[str], tooling_query=None, warn=None) -> list[str]:
+    """Layouts of `names_to_check` whose lastModifiedDate in the org now differs from the read's.
 
     The lost-update guard (issue 6 point 3): another admin may have saved a layout between our
-    retrieve and our deploy; deploying our copy would silently undo their change.
+    retrieve and our deploy; deploying our copy would silently undo their change. Issue 7 allows one
+    listMetadata per flow run and the read has used it, so the guard asks the Tooling API instead:
+    `tooling_query(soql) -> rows` (a REST call, raising GuardQueryRefused when the org refuses it).
+    When that cannot answer for every layout, it says why through `warn` and asks listMetadata again.
     """
-    wanted = set(names_to_check)
+    wanted = sorted(set(names_to_check))
+    if not wanted:
+        return []
+    if tooling_query is not None:
+        why = _tooling_unusable(state, wanted)
+        if why is None:
+            try:
+                return tooling_conflicts(tooling_query(guard_soql(state)), state, wanted)
+            except GuardQueryRefused as e:
+                why = f"the org refused the Tooling API query ({e})"
+        if warn is not None:
+            warn(f"Lost-update check: {why}; checking with listMetadata instead.")
+    return _listed_changes(client, state, wanted)
+
+
+def _utc(when: datetime) -> datetime:
+    # CumulusCI parses Metadata API dates as naive UTC; REST dates come back aware.
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def guard_soql(state: OrgState) -> str:
+    """The guard's one query: every layout changed at or after the latest lastModifiedDate the read saw,
+    truncated to whole seconds (a SOQL dateTime literal has none finer), so its size does not grow with
+    the number of layouts. A layout changed after the read is changed after every date the read saw."""
+    latest = max(_utc(d) for d in state.layout_modified.values()).astimezone(timezone.utc)
+    return f"SELECT Id, LastModifiedDate FROM Layout WHERE LastModifiedDate >= {latest:%Y-%m-%dT%H:%M:%SZ}"
+
+
+def _tooling_unusable(state: OrgState, wanted: list[str]) -> str | None:
+    """Why the Tooling query cannot check every layout of `wanted` (no id or date from the read), or None."""
+    lacking = [n for n in wanted if not state.layout_ids.get(n) or state.layout_modified.get(n) is None]
+    if lacking:
+        return (f"the read gave no id or lastModifiedDate for {len(lacking)} layout(s) "
+                f"({', '.join(names.display_name(n) for n in lacking[:3])}{', ...' if len(lacking) > 3 else ''})")
+    return None
+
+
+def tooling_conflicts(rows: Iterable[dict], state: OrgState, wanted: Iterable[str]) -> list[str]:
+    """Layouts of `wanted` that a Tooling `Layout` row shows with another LastModifiedDate than the read's.
+
+    Ids are matched on their first 15 characters (an org may answer 18 where the read had 15, or the
+    reverse); dates are compared as instants, not as text (`.000Z` and `.000+0000` are the same time).
+    """
+    by_id = {state.layout_ids[n][:15]: n for n in wanted}
+    changed = set()
+    for row in rows:
+        name = by_id.get(str(row.get("Id") or "")[:15])
+        if name is None:
+            continue
+        now = _parse_rest_datetime(row.get("LastModifiedDate"))
+        if now is None or now != _utc(state.layout_modified[name]):
+            changed.add(name)
+    return sorted(changed)
+
+
+def _parse_rest_datetime(value) -> datetime | None:
+    """A REST dateTime (`2026-11-27T07:00:00.000+0000`) as an aware datetime; None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    text = value[:-1] + "+00:00" if value.endswith("Z") else value
+    if len(text) > 5 and text[-5] in "+-" and text[-4:].isdigit():
+        text = text[:-2] + ":" + text[-2:]
+    try:
+        return _utc(datetime.fromisoformat(text))
+    except ValueError:
+        return None
+
+
+def _listed_changes(client, state: OrgState, wanted: list[str]) -> list[str]:
+    """The guard through a fresh listMetadata: changed or gone since the read."""
     current = {e["retrieveName"]: e.get("lastModifiedDate") for e in target_layouts(client.list("Layout"), state.objects
                                                                                        or {names.layout_object(n) for n in wanted})}
     changed = []
-    for name in sorted(wanted):
+    for name in wanted:
         before = state.layout_modified.get(name)
         now = current.get(name)
         if now is None or (before is not None and now != before):

@@ -39,7 +39,9 @@ exactly as it is. In the flow, the permission set step's changes (if any) go in 
 Before deploying, the retrieved originals are written to a snapshot folder
 (.email_privacy/snapshots/<org>/<UTC time>/, owner-only) that restore_layouts can deploy back, and
 each layout's lastModifiedDate is checked again: if someone changed a layout meanwhile, nothing is
-deployed and the task asks you to run it again.
+deployed and the task asks you to run it again. That check is one Tooling API query (REST) for the
+layouts changed since the read, whatever their number; where the org refuses it, the task says so
+and checks with a second listMetadata instead.
 """
     task_options = {
         "objects": {"description": "Objects whose layouts get the field: any of Contact, Lead, PersonAccount "
@@ -133,7 +135,8 @@ deployed and the task asks you to run it again.
             self.logger.info(f"Dry run: {len(plan.changes)} layout(s) would change; nothing was deployed.")
             return
         if not self.check_only:
-            moved = orgstate.changed_since(self.client, state, plan.changes)
+            moved = orgstate.changed_since(self.client, state, plan.changes, tooling_query=self.tooling_query,
+                                           warn=self.logger.warning)
             if moved:
                 raise OrgError("Nothing was deployed: layout(s) changed in the org since they were read: "
                                + ", ".join(full(n) for n in moved) + ". Run the task again to work from the new version.")

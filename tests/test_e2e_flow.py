@@ -33,6 +33,14 @@ def deploys(org):
     return [r for r in org.requests() if r.get("soap_action") == "deploy"]
 
 
+def soap_count(org, action, requests=None):
+    return sum(1 for r in (requests if requests is not None else org.requests()) if r.get("soap_action") == action)
+
+
+def tooling_queries(org):
+    return [r for r in org.requests() if r.get("method") == "GET" and "/tooling/query" in (r.get("path") or "")]
+
+
 def tokens(org):
     return [r for r in org.requests() if r.get("method") == "POST" and r.get("path") == "/services/oauth2/token"]
 
@@ -75,11 +83,16 @@ def test_full_run_then_second_run_deploys_nothing(local_org, tmp_path):
     assert before == 2, [r.get("soap_action") for r in org.requests()]
     assert (org.metadata_dir / "permissionsets" / "Email_Privacy_Individual_Access.permissionset").is_file()
     assert "layout(s) with the Individual field and permission set(s) Email_Privacy_Individual_Access;" in text
+    # Issue 7: ONE listMetadata (step 1's read); the lost-update guard is one Tooling query (REST) instead.
+    assert soap_count(org, "listMetadata") == 1, [r.get("soap_action") for r in org.requests()]
+    assert len(tooling_queries(org)) == 1 and "Lost-update check" not in text
     # One refresh when cci loads the org and one by the first task; the later four reuse it.
     assert len(tokens(org)) == 2, len(tokens(org))
+    seen = len(org.requests())
     second = run_flow(org, tmp_path)
     assert second.returncode == 0, out(second)[-4000:]
     assert len(deploys(org)) == before, "the second run deployed something"
+    assert soap_count(org, "listMetadata", org.requests()[seen:]) == 1 and len(tooling_queries(org)) == 1
     assert "already configured" in out(second)
 
 

@@ -3,14 +3,18 @@
 It keeps files in MDAPI layout, answers listMetadata / retrieve / checkStatus /
 checkRetrieveStatus / deploy / checkDeployStatus the way Salesforce shapes them, counts calls by
 SOAP action, and can inject faults (5xx replies, an expired session, a failing component).
+It also answers the lost-update guard's Tooling API query on Layout (`tooling/query`, counted in
+`calls` as "tooling/query"), or refuses it with `tooling_refusal`.
 The end-to-end tests use the real local org instead; this one keeps unit tests fast.
 """
 
 import base64
 import io
+import json
 import re
 import zipfile
 from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
 import responses
@@ -20,6 +24,9 @@ from lxml import etree
 
 MD = "http://soap.sforce.com/2006/04/metadata"
 URL = re.compile(r"https://test\.salesforce\.com/services/Soap/m/\d+\.\d/ORG_ID")
+TOOLING_URL = re.compile(r"https://test\.salesforce\.com/services/data/v\d+\.\d/tooling/query")
+GUARD_QUERY = re.compile(r"^SELECT Id, LastModifiedDate FROM Layout WHERE LastModifiedDate >= "
+                         r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$")
 SUFFIX = {"Layout": ("layouts", ".layout"), "Settings": ("settings", ".settings"),
           "PermissionSet": ("permissionsets", ".permissionset")}
 
@@ -73,10 +80,58 @@ class FakeOrg:
         self.expire_next = 0  # answer INVALID_SESSION_ID to this many next requests
         self.fail_component: str | None = None
         self.on_deploy = None  # callback(files) run when a deploy arrives (e.g. to check a snapshot exists)
+        self.tooling_refusal: tuple[int, str] | None = None  # (status, errorCode) answered to tooling/query
+        self.tooling_page = 2000  # records per page of tooling/query (nextRecordsUrl beyond)
+        self._ids: dict[str, str] = {}
         self._jobs: dict[str, dict] = {}
 
     def count(self, action):
         return self.calls.count(action)
+
+    def id_of(self, path) -> str:
+        """The component's 18-character record id (00h for layouts), fixed once given."""
+        if path not in self._ids:
+            self._ids[path] = f"00h{len(self._ids) + 1:012d}AAA"
+        return self._ids[path]
+
+    @staticmethod
+    def _date(when: datetime, rest: bool = False) -> str:
+        return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}" + ("+0000" if rest else "Z")
+
+    def tooling_query(self, request):
+        """GET tooling/query: the guard's query on Layout (any other query is a test error), paged."""
+        self.calls.append("tooling/query")
+        if self.tooling_refusal:
+            status, code = self.tooling_refusal
+            return (status, {}, json.dumps([{"errorCode": code, "message": f"refused ({code})"}]))
+        split = urlsplit(request.url)
+        locator = split.path.rsplit("/", 1)[-1]
+        if locator.startswith("01g"):
+            rows, start = self._cursor, int(locator.split("-")[1])
+        else:
+            m = GUARD_QUERY.match(parse_qs(split.query)["q"][0])
+            assert m, f"unexpected Tooling query {request.url}"
+            since = datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+            rows = [{"attributes": {"type": "Layout"}, "Id": self.id_of(p), "LastModifiedDate": self._date(when, rest=True)}
+                    for p, when in sorted(self.modified.items()) if p.startswith("layouts/") and when >= since]
+            self._cursor, start = rows, 0
+        end = start + self.tooling_page
+        page = {"totalSize": len(rows), "done": end >= len(rows), "records": rows[start:end]}
+        if end < len(rows):
+            page["nextRecordsUrl"] = f"/services/data/v63.0/tooling/query/01gCURSOR-{end}"
+        return (200, {"Content-Type": "application/json"}, json.dumps(page))
+
+    def edit_after_retrieve(self, *paths):
+        """Another admin saves `paths` (all layouts when none) right after each retrieve: the lost-update race."""
+        real = self._retrieve
+
+        def retrieve_then_someone_edits(tree):
+            out = real(tree)
+            for path in paths or list(self.files):
+                self.touch(path)
+            return out
+
+        self._retrieve = retrieve_then_someone_edits
 
     def touch(self, path):
         self.modified[path] = self.modified.get(path, datetime(2024, 1, 1, tzinfo=timezone.utc)) + timedelta(seconds=5)
@@ -103,7 +158,8 @@ class FakeOrg:
             if path.startswith(folder + "/"):
                 name = path[len(folder) + 1: -len(suffix)]
                 out.append(f"<result><fileName>{escape(path)}</fileName><fullName>{escape(name)}</fullName>"
-                           f"<lastModifiedDate>{self.modified.setdefault(path, datetime(2024, 1, 1, tzinfo=timezone.utc)).strftime('%Y-%m-%dT%H:%M:%S.000Z')}</lastModifiedDate>"
+                           f"<id>{self.id_of(path)}</id>"
+                           f"<lastModifiedDate>{self._date(self.modified.setdefault(path, datetime(2024, 1, 1, tzinfo=timezone.utc)))}</lastModifiedDate>"
                            f"<namespacePrefix></namespacePrefix><type>{type_name}</type></result>")
         return f"<listMetadataResponse>{''.join(out)}</listMetadataResponse>"
 
@@ -128,7 +184,8 @@ class FakeOrg:
                 zf.writestr("unpackaged/" + p, self.files[p])
         props = "".join(
             f"<fileProperties><fileName>unpackaged/{escape(p)}</fileName><fullName>{escape(p)}</fullName>"
-            f"<lastModifiedDate>{self.modified.setdefault(p, datetime(2024, 1, 1, tzinfo=timezone.utc)).strftime('%Y-%m-%dT%H:%M:%S.000Z')}</lastModifiedDate></fileProperties>"
+            f"<id>{self.id_of(p)}</id>"
+            f"<lastModifiedDate>{self._date(self.modified.setdefault(p, datetime(2024, 1, 1, tzinfo=timezone.utc)))}</lastModifiedDate></fileProperties>"
             for p in job["paths"])
         return (f"<checkRetrieveStatusResponse><result><done>true</done>{props}<status>Succeeded</status>"
                 f"<success>true</success><zipFile>{base64.b64encode(buf.getvalue()).decode()}</zipFile></result>"
@@ -180,4 +237,6 @@ def make_task(task_class=_Task, options=None):
 
 def serve(rsps: responses.RequestsMock, org: FakeOrg):
     rsps.add_callback(responses.POST, URL, callback=org)
+    rsps.add_callback(responses.GET, TOOLING_URL, callback=org.tooling_query)
+    rsps.add_callback(responses.GET, re.compile(TOOLING_URL.pattern + r"/01g[\w-]+"), callback=org.tooling_query)
     return org

@@ -28,6 +28,7 @@ from .deploy_checks import TYPES, Problem
 from .names_server import LayoutName
 from .profile import OrgProfile
 from .profile import _sf_id as sf_id  # 18-character Salesforce-shaped ids
+from .records import with_checksum
 
 ID_PREFIX = {"Layout": "00h", "PermissionSet": "0PS", "Settings": "0Xs"}
 ADMIN_NAME = "Local Admin"
@@ -36,6 +37,11 @@ ADMIN_NAME = "Local Admin"
 def api_datetime(dt: datetime) -> str:
     """Salesforce's dateTime form: `2024-05-01T10:20:30.123Z`."""
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def rest_datetime(metadata_form: str) -> str:
+    """A Metadata API dateTime (`...30.123Z`) in the REST API's form (`...30.123+0000`)."""
+    return metadata_form[:-1] + "+0000" if metadata_form.endswith("Z") else metadata_form
 
 
 @dataclass
@@ -172,7 +178,8 @@ class MetadataStore:
         when = api_datetime(stamp)
         if created:
             old = self._props[key] = {
-                "id": sf_id(ID_PREFIX[type_name]), "createdDate": when,
+                # A true 18-character id (checksum suffix), so a query by its 15-character form finds it too.
+                "id": with_checksum(sf_id(ID_PREFIX[type_name])[:15]), "createdDate": when,
                 "namespacePrefix": namespace, "manageableState": "installed" if namespace else "unmanaged",
             }
         old["lastModifiedDate"] = when
@@ -215,6 +222,25 @@ class MetadataStore:
                 for entry, member in zip(entries, self.members(type_name)):
                     entry["fileName"] = LayoutName.from_member(member, self.namespaces).list_file_name
             return entries
+
+    # ---- Tooling API ---------------------------------------------------------------------------
+
+    def tooling_layouts(self) -> list[dict]:
+        """Rows of the Tooling API's Layout object, one per layout, from the same properties listMetadata
+        reports: Id is listMetadata's id, LastModifiedDate its lastModifiedDate (REST's datetime form)."""
+        with self._lock:
+            rows = []
+            for member in self.members("Layout"):
+                p = self._props[f"Layout:{member}"]
+                name = LayoutName.from_member(member, self.namespaces)
+                rows.append({
+                    "Id": p["id"], "Name": name.label, "NamespacePrefix": p["namespacePrefix"],
+                    # Standard objects only in this org: Salesforce gives their name (a custom object's 01I id otherwise).
+                    "TableEnumOrId": name.object, "ManageableState": p["manageableState"], "LayoutType": "Standard",
+                    "CreatedById": self.profile.user_id, "CreatedDate": rest_datetime(p["createdDate"]),
+                    "LastModifiedById": self.profile.user_id, "LastModifiedDate": rest_datetime(p["lastModifiedDate"]),
+                })
+            return rows
 
     # ---- retrieve ----------------------------------------------------------------------------
 

@@ -206,19 +206,46 @@ def virtual_rows(org, obj: str) -> list[dict]:
     return []
 
 
-class OrgSource(Source):
-    """The SOQL engine's view of a LocalOrg."""
+# Objects only the Tooling API has (its /tooling/query; the data API's /query answers INVALID_TYPE, as
+# Salesforce does). Layout: one row per page layout, Id = listMetadata's id (00h), API 32.0+.
+TOOLING_FIELDS = {
+    "Layout": [Field("Id", "id", "Layout ID", readonly=True), Field("Name", "string", "Name", readonly=True),
+               Field("NamespacePrefix", "string", "Namespace Prefix", readonly=True),
+               Field("TableEnumOrId", "string", "Entity Type ID", readonly=True),
+               Field("ManageableState", "picklist", "Manageable State", readonly=True),
+               Field("LayoutType", "picklist", "Layout Type", readonly=True),
+               Field("CreatedById", "string", "Created By ID", readonly=True),
+               Field("CreatedDate", "datetime", "Created Date", readonly=True),
+               Field("LastModifiedById", "string", "Last Modified By ID", readonly=True),
+               Field("LastModifiedDate", "datetime", "Last Modified Date", readonly=True)],
+}
 
-    def __init__(self, org, api_version: str):
-        self.org, self.api_version = org, api_version
+
+class OrgSource(Source):
+    """The SOQL engine's view of a LocalOrg; `tooling` adds the Tooling API's own objects (TOOLING_FIELDS)."""
+
+    def __init__(self, org, api_version: str, tooling: bool = False):
+        self.org, self.api_version, self.tooling = org, api_version, tooling
+
+    @property
+    def sobjects_url(self) -> str:
+        return f"/services/data/v{self.api_version}/{'tooling/' if self.tooling else ''}sobjects"
+
+    def _tooling_object(self, obj: str) -> str | None:
+        if not self.tooling:
+            return None
+        return next((o for o in TOOLING_FIELDS if o.lower() == (obj or "").lower()), None)
 
     def canonical_object(self, obj):
-        return canonical_object(self.org, obj)
+        return self._tooling_object(obj) or canonical_object(self.org, obj)
 
     def fields(self, obj):
-        return {f.name.lower(): f for f in object_fields(self.org, obj)}
+        found = self._tooling_object(obj)
+        return {f.name.lower(): f for f in (TOOLING_FIELDS[found] if found else object_fields(self.org, obj))}
 
     def rows(self, obj, prefilter=None):
+        if self._tooling_object(obj) == "Layout":
+            return self.org.metadata.tooling_layouts()
         if obj in _VIRTUAL_FIELDS:
             return virtual_rows(self.org, obj)
         visible = {f.name for f in object_fields(self.org, obj)}
@@ -233,7 +260,7 @@ class OrgSource(Source):
         return ({k: v for k, v in row.items() if k in visible} for row in rows)
 
     def get(self, obj, record_id):
-        if obj in _VIRTUAL_FIELDS or not canonical_object(self.org, obj):
+        if obj in _VIRTUAL_FIELDS or obj in TOOLING_FIELDS or not canonical_object(self.org, obj):
             return None
         return self.org.records.get(obj, record_id)
 
@@ -448,7 +475,7 @@ def _query(org, request: Request, version: str, prefix: str) -> Response:
     if q is None:
         return rest_error(400, "MALFORMED_QUERY", "No query string was given: use ?q=SELECT ...")
     try:
-        result = execute(q, OrgSource(org, version))
+        result = execute(q, OrgSource(org, version, tooling=prefix.startswith("tooling")))
     except SoqlError as e:
         return rest_error(400, e.error_code, e.message)
     return Response.json(_page(org, version, result, prefix))
@@ -460,7 +487,7 @@ def query(org, request: Request, version: str) -> Response:
 
 
 def tooling_query(org, request: Request, version: str) -> Response:
-    """GET tooling/query?q=SOQL: the same subset over the same objects."""
+    """GET tooling/query?q=SOQL: the same subset over the same objects, plus the Tooling API's Layout."""
     return _query(org, request, version, "tooling/query")
 
 

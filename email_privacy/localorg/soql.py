@@ -10,7 +10,9 @@ Supported (anything else is refused with Salesforce's error shapes, never a cras
   condition  comparisons joined by AND or by OR (mixing both needs parentheses, as in SOQL),
              NOT (...), parentheses
   comparison path = != <> < <= > >= value | path [NOT] IN (value, ...) | path LIKE 'pattern'
-  value      'string' (escapes \\' \\" \\\\ \\n \\r \\t \\b \\f \\% \\_), number, true, false, null
+  value      'string' (escapes \\' \\" \\\\ \\n \\r \\t \\b \\f \\% \\_), number, true, false, null,
+             dateTime literal, unquoted: 2026-11-27T07:00:00Z, 2026-11-27T07:00:00.000Z, 2026-11-27T08:00:00+01:00
+             (only against datetime fields, as in SOQL; compared as instants)
 
 Keywords and field names are case-insensitive; string equality and LIKE are case-insensitive, as
 in Salesforce. Results over 2,000 rows are paged (`done`, `nextRecordsUrl`).
@@ -19,8 +21,10 @@ Errors are SoqlError(error_code, message): MALFORMED_QUERY for syntax, INVALID_T
 that does not exist, INVALID_FIELD for a field the object lacks.
 """
 
+import operator
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from .records import normalize_id
 
@@ -40,6 +44,7 @@ class SoqlError(Exception):
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
   | (?P<string>'(?:[^'\\]|\\.)*')
+  | (?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:\d{2}))
   | (?P<number>-?\d+(?:\.\d+)?)
   | (?P<op><>|!=|<=|>=|=|<|>)
   | (?P<punct>[(),])
@@ -69,6 +74,8 @@ def tokenize(q: str) -> list[Tok]:
         kind, text = m.lastgroup, m.group()
         if kind == "string":
             toks.append(Tok("string", text, _unescape(q, pos, text[1:-1]), pos))
+        elif kind == "datetime":
+            toks.append(Tok("datetime", text, _datetime_literal(q, pos, text), pos))
         elif kind == "number":
             toks.append(Tok("number", text, float(text) if "." in text else int(text), pos))
         elif kind == "ident" and text.lower() in _KEYWORDS:
@@ -78,6 +85,30 @@ def tokenize(q: str) -> list[Tok]:
         pos = m.end()
     toks.append(Tok("eof", "<EOF>", None, len(q)))
     return toks
+
+
+def _datetime_literal(q: str, pos: int, text: str) -> datetime:
+    """A SOQL dateTime literal as an aware datetime; MALFORMED_QUERY when it names no real instant."""
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise _malformed(q, pos, f"line 1:{pos} no viable alternative at character '{text}'") from None
+
+
+def as_instant(value):
+    """A datetime value as an aware datetime: SOQL literals, REST's `...000+0000` and the Metadata API's
+    `...000Z` forms; None for anything else."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if not isinstance(value, str):
+        return None
+    text = value.replace("Z", "+00:00")
+    if re.search(r"[+-]\d{4}$", text):
+        text = text[:-2] + ":" + text[-2:]
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _unescape(q: str, pos: int, body: str) -> str:
@@ -304,7 +335,7 @@ class _Parser:
 
     def value(self):
         tok = self.take()
-        if tok.kind in ("string", "number"):
+        if tok.kind in ("string", "number", "datetime"):
             return tok.value
         if tok.kind == "kw" and tok.value in ("true", "false", "null"):
             return {"true": True, "false": False, "null": None}[tok.value]
@@ -326,6 +357,13 @@ class Source:
     fields(obj) -> {lower-case name: Field} or None when obj does not exist;
     rows(obj) -> iterable of dicts keyed by canonical field names; get(obj, id) -> dict | None.
     """
+
+    api_version = "63.0"
+
+    @property
+    def sobjects_url(self) -> str:
+        """Where the records' `attributes.url` point: the data API's sobjects (the Tooling API's own for Tooling)."""
+        return f"/services/data/v{self.api_version}/sobjects"
 
     def fields(self, obj: str):  # pragma: no cover - interface
         raise NotImplementedError
@@ -402,6 +440,10 @@ def _like(pattern: str) -> re.Pattern:
     return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
 
 
+_COMPARE = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
+            ">=": operator.ge}
+
+
 class _Executor:
     def __init__(self, q: str, query: Query, source: Source):
         self.q, self.query, self.source = q, query, source
@@ -433,6 +475,8 @@ class _Executor:
         op, value = node.op, node.value
         if r.field_type in ("id", "reference"):  # a 15-character id names the same record as its 18-character form
             value = [_full_id(v) for v in value] if isinstance(value, list) else _full_id(value)
+        if r.field_type == "datetime":
+            return self._compile_datetime(r, op, value)
         if op == "like":
             rx = _like(value)
             return lambda row: isinstance(v := self.value(row, r), str) and bool(rx.fullmatch(v))
@@ -446,7 +490,7 @@ class _Executor:
             return lambda row: _norm(self.value(row, r)) == target
         if op == "!=":
             return lambda row: _norm(self.value(row, r)) != target
-        cmp = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}[op]
+        cmp = _COMPARE[op]
 
         def ordered(row):
             v = _norm(self.value(row, r))
@@ -455,6 +499,24 @@ class _Executor:
             except TypeError:
                 return False
         return ordered
+
+    def _compile_datetime(self, r: _Resolved, op: str, value):
+        """A datetime comparison (=, !=, <, <=, >, >=, IN, NOT IN): row values in any Salesforce datetime
+        form and dateTime literals compared as instants. _check_type has refused quoted values (and LIKE)."""
+        def instant(row):
+            return as_instant(self.value(row, r))
+        if op in ("in", "notin"):
+            wanted = {as_instant(v) for v in value}
+            if op == "in":
+                return lambda row: (v := instant(row)) is not None and v in wanted
+            return lambda row: instant(row) not in wanted
+        target = as_instant(value)
+        compare = _COMPARE[op]
+        if op == "!=":
+            return lambda row: instant(row) != target
+        if target is None:  # = null; an ordering against null matches nothing
+            return (lambda row: instant(row) is None) if op == "=" else (lambda row: False)
+        return lambda row: (v := instant(row)) is not None and compare(v, target)
 
     def prefilter(self, node) -> tuple[str, list] | None:
         """(field, values) that every matching row must equal one of, from a top-level `=` or `IN`
@@ -477,6 +539,14 @@ class _Executor:
                 raise SoqlError("INVALID_FIELD", _where(self.q, node.path.pos) +
                                 f"value of filter criterion for field '{r.field_name}' must be of type boolean "
                                 "and should not be enclosed in quotes")
+            if r.field_type == "datetime" and not isinstance(v, datetime):
+                raise SoqlError("INVALID_FIELD", _where(self.q, node.path.pos) +
+                                f"value of filter criterion for field '{r.field_name}' must be of type dateTime "
+                                "and should not be enclosed in quotes")
+            if r.field_type != "datetime" and isinstance(v, datetime):
+                raise SoqlError("INVALID_FIELD", _where(self.q, node.path.pos) +
+                                f"value of filter criterion for field '{r.field_name}' must be of type "
+                                f"{r.field_type} and should be enclosed in quotes")
             if r.field_type != "boolean" and isinstance(v, bool):
                 raise SoqlError("INVALID_FIELD", _where(self.q, node.path.pos) +
                                 f"value of filter criterion for field '{r.field_name}' must be of type "
@@ -518,7 +588,7 @@ class _Executor:
         return {"totalSize": len(rows), "done": True, "records": [self.shape(row, obj, selected) for row in rows]}
 
     def shape(self, row: dict, obj: str, selected: list[_Resolved]) -> dict:
-        rec = {"attributes": {"type": obj, "url": f"/services/data/v{self.source.api_version}/sobjects/{obj}/{row.get('Id')}"}}
+        rec = {"attributes": {"type": obj, "url": f"{self.source.sobjects_url}/{obj}/{row.get('Id')}"}}
         for r in selected:
             if r.parent_field is None:
                 rec[r.field_name] = row.get(r.field_name)
@@ -528,7 +598,7 @@ class _Executor:
                 rec.setdefault(r.relationship, None)
                 continue
             parent = rec.get(r.relationship) or {"attributes": {
-                "type": r.parent_obj, "url": f"/services/data/v{self.source.api_version}/sobjects/{r.parent_obj}/{pid}"}}
+                "type": r.parent_obj, "url": f"{self.source.sobjects_url}/{r.parent_obj}/{pid}"}}
             parent[r.field_name] = self.value(row, r)
             rec[r.relationship] = parent
         return rec

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from email_privacy.localorg import names_server as rest_names
 from email_privacy.localorg import rest
 from email_privacy.localorg.http import Request
 from email_privacy.localorg.profile import OrgProfile
@@ -239,3 +240,61 @@ def test_indexed_email_lookup_matches_a_full_scan(make_org):
     assert [r["Id"] for r in got] == [rows[5]["Id"], rows[250]["Id"]]
     by_id = query(org, "SELECT Email FROM Contact WHERE Id = '%s'" % rows[7]["Id"][:15])[1]["records"]
     assert by_id[0]["Email"] == rows[7]["Email"]
+
+
+TOOLING = "/services/data/v63.0/tooling/query"
+
+
+def test_tooling_layout_rows_match_list_metadata(make_org):
+    org = make_org(managed_layouts=True)
+    listed = {e["id"]: e for e in org.metadata.list_metadata("Layout")}
+    status, res = query(org, "SELECT Id, Name, NamespacePrefix, TableEnumOrId, ManageableState, LayoutType, "
+                             "LastModifiedDate FROM Layout", TOOLING)
+    assert status == 200 and res["done"] and res["totalSize"] == len(listed) == len(res["records"])
+    for row in res["records"]:
+        entry = listed[row["Id"]]  # Tooling's Id is listMetadata's id
+        assert row["attributes"] == {"type": "Layout", "url": f"/services/data/v63.0/tooling/sobjects/Layout/{row['Id']}"}
+        assert row["Id"].startswith("00h") and len(row["Id"]) == 18
+        assert row["LastModifiedDate"] == entry["lastModifiedDate"][:-1] + "+0000"
+        assert row["NamespacePrefix"] == entry["namespacePrefix"]
+        assert row["ManageableState"] == entry["manageableState"] and row["LayoutType"] == "Standard"
+        # Name is the layout's own name: no object, no namespace, decoded (%28 -> '(')
+        assert entry["fullName"] == f"{row['TableEnumOrId']}-" + rest_names.encode_name(row["Name"])
+    assert any(r["NamespacePrefix"] for r in res["records"])  # managed layouts are rows too
+
+
+def test_tooling_layout_query_by_date_and_id_follows_deploys(make_org):
+    from email_privacy.metadata_api import make_zip
+    from email_privacy.package import package_xml
+
+    org = make_org()
+    store = org.metadata
+    contact = "Contact-Contact Layout"
+    entry = next(e for e in store.list_metadata("Layout") if e["fullName"] == contact)
+    since = entry["lastModifiedDate"][:19] + "Z"
+    q = f"SELECT Id, LastModifiedDate FROM Layout WHERE LastModifiedDate >= {since}"
+    before = query(org, q, TOOLING)[1]
+    assert entry["id"] in {r["Id"] for r in before["records"]}
+    later = query(org, f"SELECT Id FROM Layout WHERE LastModifiedDate > {entry['lastModifiedDate']}", TOOLING)[1]
+    assert later["totalSize"] == 0
+    zip_bytes = make_zip({f"layouts/{contact}.layout": store.read("Layout", contact),
+                          "package.xml": package_xml({"Layout": [contact]}, "63.0")})
+    assert store.deploy(zip_bytes).status == "Succeeded"
+    later = query(org, f"SELECT Id, LastModifiedDate FROM Layout WHERE LastModifiedDate > {entry['lastModifiedDate']}",
+                  TOOLING)[1]
+    assert [r["Id"] for r in later["records"]] == [entry["id"]]
+    assert later["records"][0]["LastModifiedDate"] > entry["lastModifiedDate"][:-1]
+    # a 15-character id finds the layout, as on Salesforce
+    by_id = query(org, f"SELECT Name FROM Layout WHERE Id = '{entry['id'][:15]}'", TOOLING)[1]
+    assert [r["Name"] for r in by_id["records"]] == ["Contact Layout"]
+
+
+def test_layout_is_tooling_only_and_refusals_are_salesforce_shaped(make_org):
+    org = make_org()
+    status, res = query(org, "SELECT Id FROM Layout")
+    assert status == 400 and res[0]["errorCode"] == "INVALID_TYPE" and "sObject type 'Layout'" in res[0]["message"]
+    status, res = query(org, "SELECT Id FROM Layout WHERE LastModifiedDate >= '2026-01-01T00:00:00Z'", TOOLING)
+    assert status == 400 and res[0]["errorCode"] == "INVALID_FIELD"
+    status, res = query(org, "SELECT Body FROM Layout", TOOLING)
+    assert status == 400 and res[0]["errorCode"] == "INVALID_FIELD"
+    assert query(org, "SELECT Id FROM Contact LIMIT 1", TOOLING)[0] == 200  # other objects still answer

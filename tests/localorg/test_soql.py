@@ -2,7 +2,7 @@
 
 import pytest
 
-from email_privacy.localorg.records import FIELDS, Visibility
+from email_privacy.localorg.records import FIELDS, Field, Visibility
 from email_privacy.localorg.soql import PAGE_SIZE, SoqlError, Source, execute, parse
 
 
@@ -103,8 +103,12 @@ def test_count_forms():
     ("SELECT Id FROM Widget__c", "INVALID_TYPE", "sObject type 'Widget__c' is not supported"),
 ])
 def test_refusals_have_salesforce_error_codes(q, code, words):
+    assert_refused(q, FakeSource(), code, words)
+
+
+def assert_refused(q, source, code, words):
     with pytest.raises(SoqlError) as info:
-        execute(q, FakeSource())
+        execute(q, source)
     assert info.value.error_code == code
     assert words in info.value.message
 
@@ -125,3 +129,56 @@ def test_top_level_equality_is_offered_to_the_source_as_a_prefilter():
     execute("SELECT Id FROM Contact WHERE Email = 'a' OR LastName = 'b'", src)
     execute("SELECT Id FROM Contact WHERE Individual.LastName = 'Lee'", src)
     assert src.prefilters == [("Email", ["a", "b"]), None, None]
+
+
+class DatedSource(Source):
+    """Rows with a datetime field in the forms Salesforce writes: REST's +0000 and the Metadata API's Z."""
+
+    api_version = "63.0"
+    FIELDS = {"id": Field("Id", "id"), "name": Field("Name", "string"),
+              "lastmodifieddate": Field("LastModifiedDate", "datetime")}
+    ROWS = [{"Id": "00h000000000001AAA", "Name": "a", "LastModifiedDate": "2026-11-27T06:59:59.999+0000"},
+            {"Id": "00h000000000002AAA", "Name": "b", "LastModifiedDate": "2026-11-27T07:00:00.000+0000"},
+            {"Id": "00h000000000003AAA", "Name": "c", "LastModifiedDate": "2026-11-27T07:00:00.001Z"},
+            {"Id": "00h000000000004AAA", "Name": "d", "LastModifiedDate": None}]
+
+    def canonical_object(self, obj):
+        return "Layout" if obj.lower() == "layout" else None
+
+    def fields(self, obj):
+        return self.FIELDS
+
+    def rows(self, obj, prefilter=None):
+        return self.ROWS
+
+    def get(self, obj, record_id):
+        return None
+
+
+@pytest.mark.parametrize("where, expected", [
+    ("LastModifiedDate >= 2026-11-27T07:00:00Z", "bc"),
+    ("LastModifiedDate > 2026-11-27T07:00:00Z", "c"),
+    ("LastModifiedDate < 2026-11-27T07:00:00Z", "a"),
+    ("LastModifiedDate <= 2026-11-27T07:00:00.000Z", "ab"),
+    ("LastModifiedDate = 2026-11-27T08:00:00+01:00", "b"),  # the same instant, another offset
+    ("LastModifiedDate != 2026-11-27T07:00:00Z", "acd"),
+    ("LastModifiedDate = null", "d"),
+    ("LastModifiedDate IN (2026-11-27T07:00:00Z, 2026-11-27T07:00:00.001Z)", "bc"),
+    ("LastModifiedDate > 2026-11-27T06:00:00-01:00", "c"),  # 07:00 UTC
+])
+def test_datetime_literals_compare_as_instants(where, expected):
+    result = execute(f"SELECT Id, Name FROM Layout WHERE {where} ORDER BY Name", DatedSource())
+    assert "".join(r["Name"] for r in result["records"]) == expected
+
+
+@pytest.mark.parametrize("q, code, words", [
+    ("SELECT Id FROM Layout WHERE LastModifiedDate >= '2026-11-27T07:00:00Z'", "INVALID_FIELD",
+     "must be of type dateTime and should not be enclosed in quotes"),
+    ("SELECT Id FROM Layout WHERE Name = 2026-11-27T07:00:00Z", "INVALID_FIELD",
+     "must be of type string and should be enclosed in quotes"),
+    ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27T25:00:00Z", "MALFORMED_QUERY", "2026-11-27T25"),
+    ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27", "MALFORMED_QUERY", "unexpected token"),
+    ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27T07:00:00", "MALFORMED_QUERY", "unexpected token"),
+])
+def test_datetime_literal_refusals(q, code, words):
+    assert_refused(q, DatedSource(), code, words)

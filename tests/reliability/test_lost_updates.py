@@ -2,8 +2,9 @@
 
 The race is made exact, not timed: the local org's `hold:checkRetrieveStatus@FILE` fault holds run A's
 reply right after its retrieve (A has read every layout and its lastModifiedDate) until the test creates
-FILE. Meanwhile run B changes one of those layouts. When A goes on, its lost-update check (a fresh
-listMetadata) sees the new lastModifiedDate and A must stop without deploying anything.
+FILE. Meanwhile run B changes one of those layouts. When A goes on, its lost-update check (one Tooling
+API query on Layout, issue 7 allowing a single listMetadata) sees the new LastModifiedDate and A must
+stop without deploying anything.
 """
 
 import subprocess
@@ -91,6 +92,9 @@ def test_concurrent_run_stops_without_deploying_names_the_layout_and_keeps_the_o
     assert "Nothing was deployed" in line and names.display_name(CONTACT) in line and "Run the task again" in line
     assert "Lead-" not in line  # only the layout that moved is named
     assert soap_actions(org, seen).count("deploy") == 1  # B's; A deployed nothing
+    # A's read was the only listMetadata (B named its layout); A's guard asked the Tooling API, which answered.
+    assert soap_actions(org, seen).count("listMetadata") == 1 and "Lost-update check" not in stdout + stderr
+    assert sum("/tooling/query" in (r.get("path") or "") for r in org.requests()[seen:]) == 2  # A's and B's guards
     after = layout_files(org)
     assert {n: d for n, d in after.items() if n != CONTACT} == {n: d for n, d in before.items() if n != CONTACT}
     assert behavior_of(after[CONTACT], "IndividualId") == ["Readonly"]  # B's change is not lost

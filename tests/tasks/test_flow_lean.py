@@ -93,14 +93,7 @@ def test_permission_set_deployed_alone_when_no_layout_changes(org, tmp_path, cap
 
 def test_lost_update_guard_stops_the_permission_set_too(org, tmp_path):
     files = deferred(org)["deferred_files"]
-    real = org._retrieve
-
-    def retrieve_then_someone_edits(tree):
-        out = real(tree)
-        org.touch("layouts/Lead-Lead %28Team 3%29 Layout.layout")
-        return out
-
-    org._retrieve = retrieve_then_someone_edits
+    org.edit_after_retrieve("layouts/Lead-Lead %28Team 3%29 Layout.layout")  # another admin saves the layout
     with pytest.raises(OrgError, match="Nothing was deployed"):
         layouts(tmp_path, permission_sets=files)
     assert org.count("deploy") == 0 and PS_PATH not in org.files

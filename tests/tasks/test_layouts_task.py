@@ -66,7 +66,9 @@ def run(task_class, tmp_path, **options):
 
 def test_one_list_one_retrieve_one_deploy_for_many_layouts(org, tmp_path):
     task = run(AddIndividualFieldToLayouts, tmp_path)
-    assert (org.count("listMetadata"), org.count("retrieve"), org.count("deploy")) == (2, 1, 1)  # read + guard
+    # The lost-update guard is one Tooling query (REST), not a second listMetadata (issue 7).
+    assert (org.count("listMetadata"), org.count("retrieve"), org.count("deploy")) == (1, 1, 1)
+    assert org.count("tooling/query") == 1
     assert len(task.return_values["changed"]) == 10 and task.return_values["deployed"]
     assert "Contact-Contact (Team 0) Layout" in task.return_values["changed"]  # names a person recognises
     deployed = org.deployed[0]
@@ -80,6 +82,7 @@ def test_second_run_deploys_nothing(org, tmp_path):
     org.calls.clear()
     task = run(AddIndividualFieldToLayouts, tmp_path)
     assert org.count("deploy") == 0 and org.count("listMetadata") == 1 and org.count("retrieve") == 1
+    assert org.count("tooling/query") == 0  # nothing to deploy, nothing to guard
     assert task.return_values["changed"] == [] and len(task.return_values["unchanged"]) == 10
 
 
@@ -128,17 +131,40 @@ def test_check_only_saves_nothing(org, tmp_path):
 
 
 def test_lost_update_stops_without_deploying(org, tmp_path):
-    real = org._retrieve
-
-    def retrieve_then_someone_edits(tree):
-        out = real(tree)
-        org.touch("layouts/Lead-Lead %28Team 3%29 Layout.layout")  # another admin saves the layout
-        return out
-
-    org._retrieve = retrieve_then_someone_edits
-    with pytest.raises(OrgError, match=r"Nothing was deployed.*Lead-Lead \(Team 3\) Layout.*Run the task again"):
+    org.edit_after_retrieve("layouts/Lead-Lead %28Team 3%29 Layout.layout")  # another admin saves the layout
+    with pytest.raises(OrgError, match=r"Nothing was deployed.*Lead-Lead \(Team 3\) Layout.*Run the task again") as e:
         run(AddIndividualFieldToLayouts, tmp_path)
+    assert "Team 2" not in str(e.value)  # only the layout that moved is named
     assert org.count("deploy") == 0 and not (tmp_path / "snaps" / "test").exists()
+    assert org.count("tooling/query") == 1 and org.count("listMetadata") == 1  # found by the Tooling query
+
+
+@pytest.mark.parametrize("status, code", [(400, "INVALID_TYPE"), (403, "API_DISABLED_FOR_ORG"),
+                                          (403, "INSUFFICIENT_ACCESS")])
+def test_refused_tooling_query_falls_back_to_list_metadata_and_says_why(org, tmp_path, caplog, status, code):
+    org.tooling_refusal = (status, code)
+    org.edit_after_retrieve("layouts/Contact-Contact %28Team 1%29 Layout.layout")  # another admin saves the layout
+    with pytest.raises(OrgError, match=r"Nothing was deployed.*Contact-Contact \(Team 1\) Layout"):
+        run(AddIndividualFieldToLayouts, tmp_path)
+    assert org.count("tooling/query") == 1 and org.count("listMetadata") == 2 and org.count("deploy") == 0
+    warning = [r.getMessage() for r in caplog.records if "Lost-update check" in r.getMessage()]
+    assert len(warning) == 1 and code in warning[0] and "listMetadata instead" in warning[0]
+
+
+def test_refused_tooling_query_still_deploys_when_nothing_moved(org, tmp_path, caplog):
+    org.tooling_refusal = (400, "INVALID_TYPE")
+    task = run(AddIndividualFieldToLayouts, tmp_path)
+    assert task.return_values["deployed"] and org.count("listMetadata") == 2
+    assert any("INVALID_TYPE" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+
+
+def test_guard_follows_next_records_url(org, tmp_path):
+    org.tooling_page = 3  # 10 layouts: 4 pages
+    org.edit_after_retrieve()  # another admin saves every layout
+    with pytest.raises(OrgError, match="Nothing was deployed") as e:
+        run(AddIndividualFieldToLayouts, tmp_path)
+    assert org.count("tooling/query") == 4
+    assert str(e.value).count("Layout") == 10  # the last page's layouts too
 
 
 def test_deploy_failure_leaves_org_and_snapshot(org, tmp_path):
@@ -180,8 +206,8 @@ def test_person_account_layouts_get_person_individual_id(org, tmp_path):
 def test_explicit_layouts_skip_list_metadata(org, tmp_path):
     task = run(AddIndividualFieldToLayouts, tmp_path, layouts="Contact-Contact (Team 2) Layout")
     assert task.return_values["changed"] == ["Contact-Contact (Team 2) Layout"]
-    # no listMetadata for the read; one for the lost-update guard
-    assert org.count("listMetadata") == 1
+    # no listMetadata at all: the read names the layout, the guard takes its id from the retrieve
+    assert org.count("listMetadata") == 0 and org.count("tooling/query") == 1
 
 
 @pytest.mark.parametrize("options, message", [
