@@ -203,9 +203,18 @@ def tooling_conflicts(rows: Iterable[dict], state: OrgState, wanted: Iterable[st
         if name is None:
             continue
         now = _parse_rest_datetime(row.get("LastModifiedDate"))
-        if now is None or now != _utc(state.layout_modified[name]):
+        if now is None or not _same_instant(now, _utc(state.layout_modified[name])):
             changed.add(name)
     return sorted(changed)
+
+
+def _same_instant(tooling: datetime, read: datetime) -> bool:
+    """Equal instants; a Tooling date in whole seconds also matches a read date within that second.
+
+    Why: should an org give the REST date at a coarser precision than the Metadata API's (`.000`), an
+    exact comparison would flag the latest-read layout on every run, and no re-run would ever get past it.
+    """
+    return tooling == read or (tooling.microsecond == 0 and tooling == read.replace(microsecond=0))
 
 
 def _parse_rest_datetime(value) -> datetime | None:

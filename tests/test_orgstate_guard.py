@@ -109,3 +109,10 @@ def test_rest_datetimes_parsed_as_instants(value, expected):
     read = {A: expected.replace(tzinfo=None)} if expected else READ
     got = orgstate.tooling_conflicts(rows, state(modified=read), [A])
     assert got == ([] if expected else [A])  # an unreadable date is treated as a change, never ignored
+
+
+def test_a_whole_second_tooling_date_matches_a_read_within_that_second():
+    # An org that answers REST dates at coarser precision than listMetadata must not stop every run.
+    rows = [{"Id": IDS[A], "LastModifiedDate": "2026-11-27T07:00:00.000+0000"},
+            {"Id": IDS[B], "LastModifiedDate": "2026-11-27T07:05:10.000+0000"}]  # B: the next second, a change
+    assert orgstate.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == [B]
