@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from . import mdschema, names, xmlsafe
 from .errors import OptionError
@@ -55,11 +55,24 @@ class OrgState:
         return f"OrgState(objects={list(self.objects)}, layouts={len(self.layout_files)}, settings={sorted(self.settings)})"
 
 
-class PermissionSetFiles(dict):
+class PermissionSetFiles(Mapping):
     """{permission set name: MDAPI file bytes} handed from one flow step to the next.
 
-    Its repr names the permission sets only: CumulusCI logs every option value of a flow step.
+    A Mapping, not a dict: CumulusCI copies dict option values into plain dicts before it logs every
+    option of a flow step, which would print whole files; this keeps its short repr in the log.
     """
+
+    def __init__(self, files: dict[str, bytes] | None = None):
+        self._files = dict(files or {})
+
+    def __getitem__(self, name: str) -> bytes:
+        return self._files[name]
+
+    def __iter__(self):
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
 
     def __repr__(self) -> str:
         return f"permission set(s) {', '.join(sorted(self)) or 'none'}"

@@ -19,13 +19,13 @@ UNCHANGED_LISTED_MAX = 20
 
 def _deferred_permission_sets(value) -> dict[str, bytes]:
     """The permission sets the flow's step 3 deferred ({name: MDAPI file bytes}); OptionError for anything else."""
-    if value in (None, "", {}):
+    if value in (None, ""):
         return {}
-    if not (isinstance(value, dict) and all(isinstance(k, str) and k and "/" not in k and isinstance(v, bytes)
-                                            for k, v in value.items())):
+    if not (isinstance(value, orgstate.PermissionSetFiles)
+            and all(k and "/" not in k and isinstance(v, bytes) for k, v in value.items())):
         raise OptionError("Option permission_sets: only the flow passes it "
                           "(^^deploy_email_privacy_permission_set.deferred_files); leave it out.")
-    return value
+    return dict(value)
 
 
 class AddIndividualFieldToLayouts(MetadataTask):

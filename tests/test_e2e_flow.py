@@ -74,6 +74,9 @@ def test_full_run_then_second_run_deploys_nothing(local_org, tmp_path):
 
     text = out(first)
     assert "Email privacy verification" in text and "has PersonIndividualId" in text
+    # cci logs every step's options: the files handed from step 3 to step 4 show as names, not XML.
+    assert "permission_sets: permission set(s) Email_Privacy_Individual_Access" in text
+    assert "<PermissionSet" not in text and "<Layout" not in text
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["configured"] is True and len(data["layouts"]) == len(targets)
     assert stat.S_IMODE(report.stat().st_mode) == 0o600

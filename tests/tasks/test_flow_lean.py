@@ -11,6 +11,7 @@ from cumulusci.tasks.salesforce.tests.util import create_task
 from email_privacy import metadata_api, xmlsafe
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.layouts import has_field
+from email_privacy.orgstate import PermissionSetFiles
 from email_privacy.package import read_package_xml
 from tests.conftest import import_task
 from tests.tasks.test_layouts_task import DESCRIBE, describe_fields, many_layouts
@@ -63,6 +64,8 @@ def test_permission_set_deferred_then_deployed_with_the_layouts_in_one_deploy(or
     assert repr(files) == f"permission set(s) {NAME}" and b"<" not in repr(files).encode()  # cci logs option values
     caplog.set_level(logging.INFO)
     task = layouts(tmp_path, permission_sets=files)
+    # What cci's flow runner logs is the task's option value after CumulusCI's own option processing.
+    assert f"{task.options['permission_sets']}" == f"permission set(s) {NAME}"
     assert org.count("deploy") == 1
     sent = org.deployed[0]
     assert read_package_xml(sent["package.xml"])["PermissionSet"] == [NAME]
@@ -99,7 +102,8 @@ def test_lost_update_guard_stops_the_permission_set_too(org, tmp_path):
     assert org.count("deploy") == 0 and PS_PATH not in org.files
 
 
-@pytest.mark.parametrize("value", ["Email_Privacy_Individual_Access", {"x/y": b"<a/>"}, {NAME: "text"}])
+@pytest.mark.parametrize("value", ["Email_Privacy_Individual_Access", {NAME: b"<a/>"}, PermissionSetFiles({"x/y": b"<a/>"}),
+                                   PermissionSetFiles({NAME: "text"})])
 def test_permission_sets_option_only_from_the_flow(org, tmp_path, value):
     with pytest.raises(OptionError, match=r"^Option permission_sets: only the flow passes it"):
         layouts(tmp_path, permission_sets=value)
