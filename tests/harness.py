@@ -1,12 +1,19 @@
-"""End-to-end harness for the tests: the package's local-org launcher, with cci run from this repo.
+"""End-to-end harness for the tests: the package's local-org launcher, with cci run from this repo,
+and helpers that read the org's state under DIR as bytes.
 
 See email_privacy/localorg/process.py for the API (LocalOrgProcess, run_cci) and the `local_org`
-fixture in tests/conftest.py.
+fixture in tests/conftest.py. "Unchanged or fully changed, never in between" is checked on bytes:
+`org_files` reads every file a deploy may write (DIR/metadata/** and DIR/metadata-properties.json,
+which holds lastModifiedDate).
 """
 
 from pathlib import Path
 
+from email_privacy import names, xmlsafe
+from email_privacy.layouts import has_field
 from email_privacy.localorg import process
+from email_privacy.localorg.faults import is_handshake
+from email_privacy.settings import read_settings
 from email_privacy.localorg.process import LocalOrgProcess, parse_env_file  # noqa: F401 (re-exported)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -16,3 +23,102 @@ def run_cci(org: LocalOrgProcess, *args: str, cwd: Path | None = None, env: dict
     """process.run_cci, from the repo root unless told otherwise (cci needs this project's checkout),
     with a wide terminal so rich does not wrap the tables the tests read."""
     return process.run_cci(org, *args, cwd=cwd or REPO, env={"COLUMNS": "400", **(env or {})}, **kwargs)
+
+
+TARGETS = ("Contact", "Lead", "PersonAccount")
+
+
+def cci_task(org, task, *pairs, env=None):
+    """`cci task run TASK --org sim -o k v ...` (pairs flattened: "k", "v", ...)."""
+    args = ["task", "run", task, "--org", "sim"]
+    for i in range(0, len(pairs), 2):
+        args += ["-o", pairs[i], str(pairs[i + 1])]
+    return run_cci(org, *args, env=env)
+
+
+def out(result) -> str:
+    return result.stdout + result.stderr
+
+
+def ok(result) -> str:
+    assert result.returncode == 0, out(result)[-4000:]
+    return out(result)
+
+
+def error_line(result) -> str:
+    """The one line cci prints for a failed command (`Error: ...`); fails if there is none or a traceback."""
+    text = out(result)
+    assert result.returncode != 0, text[-3000:]
+    assert "Traceback" not in text, text[-3000:]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(lines) == 1, result.stderr[-3000:]
+    return lines[0]
+
+
+def org_files(org) -> dict[str, bytes]:
+    """Every file of the org's metadata state, by path relative to DIR."""
+    root = org.state_dir
+    files = {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "metadata").rglob("*")) if p.is_file()}
+    files["metadata-properties.json"] = (root / "metadata-properties.json").read_bytes()
+    return files
+
+
+def layout_files(org) -> dict[str, bytes]:
+    """{layout retrieve name: bytes} from DIR/metadata/layouts."""
+    return {names.full_name_from_path(p.name): p.read_bytes()
+            for p in sorted((org.metadata_dir / "layouts").glob("*.layout"))}
+
+
+def target_layouts(org) -> dict[str, bytes]:
+    return {n: d for n, d in layout_files(org).items() if names.layout_object(n) in TARGETS}
+
+
+def individual_field(name: str) -> str:
+    return "PersonIndividualId" if names.layout_object(name) == "PersonAccount" else "IndividualId"
+
+
+def all_have_field(org) -> bool:
+    found = target_layouts(org)
+    return bool(found) and all(has_field(xmlsafe.parse(d, n), individual_field(n)) for n, d in found.items())
+
+
+def setting(org, stem, field):
+    path = org.metadata_dir / "settings" / f"{stem}.settings"
+    return read_settings(xmlsafe.parse(path.read_bytes(), stem)).get(field)
+
+
+def api_requests(org, since=0) -> list[dict]:
+    """Request-log entries after `since` that are not the connection handshake every cci command makes."""
+    return [r for r in org.requests()[since:] if not is_handshake(r["method"], r["path"])]
+
+
+def soap_actions(org, since=0) -> list[str]:
+    return [r["soap_action"] for r in org.requests()[since:] if r.get("soap_action")]
+
+
+def restart_with(org, faults=()):
+    """Restart the org on the same DIR and port with these --fault specs (faults are per process)."""
+    org.serve_options["fault"] = list(faults)
+    return org.restart()
+
+
+def private(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def records(org, sql: str) -> list[tuple]:
+    """Rows of a read-only SQL query on the org's records (DIR/records.sqlite), while the server runs."""
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{org.state_dir / 'records.sqlite'}?mode=ro", uri=True)
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()
+
+
+def records_files(org) -> dict[str, bytes]:
+    """The records database's files as bytes: the database and its write-ahead log (not the -shm index,
+    which SQLite rewrites on every read)."""
+    return {p.name: p.read_bytes() for p in sorted(org.state_dir.glob("records.sqlite*"))
+            if p.is_file() and not p.name.endswith("-shm")}

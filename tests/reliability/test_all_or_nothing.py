@@ -7,7 +7,7 @@ the snapshot written before the deploy is still there and `restore_layouts` puts
 
 import pytest
 
-from tests.reliability.helpers import (all_have_field, cci_task, error_line, layout_files, ok, org_files, private,
+from tests.harness import (all_have_field, cci_task, error_line, layout_files, ok, org_files, private,
                                        restart_with, setting, soap_actions, target_layouts)
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ from cumulusci.tasks.salesforce.tests.util import create_task
 
 from email_privacy.errors import OptionError
 from tests.conftest import import_task
-from tests.reliability.helpers import api_requests, cci_task, error_line, org_files
+from tests.harness import api_requests, cci_task, error_line, org_files
 
 TASKS = {
     "check_email_privacy_prerequisites": ("preflight", "CheckEmailPrivacyPrerequisites"),

@@ -17,7 +17,7 @@ from email_privacy.localorg.process import LocalOrgProcess
 from email_privacy.localorg.server import MAX_BODY
 from email_privacy.metadata_api import make_zip
 from email_privacy.package import package_xml
-from tests.reliability.helpers import org_files, records_files
+from tests.harness import org_files, records_files
 
 pytestmark = pytest.mark.e2e
 

@@ -19,7 +19,7 @@ from email_privacy.localorg.state import LocalOrg
 from email_privacy.metadata_api import make_zip
 from email_privacy.package import package_xml
 from tests.harness import REPO
-from tests.reliability.helpers import (all_have_field, cci_task, error_line, layout_files, ok, restart_with,
+from tests.harness import (all_have_field, cci_task, error_line, layout_files, ok, restart_with,
                                        soap_actions)
 
 CONTACT = "Contact-Contact Layout"

@@ -15,7 +15,7 @@ tokens included, unless CUMULUSCI_KEY is set: this test catches that, so the har
 
 import pytest
 
-from tests.reliability.helpers import cci_task, error_line, ok, out, private, restart_with
+from tests.harness import cci_task, error_line, ok, out, private, restart_with
 from tests.harness import run_cci
 
 pytestmark = pytest.mark.e2e

@@ -8,7 +8,7 @@ on the same DIR with the faults they need (org.restart keeps the port, so cci's 
 
 import pytest
 
-from tests.reliability.helpers import (all_have_field, api_requests, cci_task, error_line, ok, org_files, records,
+from tests.harness import (all_have_field, api_requests, cci_task, error_line, ok, org_files, records,
                                        records_files, restart_with, setting, soap_actions)
 
 pytestmark = pytest.mark.e2e
@@ -95,7 +95,7 @@ def test_layouts_beyond_the_bound_on_the_deploy_change_nothing_and_keep_the_snap
     seen = len(org.requests())
     ok(cci_task(org, "add_individual_field_to_layouts", "dry_run", "true", *FAST))
     reads = len(api_requests(org, seen))  # describes, listMetadata, retrieve and its polls
-    # The real run repeats those, then the lost-update listMetadata (reads + 1), then the deploy: 503 from there on.
+    # The real run repeats those, then the lost-update guard's Tooling query (reads + 1), then the deploy: 503 from there on.
     restart_with(org, [f"http-503:50@{reads + 1}"])
     before = org_files(org)
     seen = len(org.requests())
