@@ -19,6 +19,8 @@ class OptionError(TaskOptionsError, EmailPrivacyError):
 class XmlInputError(EmailPrivacyError):
     """A metadata file cannot be read safely (malformed, hostile or not the expected type)."""
 
+    position: tuple[int | None, int | None] = (None, None)  # (line, column) where the parser stopped, if known
+
 
 class OrgError(EmailPrivacyError):
     """The org refused or failed a call; the message carries the org's own words."""

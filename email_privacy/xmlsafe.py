@@ -34,7 +34,9 @@ def parse(data: bytes, name: str) -> etree._ElementTree:
     try:
         tree = etree.ElementTree(etree.fromstring(data, _PARSER))
     except etree.XMLSyntaxError as e:
-        raise XmlInputError(f"{name}: not well-formed XML ({e.msg})") from None
+        error = XmlInputError(f"{name}: not well-formed XML ({e.msg})")
+        error.position = e.position  # (line, column), for callers that report where (the local org's deploy checks)
+        raise error from None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise XmlInputError(f"{name}: a DOCTYPE is not allowed in metadata files")
     return tree

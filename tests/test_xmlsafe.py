@@ -81,3 +81,10 @@ def test_unreadable_file_is_named(tmp_path):
 def test_safe_file_parses_and_keeps_comments():
     data = f'<?xml version="1.0" encoding="UTF-8"?>\n<!-- c --><Layout xmlns="{NS}"><!-- in --></Layout>\n'.encode()
     assert xmlsafe.serialize(xmlsafe.parse(data, "ok")) == data
+
+
+def test_malformed_xml_error_carries_where_the_parser_stopped():
+    with pytest.raises(XmlInputError) as err:
+        xmlsafe.parse(b'<?xml version="1.0"?>\n<Layout>\n  <layoutSections>\n</Layout>\n', "x.layout")
+    line, column = err.value.position
+    assert line == 4 and column > 0

@@ -64,13 +64,7 @@ def parse_component(data: bytes, file_name: str) -> tuple[Document | None, list[
     try:
         tree = xmlsafe.parse(data, file_name)
     except XmlInputError as e:
-        line = col = None
-        try:
-            etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
-        except etree.XMLSyntaxError as syntax:
-            line, col = syntax.position
-        except Exception:  # the safe parser already said why; positions are a bonus
-            pass
+        line, col = e.position
         return None, [Problem(f"Error parsing file: {str(e).split(': ', 1)[-1]}", line, col)]
     return Document(tree, data.decode("utf-8", errors="replace").splitlines()), []
 
