@@ -10,7 +10,7 @@ from email_privacy.describe import DESCRIBE_OBJECT, individual_lookup
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.layouts import BEHAVIORS, INDIVIDUAL_FIELD, POSITIONS, TARGET_OBJECTS, unified_diff
 from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataTask
-from email_privacy.options import parse_choice, parse_folder, parse_list
+from email_privacy.options import parse_choice, parse_existing_path, parse_folder, parse_list
 
 # Above this many unchanged layouts of one object, the log gives their count, not each name (the full
 # list stays in return_values): at 300 layouts per object a line each buries the ones that changed.
@@ -157,7 +157,6 @@ and checks with a second listMetadata instead.
             self.logger.info(f"To put them back: cci task run restore_layouts --org {self.org_config.name} "
                              f"-o snapshot '{self.return_values['snapshot']}'")
 
-
     def _log_unchanged(self, unchanged, show):
         """One line per layout that already has the field, or a count per object when there are many."""
         by_object: dict[str, list[str]] = {}
@@ -212,8 +211,6 @@ newest snapshot of this org), in one deploy, and lists what it restored.
 
     @staticmethod
     def _load(path):
-        from email_privacy.options import parse_existing_path
-
         folder = parse_existing_path("snapshot", path, kind="folder")
         return (folder, *snapshots.load_snapshot(folder))
 
