@@ -10,7 +10,7 @@ from email_privacy import metadata_api
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.metadata_api import MetadataClient
 from email_privacy.package import package_xml
-from tests.test_metadata_api_support import FakeOrg, layout, make_task, serve
+from tests.fake_org import FakeOrg, layout, make_task, serve
 
 CONTACT = "layouts/Contact-Contact Layout.layout"
 

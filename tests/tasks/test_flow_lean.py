@@ -15,7 +15,7 @@ from email_privacy.orgstate import PermissionSetFiles
 from email_privacy.package import read_package_xml
 from tests.conftest import import_task
 from tests.tasks.test_layouts_task import DESCRIBE, describe_fields, many_layouts
-from tests.test_metadata_api_support import FakeOrg, layout, serve
+from tests.fake_org import FakeOrg, layout, serve
 
 AddIndividualFieldToLayouts = import_task("layouts").AddIndividualFieldToLayouts
 DeployEmailPrivacyPermissionSet = import_task("permission_set").DeployEmailPrivacyPermissionSet

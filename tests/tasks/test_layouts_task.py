@@ -11,7 +11,7 @@ from email_privacy import snapshots, xmlsafe
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.layouts import has_field
 from tests.conftest import import_task
-from tests.test_metadata_api_support import FakeOrg, layout, make_task, serve
+from tests.fake_org import FakeOrg, layout, make_task, serve
 
 AddIndividualFieldToLayouts = import_task("layouts").AddIndividualFieldToLayouts
 RestoreLayouts = import_task("layouts").RestoreLayouts

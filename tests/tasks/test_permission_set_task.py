@@ -7,7 +7,7 @@ import responses
 
 from email_privacy.errors import OptionError
 from tests.conftest import import_task
-from tests.test_metadata_api_support import FakeOrg, make_task, serve
+from tests.fake_org import FakeOrg, make_task, serve
 
 DeployEmailPrivacyPermissionSet = import_task("permission_set").DeployEmailPrivacyPermissionSet
 

@@ -7,7 +7,7 @@ from email_privacy import orgstate, xmlsafe
 from email_privacy.errors import OptionError
 from email_privacy.settings import read_settings
 from tests.conftest import assert_valid, import_task
-from tests.test_metadata_api_support import FakeOrg, make_task, serve, settings
+from tests.fake_org import FakeOrg, make_task, serve, settings
 
 DeployEmailPrivacySettings = import_task("settings").DeployEmailPrivacySettings
 
