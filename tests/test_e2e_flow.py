@@ -125,3 +125,18 @@ def test_dry_run_set_once_on_the_prerequisites_changes_nothing(local_org, tmp_pa
     assert deploys(org) == []
     assert snapshot_files(org.metadata_dir) == before
     assert "Dry run" in out(result)
+
+
+def test_org_without_person_accounts_configures_contact_and_lead_and_the_permission_set(local_org, tmp_path):
+    org = local_org(person_accounts=False)
+    result = run_flow(org, tmp_path)
+    assert result.returncode == 0, out(result)[-4000:]
+    layouts = {layout_object(full_name_from_path(p)): p for p in (org.metadata_dir / "layouts").glob("*.layout")}
+    assert "PersonAccount" not in layouts
+    for path in (org.metadata_dir / "layouts").glob("*.layout"):
+        obj = layout_object(full_name_from_path(path))
+        if obj in ("Contact", "Lead"):
+            assert has_field(xmlsafe.parse_file(path), "IndividualId"), path.name
+    # The permission set names only Individual fields, so it deploys where person accounts are off.
+    assert (org.metadata_dir / "permissionsets" / "Email_Privacy_Individual_Access.permissionset").is_file()
+    assert len(deploys(org)) == 2
