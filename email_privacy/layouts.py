@@ -4,6 +4,9 @@ The one edit this project needs is adding a field item (the Individual lookup) t
 leaving every other byte of the file as it was: people diff these files in git and review them,
 so comments, labels, namespace prefixes and indentation must survive. Element order follows
 mdschema (LayoutColumn holds layoutItems, then reserved).
+
+CumulusCI's metadata_tree is not used: its tostring() re-indents the whole document (etree.indent),
+which would rewrite every line of a hand-formatted layout, and its parser accepts a DOCTYPE.
 """
 
 import copy

@@ -2,7 +2,8 @@
 
 Metadata files come from other people's repositories and from orgs, so parsing must never
 resolve entities, read the network or expand entity bombs. lxml's defaults resolve internal
-entities, so every parse in this project goes through this one parser.
+entities, so every parse in this project goes through this one parser. (CumulusCI's
+utils.xml parsers turn entity resolution off too, but accept a DOCTYPE and have no size limit.)
 """
 
 from lxml import etree
