@@ -11,6 +11,7 @@ import click
 
 from . import API_VERSION
 from .errors import EmailPrivacyError, OptionError
+from .options import parse_api_version
 from .settings import FORMATS, SettingsOptions, by_type, desired_settings, settings_files, write_files
 
 
@@ -52,8 +53,6 @@ def cli():
 @click.option("--api-version", default=API_VERSION, show_default=True, help="API version written in package.xml.")
 def settings(outdir: Path, fmt: str, enhanced_email: bool, no_email_tracking: bool, api_version: str):
     """Write the settings files that turn on individual email-tracking preferences into OUTDIR."""
-    from .options import parse_api_version
-
     opts = SettingsOptions(enhanced_email="true" if enhanced_email else "false", email_tracking=not no_email_tracking)
     files = settings_files(
         by_type(desired_settings(opts)), fmt, parse_api_version("--api-version", api_version, API_VERSION)

@@ -8,12 +8,17 @@ through its return_values; standalone, each task reads for itself.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Mapping
 
+from lxml import etree
+
 from . import mdschema, names, xmlsafe
 from .errors import OptionError
+from .layouts import EMAIL_OPT_OUT_FIELD, add_field_bytes
+from .package import package_xml
 from .settings import LIGHTNING, READ_TYPES, read_settings
 
 
@@ -267,8 +272,6 @@ class LayoutPlan:
     def deploy_files(self, api_version: str, permission_sets: dict[str, bytes] | None = None) -> dict[str, bytes]:
         """The deploy package: every changed layout under layouts/, `permission_sets` ({name: MDAPI file})
         under permissionsets/, and package.xml listing them all."""
-        from .package import package_xml
-
         permission_sets = permission_sets or {}
         files = {f"layouts/{names.file_name(n)}": new for n, (_, new) in self.changes.items()}
         files.update({f"permissionsets/{n}.permissionset": d for n, d in permission_sets.items()})
@@ -279,8 +282,6 @@ class LayoutPlan:
 
 def plan_layouts(layout_files: dict[str, bytes], fields: dict[str, str], behavior: str, position: str) -> LayoutPlan:
     """Add each object's field (`fields`: {object: field}) to its layouts; layouts of other objects are skipped."""
-    from .layouts import EMAIL_OPT_OUT_FIELD, add_field_bytes
-
     plan = LayoutPlan()
     for name in sorted(layout_files):
         obj = names.layout_object(name)
@@ -298,14 +299,12 @@ def plan_layouts(layout_files: dict[str, bytes], fields: dict[str, str], behavio
 
 def _canonical_children(data: bytes, name: str) -> set[bytes]:
     """Each top-level element of a metadata document, canonicalised with whitespace-only text dropped."""
-    from lxml import etree
-
     root = xmlsafe.parse(data, name).getroot()
     out = set()
     for child in root:
         if not isinstance(child.tag, str):
             continue
-        copy = etree.fromstring(etree.tostring(child))
+        copy = deepcopy(child)  # edited below; the parsed document stays as it was
         for el in copy.iter():
             if el.text is not None and not el.text.strip():
                 el.text = None
