@@ -23,6 +23,7 @@ that does not exist, INVALID_FIELD for a field the object lacks.
 
 import operator
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -351,7 +352,7 @@ def parse(q: str) -> Query:
 
 # -- execution ---------------------------------------------------------------------------------
 
-class Source:
+class Source(ABC):
     """What the engine needs from an org (rest.py supplies the real one).
 
     fields(obj) -> {lower-case name: Field} or None when obj does not exist;
@@ -365,19 +366,22 @@ class Source:
         """Where the records' `attributes.url` point: the data API's sobjects (the Tooling API's own for Tooling)."""
         return f"/services/data/v{self.api_version}/sobjects"
 
-    def fields(self, obj: str):  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def fields(self, obj: str):
+        """{lower-case field name: Field} of obj, or None when obj does not exist."""
 
-    def rows(self, obj: str, prefilter: tuple[str, list] | None = None):  # pragma: no cover - interface
+    @abstractmethod
+    def rows(self, obj: str, prefilter: tuple[str, list] | None = None):
         """Rows of obj; with prefilter (field, values) a source may return only rows whose field
         equals one of values (the engine still applies the whole condition)."""
-        raise NotImplementedError
 
-    def get(self, obj: str, record_id: str):  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def get(self, obj: str, record_id: str):
+        """One record of obj by id, or None."""
 
-    def canonical_object(self, obj: str) -> str | None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def canonical_object(self, obj: str) -> str | None:
+        """obj's API name as the org spells it, or None when it does not exist."""
 
 
 @dataclass
