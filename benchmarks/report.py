@@ -4,6 +4,7 @@ import datetime
 import os
 import platform
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 from email_privacy.report import render_table
@@ -29,11 +30,10 @@ def machine_info() -> dict[str, str]:
     import cumulusci
 
     model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            model = next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    cpuinfo = Path("/proc/cpuinfo")  # Linux only; elsewhere platform's answer stands
+    if cpuinfo.is_file():
+        lines = cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines()
+        model = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), model)
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": model, "cores": str(os.cpu_count()), "os": platform.platform(terse=True),

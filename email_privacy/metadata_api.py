@@ -143,8 +143,7 @@ class _FastRetryingCall:
             # CumulusCI refreshes only when the org config holds a refresh token, so JWT-authorised orgs
             # would fail: refresh through the org config whatever the grant, once, and repeat the call.
             # (A 401 is how a proxy or stand-in may answer; Salesforce answers a SOAP fault.)
-            self.task.logger.warning(f"{action}: session expired; refreshing it once")
-            self.task.org_config.refresh_oauth_token(self.task.project_config.keychain)
+            refresh_session(self.task, action)
             return self._call_mdapi(headers, envelope, refresh=False)
         if _soap_fault(response):
             return self._handle_soap_error(headers, envelope, False, response)
@@ -360,6 +359,16 @@ def mount_rest_retries(sf, retries: int = 3, backoff: float = 0.5) -> None:
     sf.session.mount("http://", adapter)
 
 
+def refresh_session(task, what: str | None = None) -> str:
+    """Refresh the org's access token once after the org said the session expired; return the new token.
+
+    Every caller (SOAP calls, simple-salesforce REST calls, the data client) refreshes through here.
+    """
+    task.logger.warning(f"{what}: session expired; refreshing it once" if what else "Session expired; refreshing it once")
+    task.org_config.refresh_oauth_token(task.project_config.keychain)
+    return task.org_config.access_token
+
+
 def call_rest(task, sf, func, *args, **kwargs):
     """Call `func(*args, **kwargs)` (a simple-salesforce call on `sf`); on an expired session refresh it once and repeat.
 
@@ -372,9 +381,7 @@ def call_rest(task, sf, func, *args, **kwargs):
         try:
             return func(*args, **kwargs)
         except SalesforceExpiredSession:
-            task.logger.warning("Session expired; refreshing it once")
-            task.org_config.refresh_oauth_token(task.project_config.keychain)
-            sf.session_id = task.org_config.access_token
+            sf.session_id = refresh_session(task)
             sf.headers["Authorization"] = "Bearer " + sf.session_id
             return func(*args, **kwargs)
     except (requests.exceptions.RetryError, *_TRANSIENT) as e:
@@ -399,6 +406,10 @@ def _rest_error_words(e) -> str:
         if isinstance(e.content, list) else ""
     return _first_line(words) if words else ""
 
+
+# Option entries several tasks share word for word, for `cci task info`.
+CHECK_ONLY_OPTION = {"check_only": {"description": "Validate the deploy in the org without saving it (default false)."}}
+ORG_STATE_OPTION = {"org_state": {"description": "Set by the flow only: the prerequisites task's read of the org, reused."}}
 
 # Options every task that calls the Metadata API takes, as task_options entries for `cci task info`.
 CLIENT_TASK_OPTIONS = {

@@ -5,7 +5,7 @@ from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 from email_privacy.data_client import OrgClient
 from email_privacy.errors import OrgError
 from email_privacy.individuals import parse_request, run
-from email_privacy.metadata_api import mount_rest_retries
+from email_privacy.metadata_api import mount_rest_retries, refresh_session
 from email_privacy.options import parse_int
 from email_privacy.report import log_table, report_path, write_json
 
@@ -60,14 +60,9 @@ not_found (emails or ids with no record), failed (object, id, email, step, the o
         self.report_file = report_path("report", self.options.get("report"))
         self.retries = parse_int("retries", self.options.get("retries"), default=3, minimum=0, maximum=10)
 
-    def _refresh_token(self) -> str:
-        self.logger.warning("Session expired; refreshing it once")
-        self.org_config.refresh_oauth_token(self.project_config.keychain)
-        return self.org_config.access_token
-
     def _run_task(self):
         mount_rest_retries(self.sf, retries=self.retries)
-        client = OrgClient.from_sf(self.sf, refresh=self._refresh_token, progress=self.logger.info)
+        client = OrgClient.from_sf(self.sf, refresh=lambda: refresh_session(self), progress=self.logger.info)
         report = run(client, self.request)
 
         title = "Individual privacy requests" + (" (dry run: nothing changed)" if report.dry_run else "")

@@ -9,7 +9,7 @@ from email_privacy import names, orgstate, snapshots
 from email_privacy.describe import DESCRIBE_OBJECT, individual_lookup
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.layouts import BEHAVIORS, INDIVIDUAL_FIELD, POSITIONS, TARGET_OBJECTS, unified_diff
-from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataTask
+from email_privacy.metadata_api import CHECK_ONLY_OPTION, CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, MetadataTask
 from email_privacy.options import parse_choice, parse_existing_path, parse_folder, parse_list
 
 # Above this many unchanged layouts of one object, the log gives their count, not each name (the full
@@ -52,9 +52,9 @@ and checks with a second listMetadata instead.
         "position": {"description": "after_email_opt_out (default; falls back to the end of the first section's first "
                                     "column) or end_of_first_section. Never in a CustomLinks section."},
         "dry_run": {"description": "Print the diff of every layout that would change; deploy nothing (default false)."},
-        "check_only": {"description": "Validate the deploy in the org without saving it (default false)."},
+        **CHECK_ONLY_OPTION,
         "snapshot_dir": {"description": "Folder for snapshots (default .email_privacy/snapshots, in the project)."},
-        "org_state": {"description": "Set by the flow only: the prerequisites task's read of the org, reused."},
+        **ORG_STATE_OPTION,
         "permission_sets": {"description": "Set by the flow only: permission sets to deploy with the layouts, in the same "
                                            "deploy (^^deploy_email_privacy_permission_set.deferred_files)."},
         **CLIENT_TASK_OPTIONS,
@@ -195,7 +195,7 @@ newest snapshot of this org), in one deploy, and lists what it restored.
         "snapshot": {"description": "Path of a snapshot folder (default: the newest for this org)."},
         "snapshot_dir": {"description": "Where to look for the newest snapshot (default .email_privacy/snapshots)."},
         "dry_run": {"description": "List what would be restored; deploy nothing (default false)."},
-        "check_only": {"description": "Validate the deploy without saving it (default false)."},
+        **CHECK_ONLY_OPTION,
         **CLIENT_TASK_OPTIONS,
     }
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from email_privacy import orgstate, xmlsafe
 from email_privacy.errors import OptionError
-from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataTask
+from email_privacy.metadata_api import CHECK_ONLY_OPTION, CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, MetadataTask
 from email_privacy.options import parse_bool
 from email_privacy.package import package_xml
 
@@ -37,8 +37,8 @@ deploys nothing when the org already holds every element of them.
     task_options = {
         "path": {"description": f"Folder of *.permissionset-meta.xml files (default {DEFAULT_PATH})."},
         "dry_run": {"description": "Say what would be deployed; deploy nothing (default false)."},
-        "check_only": {"description": "Validate the deploy without saving it (default false)."},
-        "org_state": {"description": "Set by the flow only: the prerequisites task's read of the org, reused."},
+        **CHECK_ONLY_OPTION,
+        **ORG_STATE_OPTION,
         "defer_to_layouts": {"description": "Set by the flow: deploy nothing, return what to deploy (return value "
                                             "deferred_files, {name: file}) so add_individual_field_to_layouts sends them in its one "
                                             "deploy (default false)."},

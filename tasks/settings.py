@@ -6,7 +6,7 @@ given whether or not the org has it already, and cannot read Lightning Experienc
 """
 
 from email_privacy import orgstate
-from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataTask
+from email_privacy.metadata_api import CHECK_ONLY_OPTION, CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, MetadataTask
 from email_privacy.settings import FEATURE_SETTINGS, SettingsOptions, changes_needed, desired_settings, settings_files
 
 
@@ -30,8 +30,8 @@ the org's data protection records.
         "consent_management": {"description": "Data Protection and Privacy; only true is accepted (the default): "
                                               "deploying false would purge the org's data protection records."},
         "dry_run": {"description": "Print what would change; deploy nothing (default false)."},
-        "check_only": {"description": "Validate the deploy in the org without saving it (default false)."},
-        "org_state": {"description": "Set by the flow only: the prerequisites task's read of the org, reused."},
+        **CHECK_ONLY_OPTION,
+        **ORG_STATE_OPTION,
         **CLIENT_TASK_OPTIONS,
     }
 

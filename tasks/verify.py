@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from email_privacy import preflight, report, verify
 from email_privacy.layouts import TARGET_OBJECTS
-from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, MetadataTask
+from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, MetadataTask
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.options import parse_list
 from email_privacy.orgstate import read_org
@@ -34,7 +34,7 @@ not configured yet as a warning instead of failing.
             "description": "Objects whose layouts must have the Individual field, from Contact, Lead, PersonAccount. "
             "Default: Contact and Lead, plus PersonAccount where person accounts are on."
         },
-        "org_state": {"description": "The org read of check_email_privacy_prerequisites (set by the flow). Default: none."},
+        **ORG_STATE_OPTION,
         "dry_run": {"description": "Warn instead of failing when the org is not configured. Default: false."},
         **CLIENT_TASK_OPTIONS,
     }

@@ -116,8 +116,8 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "EmailPrivacyLocalOrg/1"
     sys_version = ""
 
-    def log_message(self, fmt, *args):  # the request log replaces http.server's stderr lines
-        pass
+    def log_message(self, fmt, *args):
+        """Silent: the request log (--request-log) replaces http.server's stderr lines."""
 
     def _serve(self):
         started = time.monotonic()
