@@ -306,7 +306,8 @@ class MetadataStore:
                 self.jobs[outcome.id] = outcome
                 return outcome
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
-                # An entry that fails its CRC or does not inflate is found only when read: refuse the deploy.
+                # An entry that fails its CRC, does not inflate, or uses a compression method zipfile lacks
+                # (NotImplementedError) is found only when read: refuse the deploy.
                 outcome.error_message = f"The deploy's ZipFile cannot be read ({e})"
                 self.jobs[outcome.id] = outcome
                 return outcome
