@@ -39,8 +39,7 @@ def builtin_config(template: str, layouts: dict[str, list[str]]) -> str:
 def make_builtin_project(dest: Path, layouts: dict[str, list[str]]) -> Path:
     """A throwaway git checkout holding the built-in project's cumulusci.yml (cci needs a git repo)."""
     dest.mkdir(parents=True)
-    (dest / "cumulusci.yml").write_text(builtin_config(TEMPLATE.read_text(encoding="utf-8"), layouts),
-                                        encoding="utf-8")
+    (dest / "cumulusci.yml").write_text(builtin_config(TEMPLATE.read_text(encoding="utf-8"), layouts), encoding="utf-8")
     git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost", "-c", "commit.gpgsign=false"]
     for args in (["init", "-q", "-b", "main"], ["add", "cumulusci.yml"], ["commit", "-q", "-m", "benchmark"]):
         subprocess.run([*git, *args], cwd=dest, check=True, capture_output=True)
@@ -63,8 +62,7 @@ def timed_cci(org: LocalOrgProcess, cwd: Path, flow: str, log: Path) -> RunMetri
         fh.write(result.stdout + result.stderr + "\n")
     counts = count_requests(org.requests()[before:])
     with_field, total = layout_correctness(org.metadata_dir)
-    return RunMetrics(wall_s=wall, exit_code=result.returncode, with_field=with_field, target_layouts=total,
-                      **counts)
+    return RunMetrics(wall_s=wall, exit_code=result.returncode, with_field=with_field, target_layouts=total, **counts)
 
 
 def _project(tool: str, workdir: Path, metadata_dir: Path) -> tuple[Path, str]:
@@ -93,11 +91,21 @@ def run_partial(tool: str, layouts_per_object: int, workdir: Path) -> RunMetrics
     add_page_layout_fields' defect (FACTS.md) skips every later layout."""
     with LocalOrgProcess(workdir, person_accounts=True, layouts_per_object=layouts_per_object) as org:
         first_layouts = {obj: sorted(names)[:1] for obj, names in layouts_by_object(org.metadata_dir).items()}
-        prep = run_cci(org, "flow", "run", BUILTIN_FLOW, "--org", "sim", timeout=CCI_TIMEOUT,
-                       cwd=make_builtin_project(workdir / "prep-project", first_layouts))
+        prep = run_cci(
+            org,
+            "flow",
+            "run",
+            BUILTIN_FLOW,
+            "--org",
+            "sim",
+            timeout=CCI_TIMEOUT,
+            cwd=make_builtin_project(workdir / "prep-project", first_layouts),
+        )
         if prep.returncode != 0:
-            raise RuntimeError(f"preparing the partly configured org failed (exit {prep.returncode}): "
-                               f"{(prep.stdout + prep.stderr)[-1500:]}")
+            raise RuntimeError(
+                f"preparing the partly configured org failed (exit {prep.returncode}): "
+                f"{(prep.stdout + prep.stderr)[-1500:]}"
+            )
         cwd, flow = _project(tool, workdir, org.metadata_dir)
         return timed_cci(org, cwd, flow, workdir / "cci-output.log")
 
@@ -114,8 +122,12 @@ def run_benchmark(sizes: list[int], runs: int, workdir: Path, progress=print, pa
                     measured[PARTIAL] = run_partial(tool, n, where / "partial")
                 for phase, m in measured.items():
                     results.setdefault((tool, n, phase), []).append(m)
-                progress(f"{tool:>12} at {n} layouts/object, run {i}/{runs}: " + "; ".join(
-                    f"{phase} {m.wall_s:.1f} s, exit {m.exit_code}, {m.with_field}/{m.target_layouts} layouts"
-                    for phase, m in measured.items())
-                    + ("" if all(m.exit_code == 0 for m in measured.values()) else f" (cci output in {where})"))
+                progress(
+                    f"{tool:>12} at {n} layouts/object, run {i}/{runs}: "
+                    + "; ".join(
+                        f"{phase} {m.wall_s:.1f} s, exit {m.exit_code}, {m.with_field}/{m.target_layouts} layouts"
+                        for phase, m in measured.items()
+                    )
+                    + ("" if all(m.exit_code == 0 for m in measured.values()) else f" (cci output in {where})")
+                )
     return [Summary(tool, n, phase, runs_) for (tool, n, phase), runs_ in results.items()]

@@ -36,15 +36,38 @@ def one(size: int, workdir: Path) -> dict:
         report = workdir / f"report{size}.json"
         before = len(org.requests())
         started = time.monotonic()
-        result = run_cci(org, "task", "run", "set_individual_privacy", "--org", "sim", "-o", "csv", str(csv_path),
-                         "-o", "dont_track", "true", "-o", "report", str(report), timeout=1800)
+        result = run_cci(
+            org,
+            "task",
+            "run",
+            "set_individual_privacy",
+            "--org",
+            "sim",
+            "-o",
+            "csv",
+            str(csv_path),
+            "-o",
+            "dont_track",
+            "true",
+            "-o",
+            "report",
+            str(report),
+            timeout=1800,
+        )
         seconds = time.monotonic() - started
         if result.returncode:
             raise SystemExit(f"set_individual_privacy failed at {size}: {result.stdout[-2000:]}")
         data = json.loads(report.read_text())
         calls = org.requests()[before:]
-        return {"records": size, "seconds": seconds, "per_second": size / seconds, "api_calls": len(calls),
-                "task_api_calls": data["api_calls"], "created": data["created"], "failed": len(data["failed"])}
+        return {
+            "records": size,
+            "seconds": seconds,
+            "per_second": size / seconds,
+            "api_calls": len(calls),
+            "task_api_calls": data["api_calls"],
+            "created": data["created"],
+            "failed": len(data["failed"]),
+        }
 
 
 def main() -> None:
@@ -55,10 +78,14 @@ def main() -> None:
     sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="bench-individuals-") as tmp:
         rows = [one(size, Path(tmp)) for size in sizes]
-    print(f"{'records':>8} {'seconds':>8} {'rec/s':>8} {'calls (log)':>12} {'calls (task)':>13} {'created':>8} {'failed':>7}")
+    print(
+        f"{'records':>8} {'seconds':>8} {'rec/s':>8} {'calls (log)':>12} {'calls (task)':>13} {'created':>8} {'failed':>7}"
+    )
     for r in rows:
-        print(f"{r['records']:>8} {r['seconds']:>8.1f} {r['per_second']:>8.0f} {r['api_calls']:>12} "
-              f"{r['task_api_calls']:>13} {r['created']:>8} {r['failed']:>7}")
+        print(
+            f"{r['records']:>8} {r['seconds']:>8.1f} {r['per_second']:>8.0f} {r['api_calls']:>12} "
+            f"{r['task_api_calls']:>13} {r['created']:>8} {r['failed']:>7}"
+        )
 
 
 if __name__ == "__main__":

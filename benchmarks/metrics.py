@@ -65,8 +65,13 @@ def count_requests(requests: list[dict]) -> dict:
         else:
             # REST data API, userinfo, Bulk API: everything but the Metadata API and the token endpoint.
             rest += 1
-    return {"metadata_ops": ops, "rest_calls": rest, "token_refreshes": tokens, "bytes_sent": sent,
-            "bytes_received": received}
+    return {
+        "metadata_ops": ops,
+        "rest_calls": rest,
+        "token_refreshes": tokens,
+        "bytes_sent": sent,
+        "bytes_received": received,
+    }
 
 
 def layout_correctness(metadata_dir: Path, objects=TARGET_OBJECTS) -> tuple[int, int]:

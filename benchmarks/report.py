@@ -3,9 +3,9 @@
 import datetime
 import os
 import platform
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from email_privacy.report import render_table
 
@@ -18,10 +18,22 @@ PHASES = (FIRST, SECOND, PARTIAL)
 MAIN_KINDS = ("listMetadata", "retrieve", "deploy")
 
 COLUMNS = [
-    ("tool", "flow"), ("n", "layouts/obj"), ("phase", "run"), ("runs", "runs (ok)"),
-    ("wall", "wall s"), ("range", "min-max s"), ("md_ops", "MD ops"), ("listMetadata", "list"),
-    ("retrieve", "retrieve"), ("deploy", "deploy"), ("other", "other MD"), ("polls", "polls"),
-    ("rest", "REST"), ("tokens", "tokens"), ("kb_sent", "KB sent"), ("correct", "with field"),
+    ("tool", "flow"),
+    ("n", "layouts/obj"),
+    ("phase", "run"),
+    ("runs", "runs (ok)"),
+    ("wall", "wall s"),
+    ("range", "min-max s"),
+    ("md_ops", "MD ops"),
+    ("listMetadata", "list"),
+    ("retrieve", "retrieve"),
+    ("deploy", "deploy"),
+    ("other", "other MD"),
+    ("polls", "polls"),
+    ("rest", "REST"),
+    ("tokens", "tokens"),
+    ("kb_sent", "KB sent"),
+    ("correct", "with field"),
 ]
 
 
@@ -35,9 +47,12 @@ def machine_info() -> dict[str, str]:
         lines = cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines()
         model = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), model)
     return {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": model, "cores": str(os.cpu_count()), "os": platform.platform(terse=True),
-        "python": platform.python_version(), "cumulusci": cumulusci.__version__,
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": model,
+        "cores": str(os.cpu_count()),
+        "os": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "cumulusci": cumulusci.__version__,
     }
 
 
@@ -53,16 +68,21 @@ def summary_row(s: Summary) -> dict:
         for kind in r.metadata_ops:
             if kind not in POLLS and kind not in MAIN_KINDS:
                 other[kind] = s.median_ops(kind)
-    worst = min(s.runs, key=lambda r: (r.with_field - r.target_layouts))
+    worst = min(s.runs, key=lambda r: r.with_field - r.target_layouts)
     return {
-        "tool": s.tool, "n": s.layouts_per_object, "phase": s.phase,
+        "tool": s.tool,
+        "n": s.layouts_per_object,
+        "phase": s.phase,
         "runs": f"{len(s.runs)} ({sum(r.exit_code == 0 for r in s.runs)})",
-        "wall": f"{s.median('wall_s'):.1f}", "range": f"{min(walls):.1f}-{max(walls):.1f}",
+        "wall": f"{s.median('wall_s'):.1f}",
+        "range": f"{min(walls):.1f}-{max(walls):.1f}",
         "md_ops": _fmt(s.median("non_poll_ops")),
         **{kind: _fmt(s.median_ops(kind)) for kind in MAIN_KINDS},
         "other": ", ".join(f"{k} {_fmt(v)}" for k, v in sorted(other.items())) or "-",
-        "polls": _fmt(s.median("polls")), "rest": _fmt(s.median("rest_calls")),
-        "tokens": _fmt(s.median("token_refreshes")), "kb_sent": f"{s.median('bytes_sent') / 1024:.0f}",
+        "polls": _fmt(s.median("polls")),
+        "rest": _fmt(s.median("rest_calls")),
+        "tokens": _fmt(s.median("token_refreshes")),
+        "kb_sent": f"{s.median('bytes_sent') / 1024:.0f}",
         "correct": f"{worst.with_field}/{worst.target_layouts}",
     }
 
@@ -74,8 +94,12 @@ def ordered(summaries: Iterable[Summary]) -> list[Summary]:
 
 def render_text(summaries: Iterable[Summary], width: int = 200) -> str:
     """The results as a plain-text table for the terminal."""
-    return render_table("Benchmark: enable_individual_email_tracking vs the built-in tasks", COLUMNS,
-                        [summary_row(s) for s in summaries], width)
+    return render_table(
+        "Benchmark: enable_individual_email_tracking vs the built-in tasks",
+        COLUMNS,
+        [summary_row(s) for s in summaries],
+        width,
+    )
 
 
 def render_markdown(summaries: Iterable[Summary]) -> str:
@@ -132,17 +156,32 @@ def acceptance(summaries: Iterable[Summary], small: int = 3, large: int = 300) -
             # "None at all apart from the verification": the verification is one read of the org
             # (at most one listMetadata and one retrieve); anything more, and any deploy, fails.
             ok = counts["deploy"] == 0 and counts["retrieve"] <= 1 and counts["listMetadata"] <= 1
-            checks.append(Check(f"second run at {n}: no deploy, only the verification read "
-                                f"(<= 1 listMetadata, <= 1 retrieve)", ok, detail))
+            checks.append(
+                Check(
+                    f"second run at {n}: no deploy, only the verification read (<= 1 listMetadata, <= 1 retrieve)",
+                    ok,
+                    detail,
+                )
+            )
         ok = s.all_ok and s.all_correct
-        checks.append(Check(f"{phase} run at {n}: every run exits 0 and every target layout has the field", ok,
-                            f"exit codes {[r.exit_code for r in s.runs]}, "
-                            f"with field {[f'{r.with_field}/{r.target_layouts}' for r in s.runs]}"))
+        checks.append(
+            Check(
+                f"{phase} run at {n}: every run exits 0 and every target layout has the field",
+                ok,
+                f"exit codes {[r.exit_code for r in s.runs]}, "
+                f"with field {[f'{r.with_field}/{r.target_layouts}' for r in s.runs]}",
+            )
+        )
     for (tool, n, phase), s in by.items():
         other = by.get((BUILTIN, n, phase))
         if tool != OURS or not other or phase == PARTIAL:
             continue
         ours, theirs = s.median("wall_s"), other.median("wall_s")
-        checks.append(Check(f"{phase} run at {n}: median wall time <= half the built-in's", ours <= theirs / 2,
-                            f"{ours:.1f} s vs {theirs:.1f} s (ratio {ours / theirs:.2f})"))
+        checks.append(
+            Check(
+                f"{phase} run at {n}: median wall time <= half the built-in's",
+                ours <= theirs / 2,
+                f"{ours:.1f} s vs {theirs:.1f} s (ratio {ours / theirs:.2f})",
+            )
+        )
     return checks

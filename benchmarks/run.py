@@ -45,17 +45,30 @@ def runs_arg(text: str) -> int:
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="benchmarks/run.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=sizes_arg, default=[3, 300],
-                        help="layouts per object (extra seeded layouts), comma-separated (default: 3,300)")
-    parser.add_argument("--runs", type=runs_arg, default=3, help="runs per tool and size, each on a fresh org "
-                                                                "(default: 3)")
-    parser.add_argument("--quick", action="store_true", help="1 run at 3 layouts/object, no partial phase "
-                                                             "(a fast smoke test)")
-    parser.add_argument("--no-partial", dest="partial", action="store_false",
-                        help="skip the third phase: an org where one layout per object already has the field")
+    parser.add_argument(
+        "--sizes",
+        type=sizes_arg,
+        default=[3, 300],
+        help="layouts per object (extra seeded layouts), comma-separated (default: 3,300)",
+    )
+    parser.add_argument(
+        "--runs", type=runs_arg, default=3, help="runs per tool and size, each on a fresh org (default: 3)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="1 run at 3 layouts/object, no partial phase (a fast smoke test)"
+    )
+    parser.add_argument(
+        "--no-partial",
+        dest="partial",
+        action="store_false",
+        help="skip the third phase: an org where one layout per object already has the field",
+    )
     parser.add_argument("--markdown", type=Path, help="also write the machine, table and checks as Markdown here")
-    parser.add_argument("--workdir", type=Path, help="keep the orgs, request logs and cci output here "
-                                                     "(default: a temporary folder, removed at the end)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="keep the orgs, request logs and cci output here (default: a temporary folder, removed at the end)",
+    )
     parser.add_argument("--skip-individuals", action="store_true", help="do not run benchmarks/individuals.py")
     args = parser.parse_args(argv)
     if args.quick:
@@ -69,8 +82,9 @@ def individuals_command(quick: bool) -> list[str] | None:
     """The individuals benchmark's command, or None where it is absent or has no quick mode to offer."""
     if not INDIVIDUALS.is_file():
         return None
-    helped = subprocess.run([sys.executable, str(INDIVIDUALS), "--help"], capture_output=True, text=True,
-                            cwd=ROOT, timeout=120)
+    helped = subprocess.run(
+        [sys.executable, str(INDIVIDUALS), "--help"], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     if helped.returncode != 0 or "--quick" not in helped.stdout:
         return None
     return [sys.executable, str(INDIVIDUALS), *(["--quick"] if quick else [])]
@@ -79,16 +93,26 @@ def individuals_command(quick: bool) -> list[str] | None:
 def markdown(info: dict, summaries, checks) -> str:
     """The machine, the results table and the checks, ready for benchmarks/README.md."""
     machine = ", ".join(f"{k} {v}" for k, v in info.items() if k != "date")
-    return "\n".join([f"Run on {info['date']}: {machine}.", "", render_markdown(summaries), "",
-                      *(f"- {c.line()}" for c in checks), ""])
+    return "\n".join(
+        [
+            f"Run on {info['date']}: {machine}.",
+            "",
+            render_markdown(summaries),
+            "",
+            *(f"- {c.line()}" for c in checks),
+            "",
+        ]
+    )
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     info = machine_info()
     print("Machine: " + ", ".join(f"{k}: {v}" for k, v in info.items()), flush=True)
-    print(f"Sizes {args.sizes} layouts/object, {args.runs} run(s) each, person accounts on, fresh org per run.",
-          flush=True)
+    print(
+        f"Sizes {args.sizes} layouts/object, {args.runs} run(s) each, person accounts on, fresh org per run.",
+        flush=True,
+    )
 
     def progress(line):
         print(line, flush=True)

@@ -45,10 +45,20 @@ def cli():
 
 @cli.command()
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mdapi", show_default=True,
-              help="mdapi: settings/X.settings plus package.xml; source: settings/X.settings-meta.xml.")
-@click.option("--enhanced-email/--no-enhanced-email", default=True, show_default=True,
-              help="Turn on Enhanced Email (Lightning Experience orgs need it); --no-enhanced-email leaves it as it is.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="mdapi",
+    show_default=True,
+    help="mdapi: settings/X.settings plus package.xml; source: settings/X.settings-meta.xml.",
+)
+@click.option(
+    "--enhanced-email/--no-enhanced-email",
+    default=True,
+    show_default=True,
+    help="Turn on Enhanced Email (Lightning Experience orgs need it); --no-enhanced-email leaves it as it is.",
+)
 @click.option("--no-email-tracking", is_flag=True, help="Leave Activity Settings' Enable Email Tracking as it is.")
 @click.option("--api-version", default=API_VERSION, show_default=True, help="API version written in package.xml.")
 def settings(outdir: Path, fmt: str, enhanced_email: bool, no_email_tracking: bool, api_version: str):

@@ -12,8 +12,8 @@ requests counted here (`calls`), which the task reports.
 import csv
 import io
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
 from urllib.parse import quote
 
 import requests
@@ -98,8 +98,14 @@ class OrgClient:
     def from_sf(cls, sf, refresh=None, progress=None) -> "OrgClient":
         """Build on a simple-salesforce client (CumulusCI's `self.sf`), sharing its session and retries."""
         instance_url = sf.base_url.split("/services/")[0]
-        return cls(session=sf.session, instance_url=instance_url, api_version=sf.sf_version,
-                   token=sf.session_id, refresh=refresh, progress=progress or (lambda m: None))
+        return cls(
+            session=sf.session,
+            instance_url=instance_url,
+            api_version=sf.sf_version,
+            token=sf.session_id,
+            refresh=refresh,
+            progress=progress or (lambda m: None),
+        )
 
     # -- plumbing -----------------------------------------------------------------------------
     @property
@@ -117,7 +123,9 @@ class OrgClient:
             try:
                 response = self.session.request(method, url, headers=headers, **kwargs)
             except requests.RequestException as exc:
-                raise OrgError(f"{kind}: the org could not be reached ({type(exc).__name__}); try again later.") from None
+                raise OrgError(
+                    f"{kind}: the org could not be reached ({type(exc).__name__}); try again later."
+                ) from None
             if attempt == 1 and self.refresh and _is_expired(response):
                 self.token = self.refresh()
                 continue
@@ -154,14 +162,14 @@ class OrgClient:
         """insert/update/delete through sObject Collections, 200 a call, allOrNone false, in row order."""
         outcomes: list[Outcome] = []
         for start in range(0, len(rows), COLLECTION_SIZE):
-            chunk = rows[start:start + COLLECTION_SIZE]
+            chunk = rows[start : start + COLLECTION_SIZE]
             if operation == "delete":
                 ids = ",".join(r["Id"] for r in chunk)
-                reply = self.request("DELETE", f"/composite/sobjects?ids={quote(ids)}&allOrNone=false",
-                                     "sObject Collections").json()
+                reply = self.request(
+                    "DELETE", f"/composite/sobjects?ids={quote(ids)}&allOrNone=false", "sObject Collections"
+                ).json()
             else:
-                body = {"allOrNone": False,
-                        "records": [{"attributes": {"type": sobject}, **r} for r in chunk]}
+                body = {"allOrNone": False, "records": [{"attributes": {"type": sobject}, **r} for r in chunk]}
                 method = "POST" if operation == "insert" else "PATCH"
                 reply = self.request(method, "/composite/sobjects", "sObject Collections", json=body).json()
             for offset, result in enumerate(reply):
@@ -183,8 +191,10 @@ class OrgClient:
             if state == "JobComplete":
                 return info
             if state in ("Failed", "Aborted"):
-                raise OrgError(f"{what}: the org's Bulk API job {info.get('id')} ended {state}: "
-                               f"{info.get('errorMessage') or 'no reason given'}")
+                raise OrgError(
+                    f"{what}: the org's Bulk API job {info.get('id')} ended {state}: "
+                    f"{info.get('errorMessage') or 'no reason given'}"
+                )
             processed = info.get("numberRecordsProcessed")
             if processed is not None:
                 self.progress(f"{what}: {state}, {processed} records processed")
@@ -193,16 +203,18 @@ class OrgClient:
 
     def bulk_query(self, soql: str) -> list[dict]:
         """Every row of a Bulk API 2.0 query job (values as strings; relationship columns `Rel.Field`)."""
-        job = self.request("POST", "/jobs/query", "Bulk API 2.0 query",
-                           json={"operation": "query", "query": soql}).json()
+        job = self.request(
+            "POST", "/jobs/query", "Bulk API 2.0 query", json={"operation": "query", "query": soql}
+        ).json()
         path = f"/jobs/query/{job['id']}"
         self._wait_for_job(path, "Bulk query")
         rows: list[dict] = []
         locator = None
         while True:
             params = {"maxRecords": QUERY_PAGE_ROWS, **({"locator": locator} if locator else {})}
-            reply = self.request("GET", f"{path}/results", "Bulk API 2.0 results", params=params,
-                                 headers={"Accept": "text/csv"})
+            reply = self.request(
+                "GET", f"{path}/results", "Bulk API 2.0 results", params=params, headers={"Accept": "text/csv"}
+            )
             rows.extend(csv_to_rows(reply.content.decode("utf-8")))
             locator = reply.headers.get("Sforce-Locator")
             if not locator or locator == "null":
@@ -216,18 +228,27 @@ class OrgClient:
         update and delete, and for insert by their uploaded values: rows with equal values are
         interchangeable, so which of them gets which new Id does not matter.
         """
-        job = self.request("POST", "/jobs/ingest", "Bulk API 2.0 ingest", json={
-            "object": sobject, "operation": operation, "contentType": "CSV", "lineEnding": "LF",
-            "columnDelimiter": "COMMA"}).json()
+        job = self.request(
+            "POST",
+            "/jobs/ingest",
+            "Bulk API 2.0 ingest",
+            json={
+                "object": sobject,
+                "operation": operation,
+                "contentType": "CSV",
+                "lineEnding": "LF",
+                "columnDelimiter": "COMMA",
+            },
+        ).json()
         path = f"/jobs/ingest/{job['id']}"
         what = f"{sobject} {operation} (Bulk API 2.0)"
         data = rows_to_csv(columns, rows).encode("utf-8")
-        self.request("PUT", f"{path}/batches", "Bulk API 2.0 ingest", data=data,
-                     headers={"Content-Type": "text/csv"})
+        self.request("PUT", f"{path}/batches", "Bulk API 2.0 ingest", data=data, headers={"Content-Type": "text/csv"})
         self.request("PATCH", path, "Bulk API 2.0 ingest", json={"state": "UploadComplete"})
         info = self._wait_for_job(path, what)
-        self.progress(f"{what}: {info.get('numberRecordsProcessed')} processed, "
-                      f"{info.get('numberRecordsFailed')} failed")
+        self.progress(
+            f"{what}: {info.get('numberRecordsProcessed')} processed, {info.get('numberRecordsFailed')} failed"
+        )
 
         def key(row: dict):
             if operation == "insert":
@@ -248,12 +269,17 @@ class OrgClient:
                 if kind == "successfulResults":
                     outcomes[index] = Outcome(index, id=result.get("sf__Id"))
                 elif kind == "failedResults":
-                    outcomes[index] = Outcome(index, id=result.get("sf__Id") or rows[index].get("Id"),
-                                              error=result.get("sf__Error") or "failed, no reason given")
+                    outcomes[index] = Outcome(
+                        index,
+                        id=result.get("sf__Id") or rows[index].get("Id"),
+                        error=result.get("sf__Error") or "failed, no reason given",
+                    )
                 else:
                     outcomes[index] = Outcome(index, id=rows[index].get("Id"), error="not processed by the org")
-        return [outcomes.get(i) or Outcome(i, id=rows[i].get("Id"), error="no result from the org")
-                for i in range(len(rows))]
+        return [
+            outcomes.get(i) or Outcome(i, id=rows[i].get("Id"), error="no result from the org")
+            for i in range(len(rows))
+        ]
 
 
 def _strip_attributes(record):

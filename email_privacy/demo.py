@@ -35,8 +35,11 @@ def describe_changes(before: dict[str, bytes], after: dict[str, bytes]) -> list[
             full_name = names.full_name_from_path(rel)
             field = INDIVIDUAL_FIELD.get(names.layout_object(full_name))
             behavior = field_behavior(xmlsafe.parse(after[rel], rel), field) if field else None
-            what = f"{field} added ({behavior})" if behavior and field_behavior(
-                xmlsafe.parse(before[rel], rel), field) is None else "changed"
+            what = (
+                f"{field} added ({behavior})"
+                if behavior and field_behavior(xmlsafe.parse(before[rel], rel), field) is None
+                else "changed"
+            )
             lines.append(f"layout   {names.display_name(full_name)}: {what}")
         elif not rel.startswith(("layouts/", "settings/")) and rel not in before:
             lines.append(f"created  {rel}")

@@ -72,23 +72,32 @@ def parse_request(options: dict) -> PrivacyRequest:
             continue
         text = str(value).strip()
         if not text or ";" in text or re.match(r"(?i)^\s*where\b", text):
-            raise OptionError(f"Option {name}: {value!r} is not a SOQL condition; give what follows WHERE, "
-                              "e.g. \"Email LIKE '%@example.com'\".")
+            raise OptionError(
+                f"Option {name}: {value!r} is not a SOQL condition; give what follows WHERE, "
+                "e.g. \"Email LIKE '%@example.com'\"."
+            )
         where[obj] = text
     rows = []
     if options.get("csv") not in (None, ""):
         rows = read_csv(parse_existing_path("csv", options.get("csv")))
     if rows and where:
-        raise OptionError("Option csv cannot be combined with contacts_where, leads_where or "
-                          "person_accounts_where; use one way to choose the records.")
+        raise OptionError(
+            "Option csv cannot be combined with contacts_where, leads_where or "
+            "person_accounts_where; use one way to choose the records."
+        )
     if not rows and not where:
-        raise OptionError("Options csv, contacts_where, leads_where, person_accounts_where: give a csv file "
-                          "or at least one where condition.")
+        raise OptionError(
+            "Options csv, contacts_where, leads_where, person_accounts_where: give a csv file "
+            "or at least one where condition."
+        )
     return PrivacyRequest(
-        flags=flags, rows=rows, where=where,
+        flags=flags,
+        rows=rows,
+        where=where,
         dry_run=parse_bool("dry_run", options.get("dry_run"), default=False),
-        bulk_threshold=parse_int("bulk_threshold", options.get("bulk_threshold"),
-                                 default=DEFAULT_BULK_THRESHOLD, minimum=1),
+        bulk_threshold=parse_int(
+            "bulk_threshold", options.get("bulk_threshold"), default=DEFAULT_BULK_THRESHOLD, minimum=1
+        ),
     )
 
 
@@ -102,8 +111,9 @@ def read_csv(path: Path) -> list[InputRow]:
                 raise OptionError(f"Option csv: {path} is empty; it needs a header line with email or id.")
             columns = [h.strip().lower() for h in header]
             if "email" not in columns and "id" not in columns:
-                raise OptionError(f"Option csv: {path} has no email or id column (columns: "
-                                  f"{', '.join(header) or 'none'}); add one.")
+                raise OptionError(
+                    f"Option csv: {path} has no email or id column (columns: {', '.join(header) or 'none'}); add one."
+                )
             rows = []
             for number, values in enumerate(reader, start=2):
                 if not any(v.strip() for v in values):
@@ -125,19 +135,24 @@ def _input_row(path: Path, number: int, values: dict) -> InputRow:
     if email and "@" not in email:
         raise OptionError(f"Option csv: {path} line {number}: {email!r} is not an email address.")
     if record_id and not _ID_RE.match(record_id):
-        raise OptionError(f"Option csv: {path} line {number}: {record_id!r} is not a Salesforce record id "
-                          "(15 or 18 letters and digits).")
+        raise OptionError(
+            f"Option csv: {path} line {number}: {record_id!r} is not a Salesforce record id "
+            "(15 or 18 letters and digits)."
+        )
     if obj:
         by_lower = {o.lower(): o for o in OBJECTS}
         if obj.lower() not in by_lower:
-            raise OptionError(f"Option csv: {path} line {number}: object {obj!r} is not allowed; use one of "
-                              f"{', '.join(OBJECTS)}.")
+            raise OptionError(
+                f"Option csv: {path} line {number}: object {obj!r} is not allowed; use one of {', '.join(OBJECTS)}."
+            )
         obj = by_lower[obj.lower()]
     elif record_id:
         obj = ID_PREFIXES.get(record_id[:3])
         if obj is None:
-            raise OptionError(f"Option csv: {path} line {number}: id {record_id} is not a contact, lead or "
-                              "account id; add an object column.")
+            raise OptionError(
+                f"Option csv: {path} line {number}: id {record_id} is not a contact, lead or "
+                "account id; add an object column."
+            )
     return InputRow(line=number, email=email, id=record_id, object=obj)
 
 
@@ -170,14 +185,19 @@ def resolve_targets(client: OrgClient, names, optional=()) -> dict[str, Target]:
         if name == "PersonAccount" and not has_person_accounts(describes[sobject]):
             if name in optional:
                 continue
-            raise OrgError("Person accounts are not enabled in this org; remove person_accounts_where or the "
-                           "PersonAccount rows of the csv.")
+            raise OrgError(
+                "Person accounts are not enabled in this org; remove person_accounts_where or the "
+                "PersonAccount rows of the csv."
+            )
         lookup = individual_lookup(describes[sobject], name)
         if lookup is None:
-            raise OrgError(f"{sobject} has no lookup to Individual: turn on Data Protection and Privacy "
-                           "(run deploy_email_privacy_settings) and run again.")
+            raise OrgError(
+                f"{sobject} has no lookup to Individual: turn on Data Protection and Privacy "
+                "(run deploy_email_privacy_settings) and run again."
+            )
         targets[name] = Target(
-            name=name, sobject=sobject,
+            name=name,
+            sobject=sobject,
             email_field="PersonEmail" if name == "PersonAccount" else "Email",
             lookup=lookup["name"],
             relationship=lookup.get("relationshipName") or lookup["name"][:-2],
@@ -250,9 +270,15 @@ def _match(target: Target, record: dict, flag_fields) -> Match:
             flags[f] = _to_bool(related.get(f))
         else:
             flags[f] = _to_bool(record.get(f"{target.relationship}.{f}"))
-    return Match(object=target.name, id=record["Id"], first_name=record.get("FirstName") or None,
-                 last_name=record.get("LastName") or None, email=record.get(target.email_field) or None,
-                 individual_id=record.get(target.lookup) or None, flags=flags)
+    return Match(
+        object=target.name,
+        id=record["Id"],
+        first_name=record.get("FirstName") or None,
+        last_name=record.get("LastName") or None,
+        email=record.get(target.email_field) or None,
+        individual_id=record.get(target.lookup) or None,
+        flags=flags,
+    )
 
 
 def find_records(client: OrgClient, targets: dict[str, Target], request: PrivacyRequest):
@@ -288,7 +314,9 @@ def find_records(client: OrgClient, targets: dict[str, Target], request: Privacy
                 continue
             if len(keys) >= request.bulk_threshold:
                 # One extract of the object's records that have the key, matched here.
-                rows = client.bulk_query(_select(target, flag_fields) + _where(target.condition, f"{key_field} != null"))
+                rows = client.bulk_query(
+                    _select(target, flag_fields) + _where(target.condition, f"{key_field} != null")
+                )
                 wanted = set(keys) if key_field != "Id" else {k[:15] for k in keys}
                 rows = [r for r in rows if _key(r.get(key_field), key_field) in wanted]
             else:
@@ -371,8 +399,9 @@ class Report:
         rows = []
         for name in self.COUNTS:
             value = getattr(self, name)
-            rows.append({"what": name, "count": len(value) if isinstance(value, list) else value,
-                         "meaning": meanings[name]})
+            rows.append(
+                {"what": name, "count": len(value) if isinstance(value, list) else value, "meaning": meanings[name]}
+            )
         return rows
 
     def to_dict(self) -> dict:
@@ -392,8 +421,9 @@ def _failure(m: Match, step: str, error: str) -> dict:
     return {"object": m.object, "id": m.id, "email": m.email, "step": step, "error": error}
 
 
-def apply_plan(client: OrgClient, plan: Plan, targets: dict[str, Target], request: PrivacyRequest,
-               report: Report) -> Report:
+def apply_plan(
+    client: OrgClient, plan: Plan, targets: dict[str, Target], request: PrivacyRequest, report: Report
+) -> Report:
     """Carry out the plan. A record's failure is reported and never undoes another record's success.
 
     Order: update existing Individuals; create the missing ones; link each to its record; delete an
@@ -408,13 +438,16 @@ def apply_plan(client: OrgClient, plan: Plan, targets: dict[str, Target], reques
         return report
 
     update_ids = list(plan.updates)
-    outcomes = write(client, "Individual", "update", ["Id"] + flag_cols,
-                     [{"Id": i, **flags} for i in update_ids], threshold)
+    outcomes = write(
+        client, "Individual", "update", ["Id"] + flag_cols, [{"Id": i, **flags} for i in update_ids], threshold
+    )
     for outcome in outcomes:
         if outcome.ok:
             report.updated += 1
         else:
-            report.failed += [_failure(m, "update Individual", outcome.error) for m in plan.updates[update_ids[outcome.index]]]
+            report.failed += [
+                _failure(m, "update Individual", outcome.error) for m in plan.updates[update_ids[outcome.index]]
+            ]
 
     create_cols = ["FirstName", "LastName"] + flag_cols
     new_rows = [{"FirstName": m.first_name, "LastName": m.last_name, **flags} for m in plan.to_create]
@@ -430,8 +463,14 @@ def apply_plan(client: OrgClient, plan: Plan, targets: dict[str, Target], reques
     orphans = []
     for name, pairs in links.items():
         lookup = targets[name].lookup
-        linked = write(client, targets[name].sobject, "update", ["Id", lookup],
-                       [{"Id": m.id, lookup: new_id} for m, new_id in pairs], threshold)
+        linked = write(
+            client,
+            targets[name].sobject,
+            "update",
+            ["Id", lookup],
+            [{"Id": m.id, lookup: new_id} for m, new_id in pairs],
+            threshold,
+        )
         for outcome in linked:
             m, new_id = pairs[outcome.index]
             if outcome.ok:
@@ -448,8 +487,10 @@ def apply_plan(client: OrgClient, plan: Plan, targets: dict[str, Target], reques
             client.progress(f"Could not remove unlinked Individuals: {exc}")
             left = orphans
         if left:
-            client.progress(f"{len(left)} Individuals were created but could not be linked or removed: "
-                            f"{', '.join(left[:10])}{' ...' if len(left) > 10 else ''}")
+            client.progress(
+                f"{len(left)} Individuals were created but could not be linked or removed: "
+                f"{', '.join(left[:10])}{' ...' if len(left) > 10 else ''}"
+            )
     return report
 
 
@@ -467,8 +508,10 @@ def run(client: OrgClient, request: PrivacyRequest) -> Report:
     matches, not_found = find_records(client, targets, request)
     report = Report(dry_run=request.dry_run, matched=len(matches), not_found=not_found)
     plan = make_plan(matches, request.flags)
-    client.progress(f"{len(matches)} records matched: {len(plan.updates)} Individuals to update, "
-                    f"{len(plan.to_create)} to create and link, {len(plan.already_set)} already set")
+    client.progress(
+        f"{len(matches)} records matched: {len(plan.updates)} Individuals to update, "
+        f"{len(plan.to_create)} to create and link, {len(plan.already_set)} already set"
+    )
     apply_plan(client, plan, targets, request, report)
     report.api_calls = client.calls
     report.api_calls_by_kind = dict(client.calls_by_kind)

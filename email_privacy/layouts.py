@@ -193,9 +193,7 @@ def _edit(tree, field, behavior, position, name, email_opt_out):
     new_root = new_tree.getroot()
     where = _locate(new_root, position, _opt_out_names(email_opt_out))
     if where is None:
-        raise EmailPrivacyError(
-            f"{name}: no section can take {field} (every section is CustomLinks or has no column)"
-        )
+        raise EmailPrivacyError(f"{name}: no section can take {field} (every section is CustomLinks or has no column)")
     kind, anchor = where
     index = _element_index(new_root, anchor)
     insert = _insert_after if kind == "after" else _insert_into
@@ -203,8 +201,14 @@ def _edit(tree, field, behavior, position, name, email_opt_out):
     return new_tree, kind, index, item
 
 
-def add_field(tree, field: str, behavior: str = "Edit", position: str = "after_email_opt_out",
-              name: str = "layout", email_opt_out: str | tuple | None = None):
+def add_field(
+    tree,
+    field: str,
+    behavior: str = "Edit",
+    position: str = "after_email_opt_out",
+    name: str = "layout",
+    email_opt_out: str | tuple | None = None,
+):
     """Return a new tree with an item for `field` added, or None when the layout already has the field.
 
     The input tree is not modified. Placement: right after the Email Opt Out item where the layout
@@ -288,15 +292,21 @@ def _splice(data: bytes, kind: str, index: int, item) -> bytes | None:
     if kind_of_tag == "empty":
         qname = re.match(rb"<([^\s/>]+)", m.group()).group(1)
         opening = m.group()[:-2].rstrip() + b">"
-        return data[: m.start()] + opening + enc(chunk + _esc(item.tail)) + b"</" + qname + b">" + data[m.end():]
+        return data[: m.start()] + opening + enc(chunk + _esc(item.tail)) + b"</" + qname + b">" + data[m.end() :]
     # The column's old text (kept verbatim) follows the new item as its tail; with none, add the tail.
     nxt = _MARKUP.search(data, m.end())
-    tail = b"" if data[m.end(): nxt.start() if nxt else len(data)] else enc(_esc(item.tail))
-    return data[: m.end()] + enc(chunk) + tail + data[m.end():]
+    tail = b"" if data[m.end() : nxt.start() if nxt else len(data)] else enc(_esc(item.tail))
+    return data[: m.end()] + enc(chunk) + tail + data[m.end() :]
 
 
-def add_field_bytes(data: bytes, field: str, behavior: str = "Edit", position: str = "after_email_opt_out",
-                    name: str = "layout", email_opt_out: str | tuple | None = None) -> bytes | None:
+def add_field_bytes(
+    data: bytes,
+    field: str,
+    behavior: str = "Edit",
+    position: str = "after_email_opt_out",
+    name: str = "layout",
+    email_opt_out: str | tuple | None = None,
+) -> bytes | None:
     """Like add_field, on a file's bytes: the new file's bytes, or None when the layout already has the field.
 
     Every byte of the input is kept (declaration, comments, entity spelling, line ends); only the

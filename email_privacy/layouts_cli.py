@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from . import layouts as editor, names
+from . import layouts as editor
+from . import names
 from .errors import EmailPrivacyError, OptionError
 from .options import parse_choice, parse_list
 
@@ -50,7 +51,11 @@ def plan(root: Path, objects, behavior: str = "Edit", position: str = "after_ema
             with open(path, "rb") as f:
                 old = f.read()
             new = editor.add_field_bytes(
-                old, editor.INDIVIDUAL_FIELD[obj], behavior, position, name=str(path),
+                old,
+                editor.INDIVIDUAL_FIELD[obj],
+                behavior,
+                position,
+                name=str(path),
                 email_opt_out=editor.EMAIL_OPT_OUT_FIELD[obj],
             )
         except OSError as e:
@@ -92,8 +97,11 @@ def _options(objects, behavior, position):
         chosen = parse_list("--objects", objects, allowed=editor.TARGET_OBJECTS)
         if not chosen:
             raise OptionError(f"Option --objects: give at least one of {', '.join(editor.TARGET_OBJECTS)}.")
-        return (chosen, parse_choice("--behavior", behavior, editor.BEHAVIORS),
-                parse_choice("--position", position, editor.POSITIONS))
+        return (
+            chosen,
+            parse_choice("--behavior", behavior, editor.BEHAVIORS),
+            parse_choice("--position", position, editor.POSITIONS),
+        )
     except OptionError as e:
         # Bad arguments exit 2 with one line, as click's own usage errors do.
         raise click.UsageError(str(e)) from None
@@ -101,13 +109,21 @@ def _options(objects, behavior, position):
 
 @click.command()
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--objects", default=",".join(editor.TARGET_OBJECTS), show_default=True,
-              help="Comma-separated objects whose layouts get the field.")
+@click.option(
+    "--objects",
+    default=",".join(editor.TARGET_OBJECTS),
+    show_default=True,
+    help="Comma-separated objects whose layouts get the field.",
+)
 @click.option("--dry-run", is_flag=True, help="Print a unified diff of every change; change nothing.")
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if any target layout lacks the field.")
 @click.option("--behavior", default="Edit", show_default=True, help="Edit or Readonly.")
-@click.option("--position", default="after_email_opt_out", show_default=True,
-              help="after_email_opt_out (falls back to end_of_first_section) or end_of_first_section.")
+@click.option(
+    "--position",
+    default="after_email_opt_out",
+    show_default=True,
+    help="after_email_opt_out (falls back to end_of_first_section) or end_of_first_section.",
+)
 def layouts_command(path: Path, objects: str, dry_run: bool, check: bool, behavior: str, position: str):
     """Add the Individual field to every Contact, Lead and PersonAccount layout file under PATH."""
     chosen, behavior, position = _options(objects, behavior, position)
@@ -131,8 +147,10 @@ def layouts_command(path: Path, objects: str, dry_run: bool, check: bool, behavi
         for p in result.changes:
             click.echo(f"changed: {p}")
     verb = "would change" if dry_run or check else "changed"
-    click.echo(f"{len(result.changes)} {verb}, {len(result.already)} already had the field, "
-               f"{len(result.skipped)} skipped as other objects")
+    click.echo(
+        f"{len(result.changes)} {verb}, {len(result.already)} already had the field, "
+        f"{len(result.skipped)} skipped as other objects"
+    )
     if check and result.changes:
         raise click.ClickException(f"{len(result.changes)} target layout(s) lack the Individual field")
 

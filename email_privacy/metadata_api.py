@@ -94,7 +94,7 @@ def _is_session_expired(response) -> bool:
 class _FastRetryingCall:
     """Mixin over CumulusCI's BaseMetadataApiCall: growing fast polls, bounded retries, one-line errors."""
 
-    client: "MetadataClient"
+    client: MetadataClient
     what = "Metadata API call"
 
     def _get_check_interval(self):
@@ -148,7 +148,9 @@ class _FastRetryingCall:
         if _soap_fault(response):
             return self._handle_soap_error(headers, envelope, False, response)
         if response.status_code >= 400:
-            raise OrgError(f"{action} failed: HTTP {response.status_code} from the org; run again, or check the org's status.")
+            raise OrgError(
+                f"{action} failed: HTTP {response.status_code} from the org; run again, or check the org's status."
+            )
         return response
 
     def __call__(self):
@@ -203,8 +205,9 @@ class _Deploy(_FastRetryingCall, cci_metadata.ApiDeploy):
         status = info.get("status", "")
         successes = [_children(s) for s in _find_all(tree, "componentSuccesses")]
         if status in ("Succeeded", "SucceededPartial") and self.status != "Failed":
-            return DeployResult(status=status, successes=successes, check_only=self.check_only == "true",
-                                id=info.get("id", ""))
+            return DeployResult(
+                status=status, successes=successes, check_only=self.check_only == "true", id=info.get("id", "")
+            )
         failures = [_children(f) for f in _find_all(tree, "componentFailures")]
         parts = [
             f"{f.get('componentType') or 'component'} {f.get('fullName') or f.get('fileName') or ''}".strip()
@@ -243,7 +246,7 @@ class RetrieveResult:
         for p in self.file_properties:
             name = p.get("fileName", "")
             if p.get(key):
-                yield (name[len("unpackaged/"):] if name.startswith("unpackaged/") else name), p[key]
+                yield (name[len("unpackaged/") :] if name.startswith("unpackaged/") else name), p[key]
 
     def last_modified(self) -> dict[str, object]:
         """{fileName without unpackaged/: lastModifiedDate (datetime)} from fileProperties."""
@@ -275,7 +278,7 @@ def unzip(data: bytes) -> dict[str, bytes]:
             if total > MAX_ZIP_BYTES:
                 raise OrgError("retrieve failed: the org's zip is larger than 200 MB")
             if name.startswith("unpackaged/"):
-                name = name[len("unpackaged/"):]
+                name = name[len("unpackaged/") :]
             out[name] = zf.read(info)
     return out
 
@@ -292,8 +295,15 @@ def make_zip(files: dict[str, bytes]) -> bytes:
 class MetadataClient:
     """listMetadata / retrieve / deploy for one task's org, counted in `calls` by SOAP action."""
 
-    def __init__(self, task, api_version: str | None = None, retries: int = 3, backoff: float = 0.5,
-                 poll_interval: float = 0.1, timeout: float = 120.0):
+    def __init__(
+        self,
+        task,
+        api_version: str | None = None,
+        retries: int = 3,
+        backoff: float = 0.5,
+        poll_interval: float = 0.1,
+        timeout: float = 120.0,
+    ):
         self.task = task
         self.api_version = api_version or task.project_config.project__package__api_version or API_VERSION
         self.retries = retries
@@ -326,8 +336,9 @@ class MetadataClient:
             raise ValueError("deploy needs a package.xml")
         refuse_consent_purge(files)
         package_zip = base64.b64encode(make_zip(files)).decode("ascii")
-        call = _Deploy(self.task, package_zip, purge_on_delete=False, api_version=self.api_version,
-                       check_only=check_only)
+        call = _Deploy(
+            self.task, package_zip, purge_on_delete=False, api_version=self.api_version, check_only=check_only
+        )
         return self._bind(call)()
 
 
@@ -350,9 +361,15 @@ def mount_rest_retries(sf, retries: int = 3, backoff: float = 0.5) -> None:
     request (server unavailable), so repeating a POST after one is safe.
     """
     retry = Retry(
-        total=retries, connect=retries, read=retries, status=retries,
-        status_forcelist=(502, 503, 504), backoff_factor=backoff,
-        allowed_methods=None, raise_on_status=False, respect_retry_after_header=True,
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        status_forcelist=(502, 503, 504),
+        backoff_factor=backoff,
+        allowed_methods=None,
+        raise_on_status=False,
+        respect_retry_after_header=True,
     )
     adapter = HTTPAdapter(max_retries=retry)
     sf.session.mount("https://", adapter)
@@ -364,7 +381,9 @@ def refresh_session(task, what: str | None = None) -> str:
 
     Every caller (SOAP calls, simple-salesforce REST calls, the data client) refreshes through here.
     """
-    task.logger.warning(f"{what}: session expired; refreshing it once" if what else "Session expired; refreshing it once")
+    task.logger.warning(
+        f"{what}: session expired; refreshing it once" if what else "Session expired; refreshing it once"
+    )
     task.org_config.refresh_oauth_token(task.project_config.keychain)
     return task.org_config.access_token
 
@@ -388,40 +407,56 @@ def call_rest(task, sf, func, *args, **kwargs):
         what = getattr(func, "__name__", "") or "REST call"
         what = "REST call" if what.startswith("<") else what
         reason = "HTTP 5xx" if isinstance(e, requests.exceptions.RetryError) else type(e).__name__
-        raise OrgError(f"{what} failed after retries ({reason}): the org did not answer; check the org's status "
-                       "and your network, then run again.") from None
+        raise OrgError(
+            f"{what} failed after retries ({reason}): the org did not answer; check the org's status "
+            "and your network, then run again."
+        ) from None
     except SalesforceError as e:
         if getattr(e, "status", 0) < 500:
             raise
         what = getattr(func, "__name__", "") or "REST call"
         what = "REST call" if what.startswith("<") else what
         words = _rest_error_words(e)
-        raise OrgError(f"{what} failed after retries (HTTP {e.status}){': ' + words if words else ''}; "
-                       "check the org's status and your network, then run again.") from None
+        raise OrgError(
+            f"{what} failed after retries (HTTP {e.status}){': ' + words if words else ''}; "
+            "check the org's status and your network, then run again."
+        ) from None
 
 
 def _rest_error_words(e) -> str:
     """`CODE: message` of each error a simple-salesforce exception carries, on one line ('' when none)."""
-    words = "; ".join(f"{c.get('errorCode')}: {c.get('message')}" for c in e.content if isinstance(c, dict)) \
-        if isinstance(e.content, list) else ""
+    words = (
+        "; ".join(f"{c.get('errorCode')}: {c.get('message')}" for c in e.content if isinstance(c, dict))
+        if isinstance(e.content, list)
+        else ""
+    )
     return _first_line(words) if words else ""
 
 
 # Option entries several tasks share word for word, for `cci task info`.
 CHECK_ONLY_OPTION = {"check_only": {"description": "Validate the deploy in the org without saving it (default false)."}}
-ORG_STATE_OPTION = {"org_state": {"description": "Set by the flow only: the prerequisites task's read of the org, reused."}}
+ORG_STATE_OPTION = {
+    "org_state": {"description": "Set by the flow only: the prerequisites task's read of the org, reused."}
+}
 
 # Options every task that calls the Metadata API takes, as task_options entries for `cci task info`.
 CLIENT_TASK_OPTIONS = {
-    "api_version": {"description": "Metadata API version to use, e.g. 63.0 (default: the project's package api_version)."},
-    "retries": {"description": "How many times to repeat a call after an HTTP 5xx, a connection reset or a timeout (default 3)."},
+    "api_version": {
+        "description": "Metadata API version to use, e.g. 63.0 (default: the project's package api_version)."
+    },
+    "retries": {
+        "description": "How many times to repeat a call after an HTTP 5xx, a connection reset or a timeout (default 3)."
+    },
     "backoff": {"description": "Seconds to wait before the first repeat, doubling each time (default 0.5)."},
-    "poll_interval": {"description": "Seconds between the first status polls of a retrieve or deploy, growing to 5 (default 0.1)."},
+    "poll_interval": {
+        "description": "Seconds between the first status polls of a retrieve or deploy, growing to 5 (default 0.1)."
+    },
 }
 
 
 def client_settings(options) -> dict:
     """Validate CLIENT_TASK_OPTIONS from raw task options; OptionError naming the option on a bad value."""
+
     def seconds(name, default):
         value = options.get(name)
         if value is None or value == "":
@@ -444,7 +479,7 @@ def client_settings(options) -> dict:
 
 # When a task of this process last refreshed each org config's token (time.monotonic()); weak keys so
 # an org config that is gone leaves no entry behind (and a new one at the same address is not mistaken).
-_REFRESHED_AT: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_REFRESHED_AT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 REFRESH_REUSE_SECONDS = 300.0
 
 
@@ -486,7 +521,9 @@ class MetadataTask(BaseSalesforceApiTask):
         if value in (None, ""):
             return None
         if not isinstance(value, OrgState):
-            raise OptionError("Option org_state: only the flow passes it (^^check_email_privacy_prerequisites.org_state); leave it out.")
+            raise OptionError(
+                "Option org_state: only the flow passes it (^^check_email_privacy_prerequisites.org_state); leave it out."
+            )
         return value
 
     def _rest(self, path):

@@ -66,7 +66,7 @@ def encode(full_name: str) -> str:
     out, i = [], 0
     while i < len(full_name):
         if _ESCAPE.match(full_name, i):
-            out.append(full_name[i: i + 3])
+            out.append(full_name[i : i + 3])
             i += 3
             continue
         ch = full_name[i]
@@ -150,7 +150,7 @@ def human_label(full_name: str, namespace: str | None = None) -> str:
     label = layout_label(full_name)
     ns = layout_package(full_name, namespace)
     if ns and label.startswith(f"{ns}__"):
-        label = label[len(ns) + 2:]
+        label = label[len(ns) + 2 :]
     return unquote(label)
 
 

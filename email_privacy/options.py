@@ -57,21 +57,24 @@ def parse_list(name: str, value, allowed=None) -> list[str]:
         by_lower = {a.lower(): a for a in allowed}
         bad = [i for i in items if i.lower() not in by_lower]
         if bad:
-            raise OptionError(
-                f"Option {name}: {', '.join(bad)} not allowed; use any of {', '.join(allowed)}."
-            )
+            raise OptionError(f"Option {name}: {', '.join(bad)} not allowed; use any of {', '.join(allowed)}.")
         items = [by_lower[i.lower()] for i in items]
     return items
 
 
-def parse_int(name: str, value, default: int | None = None, minimum: int | None = None, maximum: int | None = None) -> int:
+def parse_int(
+    name: str, value, default: int | None = None, minimum: int | None = None, maximum: int | None = None
+) -> int:
     """Return a whole number within [minimum, maximum]."""
     if value is None or value == "":
         if default is None:
             raise OptionError(f"Option {name} is required: use a whole number.")
         return default
-    allowed = "use a whole number" + ("" if minimum is None else f" from {minimum}") + (
-        "" if maximum is None else f" to {maximum}")
+    allowed = (
+        "use a whole number"
+        + ("" if minimum is None else f" from {minimum}")
+        + ("" if maximum is None else f" to {maximum}")
+    )
     try:
         number = int(str(value).strip())
     except ValueError:

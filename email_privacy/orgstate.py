@@ -8,10 +8,10 @@ through its return_values; standalone, each task reads for itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Iterable, Mapping
+from datetime import UTC, datetime
 
 from lxml import etree
 
@@ -99,8 +99,13 @@ def settings_members() -> list[str]:
     return [mdschema.settings_file_stem(t) for t in READ_TYPES]
 
 
-def read_org(client, objects: Iterable[str], layouts: Iterable[str] | None = None,
-             permission_sets: Iterable[str] = (), include_settings: bool = True) -> OrgState:
+def read_org(
+    client,
+    objects: Iterable[str],
+    layouts: Iterable[str] | None = None,
+    permission_sets: Iterable[str] = (),
+    include_settings: bool = True,
+) -> OrgState:
     """Read settings, the layouts of `objects` (or the explicit `layouts` names) and `permission_sets`.
 
     One listMetadata (skipped when `layouts` names them) and one retrieve. Layout files are keyed by
@@ -108,8 +113,10 @@ def read_org(client, objects: Iterable[str], layouts: Iterable[str] | None = Non
     """
     objects = tuple(objects)
     if layouts is not None:
-        entries = [{"fullName": n, "fileName": f"layouts/{names.file_name(n)}", "retrieveName": names.encode(n)}
-                   for n in layouts]
+        entries = [
+            {"fullName": n, "fileName": f"layouts/{names.file_name(n)}", "retrieveName": names.encode(n)}
+            for n in layouts
+        ]
         listed = False
     elif objects:
         entries = target_layouts(client.list("Layout"), objects)
@@ -188,14 +195,14 @@ def changed_since(client, state: OrgState, names_to_check: Iterable[str], toolin
 
 def _utc(when: datetime) -> datetime:
     # CumulusCI parses Metadata API dates as naive UTC; REST dates come back aware.
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def guard_soql(state: OrgState) -> str:
     """The guard's one query: every layout changed at or after the latest lastModifiedDate the read saw,
     truncated to whole seconds (a SOQL dateTime literal has none finer), so its size does not grow with
     the number of layouts. A layout changed after the read is changed after every date the read saw."""
-    latest = max(_utc(d) for d in state.layout_modified.values()).astimezone(timezone.utc)
+    latest = max(_utc(d) for d in state.layout_modified.values()).astimezone(UTC)
     return f"SELECT Id, LastModifiedDate FROM Layout WHERE LastModifiedDate >= {latest:%Y-%m-%dT%H:%M:%SZ}"
 
 
@@ -203,8 +210,10 @@ def _tooling_unusable(state: OrgState, wanted: list[str]) -> str | None:
     """Why the Tooling query cannot check every layout of `wanted` (no id or date from the read), or None."""
     lacking = [n for n in wanted if not state.layout_ids.get(n) or state.layout_modified.get(n) is None]
     if lacking:
-        return (f"the read gave no id or lastModifiedDate for {len(lacking)} layout(s) "
-                f"({', '.join(names.display_name(n) for n in lacking[:3])}{', ...' if len(lacking) > 3 else ''})")
+        return (
+            f"the read gave no id or lastModifiedDate for {len(lacking)} layout(s) "
+            f"({', '.join(names.display_name(n) for n in lacking[:3])}{', ...' if len(lacking) > 3 else ''})"
+        )
     return None
 
 
@@ -250,8 +259,10 @@ def _parse_rest_datetime(value) -> datetime | None:
 
 def _listed_changes(client, state: OrgState, wanted: list[str]) -> list[str]:
     """The guard through a fresh listMetadata: changed or gone since the read."""
-    current = {e["retrieveName"]: e.get("lastModifiedDate") for e in target_layouts(client.list("Layout"), state.objects
-                                                                                       or {names.layout_object(n) for n in wanted})}
+    current = {
+        e["retrieveName"]: e.get("lastModifiedDate")
+        for e in target_layouts(client.list("Layout"), state.objects or {names.layout_object(n) for n in wanted})
+    }
     changed = []
     for name in wanted:
         before = state.layout_modified.get(name)
@@ -275,8 +286,9 @@ class LayoutPlan:
         permission_sets = permission_sets or {}
         files = {f"layouts/{names.file_name(n)}": new for n, (_, new) in self.changes.items()}
         files.update({f"permissionsets/{n}.permissionset": d for n, d in permission_sets.items()})
-        files["package.xml"] = package_xml({"Layout": sorted(self.changes), "PermissionSet": sorted(permission_sets)},
-                                           api_version)
+        files["package.xml"] = package_xml(
+            {"Layout": sorted(self.changes), "PermissionSet": sorted(permission_sets)}, api_version
+        )
         return files
 
 
@@ -288,8 +300,14 @@ def plan_layouts(layout_files: dict[str, bytes], fields: dict[str, str], behavio
         if obj not in fields:
             plan.skipped.append(name)
             continue
-        new = add_field_bytes(layout_files[name], fields[obj], behavior, position, name=names.display_name(name),
-                              email_opt_out=EMAIL_OPT_OUT_FIELD.get(obj))
+        new = add_field_bytes(
+            layout_files[name],
+            fields[obj],
+            behavior,
+            position,
+            name=names.display_name(name),
+            email_opt_out=EMAIL_OPT_OUT_FIELD.get(obj),
+        )
         if new is None:
             plan.unchanged.append(name)
         else:

@@ -9,8 +9,8 @@ Facts used here come from ../shared/salesforce/FACTS.md and Salesforce Help, "En
 Individuals Opening Email from Your Company" (required editions and the Customize Application permission).
 """
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Mapping
 
 from .errors import OrgError
 from .settings import (
@@ -106,15 +106,24 @@ def check_edition(org_type, kind: str, allow_unknown: bool = False) -> Check:
     edition = EDITIONS.get(org_type or "")
     if edition is None:
         if allow_unknown:
-            return Check(item, found, WARN, f"OrganizationType {org_type!r} is not one this project knows; going on because allow_unknown_edition is true.")
+            return Check(
+                item,
+                found,
+                WARN,
+                f"OrganizationType {org_type!r} is not one this project knows; going on because allow_unknown_edition is true.",
+            )
         return Check(
-            item, found, FAIL,
+            item,
+            found,
+            FAIL,
             f"OrganizationType {org_type!r} is not one this project knows (the feature needs {SUPPORTED_EDITIONS} Edition); "
             "if this org is one of those, run again with allow_unknown_edition true.",
         )
     if not edition.supported:
         return Check(
-            item, f"{edition.name} Edition ({org_type}, {kind})", FAIL,
+            item,
+            f"{edition.name} Edition ({org_type}, {kind})",
+            FAIL,
             f"{edition.name} Edition cannot honour individual email-tracking preferences; it needs {SUPPORTED_EDITIONS} Edition.",
         )
     return Check(item, f"{edition.name} Edition ({kind})", OK, "Nothing to do.")
@@ -122,6 +131,7 @@ def check_edition(org_type, kind: str, allow_unknown: bool = False) -> Check:
 
 def check_permissions(row: Mapping) -> list[Check]:
     """Checks of the running user's UserPermissionAccess row: Customize Application, deploy rights, API access."""
+
     def has(name):
         return bool(row.get(name))
 
@@ -129,22 +139,34 @@ def check_permissions(row: Mapping) -> list[Check]:
     if has("PermissionsCustomizeApplication"):
         checks.append(Check("Permission: Customize Application", "granted", OK, "Nothing to do."))
     else:
-        checks.append(Check(
-            "Permission: Customize Application", "missing", FAIL,
-            "Give the running user Customize Application (a permission set or the profile), then run again.",
-        ))
+        checks.append(
+            Check(
+                "Permission: Customize Application",
+                "missing",
+                FAIL,
+                "Give the running user Customize Application (a permission set or the profile), then run again.",
+            )
+        )
     if has("PermissionsModifyAllData") or has("PermissionsModifyMetadata"):
-        which = "Modify All Data" if has("PermissionsModifyAllData") else "Modify Metadata Through Metadata API Functions"
+        which = (
+            "Modify All Data" if has("PermissionsModifyAllData") else "Modify Metadata Through Metadata API Functions"
+        )
         checks.append(Check("Permission: deploy metadata", f"granted ({which})", OK, "Nothing to do."))
     else:
-        checks.append(Check(
-            "Permission: deploy metadata", "missing", FAIL,
-            "Give the running user Modify All Data or Modify Metadata Through Metadata API Functions, then run again.",
-        ))
+        checks.append(
+            Check(
+                "Permission: deploy metadata",
+                "missing",
+                FAIL,
+                "Give the running user Modify All Data or Modify Metadata Through Metadata API Functions, then run again.",
+            )
+        )
     if has("PermissionsApiEnabled"):
         checks.append(Check("Permission: API Enabled", "granted", OK, "Nothing to do."))
     else:
-        checks.append(Check("Permission: API Enabled", "missing", FAIL, "Give the running user API Enabled, then run again."))
+        checks.append(
+            Check("Permission: API Enabled", "missing", FAIL, "Give the running user API Enabled, then run again.")
+        )
     return checks
 
 
@@ -161,14 +183,20 @@ def check_lightning(lightning_on, enhanced_email: str = "auto") -> Check:
     if enhanced_email == "auto":
         if lightning_on is None:
             return Check(
-                "Lightning Experience", state, WARN,
+                "Lightning Experience",
+                state,
+                WARN,
                 "Could not read it, so Enhanced Email counts as required; set enhanced_email true or false to decide.",
             )
         return Check(
-            "Lightning Experience", state, INFO,
+            "Lightning Experience",
+            state,
+            INFO,
             "Enhanced Email is required." if lightning_on else "Enhanced Email is not required (Salesforce Classic).",
         )
-    return Check("Lightning Experience", state, INFO, f"enhanced_email is {enhanced_email}: Lightning does not decide it.")
+    return Check(
+        "Lightning Experience", state, INFO, f"enhanced_email is {enhanced_email}: Lightning does not decide it."
+    )
 
 
 def check_settings(current: Mapping[str, Mapping[str, object]], desired: Mapping[tuple[str, str], bool]) -> list[Check]:

@@ -8,8 +8,8 @@ only (0600), through a temporary file and a rename, so a reader never sees half 
 import io
 import json
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from rich import box
 from rich.console import Console

@@ -5,9 +5,9 @@ for Individuals Opening Email from Your Company"; their field names from the Met
 PartyDataModelSettings, EmailAdministrationSettings and ActivitiesSettings pages.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from lxml import etree
 
@@ -31,7 +31,12 @@ FEATURE_SETTINGS = {
 }
 
 # The settings files a retrieve must fetch to know the org's state (LightningExperience for enhanced_email: auto).
-READ_TYPES = ("PartyDataModelSettings", "EmailAdministrationSettings", "ActivitiesSettings", "LightningExperienceSettings")
+READ_TYPES = (
+    "PartyDataModelSettings",
+    "EmailAdministrationSettings",
+    "ActivitiesSettings",
+    "LightningExperienceSettings",
+)
 
 PURGE_WARNING = (
     "PartyDataModelSettings.enableConsentManagement can only be turned on: deploying false "
@@ -53,7 +58,9 @@ class SettingsOptions:
     @classmethod
     def from_options(cls, options: Mapping) -> "SettingsOptions":
         """Validate raw task or CLI options; every bad value raises OptionError naming it."""
-        if "consent_management" in options and not parse_bool("consent_management", options["consent_management"], True):
+        if "consent_management" in options and not parse_bool(
+            "consent_management", options["consent_management"], True
+        ):
             raise OptionError(f"Option consent_management: false is not allowed; {PURGE_WARNING}.")
         enhanced = options.get("enhanced_email")
         if isinstance(enhanced, bool):
@@ -67,7 +74,9 @@ class SettingsOptions:
         """Whether Enhanced Email must be on; `auto` needs the org's Lightning Experience state."""
         if self.enhanced_email == "auto":
             if lightning_on is None:
-                raise OptionError("Option enhanced_email: auto needs the org's Lightning Experience state; use true or false offline.")
+                raise OptionError(
+                    "Option enhanced_email: auto needs the org's Lightning Experience state; use true or false offline."
+                )
             return lightning_on
         return self.enhanced_email == "true"
 
@@ -120,7 +129,9 @@ def build_document(settings_type: str, values: Mapping[str, bool]) -> etree._Ele
     Refuses enableConsentManagement false whatever the caller asks: that deploy purges privacy data.
     """
     if settings_type not in mdschema.SETTINGS:
-        raise OptionError(f"Settings type {settings_type!r} is not one this project writes; use one of {', '.join(mdschema.SETTINGS)}.")
+        raise OptionError(
+            f"Settings type {settings_type!r} is not one this project writes; use one of {', '.join(mdschema.SETTINGS)}."
+        )
     if settings_type == CONSENT[0] and values.get(CONSENT[1]) is not None and values.get(CONSENT[1]) is not True:
         raise OptionError(f"Refusing to build {settings_type}: {PURGE_WARNING}.")
     order = mdschema.SETTINGS[settings_type]
@@ -138,7 +149,9 @@ def build_document(settings_type: str, values: Mapping[str, bool]) -> etree._Ele
     return etree.ElementTree(root)
 
 
-def settings_files(changes: Mapping[str, Mapping[str, bool]], fmt: str = "mdapi", api_version: str = API_VERSION) -> dict[str, bytes]:
+def settings_files(
+    changes: Mapping[str, Mapping[str, bool]], fmt: str = "mdapi", api_version: str = API_VERSION
+) -> dict[str, bytes]:
     """{relative path: bytes} for the settings in `changes`, plus package.xml in MDAPI format."""
     fmt = parse_choice("format", fmt, FORMATS)
     files: dict[str, bytes] = {}

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import API_VERSION, names, xmlsafe
@@ -48,16 +48,22 @@ def _write_private(path: Path, data: bytes) -> None:
         f.write(data)
 
 
-def write_snapshot(base: Path, org_name: str, layouts: dict[str, bytes], org_id: str = "",
-                   api_version: str = API_VERSION, now: datetime | None = None,
-                   packages: dict[str, str | None] | None = None) -> Path:
+def write_snapshot(
+    base: Path,
+    org_name: str,
+    layouts: dict[str, bytes],
+    org_id: str = "",
+    api_version: str = API_VERSION,
+    now: datetime | None = None,
+    packages: dict[str, str | None] | None = None,
+) -> Path:
     """Write {layout retrieve name: bytes} as a new snapshot and return its folder.
 
     `packages` ({retrieve name: listMetadata namespacePrefix}) names the package of managed layouts
     in the manifest; without it the package is read from the name.
     """
     packages = packages or {}
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     org_dir = Path(base) / org_folder_name(org_name)
     _mkdir_private(org_dir)
     stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
@@ -69,12 +75,25 @@ def write_snapshot(base: Path, org_name: str, layouts: dict[str, bytes], org_id:
         file = f"layouts/{names.file_name(name)}"
         _write_private(tmp / file, layouts[name])
         ns = packages.get(name)
-        entries.append({"name": name, "object": names.layout_object(name), "label": names.human_label(name, ns),
-                        "package": names.layout_package(name, ns), "display_name": names.human_name(name, ns),
-                        "file": file, "sha256": hashlib.sha256(layouts[name]).hexdigest()})
+        entries.append(
+            {
+                "name": name,
+                "object": names.layout_object(name),
+                "label": names.human_label(name, ns),
+                "package": names.layout_package(name, ns),
+                "display_name": names.human_name(name, ns),
+                "file": file,
+                "sha256": hashlib.sha256(layouts[name]).hexdigest(),
+            }
+        )
     _write_private(tmp / "package.xml", package_xml({"Layout": sorted(layouts)}, api_version))
-    manifest = {"org_name": org_name, "org_id": org_id, "created": now.isoformat(), "api_version": api_version,
-                "layouts": entries}
+    manifest = {
+        "org_name": org_name,
+        "org_id": org_id,
+        "created": now.isoformat(),
+        "api_version": api_version,
+        "layouts": entries,
+    }
     _write_private(tmp / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     os.rename(tmp, final)
     return final
@@ -85,7 +104,9 @@ def list_snapshots(base: Path, org_name: str) -> list[Path]:
     org_dir = Path(base) / org_folder_name(org_name)
     if not org_dir.is_dir():
         return []
-    return sorted(p for p in org_dir.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file())
+    return sorted(
+        p for p in org_dir.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file()
+    )
 
 
 def newest_snapshot(base: Path, org_name: str) -> Path:

@@ -5,8 +5,8 @@ state found, whether it is required and whether it is right; report.py draws the
 them as JSON. The org is configured when every required row is right.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Iterable, Mapping
 
 from . import names, xmlsafe
 from .errors import OrgError
@@ -61,12 +61,15 @@ def setting_rows(current: Mapping[str, Mapping[str, object]], required: Iterable
         value = current.get(key[0], {}).get(key[1])
         state = {True: "on", False: "off"}.get(value, "unknown")
         needed = key in required
-        rows.append(Row("Setting", FEATURE_SETTINGS[key], f"{key[0]}.{key[1]}", state, needed, value is True or not needed))
+        rows.append(
+            Row("Setting", FEATURE_SETTINGS[key], f"{key[0]}.{key[1]}", state, needed, value is True or not needed)
+        )
     return rows
 
 
-def layout_rows(layout_files: Mapping[str, bytes], objects: Iterable[str],
-                packages: Mapping[str, str | None] | None = None) -> list[Row]:
+def layout_rows(
+    layout_files: Mapping[str, bytes], objects: Iterable[str], packages: Mapping[str, str | None] | None = None
+) -> list[Row]:
     """One row per target layout: {full name: file bytes} -> has it the Individual field of its object?
 
     Names are as Setup lists them under the object's Page Layouts (decoded, the package's namespace moved
@@ -124,7 +127,9 @@ def failure_message(rows: Iterable[Row]) -> str:
     """One line naming every setting that is off and every layout that lacks the field."""
     rows = [r for r in rows if not r.ok]
     settings = [f"{r.name} is {r.state}" for r in rows if r.kind == "Setting"]
-    layouts = [f"{r.name} ({r.object}{', package ' + r.package if r.package else ''})" for r in rows if r.kind == "Layout"]
+    layouts = [
+        f"{r.name} ({r.object}{', package ' + r.package if r.package else ''})" for r in rows if r.kind == "Layout"
+    ]
     parts = []
     if settings:
         parts.append("; ".join(settings))

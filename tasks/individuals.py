@@ -34,23 +34,31 @@ not_found (emails or ids with no record), failed (object, id, email, step, the o
 """
 
     task_options = {
-        "csv": {"description": "Path of a CSV file with a column email or id (or both), and optionally object "
-                               "(Contact, Lead or PersonAccount)."},
-        "contacts_where": {"description": "SOQL condition choosing contacts (what follows WHERE), e.g. "
-                                          "\"Email LIKE '%@example.com'\"."},
+        "csv": {
+            "description": "Path of a CSV file with a column email or id (or both), and optionally object "
+            "(Contact, Lead or PersonAccount)."
+        },
+        "contacts_where": {
+            "description": "SOQL condition choosing contacts (what follows WHERE), e.g. \"Email LIKE '%@example.com'\"."
+        },
         "leads_where": {"description": "SOQL condition choosing leads."},
-        "person_accounts_where": {"description": "SOQL condition choosing person accounts (IsPersonAccount = true "
-                                                 "is added)."},
-        "dont_track": {"description": "true or false: the value for Don't Track (HasOptedOutTracking). "
-                                      "Give dont_track, dont_process or both."},
+        "person_accounts_where": {
+            "description": "SOQL condition choosing person accounts (IsPersonAccount = true is added)."
+        },
+        "dont_track": {
+            "description": "true or false: the value for Don't Track (HasOptedOutTracking). "
+            "Give dont_track, dont_process or both."
+        },
         "dont_process": {"description": "true or false: the value for Don't Process (HasOptedOutProcessing)."},
-        "dry_run": {"description": "true: report what would be created, linked and updated; change nothing. "
-                                   "Default false."},
-        "bulk_threshold": {"description": "From this many records on, use Bulk API 2.0 instead of REST. "
-                                          "Default 2000."},
+        "dry_run": {
+            "description": "true: report what would be created, linked and updated; change nothing. Default false."
+        },
+        "bulk_threshold": {"description": "From this many records on, use Bulk API 2.0 instead of REST. Default 2000."},
         "report": {"description": "Path of a JSON file to write the report to (created readable by you only)."},
-        "retries": {"description": "How many times a call failing with HTTP 502/503/504 or a connection error is "
-                                   "repeated. Default 3."},
+        "retries": {
+            "description": "How many times a call failing with HTTP 502/503/504 or a connection error is "
+            "repeated. Default 3."
+        },
     }
 
     def _init_options(self, kwargs):
@@ -66,17 +74,23 @@ not_found (emails or ids with no record), failed (object, id, email, step, the o
         report = run(client, self.request)
 
         title = "Individual privacy requests" + (" (dry run: nothing changed)" if report.dry_run else "")
-        log_table(self.logger, title, [("what", "What"), ("count", "Count"), ("meaning", "Meaning")],
-                  report.summary_rows())
+        log_table(
+            self.logger, title, [("what", "What"), ("count", "Count"), ("meaning", "Meaning")], report.summary_rows()
+        )
         if report.not_found:
             shown = ", ".join(report.not_found[:FAILED_SHOWN])
             more = f" and {len(report.not_found) - FAILED_SHOWN} more" if len(report.not_found) > FAILED_SHOWN else ""
             self.logger.warning(f"Not found: {shown}{more}")
         if report.failed:
-            log_table(self.logger, f"Failed records ({len(report.failed)})",
-                      [("object", "Object"), ("id", "Id"), ("email", "Email"), ("step", "Step"), ("error", "Org's error")],
-                      report.failed[:FAILED_SHOWN])
-        self.logger.info(f"API calls: {report.api_calls} ({', '.join(f'{k}: {v}' for k, v in report.api_calls_by_kind.items())})")
+            log_table(
+                self.logger,
+                f"Failed records ({len(report.failed)})",
+                [("object", "Object"), ("id", "Id"), ("email", "Email"), ("step", "Step"), ("error", "Org's error")],
+                report.failed[:FAILED_SHOWN],
+            )
+        self.logger.info(
+            f"API calls: {report.api_calls} ({', '.join(f'{k}: {v}' for k, v in report.api_calls_by_kind.items())})"
+        )
         data = report.to_dict()
         if self.report_file:
             write_json(self.report_file, data)
@@ -84,6 +98,8 @@ not_found (emails or ids with no record), failed (object, id, email, step, the o
         self.return_values = data
         if report.failed:
             # After the report: the records that succeeded stay done; a non-zero exit tells CI.
-            raise OrgError(f"{len(report.failed)} of {report.matched} records failed (first: "
-                           f"{report.failed[0]['id']}: {report.failed[0]['error']}); fix the cause and run again "
-                           "to finish them.")
+            raise OrgError(
+                f"{len(report.failed)} of {report.matched} records failed (first: "
+                f"{report.failed[0]['id']}: {report.failed[0]['error']}); fix the cause and run again "
+                "to finish them."
+            )

@@ -21,10 +21,14 @@ def _deferred_permission_sets(value) -> dict[str, bytes]:
     """The permission sets the flow's step 3 deferred ({name: MDAPI file bytes}); OptionError for anything else."""
     if value in (None, ""):
         return {}
-    if not (isinstance(value, orgstate.PermissionSetFiles)
-            and all(k and "/" not in k and isinstance(v, bytes) for k, v in value.items())):
-        raise OptionError("Option permission_sets: only the flow passes it "
-                          "(^^deploy_email_privacy_permission_set.deferred_files); leave it out.")
+    if not (
+        isinstance(value, orgstate.PermissionSetFiles)
+        and all(k and "/" not in k and isinstance(v, bytes) for k, v in value.items())
+    ):
+        raise OptionError(
+            "Option permission_sets: only the flow passes it "
+            "(^^deploy_email_privacy_permission_set.deferred_files); leave it out."
+        )
     return dict(value)
 
 
@@ -44,19 +48,27 @@ layouts changed since the read, whatever their number; where the org refuses it,
 and checks with a second listMetadata instead.
 """
     task_options = {
-        "objects": {"description": "Objects whose layouts get the field: any of Contact, Lead, PersonAccount "
-                                   "(default: Contact, Lead, and PersonAccount where person accounts are on)."},
-        "layouts": {"description": "Explicit layout full names instead of every layout of the objects, "
-                                   "e.g. 'Contact-Contact Layout,Lead-Lead %28Marketing%29 Layout'."},
+        "objects": {
+            "description": "Objects whose layouts get the field: any of Contact, Lead, PersonAccount "
+            "(default: Contact, Lead, and PersonAccount where person accounts are on)."
+        },
+        "layouts": {
+            "description": "Explicit layout full names instead of every layout of the objects, "
+            "e.g. 'Contact-Contact Layout,Lead-Lead %28Marketing%29 Layout'."
+        },
         "behavior": {"description": "Behavior of the new item: Edit (default) or Readonly."},
-        "position": {"description": "after_email_opt_out (default; falls back to the end of the first section's first "
-                                    "column) or end_of_first_section. Never in a CustomLinks section."},
+        "position": {
+            "description": "after_email_opt_out (default; falls back to the end of the first section's first "
+            "column) or end_of_first_section. Never in a CustomLinks section."
+        },
         "dry_run": {"description": "Print the diff of every layout that would change; deploy nothing (default false)."},
         **CHECK_ONLY_OPTION,
         "snapshot_dir": {"description": "Folder for snapshots (default .email_privacy/snapshots, in the project)."},
         **ORG_STATE_OPTION,
-        "permission_sets": {"description": "Set by the flow only: permission sets to deploy with the layouts, in the same "
-                                           "deploy (^^deploy_email_privacy_permission_set.deferred_files)."},
+        "permission_sets": {
+            "description": "Set by the flow only: permission sets to deploy with the layouts, in the same "
+            "deploy (^^deploy_email_privacy_permission_set.deferred_files)."
+        },
         **CLIENT_TASK_OPTIONS,
     }
 
@@ -68,8 +80,10 @@ and checks with a second listMetadata instead.
         for name in layouts:
             obj = name.partition("-")[0]
             if "-" not in name or obj not in TARGET_OBJECTS:
-                raise OptionError(f"Option layouts: {name!r} is not allowed; use full names Object-Layout Name "
-                                  f"of {', '.join(TARGET_OBJECTS)} layouts.")
+                raise OptionError(
+                    f"Option layouts: {name!r} is not allowed; use full names Object-Layout Name "
+                    f"of {', '.join(TARGET_OBJECTS)} layouts."
+                )
         self.layouts = [names.encode(n) for n in layouts] or None
         self.behavior = parse_choice("behavior", self.options.get("behavior"), BEHAVIORS, "Edit")
         self.position = parse_choice("position", self.options.get("position"), POSITIONS, POSITIONS[0])
@@ -89,15 +103,23 @@ and checks with a second listMetadata instead.
                 fields[obj] = lookup["name"]
             elif self.dry_run:
                 fields[obj] = INDIVIDUAL_FIELD[obj]
-                self.logger.warning(f"{DESCRIBE_OBJECT[obj]} has no lookup to Individual yet (Data Protection and "
-                                    f"Privacy is off); the dry run assumes {fields[obj]}.")
+                self.logger.warning(
+                    f"{DESCRIBE_OBJECT[obj]} has no lookup to Individual yet (Data Protection and "
+                    f"Privacy is off); the dry run assumes {fields[obj]}."
+                )
             else:
-                raise OrgError(f"{DESCRIBE_OBJECT[obj]} has no field that looks up Individual: turn on Data Protection "
-                               "and Privacy first (run deploy_email_privacy_settings), then run again.")
+                raise OrgError(
+                    f"{DESCRIBE_OBJECT[obj]} has no field that looks up Individual: turn on Data Protection "
+                    "and Privacy first (run deploy_email_privacy_settings), then run again."
+                )
         return fields, skipped
 
     def _run_task(self):
-        wanted = sorted({names.layout_object(n) for n in self.layouts}) if self.layouts else (self.objects or list(TARGET_OBJECTS))
+        wanted = (
+            sorted({names.layout_object(n) for n in self.layouts})
+            if self.layouts
+            else (self.objects or list(TARGET_OBJECTS))
+        )
         fields, skipped_objects = self._fields(wanted)
         for obj in skipped_objects:
             level = self.logger.warning if (self.objects or self.layouts) else self.logger.info
@@ -116,9 +138,13 @@ and checks with a second listMetadata instead.
         # Return values keep the full names (decoded), which other tasks and CumulusCI accept as layout names.
         full = names.display_name
         self.return_values = {
-            "changed": [full(n) for n in plan.changes], "unchanged": [full(n) for n in plan.unchanged],
+            "changed": [full(n) for n in plan.changes],
+            "unchanged": [full(n) for n in plan.unchanged],
             "skipped": [full(n) for n in plan.skipped] + [f"{o} (person accounts off)" for o in skipped_objects],
-            "snapshot": None, "deployed": False, "dry_run": self.dry_run, "check_only": self.check_only,
+            "snapshot": None,
+            "deployed": False,
+            "dry_run": self.dry_run,
+            "check_only": self.check_only,
             "permission_sets_deployed": [],
         }
         self._log_unchanged(plan.unchanged, show)
@@ -135,14 +161,23 @@ and checks with a second listMetadata instead.
             self.logger.info(f"Dry run: {len(plan.changes)} layout(s) would change; nothing was deployed.")
             return
         if not self.check_only:
-            moved = orgstate.changed_since(self.client, state, plan.changes, tooling_query=self.tooling_query,
-                                           warn=self.logger.warning)
+            moved = orgstate.changed_since(
+                self.client, state, plan.changes, tooling_query=self.tooling_query, warn=self.logger.warning
+            )
             if moved:
-                raise OrgError("Nothing was deployed: layout(s) changed in the org since they were read: "
-                               + ", ".join(full(n) for n in moved) + ". Run the task again to work from the new version.")
-            path = snapshots.write_snapshot(self.snapshot_dir, self.org_config.name, {n: o for n, (o, _) in plan.changes.items()},
-                                            org_id=self.org_config.org_id or "", api_version=self.client.api_version,
-                                            packages=packages)
+                raise OrgError(
+                    "Nothing was deployed: layout(s) changed in the org since they were read: "
+                    + ", ".join(full(n) for n in moved)
+                    + ". Run the task again to work from the new version."
+                )
+            path = snapshots.write_snapshot(
+                self.snapshot_dir,
+                self.org_config.name,
+                {n: o for n, (o, _) in plan.changes.items()},
+                org_id=self.org_config.org_id or "",
+                api_version=self.client.api_version,
+                packages=packages,
+            )
             self.return_values["snapshot"] = str(path)
             self.logger.info(f"Snapshot of the originals: {path}")
         self.client.deploy(plan.deploy_files(self.client.api_version, self.permission_sets), check_only=self.check_only)
@@ -151,11 +186,15 @@ and checks with a second listMetadata instead.
             self.return_values["permission_sets_deployed"] = sorted(self.permission_sets)
         verb = "Validated (check only, nothing saved)" if self.check_only else "Deployed"
         also = f" and permission set(s) {', '.join(sorted(self.permission_sets))}" if self.permission_sets else ""
-        self.logger.info(f"{verb} in one deploy: {len(plan.changes)} layout(s) with the Individual field{also}; "
-                         f"{len(plan.unchanged)} layout(s) already had it.")
+        self.logger.info(
+            f"{verb} in one deploy: {len(plan.changes)} layout(s) with the Individual field{also}; "
+            f"{len(plan.unchanged)} layout(s) already had it."
+        )
         if self.return_values["snapshot"]:
-            self.logger.info(f"To put them back: cci task run restore_layouts --org {self.org_config.name} "
-                             f"-o snapshot '{self.return_values['snapshot']}'")
+            self.logger.info(
+                f"To put them back: cci task run restore_layouts --org {self.org_config.name} "
+                f"-o snapshot '{self.return_values['snapshot']}'"
+            )
 
     def _log_unchanged(self, unchanged, show):
         """One line per layout that already has the field, or a count per object when there are many."""
@@ -182,8 +221,9 @@ and checks with a second listMetadata instead.
         if not self.check_only:
             self.return_values["permission_sets_deployed"] = sorted(self.permission_sets)
         verb = "Validated (check only, nothing saved)" if self.check_only else "Deployed"
-        self.logger.info(f"{verb}: permission set(s) {listed} (deferred by deploy_email_privacy_permission_set), "
-                         "no layout.")
+        self.logger.info(
+            f"{verb}: permission set(s) {listed} (deferred by deploy_email_privacy_permission_set), no layout."
+        )
 
 
 class RestoreLayouts(MetadataTask):
@@ -217,17 +257,24 @@ newest snapshot of this org), in one deploy, and lists what it restored.
     def _run_task(self):
         if self.snapshot is None:
             self.snapshot, self.manifest, self.layouts = self._load(
-                snapshots.newest_snapshot(self.snapshot_dir, self.org_config.name))
+                snapshots.newest_snapshot(self.snapshot_dir, self.org_config.name)
+            )
         # The manifest's package names come from listMetadata; older manifests lack them.
         packages = {e["name"]: e.get("package") for e in self.manifest.get("layouts", [])}
         shown = [names.human_name(n, packages.get(n)) for n in sorted(self.layouts)]
-        self.return_values = {"snapshot": str(self.snapshot), "restored": [], "dry_run": self.dry_run,
-                              "check_only": self.check_only}
+        self.return_values = {
+            "snapshot": str(self.snapshot),
+            "restored": [],
+            "dry_run": self.dry_run,
+            "check_only": self.check_only,
+        }
         self.logger.info(f"Snapshot {self.snapshot}: {len(shown)} layout(s): {', '.join(shown)}")
         if self.dry_run:
             self.logger.info("Dry run: nothing was deployed.")
             return
         plan = orgstate.LayoutPlan(changes={n: (b"", d) for n, d in self.layouts.items()})
         self.client.deploy(plan.deploy_files(self.client.api_version), check_only=self.check_only)
-        self.return_values["restored"] = [] if self.check_only else [names.display_name(n) for n in sorted(self.layouts)]
+        self.return_values["restored"] = (
+            [] if self.check_only else [names.display_name(n) for n in sorted(self.layouts)]
+        )
         self.logger.info(("Validated (check only): " if self.check_only else "Restored: ") + ", ".join(shown))

@@ -39,9 +39,11 @@ deploys nothing when the org already holds every element of them.
         "dry_run": {"description": "Say what would be deployed; deploy nothing (default false)."},
         **CHECK_ONLY_OPTION,
         **ORG_STATE_OPTION,
-        "defer_to_layouts": {"description": "Set by the flow: deploy nothing, return what to deploy (return value "
-                                            "deferred_files, {name: file}) so add_individual_field_to_layouts sends them in its one "
-                                            "deploy (default false)."},
+        "defer_to_layouts": {
+            "description": "Set by the flow: deploy nothing, return what to deploy (return value "
+            "deferred_files, {name: file}) so add_individual_field_to_layouts sends them in its one "
+            "deploy (default false)."
+        },
         **CLIENT_TASK_OPTIONS,
     }
 
@@ -61,26 +63,39 @@ deploys nothing when the org already holds every element of them.
         state = self.org_state
         if state is None or not set(self.local) <= set(state.permission_sets_read):
             state = orgstate.read_org(self.client, objects=(), permission_sets=list(self.local), include_settings=False)
-        todo = {n: d for n, d in self.local.items()
-                if not orgstate.already_in_org(d, state.permission_sets.get(n), n)}
-        self.return_values = {"deployed": [], "unchanged": sorted(set(self.local) - set(todo)),
-                              "dry_run": self.dry_run, "check_only": self.check_only,
-                              "deferred": [], "deferred_files": orgstate.PermissionSetFiles()}
+        todo = {n: d for n, d in self.local.items() if not orgstate.already_in_org(d, state.permission_sets.get(n), n)}
+        self.return_values = {
+            "deployed": [],
+            "unchanged": sorted(set(self.local) - set(todo)),
+            "dry_run": self.dry_run,
+            "check_only": self.check_only,
+            "deferred": [],
+            "deferred_files": orgstate.PermissionSetFiles(),
+        }
         if not todo:
-            self.logger.info(f"The org already has permission set(s) {', '.join(sorted(self.local))} as in force-app: nothing to deploy.")
+            self.logger.info(
+                f"The org already has permission set(s) {', '.join(sorted(self.local))} as in force-app: nothing to deploy."
+            )
             return
         if self.dry_run:
-            self.logger.info(f"Dry run: would deploy permission set(s) {', '.join(sorted(todo))}; nothing was deployed.")
+            self.logger.info(
+                f"Dry run: would deploy permission set(s) {', '.join(sorted(todo))}; nothing was deployed."
+            )
             return
         if self.defer:
             # Issue 7 allows two deploys (settings, layouts): the layouts step sends these in its deploy.
             self.return_values.update(deferred=sorted(todo), deferred_files=orgstate.PermissionSetFiles(todo))
-            self.logger.info(f"Permission set(s) {', '.join(sorted(todo))} differ from the org's: they go in the "
-                             "layouts step's deploy (defer_to_layouts); nothing deployed here.")
+            self.logger.info(
+                f"Permission set(s) {', '.join(sorted(todo))} differ from the org's: they go in the "
+                "layouts step's deploy (defer_to_layouts); nothing deployed here."
+            )
             return
         files = {f"permissionsets/{n}.permissionset": d for n, d in todo.items()}
         files["package.xml"] = package_xml({"PermissionSet": sorted(todo)}, self.client.api_version)
         self.client.deploy(files, check_only=self.check_only)
         if not self.check_only:
             self.return_values["deployed"] = sorted(todo)
-        self.logger.info(("Validated (check only): " if self.check_only else "Deployed permission set(s): ") + ", ".join(sorted(todo)))
+        self.logger.info(
+            ("Validated (check only): " if self.check_only else "Deployed permission set(s): ")
+            + ", ".join(sorted(todo))
+        )

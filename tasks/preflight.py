@@ -109,9 +109,14 @@ a choice once, on this step, for every later step.
         preflight.raise_on_failures(checks)
         already = verify.configured(verify.state_rows(state, objects, self.settings_options))
         if already:
-            self.logger.info("The org is already configured: every setting is on and every target layout has the Individual field; the following steps deploy nothing.")
+            self.logger.info(
+                "The org is already configured: every setting is on and every target layout has the Individual field; the following steps deploy nothing."
+            )
         else:
-            self.logger.info("The org can take the configuration." + (" Dry run: the following steps change nothing." if self.dry_run else ""))
+            self.logger.info(
+                "The org can take the configuration."
+                + (" Dry run: the following steps change nothing." if self.dry_run else "")
+            )
 
         self.return_values = {
             "org_state": state,

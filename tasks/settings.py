@@ -24,11 +24,17 @@ says the org is already configured. It never deploys enableConsentManagement fal
 the org's data protection records.
 """
     task_options = {
-        "enhanced_email": {"description": "auto (default: on only where Lightning Experience is on), true, "
-                                          "or false (leave Enhanced Email as it is)."},
-        "email_tracking": {"description": "Turn on Activity Settings' Enable Email Tracking (default true; false leaves it as it is)."},
-        "consent_management": {"description": "Data Protection and Privacy; only true is accepted (the default): "
-                                              "deploying false would purge the org's data protection records."},
+        "enhanced_email": {
+            "description": "auto (default: on only where Lightning Experience is on), true, "
+            "or false (leave Enhanced Email as it is)."
+        },
+        "email_tracking": {
+            "description": "Turn on Activity Settings' Enable Email Tracking (default true; false leaves it as it is)."
+        },
+        "consent_management": {
+            "description": "Data Protection and Privacy; only true is accepted (the default): "
+            "deploying false would purge the org's data protection records."
+        },
         "dry_run": {"description": "Print what would change; deploy nothing (default false)."},
         **CHECK_ONLY_OPTION,
         **ORG_STATE_OPTION,
@@ -46,9 +52,13 @@ the org's data protection records.
         desired = desired_settings(self.settings_options, state.lightning_on)
         changes = changes_needed(desired, state.settings)
         changed = {f"{t}.{f}": v for t, fields in changes.items() for f, v in fields.items()}
-        self.return_values = {"changed": changed, "deployed": False, "dry_run": self.dry_run,
-                              "check_only": self.check_only}
-        for (settings_type, field_name) in desired:
+        self.return_values = {
+            "changed": changed,
+            "deployed": False,
+            "dry_run": self.dry_run,
+            "check_only": self.check_only,
+        }
+        for settings_type, field_name in desired:
             label = FEATURE_SETTINGS[(settings_type, field_name)]
             state_text = "to turn on" if f"{settings_type}.{field_name}" in changed else "already on"
             self.logger.info(f"  {label} ({settings_type}.{field_name}): {state_text}")

@@ -1,11 +1,11 @@
 """CumulusCI task verify_email_privacy: read the org back and fail unless it is really configured."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from email_privacy import preflight, report, verify
+from email_privacy.errors import OptionError, OrgError
 from email_privacy.layouts import TARGET_OBJECTS
 from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, MetadataTask
-from email_privacy.errors import OptionError, OrgError
 from email_privacy.options import parse_list
 from email_privacy.orgstate import read_org
 from email_privacy.settings import SettingsOptions
@@ -28,7 +28,9 @@ not configured yet as a warning instead of failing.
 """
     task_options = {
         "report": {"description": "Path of a JSON file to write the verification to (mode 0600). Default: none."},
-        "enhanced_email": {"description": "auto (required only where Lightning Experience is on), true or false. Default: auto."},
+        "enhanced_email": {
+            "description": "auto (required only where Lightning Experience is on), true or false. Default: auto."
+        },
         "email_tracking": {"description": "Whether Enable Email Tracking must be on. Default: true."},
         "objects": {
             "description": "Objects whose layouts must have the Individual field, from Contact, Lead, PersonAccount. "
@@ -75,13 +77,21 @@ not configured yet as a warning instead of failing.
         rows = self._rows(state, objects)
 
         source = "reusing the prerequisites' read: nothing deployed since" if reused else "read back from the org"
-        report.log_table(self.logger, f"Email privacy verification ({source})", verify.table_columns(rows),
-                         [r.as_dict() for r in rows])
+        report.log_table(
+            self.logger,
+            f"Email privacy verification ({source})",
+            verify.table_columns(rows),
+            [r.as_dict() for r in rows],
+        )
         ok = verify.configured(rows)
         data = verify.report_data(
             rows,
-            {"name": self.org_config.name, "org_id": self.org_config.org_id, "instance_url": self.org_config.instance_url},
-            datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            {
+                "name": self.org_config.name,
+                "org_id": self.org_config.org_id,
+                "instance_url": self.org_config.instance_url,
+            },
+            datetime.now(UTC).isoformat(timespec="seconds"),
             reused,
         )
         if self.report_path:
@@ -89,7 +99,9 @@ not configured yet as a warning instead of failing.
             self.logger.info(f"Report written to {self.report_path}")
         self.return_values = {"configured": ok, "reused_read": reused, "report": str(self.report_path or ""), **data}
         if ok:
-            self.logger.info("The org honours individual email-tracking preferences: every setting is on and every layout has the Individual field.")
+            self.logger.info(
+                "The org honours individual email-tracking preferences: every setting is on and every layout has the Individual field."
+            )
         elif self.dry_run:
             self.logger.warning("Dry run: " + verify.failure_message(rows))
         else:

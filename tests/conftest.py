@@ -41,6 +41,7 @@ def import_task(name: str):
     import importlib
 
     import cumulusci.core.config.project_config  # noqa: F401  (creates the synthetic package first)
+
     import tasks
 
     if str(ROOT / "tasks") not in tasks.__path__:

@@ -13,7 +13,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
@@ -25,10 +25,15 @@ from lxml import etree
 MD = "http://soap.sforce.com/2006/04/metadata"
 URL = re.compile(r"https://test\.salesforce\.com/services/Soap/m/\d+\.\d/ORG_ID")
 TOOLING_URL = re.compile(r"https://test\.salesforce\.com/services/data/v\d+\.\d/tooling/query")
-GUARD_QUERY = re.compile(r"^SELECT Id, LastModifiedDate FROM Layout WHERE LastModifiedDate >= "
-                         r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$")
-SUFFIX = {"Layout": ("layouts", ".layout"), "Settings": ("settings", ".settings"),
-          "PermissionSet": ("permissionsets", ".permissionset")}
+GUARD_QUERY = re.compile(
+    r"^SELECT Id, LastModifiedDate FROM Layout WHERE LastModifiedDate >= "
+    r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$"
+)
+SUFFIX = {
+    "Layout": ("layouts", ".layout"),
+    "Settings": ("settings", ".settings"),
+    "PermissionSet": ("permissionsets", ".permissionset"),
+}
 
 LAYOUT = """<?xml version="1.0" encoding="UTF-8"?>
 <Layout xmlns="http://soap.sforce.com/2006/04/metadata">
@@ -53,8 +58,11 @@ def layout(first="LastName", extra=""):
     """A small valid layout; `extra` adds an item (e.g. the Individual field) after `first`."""
     text = LAYOUT.format(first=first)
     if extra:
-        text = text.replace("</layoutColumns>", f"    <layoutItems>\n                <behavior>Edit</behavior>\n"
-                            f"                <field>{extra}</field>\n            </layoutItems>\n        </layoutColumns>")
+        text = text.replace(
+            "</layoutColumns>",
+            f"    <layoutItems>\n                <behavior>Edit</behavior>\n"
+            f"                <field>{extra}</field>\n            </layoutItems>\n        </layoutColumns>",
+        )
     return text.encode("utf-8")
 
 
@@ -64,8 +72,10 @@ def settings(type_name, **values):
 
 
 def envelope(body: str, fault: bool = False) -> str:
-    return ('<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"'
-            f' xmlns="{MD}"><soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"'
+        f' xmlns="{MD}"><soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>'
+    )
 
 
 class FakeOrg:
@@ -73,7 +83,7 @@ class FakeOrg:
 
     def __init__(self, files=None):
         self.files: dict[str, bytes] = dict(files or {})
-        self.modified: dict[str, datetime] = {p: datetime(2024, 1, 1, tzinfo=timezone.utc) for p in self.files}
+        self.modified: dict[str, datetime] = {p: datetime(2024, 1, 1, tzinfo=UTC) for p in self.files}
         self.calls: list[str] = []
         self.deployed: list[dict[str, bytes]] = []
         self.fail_status: list[int] = []  # statuses to answer to the next requests, one each
@@ -111,9 +121,12 @@ class FakeOrg:
         else:
             m = GUARD_QUERY.match(parse_qs(split.query)["q"][0])
             assert m, f"unexpected Tooling query {request.url}"
-            since = datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-            rows = [{"attributes": {"type": "Layout"}, "Id": self.id_of(p), "LastModifiedDate": self._date(when, rest=True)}
-                    for p, when in sorted(self.modified.items()) if p.startswith("layouts/") and when >= since]
+            since = datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+            rows = [
+                {"attributes": {"type": "Layout"}, "Id": self.id_of(p), "LastModifiedDate": self._date(when, rest=True)}
+                for p, when in sorted(self.modified.items())
+                if p.startswith("layouts/") and when >= since
+            ]
             self._cursor, start = rows, 0
         end = start + self.tooling_page
         page = {"totalSize": len(rows), "done": end >= len(rows), "records": rows[start:end]}
@@ -134,7 +147,7 @@ class FakeOrg:
         self._retrieve = retrieve_then_someone_edits
 
     def touch(self, path):
-        self.modified[path] = self.modified.get(path, datetime(2024, 1, 1, tzinfo=timezone.utc)) + timedelta(seconds=5)
+        self.modified[path] = self.modified.get(path, datetime(2024, 1, 1, tzinfo=UTC)) + timedelta(seconds=5)
 
     # --- responses callback
     def __call__(self, request):
@@ -144,9 +157,15 @@ class FakeOrg:
             return (self.fail_status.pop(0), {}, "<html>Service Unavailable</html>")
         if self.expire_next:
             self.expire_next -= 1
-            return (500, {}, envelope("<soapenv:Fault><faultcode>sf:INVALID_SESSION_ID</faultcode>"
-                                      "<faultstring>INVALID_SESSION_ID: Invalid Session ID found in SessionHeader</faultstring>"
-                                      "</soapenv:Fault>"))
+            return (
+                500,
+                {},
+                envelope(
+                    "<soapenv:Fault><faultcode>sf:INVALID_SESSION_ID</faultcode>"
+                    "<faultstring>INVALID_SESSION_ID: Invalid Session ID found in SessionHeader</faultstring>"
+                    "</soapenv:Fault>"
+                ),
+            )
         tree = etree.fromstring(request.body)
         return (200, {"Content-Type": "text/xml"}, envelope(getattr(self, "_" + action)(tree)))
 
@@ -156,11 +175,13 @@ class FakeOrg:
         out = []
         for path in sorted(self.files):
             if path.startswith(folder + "/"):
-                name = path[len(folder) + 1: -len(suffix)]
-                out.append(f"<result><fileName>{escape(path)}</fileName><fullName>{escape(name)}</fullName>"
-                           f"<id>{self.id_of(path)}</id>"
-                           f"<lastModifiedDate>{self._date(self.modified.setdefault(path, datetime(2024, 1, 1, tzinfo=timezone.utc)))}</lastModifiedDate>"
-                           f"<namespacePrefix></namespacePrefix><type>{type_name}</type></result>")
+                name = path[len(folder) + 1 : -len(suffix)]
+                out.append(
+                    f"<result><fileName>{escape(path)}</fileName><fullName>{escape(name)}</fullName>"
+                    f"<id>{self.id_of(path)}</id>"
+                    f"<lastModifiedDate>{self._date(self.modified.setdefault(path, datetime(2024, 1, 1, tzinfo=UTC)))}</lastModifiedDate>"
+                    f"<namespacePrefix></namespacePrefix><type>{type_name}</type></result>"
+                )
         return f"<listMetadataResponse>{''.join(out)}</listMetadataResponse>"
 
     def _retrieve(self, tree):
@@ -185,11 +206,14 @@ class FakeOrg:
         props = "".join(
             f"<fileProperties><fileName>unpackaged/{escape(p)}</fileName><fullName>{escape(p)}</fullName>"
             f"<id>{self.id_of(p)}</id>"
-            f"<lastModifiedDate>{self._date(self.modified.setdefault(p, datetime(2024, 1, 1, tzinfo=timezone.utc)))}</lastModifiedDate></fileProperties>"
-            for p in job["paths"])
-        return (f"<checkRetrieveStatusResponse><result><done>true</done>{props}<status>Succeeded</status>"
-                f"<success>true</success><zipFile>{base64.b64encode(buf.getvalue()).decode()}</zipFile></result>"
-                "</checkRetrieveStatusResponse>")
+            f"<lastModifiedDate>{self._date(self.modified.setdefault(p, datetime(2024, 1, 1, tzinfo=UTC)))}</lastModifiedDate></fileProperties>"
+            for p in job["paths"]
+        )
+        return (
+            f"<checkRetrieveStatusResponse><result><done>true</done>{props}<status>Succeeded</status>"
+            f"<success>true</success><zipFile>{base64.b64encode(buf.getvalue()).decode()}</zipFile></result>"
+            "</checkRetrieveStatusResponse>"
+        )
 
     def _deploy(self, tree):
         data = base64.b64decode(tree.find(f".//{{{MD}}}ZipFile").text)
@@ -207,7 +231,9 @@ class FakeOrg:
                 if name != "package.xml":
                     self.files[name] = content
                     self.touch(name)
-        return f"<deployResponse><result><done>false</done><id>{job}</id><state>Queued</state></result></deployResponse>"
+        return (
+            f"<deployResponse><result><done>false</done><id>{job}</id><state>Queued</state></result></deployResponse>"
+        )
 
     def _checkDeployStatus(self, tree):
         job = self._jobs[tree.find(f".//{{{MD}}}asyncProcessId").text]
@@ -216,13 +242,21 @@ class FakeOrg:
                 f"<componentFailures><changed>false</changed><componentType>Layout</componentType><created>false</created>"
                 f"<deleted>false</deleted><fileName>{escape(n)}</fileName><fullName>{escape(re.sub(r'^.*/|[.].*$', '', n))}</fullName>"
                 "<problem>In field: field - no CustomField named Contact.Foo found</problem><problemType>Error</problemType>"
-                "<success>false</success></componentFailures>" for n in job["failed"])
-            return (f"<checkDeployStatusResponse><result><details>{fails}</details><done>true</done><id>x</id>"
-                    "<status>Failed</status><success>false</success></result></checkDeployStatusResponse>")
-        oks = "".join(f"<componentSuccesses><fileName>{escape(n)}</fileName><fullName>{escape(n)}</fullName>"
-                      "</componentSuccesses>" for n in job["files"])
-        return (f"<checkDeployStatusResponse><result><details>{oks}</details><done>true</done><id>x</id>"
-                "<status>Succeeded</status><success>true</success></result></checkDeployStatusResponse>")
+                "<success>false</success></componentFailures>"
+                for n in job["failed"]
+            )
+            return (
+                f"<checkDeployStatusResponse><result><details>{fails}</details><done>true</done><id>x</id>"
+                "<status>Failed</status><success>false</success></result></checkDeployStatusResponse>"
+            )
+        oks = "".join(
+            f"<componentSuccesses><fileName>{escape(n)}</fileName><fullName>{escape(n)}</fullName></componentSuccesses>"
+            for n in job["files"]
+        )
+        return (
+            f"<checkDeployStatusResponse><result><details>{oks}</details><done>true</done><id>x</id>"
+            "<status>Succeeded</status><success>true</success></result></checkDeployStatusResponse>"
+        )
 
 
 class _Task(BaseSalesforceTask):

@@ -13,8 +13,8 @@ from email_privacy import names, xmlsafe
 from email_privacy.layouts import has_field
 from email_privacy.localorg import process
 from email_privacy.localorg.faults import is_handshake
-from email_privacy.settings import read_settings
 from email_privacy.localorg.process import LocalOrgProcess, parse_env_file  # noqa: F401 (re-exported)
+from email_privacy.settings import read_settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -65,8 +65,10 @@ def org_files(org) -> dict[str, bytes]:
 
 def layout_files(org) -> dict[str, bytes]:
     """{layout retrieve name: bytes} from DIR/metadata/layouts."""
-    return {names.full_name_from_path(p.name): p.read_bytes()
-            for p in sorted((org.metadata_dir / "layouts").glob("*.layout"))}
+    return {
+        names.full_name_from_path(p.name): p.read_bytes()
+        for p in sorted((org.metadata_dir / "layouts").glob("*.layout"))
+    }
 
 
 def target_layouts(org) -> dict[str, bytes]:
@@ -120,5 +122,8 @@ def records(org, sql: str) -> list[tuple]:
 def records_files(org) -> dict[str, bytes]:
     """The records database's files as bytes: the database and its write-ahead log (not the -shm index,
     which SQLite rewrites on every read)."""
-    return {p.name: p.read_bytes() for p in sorted(org.state_dir.glob("records.sqlite*"))
-            if p.is_file() and not p.name.endswith("-shm")}
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(org.state_dir.glob("records.sqlite*"))
+        if p.is_file() and not p.name.endswith("-shm")
+    }

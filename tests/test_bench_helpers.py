@@ -9,16 +9,22 @@ import yaml
 
 from benchmarks import flow, run
 from benchmarks.metrics import RunMetrics, Summary, count_requests, layout_correctness, layouts_by_object
-from benchmarks.report import (BUILTIN, FIRST, OURS, PARTIAL, SECOND, acceptance, ordered, render_markdown,
-                               render_text)
+from benchmarks.report import BUILTIN, FIRST, OURS, PARTIAL, SECOND, acceptance, ordered, render_markdown, render_text
 from email_privacy.layouts import INDIVIDUAL_FIELD, add_field_bytes
 from email_privacy.localorg.metadata_store import MetadataStore
 from email_privacy.localorg.profile import OrgProfile
 
 
 def req(path, action=None, method="POST", bytes_in=0, bytes_out=0):
-    return {"method": method, "path": path, "soap_action": action, "status": 200, "ms": 1.0,
-            "bytes_in": bytes_in, "bytes_out": bytes_out}
+    return {
+        "method": method,
+        "path": path,
+        "soap_action": action,
+        "status": 200,
+        "ms": 1.0,
+        "bytes_in": bytes_in,
+        "bytes_out": bytes_out,
+    }
 
 
 MD = "/services/Soap/m/63.0/00D000000000001"
@@ -26,15 +32,27 @@ MD = "/services/Soap/m/63.0/00D000000000001"
 
 def test_count_requests_sorts_each_request_into_its_kind():
     log = [
-        req("/services/oauth2/token", bytes_in=200), req("/services/oauth2/userinfo", method="GET"),
+        req("/services/oauth2/token", bytes_in=200),
+        req("/services/oauth2/userinfo", method="GET"),
         req("/services/data/v63.0/query/", method="GET", bytes_out=300),
-        req(MD, "listMetadata", bytes_in=700), req(MD, "retrieve"), req(MD, "checkStatus"), req(MD, "checkStatus"),
-        req(MD, "checkRetrieveStatus", bytes_out=40000), req(MD, "deploy", bytes_in=25000),
-        req(MD, "checkDeployStatus"), req("/services/oauth2/token"),
+        req(MD, "listMetadata", bytes_in=700),
+        req(MD, "retrieve"),
+        req(MD, "checkStatus"),
+        req(MD, "checkStatus"),
+        req(MD, "checkRetrieveStatus", bytes_out=40000),
+        req(MD, "deploy", bytes_in=25000),
+        req(MD, "checkDeployStatus"),
+        req("/services/oauth2/token"),
     ]
     counts = count_requests(log)
-    assert counts["metadata_ops"] == {"listMetadata": 1, "retrieve": 1, "checkStatus": 2,
-                                      "checkRetrieveStatus": 1, "deploy": 1, "checkDeployStatus": 1}
+    assert counts["metadata_ops"] == {
+        "listMetadata": 1,
+        "retrieve": 1,
+        "checkStatus": 2,
+        "checkRetrieveStatus": 1,
+        "deploy": 1,
+        "checkDeployStatus": 1,
+    }
     assert counts["token_refreshes"] == 2
     assert counts["rest_calls"] == 2  # userinfo and the query; the token endpoint is counted apart
     assert counts["bytes_sent"] == 200 + 700 + 25000
@@ -81,14 +99,19 @@ TEMPLATE = flow.TEMPLATE.read_text(encoding="utf-8")
 
 
 def test_builtin_config_names_each_objects_layouts_in_its_own_step():
-    layouts = {"Contact": ["Contact-Contact Layout", "Contact-A, B Layout"], "Lead": ["Lead-Lead (Sales) Layout"],
-               "PersonAccount": ["PersonAccount-Person Account Layout"]}
+    layouts = {
+        "Contact": ["Contact-Contact Layout", "Contact-A, B Layout"],
+        "Lead": ["Lead-Lead (Sales) Layout"],
+        "PersonAccount": ["PersonAccount-Person Account Layout"],
+    }
     config = yaml.safe_load(flow.builtin_config(TEMPLATE, layouts))
     steps = config["flows"][flow.BUILTIN_FLOW]["steps"]
     assert steps[1]["task"] == "org_settings"
     assert steps[1]["options"]["settings"]["partyDataModelSettings"] == {"enableConsentManagement": True}
     assert list(steps[1]["options"]["settings"]["emailAdministrationSettings"]) == [
-        "enableEmailConsentManagement", "enableEnhancedEmailEnabled"]  # the schema's order
+        "enableEmailConsentManagement",
+        "enableEnhancedEmailEnabled",
+    ]  # the schema's order
     for number, obj in flow.BUILTIN_LAYOUT_STEPS.items():
         assert steps[number]["options"]["api_names"] == layouts[obj]  # a list: the comma stays in its name
         field = steps[number]["options"]["fields"][0]
@@ -111,8 +134,7 @@ def test_make_builtin_project_is_a_git_checkout_with_a_commit(tmp_path):
 
 
 def metrics(wall, ops, exit_code=0, with_field=10, targets=10):
-    return RunMetrics(wall_s=wall, exit_code=exit_code, metadata_ops=ops, with_field=with_field,
-                      target_layouts=targets)
+    return RunMetrics(wall_s=wall, exit_code=exit_code, metadata_ops=ops, with_field=with_field, target_layouts=targets)
 
 
 GOOD_FIRST = {"listMetadata": 1, "retrieve": 2, "deploy": 2, "checkDeployStatus": 2}
@@ -124,10 +146,12 @@ def summaries(ours_first_300=GOOD_FIRST, ours_wall=2.0, builtin_wall=10.0, sizes
     out = []
     for n in sizes:
         first = ours_first_300 if n == 300 else GOOD_FIRST
-        out += [Summary(OURS, n, FIRST, [metrics(ours_wall, first)] * 3),
-                Summary(OURS, n, SECOND, [metrics(ours_wall, GOOD_SECOND)] * 3),
-                Summary(BUILTIN, n, FIRST, [metrics(builtin_wall, BUILTIN_OPS)] * 3),
-                Summary(BUILTIN, n, SECOND, [metrics(builtin_wall, BUILTIN_OPS)] * 3)]
+        out += [
+            Summary(OURS, n, FIRST, [metrics(ours_wall, first)] * 3),
+            Summary(OURS, n, SECOND, [metrics(ours_wall, GOOD_SECOND)] * 3),
+            Summary(BUILTIN, n, FIRST, [metrics(builtin_wall, BUILTIN_OPS)] * 3),
+            Summary(BUILTIN, n, SECOND, [metrics(builtin_wall, BUILTIN_OPS)] * 3),
+        ]
     return out
 
 
@@ -159,8 +183,18 @@ def test_acceptance_fails_on_a_deploy_in_the_second_run_or_a_wrong_result():
 
 
 def test_tables_show_medians_and_the_worst_correctness():
-    s = [Summary(OURS, 3, FIRST, [metrics(1.0, GOOD_FIRST), metrics(3.0, GOOD_FIRST, with_field=9),
-                                  metrics(2.0, {**GOOD_FIRST, "describeMetadata": 1}, exit_code=1)])]
+    s = [
+        Summary(
+            OURS,
+            3,
+            FIRST,
+            [
+                metrics(1.0, GOOD_FIRST),
+                metrics(3.0, GOOD_FIRST, with_field=9),
+                metrics(2.0, {**GOOD_FIRST, "describeMetadata": 1}, exit_code=1),
+            ],
+        )
+    ]
     md = render_markdown(s).splitlines()
     assert len(md) == 3 and md[0].startswith("| flow |")
     cells = [c.strip() for c in md[2].strip("|").split("|")]
@@ -187,16 +221,20 @@ def test_individuals_benchmark_runs_only_where_it_offers_quick(tmp_path, monkeyp
     assert run.individuals_command(True) is None  # absent
     script.write_text("import argparse\nargparse.ArgumentParser().parse_args()\n")
     assert run.individuals_command(True) is None  # no quick mode
-    script.write_text("import argparse\np = argparse.ArgumentParser()\np.add_argument('--quick', "
-                      "action='store_true')\np.parse_args()\n")
+    script.write_text(
+        "import argparse\np = argparse.ArgumentParser()\np.add_argument('--quick', "
+        "action='store_true')\np.parse_args()\n"
+    )
     assert run.individuals_command(True) == [sys.executable, str(script), "--quick"]
     assert run.individuals_command(False) == [sys.executable, str(script)]
 
 
 def test_partial_phase_counts_for_correctness_only_and_orders_last():
     s = summaries(sizes=(3,))
-    s += [Summary(OURS, 3, PARTIAL, [metrics(9.0, GOOD_FIRST, with_field=8)]),
-          Summary(BUILTIN, 3, PARTIAL, [metrics(1.0, BUILTIN_OPS, with_field=4)])]
+    s += [
+        Summary(OURS, 3, PARTIAL, [metrics(9.0, GOOD_FIRST, with_field=8)]),
+        Summary(BUILTIN, 3, PARTIAL, [metrics(1.0, BUILTIN_OPS, with_field=4)]),
+    ]
     checks = [c for c in acceptance(s) if c.name.startswith("partial")]
     assert [(c.passed, "layout has the field" in c.name) for c in checks] == [(False, True)]  # no time check
     assert [(x.phase, x.tool) for x in ordered(s)][-2:] == [(PARTIAL, OURS), (PARTIAL, BUILTIN)]
@@ -211,8 +249,7 @@ def test_run_py_works_as_a_script_and_refuses_bad_arguments_in_one_line(tmp_path
     assert "--sizes" in bad.stderr and "whole numbers" in bad.stderr
     (tmp_path / "used").mkdir()
     (tmp_path / "used" / "x").write_text("")
-    busy = subprocess.run([*script, "--workdir", str(tmp_path / "used")], capture_output=True, text=True,
-                          timeout=60)
+    busy = subprocess.run([*script, "--workdir", str(tmp_path / "used")], capture_output=True, text=True, timeout=60)
     assert busy.returncode == 2 and "must be empty" in busy.stderr
 
 
@@ -226,6 +263,7 @@ def test_a_hung_cci_run_is_recorded_as_exit_minus_one_not_a_crash(tmp_path, monk
 
     def hang(*args, **kwargs):
         raise subprocess.TimeoutExpired(["cci"], 1, output=b"partial output")
+
     monkeypatch.setattr(flow, "run_cci", hang)
     m = flow.timed_cci(FakeOrg(), tmp_path, "some_flow", tmp_path / "out.log")
     assert m.exit_code == -1 and m.target_layouts > 0 and m.with_field == 0
@@ -244,5 +282,6 @@ def test_exit_status_is_0_with_fail_lines_and_1_only_when_a_benchmark_broke(tmp_
 
     def broken(*a, **k):
         raise RuntimeError("the local org did not start")
+
     monkeypatch.setattr(run, "run_benchmark", broken)
     assert run.main(["--quick"]) == 1

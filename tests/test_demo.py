@@ -11,7 +11,9 @@ import pytest
 from email_privacy.demo import describe_changes
 from tests.conftest import ROOT
 
-SETTINGS = b'<?xml version="1.0" encoding="UTF-8"?>\n<%s xmlns="http://soap.sforce.com/2006/04/metadata"><%s>%s</%s></%s>\n'
+SETTINGS = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<%s xmlns="http://soap.sforce.com/2006/04/metadata"><%s>%s</%s></%s>\n'
+)
 
 
 def settings(kind, field, value):
@@ -19,15 +21,22 @@ def settings(kind, field, value):
 
 
 def test_describe_changes_names_switches_layouts_and_new_components():
-    layout = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Layout xmlns="http://soap.sforce.com/2006/04/metadata">'
-              b"<layoutSections><layoutColumns>%s</layoutColumns><style>OneColumn</style></layoutSections></Layout>\n")
+    layout = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<Layout xmlns="http://soap.sforce.com/2006/04/metadata">'
+        b"<layoutSections><layoutColumns>%s</layoutColumns><style>OneColumn</style></layoutSections></Layout>\n"
+    )
     item = b"<layoutItems><behavior>Edit</behavior><field>IndividualId</field></layoutItems>"
-    before = {"settings/PartyDataModel.settings": settings("PartyDataModelSettings", "enableConsentManagement", b"false"),
-              "layouts/Contact-Contact %28Sales%29 Layout.layout": layout % b"",
-              "layouts/Account-Account Layout.layout": layout % b""}
-    after = {**before, "settings/PartyDataModel.settings": settings("PartyDataModelSettings", "enableConsentManagement", b"true"),
-             "layouts/Contact-Contact %28Sales%29 Layout.layout": layout % item,
-             "permissionsets/X.permissionset": b"<PermissionSet/>"}
+    before = {
+        "settings/PartyDataModel.settings": settings("PartyDataModelSettings", "enableConsentManagement", b"false"),
+        "layouts/Contact-Contact %28Sales%29 Layout.layout": layout % b"",
+        "layouts/Account-Account Layout.layout": layout % b"",
+    }
+    after = {
+        **before,
+        "settings/PartyDataModel.settings": settings("PartyDataModelSettings", "enableConsentManagement", b"true"),
+        "layouts/Contact-Contact %28Sales%29 Layout.layout": layout % item,
+        "permissionsets/X.permissionset": b"<PermissionSet/>",
+    }
     assert describe_changes(before, after) == [
         "setting  Data Protection and Privacy: Make data protection details available in records "
         "(PartyDataModelSettings.enableConsentManagement): off -> on",
@@ -39,8 +48,14 @@ def test_describe_changes_names_switches_layouts_and_new_components():
 
 @pytest.mark.e2e
 def test_demo_runs_the_flow_and_reports_what_changed():
-    result = subprocess.run([sys.executable, "-m", "email_privacy.demo"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=600, env={**os.environ, "COLUMNS": "200"})
+    result = subprocess.run(
+        [sys.executable, "-m", "email_privacy.demo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout
     state = re.search(r"state in (\S+),", out).group(1)

@@ -46,8 +46,17 @@ def tokens(org):
 
 
 def run_flow(org, tmp_path, *options):
-    args = ["flow", "run", FLOW, "--org", "sim",
-            "-o", "add_individual_field_to_layouts__snapshot_dir", str(tmp_path / "snapshots"), *options]
+    args = [
+        "flow",
+        "run",
+        FLOW,
+        "--org",
+        "sim",
+        "-o",
+        "add_individual_field_to_layouts__snapshot_dir",
+        str(tmp_path / "snapshots"),
+        *options,
+    ]
     return run_cci(org, *args, timeout=300)
 
 
@@ -65,8 +74,11 @@ def test_full_run_then_second_run_deploys_nothing(local_org, tmp_path):
     for stem, field in SWITCHES.items():
         values = read_settings(xmlsafe.parse_file(settings_dir / f"{stem}.settings"))
         assert values.get(field) is True, f"{stem}.{field} is not on in the org"
-    targets = [p for p in (org.metadata_dir / "layouts").glob("*.layout")
-               if layout_object(full_name_from_path(p)) in INDIVIDUAL_FIELD]
+    targets = [
+        p
+        for p in (org.metadata_dir / "layouts").glob("*.layout")
+        if layout_object(full_name_from_path(p)) in INDIVIDUAL_FIELD
+    ]
     assert {layout_object(full_name_from_path(p)) for p in targets} == {"Contact", "Lead", "PersonAccount"}
     for path in targets:
         field = INDIVIDUAL_FIELD[layout_object(full_name_from_path(path))]
@@ -101,8 +113,10 @@ def test_full_run_then_second_run_deploys_nothing(local_org, tmp_path):
 
 @pytest.mark.parametrize(
     "serve_options, message",
-    [({"edition": "Team Edition"}, "Group Edition"),
-     ({"without_customize_application": True}, "Customize Application")],
+    [
+        ({"edition": "Team Edition"}, "Group Edition"),
+        ({"without_customize_application": True}, "Customize Application"),
+    ],
 )
 def test_prerequisites_stop_the_flow_and_leave_the_org_unchanged(local_org, tmp_path, serve_options, message):
     org = local_org(person_accounts=True, **serve_options)

@@ -18,9 +18,9 @@ from email_privacy import names, orgstate, verify, xmlsafe
 from email_privacy.layouts import INDIVIDUAL_FIELD
 from email_privacy.localorg.metadata_store import MetadataStore
 from email_privacy.localorg.names_server import LayoutName
+from email_privacy.localorg.process import LocalOrgProcess
 from email_privacy.localorg.profile import OrgProfile
 from email_privacy.localorg.shapes import seed_layout_names
-from email_privacy.localorg.process import LocalOrgProcess
 from tests.harness import run_cci
 
 PROFILE = {"person_accounts": True, "managed_layouts": True}
@@ -31,32 +31,62 @@ FLOW = "enable_individual_email_tracking"
 REAL_ORG_TABLE = [
     # A real org's reply for an installed layout: fileName built from the namespace-less fullName too
     # (mdapi-issues/listmetadata-installed-missing-namespaceprefix, test/fixtures/actual.json).
-    ({"fullName": "mdapidummy2gen__Vehicle__c-Vehicle Layout", "manageableState": "installed",
-      "fileName": "layouts/mdapidummy2gen__Vehicle__c-Vehicle Layout.layout", "namespacePrefix": "mdapidummy2gen"},
-     "mdapidummy2gen__Vehicle__c-mdapidummy2gen__Vehicle Layout"),
+    (
+        {
+            "fullName": "mdapidummy2gen__Vehicle__c-Vehicle Layout",
+            "manageableState": "installed",
+            "fileName": "layouts/mdapidummy2gen__Vehicle__c-Vehicle Layout.layout",
+            "namespacePrefix": "mdapidummy2gen",
+        },
+        "mdapidummy2gen__Vehicle__c-mdapidummy2gen__Vehicle Layout",
+    ),
     # Same reply, unmanaged layout on the managed object: no namespacePrefix, nothing added (same fixture).
-    ({"fullName": "mdapidummy2gen__Vehicle__c-Vehicle Layout Custom", "manageableState": "unmanaged",
-      "fileName": "layouts/mdapidummy2gen__Vehicle__c-Vehicle Layout Custom.layout"},
-     "mdapidummy2gen__Vehicle__c-Vehicle Layout Custom"),
+    (
+        {
+            "fullName": "mdapidummy2gen__Vehicle__c-Vehicle Layout Custom",
+            "manageableState": "unmanaged",
+            "fileName": "layouts/mdapidummy2gen__Vehicle__c-Vehicle Layout Custom.layout",
+        },
+        "mdapidummy2gen__Vehicle__c-Vehicle Layout Custom",
+    ),
     # Installed layout of a standard object, real shape, encoded name (FACTS.md: FinServ example).
-    ({"fullName": "Contact-Contact %28Individual%29 Layout", "manageableState": "installed",
-      "fileName": "layouts/Contact-Contact %28Individual%29 Layout.layout", "namespacePrefix": "FinServ"},
-     "Contact-FinServ__Contact %28Individual%29 Layout"),
+    (
+        {
+            "fullName": "Contact-Contact %28Individual%29 Layout",
+            "manageableState": "installed",
+            "fileName": "layouts/Contact-Contact %28Individual%29 Layout.layout",
+            "namespacePrefix": "FinServ",
+        },
+        "Contact-FinServ__Contact %28Individual%29 Layout",
+    ),
     # Cross-package, real shape: the layout's namespace (beta), not the object's (vscode-sfdx-hardis issue 454).
-    ({"fullName": "acme__Donation__c-Donation Intake Layout", "manageableState": "installed",
-      "fileName": "layouts/acme__Donation__c-Donation Intake Layout.layout", "namespacePrefix": "beta"},
-     "acme__Donation__c-beta__Donation Intake Layout"),
+    (
+        {
+            "fullName": "acme__Donation__c-Donation Intake Layout",
+            "manageableState": "installed",
+            "fileName": "layouts/acme__Donation__c-Donation Intake Layout.layout",
+            "namespacePrefix": "beta",
+        },
+        "acme__Donation__c-beta__Donation Intake Layout",
+    ),
     # The other discrepancy reported (salesforce.stackexchange 66027, cited in MavensMate issue 402): the
     # namespace in fileName only, namespacePrefix absent: the fileName's namespace is taken.
-    ({"fullName": "NS__My_Object__c-My Object Layout", "fileName": "layouts/NS__My_Object__c-NS__My Object Layout.layout"},
-     "NS__My_Object__c-NS__My Object Layout"),
+    (
+        {
+            "fullName": "NS__My_Object__c-My Object Layout",
+            "fileName": "layouts/NS__My_Object__c-NS__My Object Layout.layout",
+        },
+        "NS__My_Object__c-NS__My Object Layout",
+    ),
     # A fileName that differs otherwise is not trusted over the fullName.
     ({"fullName": "Lead-Lead Layout", "fileName": "layouts/Lead-Other Layout.layout"}, "Lead-Lead Layout"),
     # Names with ( ) ' & é 製, given decoded or encoded, end encoded as Salesforce writes them
     # (forcedotcom/cli issue 2869; FACTS.md "Special characters").
     ({"fullName": "Contact-Contact (O'Brien & Sons) Layout"}, "Contact-Contact %28O%27Brien %26 Sons%29 Layout"),
-    ({"fullName": "Lead-Lead Layout f%C3%BCr Caf%C3%A9 %E8%A3%BD%E5%93%81", "namespacePrefix": ""},
-     "Lead-Lead Layout f%C3%BCr Caf%C3%A9 %E8%A3%BD%E5%93%81"),
+    (
+        {"fullName": "Lead-Lead Layout f%C3%BCr Caf%C3%A9 %E8%A3%BD%E5%93%81", "namespacePrefix": ""},
+        "Lead-Lead Layout f%C3%BCr Caf%C3%A9 %E8%A3%BD%E5%93%81",
+    ),
 ]
 
 
@@ -91,8 +121,15 @@ def test_local_org_list_output_retrieves_through_retrieve_name(tmp_path, real_sh
     store.seed()
     entries = store.list_metadata("Layout")
     if real_shape:  # what a real org answers: fileName built from the namespace-less fullName
-        entries = [{**e, "fileName": LayoutName.from_member(names.full_name_from_path(e["fileName"]),
-                                                            store.namespaces).list_file_name} for e in entries]
+        entries = [
+            {
+                **e,
+                "fileName": LayoutName.from_member(
+                    names.full_name_from_path(e["fileName"]), store.namespaces
+                ).list_file_name,
+            }
+            for e in entries
+        ]
         assert all(e["fileName"] == f"layouts/{e['fullName']}.layout" for e in entries)
     wanted = [names.retrieve_name(e) for e in entries]
     assert sorted(wanted) == sorted(n.member for n in seed_layout_names(store.profile))
@@ -109,12 +146,15 @@ def test_local_org_list_output_retrieves_through_retrieve_name(tmp_path, real_sh
 
 
 def test_verify_rows_name_managed_layouts_with_their_package():
-    files = {"Contact-acme__Acme Contact Layout": b"<Layout xmlns='http://soap.sforce.com/2006/04/metadata'/>",
-             "Contact-Contact %28Marketing%29 Layout": b"<Layout xmlns='http://soap.sforce.com/2006/04/metadata'/>"}
+    files = {
+        "Contact-acme__Acme Contact Layout": b"<Layout xmlns='http://soap.sforce.com/2006/04/metadata'/>",
+        "Contact-Contact %28Marketing%29 Layout": b"<Layout xmlns='http://soap.sforce.com/2006/04/metadata'/>",
+    }
     rows = verify.layout_rows(files, ["Contact"], {"Contact-acme__Acme Contact Layout": "acme"})
     assert [(r.name, r.package, r.api_name) for r in rows] == [
         ("Acme Contact Layout", "acme", "Contact-acme__Acme Contact Layout"),
-        ("Contact (Marketing) Layout", "", "Contact-Contact %28Marketing%29 Layout")]
+        ("Contact (Marketing) Layout", "", "Contact-Contact %28Marketing%29 Layout"),
+    ]
     assert verify.table_columns(rows)[2] == verify.PACKAGE_COLUMN
     assert verify.table_columns(rows[1:]) == verify.COLUMNS  # no managed layout: no Package column
     assert "Acme Contact Layout (Contact, package acme)" in verify.failure_message(rows)
@@ -151,8 +191,19 @@ def run(tmp_path_factory):
     org = LocalOrgProcess(work / "org", **PROFILE).start()
     try:
         snaps, report = work / "snapshots", work / "verify.json"
-        flow = ["flow", "run", FLOW, "--org", "sim", "-o", "add_individual_field_to_layouts__snapshot_dir", str(snaps),
-                "-o", "verify_email_privacy__report", str(report)]
+        flow = [
+            "flow",
+            "run",
+            FLOW,
+            "--org",
+            "sim",
+            "-o",
+            "add_individual_field_to_layouts__snapshot_dir",
+            str(snaps),
+            "-o",
+            "verify_email_privacy__report",
+            str(report),
+        ]
         data = {"org": org, "snapshots": snaps, "report": report, "before": layout_files(org)}
         data["first"] = run_cci(org, *flow, timeout=300)
         data["after_first"] = layout_files(org)
@@ -160,7 +211,9 @@ def run(tmp_path_factory):
         data["second"] = run_cci(org, *flow, timeout=300)
         data["second_actions"] = soap_actions(org, data["log_after_first"])
         data["after_second"] = layout_files(org)
-        data["restore"] = run_cci(org, "task", "run", "restore_layouts", "--org", "sim", "-o", "snapshot_dir", str(snaps))
+        data["restore"] = run_cci(
+            org, "task", "run", "restore_layouts", "--org", "sim", "-o", "snapshot_dir", str(snaps)
+        )
         data["after_restore"] = layout_files(org)
         yield data
     finally:
@@ -180,8 +233,10 @@ def test_first_run_puts_the_field_once_on_every_target_layout(run):
     targets = expected_targets()
     assert set(targets) <= set(before)
     # the oddities issue 9 names are all among them
-    kinds = {"managed": [n for n in targets.values() if n.namespace],
-             "odd": [n for n in targets.values() if set(n.label) & set("()'&é製")]}
+    kinds = {
+        "managed": [n for n in targets.values() if n.namespace],
+        "odd": [n for n in targets.values() if set(n.label) & set("()'&é製")],
+    }
     assert len(kinds["managed"]) == 9 and {n.namespace for n in kinds["managed"]} == {"acme", "beta"}
     assert len(kinds["odd"]) >= 6
     for name, data in after.items():
@@ -208,8 +263,11 @@ def test_listing_snapshot_and_verify_report_show_recognisable_names(run):
     assert {(e["object"], e["label"], e["package"] or "") for e in manifest["layouts"]} == expected
     assert {e["name"] for e in manifest["layouts"]} == {n.member for n in targets.values()}
     shown = {e["display_name"] for e in manifest["layouts"]}
-    assert {"Contact: Contact (O'Brien & Sons) Layout", "PersonAccount: Person Account Layout für Café 製品",
-            "Lead: Beta Lead Layout [package beta]"} <= shown
+    assert {
+        "Contact: Contact (O'Brien & Sons) Layout",
+        "PersonAccount: Person Account Layout für Café 製品",
+        "Lead: Beta Lead Layout [package beta]",
+    } <= shown
     # the verify JSON: the same layouts, every one OK, plus the four settings
     report = json.loads(run["report"].read_text(encoding="utf-8"))
     assert report["configured"] is True
@@ -218,7 +276,7 @@ def test_listing_snapshot_and_verify_report_show_recognisable_names(run):
     assert {r["api_name"] for r in report["layouts"]} == {n.member for n in targets.values()}
     assert len(report["settings"]) == 4 and all(r["verdict"] == "OK" for r in report["settings"])
     # the verify table: a Package column, managed rows with theirs, decoded names
-    table = text[text.index("Email privacy verification"):]
+    table = text[text.index("Email privacy verification") :]
     assert any("Package" in line for line in table.splitlines()[:4])
     lines = {" ".join(line.split()) for line in table.splitlines()}
     assert "PersonAccount Acme Person Account (Partner) Layout acme has PersonIndividualId OK" in lines

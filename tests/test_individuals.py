@@ -15,9 +15,9 @@ from email_privacy.data_client import OrgClient, Outcome
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.localorg import bulk, soql
 from email_privacy.localorg.http import Request
-from email_privacy.localorg.rest import OrgSource
 from email_privacy.localorg.profile import OrgProfile
 from email_privacy.localorg.records import RecordStore, Visibility, seed_people
+from email_privacy.localorg.rest import OrgSource
 
 TRACK, PROCESS = "HasOptedOutTracking", "HasOptedOutProcessing"
 
@@ -43,10 +43,22 @@ class InProcessClient(OrgClient):
     def describe(self, sobject):
         self._count("describe")
         fields = self.org.visibility.fields(sobject)
-        return {"name": sobject, "fields": [{"name": f.name, "type": f.type, "relationshipName":
-                                             f.name[:-2] if f.reference_to else None,
-                                             "referenceTo": [f.reference_to] if f.reference_to else []}
-                                            for f in fields]} if fields else None
+        return (
+            {
+                "name": sobject,
+                "fields": [
+                    {
+                        "name": f.name,
+                        "type": f.type,
+                        "relationshipName": f.name[:-2] if f.reference_to else None,
+                        "referenceTo": [f.reference_to] if f.reference_to else [],
+                    }
+                    for f in fields
+                ],
+            }
+            if fields
+            else None
+        )
 
     def query(self, q):
         self._count("query")
@@ -60,15 +72,20 @@ class InProcessClient(OrgClient):
     def request(self, method, path, kind, **kwargs):
         """Bulk API calls go through the real OrgClient code to the local org's Bulk handlers."""
         self._count(kind)
-        path = path.replace(self.data_url, "/services/data/v63.0") if path.startswith("https://") else \
-            "/services/data/v63.0" + path
+        path = (
+            path.replace(self.data_url, "/services/data/v63.0")
+            if path.startswith("https://")
+            else "/services/data/v63.0" + path
+        )
         path, _, query = path.partition("?")
         body = json.dumps(kwargs["json"]).encode() if "json" in kwargs else kwargs.get("data") or b""
         params = {k: [v] for k, v in (kwargs.get("params") or {}).items()}
         for method_, pattern, handler in bulk.ROUTES:
             found = re.match(pattern, path)
             if method_ == method and found:
-                reply = handler(self.org, Request(method=method, path=path, query=params, body=body), **found.groupdict())
+                reply = handler(
+                    self.org, Request(method=method, path=path, query=params, body=body), **found.groupdict()
+                )
                 response = requests.Response()
                 response.status_code, response._content = reply.status, reply.body
                 response.headers.update(reply.headers)
@@ -80,7 +97,7 @@ class InProcessClient(OrgClient):
         outcomes = []
         for start in range(0, len(rows), 200):
             self._count("collections")
-            chunk = rows[start:start + 200]
+            chunk = rows[start : start + 200]
             store = self.org.records
             if operation == "insert":
                 results = store.create_many(sobject, chunk, self.org.visibility)
@@ -89,7 +106,9 @@ class InProcessClient(OrgClient):
             else:
                 results = bulk._delete_many(store, sobject, [r["Id"] for r in chunk])
             for i, r in enumerate(results):
-                outcomes.append(Outcome(start + i, id=r["id"], error=None if r["success"] else r["errors"][0]["message"]))
+                outcomes.append(
+                    Outcome(start + i, id=r["id"], error=None if r["success"] else r["errors"][0]["message"])
+                )
         return outcomes
 
 
@@ -122,34 +141,41 @@ def individual_of(org, obj, record):
 
 # -- options ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("options, words", [
-    ({"contacts_where": "Email != null"}, "dont_track and dont_process"),
-    ({"dont_track": "maybe", "contacts_where": "Email != null"}, "Option dont_track: 'maybe'"),
-    ({"dont_track": "true"}, "give a csv file or at least one where"),
-    ({"dont_track": "true", "csv": "/nonexistent.csv"}, "Option csv: /nonexistent.csv is not an existing file"),
-    ({"dont_track": "true", "contacts_where": "WHERE Email = 'a'"}, "Option contacts_where"),
-    ({"dont_track": "true", "leads_where": "Email = 'a'; DELETE"}, "Option leads_where"),
-    ({"dont_track": "true", "contacts_where": "Email != null", "bulk_threshold": "0"}, "Option bulk_threshold"),
-    ({"dont_track": "true", "contacts_where": "Email != null", "bulk_threshold": "many"}, "Option bulk_threshold"),
-    ({"dont_track": "true", "contacts_where": "Email != null", "dry_run": "perhaps"}, "Option dry_run"),
-])
+
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        ({"contacts_where": "Email != null"}, "dont_track and dont_process"),
+        ({"dont_track": "maybe", "contacts_where": "Email != null"}, "Option dont_track: 'maybe'"),
+        ({"dont_track": "true"}, "give a csv file or at least one where"),
+        ({"dont_track": "true", "csv": "/nonexistent.csv"}, "Option csv: /nonexistent.csv is not an existing file"),
+        ({"dont_track": "true", "contacts_where": "WHERE Email = 'a'"}, "Option contacts_where"),
+        ({"dont_track": "true", "leads_where": "Email = 'a'; DELETE"}, "Option leads_where"),
+        ({"dont_track": "true", "contacts_where": "Email != null", "bulk_threshold": "0"}, "Option bulk_threshold"),
+        ({"dont_track": "true", "contacts_where": "Email != null", "bulk_threshold": "many"}, "Option bulk_threshold"),
+        ({"dont_track": "true", "contacts_where": "Email != null", "dry_run": "perhaps"}, "Option dry_run"),
+    ],
+)
 def test_bad_options_one_line_naming_the_option(options, words):
     with pytest.raises(OptionError) as err:
         ind.parse_request(options)
     assert words in str(err.value) and "\n" not in str(err.value)
 
 
-@pytest.mark.parametrize("text, words", [
-    ("", "is empty"),
-    ("name,phone\nA,1\n", "has no email or id column"),
-    ("email\n", "has a header but no rows"),
-    ("email,object\na@example.com,Opportunity\n", "line 2: object 'Opportunity' is not allowed"),
-    ("email\nnot-an-email\n", "line 2: 'not-an-email' is not an email address"),
-    ("id\n003xyz\n", "line 2: '003xyz' is not a Salesforce record id"),
-    ("id\n0065g00000000001AAA\n", "is not a Salesforce record id"),
-    ("id\n006000000000001AAA\n", "is not a contact, lead or account id"),
-    ("email,id\n,\nx@y.z,\n,\n\"\",\"\"\nq@r.s,\n", None),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", "is empty"),
+        ("name,phone\nA,1\n", "has no email or id column"),
+        ("email\n", "has a header but no rows"),
+        ("email,object\na@example.com,Opportunity\n", "line 2: object 'Opportunity' is not allowed"),
+        ("email\nnot-an-email\n", "line 2: 'not-an-email' is not an email address"),
+        ("id\n003xyz\n", "line 2: '003xyz' is not a Salesforce record id"),
+        ("id\n0065g00000000001AAA\n", "is not a Salesforce record id"),
+        ("id\n006000000000001AAA\n", "is not a contact, lead or account id"),
+        ('email,id\n,\nx@y.z,\n,\n"",""\nq@r.s,\n', None),
+    ],
+)
 def test_csv_checks(tmp_path, text, words):
     options = {"dont_track": "true", "csv": write_csv(tmp_path / "r.csv", text)}
     if words is None:
@@ -169,11 +195,13 @@ def test_csv_infers_object_from_id_and_accepts_bom_and_case(tmp_path):
 
 def test_csv_and_where_are_exclusive(tmp_path):
     with pytest.raises(OptionError, match="cannot be combined"):
-        ind.parse_request({"dont_track": "1", "csv": write_csv(tmp_path / "r.csv", "email\na@b.c\n"),
-                           "leads_where": "Email != null"})
+        ind.parse_request(
+            {"dont_track": "1", "csv": write_csv(tmp_path / "r.csv", "email\na@b.c\n"), "leads_where": "Email != null"}
+        )
 
 
 # -- pure parts ---------------------------------------------------------------------------------
+
 
 def test_in_chunks_cover_every_value_within_the_limit():
     values = [f"person{i}@example.com" for i in range(2000)] + ["o'brien@example.com"]
@@ -198,6 +226,7 @@ def test_plan_updates_a_shared_individual_once():
 
 # -- runs against the in-process org -----------------------------------------------------------
 
+
 def run(org, **options):
     options.setdefault("dont_track", "true")
     client = InProcessClient(org)
@@ -213,8 +242,11 @@ def test_csv_of_emails_sets_flags_creates_links_and_lists_unknown(org, tmp_path)
     report, client = run(org, csv=write_csv(tmp_path / "r.csv", text), dont_process="true")
     assert (report.matched, report.created, report.linked, report.updated, report.already_set) == (10, 10, 10, 0, 0)
     assert report.not_found == ["nobody@nowhere.example"] and report.failed == []
-    for obj, field, wanted in (("Contact", "Email", contact_emails), ("Lead", "Email", lead_emails),
-                               ("Account", "PersonEmail", pa_emails)):
+    for obj, field, wanted in (
+        ("Contact", "Email", contact_emails),
+        ("Lead", "Email", lead_emails),
+        ("Account", "PersonEmail", pa_emails),
+    ):
         for record in (r for r in org.records.rows(obj) if r.get(field) in wanted):
             individual = individual_of(org, obj, record)
             assert individual[TRACK] is True and individual[PROCESS] is True

@@ -4,17 +4,19 @@ import re
 
 import pytest
 
-from tests.conftest import assert_valid
 from email_privacy import layouts, names, xmlsafe
 from email_privacy.errors import EmailPrivacyError, OptionError
+from tests.conftest import assert_valid
 
 NS = "http://soap.sforce.com/2006/04/metadata"
 DECL = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def item(field, behavior="Edit", indent="            "):
-    return (f"{indent}<layoutItems>\n{indent}    <behavior>{behavior}</behavior>\n"
-            f"{indent}    <field>{field}</field>\n{indent}</layoutItems>\n")
+    return (
+        f"{indent}<layoutItems>\n{indent}    <behavior>{behavior}</behavior>\n"
+        f"{indent}    <field>{field}</field>\n{indent}</layoutItems>\n"
+    )
 
 
 def column(*fields):
@@ -24,14 +26,17 @@ def column(*fields):
 
 
 def section(label, style, *columns):
-    return (f"    <layoutSections>\n        <customLabel>true</customLabel>\n        <detailHeading>true</detailHeading>\n"
-            f"        <editHeading>true</editHeading>\n        <label>{label}</label>\n"
-            + "".join(columns) + f"        <style>{style}</style>\n    </layoutSections>\n")
+    return (
+        f"    <layoutSections>\n        <customLabel>true</customLabel>\n        <detailHeading>true</detailHeading>\n"
+        f"        <editHeading>true</editHeading>\n        <label>{label}</label>\n"
+        + "".join(columns)
+        + f"        <style>{style}</style>\n    </layoutSections>\n"
+    )
 
 
 def doc(*sections, head="", tail=""):
     body = head + "".join(sections) + "    <showEmailCheckbox>false</showEmailCheckbox>\n" + tail
-    return DECL + f'<Layout xmlns="{NS}">\n{body}</Layout>\n'.encode("utf-8")
+    return DECL + f'<Layout xmlns="{NS}">\n{body}</Layout>\n'.encode()
 
 
 CUSTOM_LINKS = (
@@ -42,31 +47,77 @@ CUSTOM_LINKS = (
 
 # name -> (object, bytes, expected neighbour: the field the new item follows, or "" for an empty column)
 CASES = {
-    "two columns, opt-out in the second": ("Contact", doc(
-        section("Contact Information", "TwoColumnsTopToBottom", column("Name", "AccountId"),
-                column("OwnerId", "HasOptedOutOfEmail", "Phone"))), "HasOptedOutOfEmail"),
-    "one column, no opt-out": ("Lead", doc(
-        section("Lead Information", "OneColumn", column("Name", "Company"))), "Company"),
-    "empty first column": ("Lead", doc(
-        section("Lead Information", "TwoColumnsLeftToRight", column(), column("Company"))), ""),
-    "CustomLinks section first": ("Contact", doc(
-        CUSTOM_LINKS, section("Details", "TwoColumnsTopToBottom", column("Name"), column("Email"))), "Name"),
-    "opt-out only in a later section": ("Contact", doc(
-        section("Details", "OneColumn", column("Name")),
-        section("Preferences", "OneColumn", column("DoNotCall", "HasOptedOutOfEmail"))), "HasOptedOutOfEmail"),
-    "person account opt-out": ("PersonAccount", doc(
-        section("Account Information", "TwoColumnsTopToBottom", column("Name"),
-                column("PersonHasOptedOutOfEmail"))), "PersonHasOptedOutOfEmail"),
-    "namespaced fields and non-ASCII labels": ("Contact", doc(
-        section("Informations générales — 連絡先 'O&apos;Brien' &amp; co", "TwoColumnsTopToBottom",
-                column("FinServ__PrimaryAddressIsBilling__c", "acme__Score__c"), column("Email"))),
-        "acme__Score__c"),
-    "comments everywhere": ("Contact", DECL + (
-        "<!-- retrieved from prod -->\n"
-        f'<Layout xmlns="{NS}">\n    <!-- top comment -->\n'
-        + section("Details", "OneColumn", "        <layoutColumns>\n            <!-- first -->\n"
-                  + item("Name") + "            <!-- after Name -->\n        </layoutColumns>\n")
-        + "</Layout>\n<!-- trailing -->\n").encode("utf-8"), "Name"),
+    "two columns, opt-out in the second": (
+        "Contact",
+        doc(
+            section(
+                "Contact Information",
+                "TwoColumnsTopToBottom",
+                column("Name", "AccountId"),
+                column("OwnerId", "HasOptedOutOfEmail", "Phone"),
+            )
+        ),
+        "HasOptedOutOfEmail",
+    ),
+    "one column, no opt-out": (
+        "Lead",
+        doc(section("Lead Information", "OneColumn", column("Name", "Company"))),
+        "Company",
+    ),
+    "empty first column": (
+        "Lead",
+        doc(section("Lead Information", "TwoColumnsLeftToRight", column(), column("Company"))),
+        "",
+    ),
+    "CustomLinks section first": (
+        "Contact",
+        doc(CUSTOM_LINKS, section("Details", "TwoColumnsTopToBottom", column("Name"), column("Email"))),
+        "Name",
+    ),
+    "opt-out only in a later section": (
+        "Contact",
+        doc(
+            section("Details", "OneColumn", column("Name")),
+            section("Preferences", "OneColumn", column("DoNotCall", "HasOptedOutOfEmail")),
+        ),
+        "HasOptedOutOfEmail",
+    ),
+    "person account opt-out": (
+        "PersonAccount",
+        doc(
+            section("Account Information", "TwoColumnsTopToBottom", column("Name"), column("PersonHasOptedOutOfEmail"))
+        ),
+        "PersonHasOptedOutOfEmail",
+    ),
+    "namespaced fields and non-ASCII labels": (
+        "Contact",
+        doc(
+            section(
+                "Informations générales — 連絡先 'O&apos;Brien' &amp; co",
+                "TwoColumnsTopToBottom",
+                column("FinServ__PrimaryAddressIsBilling__c", "acme__Score__c"),
+                column("Email"),
+            )
+        ),
+        "acme__Score__c",
+    ),
+    "comments everywhere": (
+        "Contact",
+        DECL
+        + (
+            "<!-- retrieved from prod -->\n"
+            f'<Layout xmlns="{NS}">\n    <!-- top comment -->\n'
+            + section(
+                "Details",
+                "OneColumn",
+                "        <layoutColumns>\n            <!-- first -->\n"
+                + item("Name")
+                + "            <!-- after Name -->\n        </layoutColumns>\n",
+            )
+            + "</Layout>\n<!-- trailing -->\n"
+        ).encode("utf-8"),
+        "Name",
+    ),
 }
 
 
@@ -74,8 +125,7 @@ def inserted_re(field, behavior="Edit"):
     """The new item with the whitespace before it, whatever its prefix: exactly what the editor adds."""
     p = r"(?:\w+:)?"
     return re.compile(
-        rf"\s*<{p}layoutItems>\s*<{p}behavior>{behavior}</{p}behavior>\s*<{p}field>{field}</{p}field>\s*</{p}layoutItems>"
-        .encode()
+        rf"\s*<{p}layoutItems>\s*<{p}behavior>{behavior}</{p}behavior>\s*<{p}field>{field}</{p}field>\s*</{p}layoutItems>".encode()
     )
 
 
@@ -122,8 +172,11 @@ def test_fixture_layouts(case, xsd):
     else:
         # Empty column: the only other change is that it now has a closing tag.
         assert rest == data.replace(b"<layoutColumns/>", b"<layoutColumns>\n        </layoutColumns>", 1)
-        assert re.search(rf"<label>Lead Information</label>\s*<layoutColumns>\s*<layoutItems>\s*<behavior>Edit"
-                         rf"</behavior>\s*<field>{field}</field>".encode(), new)
+        assert re.search(
+            rf"<label>Lead Information</label>\s*<layoutColumns>\s*<layoutItems>\s*<behavior>Edit"
+            rf"</behavior>\s*<field>{field}</field>".encode(),
+            new,
+        )
 
 
 def test_new_item_is_indented_like_its_siblings():
@@ -134,21 +187,30 @@ def test_new_item_is_indented_like_its_siblings():
 
 
 def test_never_into_custom_links_even_with_opt_out_there(xsd):
-    links = CUSTOM_LINKS.replace("        <layoutColumns/>\n        <layoutColumns/>\n",
-                                 "        <layoutColumns>\n" + item("HasOptedOutOfEmail") + "        </layoutColumns>\n", 1)
+    links = CUSTOM_LINKS.replace(
+        "        <layoutColumns/>\n        <layoutColumns/>\n",
+        "        <layoutColumns>\n" + item("HasOptedOutOfEmail") + "        </layoutColumns>\n",
+        1,
+    )
     data = doc(links, section("Details", "OneColumn", column("Name")))
     new = check_edit("Contact", data, strict=False)
     assert minus_inserted(new, "IndividualId") == data
-    assert re.search(rb"<field>Name</field>\s*</layoutItems>\s*<layoutItems>\s*<behavior>Edit</behavior>\s*"
-                     rb"<field>IndividualId</field>", new)
+    assert re.search(
+        rb"<field>Name</field>\s*</layoutItems>\s*<layoutItems>\s*<behavior>Edit</behavior>\s*"
+        rb"<field>IndividualId</field>",
+        new,
+    )
 
 
 def test_end_of_first_section_ignores_opt_out(xsd):
     _, data, _ = CASES["two columns, opt-out in the second"]
     new = check_edit("Contact", data, xsd, position="end_of_first_section")
     assert minus_inserted(new, "IndividualId") == data
-    assert re.search(rb"<field>AccountId</field>\s*</layoutItems>\s*<layoutItems>\s*<behavior>Edit</behavior>\s*"
-                     rb"<field>IndividualId</field>", new)
+    assert re.search(
+        rb"<field>AccountId</field>\s*</layoutItems>\s*<layoutItems>\s*<behavior>Edit</behavior>\s*"
+        rb"<field>IndividualId</field>",
+        new,
+    )
 
 
 def test_readonly_behavior(xsd):
@@ -158,8 +220,15 @@ def test_readonly_behavior(xsd):
 
 
 def test_field_already_present_as_readonly_is_left_alone():
-    data = doc(section("Details", "OneColumn", column("Name").replace(
-        "</layoutColumns>", "").rstrip(" ") + item("IndividualId", "Readonly") + "        </layoutColumns>\n"))
+    data = doc(
+        section(
+            "Details",
+            "OneColumn",
+            column("Name").replace("</layoutColumns>", "").rstrip(" ")
+            + item("IndividualId", "Readonly")
+            + "        </layoutColumns>\n",
+        )
+    )
     tree = xmlsafe.parse(data, "x")
     assert layouts.field_behavior(tree, "IndividualId") == "Readonly"
     assert layouts.add_field(tree, "IndividualId") is None
@@ -169,30 +238,41 @@ def test_field_already_present_as_readonly_is_left_alone():
 
 
 def test_xml_namespace_prefix_is_kept(xsd):
-    data = DECL + (f'<md:Layout xmlns:md="{NS}">\n    <md:layoutSections>\n        <md:label>A</md:label>\n'
+    data = (
+        DECL
+        + (
+            f'<md:Layout xmlns:md="{NS}">\n    <md:layoutSections>\n        <md:label>A</md:label>\n'
             "        <md:layoutColumns>\n            <md:layoutItems>\n                <md:behavior>Edit</md:behavior>\n"
             "                <md:field>Name</md:field>\n            </md:layoutItems>\n        </md:layoutColumns>\n"
-            "        <md:style>OneColumn</md:style>\n    </md:layoutSections>\n</md:Layout>\n").encode()
+            "        <md:style>OneColumn</md:style>\n    </md:layoutSections>\n</md:Layout>\n"
+        ).encode()
+    )
     assert_valid(xsd, data, "prefixed fixture")
     new = check_edit("Contact", data, xsd)
-    assert b"<md:layoutItems>\n                <md:behavior>Edit</md:behavior>\n                <md:field>IndividualId</md:field>" in new
+    assert (
+        b"<md:layoutItems>\n                <md:behavior>Edit</md:behavior>\n                <md:field>IndividualId</md:field>"
+        in new
+    )
     assert b"xmlns" not in new.split(b"</md:field>", 2)[1]  # no stray namespace declaration on the item
     assert minus_inserted(new, "IndividualId") == data
 
 
 def test_bytes_outside_lxml_spelling_are_kept(xsd):
     """Declaration spelling, `<x />`, character references and CRLF line ends survive the edit."""
-    data = (b'<?xml version="1.0" encoding="UTF-8" ?>\r\n' + doc(
+    data = b'<?xml version="1.0" encoding="UTF-8" ?>\r\n' + doc(
         section("D&#233;tails &apos;x&apos;", "TwoColumnsTopToBottom", column("Name"), column())
-    ).split(b"\n", 1)[1].replace(b"<layoutColumns/>", b"<layoutColumns />").replace(b"\n", b"\r\n"))
+    ).split(b"\n", 1)[1].replace(b"<layoutColumns/>", b"<layoutColumns />").replace(b"\n", b"\r\n")
     new = check_edit("Contact", data, xsd)
     assert minus_inserted(new, "IndividualId") == data
     assert b"\n" not in new.replace(b"\r\n", b"")  # no bare LF introduced
 
 
 def test_column_with_only_reserved(xsd):
-    data = doc(section("D", "OneColumn", "        <layoutColumns>\n            <reserved>x</reserved>\n"
-                                        "        </layoutColumns>\n"))
+    data = doc(
+        section(
+            "D", "OneColumn", "        <layoutColumns>\n            <reserved>x</reserved>\n        </layoutColumns>\n"
+        )
+    )
     new = check_edit("Contact", data, xsd)
     assert minus_inserted(new, "IndividualId") == data
     assert new.index(b"IndividualId") < new.index(b"<reserved>")  # schema order: layoutItems, then reserved
@@ -220,10 +300,13 @@ def test_not_a_layout_is_refused():
         layouts.add_field_bytes(data, "IndividualId", name="f.layout")
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"behavior": "Required"}, r"behavior: 'Required' is not allowed; use one of Edit, Readonly"),
-    ({"position": "top"}, r"position: 'top' is not allowed; use one of after_email_opt_out, end_of_first_section"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"behavior": "Required"}, r"behavior: 'Required' is not allowed; use one of Edit, Readonly"),
+        ({"position": "top"}, r"position: 'top' is not allowed; use one of after_email_opt_out, end_of_first_section"),
+    ],
+)
 def test_bad_options(kwargs, message):
     _, data, _ = CASES["one column, no opt-out"]
     with pytest.raises(OptionError, match=message):
@@ -242,6 +325,7 @@ def test_unified_diff():
 
 
 # --- every real-world layout -------------------------------------------------------------------
+
 
 def realworld_files(root):
     files = sorted(p for p in (root / "layouts").rglob("*") if names.is_layout_file(p.name))
@@ -265,8 +349,11 @@ def test_every_realworld_layout(realworld, xsd):
         new = check_edit(obj, data, xsd, strict=input_valid)
         assert minus_inserted(new, field) == data, path
         if obj != "PersonAccount" and b"HasOptedOutOfEmail</field>" in data:
-            assert re.search(rb"HasOptedOutOfEmail</field>\s*</layoutItems>\s*<layoutItems>\s*<behavior>Edit"
-                             rb"</behavior>\s*<field>" + field.encode(), new), path
+            assert re.search(
+                rb"HasOptedOutOfEmail</field>\s*</layoutItems>\s*<layoutItems>\s*<behavior>Edit"
+                rb"</behavior>\s*<field>" + field.encode(),
+                new,
+            ), path
     assert seen_targets >= 15
 
 
@@ -274,6 +361,7 @@ def test_realworld_person_account_field(realworld):
     """PersonAccount layouts get PersonIndividualId, never IndividualId."""
     for path in realworld_files(realworld):
         if path.name.startswith("PersonAccount-"):
-            new = layouts.add_field_bytes(path.read_bytes(), "PersonIndividualId", name=str(path),
-                                          email_opt_out="PersonHasOptedOutOfEmail")
+            new = layouts.add_field_bytes(
+                path.read_bytes(), "PersonIndividualId", name=str(path), email_opt_out="PersonHasOptedOutOfEmail"
+            )
             assert new is not None and b"<field>IndividualId</field>" not in new

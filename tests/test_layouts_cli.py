@@ -59,8 +59,10 @@ def test_edits_every_target_layout_and_nothing_else(tmp_path, capsys, xsd):
     for path, old in before.items():
         new = path.read_bytes()
         if path.name in ODD_NAMES:
-            assert minus_inserted(new, field_for(path)) in (old, old.replace(
-                b"<layoutColumns/>", b"<layoutColumns>\n        </layoutColumns>", 1)), path
+            assert minus_inserted(new, field_for(path)) in (
+                old,
+                old.replace(b"<layoutColumns/>", b"<layoutColumns>\n        </layoutColumns>", 1),
+            ), path
             assert xsd.validate(xmlsafe.parse(new, str(path)).getroot()), path
             assert f"changed: {path}" in out
         else:
@@ -101,9 +103,13 @@ def test_check_exits_1_when_a_layout_lacks_the_field_and_0_after(tmp_path, capsy
 
 def test_behavior_and_position(tmp_path, capsys):
     root = tree(tmp_path)
-    code, _, _ = run(capsys, root, "--objects", "Contact", "--behavior", "readonly", "--position", "end_of_first_section")
+    code, _, _ = run(
+        capsys, root, "--objects", "Contact", "--behavior", "readonly", "--position", "end_of_first_section"
+    )
     assert code == 0
-    new = (root / "main/default/layouts" / "Contact-FinServ__Contact %28Individual%29 Layout.layout-meta.xml").read_bytes()
+    new = (
+        root / "main/default/layouts" / "Contact-FinServ__Contact %28Individual%29 Layout.layout-meta.xml"
+    ).read_bytes()
     assert b"<behavior>Readonly</behavior>\n                <field>IndividualId</field>" in new
     # end_of_first_section: after AccountId, the first column's last item, not after the opt-out.
     assert new.index(b"IndividualId") < new.index(b"HasOptedOutOfEmail")
@@ -137,13 +143,19 @@ def test_one_bad_file_changes_no_file(tmp_path, capsys, bad):
     assert "Traceback" not in err and out == ""
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--objects", "Account"], "Option --objects: Account not allowed; use any of Contact, Lead, PersonAccount."),
-    (["--objects", ","], "Option --objects: give at least one of Contact, Lead, PersonAccount."),
-    (["--behavior", "Required"], "Option --behavior: 'Required' is not allowed; use one of Edit, Readonly."),
-    (["--position", "top"], "Option --position: 'top' is not allowed; use one of after_email_opt_out, end_of_first_section."),
-    (["--dry-run", "--check"], "--dry-run and --check cannot be used together; choose one."),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--objects", "Account"], "Option --objects: Account not allowed; use any of Contact, Lead, PersonAccount."),
+        (["--objects", ","], "Option --objects: give at least one of Contact, Lead, PersonAccount."),
+        (["--behavior", "Required"], "Option --behavior: 'Required' is not allowed; use one of Edit, Readonly."),
+        (
+            ["--position", "top"],
+            "Option --position: 'top' is not allowed; use one of after_email_opt_out, end_of_first_section.",
+        ),
+        (["--dry-run", "--check"], "--dry-run and --check cannot be used together; choose one."),
+    ],
+)
 def test_bad_arguments_exit_2_with_one_line(tmp_path, capsys, args, message):
     root = tree(tmp_path)
     before = snapshot(root)
@@ -179,7 +191,8 @@ def test_realworld_tree(realworld, tmp_path, capsys, xsd):
             assert xsd.validate(xmlsafe.parse(new, str(path)).getroot()), path
             changed += 1
     assert out.strip().splitlines()[-1] == (
-        f"{changed} changed, {already} already had the field, {others} skipped as other objects")
+        f"{changed} changed, {already} already had the field, {others} skipped as other objects"
+    )
     assert changed >= 15 and others >= 4
 
 
@@ -192,6 +205,10 @@ def test_installed_command_runs(tmp_path):
     done = subprocess.run([str(exe), "layouts", str(root), "--check"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "6 would change" in done.stdout
     done = subprocess.run([str(exe), "layouts", str(root)], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and done.stdout.strip().endswith("6 changed, 0 already had the field, 2 skipped as other objects")
-    done = subprocess.run([str(exe), "layouts", str(root), "--objects", "Foo"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip().endswith(
+        "6 changed, 0 already had the field, 2 skipped as other objects"
+    )
+    done = subprocess.run(
+        [str(exe), "layouts", str(root), "--objects", "Foo"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr

@@ -25,13 +25,17 @@ def enumeration(xsd_tree, type_name):
     return tuple(e.get("value") for e in simple.iter(f"{XS}enumeration"))
 
 
-@pytest.mark.parametrize("type_name, ours", [
-    ("Layout", mdschema.LAYOUT),
-    ("LayoutSection", mdschema.LAYOUT_SECTION),
-    ("LayoutColumn", mdschema.LAYOUT_COLUMN),
-    ("LayoutItem", mdschema.LAYOUT_ITEM),
-    ("Metadata", mdschema.METADATA_BASE),
-] + [(name, fields) for name, fields in sorted(mdschema.SETTINGS.items())])
+@pytest.mark.parametrize(
+    "type_name, ours",
+    [
+        ("Layout", mdschema.LAYOUT),
+        ("LayoutSection", mdschema.LAYOUT_SECTION),
+        ("LayoutColumn", mdschema.LAYOUT_COLUMN),
+        ("LayoutItem", mdschema.LAYOUT_ITEM),
+        ("Metadata", mdschema.METADATA_BASE),
+    ]
+    + [(name, fields) for name, fields in sorted(mdschema.SETTINGS.items())],
+)
 def test_element_order_equals_the_schema(xsd_tree, type_name, ours):
     assert ours == sequence(xsd_tree, type_name)
 

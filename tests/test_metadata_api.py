@@ -40,8 +40,14 @@ def test_list_retrieve_deploy_round_trip(org):
     result = c.deploy({CONTACT: new, "package.xml": package_xml({"Layout": ["Contact-Contact Layout"]}, "63.0")})
     assert result.status == "Succeeded" and not result.check_only
     assert org.files[CONTACT] == new
-    assert c.calls == {"listMetadata": 1, "retrieve": 1, "checkStatus": 1, "checkRetrieveStatus": 1,
-                       "deploy": 1, "checkDeployStatus": 1}
+    assert c.calls == {
+        "listMetadata": 1,
+        "retrieve": 1,
+        "checkStatus": 1,
+        "checkRetrieveStatus": 1,
+        "deploy": 1,
+        "checkDeployStatus": 1,
+    }
 
 
 def test_polls_without_sleeping_a_second(org):
@@ -55,9 +61,13 @@ def test_polls_without_sleeping_a_second(org):
 
 def test_check_only_changes_nothing(org):
     before = dict(org.files)
-    result = client().deploy({CONTACT: layout(extra="IndividualId"),
-                              "package.xml": package_xml({"Layout": ["Contact-Contact Layout"]}, "63.0")},
-                             check_only=True)
+    result = client().deploy(
+        {
+            CONTACT: layout(extra="IndividualId"),
+            "package.xml": package_xml({"Layout": ["Contact-Contact Layout"]}, "63.0"),
+        },
+        check_only=True,
+    )
     assert result.check_only and org.files == before
 
 
@@ -109,8 +119,9 @@ def test_deploy_failure_names_component_and_changes_nothing(org):
     org.fail_component = "Contact-Contact Layout"
     before = dict(org.files)
     with pytest.raises(OrgError) as e:
-        client().deploy({CONTACT: layout(extra="Foo"),
-                         "package.xml": package_xml({"Layout": ["Contact-Contact Layout"]}, "63.0")})
+        client().deploy(
+            {CONTACT: layout(extra="Foo"), "package.xml": package_xml({"Layout": ["Contact-Contact Layout"]}, "63.0")}
+        )
     msg = str(e.value)
     assert "\n" not in msg
     assert "Layout Contact-Contact Layout: In field: field - no CustomField named Contact.Foo found" in msg
@@ -168,18 +179,26 @@ def test_rest_call_refreshes_expired_session_once():
 
 @pytest.mark.parametrize("value", [b"false", b"", b"False"])
 def test_no_deploy_can_carry_consent_management_other_than_true(org, value):
-    doc = (b'<?xml version="1.0" encoding="UTF-8"?>\n<PartyDataModelSettings xmlns="http://soap.sforce.com/2006/04/metadata">'
-           b"<enableConsentManagement>" + value + b"</enableConsentManagement></PartyDataModelSettings>\n")
+    doc = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<PartyDataModelSettings xmlns="http://soap.sforce.com/2006/04/metadata">'
+        b"<enableConsentManagement>" + value + b"</enableConsentManagement></PartyDataModelSettings>\n"
+    )
     c = client()
-    for path in ("settings/PartyDataModel.settings", "force-app/main/default/settings/PartyDataModel.settings-meta.xml"):
+    for path in (
+        "settings/PartyDataModel.settings",
+        "force-app/main/default/settings/PartyDataModel.settings-meta.xml",
+    ):
         with pytest.raises(OptionError, match="purges the org's data protection"):
             c.deploy({path: doc, "package.xml": package_xml({"Settings": ["PartyDataModel"]}, "63.0")})
     assert c.calls == {} and "settings/PartyDataModel.settings" not in org.files
 
 
 def test_consent_management_true_deploys(org):
-    doc = (b'<?xml version="1.0" encoding="UTF-8"?>\n<PartyDataModelSettings xmlns="http://soap.sforce.com/2006/04/metadata">'
-           b"<enableConsentManagement>true</enableConsentManagement></PartyDataModelSettings>\n")
-    client().deploy({"settings/PartyDataModel.settings": doc,
-                     "package.xml": package_xml({"Settings": ["PartyDataModel"]}, "63.0")})
+    doc = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<PartyDataModelSettings xmlns="http://soap.sforce.com/2006/04/metadata">'
+        b"<enableConsentManagement>true</enableConsentManagement></PartyDataModelSettings>\n"
+    )
+    client().deploy(
+        {"settings/PartyDataModel.settings": doc, "package.xml": package_xml({"Settings": ["PartyDataModel"]}, "63.0")}
+    )
     assert org.files["settings/PartyDataModel.settings"] == doc

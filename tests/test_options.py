@@ -16,9 +16,18 @@ from email_privacy.options import (
 )
 
 
-@pytest.mark.parametrize("value, expected", [
-    (True, True), (False, False), ("True", True), ("false", False), (" yes ", True), ("0", False), ("off", False),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (True, True),
+        (False, False),
+        ("True", True),
+        ("false", False),
+        (" yes ", True),
+        ("0", False),
+        ("off", False),
+    ],
+)
 def test_booleans_from_yaml_and_strings(value, expected):
     assert parse_bool("dry_run", value) is expected
 
@@ -30,20 +39,39 @@ def test_boolean_default_and_required():
         parse_bool("dry_run", None)
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: parse_bool("dry_run", "maybe"), "Option dry_run: 'maybe' is not a boolean; use true or false."),
-    (lambda: parse_choice("behavior", "Hidden", ("Edit", "Readonly")),
-     "Option behavior: 'Hidden' is not allowed; use one of Edit, Readonly."),
-    (lambda: parse_list("objects", "Contact,Case,Task", ("Contact", "Lead")),
-     "Option objects: Case, Task not allowed; use any of Contact, Lead."),
-    (lambda: parse_list("objects", 42), "Option objects: 42 is not a list; use comma-separated values."),
-    (lambda: parse_int("retries", "x", 3, 0, 10), "Option retries: 'x' is not a whole number; use a whole number from 0 to 10."),
-    (lambda: parse_int("retries", "11", 3, 0, 10), "Option retries: 11 is out of range; use a whole number from 0 to 10."),
-    (lambda: parse_int("count", None), "Option count is required: use a whole number."),
-    (lambda: parse_api_version("api_version", "v63", "63.0"), "Option api_version: 'v63' is not an API version; use a number like 63.0."),
-    (lambda: parse_api_version("api_version", "nan", "63.0"), "Option api_version: 'nan' is not an API version; use a number like 63.0."),
-    (lambda: parse_existing_path("csv", "no/such.csv"), "Option csv: no/such.csv is not an existing file."),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: parse_bool("dry_run", "maybe"), "Option dry_run: 'maybe' is not a boolean; use true or false."),
+        (
+            lambda: parse_choice("behavior", "Hidden", ("Edit", "Readonly")),
+            "Option behavior: 'Hidden' is not allowed; use one of Edit, Readonly.",
+        ),
+        (
+            lambda: parse_list("objects", "Contact,Case,Task", ("Contact", "Lead")),
+            "Option objects: Case, Task not allowed; use any of Contact, Lead.",
+        ),
+        (lambda: parse_list("objects", 42), "Option objects: 42 is not a list; use comma-separated values."),
+        (
+            lambda: parse_int("retries", "x", 3, 0, 10),
+            "Option retries: 'x' is not a whole number; use a whole number from 0 to 10.",
+        ),
+        (
+            lambda: parse_int("retries", "11", 3, 0, 10),
+            "Option retries: 11 is out of range; use a whole number from 0 to 10.",
+        ),
+        (lambda: parse_int("count", None), "Option count is required: use a whole number."),
+        (
+            lambda: parse_api_version("api_version", "v63", "63.0"),
+            "Option api_version: 'v63' is not an API version; use a number like 63.0.",
+        ),
+        (
+            lambda: parse_api_version("api_version", "nan", "63.0"),
+            "Option api_version: 'nan' is not an API version; use a number like 63.0.",
+        ),
+        (lambda: parse_existing_path("csv", "no/such.csv"), "Option csv: no/such.csv is not an existing file."),
+    ],
+)
 def test_bad_values_one_line(call, message):
     with pytest.raises(OptionError) as err:
         call()

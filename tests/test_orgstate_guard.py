@@ -1,7 +1,7 @@
 """The lost-update guard (issue 6.3) as one Tooling API query (issue 7): orgstate.changed_since with a
 fake REST answer and a fake listMetadata client, no org."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -9,14 +9,20 @@ from email_privacy import orgstate
 from email_privacy.orgstate import GuardQueryRefused, OrgState
 
 A, B, C = "Contact-Contact Layout", "Lead-Lead %28Marketing%29 Layout", "Lead-Lead Layout"
-READ = {A: datetime(2026, 11, 27, 7, 0, 0, 250000), B: datetime(2026, 11, 27, 7, 5, 9, 999000),
-        C: datetime(2026, 1, 2, 3, 4, 5)}  # naive UTC, as CumulusCI parses listMetadata's dates
+READ = {
+    A: datetime(2026, 11, 27, 7, 0, 0, 250000),
+    B: datetime(2026, 11, 27, 7, 5, 9, 999000),
+    C: datetime(2026, 1, 2, 3, 4, 5),
+}  # naive UTC, as CumulusCI parses listMetadata's dates
 IDS = {A: "00h000000000001AAA", B: "00h000000000002AAB", C: "00h000000000003AAC"}
 
 
 def state(**overrides):
-    return OrgState(objects=("Contact", "Lead"), layout_modified=dict(overrides.get("modified", READ)),
-                    layout_ids=dict(overrides.get("ids", IDS)))
+    return OrgState(
+        objects=("Contact", "Lead"),
+        layout_modified=dict(overrides.get("modified", READ)),
+        layout_ids=dict(overrides.get("ids", IDS)),
+    )
 
 
 class Client:
@@ -27,8 +33,10 @@ class Client:
 
     def list(self, type_name):
         self.lists += 1
-        return [{"fullName": n, "fileName": f"layouts/{n}.layout", "lastModifiedDate": d, "namespacePrefix": ""}
-                for n, d in self.modified.items()]
+        return [
+            {"fullName": n, "fileName": f"layouts/{n}.layout", "lastModifiedDate": d, "namespacePrefix": ""}
+            for n, d in self.modified.items()
+        ]
 
 
 class Tooling:
@@ -52,16 +60,20 @@ def test_one_query_from_the_latest_date_the_read_saw_truncated_to_seconds():
 
 
 def test_rows_with_the_read_dates_are_no_conflict_whatever_their_form_or_id_length():
-    rows = [{"Id": IDS[B][:15], "LastModifiedDate": "2026-11-27T07:05:09.999+0000"},  # 15-char id, REST form
-            {"Id": IDS[A], "LastModifiedDate": "2026-11-27T08:00:00.250+0100"},  # the same instant, another offset
-            {"Id": "00h000000000099AAA", "LastModifiedDate": "2026-11-27T07:06:00.000+0000"}]  # not ours
+    rows = [
+        {"Id": IDS[B][:15], "LastModifiedDate": "2026-11-27T07:05:09.999+0000"},  # 15-char id, REST form
+        {"Id": IDS[A], "LastModifiedDate": "2026-11-27T08:00:00.250+0100"},  # the same instant, another offset
+        {"Id": "00h000000000099AAA", "LastModifiedDate": "2026-11-27T07:06:00.000+0000"},
+    ]  # not ours
     assert orgstate.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == []
 
 
 def test_a_moved_layout_is_named_and_only_it():
-    rows = [{"Id": IDS[B], "LastModifiedDate": "2026-11-27T07:05:09.999+0000"},
-            {"Id": IDS[A][:15], "LastModifiedDate": "2026-11-27T07:05:10.000+0000"},  # A saved by someone else
-            {"Id": IDS[C], "LastModifiedDate": "2026-11-27T07:06:00.000+0000"}]  # C moved but is not deployed
+    rows = [
+        {"Id": IDS[B], "LastModifiedDate": "2026-11-27T07:05:09.999+0000"},
+        {"Id": IDS[A][:15], "LastModifiedDate": "2026-11-27T07:05:10.000+0000"},  # A saved by someone else
+        {"Id": IDS[C], "LastModifiedDate": "2026-11-27T07:06:00.000+0000"},
+    ]  # C moved but is not deployed
     assert orgstate.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == [A]
 
 
@@ -75,8 +87,13 @@ def test_refused_query_falls_back_to_list_metadata_and_warns_once():
     warnings = []
     moved = {**READ, C: datetime(2026, 11, 27, 9, 0)}
     client = Client(moved)
-    got = orgstate.changed_since(client, state(), [A, C], tooling_query=Tooling(refuse="INVALID_TYPE: sObject type "
-                                 "'Layout' is not supported"), warn=warnings.append)
+    got = orgstate.changed_since(
+        client,
+        state(),
+        [A, C],
+        tooling_query=Tooling(refuse="INVALID_TYPE: sObject type 'Layout' is not supported"),
+        warn=warnings.append,
+    )
     assert got == [C] and client.lists == 1
     assert len(warnings) == 1 and "INVALID_TYPE" in warnings[0] and "listMetadata instead" in warnings[0]
 
@@ -100,10 +117,15 @@ def test_nothing_to_check_asks_nothing():
     assert tooling.asked == [] and client.lists == 0
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("2026-11-27T07:05:09.999+0000", datetime(2026, 11, 27, 7, 5, 9, 999000, timezone.utc)),
-    ("2026-11-27T07:05:09.000Z", datetime(2026, 11, 27, 7, 5, 9, tzinfo=timezone.utc)),
-    ("not a date", None), (None, None)])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2026-11-27T07:05:09.999+0000", datetime(2026, 11, 27, 7, 5, 9, 999000, UTC)),
+        ("2026-11-27T07:05:09.000Z", datetime(2026, 11, 27, 7, 5, 9, tzinfo=UTC)),
+        ("not a date", None),
+        (None, None),
+    ],
+)
 def test_rest_datetimes_parsed_as_instants(value, expected):
     rows = [{"Id": IDS[A], "LastModifiedDate": value}]
     read = {A: expected.replace(tzinfo=None)} if expected else READ
@@ -113,6 +135,8 @@ def test_rest_datetimes_parsed_as_instants(value, expected):
 
 def test_a_whole_second_tooling_date_matches_a_read_within_that_second():
     # An org that answers REST dates at coarser precision than listMetadata must not stop every run.
-    rows = [{"Id": IDS[A], "LastModifiedDate": "2026-11-27T07:00:00.000+0000"},
-            {"Id": IDS[B], "LastModifiedDate": "2026-11-27T07:05:10.000+0000"}]  # B: the next second, a change
+    rows = [
+        {"Id": IDS[A], "LastModifiedDate": "2026-11-27T07:00:00.000+0000"},
+        {"Id": IDS[B], "LastModifiedDate": "2026-11-27T07:05:10.000+0000"},
+    ]  # B: the next second, a change
     assert orgstate.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == [B]

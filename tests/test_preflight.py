@@ -14,7 +14,9 @@ ALL_PERMS = {
 }
 
 
-@pytest.mark.parametrize("org_type", ["Developer Edition", "Professional Edition", "Enterprise Edition", "Unlimited Edition"])
+@pytest.mark.parametrize(
+    "org_type", ["Developer Edition", "Professional Edition", "Enterprise Edition", "Unlimited Edition"]
+)
 def test_supported_editions_pass(org_type):
     check = pf.check_edition(org_type, "production")
     assert check.verdict == pf.OK
@@ -22,8 +24,12 @@ def test_supported_editions_pass(org_type):
 
 @pytest.mark.parametrize(
     "org_type, named",
-    [("Team Edition", "Group Edition"), ("Personal Edition", "Personal Edition"),
-     ("Contact Manager Edition", "Contact Manager Edition"), ("Base Edition", "Base Edition")],
+    [
+        ("Team Edition", "Group Edition"),
+        ("Personal Edition", "Personal Edition"),
+        ("Contact Manager Edition", "Contact Manager Edition"),
+        ("Base Edition", "Base Edition"),
+    ],
 )
 def test_unsupported_editions_fail_naming_the_edition(org_type, named):
     check = pf.check_edition(org_type, "production")
@@ -51,7 +57,12 @@ def test_edition_table_names_its_source_and_team_is_group():
 
 @pytest.mark.parametrize(
     "sandbox, trial, kind",
-    [(True, "2030-01-01", "scratch org"), (True, None, "sandbox"), (False, None, "production"), (False, "2030-01-01", "trial")],
+    [
+        (True, "2030-01-01", "scratch org"),
+        (True, None, "sandbox"),
+        (False, None, "production"),
+        (False, "2030-01-01", "trial"),
+    ],
 )
 def test_org_kind(sandbox, trial, kind):
     assert pf.org_kind(sandbox, trial) == kind
@@ -102,8 +113,10 @@ def test_person_accounts_and_lightning():
 
 
 def test_settings_checks_say_what_will_change():
-    current = {"PartyDataModelSettings": {"enableConsentManagement": True},
-               "EmailAdministrationSettings": {"enableEmailConsentManagement": False, "enableEnhancedEmailEnabled": False}}
+    current = {
+        "PartyDataModelSettings": {"enableConsentManagement": True},
+        "EmailAdministrationSettings": {"enableEmailConsentManagement": False, "enableEnhancedEmailEnabled": False},
+    }
     desired = {CONSENT: True, EMAIL_CONSENT: True, EMAIL_TRACKING: True}
     checks = pf.check_settings(current, desired)
     assert [c.verdict for c in checks] == [pf.OK, pf.CHANGE, pf.INFO, pf.CHANGE]

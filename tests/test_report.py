@@ -11,7 +11,10 @@ from email_privacy import report
 from email_privacy.errors import OptionError
 
 COLUMNS = (("name", "Name"), ("state", "State"), ("ok", "OK"))
-ROWS = [{"name": "Enhanced Email", "state": "on", "ok": True}, {"name": "Contact Layout (Marketing)", "state": "lacks", "ok": False}]
+ROWS = [
+    {"name": "Enhanced Email", "state": "on", "ok": True},
+    {"name": "Contact Layout (Marketing)", "state": "lacks", "ok": False},
+]
 
 
 def test_table_holds_every_row_and_header_without_colour_codes():

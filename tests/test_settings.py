@@ -9,7 +9,6 @@ from email_privacy.package import read_package_xml
 from email_privacy.settings import (
     CONSENT,
     EMAIL_CONSENT,
-    EMAIL_TRACKING,
     ENHANCED_EMAIL,
     SettingsOptions,
     build_document,
@@ -25,7 +24,10 @@ from tests.conftest import assert_valid
 @pytest.mark.parametrize(
     "options, message",
     [
-        ({"enhanced_email": "sometimes"}, "Option enhanced_email: 'sometimes' is not allowed; use one of auto, true, false."),
+        (
+            {"enhanced_email": "sometimes"},
+            "Option enhanced_email: 'sometimes' is not allowed; use one of auto, true, false.",
+        ),
         ({"email_tracking": "maybe"}, "Option email_tracking: 'maybe' is not a boolean; use true or false."),
         ({"email_tracking": 3}, "Option email_tracking: 3 is not a boolean; use true or false."),
         ({"consent_management": "false"}, "Option consent_management: false is not allowed"),

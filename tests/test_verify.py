@@ -51,7 +51,10 @@ def test_configured_org_passes_with_a_row_per_setting_and_target_layout():
 
 
 def test_setting_off_fails_naming_it():
-    settings = {**ALL_ON, "EmailAdministrationSettings": {"enableEmailConsentManagement": False, "enableEnhancedEmailEnabled": True}}
+    settings = {
+        **ALL_ON,
+        "EmailAdministrationSettings": {"enableEmailConsentManagement": False, "enableEnhancedEmailEnabled": True},
+    }
     rows = rows_for(settings, GOOD_LAYOUTS)
     with pytest.raises(OrgError) as err:
         verify.raise_unless_configured(rows)
@@ -75,8 +78,11 @@ def test_person_account_layout_needs_person_individual_id_not_individual_id():
 
 
 def test_enhanced_email_only_where_required():
-    classic = {**ALL_ON, "EmailAdministrationSettings": {"enableEmailConsentManagement": True, "enableEnhancedEmailEnabled": False},
-               "LightningExperienceSettings": {"enableS1DesktopEnabled": False}}
+    classic = {
+        **ALL_ON,
+        "EmailAdministrationSettings": {"enableEmailConsentManagement": True, "enableEnhancedEmailEnabled": False},
+        "LightningExperienceSettings": {"enableS1DesktopEnabled": False},
+    }
     rows = rows_for(classic, GOOD_LAYOUTS)
     assert verify.configured(rows)
     assert [r.verdict for r in rows if r.api_name.endswith("enableEnhancedEmailEnabled")] == ["not required"]
@@ -115,4 +121,14 @@ def test_report_data_has_the_same_rows_as_the_table():
     data = verify.report_data(rows, {"name": "sim", "org_id": "00D"}, "2025-01-01T00:00:00+00:00", True)
     assert data["configured"] is True and data["org"]["name"] == "sim" and data["reused_prerequisites_read"] is True
     assert len(data["settings"]) == 4 and len(data["layouts"]) == 4
-    assert set(data["layouts"][0]) >= {"kind", "name", "api_name", "object", "state", "required", "ok", "verdict", "item"}
+    assert set(data["layouts"][0]) >= {
+        "kind",
+        "name",
+        "api_name",
+        "object",
+        "state",
+        "required",
+        "ok",
+        "verdict",
+        "item",
+    }

@@ -11,21 +11,26 @@ NS = "http://soap.sforce.com/2006/04/metadata"
 
 
 def xxe(secret_path):
-    return (f'<?xml version="1.0"?>\n<!DOCTYPE Layout [<!ENTITY s SYSTEM "file://{secret_path}">]>\n'
-            f'<Layout xmlns="{NS}"><layoutSections><label>&s;</label><style>OneColumn</style>'
-            "</layoutSections></Layout>\n").encode()
+    return (
+        f'<?xml version="1.0"?>\n<!DOCTYPE Layout [<!ENTITY s SYSTEM "file://{secret_path}">]>\n'
+        f'<Layout xmlns="{NS}"><layoutSections><label>&s;</label><style>OneColumn</style>'
+        "</layoutSections></Layout>\n"
+    ).encode()
 
 
 def billion_laughs():
     ents = ['<!ENTITY l0 "lol">'] + [f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, 10)]
-    return (f'<?xml version="1.0"?>\n<!DOCTYPE Layout [{"".join(ents)}]>\n'
-            f'<Layout xmlns="{NS}"><layoutSections><label>&l9;</label></layoutSections></Layout>\n').encode()
+    return (
+        f'<?xml version="1.0"?>\n<!DOCTYPE Layout [{"".join(ents)}]>\n'
+        f'<Layout xmlns="{NS}"><layoutSections><label>&l9;</label></layoutSections></Layout>\n'
+    ).encode()
 
 
 HOSTILE = {
     "external entity": lambda tmp: xxe(tmp / "secret.txt"),
-    "external DTD": lambda tmp: (f'<?xml version="1.0"?>\n<!DOCTYPE Layout SYSTEM "file://{tmp}/evil.dtd">\n'
-                                 f'<Layout xmlns="{NS}"/>\n').encode(),
+    "external DTD": lambda tmp: (
+        f'<?xml version="1.0"?>\n<!DOCTYPE Layout SYSTEM "file://{tmp}/evil.dtd">\n<Layout xmlns="{NS}"/>\n'
+    ).encode(),
     "entity bomb": lambda tmp: billion_laughs(),
     "truncated": lambda tmp: f'<?xml version="1.0"?>\n<Layout xmlns="{NS}"><layoutSections><label>Det'.encode(),
     "empty file": lambda tmp: b"",

@@ -9,9 +9,9 @@ import secrets
 import threading
 from pathlib import Path
 
+from .. import xmlsafe
 from ._files import write_atomic
 from .http import Request
-from .. import xmlsafe
 
 # Only the newest access tokens stay valid; a real org also expires old sessions.
 MAX_ACCESS_TOKENS = 500

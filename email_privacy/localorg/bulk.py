@@ -56,6 +56,7 @@ def _new_id() -> str:
 
 # -- ingest ----------------------------------------------------------------------------------------
 
+
 def create_ingest(org, request, version):
     """POST /jobs/ingest: an Open job."""
     try:
@@ -75,16 +76,30 @@ def create_ingest(org, request, version):
         return _error(400, "INVALIDJOB", "InvalidJob : the local org takes COMMA delimited CSV with LF or CRLF lines")
     external = body.get("externalIdFieldName")
     if operation == "upsert" and external != "Id":
-        return _error(400, "INVALIDJOB", f"InvalidJob : External ID was blank or not an external ID field: {external}; "
-                                         "the local org upserts on Id only")
+        return _error(
+            400,
+            "INVALIDJOB",
+            f"InvalidJob : External ID was blank or not an external ID field: {external}; "
+            "the local org upserts on Id only",
+        )
     job_id = _new_id()
     stamp = now_iso()
     info = {
-        "id": job_id, "operation": operation, "object": obj, "createdById": org.profile.user_id,
-        "createdDate": stamp, "systemModstamp": stamp, "state": "Open", "externalIdFieldName": external,
-        "concurrencyMode": "Parallel", "contentType": "CSV", "apiVersion": float(version),
-        "jobType": "V2Ingest", "contentUrl": f"services/data/v{version}/jobs/ingest/{job_id}/batches",
-        "lineEnding": body.get("lineEnding", "LF"), "columnDelimiter": "COMMA",
+        "id": job_id,
+        "operation": operation,
+        "object": obj,
+        "createdById": org.profile.user_id,
+        "createdDate": stamp,
+        "systemModstamp": stamp,
+        "state": "Open",
+        "externalIdFieldName": external,
+        "concurrencyMode": "Parallel",
+        "contentType": "CSV",
+        "apiVersion": float(version),
+        "jobType": "V2Ingest",
+        "contentUrl": f"services/data/v{version}/jobs/ingest/{job_id}/batches",
+        "lineEnding": body.get("lineEnding", "LF"),
+        "columnDelimiter": "COMMA",
     }
     _org_jobs(org)[job_id] = {"info": info, "data": None, "results": None}
     return Response.json(_public(info))
@@ -100,8 +115,13 @@ def upload(org, request, version, job_id):
     if job is None:
         return _not_found(job_id)
     if job["info"]["state"] != "Open" or job["data"] is not None:
-        return _error(409, "INVALIDJOBSTATE", "Found multiple contents for job: " + job_id
-                      if job["data"] is not None else f"Job {job_id} is not Open: {job['info']['state']}")
+        return _error(
+            409,
+            "INVALIDJOBSTATE",
+            "Found multiple contents for job: " + job_id
+            if job["data"] is not None
+            else f"Job {job_id} is not Open: {job['info']['state']}",
+        )
     try:
         job["data"] = request.body.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -136,8 +156,13 @@ def ingest_job(org, request, version, job_id):
     reply = dict(_public(info))
     _process(org, job)
     elapsed = int((time.monotonic() - started) * 1000)
-    info.update(totalProcessingTime=elapsed, apiActiveProcessingTime=elapsed, apexProcessingTime=0, retries=0,
-                systemModstamp=now_iso())
+    info.update(
+        totalProcessingTime=elapsed,
+        apiActiveProcessingTime=elapsed,
+        apexProcessingTime=0,
+        retries=0,
+        systemModstamp=now_iso(),
+    )
     return Response.json(reply)
 
 
@@ -194,8 +219,9 @@ def _upsert(org, obj: str, records: list[dict]):
     results = [None] * len(records)
     for i, res in zip(with_id, org.records.update_many(obj, [records[i] for i in with_id], org.visibility)):
         results[i] = res
-    for i, res in zip(without, org.records.create_many(obj, [records[i] for i in without], org.visibility,
-                                                       owner=org.profile.user_id)):
+    for i, res in zip(
+        without, org.records.create_many(obj, [records[i] for i in without], org.visibility, owner=org.profile.user_id)
+    ):
         results[i] = res
     return results, [not records[i].get("Id") for i in range(len(records))]
 
@@ -234,8 +260,7 @@ def _csv(header, rows) -> Response:
 
 def _sf_error(result: dict) -> str:
     # Salesforce's form: STATUS_CODE:message:field,field --
-    return " ".join(f"{e['statusCode']}:{e['message']}:{','.join(e.get('fields') or [])} --"
-                    for e in result["errors"])
+    return " ".join(f"{e['statusCode']}:{e['message']}:{','.join(e.get('fields') or [])} --" for e in result["errors"])
 
 
 def ingest_results(org, request, version, job_id, kind):
@@ -246,11 +271,15 @@ def ingest_results(org, request, version, job_id, kind):
     header = job.get("header") or []
     results = job["results"] or []
     if kind == "successfulResults":
-        return _csv(["sf__Id", "sf__Created", *header],
-                    [[r["id"], "true" if c else "false", *v] for v, r, c in results if r["success"]])
+        return _csv(
+            ["sf__Id", "sf__Created", *header],
+            [[r["id"], "true" if c else "false", *v] for v, r, c in results if r["success"]],
+        )
     if kind == "failedResults":
-        return _csv(["sf__Id", "sf__Error", *header],
-                    [[r["id"] or "", _sf_error(r), *v] for v, r, _ in results if not r["success"]])
+        return _csv(
+            ["sf__Id", "sf__Error", *header],
+            [[r["id"] or "", _sf_error(r), *v] for v, r, _ in results if not r["success"]],
+        )
     if job["info"]["state"] == "Aborted" and job["data"]:
         reader = csv.reader(io.StringIO(job["data"]))
         header = next(reader, [])
@@ -259,6 +288,7 @@ def ingest_results(org, request, version, job_id, kind):
 
 
 # -- query -----------------------------------------------------------------------------------------
+
 
 def _flatten(query, records: list[dict]):
     """CSV columns as the query names them (`Individual.HasOptedOutTracking`), and rows of values."""
@@ -297,10 +327,21 @@ def create_query(org, request, version):
     columns, rows = _flatten(parsed, result["records"])
     job_id = _new_id()
     stamp = now_iso()
-    info = {"id": job_id, "operation": body["operation"], "object": parsed.obj,
-            "createdById": org.profile.user_id, "createdDate": stamp, "systemModstamp": stamp,
-            "state": "UploadComplete", "concurrencyMode": "Parallel", "contentType": "CSV",
-            "apiVersion": float(version), "jobType": "V2Query", "lineEnding": "LF", "columnDelimiter": "COMMA"}
+    info = {
+        "id": job_id,
+        "operation": body["operation"],
+        "object": parsed.obj,
+        "createdById": org.profile.user_id,
+        "createdDate": stamp,
+        "systemModstamp": stamp,
+        "state": "UploadComplete",
+        "concurrencyMode": "Parallel",
+        "contentType": "CSV",
+        "apiVersion": float(version),
+        "jobType": "V2Query",
+        "lineEnding": "LF",
+        "columnDelimiter": "COMMA",
+    }
     reply = dict(info)
     info.update(state="JobComplete", numberRecordsProcessed=len(rows), retries=0, totalProcessingTime=0)
     _org_jobs(org)[job_id] = {"info": info, "columns": columns, "rows": rows}
@@ -325,7 +366,7 @@ def query_results(org, request, version, job_id):
         return _error(400, "INVALID_LOCATOR", "Invalid locator or maxRecords")
     if start < 0 or size < 1:
         return _error(400, "INVALID_LOCATOR", "Invalid locator or maxRecords")
-    page = job["rows"][start:start + size]
+    page = job["rows"][start : start + size]
     following = start + size
     response = _csv(job["columns"], [["" if v is None else _text(v) for v in row] for row in page])
     response.headers["Sforce-Locator"] = str(following) if following < len(job["rows"]) else "null"
@@ -345,8 +386,11 @@ ROUTES = [
     ("GET", V + r"/ingest/(?P<job_id>\w+)/?$", ingest_job),
     ("PATCH", V + r"/ingest/(?P<job_id>\w+)/?$", ingest_job),
     ("DELETE", V + r"/ingest/(?P<job_id>\w+)/?$", ingest_job),
-    ("GET", V + r"/ingest/(?P<job_id>\w+)/(?P<kind>successfulResults|failedResults|unprocessedrecords)/?$",
-     ingest_results),
+    (
+        "GET",
+        V + r"/ingest/(?P<job_id>\w+)/(?P<kind>successfulResults|failedResults|unprocessedrecords)/?$",
+        ingest_results,
+    ),
     ("POST", V + r"/query/?$", create_query),
     ("GET", V + r"/query/(?P<job_id>\w+)/?$", query_job),
     ("GET", V + r"/query/(?P<job_id>\w+)/results/?$", query_results),

@@ -25,9 +25,16 @@ def env_lines(org, bundle: Path) -> dict[str, str]:
 
     p = org.profile
     org_config = {
-        "instance_url": base_url(org), "refresh_token": org.sessions.refresh_token, "username": p.username,
-        "org_id": p.org_id, "id": identity_url(org), "access_token": "", "org_type": p.edition,
-        "is_sandbox": p.is_sandbox, "instance_name": p.instance_name, "expires": "Persistent",
+        "instance_url": base_url(org),
+        "refresh_token": org.sessions.refresh_token,
+        "username": p.username,
+        "org_id": p.org_id,
+        "id": identity_url(org),
+        "access_token": "",
+        "org_type": p.edition,
+        "is_sandbox": p.is_sandbox,
+        "instance_name": p.instance_name,
+        "expires": "Persistent",
     }
     return {
         f"CUMULUSCI_ORG_{ORG_NAME}": json.dumps(org_config),
@@ -52,33 +59,72 @@ def org():
 
 
 @org.command()
-@click.option("--state", "state_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder holding the org's state; a new one is seeded, an existing one is reused as it is.")
+@click.option(
+    "--state",
+    "state_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder holding the org's state; a new one is seeded, an existing one is reused as it is.",
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="0 picks a free port.")
-@click.option("--env-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the export lines (default: STATE/env.sh).")
-@click.option("--person-accounts/--no-person-accounts", default=False, show_default=True,
-              help="New org only: person accounts on.")
-@click.option("--edition", default="Developer Edition", show_default=True,
-              help="New org only: Organization.OrganizationType, e.g. 'Enterprise Edition', 'Team Edition'.")
-@click.option("--layouts-per-object", type=click.IntRange(0, 5000), default=0, show_default=True,
-              help="New org only: extra layouts per Contact, Lead, Account (and PersonAccount).")
+@click.option(
+    "--env-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the export lines (default: STATE/env.sh).",
+)
+@click.option(
+    "--person-accounts/--no-person-accounts", default=False, show_default=True, help="New org only: person accounts on."
+)
+@click.option(
+    "--edition",
+    default="Developer Edition",
+    show_default=True,
+    help="New org only: Organization.OrganizationType, e.g. 'Enterprise Edition', 'Team Edition'.",
+)
+@click.option(
+    "--layouts-per-object",
+    type=click.IntRange(0, 5000),
+    default=0,
+    show_default=True,
+    help="New org only: extra layouts per Contact, Lead, Account (and PersonAccount).",
+)
 @click.option("--managed-layouts", is_flag=True, help="New org only: add managed-package and oddly named layouts.")
-@click.option("--without-customize-application", is_flag=True,
-              help="New org only: the running user lacks Customize Application.")
+@click.option(
+    "--without-customize-application", is_flag=True, help="New org only: the running user lacks Customize Application."
+)
 @click.option("--no-lightning", is_flag=True, help="New org only: Lightning Experience off.")
 @click.option("--sandbox", is_flag=True, help="New org only: Organization.IsSandbox true.")
-@click.option("--request-log", type=click.Path(dir_okay=False, path_type=Path),
-              help="Append one JSON line per request to this file.")
-@click.option("--fault", "faults", multiple=True, metavar="SPEC",
-              help=f"{FAULT_FORMS} (repeatable).")
+@click.option(
+    "--request-log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append one JSON line per request to this file.",
+)
+@click.option("--fault", "faults", multiple=True, metavar="SPEC", help=f"{FAULT_FORMS} (repeatable).")
 @click.option("--contacts", type=click.IntRange(0, 1_000_000), default=0, help="New org only: Contacts to seed.")
 @click.option("--leads", type=click.IntRange(0, 1_000_000), default=0, help="New org only: Leads to seed.")
-@click.option("--person-accounts-count", type=click.IntRange(0, 1_000_000), default=0,
-              help="New org only: person accounts to seed (needs --person-accounts).")
-def serve(state_dir, port, env_file, person_accounts, edition, layouts_per_object, managed_layouts,
-          without_customize_application, no_lightning, sandbox, request_log, faults, contacts, leads,
-          person_accounts_count):
+@click.option(
+    "--person-accounts-count",
+    type=click.IntRange(0, 1_000_000),
+    default=0,
+    help="New org only: person accounts to seed (needs --person-accounts).",
+)
+def serve(
+    state_dir,
+    port,
+    env_file,
+    person_accounts,
+    edition,
+    layouts_per_object,
+    managed_layouts,
+    without_customize_application,
+    no_lightning,
+    sandbox,
+    request_log,
+    faults,
+    contacts,
+    leads,
+    person_accounts_count,
+):
     """Serve a local org from STATE until interrupted."""
     from .faults import parse_faults
     from .profile import OrgProfile
@@ -95,11 +141,21 @@ def serve(state_dir, port, env_file, person_accounts, edition, layouts_per_objec
         raise OptionError("--person-accounts-count: needs --person-accounts (an org without person accounts has none)")
     if state_dir.exists() and not state_dir.is_dir():
         raise OptionError(f"--state {state_dir}: exists and is not a folder")
-    profile = OrgProfile(edition=edition.strip(), person_accounts=person_accounts,
-                         customize_application=not without_customize_application, lightning=not no_lightning,
-                         is_sandbox=sandbox, layouts_per_object=layouts_per_object, managed_layouts=managed_layouts)
-    local = LocalOrg(state_dir, profile, fault_state,
-                     SeedOptions(contacts=contacts, leads=leads, person_accounts_count=person_accounts_count))
+    profile = OrgProfile(
+        edition=edition.strip(),
+        person_accounts=person_accounts,
+        customize_application=not without_customize_application,
+        lightning=not no_lightning,
+        is_sandbox=sandbox,
+        layouts_per_object=layouts_per_object,
+        managed_layouts=managed_layouts,
+    )
+    local = LocalOrg(
+        state_dir,
+        profile,
+        fault_state,
+        SeedOptions(contacts=contacts, leads=leads, person_accounts_count=person_accounts_count),
+    )
     cert, key = ensure_certificate(local.root / "tls")
     bundle = write_ca_bundle(cert, local.root / "tls" / "ca-bundle.pem")
     try:
@@ -114,12 +170,15 @@ def serve(state_dir, port, env_file, person_accounts, edition, layouts_per_objec
 
     def _stop(signum, frame):
         stop.set()
+
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     thread.start()
-    click.echo(f"local org {local.profile.org_id} serving at {local.base_url} (state {local.root}); "
-               f"env file {env_path}", err=True)
+    click.echo(
+        f"local org {local.profile.org_id} serving at {local.base_url} (state {local.root}); env file {env_path}",
+        err=True,
+    )
     sys.stderr.flush()
     stop.wait()
     server.shutdown()

@@ -94,8 +94,13 @@ def check_layout(doc: Document, layout_object: str, fields: set[str]) -> list[Pr
     root = doc.tree.getroot()
     if root.tag != _q("Layout"):
         line, col = doc.where(root)
-        return [Problem(f"Element {root.tag} invalid at this location in type Layout: the root must be "
-                        f"{{{MDAPI_NS}}}Layout", line, col)]
+        return [
+            Problem(
+                f"Element {root.tag} invalid at this location in type Layout: the root must be {{{MDAPI_NS}}}Layout",
+                line,
+                col,
+            )
+        ]
     problems = check_sequence(doc, root, mdschema.LAYOUT, "Layout", mdschema.METADATA_BASE)
     field_object = "Account" if layout_object == "PersonAccount" else layout_object
     seen: set[str] = set()
@@ -106,8 +111,14 @@ def check_layout(doc: Document, layout_object: str, fields: set[str]) -> list[Pr
         label = section.findtext(_q("label")) or "(no label)"
         if style is None:
             # This org's words; the XSD makes style required (LayoutSection.style minOccurs 1).
-            problems.append(Problem(f"Layout section {label!r} lacks the required element style "
-                                    f"(allowed: {', '.join(mdschema.LAYOUT_SECTION_STYLES)})", line, col))
+            problems.append(
+                Problem(
+                    f"Layout section {label!r} lacks the required element style "
+                    f"(allowed: {', '.join(mdschema.LAYOUT_SECTION_STYLES)})",
+                    line,
+                    col,
+                )
+            )
         elif style not in mdschema.LAYOUT_SECTION_STYLES:
             # Salesforce's form for a bad enumeration value.
             problems.append(Problem(f"'{style}' is not a valid value for the enum 'LayoutSectionStyle'", line, col))
@@ -129,13 +140,21 @@ def _check_item(doc, item, style, label, field_object, fields, seen) -> list[Pro
     if field is None:
         return problems
     if style == "CustomLinks":
-        problems.append(Problem(f"Layout section {label!r} has style CustomLinks, which holds custom links only: "
-                                f"field {field} is not allowed there", line, col))
+        problems.append(
+            Problem(
+                f"Layout section {label!r} has style CustomLinks, which holds custom links only: "
+                f"field {field} is not allowed there",
+                line,
+                col,
+            )
+        )
     if field not in fields:
         # Salesforce's text (FACTS.md).
         problems.append(Problem(f"In field: field - no CustomField named {field_object}.{field} found", line, col))
     elif field in seen:
-        problems.append(Problem(f"Field {field} appears more than once in the layout; a field may appear once", line, col))
+        problems.append(
+            Problem(f"Field {field} appears more than once in the layout; a field may appear once", line, col)
+        )
     seen.add(field)
     return problems
 
@@ -149,8 +168,14 @@ def check_settings(doc: Document, stem: str) -> list[Problem]:
     root = doc.tree.getroot()
     if root.tag != _q(settings_type):
         line, col = doc.where(root)
-        return [Problem(f"Element {root.tag} invalid at this location in type Settings: "
-                        f"settings/{stem}.settings must hold a {settings_type}", line, col)]
+        return [
+            Problem(
+                f"Element {root.tag} invalid at this location in type Settings: "
+                f"settings/{stem}.settings must hold a {settings_type}",
+                line,
+                col,
+            )
+        ]
     problems = check_sequence(doc, root, mdschema.SETTINGS[settings_type], settings_type, mdschema.METADATA_BASE)
     for child in root:
         if not isinstance(child.tag, str) or not etree.QName(child).localname.startswith("enable"):
@@ -158,13 +183,28 @@ def check_settings(doc: Document, stem: str) -> list[Problem]:
         value = (child.text or "").strip()
         line, col = doc.where(child)
         if value not in ("true", "false"):
-            problems.append(Problem(f"'{value}' is not a valid value for the type 'boolean' "
-                                    f"in {etree.QName(child).localname} (allowed: true, false)", line, col))
-        elif settings_type == "PartyDataModelSettings" and etree.QName(child).localname == "enableConsentManagement" \
-                and value == "false":
+            problems.append(
+                Problem(
+                    f"'{value}' is not a valid value for the type 'boolean' "
+                    f"in {etree.QName(child).localname} (allowed: true, false)",
+                    line,
+                    col,
+                )
+            )
+        elif (
+            settings_type == "PartyDataModelSettings"
+            and etree.QName(child).localname == "enableConsentManagement"
+            and value == "false"
+        ):
             # Refused on purpose: in a real org this purges every data protection record.
-            problems.append(Problem("PartyDataModelSettings.enableConsentManagement false is refused by the local "
-                                    "org: turning it off purges the org's data protection details", line, col))
+            problems.append(
+                Problem(
+                    "PartyDataModelSettings.enableConsentManagement false is refused by the local "
+                    "org: turning it off purges the org's data protection details",
+                    line,
+                    col,
+                )
+            )
     return problems
 
 
@@ -213,12 +253,15 @@ def read_zip(data: bytes, single_package: bool) -> dict[str, bytes]:
     except (zipfile.BadZipFile, ValueError) as e:
         raise ZipRefused(f"The deploy's ZipFile is not a zip file ({e})") from None
     if len(infos) > MAX_ZIP_ENTRIES or sum(i.file_size for i in infos) > MAX_UNZIPPED:
-        raise ZipRefused(f"The deploy's zip is too big: at most {MAX_ZIP_ENTRIES} entries and "
-                         f"{MAX_UNZIPPED // (1024 * 1024)} MB unzipped are allowed")
+        raise ZipRefused(
+            f"The deploy's zip is too big: at most {MAX_ZIP_ENTRIES} entries and "
+            f"{MAX_UNZIPPED // (1024 * 1024)} MB unzipped are allowed"
+        )
     bad = [i.filename for i in infos if not safe_entry_name(i.filename)]
     if bad:
-        raise ZipRefused(f"The deploy's zip has an entry outside its root: {bad[0]!r} "
-                         "(absolute paths and '..' are not allowed)")
+        raise ZipRefused(
+            f"The deploy's zip has an entry outside its root: {bad[0]!r} (absolute paths and '..' are not allowed)"
+        )
     files = {i.filename: zf.read(i) for i in infos if not i.is_dir()}
     if "package.xml" in files:
         return files
@@ -226,5 +269,5 @@ def read_zip(data: bytes, single_package: bool) -> dict[str, bytes]:
     if not single_package and len(roots) == 1:
         prefix = roots.pop() + "/"
         if prefix + "package.xml" in files:
-            return {name[len(prefix):]: body for name, body in files.items()}
+            return {name[len(prefix) :]: body for name, body in files.items()}
     raise ZipRefused("No package.xml found")

@@ -19,7 +19,6 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
 from ..errors import OptionError

@@ -5,8 +5,8 @@ tested without a socket; server.py turns HTTP into Request and Response into HTT
 """
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 
 @dataclass

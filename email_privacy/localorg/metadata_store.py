@@ -14,7 +14,7 @@ import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from lxml import etree
@@ -36,7 +36,7 @@ ADMIN_NAME = "Local Admin"
 
 def api_datetime(dt: datetime) -> str:
     """Salesforce's dateTime form: `2024-05-01T10:20:30.123Z`."""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
 def rest_datetime(metadata_form: str) -> str:
@@ -110,7 +110,7 @@ class MetadataStore:
         self.dir = self.root / "metadata"
         self._props_path = self.root / "metadata-properties.json"
         self._lock = threading.RLock()
-        self._last_stamp = datetime.fromtimestamp(0, timezone.utc)
+        self._last_stamp = datetime.fromtimestamp(0, UTC)
         self.jobs: dict[str, DeployOutcome | RetrieveOutcome] = {}
         self._props: dict[str, dict] = (
             json.loads(self._props_path.read_text(encoding="utf-8")) if self._props_path.is_file() else {}
@@ -161,7 +161,7 @@ class MetadataStore:
 
     def _stamp(self) -> datetime:
         # Strictly increasing, so two deploys within one millisecond still differ in lastModifiedDate.
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         now = now.replace(microsecond=now.microsecond // 1000 * 1000)
         self._last_stamp = max(now, self._last_stamp + timedelta(milliseconds=1))
         return self._last_stamp
@@ -179,8 +179,10 @@ class MetadataStore:
         if created:
             old = self._props[key] = {
                 # A true 18-character id (checksum suffix), so a query by its 15-character form finds it too.
-                "id": with_checksum(sf_id(ID_PREFIX[type_name])[:15]), "createdDate": when,
-                "namespacePrefix": namespace, "manageableState": "installed" if namespace else "unmanaged",
+                "id": with_checksum(sf_id(ID_PREFIX[type_name])[:15]),
+                "createdDate": when,
+                "namespacePrefix": namespace,
+                "manageableState": "installed" if namespace else "unmanaged",
             }
         old["lastModifiedDate"] = when
         return created, changed, old["id"]
@@ -198,11 +200,18 @@ class MetadataStore:
             # The quirk: a managed layout's fullName lacks its own namespace (names_server.py).
             full_name = LayoutName.from_member(member, self.namespaces).list_full_name
         return {
-            "createdById": self.profile.user_id, "createdByName": ADMIN_NAME, "createdDate": p["createdDate"],
-            "fileName": self._file_name(type_name, member), "fullName": full_name, "id": p["id"],
-            "lastModifiedById": self.profile.user_id, "lastModifiedByName": ADMIN_NAME,
-            "lastModifiedDate": p["lastModifiedDate"], "manageableState": p["manageableState"],
-            "namespacePrefix": p["namespacePrefix"], "type": type_name,
+            "createdById": self.profile.user_id,
+            "createdByName": ADMIN_NAME,
+            "createdDate": p["createdDate"],
+            "fileName": self._file_name(type_name, member),
+            "fullName": full_name,
+            "id": p["id"],
+            "lastModifiedById": self.profile.user_id,
+            "lastModifiedByName": ADMIN_NAME,
+            "lastModifiedDate": p["lastModifiedDate"],
+            "manageableState": p["manageableState"],
+            "namespacePrefix": p["namespacePrefix"],
+            "type": type_name,
         }
 
     @staticmethod
@@ -233,13 +242,21 @@ class MetadataStore:
             for member in self.members("Layout"):
                 p = self._props[f"Layout:{member}"]
                 name = LayoutName.from_member(member, self.namespaces)
-                rows.append({
-                    "Id": p["id"], "Name": name.label, "NamespacePrefix": p["namespacePrefix"],
-                    # Standard objects only in this org: Salesforce gives their name (a custom object's 01I id otherwise).
-                    "TableEnumOrId": name.object, "ManageableState": p["manageableState"], "LayoutType": "Standard",
-                    "CreatedById": self.profile.user_id, "CreatedDate": rest_datetime(p["createdDate"]),
-                    "LastModifiedById": self.profile.user_id, "LastModifiedDate": rest_datetime(p["lastModifiedDate"]),
-                })
+                rows.append(
+                    {
+                        "Id": p["id"],
+                        "Name": name.label,
+                        "NamespacePrefix": p["namespacePrefix"],
+                        # Standard objects only in this org: Salesforce gives their name (a custom object's 01I id otherwise).
+                        "TableEnumOrId": name.object,
+                        "ManageableState": p["manageableState"],
+                        "LayoutType": "Standard",
+                        "CreatedById": self.profile.user_id,
+                        "CreatedDate": rest_datetime(p["createdDate"]),
+                        "LastModifiedById": self.profile.user_id,
+                        "LastModifiedDate": rest_datetime(p["lastModifiedDate"]),
+                    }
+                )
             return rows
 
     # ---- retrieve ----------------------------------------------------------------------------
@@ -254,19 +271,27 @@ class MetadataStore:
             found, messages = [], []
             for type_name, wanted in requested.items():
                 if type_name not in TYPES:
-                    messages.append(("package.xml", f"Entity type: '{type_name}' is unknown to the local org "
-                                                    f"(it holds {', '.join(TYPES)})"))
+                    messages.append(
+                        (
+                            "package.xml",
+                            f"Entity type: '{type_name}' is unknown to the local org (it holds {', '.join(TYPES)})",
+                        )
+                    )
                     continue
                 have = self.members(type_name)
                 for member in wanted:
                     if member == "*":
-                        found += [(type_name, m) for m in have
-                                  if self._props[f"{type_name}:{m}"]["manageableState"] == "unmanaged"]
+                        found += [
+                            (type_name, m)
+                            for m in have
+                            if self._props[f"{type_name}:{m}"]["manageableState"] == "unmanaged"
+                        ]
                     elif member in have:
                         found.append((type_name, member))
                     else:
-                        messages.append(("package.xml",
-                                         f"Entity of type '{type_name}' named '{member}' cannot be found"))
+                        messages.append(
+                            ("package.xml", f"Entity of type '{type_name}' named '{member}' cannot be found")
+                        )
             found = sorted(set(found))
             buf = io.BytesIO()
             props = []
@@ -278,19 +303,36 @@ class MetadataStore:
                     props.append(fp)
                 zf.writestr("unpackaged/package.xml", package_xml(requested, api_version))
             stamp = api_datetime(self._stamp())
-            props.append({"createdById": self.profile.user_id, "createdByName": ADMIN_NAME, "createdDate": stamp,
-                          "fileName": "unpackaged/package.xml", "fullName": "unpackaged/package.xml", "id": "",
-                          "lastModifiedById": self.profile.user_id, "lastModifiedByName": ADMIN_NAME,
-                          "lastModifiedDate": stamp, "manageableState": "unmanaged", "namespacePrefix": None,
-                          "type": "Package"})
+            props.append(
+                {
+                    "createdById": self.profile.user_id,
+                    "createdByName": ADMIN_NAME,
+                    "createdDate": stamp,
+                    "fileName": "unpackaged/package.xml",
+                    "fullName": "unpackaged/package.xml",
+                    "id": "",
+                    "lastModifiedById": self.profile.user_id,
+                    "lastModifiedByName": ADMIN_NAME,
+                    "lastModifiedDate": stamp,
+                    "manageableState": "unmanaged",
+                    "namespacePrefix": None,
+                    "type": "Package",
+                }
+            )
             outcome = RetrieveOutcome(sf_id("09S"), buf.getvalue(), props, messages)
             self.jobs[outcome.id] = outcome
             return outcome
 
     # ---- deploy ------------------------------------------------------------------------------
 
-    def deploy(self, zip_bytes: bytes, check_only: bool = False, rollback_on_error: bool = True,
-               single_package: bool = True, fail_names=()) -> DeployOutcome:
+    def deploy(
+        self,
+        zip_bytes: bytes,
+        check_only: bool = False,
+        rollback_on_error: bool = True,
+        single_package: bool = True,
+        fail_names=(),
+    ) -> DeployOutcome:
         """Judge and (when allowed) apply a deploy; the outcome is kept for checkDeployStatus.
 
         `fail_names`: full names that must fail (the --fault deploy-fail set).
@@ -362,9 +404,22 @@ class MetadataStore:
             directory, _, name = path.partition("/")
             type_name, suffix = deploy_checks.DIRECTORIES.get(directory, (None, None))
             if type_name is None or "/" in name or not name.endswith(suffix):
-                planned.append(_Planned("", path, path, data, ComponentResult(
-                    "", path, path, False, f"Unknown file {path}: the local org takes "
-                    + ", ".join(f"{d}/*{s}" for d, s in TYPES.values()))))
+                planned.append(
+                    _Planned(
+                        "",
+                        path,
+                        path,
+                        data,
+                        ComponentResult(
+                            "",
+                            path,
+                            path,
+                            False,
+                            f"Unknown file {path}: the local org takes "
+                            + ", ".join(f"{d}/*{s}" for d, s in TYPES.values()),
+                        ),
+                    )
+                )
                 continue
             member = name[: -len(suffix)]
             by_type.setdefault(type_name, set()).add(member)
@@ -372,7 +427,12 @@ class MetadataStore:
             problems = self._judge(type_name, member, data, consent, declared, fail_names)
             if problems:
                 first = problems[0]
-                result.success, result.problem, result.line, result.column = False, first.problem, first.line, first.column
+                result.success, result.problem, result.line, result.column = (
+                    False,
+                    first.problem,
+                    first.line,
+                    first.column,
+                )
                 if len(problems) > 1:
                     result.problem += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
             planned.append(_Planned(type_name, member, path, data, result))
@@ -381,17 +441,33 @@ class MetadataStore:
                 if member != "*" and member not in by_type.get(type_name, set()):
                     # Salesforce's text (MavensMate issue 869, devops-center-roadmap issue 144).
                     pkg_result.success = False
-                    planned.append(_Planned("", member, "package.xml", b"", ComponentResult(
-                        type_name, member, "package.xml", False,
-                        f"An object '{member}' of type {type_name} was named in package.xml, "
-                        "but was not found in zipped directory")))
+                    planned.append(
+                        _Planned(
+                            "",
+                            member,
+                            "package.xml",
+                            b"",
+                            ComponentResult(
+                                type_name,
+                                member,
+                                "package.xml",
+                                False,
+                                f"An object '{member}' of type {type_name} was named in package.xml, "
+                                "but was not found in zipped directory",
+                            ),
+                        )
+                    )
         return planned
 
     def _judge(self, type_name, member, data, consent, declared, fail_names) -> list[Problem]:
         listed = declared.get(type_name, [])
         if member not in listed and "*" not in listed:
-            return [Problem(f"{self._file_name(type_name, member)} is in the zip but {type_name} {member!r} is not "
-                            "named in package.xml")]
+            return [
+                Problem(
+                    f"{self._file_name(type_name, member)} is in the zip but {type_name} {member!r} is not "
+                    "named in package.xml"
+                )
+            ]
         doc, problems = deploy_checks.parse_component(data, self._file_name(type_name, member))
         if doc is None:
             return problems
@@ -402,14 +478,17 @@ class MetadataStore:
                 return [Problem(str(e))]
             if not shapes.object_exists(name.object, self.profile):
                 return [Problem(f"Cannot find object {name.object} for layout {member}")]
-            problems = deploy_checks.check_layout(doc, name.object, shapes.layout_fields(name.object, self.profile, consent))
+            problems = deploy_checks.check_layout(
+                doc, name.object, shapes.layout_fields(name.object, self.profile, consent)
+            )
             names = {member, name.list_full_name}
         elif type_name == "Settings":
             problems = deploy_checks.check_settings(doc, member)
             names = {member}
         else:
             problems = deploy_checks.check_permission_set(
-                doc, lambda obj: shapes.object_fields(obj, self.profile, consent))
+                doc, lambda obj: shapes.object_fields(obj, self.profile, consent)
+            )
             names = {member}
         hit = names & set(fail_names)
         if hit:
@@ -418,4 +497,4 @@ class MetadataStore:
 
 
 def _parse(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)

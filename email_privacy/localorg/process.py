@@ -25,8 +25,8 @@ cci saved stays valid); the org keeps its identity, metadata, records and refres
 """
 
 import json
-import secrets
 import os
+import secrets
 import shlex
 import signal
 import subprocess
@@ -108,16 +108,27 @@ class LocalOrgProcess:
         return self.state_dir / "metadata"
 
     def command(self) -> list[str]:
-        return [str(BIN / "email-privacy"), "org", "serve", "--state", str(self.state_dir), "--env-file",
-                str(self.env_file), "--request-log", str(self.request_log), *_serve_args(self.serve_options)]
+        return [
+            str(BIN / "email-privacy"),
+            "org",
+            "serve",
+            "--state",
+            str(self.state_dir),
+            "--env-file",
+            str(self.env_file),
+            "--request-log",
+            str(self.request_log),
+            *_serve_args(self.serve_options),
+        ]
 
     def start(self) -> "LocalOrgProcess":
         """Start the server and wait until it has written its env file (RuntimeError if it does not)."""
         if self.env_file.exists():
             self.env_file.unlink()
         out = open(self.server_output, "ab")
-        self.proc = subprocess.Popen(self.command(), stdout=out, stderr=subprocess.STDOUT, cwd=self.workdir,
-                                     stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            self.command(), stdout=out, stderr=subprocess.STDOUT, cwd=self.workdir, stdin=subprocess.DEVNULL
+        )
         out.close()
         deadline = time.monotonic() + START_TIMEOUT
         while not self.env_file.exists():
@@ -128,8 +139,7 @@ class LocalOrgProcess:
                 raise RuntimeError(f"org serve did not start in {START_TIMEOUT}s: {self.output()[-2000:]}")
             time.sleep(0.05)
         base = {k: v for k, v in os.environ.items() if not k.startswith("CUMULUSCI_ORG_")}
-        self.env = {**base, **parse_env_file(self.env_file), "HOME": str(self.home),
-                    "CUMULUSCI_KEY": self.keychain_key}
+        self.env = {**base, **parse_env_file(self.env_file), "HOME": str(self.home), "CUMULUSCI_KEY": self.keychain_key}
         self.env.pop("SFDX_CLIENT_ID", None)
         self.env.pop("SFDX_HUB_KEY", None)
         return self
@@ -175,9 +185,22 @@ class LocalOrgProcess:
         self.stop()
 
 
-def run_cci(org: LocalOrgProcess, *args: str, timeout: float = 300, env: dict | None = None,
-            cwd: Path | None = None, capture: bool = True) -> subprocess.CompletedProcess:
+def run_cci(
+    org: LocalOrgProcess,
+    *args: str,
+    timeout: float = 300,
+    env: dict | None = None,
+    cwd: Path | None = None,
+    capture: bool = True,
+) -> subprocess.CompletedProcess:
     """Run the real cci (from this interpreter's bin dir) in `cwd` (default: the current folder,
     which must be a CumulusCI project) against the org; capture=False lets its output through."""
-    return subprocess.run([str(BIN / "cci"), *args], cwd=cwd or Path.cwd(), env={**org.env, **(env or {})},
-                          capture_output=capture, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [str(BIN / "cci"), *args],
+        cwd=cwd or Path.cwd(),
+        env={**org.env, **(env or {})},
+        capture_output=capture,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )

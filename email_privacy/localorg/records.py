@@ -52,7 +52,10 @@ _OWNER = _std("OwnerId", "reference", reference_to="User", label="Owner ID")
 FIELDS: dict[str, list[Field]] = {
     "Individual": [
         _std("Id", "id", readonly=True, label="Individual ID"),
-        _std("Salutation", "picklist"), _std("FirstName"), _std("LastName", required=True), _std("Name", readonly=True),
+        _std("Salutation", "picklist"),
+        _std("FirstName"),
+        _std("LastName", required=True),
+        _std("Name", readonly=True),
         _std("HasOptedOutTracking", "boolean", label="Don't Track"),
         _std("HasOptedOutProcessing", "boolean", label="Don't Process"),
         _std("HasOptedOutProfiling", "boolean", label="Don't Profile"),
@@ -61,48 +64,87 @@ FIELDS: dict[str, list[Field]] = {
         _std("ShouldForget", "boolean", label="Forget this Individual"),
         _std("SendIndividualData", "boolean", label="Export Individual's Data"),
         _std("CanStorePiiElsewhere", "boolean", label="OK to Store PII Data Elsewhere"),
-        _std("BirthDate", "date"), _OWNER, *_AUDIT,
+        _std("BirthDate", "date"),
+        _OWNER,
+        *_AUDIT,
     ],
     "Contact": [
         _std("Id", "id", readonly=True, label="Contact ID"),
-        _std("Salutation", "picklist"), _std("FirstName"), _std("LastName", required=True), _std("Name", readonly=True),
+        _std("Salutation", "picklist"),
+        _std("FirstName"),
+        _std("LastName", required=True),
+        _std("Name", readonly=True),
         _std("AccountId", "reference", reference_to="Account", label="Account ID"),
-        _std("Email", "email"), _std("Phone", "phone"), _std("Title"),
+        _std("Email", "email"),
+        _std("Phone", "phone"),
+        _std("Title"),
         _std("HasOptedOutOfEmail", "boolean", label="Email Opt Out"),
         _std("IndividualId", "reference", reference_to="Individual", label="Individual ID", needs_consent=True),
         _std("IsPersonAccount", "boolean", readonly=True, needs_person_accounts=True),
-        _OWNER, *_AUDIT,
+        _OWNER,
+        *_AUDIT,
     ],
     "Lead": [
         _std("Id", "id", readonly=True, label="Lead ID"),
-        _std("Salutation", "picklist"), _std("FirstName"), _std("LastName", required=True), _std("Name", readonly=True),
-        _std("Company", required=True), _std("Email", "email"), _std("Phone", "phone"), _std("Title"),
-        _std("Status", "picklist"), _std("IsConverted", "boolean", readonly=True),
+        _std("Salutation", "picklist"),
+        _std("FirstName"),
+        _std("LastName", required=True),
+        _std("Name", readonly=True),
+        _std("Company", required=True),
+        _std("Email", "email"),
+        _std("Phone", "phone"),
+        _std("Title"),
+        _std("Status", "picklist"),
+        _std("IsConverted", "boolean", readonly=True),
         _std("HasOptedOutOfEmail", "boolean", label="Email Opt Out"),
         _std("IndividualId", "reference", reference_to="Individual", label="Individual ID", needs_consent=True),
-        _OWNER, *_AUDIT,
+        _OWNER,
+        *_AUDIT,
     ],
     "Account": [
         _std("Id", "id", readonly=True, label="Account ID"),
-        _std("Name", label="Account Name"), _std("Type", "picklist"), _std("Phone", "phone"), _std("Industry", "picklist"),
-        _std("FirstName", needs_person_accounts=True), _std("LastName", needs_person_accounts=True),
+        _std("Name", label="Account Name"),
+        _std("Type", "picklist"),
+        _std("Phone", "phone"),
+        _std("Industry", "picklist"),
+        _std("FirstName", needs_person_accounts=True),
+        _std("LastName", needs_person_accounts=True),
         _std("IsPersonAccount", "boolean", readonly=True, needs_person_accounts=True),
         _std("PersonEmail", "email", label="Email", needs_person_accounts=True),
         _std("PersonHasOptedOutOfEmail", "boolean", label="Email Opt Out", needs_person_accounts=True),
-        _std("PersonIndividualId", "reference", reference_to="Individual", label="Individual ID",
-             needs_consent=True, needs_person_accounts=True),
-        _OWNER, *_AUDIT,
+        _std(
+            "PersonIndividualId",
+            "reference",
+            reference_to="Individual",
+            label="Individual ID",
+            needs_consent=True,
+            needs_person_accounts=True,
+        ),
+        _OWNER,
+        *_AUDIT,
     ],
     "User": [
         _std("Id", "id", readonly=True, label="User ID"),
-        _std("Username", required=True), _std("FirstName"), _std("LastName", required=True), _std("Name", readonly=True),
-        _std("Email", "email", required=True), _std("IsActive", "boolean"), _std("UserType", "picklist", readonly=True),
+        _std("Username", required=True),
+        _std("FirstName"),
+        _std("LastName", required=True),
+        _std("Name", readonly=True),
+        _std("Email", "email", required=True),
+        _std("IsActive", "boolean"),
+        _std("UserType", "picklist", readonly=True),
         _std("IndividualId", "reference", reference_to="Individual", label="Individual ID", needs_consent=True),
         *_AUDIT,
     ],
 }
 
-KEY_PREFIX = {"Account": "001", "Contact": "003", "Lead": "00Q", "User": "005", "Individual": "0PK", "Organization": "00D"}
+KEY_PREFIX = {
+    "Account": "001",
+    "Contact": "003",
+    "Lead": "00Q",
+    "User": "005",
+    "Individual": "0PK",
+    "Organization": "00D",
+}
 PREFIX_OBJECT = {v: k for k, v in KEY_PREFIX.items()}
 # Name is computed from FirstName and LastName on these (a person account's Name too).
 _PERSON_NAMED = {"Individual", "Contact", "Lead", "User"}
@@ -122,8 +164,11 @@ class Visibility:
         """The fields of obj that exist in the org (empty if the object does not)."""
         if not self.object_exists(obj):
             return []
-        return [f for f in FIELDS[obj]
-                if (self.consent or not f.needs_consent) and (self.person_accounts or not f.needs_person_accounts)]
+        return [
+            f
+            for f in FIELDS[obj]
+            if (self.consent or not f.needs_consent) and (self.person_accounts or not f.needs_person_accounts)
+        ]
 
     def field_map(self, obj: str) -> dict[str, Field]:
         """Visible fields of obj keyed by lower-case name (API names are case-insensitive)."""
@@ -157,7 +202,7 @@ def with_checksum(id15: str) -> str:
     """Append Salesforce's 3-character case-safe suffix to a 15-character id."""
     suffix = ""
     for chunk in range(3):
-        bits = sum(1 << i for i, c in enumerate(id15[chunk * 5:chunk * 5 + 5]) if "A" <= c <= "Z")
+        bits = sum(1 << i for i, c in enumerate(id15[chunk * 5 : chunk * 5 + 5]) if "A" <= c <= "Z")
         suffix += "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"[bits]
     return id15 + suffix
 
@@ -173,7 +218,7 @@ def normalize_id(value) -> str | None:
 
 def now_iso() -> str:
     """Salesforce's datetime format: 2024-05-01T10:20:30.000+0000."""
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
 
 
 class RecordStore:
@@ -192,13 +237,17 @@ class RecordStore:
         with self._lock:
             self.db.execute("CREATE TABLE IF NOT EXISTS counters (object TEXT PRIMARY KEY, next INTEGER NOT NULL)")
             for obj, fields in FIELDS.items():
-                cols = ", ".join(f'"{f.name}" {"INTEGER" if f.type == "boolean" else "TEXT"}'
-                                 + (" PRIMARY KEY" if f.name == "Id" else "") for f in fields)
+                cols = ", ".join(
+                    f'"{f.name}" {"INTEGER" if f.type == "boolean" else "TEXT"}'
+                    + (" PRIMARY KEY" if f.name == "Id" else "")
+                    for f in fields
+                )
                 self.db.execute(f'CREATE TABLE IF NOT EXISTS "{obj}" ({cols})')
             for obj, field_name in (("Contact", "Email"), ("Lead", "Email"), ("Account", "PersonEmail")):
                 # NOCASE: SOQL's = and IN on strings ignore case, and rows_where must use the index.
-                self.db.execute(f'CREATE INDEX IF NOT EXISTS "{obj}_{field_name}_nocase" ON "{obj}" '
-                                f'("{field_name}" COLLATE NOCASE)')
+                self.db.execute(
+                    f'CREATE INDEX IF NOT EXISTS "{obj}_{field_name}_nocase" ON "{obj}" ("{field_name}" COLLATE NOCASE)'
+                )
 
     def close(self) -> None:
         self.db.close()
@@ -248,9 +297,11 @@ class RecordStore:
             raise KeyError(field_name)
         found = {}
         for start in range(0, len(values), 500):
-            chunk = [str(v) for v in values[start:start + 500]]
-            sql = (f'SELECT rowid AS _rowid, * FROM "{obj}" WHERE "{field_name}" COLLATE NOCASE IN '
-                   f'({", ".join("?" * len(chunk))})')
+            chunk = [str(v) for v in values[start : start + 500]]
+            sql = (
+                f'SELECT rowid AS _rowid, * FROM "{obj}" WHERE "{field_name}" COLLATE NOCASE IN '
+                f"({', '.join('?' * len(chunk))})"
+            )
             for row in self.db.execute(sql, chunk):
                 found[row["_rowid"]] = row
         for rowid in sorted(found):
@@ -292,14 +343,18 @@ class RecordStore:
                 raise RecordError(
                     "INVALID_FIELD_FOR_INSERT_UPDATE",
                     f"Unable to create/update fields: {f.name}. Please check the security settings of this field "
-                    "and verify that it is read/write for your profile or permission set.", [f.name])
+                    "and verify that it is read/write for your profile or permission set.",
+                    [f.name],
+                )
             clean[f.name] = self._value(obj, f, value)
         if creating:
             missing = [f.name for f in fmap.values() if f.required and clean.get(f.name) in (None, "")]
             if obj == "Account" and not clean.get("Name") and not clean.get("LastName"):
                 missing.append("Name")
             if missing:
-                raise RecordError("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]", missing)
+                raise RecordError(
+                    "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]", missing
+                )
         return clean
 
     def _value(self, obj: str, f: Field, value):
@@ -312,23 +367,29 @@ class RecordStore:
                 return int(value)
             if isinstance(value, str) and value.lower() in ("true", "false"):
                 return int(value.lower() == "true")
-            raise RecordError("INVALID_TYPE_ON_FIELD_IN_RECORD",
-                              f"{f.label}: value not of required type: {value}", [f.name])
+            raise RecordError(
+                "INVALID_TYPE_ON_FIELD_IN_RECORD", f"{f.label}: value not of required type: {value}", [f.name]
+            )
         if f.type == "reference":
             full = normalize_id(value)
             if not full:
                 raise RecordError("MALFORMED_ID", f"{f.label}: id value of incorrect type: {value}", [f.name])
             if PREFIX_OBJECT.get(full[:3]) != f.reference_to:
-                raise RecordError("FIELD_INTEGRITY_EXCEPTION", f"{f.label}: id value of incorrect type: {value}", [f.name])
+                raise RecordError(
+                    "FIELD_INTEGRITY_EXCEPTION", f"{f.label}: id value of incorrect type: {value}", [f.name]
+                )
             if self.get(f.reference_to, full) is None:
                 raise RecordError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [f.name])
             return full
         if not isinstance(value, (str, int, float)) or isinstance(value, bool) and f.type != "boolean":
-            raise RecordError("INVALID_TYPE_ON_FIELD_IN_RECORD", f"{f.label}: value not of required type: {value}", [f.name])
+            raise RecordError(
+                "INVALID_TYPE_ON_FIELD_IN_RECORD", f"{f.label}: value not of required type: {value}", [f.name]
+            )
         text = str(value)
         if f.length and len(text) > f.length and f.type != "email":
-            raise RecordError("STRING_TOO_LONG", f"{f.label}: data value too large: {text[:40]} (max length={f.length})",
-                              [f.name])
+            raise RecordError(
+                "STRING_TOO_LONG", f"{f.label}: data value too large: {text[:40]} (max length={f.length})", [f.name]
+            )
         return text
 
     @staticmethod
@@ -355,8 +416,9 @@ class RecordStore:
                 rec[f.name] = 0
         return self._with_name(obj, rec)
 
-    def create_many(self, obj: str, records: list[dict], vis: Visibility, all_or_none: bool = False,
-                    owner: str | None = None) -> list[dict]:
+    def create_many(
+        self, obj: str, records: list[dict], vis: Visibility, all_or_none: bool = False, owner: str | None = None
+    ) -> list[dict]:
         """Create records; per-record results {id, success, errors} in input order.
 
         With all_or_none, one failure fails every record (the others get ALL_OR_NONE_OPERATION_ROLLED_BACK,
@@ -461,19 +523,34 @@ def _rolled_back(cleaned, ids=None) -> list[dict]:
         if isinstance(c, RecordError):
             results.append({"id": rid, "success": False, "errors": [c.as_error()]})
         else:
-            results.append({"id": rid, "success": False, "errors": [{
-                "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
-                "message": "Record rolled back because not all records were valid and the request was using AllOrNone header",
-                "fields": []}]})
+            results.append(
+                {
+                    "id": rid,
+                    "success": False,
+                    "errors": [
+                        {
+                            "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+                            "message": "Record rolled back because not all records were valid and the request was using AllOrNone header",
+                            "fields": [],
+                        }
+                    ],
+                }
+            )
     return results
 
 
-_FIRST = ("Ava Ben Chloé Daniel Elena Farid Grace Hiro Isla Jonas Kavya Liam Maya Noah Olga Pablo Quinn Rosa Sven Tara "
-          "Umar Vera Wen Ximena Yusuf Zoe Aiko Bruno Carmen Dmitri").split()
-_LAST = ("Smith García Müller Rossi Dubois Kowalski Nakamura Okafor Patel Silva Jensen Novak Haddad Kim Larsen Moreau "
-         "Schmidt Ivanova O'Brien Fischer Costa Tanaka Nguyen Andersen Walsh Romero Singh Berg Lopez Weber").split()
-_COMPANIES = ("Acme Corp|Globex|Initech|Umbrella Health|Stark Logistics|Wayne Foods|Hooli|Vandelay Imports|"
-              "Soylent Labs|Cyberdyne Retail").split("|")
+_FIRST = (
+    "Ava Ben Chloé Daniel Elena Farid Grace Hiro Isla Jonas Kavya Liam Maya Noah Olga Pablo Quinn Rosa Sven Tara "
+    "Umar Vera Wen Ximena Yusuf Zoe Aiko Bruno Carmen Dmitri"
+).split()
+_LAST = (
+    "Smith García Müller Rossi Dubois Kowalski Nakamura Okafor Patel Silva Jensen Novak Haddad Kim Larsen Moreau "
+    "Schmidt Ivanova O'Brien Fischer Costa Tanaka Nguyen Andersen Walsh Romero Singh Berg Lopez Weber"
+).split()
+_COMPANIES = (
+    "Acme Corp|Globex|Initech|Umbrella Health|Stark Logistics|Wayne Foods|Hooli|Vandelay Imports|"
+    "Soylent Labs|Cyberdyne Retail"
+).split("|")
 
 
 def _ascii(text: str) -> str:
@@ -489,26 +566,57 @@ def person(i: int, domain: str) -> tuple[str, str, str]:
 def seed_people(store: RecordStore, owner_id: str, contacts: int = 0, leads: int = 0, person_accounts: int = 0) -> None:
     """Seed realistic, deterministic Contacts (with business Accounts), Leads and person Accounts."""
     if contacts:
-        accounts = store.insert_raw("Account", [
-            {"Name": f"{_COMPANIES[i % len(_COMPANIES)]} {i // len(_COMPANIES) + 1}", "Type": "Customer", "OwnerId": owner_id}
-            for i in range(max(1, contacts // 5))])
+        accounts = store.insert_raw(
+            "Account",
+            [
+                {
+                    "Name": f"{_COMPANIES[i % len(_COMPANIES)]} {i // len(_COMPANIES) + 1}",
+                    "Type": "Customer",
+                    "OwnerId": owner_id,
+                }
+                for i in range(max(1, contacts // 5))
+            ],
+        )
         rows = []
         for i in range(contacts):
             first, last, email = person(i, "example.com")
-            rows.append({"FirstName": first, "LastName": last, "Email": email, "AccountId": accounts[i % len(accounts)],
-                         "Title": "Buyer", "OwnerId": owner_id})
+            rows.append(
+                {
+                    "FirstName": first,
+                    "LastName": last,
+                    "Email": email,
+                    "AccountId": accounts[i % len(accounts)],
+                    "Title": "Buyer",
+                    "OwnerId": owner_id,
+                }
+            )
         store.insert_raw("Contact", rows)
     if leads:
         rows = []
         for i in range(leads):
             first, last, email = person(i, "example.org")
-            rows.append({"FirstName": first, "LastName": last, "Email": email,
-                         "Company": _COMPANIES[i % len(_COMPANIES)], "OwnerId": owner_id})
+            rows.append(
+                {
+                    "FirstName": first,
+                    "LastName": last,
+                    "Email": email,
+                    "Company": _COMPANIES[i % len(_COMPANIES)],
+                    "OwnerId": owner_id,
+                }
+            )
         store.insert_raw("Lead", rows)
     if person_accounts:
         rows = []
         for i in range(person_accounts):
             first, last, email = person(i, "example.net")
-            rows.append({"FirstName": first, "LastName": last, "PersonEmail": email, "IsPersonAccount": 1,
-                         "PersonHasOptedOutOfEmail": 0, "OwnerId": owner_id})
+            rows.append(
+                {
+                    "FirstName": first,
+                    "LastName": last,
+                    "PersonEmail": email,
+                    "IsPersonAccount": 1,
+                    "PersonHasOptedOutOfEmail": 0,
+                    "OwnerId": owner_id,
+                }
+            )
         store.insert_raw("Account", rows)

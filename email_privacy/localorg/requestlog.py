@@ -18,15 +18,23 @@ class RequestLog:
         if self.path:
             self.path.parent.mkdir(parents=True, exist_ok=True)
 
-    def write(self, *, method: str, path: str, soap_action: str | None, status: int, ms: float,
-              bytes_in: int, bytes_out: int) -> None:
+    def write(
+        self, *, method: str, path: str, soap_action: str | None, status: int, ms: float, bytes_in: int, bytes_out: int
+    ) -> None:
         """Append one line (flushed at once, so a test can read it while the server runs)."""
         if not self.path:
             return
-        line = json.dumps({
-            "method": method, "path": path, "soap_action": soap_action, "status": status,
-            "ms": round(ms, 2), "bytes_in": bytes_in, "bytes_out": bytes_out,
-        })
+        line = json.dumps(
+            {
+                "method": method,
+                "path": path,
+                "soap_action": soap_action,
+                "status": status,
+                "ms": round(ms, 2),
+                "bytes_in": bytes_in,
+                "bytes_out": bytes_out,
+            }
+        )
         with self._lock, open(self.path, "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
 

@@ -45,6 +45,7 @@ def identity_url(org) -> str:
 
 # -- OAuth and identity ------------------------------------------------------------------------
 
+
 def _oauth_error(error: str, description: str) -> Response:
     return Response.json({"error": error, "error_description": description}, status=400)
 
@@ -79,28 +80,54 @@ def oauth_token(org, request: Request) -> Response:
     token = org.sessions.issue()
     issued_at = str(int(time.time() * 1000))
     # Salesforce signs id + issued_at with the client secret; clients only carry it along.
-    signature = base64.b64encode(hmac.new(org.profile.org_id.encode(), (identity_url(org) + issued_at).encode(),
-                                          hashlib.sha256).digest()).decode()
-    return Response.json({
-        "access_token": token, "signature": signature, "scope": "refresh_token web api full",
-        "instance_url": base_url(org), "id": identity_url(org), "token_type": "Bearer", "issued_at": issued_at,
-    })
+    signature = base64.b64encode(
+        hmac.new(org.profile.org_id.encode(), (identity_url(org) + issued_at).encode(), hashlib.sha256).digest()
+    ).decode()
+    return Response.json(
+        {
+            "access_token": token,
+            "signature": signature,
+            "scope": "refresh_token web api full",
+            "instance_url": base_url(org),
+            "id": identity_url(org),
+            "token_type": "Bearer",
+            "issued_at": issued_at,
+        }
+    )
 
 
 def _identity(org) -> dict:
     p = org.profile
     v = f"{base_url(org)}/services/data/v{{version}}/"
     return {
-        "id": identity_url(org), "asserted_user": True, "user_id": p.user_id, "organization_id": p.org_id,
-        "username": p.username, "nick_name": "admin", "display_name": "Local Admin", "email": "admin@example.com",
-        "email_verified": True, "first_name": "Local", "last_name": "Admin", "timezone": "Europe/London",
-        "active": True, "user_type": "STANDARD", "language": "en_US", "locale": "en_US", "utcOffset": 0,
-        "last_modified_date": "2025-01-01T00:00:00.000+0000", "is_app_installed": True,
-        "urls": {"enterprise": f"{base_url(org)}/services/Soap/c/{{version}}/{p.org_id}",
-                 "metadata": f"{base_url(org)}/services/Soap/m/{{version}}/{p.org_id}",
-                 "partner": f"{base_url(org)}/services/Soap/u/{{version}}/{p.org_id}",
-                 "rest": v, "sobjects": v + "sobjects/", "query": v + "query/",
-                 "profile": f"{base_url(org)}/{p.user_id}"},
+        "id": identity_url(org),
+        "asserted_user": True,
+        "user_id": p.user_id,
+        "organization_id": p.org_id,
+        "username": p.username,
+        "nick_name": "admin",
+        "display_name": "Local Admin",
+        "email": "admin@example.com",
+        "email_verified": True,
+        "first_name": "Local",
+        "last_name": "Admin",
+        "timezone": "Europe/London",
+        "active": True,
+        "user_type": "STANDARD",
+        "language": "en_US",
+        "locale": "en_US",
+        "utcOffset": 0,
+        "last_modified_date": "2025-01-01T00:00:00.000+0000",
+        "is_app_installed": True,
+        "urls": {
+            "enterprise": f"{base_url(org)}/services/Soap/c/{{version}}/{p.org_id}",
+            "metadata": f"{base_url(org)}/services/Soap/m/{{version}}/{p.org_id}",
+            "partner": f"{base_url(org)}/services/Soap/u/{{version}}/{p.org_id}",
+            "rest": v,
+            "sobjects": v + "sobjects/",
+            "query": v + "query/",
+            "profile": f"{base_url(org)}/{p.user_id}",
+        },
     }
 
 
@@ -115,20 +142,44 @@ def userinfo(org, request: Request) -> Response:
     """GET /services/oauth2/userinfo: OpenID Connect user info."""
     info = _identity(org)
     p = org.profile
-    return Response.json({
-        "sub": info["id"], "user_id": p.user_id, "organization_id": p.org_id, "preferred_username": p.username,
-        "nickname": "admin", "name": "Local Admin", "email": "admin@example.com", "email_verified": True,
-        "given_name": "Local", "family_name": "Admin", "zoneinfo": "Europe/London", "photos": {},
-        "profile": info["urls"]["profile"], "picture": None, "address": {}, "is_salesforce_integration_user": False,
-        "urls": info["urls"], "active": True, "user_type": "STANDARD", "language": "en_US", "locale": "en_US",
-        "utcOffset": 0, "updated_at": "2025-01-01T00:00:00Z", "is_app_installed": True,
-    })
+    return Response.json(
+        {
+            "sub": info["id"],
+            "user_id": p.user_id,
+            "organization_id": p.org_id,
+            "preferred_username": p.username,
+            "nickname": "admin",
+            "name": "Local Admin",
+            "email": "admin@example.com",
+            "email_verified": True,
+            "given_name": "Local",
+            "family_name": "Admin",
+            "zoneinfo": "Europe/London",
+            "photos": {},
+            "profile": info["urls"]["profile"],
+            "picture": None,
+            "address": {},
+            "is_salesforce_integration_user": False,
+            "urls": info["urls"],
+            "active": True,
+            "user_type": "STANDARD",
+            "language": "en_US",
+            "locale": "en_US",
+            "utcOffset": 0,
+            "updated_at": "2025-01-01T00:00:00Z",
+            "is_app_installed": True,
+        }
+    )
 
 
 def versions(org, request: Request) -> Response:
     """GET /services/data: API versions, oldest first (CumulusCI takes the last)."""
-    return Response.json([{"label": _label(v), "url": f"/services/data/v{v}.0", "version": f"{v}.0"}
-                          for v in range(OLDEST_VERSION, LATEST_VERSION + 1)])
+    return Response.json(
+        [
+            {"label": _label(v), "url": f"/services/data/v{v}.0", "version": f"{v}.0"}
+            for v in range(OLDEST_VERSION, LATEST_VERSION + 1)
+        ]
+    )
 
 
 def _check_version(version: str) -> Response | None:
@@ -149,26 +200,43 @@ def resources(org, request: Request, version: str) -> Response:
 # -- schema ------------------------------------------------------------------------------------
 
 _VIRTUAL_FIELDS = {
-    "Organization": [Field("Id", "id", "Organization ID", readonly=True), Field("Name", "string", "Name", length=80),
-                     Field("OrganizationType", "picklist", "Edition", readonly=True),
-                     Field("IsSandbox", "boolean", "Is Sandbox", readonly=True),
-                     Field("InstanceName", "string", "Instance Name", readonly=True),
-                     Field("NamespacePrefix", "string", "Namespace Prefix", readonly=True),
-                     Field("TrialExpirationDate", "datetime", "Trial Expiration Date", readonly=True),
-                     Field("PreferencesConsentManagementEnabled", "boolean", "Consent Management Enabled"),
-                     Field("LanguageLocaleKey", "picklist", "Language"),
-                     Field("DefaultLocaleSidKey", "picklist", "Locale"),
-                     Field("TimeZoneSidKey", "picklist", "Time Zone"),
-                     Field("Country", "string", "Country")],
-    "UserPermissionAccess": [Field("Id", "id", "ID", readonly=True)] + [
-        Field(f"Permissions{p}", "boolean", p, readonly=True) for p in
-        ("CustomizeApplication", "ModifyAllData", "ModifyMetadata", "ApiEnabled", "LightningExperienceUser",
-         "ViewSetup", "ViewAllData")],
+    "Organization": [
+        Field("Id", "id", "Organization ID", readonly=True),
+        Field("Name", "string", "Name", length=80),
+        Field("OrganizationType", "picklist", "Edition", readonly=True),
+        Field("IsSandbox", "boolean", "Is Sandbox", readonly=True),
+        Field("InstanceName", "string", "Instance Name", readonly=True),
+        Field("NamespacePrefix", "string", "Namespace Prefix", readonly=True),
+        Field("TrialExpirationDate", "datetime", "Trial Expiration Date", readonly=True),
+        Field("PreferencesConsentManagementEnabled", "boolean", "Consent Management Enabled"),
+        Field("LanguageLocaleKey", "picklist", "Language"),
+        Field("DefaultLocaleSidKey", "picklist", "Locale"),
+        Field("TimeZoneSidKey", "picklist", "Time Zone"),
+        Field("Country", "string", "Country"),
+    ],
+    "UserPermissionAccess": [Field("Id", "id", "ID", readonly=True)]
+    + [
+        Field(f"Permissions{p}", "boolean", p, readonly=True)
+        for p in (
+            "CustomizeApplication",
+            "ModifyAllData",
+            "ModifyMetadata",
+            "ApiEnabled",
+            "LightningExperienceUser",
+            "ViewSetup",
+            "ViewAllData",
+        )
+    ],
 }
-_LABELS = {"Individual": ("Individual", "Individuals"), "Contact": ("Contact", "Contacts"), "Lead": ("Lead", "Leads"),
-           "Account": ("Account", "Accounts"), "User": ("User", "Users"),
-           "Organization": ("Organization", "Organizations"),
-           "UserPermissionAccess": ("User Permission Access", "User Permission Access")}
+_LABELS = {
+    "Individual": ("Individual", "Individuals"),
+    "Contact": ("Contact", "Contacts"),
+    "Lead": ("Lead", "Leads"),
+    "Account": ("Account", "Accounts"),
+    "User": ("User", "Users"),
+    "Organization": ("Organization", "Organizations"),
+    "UserPermissionAccess": ("User Permission Access", "User Permission Access"),
+}
 
 
 def object_fields(org, obj: str) -> list[Field]:
@@ -190,34 +258,56 @@ def virtual_rows(org, obj: str) -> list[dict]:
     """The single-row objects computed from the profile and the metadata."""
     p = org.profile
     if obj == "Organization":
-        return [{
-            "Id": p.org_id, "Name": "EmailPrivacy Local Org", "OrganizationType": p.edition, "IsSandbox": p.is_sandbox,
-            "InstanceName": p.instance_name, "NamespacePrefix": None, "TrialExpirationDate": None,
-            "PreferencesConsentManagementEnabled": org.consent_enabled, "LanguageLocaleKey": "en_US",
-            "DefaultLocaleSidKey": "en_GB", "TimeZoneSidKey": "Europe/London", "Country": "GB"}]
+        return [
+            {
+                "Id": p.org_id,
+                "Name": "EmailPrivacy Local Org",
+                "OrganizationType": p.edition,
+                "IsSandbox": p.is_sandbox,
+                "InstanceName": p.instance_name,
+                "NamespacePrefix": None,
+                "TrialExpirationDate": None,
+                "PreferencesConsentManagementEnabled": org.consent_enabled,
+                "LanguageLocaleKey": "en_US",
+                "DefaultLocaleSidKey": "en_GB",
+                "TimeZoneSidKey": "Europe/London",
+                "Country": "GB",
+            }
+        ]
     if obj == "UserPermissionAccess":
         # Modify All Data and Modify Metadata include Customize Application in Salesforce, so a user
         # without Customize Application lacks them too.
         admin = p.customize_application
-        return [{"Id": None, "PermissionsCustomizeApplication": admin, "PermissionsModifyAllData": admin,
-                 "PermissionsModifyMetadata": admin, "PermissionsApiEnabled": True,
-                 "PermissionsLightningExperienceUser": p.lightning, "PermissionsViewSetup": admin,
-                 "PermissionsViewAllData": admin}]
+        return [
+            {
+                "Id": None,
+                "PermissionsCustomizeApplication": admin,
+                "PermissionsModifyAllData": admin,
+                "PermissionsModifyMetadata": admin,
+                "PermissionsApiEnabled": True,
+                "PermissionsLightningExperienceUser": p.lightning,
+                "PermissionsViewSetup": admin,
+                "PermissionsViewAllData": admin,
+            }
+        ]
     return []
 
 
 # Objects only the Tooling API has (its /tooling/query; the data API's /query answers INVALID_TYPE, as
 # Salesforce does). Layout: one row per page layout, Id = listMetadata's id (00h), API 32.0+.
 TOOLING_FIELDS = {
-    "Layout": [Field("Id", "id", "Layout ID", readonly=True), Field("Name", "string", "Name", readonly=True),
-               Field("NamespacePrefix", "string", "Namespace Prefix", readonly=True),
-               Field("TableEnumOrId", "string", "Entity Type ID", readonly=True),
-               Field("ManageableState", "picklist", "Manageable State", readonly=True),
-               Field("LayoutType", "picklist", "Layout Type", readonly=True),
-               Field("CreatedById", "string", "Created By ID", readonly=True),
-               Field("CreatedDate", "datetime", "Created Date", readonly=True),
-               Field("LastModifiedById", "string", "Last Modified By ID", readonly=True),
-               Field("LastModifiedDate", "datetime", "Last Modified Date", readonly=True)],
+    "Layout": [
+        Field("Id", "id", "Layout ID", readonly=True),
+        Field("Name", "string", "Name", readonly=True),
+        Field("NamespacePrefix", "string", "Namespace Prefix", readonly=True),
+        Field("TableEnumOrId", "string", "Entity Type ID", readonly=True),
+        Field("ManageableState", "picklist", "Manageable State", readonly=True),
+        Field("LayoutType", "picklist", "Layout Type", readonly=True),
+        Field("CreatedById", "string", "Created By ID", readonly=True),
+        Field("CreatedDate", "datetime", "Created Date", readonly=True),
+        Field("LastModifiedById", "string", "Last Modified By ID", readonly=True),
+        Field("LastModifiedDate", "datetime", "Last Modified Date", readonly=True),
+    ],
 }
 
 
@@ -268,15 +358,31 @@ class OrgSource(Source):
 def _field_describe(f: Field, obj: str) -> dict:
     updateable = not f.readonly
     return {
-        "name": f.name, "label": f.label, "type": f.type, "length": f.length,
+        "name": f.name,
+        "label": f.label,
+        "type": f.type,
+        "length": f.length,
         "referenceTo": [f.reference_to] if f.reference_to else [],
         "relationshipName": f.name[:-2] if f.reference_to else None,
-        "nillable": not f.required and f.type not in ("id", "boolean"), "createable": updateable,
-        "updateable": updateable, "custom": False, "calculated": False, "unique": False,
-        "idLookup": f.name in ("Id", "Email", "Username"), "defaultedOnCreate": f.type == "boolean",
-        "filterable": True, "sortable": True, "soapType": "xsd:boolean" if f.type == "boolean" else
-        "tns:ID" if f.type in ("id", "reference") else "xsd:string",
-        "picklistValues": [], "externalId": False, "autoNumber": False, "nameField": f.name == "Name",
+        "nillable": not f.required and f.type not in ("id", "boolean"),
+        "createable": updateable,
+        "updateable": updateable,
+        "custom": False,
+        "calculated": False,
+        "unique": False,
+        "idLookup": f.name in ("Id", "Email", "Username"),
+        "defaultedOnCreate": f.type == "boolean",
+        "filterable": True,
+        "sortable": True,
+        "soapType": "xsd:boolean"
+        if f.type == "boolean"
+        else "tns:ID"
+        if f.type in ("id", "reference")
+        else "xsd:string",
+        "picklistValues": [],
+        "externalId": False,
+        "autoNumber": False,
+        "nameField": f.name == "Name",
     }
 
 
@@ -288,17 +394,34 @@ def _urls(obj: str, version: str) -> dict:
 def _object_summary(obj: str, version: str) -> dict:
     label, plural = _LABELS[obj]
     virtual = obj in _VIRTUAL_FIELDS
-    return {"name": obj, "label": label, "labelPlural": plural, "keyPrefix": KEY_PREFIX.get(obj), "custom": False,
-            "createable": not virtual and obj != "User", "updateable": obj != "UserPermissionAccess",
-            "deletable": not virtual, "queryable": True, "retrieveable": True, "searchable": not virtual,
-            "layoutable": not virtual, "customSetting": False, "urls": _urls(obj, version)}
+    return {
+        "name": obj,
+        "label": label,
+        "labelPlural": plural,
+        "keyPrefix": KEY_PREFIX.get(obj),
+        "custom": False,
+        "createable": not virtual and obj != "User",
+        "updateable": obj != "UserPermissionAccess",
+        "deletable": not virtual,
+        "queryable": True,
+        "retrieveable": True,
+        "searchable": not virtual,
+        "layoutable": not virtual,
+        "customSetting": False,
+        "urls": _urls(obj, version),
+    }
 
 
 def describe_global(org, request: Request, version: str) -> Response:
     """GET /services/data/vNN.N/sobjects: the objects that exist now."""
     objs = [o for o in [*FIELDS, *_VIRTUAL_FIELDS] if canonical_object(org, o)]
-    return Response.json({"encoding": "UTF-8", "maxBatchSize": COLLECTION_MAX,
-                          "sobjects": [_object_summary(o, version) for o in sorted(objs)]})
+    return Response.json(
+        {
+            "encoding": "UTF-8",
+            "maxBatchSize": COLLECTION_MAX,
+            "sobjects": [_object_summary(o, version) for o in sorted(objs)],
+        }
+    )
 
 
 def _not_found_object(name: str) -> Response:
@@ -311,8 +434,15 @@ def describe(org, request: Request, version: str, sobject: str) -> Response:
     if not obj:
         return _not_found_object(sobject)
     out = _object_summary(obj, version)
-    out.update({"fields": [_field_describe(f, obj) for f in object_fields(org, obj)], "childRelationships": [],
-                "recordTypeInfos": [], "supportedScopes": [], "actionOverrides": []})
+    out.update(
+        {
+            "fields": [_field_describe(f, obj) for f in object_fields(org, obj)],
+            "childRelationships": [],
+            "recordTypeInfos": [],
+            "supportedScopes": [],
+            "actionOverrides": [],
+        }
+    )
     return Response.json(out)
 
 
@@ -325,6 +455,7 @@ def sobject_basic(org, request: Request, version: str, sobject: str) -> Response
 
 
 # -- records -----------------------------------------------------------------------------------
+
 
 def _record_json(obj: str, row: dict, fields: list[Field], version: str, only: list[str] | None = None) -> dict:
     names = [f.name for f in fields]
@@ -359,8 +490,13 @@ def get_record(org, request: Request, version: str, sobject: str, record_id: str
         full = normalize_id(record_id)
         row = org.records.get(obj, full) if full and full[:3] == KEY_PREFIX[obj] else None
     if row is None:
-        return rest_error(404, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: "
-                          + record_id if not normalize_id(record_id) else "The requested resource does not exist")
+        return rest_error(
+            404,
+            "NOT_FOUND",
+            "Provided external ID field does not exist or is not accessible: " + record_id
+            if not normalize_id(record_id)
+            else "The requested resource does not exist",
+        )
     return Response.json(_record_json(obj, row, fields, version, only))
 
 
@@ -420,13 +556,16 @@ def collections(org, request: Request, version: str) -> Response:
     if bad:
         return bad
     if not isinstance(body, dict) or not isinstance(body.get("records"), list):
-        return rest_error(400, "JSON_PARSER_ERROR", "The request body must be {\"allOrNone\": bool, \"records\": [...]}")
+        return rest_error(400, "JSON_PARSER_ERROR", 'The request body must be {"allOrNone": bool, "records": [...]}')
     records, all_or_none = body["records"], bool(body.get("allOrNone", False))
     if not records:
         return rest_error(400, "INVALID_FIELD", "No records were given")
     if len(records) > COLLECTION_MAX:
-        return rest_error(400, "EXCEEDED_ID_LIMIT", f"record limit reached. cannot submit more than {COLLECTION_MAX} "
-                                                   "records into this call")
+        return rest_error(
+            400,
+            "EXCEEDED_ID_LIMIT",
+            f"record limit reached. cannot submit more than {COLLECTION_MAX} records into this call",
+        )
     types = []
     for rec in records:
         attrs = rec.get("attributes") if isinstance(rec, dict) else None
@@ -457,6 +596,7 @@ def collections(org, request: Request, version: str) -> Response:
 
 # -- queries -----------------------------------------------------------------------------------
 
+
 def _page(org, version: str, result: dict, prefix: str) -> dict:
     records = result["records"]
     if len(records) <= PAGE_SIZE:
@@ -466,8 +606,12 @@ def _page(org, version: str, result: dict, prefix: str) -> dict:
     cursors[locator] = records
     while len(cursors) > MAX_CURSORS:
         cursors.pop(next(iter(cursors)))
-    return {"totalSize": result["totalSize"], "done": False,
-            "nextRecordsUrl": f"/services/data/v{version}/{prefix}/{locator}-{PAGE_SIZE}", "records": records[:PAGE_SIZE]}
+    return {
+        "totalSize": result["totalSize"],
+        "done": False,
+        "nextRecordsUrl": f"/services/data/v{version}/{prefix}/{locator}-{PAGE_SIZE}",
+        "records": records[:PAGE_SIZE],
+    }
 
 
 def _query(org, request: Request, version: str, prefix: str) -> Response:

@@ -35,10 +35,12 @@ def soap_fault(code: str, message: str, status: int = 500) -> Response:
     """Salesforce's SOAP fault (HTTP 500, as Salesforce answers faults)."""
     from xml.sax.saxutils import escape
 
-    body = (f'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="{SOAP_ENV}" '
-            f'xmlns:sf="http://soap.sforce.com/2006/04/metadata"><soapenv:Body><soapenv:Fault>'
-            f"<faultcode>{escape(code)}</faultcode><faultstring>{escape(message)}</faultstring>"
-            f"</soapenv:Fault></soapenv:Body></soapenv:Envelope>")
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="{SOAP_ENV}" '
+        f'xmlns:sf="http://soap.sforce.com/2006/04/metadata"><soapenv:Body><soapenv:Fault>'
+        f"<faultcode>{escape(code)}</faultcode><faultstring>{escape(message)}</faultstring>"
+        f"</soapenv:Fault></soapenv:Body></soapenv:Envelope>"
+    )
     return Response.xml(body.encode("utf-8"), status=status)
 
 
@@ -49,8 +51,9 @@ def is_soap(path: str) -> bool:
 def invalid_session(path: str) -> Response:
     """What an org answers for a missing, wrong or expired session."""
     if is_soap(path):
-        return soap_fault("sf:INVALID_SESSION_ID",
-                          "INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session")
+        return soap_fault(
+            "sf:INVALID_SESSION_ID", "INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session"
+        )
     return rest_error(401, "INVALID_SESSION_ID", "Session expired or invalid")
 
 
@@ -89,16 +92,20 @@ def dispatch(org, router: Router, request: Request) -> Response:
         fault = org.faults.next_api_request()
         if fault == "http-503":
             if is_soap(path):
-                return soap_fault("sf:SERVER_UNAVAILABLE", "SERVER_UNAVAILABLE: The server is temporarily unavailable",
-                                  status=503)
+                return soap_fault(
+                    "sf:SERVER_UNAVAILABLE", "SERVER_UNAVAILABLE: The server is temporarily unavailable", status=503
+                )
             return rest_error(503, "SERVER_UNAVAILABLE", "The server is temporarily unavailable")
         if fault == "session-expired":
             return invalid_session(path)
     handler, groups = router.match(request.method, path)
     if handler is None:
         if groups:
-            return rest_error(405, "METHOD_NOT_ALLOWED",
-                              f"HTTP Method '{request.method}' not allowed. Allowed are {','.join(sorted(set(groups)))}")
+            return rest_error(
+                405,
+                "METHOD_NOT_ALLOWED",
+                f"HTTP Method '{request.method}' not allowed. Allowed are {','.join(sorted(set(groups)))}",
+            )
         return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
     try:
         with org.lock:
@@ -107,8 +114,11 @@ def dispatch(org, router: Router, request: Request) -> Response:
         traceback.print_exc(file=sys.stderr)
         if is_soap(path):
             return soap_fault("sf:UNKNOWN_EXCEPTION", "UNKNOWN_EXCEPTION: An unexpected error occurred")
-        return rest_error(500, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId if you "
-                                                    "contact support: 0-local")
+        return rest_error(
+            500,
+            "UNKNOWN_EXCEPTION",
+            "An unexpected error occurred. Please include this ErrorId if you contact support: 0-local",
+        )
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -131,16 +141,27 @@ class _Handler(BaseHTTPRequestHandler):
             response, close = rest_error(400, "JSON_PARSER_ERROR", "Invalid Content-Length"), True
         elif int(length_text) > MAX_BODY:
             self._drain(int(length_text))
-            response, close = rest_error(413, "REQUEST_ENTITY_TOO_LARGE",
-                                         f"Request body exceeds the limit of {MAX_BODY // (1024 * 1024)} MB"), True
+            response, close = (
+                rest_error(
+                    413, "REQUEST_ENTITY_TOO_LARGE", f"Request body exceeds the limit of {MAX_BODY // (1024 * 1024)} MB"
+                ),
+                True,
+            )
             if is_soap(path):
-                response = soap_fault("soapenv:Client", "REQUEST_ENTITY_TOO_LARGE: Request body exceeds the limit of "
-                                      f"{MAX_BODY // (1024 * 1024)} MB", status=413)
+                response = soap_fault(
+                    "soapenv:Client",
+                    f"REQUEST_ENTITY_TOO_LARGE: Request body exceeds the limit of {MAX_BODY // (1024 * 1024)} MB",
+                    status=413,
+                )
         else:
             body = self.rfile.read(int(length_text))
             request = Request(
-                method=self.command, path=path, query=parse_qs(split.query, keep_blank_values=True),
-                headers={k.lower(): v for k, v in self.headers.items()}, body=body)
+                method=self.command,
+                path=path,
+                query=parse_qs(split.query, keep_blank_values=True),
+                headers={k.lower(): v for k, v in self.headers.items()},
+                body=body,
+            )
             response = dispatch(srv.org, srv.router, request)
         soap_action = (self.headers.get("SOAPAction") or "").strip('"') or None
         release = srv.org.faults.take_hold(soap_action)
@@ -150,9 +171,14 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(srv.org.faults.slow_ms / 1000)
         # Logged before the reply goes out: a client that exits on its last reply finds its line already written.
         srv.request_log.write(
-            method=self.command, path=path, soap_action=soap_action,
-            status=response.status, ms=(time.monotonic() - started) * 1000, bytes_in=len(body),
-            bytes_out=len(response.body))
+            method=self.command,
+            path=path,
+            soap_action=soap_action,
+            status=response.status,
+            ms=(time.monotonic() - started) * 1000,
+            bytes_in=len(body),
+            bytes_out=len(response.body),
+        )
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))

@@ -7,6 +7,7 @@ variety real orgs have.
 """
 
 import random
+
 from lxml import etree
 
 from .. import MDAPI_NS, mdschema, xmlsafe
@@ -17,71 +18,217 @@ from .profile import OrgProfile
 # feature is on are kept apart below.
 STANDARD_FIELDS = {
     "Contact": {
-        "Name", "FirstName", "LastName", "Salutation", "AccountId", "Title", "Department", "Birthdate",
-        "ReportsToId", "LeadSource", "Phone", "HomePhone", "MobilePhone", "OtherPhone", "Fax", "Email",
-        "AssistantName", "AssistantPhone", "MailingAddress", "OtherAddress", "OwnerId", "Description",
-        "CreatedById", "LastModifiedById", "HasOptedOutOfEmail", "HasOptedOutOfFax", "DoNotCall",
-        "EmailBouncedReason", "EmailBouncedDate", "Jigsaw",
+        "Name",
+        "FirstName",
+        "LastName",
+        "Salutation",
+        "AccountId",
+        "Title",
+        "Department",
+        "Birthdate",
+        "ReportsToId",
+        "LeadSource",
+        "Phone",
+        "HomePhone",
+        "MobilePhone",
+        "OtherPhone",
+        "Fax",
+        "Email",
+        "AssistantName",
+        "AssistantPhone",
+        "MailingAddress",
+        "OtherAddress",
+        "OwnerId",
+        "Description",
+        "CreatedById",
+        "LastModifiedById",
+        "HasOptedOutOfEmail",
+        "HasOptedOutOfFax",
+        "DoNotCall",
+        "EmailBouncedReason",
+        "EmailBouncedDate",
+        "Jigsaw",
     },
     "Lead": {
-        "Name", "FirstName", "LastName", "Salutation", "Company", "Title", "LeadSource", "Industry",
-        "AnnualRevenue", "Phone", "MobilePhone", "Fax", "Email", "Website", "Status", "Rating",
-        "NumberOfEmployees", "OwnerId", "Address", "Description", "HasOptedOutOfEmail",
-        "HasOptedOutOfFax", "DoNotCall", "CreatedById", "LastModifiedById", "Jigsaw",
+        "Name",
+        "FirstName",
+        "LastName",
+        "Salutation",
+        "Company",
+        "Title",
+        "LeadSource",
+        "Industry",
+        "AnnualRevenue",
+        "Phone",
+        "MobilePhone",
+        "Fax",
+        "Email",
+        "Website",
+        "Status",
+        "Rating",
+        "NumberOfEmployees",
+        "OwnerId",
+        "Address",
+        "Description",
+        "HasOptedOutOfEmail",
+        "HasOptedOutOfFax",
+        "DoNotCall",
+        "CreatedById",
+        "LastModifiedById",
+        "Jigsaw",
     },
     "Account": {
-        "Name", "AccountNumber", "Site", "ParentId", "Type", "Industry", "AnnualRevenue",
-        "NumberOfEmployees", "Ownership", "Phone", "Fax", "Website", "TickerSymbol", "Rating", "Sic",
-        "BillingAddress", "ShippingAddress", "OwnerId", "Description", "CreatedById",
-        "LastModifiedById", "Jigsaw",
+        "Name",
+        "AccountNumber",
+        "Site",
+        "ParentId",
+        "Type",
+        "Industry",
+        "AnnualRevenue",
+        "NumberOfEmployees",
+        "Ownership",
+        "Phone",
+        "Fax",
+        "Website",
+        "TickerSymbol",
+        "Rating",
+        "Sic",
+        "BillingAddress",
+        "ShippingAddress",
+        "OwnerId",
+        "Description",
+        "CreatedById",
+        "LastModifiedById",
+        "Jigsaw",
     },
 }
 # Account fields that exist only with person accounts on (Object Reference, Account: "Person" fields).
 PERSON_ACCOUNT_FIELDS = {
-    "FirstName", "LastName", "Salutation", "PersonEmail", "PersonHasOptedOutOfEmail",
-    "PersonHasOptedOutOfFax", "PersonDoNotCall", "PersonMobilePhone", "PersonHomePhone",
-    "PersonOtherPhone", "PersonBirthdate", "PersonTitle", "PersonDepartment", "PersonLeadSource",
-    "PersonMailingAddress", "PersonOtherAddress", "PersonAssistantName", "PersonAssistantPhone",
+    "FirstName",
+    "LastName",
+    "Salutation",
+    "PersonEmail",
+    "PersonHasOptedOutOfEmail",
+    "PersonHasOptedOutOfFax",
+    "PersonDoNotCall",
+    "PersonMobilePhone",
+    "PersonHomePhone",
+    "PersonOtherPhone",
+    "PersonBirthdate",
+    "PersonTitle",
+    "PersonDepartment",
+    "PersonLeadSource",
+    "PersonMailingAddress",
+    "PersonOtherAddress",
+    "PersonAssistantName",
+    "PersonAssistantPhone",
 }
 # Lookups to Individual: present only while Data Protection and Privacy is on (FACTS.md, "Fields").
 INDIVIDUAL_FIELDS = {"Contact": "IndividualId", "Lead": "IndividualId", "Account": "PersonIndividualId"}
 
 # The Individual object's fields (Object Reference, Individual); the object exists only with consent management on.
 INDIVIDUAL_OBJECT_FIELDS = {
-    "Name", "FirstName", "LastName", "Salutation", "BirthDate", "OwnerId", "HasOptedOutTracking",
-    "HasOptedOutProcessing", "HasOptedOutProfiling", "HasOptedOutSolicit", "HasOptedOutGeoTracking",
-    "ShouldForget", "SendIndividualData", "CanStorePiiElsewhere", "IndividualsAge",
+    "Name",
+    "FirstName",
+    "LastName",
+    "Salutation",
+    "BirthDate",
+    "OwnerId",
+    "HasOptedOutTracking",
+    "HasOptedOutProcessing",
+    "HasOptedOutProfiling",
+    "HasOptedOutSolicit",
+    "HasOptedOutGeoTracking",
+    "ShouldForget",
+    "SendIndividualData",
+    "CanStorePiiElsewhere",
+    "IndividualsAge",
 }
 
 # Custom fields a Developer Edition org ships with, and the managed packages' fields.
 CUSTOM_FIELDS = {
     "Contact": {"Level__c", "Languages__c"},
     "Lead": {"ProductInterest__c", "Primary__c", "SICCode__c", "CurrentGenerators__c", "NumberofLocations__c"},
-    "Account": {"CustomerPriority__c", "SLA__c", "SLAExpirationDate__c", "SLASerialNumber__c", "Active__c",
-                "NumberofLocations__c", "UpsellOpportunity__c"},
+    "Account": {
+        "CustomerPriority__c",
+        "SLA__c",
+        "SLAExpirationDate__c",
+        "SLASerialNumber__c",
+        "Active__c",
+        "NumberofLocations__c",
+        "UpsellOpportunity__c",
+    },
 }
 MANAGED_FIELDS = {
     "Contact": {"acme__Loyalty_Tier__c", "beta__Engagement_Score__c"},
     "Lead": {"acme__Loyalty_Tier__c", "beta__Engagement_Score__c"},
     "Account": {"acme__Loyalty_Tier__c", "beta__Engagement_Score__c"},
-    "acme__Donation__c": {"Name", "OwnerId", "CreatedById", "LastModifiedById", "acme__Amount__c",
-                          "acme__Donor__c", "beta__Campaign_Code__c"},
+    "acme__Donation__c": {
+        "Name",
+        "OwnerId",
+        "CreatedById",
+        "LastModifiedById",
+        "acme__Amount__c",
+        "acme__Donor__c",
+        "beta__Campaign_Code__c",
+    },
 }
 NAMESPACES = ("acme", "beta")
 
 STANDARD_LAYOUTS = ("{obj} Layout", "{obj} (Marketing) Layout", "{obj} (Sales) Layout", "{obj} (Support) Layout")
 # Human names of layouts installed by the two managed packages, and of oddly named unmanaged ones
 # (issue 9): parentheses, apostrophe, ampersand, non-ASCII letters.
-MANAGED_LAYOUTS = (("acme", "Acme {obj} Layout"), ("acme", "Acme {obj} (Partner) Layout"), ("beta", "Beta {obj} Layout"))
-CROSS_PACKAGE_LAYOUTS = (LayoutName("acme__Donation__c", "Donation Intake Layout", "beta"),
-                         LayoutName("acme__Donation__c", "Donation Layout", "acme"))
+MANAGED_LAYOUTS = (
+    ("acme", "Acme {obj} Layout"),
+    ("acme", "Acme {obj} (Partner) Layout"),
+    ("beta", "Beta {obj} Layout"),
+)
+CROSS_PACKAGE_LAYOUTS = (
+    LayoutName("acme__Donation__c", "Donation Intake Layout", "beta"),
+    LayoutName("acme__Donation__c", "Donation Layout", "acme"),
+)
 ODD_LAYOUTS = ("{obj} (O'Brien & Sons) Layout", "{obj} Layout für Café 製品")
 
-_REGIONS = ("EMEA", "APAC", "North America", "LATAM", "DACH", "Nordics", "Benelux", "UK&I", "Japan", "ANZ",
-            "Iberia", "France", "Italy", "Canada", "Brazil", "India", "Mexico", "Gulf")
-_TEAMS = ("Partner", "Inside Sales", "Field Sales", "Customer Success", "Renewals", "Onboarding", "Events",
-          "Channel", "Enterprise", "SMB", "Public Sector", "Healthcare", "Retail", "Nonprofit", "Education",
-          "Financial Services", "Media", "Manufacturing")
+_REGIONS = (
+    "EMEA",
+    "APAC",
+    "North America",
+    "LATAM",
+    "DACH",
+    "Nordics",
+    "Benelux",
+    "UK&I",
+    "Japan",
+    "ANZ",
+    "Iberia",
+    "France",
+    "Italy",
+    "Canada",
+    "Brazil",
+    "India",
+    "Mexico",
+    "Gulf",
+)
+_TEAMS = (
+    "Partner",
+    "Inside Sales",
+    "Field Sales",
+    "Customer Success",
+    "Renewals",
+    "Onboarding",
+    "Events",
+    "Channel",
+    "Enterprise",
+    "SMB",
+    "Public Sector",
+    "Healthcare",
+    "Retail",
+    "Nonprofit",
+    "Education",
+    "Financial Services",
+    "Media",
+    "Manufacturing",
+)
 
 
 def field_object(layout_object: str) -> str:
@@ -175,22 +322,46 @@ def _section(root, label, style, columns, detail=True, edit=True, custom=False):
 
 # Per object: (main section fields left, right), address fields, extra fields, opt-out field.
 _MAIN = {
-    "Contact": (["OwnerId", "Name", "AccountId", "Title", "Department", "Birthdate", "ReportsToId", "LeadSource"],
-                ["Phone", "HomePhone", "MobilePhone", "OtherPhone", "Fax", "Email", "AssistantName", "AssistantPhone"],
-                ["MailingAddress"], ["OtherAddress"], ["Languages__c", "Level__c"], "HasOptedOutOfEmail"),
-    "Lead": (["OwnerId", "Name", "Company", "Title", "LeadSource", "Industry", "AnnualRevenue"],
-             ["Phone", "MobilePhone", "Fax", "Email", "Website", "Status", "Rating", "NumberOfEmployees"],
-             ["Address"], [], ["ProductInterest__c", "CurrentGenerators__c", "SICCode__c", "Primary__c",
-                               "NumberofLocations__c"], "HasOptedOutOfEmail"),
-    "Account": (["OwnerId", "Name", "ParentId", "AccountNumber", "Site", "Type", "Industry", "AnnualRevenue"],
-                ["Rating", "Phone", "Fax", "Website", "TickerSymbol", "Ownership", "NumberOfEmployees", "Sic"],
-                ["BillingAddress"], ["ShippingAddress"], ["CustomerPriority__c", "SLA__c", "SLAExpirationDate__c",
-                                                          "NumberofLocations__c", "UpsellOpportunity__c",
-                                                          "SLASerialNumber__c", "Active__c"], None),
-    "PersonAccount": (["OwnerId", "Name", "PersonTitle", "PersonDepartment", "PersonBirthdate", "PersonLeadSource"],
-                      ["Phone", "PersonHomePhone", "PersonMobilePhone", "PersonOtherPhone", "Fax", "PersonEmail"],
-                      ["BillingAddress", "PersonMailingAddress"], ["ShippingAddress", "PersonOtherAddress"],
-                      ["CustomerPriority__c", "Active__c"], "PersonHasOptedOutOfEmail"),
+    "Contact": (
+        ["OwnerId", "Name", "AccountId", "Title", "Department", "Birthdate", "ReportsToId", "LeadSource"],
+        ["Phone", "HomePhone", "MobilePhone", "OtherPhone", "Fax", "Email", "AssistantName", "AssistantPhone"],
+        ["MailingAddress"],
+        ["OtherAddress"],
+        ["Languages__c", "Level__c"],
+        "HasOptedOutOfEmail",
+    ),
+    "Lead": (
+        ["OwnerId", "Name", "Company", "Title", "LeadSource", "Industry", "AnnualRevenue"],
+        ["Phone", "MobilePhone", "Fax", "Email", "Website", "Status", "Rating", "NumberOfEmployees"],
+        ["Address"],
+        [],
+        ["ProductInterest__c", "CurrentGenerators__c", "SICCode__c", "Primary__c", "NumberofLocations__c"],
+        "HasOptedOutOfEmail",
+    ),
+    "Account": (
+        ["OwnerId", "Name", "ParentId", "AccountNumber", "Site", "Type", "Industry", "AnnualRevenue"],
+        ["Rating", "Phone", "Fax", "Website", "TickerSymbol", "Ownership", "NumberOfEmployees", "Sic"],
+        ["BillingAddress"],
+        ["ShippingAddress"],
+        [
+            "CustomerPriority__c",
+            "SLA__c",
+            "SLAExpirationDate__c",
+            "NumberofLocations__c",
+            "UpsellOpportunity__c",
+            "SLASerialNumber__c",
+            "Active__c",
+        ],
+        None,
+    ),
+    "PersonAccount": (
+        ["OwnerId", "Name", "PersonTitle", "PersonDepartment", "PersonBirthdate", "PersonLeadSource"],
+        ["Phone", "PersonHomePhone", "PersonMobilePhone", "PersonOtherPhone", "Fax", "PersonEmail"],
+        ["BillingAddress", "PersonMailingAddress"],
+        ["ShippingAddress", "PersonOtherAddress"],
+        ["CustomerPriority__c", "Active__c"],
+        "PersonHasOptedOutOfEmail",
+    ),
 }
 _RELATED = {
     "Contact": ["RelatedOpportunityList", "RelatedActivityList", "RelatedHistoryList", "RelatedNoteList"],
@@ -205,13 +376,18 @@ def layout_document(name: LayoutName, profile: OrgProfile, rng: random.Random) -
     left, right, addr_l, addr_r, extra, opt_out = _MAIN[obj]
     custom_obj = name.object not in _MAIN
     root = etree.Element(f"{{{MDAPI_NS}}}Layout", nsmap={None: MDAPI_NS})
-    for button in rng.sample(["Submit", "ChangeOwnerOne", "ChangeRecordType", "PrintableView", "Share"],
-                             rng.randint(0, 2)):
+    for button in rng.sample(
+        ["Submit", "ChangeOwnerOne", "ChangeRecordType", "PrintableView", "Share"], rng.randint(0, 2)
+    ):
         _el(root, "excludeButtons", button)
     if custom_obj:
         fields = sorted(MANAGED_FIELDS[name.object] - {"Name", "OwnerId", "CreatedById", "LastModifiedById"})
-        _section(root, "Information", "TwoColumnsTopToBottom",
-                 [[("Required", "Name")] + [("Edit", f) for f in fields], [("Edit", "OwnerId")]])
+        _section(
+            root,
+            "Information",
+            "TwoColumnsTopToBottom",
+            [[("Required", "Name")] + [("Edit", f) for f in fields], [("Edit", "OwnerId")]],
+        )
     else:
         main_left = [("Required" if f == "Name" else "Edit", f) for f in left]
         if obj == "Lead":
@@ -222,15 +398,28 @@ def layout_document(name: LayoutName, profile: OrgProfile, rng: random.Random) -
             main_right.append(("Edit", opt_out))
         label = {"PersonAccount": "Person Account"}.get(obj, obj)
         _section(root, f"{label} Information", "TwoColumnsTopToBottom", [main_left, main_right])
-        _section(root, "Address Information", "TwoColumnsTopToBottom",
-                 [[("Edit", f) for f in addr_l], [("Edit", f) for f in addr_r]])
+        _section(
+            root,
+            "Address Information",
+            "TwoColumnsTopToBottom",
+            [[("Edit", f) for f in addr_l], [("Edit", f) for f in addr_r]],
+        )
         cut = rng.randint(1, len(extra))
-        _section(root, "Additional Information", "TwoColumnsLeftToRight",
-                 [[("Edit", f) for f in extra[:cut]], [("Edit", f) for f in extra[cut:]]])
+        _section(
+            root,
+            "Additional Information",
+            "TwoColumnsLeftToRight",
+            [[("Edit", f) for f in extra[:cut]], [("Edit", f) for f in extra[cut:]]],
+        )
         if profile.managed_layouts and obj != "PersonAccount" and rng.random() < 0.5:
             _section(root, "Loyalty", "OneColumn", [[("Edit", "acme__Loyalty_Tier__c")]], custom=True)
-    _section(root, "System Information", "TwoColumnsTopToBottom",
-             [[("Readonly", "CreatedById")], [("Readonly", "LastModifiedById")]], edit=False)
+    _section(
+        root,
+        "System Information",
+        "TwoColumnsTopToBottom",
+        [[("Readonly", "CreatedById")], [("Readonly", "LastModifiedById")]],
+        edit=False,
+    )
     if not custom_obj:
         _section(root, "Description Information", "OneColumn", [[("Edit", "Description")]])
     _section(root, "Custom Links", "CustomLinks", [[], [], []], edit=False, custom=True)
@@ -267,38 +456,71 @@ def seed_settings(profile: OrgProfile) -> dict[str, bytes]:
     Enhanced Email is on, as Salesforce ships it except where Email-to-Case is on (FACTS.md).
     """
     values = {
-        "PartyDataModelSettings": {"enableAutoSelectIndividualOnMerge": "false", "enableConsentManagement": "false",
-                                   "enableIndividualAutoCreate": "false"},
+        "PartyDataModelSettings": {
+            "enableAutoSelectIndividualOnMerge": "false",
+            "enableConsentManagement": "false",
+            "enableIndividualAutoCreate": "false",
+        },
         "EmailAdministrationSettings": {
-            "enableComplianceBcc": "false", "enableEmailConsentManagement": "false",
-            "enableEmailSenderIdCompliance": "false", "enableEmailSpfCompliance": "false",
-            "enableEmailToSalesforce": "false", "enableEmailWorkflowApproval": "false",
-            "enableEnhancedEmailEnabled": "true", "enableHandleBouncedEmails": "true", "enableHtmlEmail": "true",
-            "enableListEmailLogActivities": "false", "enableResendBouncedEmails": "false",
-            "enableRestrictTlsToDomains": "false", "enableSendThroughGmailPref": "false",
-            "enableSendViaExchangePref": "false", "enableSendViaGmailPref": "false",
-            "enableTinyMceSalesEmailEnabled": "true", "enableUseOrgFootersForExtTrans": "true",
-            "enableVerifyEmailDomainByDkim": "false", "sendMassEmailNotification": "true",
+            "enableComplianceBcc": "false",
+            "enableEmailConsentManagement": "false",
+            "enableEmailSenderIdCompliance": "false",
+            "enableEmailSpfCompliance": "false",
+            "enableEmailToSalesforce": "false",
+            "enableEmailWorkflowApproval": "false",
+            "enableEnhancedEmailEnabled": "true",
+            "enableHandleBouncedEmails": "true",
+            "enableHtmlEmail": "true",
+            "enableListEmailLogActivities": "false",
+            "enableResendBouncedEmails": "false",
+            "enableRestrictTlsToDomains": "false",
+            "enableSendThroughGmailPref": "false",
+            "enableSendViaExchangePref": "false",
+            "enableSendViaGmailPref": "false",
+            "enableTinyMceSalesEmailEnabled": "true",
+            "enableUseOrgFootersForExtTrans": "true",
+            "enableVerifyEmailDomainByDkim": "false",
+            "sendMassEmailNotification": "true",
             "sendTextOnlySystemEmails": "false",
         },
         "ActivitiesSettings": {
-            "allowUsersToRelateMultipleContactsToTasksAndEvents": "false", "enableActivityReminders": "true",
-            "enableClickCreateEvents": "true", "enableDragAndDropScheduling": "true", "enableEmailTracking": "false",
-            "enableGroupTasks": "true", "enableListViewScheduling": "true", "enableLogNote": "true",
-            "enableMultidayEvents": "false", "enableRecurringEvents": "false", "enableRecurringTasks": "false",
-            "enableSidebarCalendarShortcut": "false", "enableSimpleTaskCreateUI": "true",
-            "enableUNSTaskDelegatedToNotifications": "false", "meetingRequestsLogo": "",
-            "showCustomLogoMeetingRequests": "false", "showEventDetailsMultiUserCalendar": "false",
-            "showHomePageHoverLinksForEvents": "false", "showMyTasksHoverLinks": "false",
+            "allowUsersToRelateMultipleContactsToTasksAndEvents": "false",
+            "enableActivityReminders": "true",
+            "enableClickCreateEvents": "true",
+            "enableDragAndDropScheduling": "true",
+            "enableEmailTracking": "false",
+            "enableGroupTasks": "true",
+            "enableListViewScheduling": "true",
+            "enableLogNote": "true",
+            "enableMultidayEvents": "false",
+            "enableRecurringEvents": "false",
+            "enableRecurringTasks": "false",
+            "enableSidebarCalendarShortcut": "false",
+            "enableSimpleTaskCreateUI": "true",
+            "enableUNSTaskDelegatedToNotifications": "false",
+            "meetingRequestsLogo": "",
+            "showCustomLogoMeetingRequests": "false",
+            "showEventDetailsMultiUserCalendar": "false",
+            "showHomePageHoverLinksForEvents": "false",
+            "showMyTasksHoverLinks": "false",
         },
         "LightningExperienceSettings": {
-            "enableAccessCheckCrucPref": "false", "enableApiUserLtngOutAccessPref": "false",
-            "enableAuraCDNPref": "true", "enableFeedbackInMobile": "false", "enableIE11LEXCrucPref": "false",
-            "enableInAppTooltips": "true", "enableLEXOnIpadEnabled": "true", "enableLexEndUsersNoSwitching": "false",
-            "enableNavPersonalizationOptOut": "false", "enableRemoveThemeBrandBanner": "false",
-            "enableS1BannerPref": "true", "enableS1BrowserEnabled": "true",
-            "enableS1DesktopEnabled": "true" if profile.lightning else "false", "enableS1UiLoggingEnabled": "true",
-            "enableTryLightningOptOut": "false", "enableUsersAreLightningOnly": "false",
+            "enableAccessCheckCrucPref": "false",
+            "enableApiUserLtngOutAccessPref": "false",
+            "enableAuraCDNPref": "true",
+            "enableFeedbackInMobile": "false",
+            "enableIE11LEXCrucPref": "false",
+            "enableInAppTooltips": "true",
+            "enableLEXOnIpadEnabled": "true",
+            "enableLexEndUsersNoSwitching": "false",
+            "enableNavPersonalizationOptOut": "false",
+            "enableRemoveThemeBrandBanner": "false",
+            "enableS1BannerPref": "true",
+            "enableS1BrowserEnabled": "true",
+            "enableS1DesktopEnabled": "true" if profile.lightning else "false",
+            "enableS1UiLoggingEnabled": "true",
+            "enableTryLightningOptOut": "false",
+            "enableUsersAreLightningOnly": "false",
         },
     }
     return {mdschema.settings_file_stem(t): settings_document(t, v) for t, v in values.items()}

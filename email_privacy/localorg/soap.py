@@ -16,14 +16,16 @@ from .. import API_VERSION, MDAPI_NS, xmlsafe
 from ..errors import XmlInputError
 from .http import Request, Response
 from .metadata_store import DeployOutcome, RetrieveOutcome
-from .deploy_checks import TYPES
 
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 # describeMetadata: what this org holds (directory, suffix, metaFile false, not in folders).
-_DESCRIBE = {"Layout": ("layouts", "layout"), "PermissionSet": ("permissionsets", "permissionset"),
-             "Settings": ("settings", "settings")}
+_DESCRIBE = {
+    "Layout": ("layouts", "layout"),
+    "PermissionSet": ("permissionsets", "permissionset"),
+    "Settings": ("settings", "settings"),
+}
 
 
 class SoapFault(Exception):
@@ -35,6 +37,7 @@ class SoapFault(Exception):
 
 
 # ---- building replies ----------------------------------------------------------------------------
+
 
 def _envelope():
     env = etree.Element(f"{{{SOAP_NS}}}Envelope", nsmap={"soapenv": SOAP_NS, None: MDAPI_NS, "xsi": XSI_NS})
@@ -78,8 +81,20 @@ def fault(code: str, message: str) -> Response:
     return Response.xml(xmlsafe.serialize(env), status=500)
 
 
-_FILE_PROPERTIES = ("createdById", "createdByName", "createdDate", "fileName", "fullName", "id", "lastModifiedById",
-                    "lastModifiedByName", "lastModifiedDate", "manageableState", "namespacePrefix", "type")
+_FILE_PROPERTIES = (
+    "createdById",
+    "createdByName",
+    "createdDate",
+    "fileName",
+    "fullName",
+    "id",
+    "lastModifiedById",
+    "lastModifiedByName",
+    "lastModifiedDate",
+    "manageableState",
+    "namespacePrefix",
+    "type",
+)
 
 
 def _file_properties(parent, tag, props: dict):
@@ -93,6 +108,7 @@ def _async_result(operation: str, job_id: str, done: bool) -> Response:
 
 
 # ---- reading requests ----------------------------------------------------------------------------
+
 
 def _children(el, name):
     # CumulusCI's envelopes put fields in the metadata namespace or in none (describeMetadata): match by local name.
@@ -123,6 +139,7 @@ def _job(org, req, kind):
 
 # ---- operations ----------------------------------------------------------------------------------
 
+
 def op_list_metadata(org, req) -> Response:
     env, resp = _reply("listMetadata")
     for query in _children(req, "queries"):
@@ -138,8 +155,17 @@ def op_describe_metadata(org, req) -> Response:
     env, resp = _reply("describeMetadata")
     result = _add(resp, "result")
     for xml_name, (directory, suffix) in _DESCRIBE.items():
-        _fill(result, "metadataObjects", [("directoryName", directory), ("inFolder", False), ("metaFile", False),
-                                          ("suffix", suffix), ("xmlName", xml_name)])
+        _fill(
+            result,
+            "metadataObjects",
+            [
+                ("directoryName", directory),
+                ("inFolder", False),
+                ("metaFile", False),
+                ("suffix", suffix),
+                ("xmlName", xml_name),
+            ],
+        )
     _add(result, "organizationNamespace", "")
     _add(result, "partialSaveAllowed", True)
     _add(result, "testRequired", False)
@@ -153,8 +179,10 @@ def op_retrieve(org, req) -> Response:
     unpackaged = (_children(request, "unpackaged") or [None])[0]
     if unpackaged is None:
         names = [p.text for p in _children(request, "packageNames")]
-        raise SoapFault("sf:INVALID_CROSS_REFERENCE_KEY",
-                        f"INVALID_CROSS_REFERENCE_KEY: No package named '{', '.join(names)}' found")
+        raise SoapFault(
+            "sf:INVALID_CROSS_REFERENCE_KEY",
+            f"INVALID_CROSS_REFERENCE_KEY: No package named '{', '.join(names)}' found",
+        )
     requested: dict[str, list[str]] = {}
     for types in _children(unpackaged, "types"):
         name = _text(types, "name")
@@ -199,17 +227,35 @@ def op_deploy(org, req) -> Response:
         raise SoapFault("soapenv:Client", "ZipFile is not valid base64") from None
     fail_names = getattr(org.faults, "deploy_fail", set()) if getattr(org, "faults", None) else set()
     outcome = org.metadata.deploy(
-        data, check_only=_bool(opts, "checkOnly", False), rollback_on_error=_bool(opts, "rollbackOnError", True),
-        single_package=_bool(opts, "singlePackage", False), fail_names=fail_names)
+        data,
+        check_only=_bool(opts, "checkOnly", False),
+        rollback_on_error=_bool(opts, "rollbackOnError", True),
+        single_package=_bool(opts, "singlePackage", False),
+        fail_names=fail_names,
+    )
     return _async_result("deploy", outcome.id, False)
 
 
 def _deploy_message(parent, tag, c, when):
-    _fill(parent, tag, [
-        ("changed", c.changed), ("columnNumber", c.column), ("componentType", c.component_type),
-        ("created", c.created), ("createdDate", when), ("deleted", False), ("fileName", c.file_name),
-        ("fullName", c.full_name), ("id", c.id), ("lineNumber", c.line), ("problem", c.problem),
-        ("problemType", None if c.success else "Error"), ("success", c.success)])
+    _fill(
+        parent,
+        tag,
+        [
+            ("changed", c.changed),
+            ("columnNumber", c.column),
+            ("componentType", c.component_type),
+            ("created", c.created),
+            ("createdDate", when),
+            ("deleted", False),
+            ("fileName", c.file_name),
+            ("fullName", c.full_name),
+            ("id", c.id),
+            ("lineNumber", c.line),
+            ("problem", c.problem),
+            ("problemType", None if c.success else "Error"),
+            ("success", c.success),
+        ],
+    )
 
 
 def op_check_deploy_status(org, req) -> Response:
@@ -219,8 +265,13 @@ def op_check_deploy_status(org, req) -> Response:
     result = _add(resp, "result")
     errors = len([c for c in job.failures if c.component_type])
     deployed = len([c for c in job.successes if c.component_type])
-    pairs = [("checkOnly", job.check_only), ("completedDate", job.completed), ("createdBy", org.profile.user_id),
-             ("createdByName", "Local Admin"), ("createdDate", job.created)]
+    pairs = [
+        ("checkOnly", job.check_only),
+        ("completedDate", job.completed),
+        ("createdBy", org.profile.user_id),
+        ("createdByName", "Local Admin"),
+        ("createdDate", job.created),
+    ]
     for name, value in pairs:
         _add(result, name, value)
     details = _add(result, "details")
@@ -230,12 +281,22 @@ def op_check_deploy_status(org, req) -> Response:
         for c in job.successes:
             _deploy_message(details, "componentSuccesses", c, job.completed)
     for name, value in [
-        ("done", True), ("errorMessage", job.error_message), ("id", job.id), ("ignoreWarnings", True),
-        ("lastModifiedDate", job.completed), ("numberComponentErrors", errors),
+        ("done", True),
+        ("errorMessage", job.error_message),
+        ("id", job.id),
+        ("ignoreWarnings", True),
+        ("lastModifiedDate", job.completed),
+        ("numberComponentErrors", errors),
         ("numberComponentsDeployed", deployed if job.status != "Failed" else 0),
-        ("numberComponentsTotal", errors + deployed), ("numberTestErrors", 0), ("numberTestsCompleted", 0),
-        ("numberTestsTotal", 0), ("rollbackOnError", job.rollback_on_error), ("runTestsEnabled", False),
-        ("startDate", job.created), ("status", job.status), ("success", job.status != "Failed"),
+        ("numberComponentsTotal", errors + deployed),
+        ("numberTestErrors", 0),
+        ("numberTestsCompleted", 0),
+        ("numberTestsTotal", 0),
+        ("rollbackOnError", job.rollback_on_error),
+        ("runTestsEnabled", False),
+        ("startDate", job.created),
+        ("status", job.status),
+        ("success", job.status != "Failed"),
     ]:
         if value is not None:
             _add(result, name, value)
@@ -272,15 +333,18 @@ def handle(org, request: Request, version: str = API_VERSION, org_id: str | None
     """POST /services/Soap/m/<version>[/<org id>]: dispatch on the body's operation element."""
     try:
         if org_id and org_id[:15] != org.profile.org_id[:15]:
-            raise SoapFault("sf:INVALID_SESSION_ID", "INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: "
-                                                     "the URL names another org")
+            raise SoapFault(
+                "sf:INVALID_SESSION_ID",
+                "INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: the URL names another org",
+            )
         op = operation_of(request.body)
         q = etree.QName(op)
         func = OPERATIONS.get(q.localname) if q.namespace == MDAPI_NS else None
         if func is None:
             # Salesforce's (Axis) text for an operation it does not know.
-            raise SoapFault("soapenv:Client", f"No operation available for request {op.tag}, "
-                                              "please check the WSDL for the service.")
+            raise SoapFault(
+                "soapenv:Client", f"No operation available for request {op.tag}, please check the WSDL for the service."
+            )
         return func(org, op)
     except SoapFault as e:
         return fault(e.code, str(e))

@@ -25,7 +25,7 @@ import operator
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .records import normalize_id
 
@@ -42,7 +42,8 @@ class SoqlError(Exception):
 
 # -- syntax ------------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<ws>\s+)
   | (?P<string>'(?:[^'\\]|\\.)*')
   | (?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:\d{2}))
@@ -50,11 +51,48 @@ _TOKEN = re.compile(r"""
   | (?P<op><>|!=|<=|>=|=|<|>)
   | (?P<punct>[(),])
   | (?P<ident>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
-""", re.VERBOSE)
-_ESCAPES = {"'": "'", '"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f",
-            "%": "\\%", "_": "\\_"}  # \% and \_ stay escaped for LIKE
-_KEYWORDS = {"select", "from", "where", "and", "or", "not", "in", "like", "order", "by", "asc", "desc", "nulls",
-             "first", "last", "limit", "offset", "true", "false", "null", "count", "group", "having", "with", "for"}
+""",
+    re.VERBOSE,
+)
+_ESCAPES = {
+    "'": "'",
+    '"': '"',
+    "\\": "\\",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "b": "\b",
+    "f": "\f",
+    "%": "\\%",
+    "_": "\\_",
+}  # \% and \_ stay escaped for LIKE
+_KEYWORDS = {
+    "select",
+    "from",
+    "where",
+    "and",
+    "or",
+    "not",
+    "in",
+    "like",
+    "order",
+    "by",
+    "asc",
+    "desc",
+    "nulls",
+    "first",
+    "last",
+    "limit",
+    "offset",
+    "true",
+    "false",
+    "null",
+    "count",
+    "group",
+    "having",
+    "with",
+    "for",
+}
 
 
 @dataclass
@@ -100,7 +138,7 @@ def as_instant(value):
     """A datetime value as an aware datetime: SOQL literals, REST's `...000+0000` and the Metadata API's
     `...000Z` forms; None for anything else."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     if not isinstance(value, str):
         return None
     text = value.replace("Z", "+00:00")
@@ -119,7 +157,9 @@ def _unescape(q: str, pos: int, body: str) -> str:
         if c == "\\":
             nxt = body[i + 1] if i + 1 < len(body) else ""
             if nxt not in _ESCAPES:
-                raise _malformed(q, pos + i + 1, f"Invalid string literal '{body}'. Illegal character sequence '\\{nxt}'")
+                raise _malformed(
+                    q, pos + i + 1, f"Invalid string literal '{body}'. Illegal character sequence '\\{nxt}'"
+                )
             out.append(_ESCAPES[nxt])
             i += 2
         else:
@@ -193,8 +233,9 @@ class _Parser:
 
     def fail(self, tok: Tok | None = None) -> SoqlError:
         tok = tok or self.peek()
-        return _malformed(self.q, tok.pos, f"unexpected token: '{tok.text}'" if tok.kind != "eof"
-                          else "unexpected token: <EOF>")
+        return _malformed(
+            self.q, tok.pos, f"unexpected token: '{tok.text}'" if tok.kind != "eof" else "unexpected token: <EOF>"
+        )
 
     def kw(self, *words) -> bool:
         tok = self.peek()
@@ -217,8 +258,10 @@ class _Parser:
         tok = self.expect("ident")
         parts = tuple(tok.text.split("."))
         if len(parts) > 2:
-            raise SoqlError("MALFORMED_QUERY", _where(self.q, tok.pos) +
-                            f"Only one level of parent relationship is supported here: '{tok.text}'")
+            raise SoqlError(
+                "MALFORMED_QUERY",
+                _where(self.q, tok.pos) + f"Only one level of parent relationship is supported here: '{tok.text}'",
+            )
         return Path(parts, tok.pos)
 
     def query(self) -> Query:
@@ -247,8 +290,11 @@ class _Parser:
         if self.peek().kind != "eof":
             raise self.fail()
         if any(isinstance(s, Count) for s in select) and len(select) > 1:
-            raise SoqlError("MALFORMED_QUERY", _where(self.q, select[1].pos if hasattr(select[1], "pos") else 0)
-                            + "Field must be grouped or aggregated")
+            raise SoqlError(
+                "MALFORMED_QUERY",
+                _where(self.q, select[1].pos if hasattr(select[1], "pos") else 0)
+                + "Field must be grouped or aggregated",
+            )
         return query
 
     def whole_number(self) -> int:
@@ -352,6 +398,7 @@ def parse(q: str) -> Query:
 
 # -- execution ---------------------------------------------------------------------------------
 
+
 class Source(ABC):
     """What the engine needs from an org (rest.py supplies the real one).
 
@@ -397,9 +444,12 @@ class _Resolved:
 
 
 def _invalid_field(q: str, pos: int, name: str, obj: str) -> SoqlError:
-    return SoqlError("INVALID_FIELD", _where(q, pos) + f"No such column '{name}' on entity '{obj}'. If you are "
-                     "attempting to use a custom field, be sure to append the '__c' after the custom field name. "
-                     "Please reference your WSDL or the describe call for the appropriate names.")
+    return SoqlError(
+        "INVALID_FIELD",
+        _where(q, pos) + f"No such column '{name}' on entity '{obj}'. If you are "
+        "attempting to use a custom field, be sure to append the '__c' after the custom field name. "
+        "Please reference your WSDL or the describe call for the appropriate names.",
+    )
 
 
 def _resolve(q: str, source: Source, obj: str, path: Path) -> _Resolved:
@@ -412,10 +462,13 @@ def _resolve(q: str, source: Source, obj: str, path: Path) -> _Resolved:
     rel, name = path.parts
     ref = next((f for f in fmap.values() if f.reference_to and f.name.lower() == rel.lower() + "id"), None)
     if not ref:
-        raise SoqlError("INVALID_FIELD", _where(q, path.pos) + f"Didn't understand relationship '{rel}' in field "
-                        f"path. If you are attempting to use a custom relationship, be sure to append the '__r' after "
-                        "the custom relationship name. Please reference your WSDL or the describe call for the "
-                        "appropriate names.")
+        raise SoqlError(
+            "INVALID_FIELD",
+            _where(q, path.pos) + f"Didn't understand relationship '{rel}' in field "
+            f"path. If you are attempting to use a custom relationship, be sure to append the '__r' after "
+            "the custom relationship name. Please reference your WSDL or the describe call for the "
+            "appropriate names.",
+        )
     parent_fields = source.fields(ref.reference_to) or {}
     pf = parent_fields.get(name.lower())
     if not pf:
@@ -444,8 +497,14 @@ def _like(pattern: str) -> re.Pattern:
     return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
 
 
-_COMPARE = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
-            ">=": operator.ge}
+_COMPARE = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
 class _Executor:
@@ -502,13 +561,16 @@ class _Executor:
                 return v is not None and target is not None and cmp(v, target)
             except TypeError:
                 return False
+
         return ordered
 
     def _compile_datetime(self, r: _Resolved, op: str, value):
         """A datetime comparison (=, !=, <, <=, >, >=, IN, NOT IN): row values in any Salesforce datetime
         form and dateTime literals compared as instants. _check_type has refused quoted values (and LIKE)."""
+
         def instant(row):
             return as_instant(self.value(row, r))
+
         if op in ("in", "notin"):
             wanted = {as_instant(v) for v in value}
             if op == "in":
@@ -540,30 +602,45 @@ class _Executor:
             if v is None:
                 continue
             if r.field_type == "boolean" and not isinstance(v, bool):
-                raise SoqlError("INVALID_FIELD", _where(self.q, node.path.pos) +
-                                f"value of filter criterion for field '{r.field_name}' must be of type boolean "
-                                "and should not be enclosed in quotes")
+                raise SoqlError(
+                    "INVALID_FIELD",
+                    _where(self.q, node.path.pos)
+                    + f"value of filter criterion for field '{r.field_name}' must be of type boolean "
+                    "and should not be enclosed in quotes",
+                )
             if r.field_type == "datetime" and not isinstance(v, datetime):
-                raise SoqlError("INVALID_FIELD", _where(self.q, node.path.pos) +
-                                f"value of filter criterion for field '{r.field_name}' must be of type dateTime "
-                                "and should not be enclosed in quotes")
+                raise SoqlError(
+                    "INVALID_FIELD",
+                    _where(self.q, node.path.pos)
+                    + f"value of filter criterion for field '{r.field_name}' must be of type dateTime "
+                    "and should not be enclosed in quotes",
+                )
             if r.field_type != "datetime" and isinstance(v, datetime):
-                raise SoqlError("INVALID_FIELD", _where(self.q, node.path.pos) +
-                                f"value of filter criterion for field '{r.field_name}' must be of type "
-                                f"{r.field_type} and should be enclosed in quotes")
+                raise SoqlError(
+                    "INVALID_FIELD",
+                    _where(self.q, node.path.pos)
+                    + f"value of filter criterion for field '{r.field_name}' must be of type "
+                    f"{r.field_type} and should be enclosed in quotes",
+                )
             if r.field_type != "boolean" and isinstance(v, bool):
-                raise SoqlError("INVALID_FIELD", _where(self.q, node.path.pos) +
-                                f"value of filter criterion for field '{r.field_name}' must be of type "
-                                f"{r.field_type} and should be enclosed in quotes")
+                raise SoqlError(
+                    "INVALID_FIELD",
+                    _where(self.q, node.path.pos)
+                    + f"value of filter criterion for field '{r.field_name}' must be of type "
+                    f"{r.field_type} and should be enclosed in quotes",
+                )
 
     def run(self) -> dict:
         query, source = self.query, self.source
         obj = source.canonical_object(query.obj)
         if obj is None:
-            raise SoqlError("INVALID_TYPE", _where(self.q, query.obj_pos) + f"sObject type '{query.obj}' is not "
-                            "supported. If you are attempting to use a custom object, be sure to append the '__c' "
-                            "after the entity name. Please reference your WSDL or the describe call for the "
-                            "appropriate names.")
+            raise SoqlError(
+                "INVALID_TYPE",
+                _where(self.q, query.obj_pos) + f"sObject type '{query.obj}' is not "
+                "supported. If you are attempting to use a custom object, be sure to append the '__c' "
+                "after the entity name. Please reference your WSDL or the describe call for the "
+                "appropriate names.",
+            )
         query.obj = obj
         counts = [s for s in query.select if isinstance(s, Count)]
         for c in counts:
@@ -578,17 +655,20 @@ class _Executor:
             missing = [row for row in rows if self.value(row, r) is None]
             present.sort(key=lambda row: _norm(self.value(row, r)), reverse=desc)
             rows = present + missing if nulls_last else missing + present
-        rows = rows[query.offset:]
+        rows = rows[query.offset :]
         if query.limit is not None:
-            rows = rows[:query.limit]
+            rows = rows[: query.limit]
         if counts:
             c = counts[0]
             if c.path is None:
                 return {"totalSize": len(rows), "done": True, "records": []}
             r = _resolve(self.q, source, obj, c.path)
             n = sum(1 for row in rows if self.value(row, r) is not None)
-            return {"totalSize": 1, "done": True,
-                    "records": [{"attributes": {"type": "AggregateResult"}, c.alias or "expr0": n}]}
+            return {
+                "totalSize": 1,
+                "done": True,
+                "records": [{"attributes": {"type": "AggregateResult"}, c.alias or "expr0": n}],
+            }
         return {"totalSize": len(rows), "done": True, "records": [self.shape(row, obj, selected) for row in rows]}
 
     def shape(self, row: dict, obj: str, selected: list[_Resolved]) -> dict:
@@ -601,8 +681,9 @@ class _Executor:
             if not pid or self.value(row, r) is None and self._parents.get((r.parent_obj, pid)) is None:
                 rec.setdefault(r.relationship, None)
                 continue
-            parent = rec.get(r.relationship) or {"attributes": {
-                "type": r.parent_obj, "url": f"{self.source.sobjects_url}/{r.parent_obj}/{pid}"}}
+            parent = rec.get(r.relationship) or {
+                "attributes": {"type": r.parent_obj, "url": f"{self.source.sobjects_url}/{r.parent_obj}/{pid}"}
+            }
             parent[r.field_name] = self.value(row, r)
             rec[r.relationship] = parent
         return rec

@@ -32,8 +32,13 @@ class SeedOptions:
 class LocalOrg:
     """One org's state. Handlers receive it as `org`; `org.lock` serialises them."""
 
-    def __init__(self, root: Path, profile: OrgProfile | None = None, faults: Faults | None = None,
-                 seed: SeedOptions | None = None):
+    def __init__(
+        self,
+        root: Path,
+        profile: OrgProfile | None = None,
+        faults: Faults | None = None,
+        seed: SeedOptions | None = None,
+    ):
         from .metadata_store import MetadataStore  # the Metadata API side's store (another module's contract)
 
         self.root = Path(root)
@@ -57,9 +62,19 @@ class LocalOrg:
 
     def _seed_records(self, seed: SeedOptions) -> None:
         p = self.profile
-        self.records.insert_raw("User", [{
-            "Username": p.username, "FirstName": "Local", "LastName": "Admin", "Email": "admin@example.com",
-            "IsActive": 1, "UserType": "Standard"}])
+        self.records.insert_raw(
+            "User",
+            [
+                {
+                    "Username": p.username,
+                    "FirstName": "Local",
+                    "LastName": "Admin",
+                    "Email": "admin@example.com",
+                    "IsActive": 1,
+                    "UserType": "Standard",
+                }
+            ],
+        )
         # The running user's id is the profile's (CumulusCI reads it from the identity URL).
         self.records.db.execute('UPDATE "User" SET Id = ? WHERE Username = ?', (p.user_id, p.username))
         seed_people(self.records, p.user_id, seed.contacts, seed.leads, seed.person_accounts_count)

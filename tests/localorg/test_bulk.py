@@ -43,8 +43,12 @@ def rows(response):
 
 
 def run_job(org, obj, operation, csv_text, **extra):
-    created = call(org, bulk.create_ingest, "POST", {"object": obj, "operation": operation, "contentType": "CSV",
-                                                      "lineEnding": "LF", **extra})
+    created = call(
+        org,
+        bulk.create_ingest,
+        "POST",
+        {"object": obj, "operation": operation, "contentType": "CSV", "lineEnding": "LF", **extra},
+    )
     assert created.status == 200, created.body
     info = json.loads(created.body)
     assert info["state"] == "Open" and info["id"].startswith("750")
@@ -57,8 +61,12 @@ def run_job(org, obj, operation, csv_text, **extra):
 
 
 def test_insert_then_results_echo_columns_and_errors(org):
-    job_id = run_job(org, "Individual", "insert",
-                     "FirstName,LastName,HasOptedOutTracking\nAda,Lovelace,true\nNo,,true\nAlan,Turing,false\n")
+    job_id = run_job(
+        org,
+        "Individual",
+        "insert",
+        "FirstName,LastName,HasOptedOutTracking\nAda,Lovelace,true\nNo,,true\nAlan,Turing,false\n",
+    )
     info = json.loads(call(org, bulk.ingest_job, "GET", job_id=job_id).body)
     assert (info["state"], info["numberRecordsProcessed"], info["numberRecordsFailed"]) == ("JobComplete", 3, 1)
     ok = rows(call(org, bulk.ingest_results, "GET", job_id=job_id, kind="successfulResults"))
@@ -108,11 +116,14 @@ def test_unknown_column_fails_the_job_with_salesforce_words(org):
     assert org.records.count("Individual") == 0
 
 
-@pytest.mark.parametrize("body, text", [
-    ({"object": "Individual", "operation": "merge"}, "Invalid operation: merge"),
-    ({"object": "Nope", "operation": "insert"}, "Unable to find object: Nope"),
-    ({"object": "Individual", "operation": "upsert", "externalIdFieldName": "Email"}, "External ID"),
-])
+@pytest.mark.parametrize(
+    "body, text",
+    [
+        ({"object": "Individual", "operation": "merge"}, "Invalid operation: merge"),
+        ({"object": "Nope", "operation": "insert"}, "Unable to find object: Nope"),
+        ({"object": "Individual", "operation": "upsert", "externalIdFieldName": "Email"}, "External ID"),
+    ],
+)
 def test_bad_jobs_refused(org, body, text):
     response = call(org, bulk.create_ingest, "POST", body)
     assert response.status == 400 and text in json.loads(response.body)[0]["message"]
@@ -138,9 +149,15 @@ def test_query_job_pages_csv_with_relationship_columns(org):
     contacts = list(org.records.rows("Contact"))
     ind = org.records.create("Individual", {"LastName": "X", "HasOptedOutTracking": True}, org.visibility)
     org.records.update("Contact", contacts[0]["Id"], {"IndividualId": ind}, org.visibility)
-    created = call(org, bulk.create_query, "POST", {
-        "operation": "query",
-        "query": "SELECT Id, Email, IndividualId, Individual.HasOptedOutTracking FROM Contact WHERE Email != null"})
+    created = call(
+        org,
+        bulk.create_query,
+        "POST",
+        {
+            "operation": "query",
+            "query": "SELECT Id, Email, IndividualId, Individual.HasOptedOutTracking FROM Contact WHERE Email != null",
+        },
+    )
     assert created.status == 200, created.body
     job_id = json.loads(created.body)["id"]
     assert json.loads(call(org, bulk.query_job, "GET", job_id=job_id).body)["state"] == "JobComplete"

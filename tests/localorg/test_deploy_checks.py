@@ -12,13 +12,17 @@ FIELDS = {"Name", "Email", "HasOptedOutOfEmail", "OwnerId"}
 
 
 def layout(sections: str, before: str = "", after: str = "") -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<Layout xmlns="{M}">\n{before}{sections}{after}</Layout>\n').encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Layout xmlns="{M}">\n{before}{sections}{after}</Layout>\n'
+    ).encode()
 
 
 def section(items: str, style: str | None = "TwoColumnsTopToBottom", label: str = "Info") -> str:
     style_el = f"<style>{style}</style>" if style else ""
-    return (f"    <layoutSections>\n        <customLabel>false</customLabel>\n        <label>{label}</label>\n"
-            f"        <layoutColumns>\n{items}        </layoutColumns>\n        {style_el}\n    </layoutSections>\n")
+    return (
+        f"    <layoutSections>\n        <customLabel>false</customLabel>\n        <label>{label}</label>\n"
+        f"        <layoutColumns>\n{items}        </layoutColumns>\n        {style_el}\n    </layoutSections>\n"
+    )
 
 
 def item(field: str, behavior: str = "Edit") -> str:
@@ -31,9 +35,16 @@ def judge_layout(data: bytes, obj="Contact", fields=FIELDS):
 
 
 def test_good_layout_passes():
-    assert judge_layout(layout(section(item("Name", "Required") + item("Email")),
-                               before="    <excludeButtons>Submit</excludeButtons>\n",
-                               after="    <showEmailCheckbox>false</showEmailCheckbox>\n")) == []
+    assert (
+        judge_layout(
+            layout(
+                section(item("Name", "Required") + item("Email")),
+                before="    <excludeButtons>Submit</excludeButtons>\n",
+                after="    <showEmailCheckbox>false</showEmailCheckbox>\n",
+            )
+        )
+        == []
+    )
 
 
 def test_wrong_order_names_element_type_line_and_column():
@@ -44,8 +55,12 @@ def test_wrong_order_names_element_type_line_and_column():
 
 
 def test_unknown_element_in_item():
-    data = layout(section("            <layoutItems>\n                <colour>red</colour>\n"
-                          "                <field>Email</field>\n            </layoutItems>\n"))
+    data = layout(
+        section(
+            "            <layoutItems>\n                <colour>red</colour>\n"
+            "                <field>Email</field>\n            </layoutItems>\n"
+        )
+    )
     (p,) = judge_layout(data)
     assert p.problem == f"Element {{{M}}}colour invalid at this location in type LayoutItem"
     assert p.line == 8
@@ -63,7 +78,9 @@ def test_person_account_layout_fields_are_account_fields():
 
 def test_duplicate_field_custom_links_missing_style_bad_behavior():
     problems = judge_layout(layout(section(item("Email") + item("Email"))))
-    assert [p.problem for p in problems] == ["Field Email appears more than once in the layout; a field may appear once"]
+    assert [p.problem for p in problems] == [
+        "Field Email appears more than once in the layout; a field may appear once"
+    ]
     problems = judge_layout(layout(section(item("Name"), style="CustomLinks", label="Custom Links")))
     assert "CustomLinks" in problems[0].problem and "field Name" in problems[0].problem
     problems = judge_layout(layout(section(item("Name"), style=None)))
@@ -93,20 +110,33 @@ def judge_settings(data, stem):
 
 
 def test_settings_order_and_unknown_file_name_and_consent_off():
-    good = settings("EmailAdministrationSettings", "    <enableEmailConsentManagement>true</enableEmailConsentManagement>\n"
-                    "    <enableEnhancedEmailEnabled>true</enableEnhancedEmailEnabled>\n")
+    good = settings(
+        "EmailAdministrationSettings",
+        "    <enableEmailConsentManagement>true</enableEmailConsentManagement>\n"
+        "    <enableEnhancedEmailEnabled>true</enableEnhancedEmailEnabled>\n",
+    )
     assert judge_settings(good, "EmailAdministration") == []
-    bad = settings("EmailAdministrationSettings", "    <enableEnhancedEmailEnabled>true</enableEnhancedEmailEnabled>\n"
-                   "    <enableEmailConsentManagement>true</enableEmailConsentManagement>\n")
+    bad = settings(
+        "EmailAdministrationSettings",
+        "    <enableEnhancedEmailEnabled>true</enableEnhancedEmailEnabled>\n"
+        "    <enableEmailConsentManagement>true</enableEmailConsentManagement>\n",
+    )
     (p,) = judge_settings(bad, "EmailAdministration")
-    assert p.problem == (f"Element {{{M}}}enableEmailConsentManagement invalid at this location in type "
-                         "EmailAdministrationSettings") and p.line == 4
+    assert (
+        p.problem
+        == (f"Element {{{M}}}enableEmailConsentManagement invalid at this location in type EmailAdministrationSettings")
+        and p.line == 4
+    )
     (p,) = judge_settings(settings("IndividualSettings", ""), "Individual")
     assert p.problem == "settings/Individual.settings is not a valid metadata object"
-    (p,) = judge_settings(settings("PartyDataModelSettings", "    <enableConsentManagement>false</enableConsentManagement>\n"),
-                          "PartyDataModel")
+    (p,) = judge_settings(
+        settings("PartyDataModelSettings", "    <enableConsentManagement>false</enableConsentManagement>\n"),
+        "PartyDataModel",
+    )
     assert "enableConsentManagement false is refused" in p.problem
-    (p,) = judge_settings(settings("ActivitiesSettings", "    <enableEmailTracking>yes</enableEmailTracking>\n"), "Activities")
+    (p,) = judge_settings(
+        settings("ActivitiesSettings", "    <enableEmailTracking>yes</enableEmailTracking>\n"), "Activities"
+    )
     assert "'yes' is not a valid value" in p.problem
 
 
@@ -125,9 +155,14 @@ def test_zip_paths_outside_root_are_refused(bad):
 
 
 def test_zip_root_and_single_folder():
-    assert set(dc.read_zip(_zip({"package.xml": b"p", "settings/A.settings": b"s"}), True)) == {"package.xml", "settings/A.settings"}
+    assert set(dc.read_zip(_zip({"package.xml": b"p", "settings/A.settings": b"s"}), True)) == {
+        "package.xml",
+        "settings/A.settings",
+    }
     assert set(dc.read_zip(_zip({"src/package.xml": b"p", "src/settings/A.settings": b"s"}), False)) == {
-        "package.xml", "settings/A.settings"}
+        "package.xml",
+        "settings/A.settings",
+    }
     with pytest.raises(dc.ZipRefused, match="No package.xml"):
         dc.read_zip(_zip({"src/package.xml": b"p"}), True)
     with pytest.raises(dc.ZipRefused, match="not a zip"):

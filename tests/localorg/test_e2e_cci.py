@@ -22,17 +22,23 @@ def test_org_info_runs_the_whole_connection_handshake(local_org):
     assert "Enterprise Edition" in result.stdout and org.org_config["org_id"] in result.stdout
     assert "63.0" in result.stdout
     paths = [(r["method"], r["path"], r["status"]) for r in org.requests()]
-    assert paths[:3] == [("POST", "/services/oauth2/token", 200), ("GET", "/services/oauth2/userinfo", 200),
-                         ("GET", "/services/data", 200)]
+    assert paths[:3] == [
+        ("POST", "/services/oauth2/token", 200),
+        ("GET", "/services/oauth2/userinfo", 200),
+        ("GET", "/services/data", 200),
+    ]
     assert ("GET", f"/services/data/v63.0/sobjects/Organization/{org.org_config['org_id']}", 200) in paths
 
 
 def test_soql_through_cci_and_person_account_detection(local_org):
     org = local_org(contacts=40, person_accounts=True, person_accounts_count=5)
-    result = shell(org, "r = sf.query(\"SELECT Id, Email FROM Contact WHERE Email LIKE 'ava.%'\"); "
-                        "print('TOTAL', r['totalSize'], r['records'][0]['Email']); "
-                        "print('PA', org_config.is_person_accounts_enabled); "
-                        "print('PACOUNT', sf.query('SELECT COUNT() FROM Account WHERE IsPersonAccount = true')['totalSize'])")
+    result = shell(
+        org,
+        "r = sf.query(\"SELECT Id, Email FROM Contact WHERE Email LIKE 'ava.%'\"); "
+        "print('TOTAL', r['totalSize'], r['records'][0]['Email']); "
+        "print('PA', org_config.is_person_accounts_enabled); "
+        "print('PACOUNT', sf.query('SELECT COUNT() FROM Account WHERE IsPersonAccount = true')['totalSize'])",
+    )
     assert result.returncode == 0, result.stderr
     assert "TOTAL 2 ava.smith.0@example.com" in result.stdout
     assert "PA True" in result.stdout and "PACOUNT 5" in result.stdout
@@ -80,8 +86,9 @@ def test_restart_keeps_identity_records_and_the_refresh_token(local_org):
     before = dict(org.org_config)
     org.restart()
     assert org.org_config["org_id"] == before["org_id"] and org.org_config["refresh_token"] == before["refresh_token"]
-    result = shell(org, "print('N', sf.query(\"SELECT COUNT() FROM Contact WHERE Email = 'kept@example.com'\")"
-                        "['totalSize'])")
+    result = shell(
+        org, "print('N', sf.query(\"SELECT COUNT() FROM Contact WHERE Email = 'kept@example.com'\")['totalSize'])"
+    )
     assert result.returncode == 0 and "N 1" in result.stdout, result.stderr
     for secret in org.tokens_issued():
         assert secret not in org.request_log.read_text() and secret not in org.output()
@@ -89,19 +96,24 @@ def test_restart_keeps_identity_records_and_the_refresh_token(local_org):
 
 def test_individual_lookups_appear_only_after_a_real_settings_deploy(local_org):
     org = local_org(contacts=2, person_accounts=True, person_accounts_count=1)
-    probe = ("print('LOOKUPS', sorted(o + '.' + f['name'] for o in ('Contact', 'Lead', 'Account') "
-             "for f in getattr(sf, o).describe()['fields'] if f['referenceTo'] == ['Individual'])); "
-             "print('CM', sf.query('SELECT PreferencesConsentManagementEnabled FROM Organization')['records'][0]"
-             "['PreferencesConsentManagementEnabled'])")
+    probe = (
+        "print('LOOKUPS', sorted(o + '.' + f['name'] for o in ('Contact', 'Lead', 'Account') "
+        "for f in getattr(sf, o).describe()['fields'] if f['referenceTo'] == ['Individual'])); "
+        "print('CM', sf.query('SELECT PreferencesConsentManagementEnabled FROM Organization')['records'][0]"
+        "['PreferencesConsentManagementEnabled'])"
+    )
     before = shell(org, probe)
     assert before.returncode == 0 and "LOOKUPS []" in before.stdout and "CM False" in before.stdout, before.stderr
     deployed = run_cci(org, "task", "run", "deploy_email_privacy_settings", "--org", "sim")
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
-    after = shell(org, probe + "; i = sf.Individual.create({'LastName': 'Lee'})['id']; "
-                  "c = sf.query('SELECT Id, HasOptedOutOfEmail FROM Contact LIMIT 1')['records'][0]; "
-                  "sf.Contact.update(c['Id'], {'IndividualId': i}); "
-                  "print('LINKED', sf.query(\"SELECT Individual.LastName, HasOptedOutOfEmail FROM Contact WHERE Id = '\" "
-                  "+ c['Id'] + \"'\")['records'][0]['Individual']['LastName'])")
+    after = shell(
+        org,
+        probe + "; i = sf.Individual.create({'LastName': 'Lee'})['id']; "
+        "c = sf.query('SELECT Id, HasOptedOutOfEmail FROM Contact LIMIT 1')['records'][0]; "
+        "sf.Contact.update(c['Id'], {'IndividualId': i}); "
+        "print('LINKED', sf.query(\"SELECT Individual.LastName, HasOptedOutOfEmail FROM Contact WHERE Id = '\" "
+        "+ c['Id'] + \"'\")['records'][0]['Individual']['LastName'])",
+    )
     assert after.returncode == 0, after.stderr
     assert "LOOKUPS ['Account.PersonIndividualId', 'Contact.IndividualId', 'Lead.IndividualId']" in after.stdout
     assert "CM True" in after.stdout and "LINKED Lee" in after.stdout

@@ -24,15 +24,34 @@ def test_retrieve_deploy_and_failing_deploy(local_org, tmp_path):
     org = local_org(managed_layouts=True)
 
     # A retrieve: by the names Salesforce accepts, managed layout with its namespace.
-    (tmp_path / "package.xml").write_bytes(package_xml(
-        {"Layout": ["Contact-Contact %28Marketing%29 Layout", "Contact-acme__Acme Contact Layout"],
-         "Settings": ["PartyDataModel"]}, "63.0"))
+    (tmp_path / "package.xml").write_bytes(
+        package_xml(
+            {
+                "Layout": ["Contact-Contact %28Marketing%29 Layout", "Contact-acme__Acme Contact Layout"],
+                "Settings": ["PartyDataModel"],
+            },
+            "63.0",
+        )
+    )
     out = tmp_path / "retrieved"
-    r = run_cci(org, "task", "run", "retrieve_unpackaged", "--org", "sim", "-o", "package_xml",
-                str(tmp_path / "package.xml"), "-o", "path", str(out))
+    r = run_cci(
+        org,
+        "task",
+        "run",
+        "retrieve_unpackaged",
+        "--org",
+        "sim",
+        "-o",
+        "package_xml",
+        str(tmp_path / "package.xml"),
+        "-o",
+        "path",
+        str(out),
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert (out / "layouts/Contact-acme__Acme Contact Layout.layout").read_bytes() == (
-        org.metadata_dir / "layouts/Contact-acme__Acme Contact Layout.layout").read_bytes()
+        org.metadata_dir / "layouts/Contact-acme__Acme Contact Layout.layout"
+    ).read_bytes()
     assert (out / "settings/PartyDataModel.settings").is_file()
 
     # A failing deploy: IndividualId before Data Protection and Privacy is on. Nothing changes.
@@ -40,7 +59,11 @@ def test_retrieve_deploy_and_failing_deploy(local_org, tmp_path):
     (src / "layouts").mkdir(parents=True)
     layout = (out / "layouts/Contact-Contact %28Marketing%29 Layout.layout").read_text(encoding="utf-8")
     cut = layout.index("<layoutColumns>") + len("<layoutColumns>")
-    layout = layout[:cut] + "\n<layoutItems><behavior>Edit</behavior><field>IndividualId</field></layoutItems>" + layout[cut:]
+    layout = (
+        layout[:cut]
+        + "\n<layoutItems><behavior>Edit</behavior><field>IndividualId</field></layoutItems>"
+        + layout[cut:]
+    )
     (src / "layouts/Contact-Contact %28Marketing%29 Layout.layout").write_text(layout, encoding="utf-8")
     (src / "package.xml").write_bytes(package_xml({"Layout": ["Contact-Contact %28Marketing%29 Layout"]}, "63.0"))
     before = snapshot(org.metadata_dir)
@@ -54,8 +77,10 @@ def test_retrieve_deploy_and_failing_deploy(local_org, tmp_path):
     # A settings deploy: turns Data Protection and Privacy on; fields the file leaves out keep their value.
     settings = tmp_path / "settings_deploy"
     (settings / "settings").mkdir(parents=True)
-    doc = (f'<?xml version="1.0" encoding="UTF-8"?>\n<PartyDataModelSettings xmlns="{MDAPI_NS}">\n'
-           "    <enableConsentManagement>true</enableConsentManagement>\n</PartyDataModelSettings>\n")
+    doc = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<PartyDataModelSettings xmlns="{MDAPI_NS}">\n'
+        "    <enableConsentManagement>true</enableConsentManagement>\n</PartyDataModelSettings>\n"
+    )
     (settings / "settings/PartyDataModel.settings").write_text(doc, encoding="utf-8")
     (settings / "package.xml").write_bytes(package_xml({"Settings": ["PartyDataModel"]}, "63.0"))
     r = run_cci(org, "task", "run", "deploy", "--org", "sim", "--path", str(settings))
@@ -68,7 +93,8 @@ def test_retrieve_deploy_and_failing_deploy(local_org, tmp_path):
     r = run_cci(org, "task", "run", "deploy", "--org", "sim", "--path", str(src))
     assert r.returncode == 0, r.stdout + r.stderr
     assert "<field>IndividualId</field>" in (
-        org.metadata_dir / "layouts/Contact-Contact %28Marketing%29 Layout.layout").read_text(encoding="utf-8")
+        org.metadata_dir / "layouts/Contact-Contact %28Marketing%29 Layout.layout"
+    ).read_text(encoding="utf-8")
     soap_calls = [q["soap_action"] for q in org.requests() if q.get("soap_action")]
     assert {"retrieve", "checkStatus", "checkRetrieveStatus", "deploy", "checkDeployStatus"} <= set(soap_calls)
 
@@ -82,5 +108,7 @@ def test_injected_deploy_failure_leaves_metadata_unchanged(local_org, tmp_path):
     before = snapshot(org.metadata_dir)
     r = run_cci(org, "task", "run", "deploy", "--org", "sim", "--path", str(src))
     assert r.returncode != 0
-    assert "Update of Settings Activities: Error: Injected failure for Activities (--fault deploy-fail)" in said(r), said(r)
+    assert "Update of Settings Activities: Error: Injected failure for Activities (--fault deploy-fail)" in said(r), (
+        said(r)
+    )
     assert snapshot(org.metadata_dir) == before

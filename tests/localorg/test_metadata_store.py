@@ -47,7 +47,9 @@ def with_individual(store, member="Contact-Contact Layout", field="IndividualId"
     data = store.read("Layout", member).decode()
     marker = "<layoutColumns>"
     i = data.index(marker) + len(marker)
-    return (data[:i] + f"\n<layoutItems><behavior>Edit</behavior><field>{field}</field></layoutItems>" + data[i:]).encode()
+    return (
+        data[:i] + f"\n<layoutItems><behavior>Edit</behavior><field>{field}</field></layoutItems>" + data[i:]
+    ).encode()
 
 
 def deploy(store, files, **kw):
@@ -96,13 +98,21 @@ def test_retrieve_wildcard_leaves_managed_out_and_names_must_be_exact(tmp_path):
     assert "unpackaged/layouts/Contact-Contact %28O%27Brien %26 Sons%29 Layout.layout" in names
     assert not any("acme__Acme" in n or "beta__" in n for n in names)
 
-    out = store.retrieve({"Layout": ["Contact-Acme Contact Layout", "Contact-acme__Acme Contact Layout",
-                                     "Contact-Contact (Marketing) Layout"]})
+    out = store.retrieve(
+        {
+            "Layout": [
+                "Contact-Acme Contact Layout",
+                "Contact-acme__Acme Contact Layout",
+                "Contact-Contact (Marketing) Layout",
+            ]
+        }
+    )
     names = zipfile.ZipFile(io.BytesIO(out.zip_bytes)).namelist()
     assert names == ["unpackaged/layouts/Contact-acme__Acme Contact Layout.layout", "unpackaged/package.xml"]
     assert [m[1] for m in out.messages] == [
         "Entity of type 'Layout' named 'Contact-Acme Contact Layout' cannot be found",
-        "Entity of type 'Layout' named 'Contact-Contact (Marketing) Layout' cannot be found"]
+        "Entity of type 'Layout' named 'Contact-Contact (Marketing) Layout' cannot be found",
+    ]
     assert out.file_properties[0]["fullName"] == "Contact-Acme Contact Layout"
     assert store.jobs[out.id] is out and out.id.startswith("09S")
 
@@ -132,12 +142,17 @@ def test_individual_field_fails_until_consent_management_is_on_and_nothing_is_wr
     assert out.status == "Failed"
     (f,) = out.failures
     assert (f.component_type, f.full_name, f.problem) == (
-        "Layout", "Contact-Contact Layout", "In field: field - no CustomField named Contact.IndividualId found")
+        "Layout",
+        "Contact-Contact Layout",
+        "In field: field - no CustomField named Contact.IndividualId found",
+    )
     assert f.line and f.column
     assert snapshot(tmp_path) == before
 
     # The same zip turning consent management on does not count (FACTS.md: order inside a deploy is undocumented).
-    out = deploy(store, {"settings/PartyDataModel.settings": CONSENT_ON, "layouts/Contact-Contact Layout.layout": layout})
+    out = deploy(
+        store, {"settings/PartyDataModel.settings": CONSENT_ON, "layouts/Contact-Contact Layout.layout": layout}
+    )
     assert out.status == "Failed" and snapshot(tmp_path) == before
 
     assert deploy(store, {"settings/PartyDataModel.settings": CONSENT_ON}).status == "Succeeded"
@@ -158,8 +173,14 @@ def test_person_individual_id_needs_person_accounts(tmp_path):
 
 def test_rollback_false_keeps_the_good_components(tmp_path):
     store = make_store(tmp_path)
-    out = deploy(store, {"settings/PartyDataModel.settings": CONSENT_ON,
-                         "layouts/Contact-Contact Layout.layout": with_individual(store)}, rollback_on_error=False)
+    out = deploy(
+        store,
+        {
+            "settings/PartyDataModel.settings": CONSENT_ON,
+            "layouts/Contact-Contact Layout.layout": with_individual(store),
+        },
+        rollback_on_error=False,
+    )
     assert out.status == "SucceededPartial"
     assert store.settings_value("PartyDataModelSettings", "enableConsentManagement") is True
 
@@ -192,16 +213,30 @@ def test_injected_fault_fails_the_named_component(tmp_path):
 def test_package_xml_mismatches(tmp_path):
     store = make_store(tmp_path)
     before = snapshot(tmp_path)
-    out = store.deploy(zip_of({"package.xml": pkg({"Settings": ["PartyDataModel", "Activities"]}),
-                               "settings/PartyDataModel.settings": CONSENT_ON}))
+    out = store.deploy(
+        zip_of(
+            {
+                "package.xml": pkg({"Settings": ["PartyDataModel", "Activities"]}),
+                "settings/PartyDataModel.settings": CONSENT_ON,
+            }
+        )
+    )
     assert out.status == "Failed"
     assert [f.problem for f in out.failures if f.file_name == "package.xml"][-1] == (
-        "An object 'Activities' of type Settings was named in package.xml, but was not found in zipped directory")
-    out = store.deploy(zip_of({"package.xml": pkg({"Settings": ["Activities"]}),
-                               "settings/PartyDataModel.settings": CONSENT_ON}))
+        "An object 'Activities' of type Settings was named in package.xml, but was not found in zipped directory"
+    )
+    out = store.deploy(
+        zip_of({"package.xml": pkg({"Settings": ["Activities"]}), "settings/PartyDataModel.settings": CONSENT_ON})
+    )
     assert any("not named in package.xml" in (f.problem or "") for f in out.failures)
-    out = store.deploy(zip_of({"package.xml": pkg({"Settings": ["PartyDataModel"]}),
-                               "settings/PartyDataModel.settings": b"<PartyDataModelSettings"}))
+    out = store.deploy(
+        zip_of(
+            {
+                "package.xml": pkg({"Settings": ["PartyDataModel"]}),
+                "settings/PartyDataModel.settings": b"<PartyDataModelSettings",
+            }
+        )
+    )
     assert out.failures[0].problem.startswith("Error parsing file")
     assert snapshot(tmp_path) == before
 
@@ -209,8 +244,15 @@ def test_package_xml_mismatches(tmp_path):
 def test_unsafe_zip_is_refused_whole(tmp_path):
     store = make_store(tmp_path)
     before = snapshot(tmp_path)
-    out = store.deploy(zip_of({"package.xml": pkg({"Settings": ["PartyDataModel"]}),
-                               "settings/PartyDataModel.settings": CONSENT_ON, "../../escape.txt": b"x"}))
+    out = store.deploy(
+        zip_of(
+            {
+                "package.xml": pkg({"Settings": ["PartyDataModel"]}),
+                "settings/PartyDataModel.settings": CONSENT_ON,
+                "../../escape.txt": b"x",
+            }
+        )
+    )
     assert out.status == "Failed" and "outside its root" in out.error_message
     assert snapshot(tmp_path) == before
     assert not (tmp_path.parent / "escape.txt").exists()
@@ -240,8 +282,10 @@ def test_permission_set_on_individual_needs_consent_management(tmp_path):
     if not source.is_file():
         pytest.skip(f"{source} is absent")
     store = make_store(tmp_path)
-    files = {"package.xml": pkg({"PermissionSet": ["Email_Privacy_Individual_Access"]}),
-             "permissionsets/Email_Privacy_Individual_Access.permissionset": source.read_bytes()}
+    files = {
+        "package.xml": pkg({"PermissionSet": ["Email_Privacy_Individual_Access"]}),
+        "permissionsets/Email_Privacy_Individual_Access.permissionset": source.read_bytes(),
+    }
     out = store.deploy(zip_of(files))
     assert out.status == "Failed"
     assert out.failures[0].problem == "In field: object - no CustomObject named Individual found (and 2 more problems)"
@@ -254,8 +298,10 @@ def test_permission_set_on_individual_needs_consent_management(tmp_path):
 
 def test_permission_set_field_the_object_lacks(tmp_path):
     store = make_store(tmp_path)
-    ps = (f'<PermissionSet xmlns="{M}">\n<fieldPermissions><editable>true</editable><field>Contact.Nope__c</field>'
-          "<readable>true</readable></fieldPermissions>\n<label>x</label>\n</PermissionSet>\n").encode()
+    ps = (
+        f'<PermissionSet xmlns="{M}">\n<fieldPermissions><editable>true</editable><field>Contact.Nope__c</field>'
+        "<readable>true</readable></fieldPermissions>\n<label>x</label>\n</PermissionSet>\n"
+    ).encode()
     out = store.deploy(zip_of({"package.xml": pkg({"PermissionSet": ["X"]}), "permissionsets/X.permissionset": ps}))
     assert out.failures[0].problem == "In field: field - no CustomField named Contact.Nope__c found"
     assert out.failures[0].line == 2

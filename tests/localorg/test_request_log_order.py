@@ -19,5 +19,4 @@ def test_line_is_in_the_log_when_the_reply_starts(live, monkeypatch):  # noqa: F
     url = f"https://127.0.0.1:{server.port}"
     assert session.get(url + "/services/data").status_code == 401
     assert session.get(url + "/services/data/v63.0/sobjects").status_code == 401
-    assert seen == [[("GET", "/services/data")],
-                    [("GET", "/services/data"), ("GET", "/services/data/v63.0/sobjects")]]
+    assert seen == [[("GET", "/services/data")], [("GET", "/services/data"), ("GET", "/services/data/v63.0/sobjects")]]

@@ -18,7 +18,9 @@ def make_org(tmp_path):
     made = []
 
     def make(consent=False, seed=None, **profile):
-        org = LocalOrg(tmp_path / f"org{len(made)}", OrgProfile(**profile), seed=seed or SeedOptions(contacts=5, leads=3))
+        org = LocalOrg(
+            tmp_path / f"org{len(made)}", OrgProfile(**profile), seed=seed or SeedOptions(contacts=5, leads=3)
+        )
         org.base_url = "https://127.0.0.1:4443"
         if consent:  # as if PartyDataModelSettings.enableConsentManagement had been deployed
             org.metadata.settings_value = lambda t, f: (t, f) == ("PartyDataModelSettings", "enableConsentManagement")
@@ -47,14 +49,20 @@ def token_form(**fields):
 
 def test_refresh_token_grant_issues_a_session_and_a_wrong_one_is_refused(make_org):
     org = make_org()
-    status, reply = call(org, "POST", "/services/oauth2/token",
-                         token_form(grant_type="refresh_token", refresh_token=org.sessions.refresh_token, client_id="x"))
+    status, reply = call(
+        org,
+        "POST",
+        "/services/oauth2/token",
+        token_form(grant_type="refresh_token", refresh_token=org.sessions.refresh_token, client_id="x"),
+    )
     assert status == 200
     assert set(reply) >= {"access_token", "instance_url", "id", "token_type", "issued_at", "signature"}
     assert reply["instance_url"] == "https://127.0.0.1:4443"
     assert reply["id"] == f"https://127.0.0.1:4443/id/{org.profile.org_id}/{org.profile.user_id}"
     assert org.sessions.valid(reply["access_token"])
-    status, reply = call(org, "POST", "/services/oauth2/token", token_form(grant_type="refresh_token", refresh_token="nope"))
+    status, reply = call(
+        org, "POST", "/services/oauth2/token", token_form(grant_type="refresh_token", refresh_token="nope")
+    )
     assert (status, reply["error"]) == (400, "invalid_grant")
 
 
@@ -66,12 +74,20 @@ def _jwt(payload):
 def test_jwt_grant_accepts_a_well_formed_assertion_for_the_orgs_user_only(make_org):
     org = make_org()
     grant = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-    ok = call(org, "POST", "/services/oauth2/token", token_form(grant_type=grant, assertion=_jwt({"sub": org.profile.username})))
+    ok = call(
+        org,
+        "POST",
+        "/services/oauth2/token",
+        token_form(grant_type=grant, assertion=_jwt({"sub": org.profile.username})),
+    )
     assert ok[0] == 200 and org.sessions.valid(ok[1]["access_token"])
     other = call(org, "POST", "/services/oauth2/token", token_form(grant_type=grant, assertion=_jwt({"sub": "x@y.z"})))
     garbage = call(org, "POST", "/services/oauth2/token", token_form(grant_type=grant, assertion="not-a-jwt"))
     assert other[0] == garbage[0] == 400
-    assert call(org, "POST", "/services/oauth2/token", token_form(grant_type="password"))[1]["error"] == "unsupported_grant_type"
+    assert (
+        call(org, "POST", "/services/oauth2/token", token_form(grant_type="password"))[1]["error"]
+        == "unsupported_grant_type"
+    )
 
 
 def test_versions_end_at_63_and_identity_matches_profile(make_org):
@@ -90,7 +106,11 @@ def test_organization_record_reflects_the_profile(make_org):
     status, rec = call(org, "GET", f"/services/data/v63.0/sobjects/Organization/{org.profile.org_id}")
     assert status == 200
     assert (rec["OrganizationType"], rec["IsSandbox"], rec["NamespacePrefix"], rec["TrialExpirationDate"]) == (
-        "Enterprise Edition", True, None, None)
+        "Enterprise Edition",
+        True,
+        None,
+        None,
+    )
     assert rec["InstanceName"] == "LOCAL1"
 
 
@@ -127,23 +147,38 @@ def query(org, q, path="/services/data/v63.0/query"):
 
 def test_permission_and_organization_queries(make_org):
     org = make_org(customize_application=False)
-    status, res = query(org, "SELECT PermissionsCustomizeApplication, PermissionsModifyAllData, PermissionsApiEnabled "
-                             "FROM UserPermissionAccess")
+    status, res = query(
+        org,
+        "SELECT PermissionsCustomizeApplication, PermissionsModifyAllData, PermissionsApiEnabled "
+        "FROM UserPermissionAccess",
+    )
     assert status == 200
     assert res["records"][0]["PermissionsCustomizeApplication"] is False
     assert res["records"][0]["PermissionsApiEnabled"] is True
-    assert query(org, "SELECT PreferencesConsentManagementEnabled FROM Organization")[1]["records"][0][
-        "PreferencesConsentManagementEnabled"] is False
+    assert (
+        query(org, "SELECT PreferencesConsentManagementEnabled FROM Organization")[1]["records"][0][
+            "PreferencesConsentManagementEnabled"
+        ]
+        is False
+    )
     on = make_org(consent=True)
-    assert query(on, "SELECT PreferencesConsentManagementEnabled FROM Organization")[1]["records"][0][
-        "PreferencesConsentManagementEnabled"] is True
+    assert (
+        query(on, "SELECT PreferencesConsentManagementEnabled FROM Organization")[1]["records"][0][
+            "PreferencesConsentManagementEnabled"
+        ]
+        is True
+    )
     assert query(on, "SELECT Id FROM Organization", "/services/data/v63.0/tooling/query")[0] == 200
 
 
 def test_query_errors_are_400_with_salesforce_codes(make_org):
     org = make_org()
-    for q, code in (("SELEKT Id FROM Contact", "MALFORMED_QUERY"), ("SELECT Nope FROM Contact", "INVALID_FIELD"),
-                    ("SELECT Id FROM Individual", "INVALID_TYPE"), ("SELECT IndividualId FROM Contact", "INVALID_FIELD")):
+    for q, code in (
+        ("SELEKT Id FROM Contact", "MALFORMED_QUERY"),
+        ("SELECT Nope FROM Contact", "INVALID_FIELD"),
+        ("SELECT Id FROM Individual", "INVALID_TYPE"),
+        ("SELECT IndividualId FROM Contact", "INVALID_FIELD"),
+    ):
         status, body = query(org, q)
         assert status == 400 and body[0]["errorCode"] == code, (q, body)
     assert call(org, "GET", "/services/data/v63.0/query")[0] == 400
@@ -159,7 +194,10 @@ def test_large_results_are_paged_by_2000(make_org):
         assert status == 200
         seen += [r["Id"] for r in page["records"]]
     assert len(seen) == len(set(seen)) == 4500
-    assert call(org, "GET", "/services/data/v63.0/query/01g000000000999-2000")[1][0]["errorCode"] == "INVALID_QUERY_LOCATOR"
+    assert (
+        call(org, "GET", "/services/data/v63.0/query/01g000000000999-2000")[1][0]["errorCode"]
+        == "INVALID_QUERY_LOCATOR"
+    )
 
 
 def test_seeded_people_are_deterministic_and_realistic(make_org):
@@ -177,30 +215,38 @@ def test_record_create_read_update_and_individual_links(make_org):
     org = make_org(consent=True)
     status, body = call(org, "POST", "/services/data/v63.0/sobjects/Individual", {"FirstName": "Ann"})
     assert status == 400 and body[0]["errorCode"] == "REQUIRED_FIELD_MISSING" and body[0]["fields"] == ["LastName"]
-    status, body = call(org, "POST", "/services/data/v63.0/sobjects/Individual", {"FirstName": "Ann", "LastName": "Lee"})
+    status, body = call(
+        org, "POST", "/services/data/v63.0/sobjects/Individual", {"FirstName": "Ann", "LastName": "Lee"}
+    )
     assert status == 201 and body["success"]
     ind = body["id"]
     contact = query(org, "SELECT Id, HasOptedOutOfEmail FROM Contact LIMIT 1")[1]["records"][0]
     status, _ = call(org, "PATCH", f"/services/data/v63.0/sobjects/Contact/{contact['Id']}", {"IndividualId": ind})
     assert status == 204
-    status, got = call(org, "GET", f"/services/data/v63.0/sobjects/Contact/{contact['Id']}",
-                       fields="IndividualId,HasOptedOutOfEmail")
+    status, got = call(
+        org, "GET", f"/services/data/v63.0/sobjects/Contact/{contact['Id']}", fields="IndividualId,HasOptedOutOfEmail"
+    )
     assert got["IndividualId"] == ind and got["HasOptedOutOfEmail"] == contact["HasOptedOutOfEmail"]
     assert set(got) == {"attributes", "IndividualId", "HasOptedOutOfEmail"}
-    status, body = call(org, "PATCH", f"/services/data/v63.0/sobjects/Contact/{contact['Id']}",
-                        {"IndividualId": contact["Id"]})
+    status, body = call(
+        org, "PATCH", f"/services/data/v63.0/sobjects/Contact/{contact['Id']}", {"IndividualId": contact["Id"]}
+    )
     assert status == 400 and body[0]["errorCode"] == "FIELD_INTEGRITY_EXCEPTION"
     status, body = call(org, "PATCH", f"/services/data/v63.0/sobjects/Contact/{contact['Id']}", {"Name": "x"})
     assert body[0]["errorCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
     assert call(org, "PATCH", "/services/data/v63.0/sobjects/Contact/003000000000000AAA", {})[0] == 404
-    assert call(org, "POST", "/services/data/v63.0/sobjects/Contact", b"{not json")[1][0]["errorCode"] == "JSON_PARSER_ERROR"
+    assert (
+        call(org, "POST", "/services/data/v63.0/sobjects/Contact", b"{not json")[1][0]["errorCode"]
+        == "JSON_PARSER_ERROR"
+    )
 
 
 def test_lookup_to_individual_is_refused_while_consent_management_is_off(make_org):
     org = make_org()
     contact = query(org, "SELECT Id FROM Contact LIMIT 1")[1]["records"][0]
-    status, body = call(org, "PATCH", f"/services/data/v63.0/sobjects/Contact/{contact['Id']}",
-                        {"IndividualId": "0PK5g0000000001AAA"})
+    status, body = call(
+        org, "PATCH", f"/services/data/v63.0/sobjects/Contact/{contact['Id']}", {"IndividualId": "0PK5g0000000001AAA"}
+    )
     assert status == 400 and body[0]["errorCode"] == "INVALID_FIELD"
     assert call(org, "POST", "/services/data/v63.0/sobjects/Individual", {"LastName": "x"})[0] == 404
 
@@ -208,13 +254,18 @@ def test_lookup_to_individual_is_refused_while_consent_management_is_off(make_or
 def test_collections_per_record_results_and_all_or_none(make_org):
     org = make_org(consent=True)
     url = "/services/data/v63.0/composite/sobjects"
-    recs = [{"attributes": {"type": "Individual"}, "LastName": "A"},
-            {"attributes": {"type": "Individual"}, "FirstName": "no last name"}]
+    recs = [
+        {"attributes": {"type": "Individual"}, "LastName": "A"},
+        {"attributes": {"type": "Individual"}, "FirstName": "no last name"},
+    ]
     status, results = call(org, "POST", url, {"allOrNone": True, "records": recs})
     assert status == 200 and [r["success"] for r in results] == [False, False]
     assert results[0]["errors"][0]["statusCode"] == "ALL_OR_NONE_OPERATION_ROLLED_BACK"
-    assert results[1]["errors"][0] == {"statusCode": "REQUIRED_FIELD_MISSING",
-                                       "message": "Required fields are missing: [LastName]", "fields": ["LastName"]}
+    assert results[1]["errors"][0] == {
+        "statusCode": "REQUIRED_FIELD_MISSING",
+        "message": "Required fields are missing: [LastName]",
+        "fields": ["LastName"],
+    }
     assert query(org, "SELECT COUNT() FROM Individual")[1]["totalSize"] == 0
     status, results = call(org, "POST", url, {"allOrNone": False, "records": recs})
     assert [r["success"] for r in results] == [True, False]
@@ -248,12 +299,18 @@ TOOLING = "/services/data/v63.0/tooling/query"
 def test_tooling_layout_rows_match_list_metadata(make_org):
     org = make_org(managed_layouts=True)
     listed = {e["id"]: e for e in org.metadata.list_metadata("Layout")}
-    status, res = query(org, "SELECT Id, Name, NamespacePrefix, TableEnumOrId, ManageableState, LayoutType, "
-                             "LastModifiedDate FROM Layout", TOOLING)
+    status, res = query(
+        org,
+        "SELECT Id, Name, NamespacePrefix, TableEnumOrId, ManageableState, LayoutType, LastModifiedDate FROM Layout",
+        TOOLING,
+    )
     assert status == 200 and res["done"] and res["totalSize"] == len(listed) == len(res["records"])
     for row in res["records"]:
         entry = listed[row["Id"]]  # Tooling's Id is listMetadata's id
-        assert row["attributes"] == {"type": "Layout", "url": f"/services/data/v63.0/tooling/sobjects/Layout/{row['Id']}"}
+        assert row["attributes"] == {
+            "type": "Layout",
+            "url": f"/services/data/v63.0/tooling/sobjects/Layout/{row['Id']}",
+        }
         assert row["Id"].startswith("00h") and len(row["Id"]) == 18
         assert row["LastModifiedDate"] == entry["lastModifiedDate"][:-1] + "+0000"
         assert row["NamespacePrefix"] == entry["namespacePrefix"]
@@ -277,11 +334,16 @@ def test_tooling_layout_query_by_date_and_id_follows_deploys(make_org):
     assert entry["id"] in {r["Id"] for r in before["records"]}
     later = query(org, f"SELECT Id FROM Layout WHERE LastModifiedDate > {entry['lastModifiedDate']}", TOOLING)[1]
     assert later["totalSize"] == 0
-    zip_bytes = make_zip({f"layouts/{contact}.layout": store.read("Layout", contact),
-                          "package.xml": package_xml({"Layout": [contact]}, "63.0")})
+    zip_bytes = make_zip(
+        {
+            f"layouts/{contact}.layout": store.read("Layout", contact),
+            "package.xml": package_xml({"Layout": [contact]}, "63.0"),
+        }
+    )
     assert store.deploy(zip_bytes).status == "Succeeded"
-    later = query(org, f"SELECT Id, LastModifiedDate FROM Layout WHERE LastModifiedDate > {entry['lastModifiedDate']}",
-                  TOOLING)[1]
+    later = query(
+        org, f"SELECT Id, LastModifiedDate FROM Layout WHERE LastModifiedDate > {entry['lastModifiedDate']}", TOOLING
+    )[1]
     assert [r["Id"] for r in later["records"]] == [entry["id"]]
     assert later["records"][0]["LastModifiedDate"] > entry["lastModifiedDate"][:-1]
     # a 15-character id finds the layout, as on Salesforce

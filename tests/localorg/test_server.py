@@ -2,7 +2,6 @@
 
 import json
 import socket
-import ssl
 import subprocess
 import sys
 import time
@@ -22,10 +21,12 @@ from email_privacy.localorg.state import LocalOrg
 from email_privacy.localorg.tls import ensure_certificate, server_context, write_ca_bundle
 from email_privacy.localorg.urls import ROUTES
 
-SOAP = ('<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"'
-        ' xmlns:m="http://soap.sforce.com/2006/04/metadata"><soapenv:Header><m:SessionHeader><m:sessionId>{sid}'
-        '</m:sessionId></m:SessionHeader></soapenv:Header><soapenv:Body><m:listMetadata><m:queries><m:type>Layout'
-        '</m:type></m:queries><m:asOfVersion>63.0</m:asOfVersion></m:listMetadata></soapenv:Body></soapenv:Envelope>')
+SOAP = (
+    '<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"'
+    ' xmlns:m="http://soap.sforce.com/2006/04/metadata"><soapenv:Header><m:SessionHeader><m:sessionId>{sid}'
+    "</m:sessionId></m:SessionHeader></soapenv:Header><soapenv:Body><m:listMetadata><m:queries><m:type>Layout"
+    "</m:type></m:queries><m:asOfVersion>63.0</m:asOfVersion></m:listMetadata></soapenv:Body></soapenv:Envelope>"
+)
 
 
 @pytest.fixture
@@ -54,14 +55,18 @@ def test_rest_needs_an_issued_token(org):
         assert json.loads(resp.body) == [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
     assert run(org, req("GET", "/services/data/v63.0/sobjects", org.sessions.issue())).status == 200
     # OAuth-style header is accepted too (simple-salesforce's older form)
-    assert run(org, Request("GET", "/services/data", {}, {"authorization": "OAuth " + org.sessions.issue()})).status == 200
+    assert (
+        run(org, Request("GET", "/services/data", {}, {"authorization": "OAuth " + org.sessions.issue()})).status == 200
+    )
 
 
 def test_soap_session_is_read_from_the_header_and_refused_as_salesforce_does(org):
     bad = run(org, req("POST", "/services/Soap/m/63.0/" + org.profile.org_id, body=SOAP.format(sid="nope").encode()))
     assert bad.status == 500 and b"<faultcode>sf:INVALID_SESSION_ID</faultcode>" in bad.body
-    good = run(org, req("POST", "/services/Soap/m/63.0/" + org.profile.org_id,
-                        body=SOAP.format(sid=org.sessions.issue()).encode()))
+    good = run(
+        org,
+        req("POST", "/services/Soap/m/63.0/" + org.profile.org_id, body=SOAP.format(sid=org.sessions.issue()).encode()),
+    )
     assert good.status == 200 and b"listMetadataResponse" in good.body
     hostile = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
     for body in (b"<not xml", hostile):
@@ -81,8 +86,12 @@ def test_unknown_paths_and_methods(org):
 def test_a_crashing_handler_gives_a_salesforce_shaped_500(org, capsys):
     def boom(org, request):
         raise RuntimeError("bug")
-    resp = dispatch(org, Router([("GET", r"^/services/data/v63.0/boom$", boom)]),
-                    req("GET", "/services/data/v63.0/boom", org.sessions.issue()))
+
+    resp = dispatch(
+        org,
+        Router([("GET", r"^/services/data/v63.0/boom$", boom)]),
+        req("GET", "/services/data/v63.0/boom", org.sessions.issue()),
+    )
     assert resp.status == 500 and json.loads(resp.body)[0]["errorCode"] == "UNKNOWN_EXCEPTION"
     assert "RuntimeError" in capsys.readouterr().err
 
@@ -100,8 +109,19 @@ def test_faults_http_503_skip_and_session_expired(org):
     assert resp.status == 500 and b"sf:INVALID_SESSION_ID" in resp.body
 
 
-@pytest.mark.parametrize("spec", ["http-503", "http-503:0", "http-503:x", "slow:-1", "teleport:3", "deploy-fail:",
-                                  "session-expired:1.5", "http-503:2@x"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "http-503",
+        "http-503:0",
+        "http-503:x",
+        "slow:-1",
+        "teleport:3",
+        "deploy-fail:",
+        "session-expired:1.5",
+        "http-503:2@x",
+    ],
+)
 def test_bad_fault_specs_are_one_line_errors(spec):
     with pytest.raises(OptionError) as info:
         parse_faults([spec])
@@ -146,11 +166,15 @@ def test_huge_body_gets_413_and_the_server_keeps_serving(live):
     server, session, _ = live
     url = f"https://127.0.0.1:{server.port}"
     token = server.org.sessions.issue()
-    resp = session.post(url + "/services/data/v63.0/composite/sobjects", data=b"x" * (MAX_BODY + 1),
-                        headers={"Authorization": f"Bearer {token}"})
+    resp = session.post(
+        url + "/services/data/v63.0/composite/sobjects",
+        data=b"x" * (MAX_BODY + 1),
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert resp.status_code == 413 and resp.json()[0]["errorCode"] == "REQUEST_ENTITY_TOO_LARGE"
-    bad_json = session.post(url + "/services/data/v63.0/composite/sobjects", data=b"{",
-                            headers={"Authorization": f"Bearer {token}"})
+    bad_json = session.post(
+        url + "/services/data/v63.0/composite/sobjects", data=b"{", headers={"Authorization": f"Bearer {token}"}
+    )
     assert bad_json.status_code == 400 and bad_json.json()[0]["errorCode"] == "JSON_PARSER_ERROR"
     assert session.get(url + "/services/data", headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
@@ -159,16 +183,26 @@ def test_request_log_lines_and_no_secrets(live):
     server, session, log = live
     url = f"https://127.0.0.1:{server.port}"
     org = server.org
-    tok = session.post(url + "/services/oauth2/token",
-                       data={"grant_type": "refresh_token", "refresh_token": org.sessions.refresh_token}).json()
-    session.get(url + "/services/data/v63.0/query", params={"q": "SELECT Id FROM User"},
-                headers={"Authorization": f"Bearer {tok['access_token']}"})
-    session.post(url + "/services/Soap/m/63.0", data=SOAP.format(sid=tok["access_token"]),
-                 headers={"SOAPAction": '"listMetadata"', "Content-Type": "text/xml"})
+    tok = session.post(
+        url + "/services/oauth2/token",
+        data={"grant_type": "refresh_token", "refresh_token": org.sessions.refresh_token},
+    ).json()
+    session.get(
+        url + "/services/data/v63.0/query",
+        params={"q": "SELECT Id FROM User"},
+        headers={"Authorization": f"Bearer {tok['access_token']}"},
+    )
+    session.post(
+        url + "/services/Soap/m/63.0",
+        data=SOAP.format(sid=tok["access_token"]),
+        headers={"SOAPAction": '"listMetadata"', "Content-Type": "text/xml"},
+    )
     lines = read_log(log)
     assert [(l["method"], l["path"], l["soap_action"], l["status"]) for l in lines] == [
-        ("POST", "/services/oauth2/token", None, 200), ("GET", "/services/data/v63.0/query", None, 200),
-        ("POST", "/services/Soap/m/63.0", "listMetadata", 200)]
+        ("POST", "/services/oauth2/token", None, 200),
+        ("GET", "/services/data/v63.0/query", None, 200),
+        ("POST", "/services/Soap/m/63.0", "listMetadata", 200),
+    ]
     assert all(l["ms"] >= 0 and l["bytes_out"] > 0 for l in lines) and lines[2]["bytes_in"] > 0
     text = log.read_text()
     for secret in org.sessions.all_tokens():
@@ -184,16 +218,23 @@ def test_slow_fault_delays_every_reply(live):
 
 
 def serve_cli(*args, timeout=20):
-    return subprocess.run([str(Path(sys.executable).parent / "email-privacy"), "org", "serve", *args],
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "email-privacy"), "org", "serve", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--fault", "explode:1"], "--fault 'explode:1': unknown kind"),
-    (["--port", "70000"], "--port"),
-    (["--person-accounts-count", "3"], "--person-accounts-count: needs --person-accounts"),
-    (["--edition", " "], "--edition: must not be empty"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--fault", "explode:1"], "--fault 'explode:1': unknown kind"),
+        (["--port", "70000"], "--port"),
+        (["--person-accounts-count", "3"], "--person-accounts-count: needs --person-accounts"),
+        (["--edition", " "], "--edition: must not be empty"),
+    ],
+)
 def test_bad_cli_options_exit_2_with_one_line_and_create_nothing(tmp_path, args, words):
     state = tmp_path / "never"
     result = serve_cli("--state", str(state), *args)

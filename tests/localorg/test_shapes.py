@@ -20,8 +20,12 @@ def _fields(doc: bytes) -> list[str]:
 def test_developer_edition_layout_names():
     names = {n.member for n in shapes.seed_layout_names(OrgProfile())}
     for obj in ("Contact", "Lead", "Account"):
-        assert {f"{obj}-{obj} Layout", f"{obj}-{obj} %28Marketing%29 Layout", f"{obj}-{obj} %28Sales%29 Layout",
-                f"{obj}-{obj} %28Support%29 Layout"} <= names
+        assert {
+            f"{obj}-{obj} Layout",
+            f"{obj}-{obj} %28Marketing%29 Layout",
+            f"{obj}-{obj} %28Sales%29 Layout",
+            f"{obj}-{obj} %28Support%29 Layout",
+        } <= names
     assert not any(n.startswith("PersonAccount-") for n in names)
     assert len(names) == 12
 

@@ -9,29 +9,59 @@ NAMESPACES = ("acme", "beta", "FinServ")
 # (object, human name, layout namespace) -> (listMetadata fullName, retrieve/deploy member, fileName)
 TABLE = [
     # Parentheses as %28 %29, spaces kept: every standard layout name (FACTS.md).
-    (("Contact", "Contact (Marketing) Layout", None),
-     ("Contact-Contact %28Marketing%29 Layout", "Contact-Contact %28Marketing%29 Layout",
-      "layouts/Contact-Contact %28Marketing%29 Layout.layout")),
+    (
+        ("Contact", "Contact (Marketing) Layout", None),
+        (
+            "Contact-Contact %28Marketing%29 Layout",
+            "Contact-Contact %28Marketing%29 Layout",
+            "layouts/Contact-Contact %28Marketing%29 Layout.layout",
+        ),
+    ),
     # Managed layout on a standard object: listMetadata drops the layout's namespace after the hyphen,
     # retrieve/deploy/file name need it (MavensMate issue 402, sfdx-hardis issue 1533).
-    (("Contact", "Contact (Individual) Layout", "FinServ"),
-     ("Contact-Contact %28Individual%29 Layout", "Contact-FinServ__Contact %28Individual%29 Layout",
-      "layouts/Contact-FinServ__Contact %28Individual%29 Layout.layout")),
+    (
+        ("Contact", "Contact (Individual) Layout", "FinServ"),
+        (
+            "Contact-Contact %28Individual%29 Layout",
+            "Contact-FinServ__Contact %28Individual%29 Layout",
+            "layouts/Contact-FinServ__Contact %28Individual%29 Layout.layout",
+        ),
+    ),
     # Cross-package: layout of namespace beta on an object of namespace acme (vscode-sfdx-hardis issue 454).
-    (("acme__Donation__c", "Donation Intake Layout", "beta"),
-     ("acme__Donation__c-Donation Intake Layout", "acme__Donation__c-beta__Donation Intake Layout",
-      "layouts/acme__Donation__c-beta__Donation Intake Layout.layout")),
+    (
+        ("acme__Donation__c", "Donation Intake Layout", "beta"),
+        (
+            "acme__Donation__c-Donation Intake Layout",
+            "acme__Donation__c-beta__Donation Intake Layout",
+            "layouts/acme__Donation__c-beta__Donation Intake Layout.layout",
+        ),
+    ),
     # Apostrophe, ampersand, non-ASCII: %XX of UTF-8 bytes, not plain URL encoding (forcedotcom/cli issue 2869).
-    (("Lead", "Lead (O'Brien & Sons) Layout", None),
-     ("Lead-Lead %28O%27Brien %26 Sons%29 Layout", "Lead-Lead %28O%27Brien %26 Sons%29 Layout",
-      "layouts/Lead-Lead %28O%27Brien %26 Sons%29 Layout.layout")),
-    (("Contact", "Contact Layout für Café 製品", None),
-     ("Contact-Contact Layout f%C3%BCr Caf%C3%A9 %E8%A3%BD%E5%93%81",
-      "Contact-Contact Layout f%C3%BCr Caf%C3%A9 %E8%A3%BD%E5%93%81",
-      "layouts/Contact-Contact Layout f%C3%BCr Caf%C3%A9 %E8%A3%BD%E5%93%81.layout")),
+    (
+        ("Lead", "Lead (O'Brien & Sons) Layout", None),
+        (
+            "Lead-Lead %28O%27Brien %26 Sons%29 Layout",
+            "Lead-Lead %28O%27Brien %26 Sons%29 Layout",
+            "layouts/Lead-Lead %28O%27Brien %26 Sons%29 Layout.layout",
+        ),
+    ),
+    (
+        ("Contact", "Contact Layout für Café 製品", None),
+        (
+            "Contact-Contact Layout f%C3%BCr Caf%C3%A9 %E8%A3%BD%E5%93%81",
+            "Contact-Contact Layout f%C3%BCr Caf%C3%A9 %E8%A3%BD%E5%93%81",
+            "layouts/Contact-Contact Layout f%C3%BCr Caf%C3%A9 %E8%A3%BD%E5%93%81.layout",
+        ),
+    ),
     # A dot is encoded too (forcedotcom/cli issue 1683: Broker__c-v1%2E1 Broker Layout).
-    (("Broker__c", "v1.1 Broker Layout", None),
-     ("Broker__c-v1%2E1 Broker Layout", "Broker__c-v1%2E1 Broker Layout", "layouts/Broker__c-v1%2E1 Broker Layout.layout")),
+    (
+        ("Broker__c", "v1.1 Broker Layout", None),
+        (
+            "Broker__c-v1%2E1 Broker Layout",
+            "Broker__c-v1%2E1 Broker Layout",
+            "layouts/Broker__c-v1%2E1 Broker Layout.layout",
+        ),
+    ),
 ]
 
 
@@ -43,7 +73,7 @@ def test_name_table(parts, expected):
 
 
 def test_encoding_follows_issue_2869_example():
-    assert encode_name('^ ° ! "') == '%5E %C2%B0 %21 %22'
+    assert encode_name('^ ° ! "') == "%5E %C2%B0 %21 %22"
     assert decode_name("%5E %C2%B0 %21 %22") == '^ ° ! "'
 
 

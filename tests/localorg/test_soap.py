@@ -19,8 +19,10 @@ from email_privacy.package import package_xml
 from tests.conftest import assert_valid
 
 SOAP = "{http://schemas.xmlsoap.org/soap/envelope/}"
-CONSENT_ON = (f'<?xml version="1.0" encoding="UTF-8"?>\n<PartyDataModelSettings xmlns="{MDAPI_NS}">\n'
-              "    <enableConsentManagement>true</enableConsentManagement>\n</PartyDataModelSettings>\n").encode()
+CONSENT_ON = (
+    f'<?xml version="1.0" encoding="UTF-8"?>\n<PartyDataModelSettings xmlns="{MDAPI_NS}">\n'
+    "    <enableConsentManagement>true</enableConsentManagement>\n</PartyDataModelSettings>\n"
+).encode()
 
 
 @pytest.fixture
@@ -33,8 +35,12 @@ def org(tmp_path):
 
 def call(org, envelope: str, status=200):
     body = envelope.replace("###SESSION_ID###", "x").encode("utf-8")
-    resp = soap.handle(org, Request("POST", f"/services/Soap/m/63.0/{org.profile.org_id}", body=body),
-                       version="63.0", org_id=org.profile.org_id)
+    resp = soap.handle(
+        org,
+        Request("POST", f"/services/Soap/m/63.0/{org.profile.org_id}", body=body),
+        version="63.0",
+        org_id=org.profile.org_id,
+    )
     assert resp.status == status, resp.body
     assert resp.content_type.startswith("text/xml")
     root = etree.fromstring(resp.body)
@@ -61,8 +67,14 @@ def deploy_envelope(files: dict, check_only="false") -> str:
     with zipfile.ZipFile(buf, "w") as zf:
         for name, data in files.items():
             zf.writestr(name, data)
-    return env.DEPLOY.format(package_zip=base64.b64encode(buf.getvalue()).decode(), check_only=check_only,
-                             purge_on_delete="false", test_level="", run_tests="", api_version="63.0")
+    return env.DEPLOY.format(
+        package_zip=base64.b64encode(buf.getvalue()).decode(),
+        check_only=check_only,
+        purge_on_delete="false",
+        test_level="",
+        run_tests="",
+        api_version="63.0",
+    )
 
 
 def test_list_metadata_reply_validates_and_shows_the_quirk(org, xsd):
@@ -80,8 +92,13 @@ def test_describe_metadata_reply_validates(org, xsd):
 
 
 def test_retrieve_check_status_check_retrieve_status(org, xsd):
-    started = validated(xsd, call(org, retrieve_envelope({"Layout": ["Contact-Contact Layout", "Contact-Nope"],
-                                                          "Settings": ["PartyDataModel"]})))
+    started = validated(
+        xsd,
+        call(
+            org,
+            retrieve_envelope({"Layout": ["Contact-Contact Layout", "Contact-Nope"], "Settings": ["PartyDataModel"]}),
+        ),
+    )
     job = text(started, "m:result/m:id")
     assert job.startswith("09S") and len(job) == 18 and text(started, "m:result/m:done") == "false"
     status = call(org, env.CHECK_STATUS.format(process_id=job))
@@ -89,31 +106,54 @@ def test_retrieve_check_status_check_retrieve_status(org, xsd):
     result = validated(xsd, call(org, env.CHECK_RETRIEVE_STATUS.format(process_id=job)))
     assert text(result, "m:result/m:status") == "Succeeded"
     names = zipfile.ZipFile(io.BytesIO(base64.b64decode(text(result, "m:result/m:zipFile")))).namelist()
-    assert sorted(names) == ["unpackaged/layouts/Contact-Contact Layout.layout", "unpackaged/package.xml",
-                             "unpackaged/settings/PartyDataModel.settings"]
+    assert sorted(names) == [
+        "unpackaged/layouts/Contact-Contact Layout.layout",
+        "unpackaged/package.xml",
+        "unpackaged/settings/PartyDataModel.settings",
+    ]
     assert "Contact-Nope" in text(result, "m:result/m:messages/m:problem")
 
 
 def test_deploy_success_and_failure_replies_validate(org, xsd):
-    ok = validated(xsd, call(org, deploy_envelope({
-        "package.xml": package_xml({"Settings": ["PartyDataModel"]}, "63.0"),
-        "settings/PartyDataModel.settings": CONSENT_ON})))
+    ok = validated(
+        xsd,
+        call(
+            org,
+            deploy_envelope(
+                {
+                    "package.xml": package_xml({"Settings": ["PartyDataModel"]}, "63.0"),
+                    "settings/PartyDataModel.settings": CONSENT_ON,
+                }
+            ),
+        ),
+    )
     job = text(ok, "m:result/m:id")
     status = validated(xsd, call(org, env.CHECK_DEPLOY_STATUS.format(process_id=job)))
     assert text(status, "m:result/m:status") == "Succeeded"
     successes = status.iter(f"{{{MDAPI_NS}}}componentSuccesses")
     assert {(text(s, "m:componentType"), text(s, "m:fullName")) for s in successes} == {
-        ("", "package.xml"), ("Settings", "PartyDataModel")}
+        ("", "package.xml"),
+        ("Settings", "PartyDataModel"),
+    }
     assert org.metadata.settings_value("PartyDataModelSettings", "enableConsentManagement") is True
 
-    bad = call(org, deploy_envelope({
-        "package.xml": package_xml({"Settings": ["Individual"]}, "63.0"),
-        "settings/Individual.settings": CONSENT_ON}))
+    bad = call(
+        org,
+        deploy_envelope(
+            {
+                "package.xml": package_xml({"Settings": ["Individual"]}, "63.0"),
+                "settings/Individual.settings": CONSENT_ON,
+            }
+        ),
+    )
     status = validated(xsd, call(org, env.CHECK_DEPLOY_STATUS.format(process_id=text(bad, "m:result/m:id"))))
     failure = status.find(f"{{{MDAPI_NS}}}result/{{{MDAPI_NS}}}details/{{{MDAPI_NS}}}componentFailures")
     assert text(failure, "m:problem") == "settings/Individual.settings is not a valid metadata object"
     assert (text(failure, "m:problemType"), text(failure, "m:componentType"), text(failure, "m:fullName")) == (
-        "Error", "Settings", "Individual")
+        "Error",
+        "Settings",
+        "Individual",
+    )
     assert text(status, "m:result/m:status") == "Failed" and text(status, "m:result/m:success") == "false"
 
 
@@ -125,25 +165,46 @@ def test_zip_refused_reply_has_error_message(org, xsd):
 
 def test_deploy_fail_fault_from_org_faults(org):
     org.faults.deploy_fail.add("PartyDataModel")
-    started = call(org, deploy_envelope({"package.xml": package_xml({"Settings": ["PartyDataModel"]}, "63.0"),
-                                         "settings/PartyDataModel.settings": CONSENT_ON}))
+    started = call(
+        org,
+        deploy_envelope(
+            {
+                "package.xml": package_xml({"Settings": ["PartyDataModel"]}, "63.0"),
+                "settings/PartyDataModel.settings": CONSENT_ON,
+            }
+        ),
+    )
     status = call(org, env.CHECK_DEPLOY_STATUS.format(process_id=text(started, "m:result/m:id")))
     assert text(status, "m:result/m:status") == "Failed"
     assert org.metadata.settings_value("PartyDataModelSettings", "enableConsentManagement") is False
 
 
-@pytest.mark.parametrize("body,code,words", [
-    ("<not xml", "soapenv:Client", "Unable to parse"),
-    ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', "soapenv:Client", "DOCTYPE"),
-    (f'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
-     f'<readMetadata xmlns="{MDAPI_NS}"/></soap:Body></soap:Envelope>', "soapenv:Client", "No operation available"),
-    (f'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
-     f'<checkDeployStatus xmlns="{MDAPI_NS}"><asyncProcessId>0Af000000000000AAA</asyncProcessId></checkDeployStatus>'
-     f'</soap:Body></soap:Envelope>', "sf:INVALID_ID_FIELD", "invalid id"),
-    (f'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
-     f'<deploy xmlns="{MDAPI_NS}"><ZipFile>!!!</ZipFile><DeployOptions/></deploy></soap:Body></soap:Envelope>',
-     "soapenv:Client", "base64"),
-])
+@pytest.mark.parametrize(
+    "body,code,words",
+    [
+        ("<not xml", "soapenv:Client", "Unable to parse"),
+        ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', "soapenv:Client", "DOCTYPE"),
+        (
+            f'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+            f'<readMetadata xmlns="{MDAPI_NS}"/></soap:Body></soap:Envelope>',
+            "soapenv:Client",
+            "No operation available",
+        ),
+        (
+            f'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+            f'<checkDeployStatus xmlns="{MDAPI_NS}"><asyncProcessId>0Af000000000000AAA</asyncProcessId></checkDeployStatus>'
+            f"</soap:Body></soap:Envelope>",
+            "sf:INVALID_ID_FIELD",
+            "invalid id",
+        ),
+        (
+            f'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+            f'<deploy xmlns="{MDAPI_NS}"><ZipFile>!!!</ZipFile><DeployOptions/></deploy></soap:Body></soap:Envelope>',
+            "soapenv:Client",
+            "base64",
+        ),
+    ],
+)
 def test_bad_requests_get_soap_faults(org, body, code, words):
     fault = call(org, body, status=500)
     assert fault.tag == f"{SOAP}Fault"

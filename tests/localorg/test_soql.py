@@ -15,15 +15,39 @@ class FakeSource(Source):
         self.vis = Visibility(consent=True)
         self.prefilters = []
         self.data = {
-            "Individual": [{"Id": "0PK000000000001AAA", "LastName": "Lee", "HasOptedOutTracking": True,
-                            "HasOptedOutProcessing": False}],
+            "Individual": [
+                {
+                    "Id": "0PK000000000001AAA",
+                    "LastName": "Lee",
+                    "HasOptedOutTracking": True,
+                    "HasOptedOutProcessing": False,
+                }
+            ],
             "Contact": [
-                {"Id": "003000000000001AAA", "FirstName": "Ann", "LastName": "O'Neil", "Email": "ann@x.com",
-                 "IndividualId": "0PK000000000001AAA", "HasOptedOutOfEmail": False},
-                {"Id": "003000000000002AAA", "FirstName": "Bob", "LastName": "Lee", "Email": "BOB@x.com",
-                 "IndividualId": None, "HasOptedOutOfEmail": True},
-                {"Id": "003000000000003AAA", "FirstName": None, "LastName": "Zed", "Email": None,
-                 "IndividualId": None, "HasOptedOutOfEmail": False},
+                {
+                    "Id": "003000000000001AAA",
+                    "FirstName": "Ann",
+                    "LastName": "O'Neil",
+                    "Email": "ann@x.com",
+                    "IndividualId": "0PK000000000001AAA",
+                    "HasOptedOutOfEmail": False,
+                },
+                {
+                    "Id": "003000000000002AAA",
+                    "FirstName": "Bob",
+                    "LastName": "Lee",
+                    "Email": "BOB@x.com",
+                    "IndividualId": None,
+                    "HasOptedOutOfEmail": True,
+                },
+                {
+                    "Id": "003000000000003AAA",
+                    "FirstName": None,
+                    "LastName": "Zed",
+                    "Email": None,
+                    "IndividualId": None,
+                    "HasOptedOutOfEmail": False,
+                },
             ],
         }
 
@@ -45,30 +69,37 @@ def ids(result):
     return [r["Id"][:15] for r in result["records"]]
 
 
-@pytest.mark.parametrize("q, expected", [
-    ("SELECT Id FROM Contact", ["003000000000001", "003000000000002", "003000000000003"]),
-    ("select id from contact where email = 'bob@X.com'", ["003000000000002"]),
-    ("SELECT Id FROM Contact WHERE Email IN ('ann@x.com', 'nobody@x.com')", ["003000000000001"]),
-    ("SELECT Id FROM Contact WHERE Email NOT IN ('ann@x.com')", ["003000000000002", "003000000000003"]),
-    ("SELECT Id FROM Contact WHERE Email = null", ["003000000000003"]),
-    ("SELECT Id FROM Contact WHERE Email != null AND HasOptedOutOfEmail = false", ["003000000000001"]),
-    ("SELECT Id FROM Contact WHERE (Email LIKE 'a%' OR LastName = 'Zed') AND Id != null",
-     ["003000000000001", "003000000000003"]),
-    ("SELECT Id FROM Contact WHERE NOT (LastName LIKE '%EE%')", ["003000000000001", "003000000000003"]),
-    ("SELECT Id FROM Contact WHERE FirstName LIKE '_nn'", ["003000000000001"]),
-    ("SELECT Id FROM Contact WHERE LastName = 'O\\'Neil'", ["003000000000001"]),
-    ("SELECT Id FROM Contact WHERE Individual.HasOptedOutTracking = true", ["003000000000001"]),
-    ("SELECT Id FROM Contact ORDER BY FirstName DESC NULLS LAST LIMIT 2", ["003000000000002", "003000000000001"]),
-    ("SELECT Id FROM Contact ORDER BY FirstName LIMIT 1", ["003000000000003"]),  # ASC: nulls first
-    ("SELECT Id FROM Contact ORDER BY LastName LIMIT 1 OFFSET 1", ["003000000000001"]),
-])
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("SELECT Id FROM Contact", ["003000000000001", "003000000000002", "003000000000003"]),
+        ("select id from contact where email = 'bob@X.com'", ["003000000000002"]),
+        ("SELECT Id FROM Contact WHERE Email IN ('ann@x.com', 'nobody@x.com')", ["003000000000001"]),
+        ("SELECT Id FROM Contact WHERE Email NOT IN ('ann@x.com')", ["003000000000002", "003000000000003"]),
+        ("SELECT Id FROM Contact WHERE Email = null", ["003000000000003"]),
+        ("SELECT Id FROM Contact WHERE Email != null AND HasOptedOutOfEmail = false", ["003000000000001"]),
+        (
+            "SELECT Id FROM Contact WHERE (Email LIKE 'a%' OR LastName = 'Zed') AND Id != null",
+            ["003000000000001", "003000000000003"],
+        ),
+        ("SELECT Id FROM Contact WHERE NOT (LastName LIKE '%EE%')", ["003000000000001", "003000000000003"]),
+        ("SELECT Id FROM Contact WHERE FirstName LIKE '_nn'", ["003000000000001"]),
+        ("SELECT Id FROM Contact WHERE LastName = 'O\\'Neil'", ["003000000000001"]),
+        ("SELECT Id FROM Contact WHERE Individual.HasOptedOutTracking = true", ["003000000000001"]),
+        ("SELECT Id FROM Contact ORDER BY FirstName DESC NULLS LAST LIMIT 2", ["003000000000002", "003000000000001"]),
+        ("SELECT Id FROM Contact ORDER BY FirstName LIMIT 1", ["003000000000003"]),  # ASC: nulls first
+        ("SELECT Id FROM Contact ORDER BY LastName LIMIT 1 OFFSET 1", ["003000000000001"]),
+    ],
+)
 def test_queries_select_the_right_rows(q, expected):
     assert ids(execute(q, FakeSource())) == expected
 
 
 def test_parent_relationship_fields_are_nested_like_salesforce():
-    result = execute("SELECT Id, Individual.HasOptedOutTracking, IndividualId FROM Contact ORDER BY FirstName "
-                     "NULLS LAST LIMIT 2", FakeSource())
+    result = execute(
+        "SELECT Id, Individual.HasOptedOutTracking, IndividualId FROM Contact ORDER BY FirstName NULLS LAST LIMIT 2",
+        FakeSource(),
+    )
     first, second = result["records"]
     assert first["Individual"]["HasOptedOutTracking"] is True
     assert first["Individual"]["attributes"]["type"] == "Individual"
@@ -78,30 +109,36 @@ def test_parent_relationship_fields_are_nested_like_salesforce():
 
 def test_count_forms():
     assert execute("SELECT COUNT() FROM Contact WHERE HasOptedOutOfEmail = false", FakeSource()) == {
-        "totalSize": 2, "done": True, "records": []}
+        "totalSize": 2,
+        "done": True,
+        "records": [],
+    }
     agg = execute("SELECT COUNT(Email) n FROM Contact", FakeSource())
     assert agg["records"] == [{"attributes": {"type": "AggregateResult"}, "n": 2}]
 
 
-@pytest.mark.parametrize("q, code, words", [
-    ("SELECT FROM Contact", "MALFORMED_QUERY", "unexpected token: 'FROM'"),
-    ("SELECT Id FROM", "MALFORMED_QUERY", "<EOF>"),
-    ("SELECT Id FROM Contact WHERE Email = 'x' AND LastName = 'y' OR Id = null", "MALFORMED_QUERY", "'OR'"),
-    ("SELECT Id FROM Contact WHERE Email = 'unterminated", "MALFORMED_QUERY", "unterminated string"),
-    ("SELECT Id FROM Contact WHERE Email = 'bad \\q escape'", "MALFORMED_QUERY", "Illegal character sequence"),
-    ("SELECT Id FROM Contact GROUP BY Email", "MALFORMED_QUERY", "'GROUP'"),
-    ("SELECT Id FROM Contact LIMIT -1", "MALFORMED_QUERY", "unexpected token"),
-    ("SELECT Id, COUNT() FROM Contact", "MALFORMED_QUERY", "grouped or aggregated"),
-    ("SELECT Id FROM Contact WHERE Email = 'a' ;", "MALFORMED_QUERY", "';'"),
-    ("SELECT Account.Owner.Name FROM Contact", "MALFORMED_QUERY", "one level"),
-    ("", "MALFORMED_QUERY", "No query"),
-    ("SELECT Foo FROM Contact", "INVALID_FIELD", "No such column 'Foo' on entity 'Contact'"),
-    ("SELECT Id FROM Contact WHERE Bogus.Name = 'x'", "INVALID_FIELD", "Didn't understand relationship 'Bogus'"),
-    ("SELECT Individual.Nope FROM Contact", "INVALID_FIELD", "No such column 'Individual.Nope'"),
-    ("SELECT Id FROM Contact WHERE HasOptedOutOfEmail = 'true'", "INVALID_FIELD", "must be of type boolean"),
-    ("SELECT Id FROM Contact WHERE Email = true", "INVALID_FIELD", "should be enclosed in quotes"),
-    ("SELECT Id FROM Widget__c", "INVALID_TYPE", "sObject type 'Widget__c' is not supported"),
-])
+@pytest.mark.parametrize(
+    "q, code, words",
+    [
+        ("SELECT FROM Contact", "MALFORMED_QUERY", "unexpected token: 'FROM'"),
+        ("SELECT Id FROM", "MALFORMED_QUERY", "<EOF>"),
+        ("SELECT Id FROM Contact WHERE Email = 'x' AND LastName = 'y' OR Id = null", "MALFORMED_QUERY", "'OR'"),
+        ("SELECT Id FROM Contact WHERE Email = 'unterminated", "MALFORMED_QUERY", "unterminated string"),
+        ("SELECT Id FROM Contact WHERE Email = 'bad \\q escape'", "MALFORMED_QUERY", "Illegal character sequence"),
+        ("SELECT Id FROM Contact GROUP BY Email", "MALFORMED_QUERY", "'GROUP'"),
+        ("SELECT Id FROM Contact LIMIT -1", "MALFORMED_QUERY", "unexpected token"),
+        ("SELECT Id, COUNT() FROM Contact", "MALFORMED_QUERY", "grouped or aggregated"),
+        ("SELECT Id FROM Contact WHERE Email = 'a' ;", "MALFORMED_QUERY", "';'"),
+        ("SELECT Account.Owner.Name FROM Contact", "MALFORMED_QUERY", "one level"),
+        ("", "MALFORMED_QUERY", "No query"),
+        ("SELECT Foo FROM Contact", "INVALID_FIELD", "No such column 'Foo' on entity 'Contact'"),
+        ("SELECT Id FROM Contact WHERE Bogus.Name = 'x'", "INVALID_FIELD", "Didn't understand relationship 'Bogus'"),
+        ("SELECT Individual.Nope FROM Contact", "INVALID_FIELD", "No such column 'Individual.Nope'"),
+        ("SELECT Id FROM Contact WHERE HasOptedOutOfEmail = 'true'", "INVALID_FIELD", "must be of type boolean"),
+        ("SELECT Id FROM Contact WHERE Email = true", "INVALID_FIELD", "should be enclosed in quotes"),
+        ("SELECT Id FROM Widget__c", "INVALID_TYPE", "sObject type 'Widget__c' is not supported"),
+    ],
+)
 def test_refusals_have_salesforce_error_codes(q, code, words):
     assert_refused(q, FakeSource(), code, words)
 
@@ -135,12 +172,17 @@ class DatedSource(Source):
     """Rows with a datetime field in the forms Salesforce writes: REST's +0000 and the Metadata API's Z."""
 
     api_version = "63.0"
-    FIELDS = {"id": Field("Id", "id"), "name": Field("Name", "string"),
-              "lastmodifieddate": Field("LastModifiedDate", "datetime")}
-    ROWS = [{"Id": "00h000000000001AAA", "Name": "a", "LastModifiedDate": "2026-11-27T06:59:59.999+0000"},
-            {"Id": "00h000000000002AAA", "Name": "b", "LastModifiedDate": "2026-11-27T07:00:00.000+0000"},
-            {"Id": "00h000000000003AAA", "Name": "c", "LastModifiedDate": "2026-11-27T07:00:00.001Z"},
-            {"Id": "00h000000000004AAA", "Name": "d", "LastModifiedDate": None}]
+    FIELDS = {
+        "id": Field("Id", "id"),
+        "name": Field("Name", "string"),
+        "lastmodifieddate": Field("LastModifiedDate", "datetime"),
+    }
+    ROWS = [
+        {"Id": "00h000000000001AAA", "Name": "a", "LastModifiedDate": "2026-11-27T06:59:59.999+0000"},
+        {"Id": "00h000000000002AAA", "Name": "b", "LastModifiedDate": "2026-11-27T07:00:00.000+0000"},
+        {"Id": "00h000000000003AAA", "Name": "c", "LastModifiedDate": "2026-11-27T07:00:00.001Z"},
+        {"Id": "00h000000000004AAA", "Name": "d", "LastModifiedDate": None},
+    ]
 
     def canonical_object(self, obj):
         return "Layout" if obj.lower() == "layout" else None
@@ -155,30 +197,42 @@ class DatedSource(Source):
         return None
 
 
-@pytest.mark.parametrize("where, expected", [
-    ("LastModifiedDate >= 2026-11-27T07:00:00Z", "bc"),
-    ("LastModifiedDate > 2026-11-27T07:00:00Z", "c"),
-    ("LastModifiedDate < 2026-11-27T07:00:00Z", "a"),
-    ("LastModifiedDate <= 2026-11-27T07:00:00.000Z", "ab"),
-    ("LastModifiedDate = 2026-11-27T08:00:00+01:00", "b"),  # the same instant, another offset
-    ("LastModifiedDate != 2026-11-27T07:00:00Z", "acd"),
-    ("LastModifiedDate = null", "d"),
-    ("LastModifiedDate IN (2026-11-27T07:00:00Z, 2026-11-27T07:00:00.001Z)", "bc"),
-    ("LastModifiedDate > 2026-11-27T06:00:00-01:00", "c"),  # 07:00 UTC
-])
+@pytest.mark.parametrize(
+    "where, expected",
+    [
+        ("LastModifiedDate >= 2026-11-27T07:00:00Z", "bc"),
+        ("LastModifiedDate > 2026-11-27T07:00:00Z", "c"),
+        ("LastModifiedDate < 2026-11-27T07:00:00Z", "a"),
+        ("LastModifiedDate <= 2026-11-27T07:00:00.000Z", "ab"),
+        ("LastModifiedDate = 2026-11-27T08:00:00+01:00", "b"),  # the same instant, another offset
+        ("LastModifiedDate != 2026-11-27T07:00:00Z", "acd"),
+        ("LastModifiedDate = null", "d"),
+        ("LastModifiedDate IN (2026-11-27T07:00:00Z, 2026-11-27T07:00:00.001Z)", "bc"),
+        ("LastModifiedDate > 2026-11-27T06:00:00-01:00", "c"),  # 07:00 UTC
+    ],
+)
 def test_datetime_literals_compare_as_instants(where, expected):
     result = execute(f"SELECT Id, Name FROM Layout WHERE {where} ORDER BY Name", DatedSource())
     assert "".join(r["Name"] for r in result["records"]) == expected
 
 
-@pytest.mark.parametrize("q, code, words", [
-    ("SELECT Id FROM Layout WHERE LastModifiedDate >= '2026-11-27T07:00:00Z'", "INVALID_FIELD",
-     "must be of type dateTime and should not be enclosed in quotes"),
-    ("SELECT Id FROM Layout WHERE Name = 2026-11-27T07:00:00Z", "INVALID_FIELD",
-     "must be of type string and should be enclosed in quotes"),
-    ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27T25:00:00Z", "MALFORMED_QUERY", "2026-11-27T25"),
-    ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27", "MALFORMED_QUERY", "unexpected token"),
-    ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27T07:00:00", "MALFORMED_QUERY", "unexpected token"),
-])
+@pytest.mark.parametrize(
+    "q, code, words",
+    [
+        (
+            "SELECT Id FROM Layout WHERE LastModifiedDate >= '2026-11-27T07:00:00Z'",
+            "INVALID_FIELD",
+            "must be of type dateTime and should not be enclosed in quotes",
+        ),
+        (
+            "SELECT Id FROM Layout WHERE Name = 2026-11-27T07:00:00Z",
+            "INVALID_FIELD",
+            "must be of type string and should be enclosed in quotes",
+        ),
+        ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27T25:00:00Z", "MALFORMED_QUERY", "2026-11-27T25"),
+        ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27", "MALFORMED_QUERY", "unexpected token"),
+        ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27T07:00:00", "MALFORMED_QUERY", "unexpected token"),
+    ],
+)
 def test_datetime_literal_refusals(q, code, words):
     assert_refused(q, DatedSource(), code, words)

@@ -7,8 +7,19 @@ the snapshot written before the deploy is still there and `restore_layouts` puts
 
 import pytest
 
-from tests.harness import (all_have_field, cci_task, error_line, layout_files, ok, org_files, private,
-                                       restart_with, setting, soap_actions, target_layouts)
+from tests.harness import (
+    all_have_field,
+    cci_task,
+    error_line,
+    layout_files,
+    ok,
+    org_files,
+    private,
+    restart_with,
+    setting,
+    soap_actions,
+    target_layouts,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -18,9 +18,7 @@ from email_privacy.localorg.profile import OrgProfile
 from email_privacy.localorg.state import LocalOrg
 from email_privacy.metadata_api import make_zip
 from email_privacy.package import package_xml
-from tests.harness import REPO
-from tests.harness import (all_have_field, cci_task, error_line, layout_files, ok, restart_with,
-                                       soap_actions)
+from tests.harness import REPO, all_have_field, cci_task, error_line, layout_files, ok, restart_with, soap_actions
 
 CONTACT = "Contact-Contact Layout"
 
@@ -29,8 +27,11 @@ def behavior_of(data: bytes, field: str) -> list[str]:
     """Behaviors of every layout item naming `field`."""
     tree = xmlsafe.parse(data, "layout")
     ns = {"m": MDAPI_NS}
-    return [item.findtext("m:behavior", namespaces=ns) for item in tree.iterfind(".//m:layoutItems", ns)
-            if item.findtext("m:field", namespaces=ns) == field]
+    return [
+        item.findtext("m:behavior", namespaces=ns)
+        for item in tree.iterfind(".//m:layoutItems", ns)
+        if item.findtext("m:field", namespaces=ns) == field
+    ]
 
 
 def modified(store, name: str) -> str:
@@ -41,8 +42,12 @@ def test_local_org_moves_last_modified_date_on_every_deploy_and_only_then(tmp_pa
     org = LocalOrg(tmp_path / "org", OrgProfile())
     try:
         store = org.metadata
-        deploy = make_zip({f"layouts/{CONTACT}.layout": store.read("Layout", CONTACT),
-                           "package.xml": package_xml({"Layout": [CONTACT]}, "63.0")})
+        deploy = make_zip(
+            {
+                f"layouts/{CONTACT}.layout": store.read("Layout", CONTACT),
+                "package.xml": package_xml({"Layout": [CONTACT]}, "63.0"),
+            }
+        )
         dates = [modified(store, CONTACT)]
         for _ in range(2):  # the same content twice: a deploy is a modification even when nothing differs
             assert store.deploy(deploy).status == "Succeeded"
@@ -74,15 +79,39 @@ def test_concurrent_run_stops_without_deploying_names_the_layout_and_keeps_the_o
     seen = len(org.requests())
 
     run_a = subprocess.Popen(
-        [str(BIN / "cci"), "task", "run", "add_individual_field_to_layouts", "--org", "sim",
-         "-o", "snapshot_dir", str(tmp_path / "snaps_a")],
-        cwd=REPO, env={**org.env, "COLUMNS": "400"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        stdin=subprocess.DEVNULL)
+        [
+            str(BIN / "cci"),
+            "task",
+            "run",
+            "add_individual_field_to_layouts",
+            "--org",
+            "sim",
+            "-o",
+            "snapshot_dir",
+            str(tmp_path / "snaps_a"),
+        ],
+        cwd=REPO,
+        env={**org.env, "COLUMNS": "400"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     try:
         wait_for(tmp_path / "release.held", run_a)  # A has read every layout and waits
         # B, another admin's run, changes one of them meanwhile: the field as Readonly on the Contact layout.
-        ok(cci_task(org, "add_individual_field_to_layouts", "layouts", CONTACT, "behavior", "Readonly",
-                    "snapshot_dir", tmp_path / "snaps_b"))
+        ok(
+            cci_task(
+                org,
+                "add_individual_field_to_layouts",
+                "layouts",
+                CONTACT,
+                "behavior",
+                "Readonly",
+                "snapshot_dir",
+                tmp_path / "snaps_b",
+            )
+        )
         assert behavior_of(layout_files(org)[CONTACT], "IndividualId") == ["Readonly"]
     finally:
         release.touch()

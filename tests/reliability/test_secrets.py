@@ -15,8 +15,7 @@ tokens included, unless CUMULUSCI_KEY is set: this test catches that, so the har
 
 import pytest
 
-from tests.harness import cci_task, error_line, ok, out, private, restart_with
-from tests.harness import run_cci
+from tests.harness import cci_task, error_line, ok, out, private, restart_with, run_cci
 
 pytestmark = pytest.mark.e2e
 
@@ -32,17 +31,38 @@ def test_no_token_in_any_file_written_and_reports_owner_only(local_org, tmp_path
     org = local_org(person_accounts=True, contacts=4)
     out_dir = tmp_path / "out"
     snaps = out_dir / "snapshots"
-    runs = [run_cci(
-        org, "flow", "run", "enable_individual_email_tracking", "--org", "sim",
-        "-o", "verify_email_privacy__report", str(out_dir / "verify.json"),
-        "-o", "add_individual_field_to_layouts__snapshot_dir", str(snaps),
-    )]
+    runs = [
+        run_cci(
+            org,
+            "flow",
+            "run",
+            "enable_individual_email_tracking",
+            "--org",
+            "sim",
+            "-o",
+            "verify_email_privacy__report",
+            str(out_dir / "verify.json"),
+            "-o",
+            "add_individual_field_to_layouts__snapshot_dir",
+            str(snaps),
+        )
+    ]
     ok(runs[-1])
     runs.append(cci_task(org, "restore_layouts", "snapshot_dir", snaps))
     ok(runs[-1])
     restart_with(org, ["session-expired:2", "deploy-fail:Lead-Lead Layout"])
-    runs.append(cci_task(org, "set_individual_privacy", "contacts_where", "Email != null", "dont_track", "true",
-                         "report", out_dir / "individuals.json"))
+    runs.append(
+        cci_task(
+            org,
+            "set_individual_privacy",
+            "contacts_where",
+            "Email != null",
+            "dont_track",
+            "true",
+            "report",
+            out_dir / "individuals.json",
+        )
+    )
     assert "session expired" in ok(runs[-1]).lower()
     runs.append(cci_task(org, "add_individual_field_to_layouts", "snapshot_dir", snaps))
     assert "Lead-Lead Layout" in error_line(runs[-1])  # the failing deploy; its message is checked below too

@@ -8,8 +8,19 @@ on the same DIR with the faults they need (org.restart keeps the port, so cci's 
 
 import pytest
 
-from tests.harness import (all_have_field, api_requests, cci_task, error_line, ok, org_files, records,
-                                       records_files, restart_with, setting, soap_actions)
+from tests.harness import (
+    all_have_field,
+    api_requests,
+    cci_task,
+    error_line,
+    ok,
+    org_files,
+    records,
+    records_files,
+    restart_with,
+    setting,
+    soap_actions,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -23,8 +34,7 @@ def token_requests(org, since=0) -> int:
 
 def statuses(org, since=0, soap=None) -> list[int]:
     """Statuses of API requests after `since`; soap=True only SOAP calls, False only REST."""
-    return [r["status"] for r in api_requests(org, since)
-            if soap is None or bool(r.get("soap_action")) == soap]
+    return [r["status"] for r in api_requests(org, since) if soap is None or bool(r.get("soap_action")) == soap]
 
 
 def test_settings_task_recovers_from_503s_an_expired_session_and_slow_replies(local_org):
@@ -34,8 +44,11 @@ def test_settings_task_recovers_from_503s_an_expired_session_and_slow_replies(lo
     assert token_requests(org) == 2 and "session expired" in text  # refreshed once, call repeated
     assert all(r["ms"] >= 40 for r in org.requests())
     assert soap_actions(org).count("deploy") == 1
-    for stem, field in (("PartyDataModel", "enableConsentManagement"), ("EmailAdministration", "enableEmailConsentManagement"),
-                        ("Activities", "enableEmailTracking")):
+    for stem, field in (
+        ("PartyDataModel", "enableConsentManagement"),
+        ("EmailAdministration", "enableEmailConsentManagement"),
+        ("Activities", "enableEmailTracking"),
+    ):
         assert setting(org, stem, field) is True, (stem, field)
 
 
@@ -99,8 +112,9 @@ def test_layouts_beyond_the_bound_on_the_deploy_change_nothing_and_keep_the_snap
     restart_with(org, [f"http-503:50@{reads + 1}"])
     before = org_files(org)
     seen = len(org.requests())
-    line = error_line(cci_task(org, "add_individual_field_to_layouts", "snapshot_dir", tmp_path / "s", "retries", "2",
-                               *FAST))
+    line = error_line(
+        cci_task(org, "add_individual_field_to_layouts", "snapshot_dir", tmp_path / "s", "retries", "2", *FAST)
+    )
     assert "deploy failed after 3 attempts (HTTP 503)" in line
     assert soap_actions(org, seen)[-3:] == ["deploy"] * 3 and org_files(org) == before
     assert len(list((tmp_path / "s" / "sim").glob("*/manifest.json"))) == 1  # written before the deploy
@@ -116,17 +130,23 @@ def test_rest_tasks_beyond_the_bound_fail_in_one_line_and_change_nothing(local_o
     assert org_files(org) == before and records_files(org) == people
 
 
-@pytest.mark.parametrize("task, option, value, allowed", [
-    ("deploy_email_privacy_settings", "retries", "abc", "whole number"),
-    ("deploy_email_privacy_settings", "retries", "11", "from 0 to 10"),
-    ("add_individual_field_to_layouts", "backoff", "-1", "from 0 to 600"),
-    ("restore_layouts", "poll_interval", "soon", "from 0 to 600"),
-    ("check_email_privacy_prerequisites", "retries", "-2", "from 0 to 10"),
-    ("set_individual_privacy", "retries", "99", "from 0 to 10"),
-])
+@pytest.mark.parametrize(
+    "task, option, value, allowed",
+    [
+        ("deploy_email_privacy_settings", "retries", "abc", "whole number"),
+        ("deploy_email_privacy_settings", "retries", "11", "from 0 to 10"),
+        ("add_individual_field_to_layouts", "backoff", "-1", "from 0 to 600"),
+        ("restore_layouts", "poll_interval", "soon", "from 0 to 600"),
+        ("check_email_privacy_prerequisites", "retries", "-2", "from 0 to 10"),
+        ("set_individual_privacy", "retries", "99", "from 0 to 10"),
+    ],
+)
 def test_retry_options_are_validated_before_any_call(local_org, task, option, value, allowed):
     org = local_org()
-    line = error_line(cci_task(org, task, option, value, "dont_track", "true", *WHERE) if task == "set_individual_privacy"
-                      else cci_task(org, task, option, value))
+    line = error_line(
+        cci_task(org, task, option, value, "dont_track", "true", *WHERE)
+        if task == "set_individual_privacy"
+        else cci_task(org, task, option, value)
+    )
     assert f"Option {option}" in line and value in line and allowed in line
     assert api_requests(org) == []

@@ -14,8 +14,8 @@ from email_privacy.layouts import has_field
 from email_privacy.orgstate import PermissionSetFiles
 from email_privacy.package import read_package_xml
 from tests.conftest import import_task
-from tests.tasks.test_layouts_task import DESCRIBE, describe_fields, many_layouts
 from tests.fake_org import FakeOrg, layout, serve
+from tests.tasks.test_layouts_task import DESCRIBE, describe_fields, many_layouts
 
 AddIndividualFieldToLayouts = import_task("layouts").AddIndividualFieldToLayouts
 DeployEmailPrivacyPermissionSet = import_task("permission_set").DeployEmailPrivacyPermissionSet
@@ -27,8 +27,11 @@ PS_PATH = f"permissionsets/{NAME}.permissionset"
 
 def serve_org(rsps, files):
     """A FakeOrg holding `files` with describes that have the Individual lookup."""
-    rsps.add_callback(responses.GET, DESCRIBE,
-                      callback=lambda r: (200, {}, json.dumps(describe_fields(DESCRIBE.match(r.url).group(1)))))
+    rsps.add_callback(
+        responses.GET,
+        DESCRIBE,
+        callback=lambda r: (200, {}, json.dumps(describe_fields(DESCRIBE.match(r.url).group(1)))),
+    )
     return serve(rsps, FakeOrg(files))
 
 
@@ -102,8 +105,15 @@ def test_lost_update_guard_stops_the_permission_set_too(org, tmp_path):
     assert org.count("deploy") == 0 and PS_PATH not in org.files
 
 
-@pytest.mark.parametrize("value", ["Email_Privacy_Individual_Access", {NAME: b"<a/>"}, PermissionSetFiles({"x/y": b"<a/>"}),
-                                   PermissionSetFiles({NAME: "text"})])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Email_Privacy_Individual_Access",
+        {NAME: b"<a/>"},
+        PermissionSetFiles({"x/y": b"<a/>"}),
+        PermissionSetFiles({NAME: "text"}),
+    ],
+)
 def test_permission_sets_option_only_from_the_flow(org, tmp_path, value):
     with pytest.raises(OptionError, match=r"^Option permission_sets: only the flow passes it"):
         layouts(tmp_path, permission_sets=value)

@@ -17,13 +17,16 @@ def task_class():
     return import_task("individuals").SetIndividualPrivacy
 
 
-@pytest.mark.parametrize("options, words", [
-    ({"contacts_where": "Email != null"}, "dont_track and dont_process"),
-    ({"dont_track": "yes please", "contacts_where": "Email != null"}, "Option dont_track"),
-    ({"dont_track": "true", "csv": "missing.csv"}, "Option csv: missing.csv is not an existing file"),
-    ({"dont_track": "true", "contacts_where": "Email != null", "report": "/"}, "Option report: / is a folder"),
-    ({"dont_track": "true", "contacts_where": "Email != null", "retries": "-1"}, "Option retries"),
-])
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        ({"contacts_where": "Email != null"}, "dont_track and dont_process"),
+        ({"dont_track": "yes please", "contacts_where": "Email != null"}, "Option dont_track"),
+        ({"dont_track": "true", "csv": "missing.csv"}, "Option csv: missing.csv is not an existing file"),
+        ({"dont_track": "true", "contacts_where": "Email != null", "report": "/"}, "Option report: / is a folder"),
+        ({"dont_track": "true", "contacts_where": "Email != null", "retries": "-1"}, "Option retries"),
+    ],
+)
 def test_bad_options_refused_before_any_call(options, words):
     with pytest.raises(OptionError) as err:
         create_task(task_class(), options)
@@ -39,10 +42,23 @@ def test_cci_task_info_explains_every_option(tmp_path):
     home = tmp_path / "home"
     (home / ".cumulusci").mkdir(parents=True)
     (home / ".cumulusci" / "cumulus_timestamp").write_text("99999999999")
-    result = subprocess.run([str(Path(sys.executable).parent / "cci"), "task", "info", "set_individual_privacy"],
-                            cwd=REPO, capture_output=True, text=True, timeout=120,
-                            env={"HOME": str(home), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cci"), "task", "info", "set_individual_privacy"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr
-    for word in ("Don't Track", "bulk_threshold", "contacts_where", "person_accounts_where", "dry_run", "report",
-                 "not_found", "Email Opt Out is never touched"):
+    for word in (
+        "Don't Track",
+        "bulk_threshold",
+        "contacts_where",
+        "person_accounts_where",
+        "dry_run",
+        "report",
+        "not_found",
+        "Email Opt Out is never touched",
+    ):
         assert word in result.stdout, word

@@ -50,6 +50,7 @@ def org():
             fake.describes += 1
             obj = DESCRIBE.match(request.url).group(1)
             import json
+
             return (200, {}, json.dumps(describe_fields(obj, fake.consent, fake.person)))
 
         rsps.add_callback(responses.GET, DESCRIBE, callback=describe)
@@ -139,8 +140,9 @@ def test_lost_update_stops_without_deploying(org, tmp_path):
     assert org.count("tooling/query") == 1 and org.count("listMetadata") == 1  # found by the Tooling query
 
 
-@pytest.mark.parametrize("status, code", [(400, "INVALID_TYPE"), (403, "API_DISABLED_FOR_ORG"),
-                                          (403, "INSUFFICIENT_ACCESS")])
+@pytest.mark.parametrize(
+    "status, code", [(400, "INVALID_TYPE"), (403, "API_DISABLED_FOR_ORG"), (403, "INSUFFICIENT_ACCESS")]
+)
 def test_refused_tooling_query_falls_back_to_list_metadata_and_says_why(org, tmp_path, caplog, status, code):
     org.tooling_refusal = (status, code)
     org.edit_after_retrieve("layouts/Contact-Contact %28Team 1%29 Layout.layout")  # another admin saves the layout
@@ -210,20 +212,23 @@ def test_explicit_layouts_skip_list_metadata(org, tmp_path):
     assert org.count("listMetadata") == 0 and org.count("tooling/query") == 1
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"objects": "Contact,Opportunity"}, "Option objects: Opportunity not allowed"),
-    ({"behavior": "Required"}, "Option behavior: 'Required' is not allowed"),
-    ({"position": "top"}, "Option position: 'top' is not allowed"),
-    ({"dry_run": "maybe"}, "Option dry_run: 'maybe' is not a boolean"),
-    ({"check_only": "2"}, "Option check_only: '2' is not a boolean"),
-    ({"api_version": "sixty"}, "Option api_version: 'sixty' is not an API version"),
-    ({"retries": "-1"}, "Option retries: -1 is out of range"),
-    ({"backoff": "soon"}, "Option backoff: 'soon' is not allowed"),
-    ({"poll_interval": "-2"}, "Option poll_interval: '-2' is not allowed"),
-    ({"layouts": "Account-Account Layout"}, "Option layouts: 'Account-Account Layout' is not allowed"),
-    ({"layouts": "Contact-Contact Layout", "objects": "Lead"}, "Options objects and layouts"),
-    ({"org_state": "{}"}, "Option org_state: only the flow passes it"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"objects": "Contact,Opportunity"}, "Option objects: Opportunity not allowed"),
+        ({"behavior": "Required"}, "Option behavior: 'Required' is not allowed"),
+        ({"position": "top"}, "Option position: 'top' is not allowed"),
+        ({"dry_run": "maybe"}, "Option dry_run: 'maybe' is not a boolean"),
+        ({"check_only": "2"}, "Option check_only: '2' is not a boolean"),
+        ({"api_version": "sixty"}, "Option api_version: 'sixty' is not an API version"),
+        ({"retries": "-1"}, "Option retries: -1 is out of range"),
+        ({"backoff": "soon"}, "Option backoff: 'soon' is not allowed"),
+        ({"poll_interval": "-2"}, "Option poll_interval: '-2' is not allowed"),
+        ({"layouts": "Account-Account Layout"}, "Option layouts: 'Account-Account Layout' is not allowed"),
+        ({"layouts": "Contact-Contact Layout", "objects": "Lead"}, "Options objects and layouts"),
+        ({"org_state": "{}"}, "Option org_state: only the flow passes it"),
+    ],
+)
 def test_bad_options_one_line_and_no_call(org, tmp_path, options, message):
     with pytest.raises(OptionError) as e:
         run(AddIndividualFieldToLayouts, tmp_path, **options)

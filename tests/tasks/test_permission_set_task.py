@@ -40,7 +40,9 @@ def test_first_run_deploys_mdapi_file_then_second_run_nothing(org):
 
 
 def test_org_copy_with_extra_defaults_and_other_formatting_counts_as_same(org):
-    reformatted = OURS.replace(b"\n    ", b"\n  ").replace(b"</PermissionSet>", b"<license>Salesforce</license></PermissionSet>")
+    reformatted = OURS.replace(b"\n    ", b"\n  ").replace(
+        b"</PermissionSet>", b"<license>Salesforce</license></PermissionSet>"
+    )
     org.files[ORG_PATH] = reformatted
     run()
     assert org.count("deploy") == 0

@@ -17,14 +17,22 @@ INSTANCE = "https://test.salesforce.com"
 
 mod = import_task("preflight")
 
-PERMS = {"PermissionsCustomizeApplication": True, "PermissionsModifyAllData": True,
-         "PermissionsModifyMetadata": False, "PermissionsApiEnabled": True}
-OFF = {"PartyDataModelSettings": {"enableConsentManagement": False},
-       "EmailAdministrationSettings": {"enableEmailConsentManagement": False, "enableEnhancedEmailEnabled": False},
-       "ActivitiesSettings": {"enableEmailTracking": False},
-       "LightningExperienceSettings": {"enableS1DesktopEnabled": True}}
-LAYOUT = (b'<?xml version="1.0" encoding="UTF-8"?><Layout xmlns="http://soap.sforce.com/2006/04/metadata">'
-          b"<layoutSections><layoutColumns/><style>OneColumn</style></layoutSections></Layout>")
+PERMS = {
+    "PermissionsCustomizeApplication": True,
+    "PermissionsModifyAllData": True,
+    "PermissionsModifyMetadata": False,
+    "PermissionsApiEnabled": True,
+}
+OFF = {
+    "PartyDataModelSettings": {"enableConsentManagement": False},
+    "EmailAdministrationSettings": {"enableEmailConsentManagement": False, "enableEnhancedEmailEnabled": False},
+    "ActivitiesSettings": {"enableEmailTracking": False},
+    "LightningExperienceSettings": {"enableS1DesktopEnabled": True},
+}
+LAYOUT = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Layout xmlns="http://soap.sforce.com/2006/04/metadata">'
+    b"<layoutSections><layoutColumns/><style>OneColumn</style></layoutSections></Layout>"
+)
 
 
 class FakeRead:
@@ -112,7 +120,9 @@ def test_supported_org_reads_once_and_returns_what_later_steps_use(fake_read, ca
 
 
 ON = {t: {f: True for f in fields} for t, fields in OFF.items()}
-WITH_FIELD = LAYOUT.replace(b"<layoutColumns/>", b"<layoutColumns><layoutItems><field>IndividualId</field></layoutItems></layoutColumns>")
+WITH_FIELD = LAYOUT.replace(
+    b"<layoutColumns/>", b"<layoutColumns><layoutItems><field>IndividualId</field></layoutItems></layoutColumns>"
+)
 
 
 @responses.activate
@@ -148,9 +158,13 @@ def test_unknown_edition_needs_the_override(fake_read):
 
 @pytest.mark.parametrize(
     "options, named",
-    [({"allow_unknown_edition": "maybe"}, "allow_unknown_edition"), ({"objects": "Contact,Case"}, "objects"),
-     ({"enhanced_email": "sometimes"}, "enhanced_email"), ({"dry_run": "perhaps"}, "dry_run"),
-     ({"api_version": "abc"}, "api_version")],
+    [
+        ({"allow_unknown_edition": "maybe"}, "allow_unknown_edition"),
+        ({"objects": "Contact,Case"}, "objects"),
+        ({"enhanced_email": "sometimes"}, "enhanced_email"),
+        ({"dry_run": "perhaps"}, "dry_run"),
+        ({"api_version": "abc"}, "api_version"),
+    ],
 )
 def test_bad_options_one_line_naming_the_option(options, named):
     with pytest.raises(OptionError) as err:

@@ -13,14 +13,24 @@ DeployEmailPrivacySettings = import_task("settings").DeployEmailPrivacySettings
 
 
 def fresh_org(lightning=True, **on):
-    return FakeOrg({
-        "settings/PartyDataModel.settings": settings("PartyDataModelSettings", enableConsentManagement=on.get("consent", False)),
-        "settings/EmailAdministration.settings": settings(
-            "EmailAdministrationSettings", enableEmailConsentManagement=on.get("email_consent", False),
-            enableEnhancedEmailEnabled=on.get("enhanced", False)),
-        "settings/Activities.settings": settings("ActivitiesSettings", enableEmailTracking=on.get("tracking", False)),
-        "settings/LightningExperience.settings": settings("LightningExperienceSettings", enableS1DesktopEnabled=lightning),
-    })
+    return FakeOrg(
+        {
+            "settings/PartyDataModel.settings": settings(
+                "PartyDataModelSettings", enableConsentManagement=on.get("consent", False)
+            ),
+            "settings/EmailAdministration.settings": settings(
+                "EmailAdministrationSettings",
+                enableEmailConsentManagement=on.get("email_consent", False),
+                enableEnhancedEmailEnabled=on.get("enhanced", False),
+            ),
+            "settings/Activities.settings": settings(
+                "ActivitiesSettings", enableEmailTracking=on.get("tracking", False)
+            ),
+            "settings/LightningExperience.settings": settings(
+                "LightningExperienceSettings", enableS1DesktopEnabled=lightning
+            ),
+        }
+    )
 
 
 @pytest.fixture
@@ -61,7 +71,11 @@ def test_configured_org_deploys_nothing(rsps):
     org = serve(rsps, fresh_org(consent=True, email_consent=True, enhanced=True, tracking=True))
     task = run()
     assert org.count("deploy") == 0 and task.return_values == {
-        "changed": {}, "deployed": False, "dry_run": False, "check_only": False}
+        "changed": {},
+        "deployed": False,
+        "dry_run": False,
+        "check_only": False,
+    }
 
 
 def test_only_missing_fields_are_deployed(rsps):
@@ -95,22 +109,31 @@ def test_check_only_saves_nothing(rsps):
 
 def test_org_state_from_the_flow_is_reused(rsps):
     org = serve(rsps, fresh_org())
-    state = orgstate.OrgState(objects=(), settings={"PartyDataModelSettings": {"enableConsentManagement": True},
-                                                    "EmailAdministrationSettings": {"enableEmailConsentManagement": True,
-                                                                                    "enableEnhancedEmailEnabled": True},
-                                                    "ActivitiesSettings": {"enableEmailTracking": False},
-                                                    "LightningExperienceSettings": {"enableS1DesktopEnabled": True}})
+    state = orgstate.OrgState(
+        objects=(),
+        settings={
+            "PartyDataModelSettings": {"enableConsentManagement": True},
+            "EmailAdministrationSettings": {"enableEmailConsentManagement": True, "enableEnhancedEmailEnabled": True},
+            "ActivitiesSettings": {"enableEmailTracking": False},
+            "LightningExperienceSettings": {"enableS1DesktopEnabled": True},
+        },
+    )
     task = run(org_state=state)
-    assert org.count("retrieve") == 0 and list(task.return_values["changed"]) == ["ActivitiesSettings.enableEmailTracking"]
+    assert org.count("retrieve") == 0 and list(task.return_values["changed"]) == [
+        "ActivitiesSettings.enableEmailTracking"
+    ]
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"enhanced_email": "sometimes"}, "Option enhanced_email: 'sometimes' is not allowed"),
-    ({"email_tracking": "perhaps"}, "Option email_tracking: 'perhaps' is not a boolean"),
-    ({"consent_management": "false"}, "purges"),
-    ({"dry_run": "x"}, "Option dry_run: 'x' is not a boolean"),
-    ({"api_version": "v63"}, "Option api_version: 'v63' is not an API version"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"enhanced_email": "sometimes"}, "Option enhanced_email: 'sometimes' is not allowed"),
+        ({"email_tracking": "perhaps"}, "Option email_tracking: 'perhaps' is not a boolean"),
+        ({"consent_management": "false"}, "purges"),
+        ({"dry_run": "x"}, "Option dry_run: 'x' is not a boolean"),
+        ({"api_version": "v63"}, "Option api_version: 'v63' is not an API version"),
+    ],
+)
 def test_bad_options(rsps, options, message):
     org = serve(rsps, fresh_org())
     with pytest.raises(OptionError) as e:

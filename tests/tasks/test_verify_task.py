@@ -12,7 +12,6 @@ from cumulusci.tasks.salesforce.tests.util import create_task
 
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.orgstate import OrgState
-
 from tests.conftest import import_task
 
 from .test_preflight_task import LAYOUT, OFF, ON, WITH_FIELD, mock_account_describe
@@ -22,7 +21,9 @@ OBJECTS = ["Contact", "Lead"]
 
 
 def state(settings, layout):
-    return OrgState(objects=tuple(OBJECTS), settings=settings, layout_files={f"{o}-{o} Layout": layout for o in OBJECTS})
+    return OrgState(
+        objects=tuple(OBJECTS), settings=settings, layout_files={f"{o}-{o} Layout": layout for o in OBJECTS}
+    )
 
 
 class FakeRead:
@@ -91,8 +92,12 @@ def test_dry_run_reuses_the_read_and_warns_instead_of_failing(read, caplog):
 
 @pytest.mark.parametrize(
     "options, named",
-    [({"report": "."}, "report"), ({"objects": "Opportunity"}, "objects"), ({"email_tracking": "often"}, "email_tracking"),
-     ({"dry_run": "2"}, "dry_run")],
+    [
+        ({"report": "."}, "report"),
+        ({"objects": "Opportunity"}, "objects"),
+        ({"email_tracking": "often"}, "email_tracking"),
+        ({"dry_run": "2"}, "dry_run"),
+    ],
 )
 def test_bad_options_one_line_naming_the_option(options, named):
     with pytest.raises(OptionError) as err:
