@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
 
-from email_privacy import names, xmlsafe
+from email_privacy import metadata_xml, names
 from email_privacy.layouts import INDIVIDUAL_FIELD, TARGET_OBJECTS, has_field
 
 # Metadata API status polls: how many a client sends depends on its polling, not on the work asked.
@@ -84,7 +84,7 @@ def layout_correctness(metadata_dir: Path, objects=TARGET_OBJECTS) -> tuple[int,
         if obj not in objects:
             continue
         total += 1
-        if has_field(xmlsafe.parse_file(path), INDIVIDUAL_FIELD[obj]):
+        if has_field(metadata_xml.parse_file(path), INDIVIDUAL_FIELD[obj]):
             with_field += 1
     return with_field, total
 

@@ -15,7 +15,7 @@ import re
 
 from lxml import etree
 
-from . import mdschema, xmlsafe
+from . import metadata_xml
 from .errors import EmailPrivacyError, OptionError
 
 TARGET_OBJECTS = ("Contact", "Lead", "PersonAccount")
@@ -33,8 +33,8 @@ POSITIONS = ("after_email_opt_out", "end_of_first_section")
 BEHAVIORS = ("Edit", "Readonly")
 
 CUSTOM_LINKS_STYLE = "CustomLinks"
-assert CUSTOM_LINKS_STYLE in mdschema.LAYOUT_SECTION_STYLES
-assert set(BEHAVIORS) <= set(mdschema.LAYOUT_ITEM_BEHAVIORS)
+assert CUSTOM_LINKS_STYLE in metadata_xml.LAYOUT_SECTION_STYLES
+assert set(BEHAVIORS) <= set(metadata_xml.LAYOUT_ITEM_BEHAVIORS)
 
 
 def _local(el) -> str:
@@ -113,7 +113,7 @@ def _indent_unit(root) -> str:
 
 
 def _new_item(parent, field: str, behavior: str, inner: str, closing: str):
-    """A layoutItems element (namespace of `parent`) holding behavior then field, per mdschema.LAYOUT_ITEM."""
+    """A layoutItems element (namespace of `parent`) holding behavior then field, per metadata_xml.LAYOUT_ITEM."""
     ns = etree.QName(parent).namespace
     q = (lambda n: f"{{{ns}}}{n}") if ns else (lambda n: n)
     # Made by the parent so the item reuses the document's prefix for the namespace.
@@ -313,15 +313,15 @@ def add_field_bytes(
     new item and the whitespace that indents it are added. Parses with xmlsafe, so hostile input
     raises XmlInputError naming `name`.
     """
-    tree = xmlsafe.parse(data, name)
+    tree = metadata_xml.parse(data, name)
     edited = _edit(tree, field, behavior, position, name, email_opt_out)
     if edited is None:
         return None
     new_tree, kind, index, item = edited
-    expected = xmlsafe.serialize(new_tree)
+    expected = metadata_xml.serialize(new_tree)
     spliced = _splice(data, kind, index, item)
     try:
-        ok = spliced is not None and xmlsafe.serialize(xmlsafe.parse(spliced, name)) == expected
+        ok = spliced is not None and metadata_xml.serialize(metadata_xml.parse(spliced, name)) == expected
     except EmailPrivacyError:
         ok = False
     # Should the splice ever not reproduce the edited tree, write the tree as lxml does: correct, if less tidy.

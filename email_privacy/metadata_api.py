@@ -30,12 +30,12 @@ from cumulusci.utils import parse_api_datetime
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from . import API_VERSION, xmlsafe
+from . import metadata_xml
 from .describe import has_person_accounts
 from .errors import OptionError, OrgError, XmlInputError
+from .metadata_xml import API_VERSION, package_xml
 from .options import parse_api_version, parse_bool, parse_int
 from .orgstate import GuardQueryRefused, OrgState
-from .package import package_xml
 from .settings import CONSENT, PURGE_WARNING, read_settings
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -66,7 +66,7 @@ def _soap_fault(response) -> tuple[str, str] | None:
     if b"faultcode" not in body:
         return None
     try:
-        tree = xmlsafe.parse(body, "SOAP reply")
+        tree = metadata_xml.parse(body, "SOAP reply")
     except XmlInputError:
         return None
     faults = _find_all(tree, "Fault")
@@ -171,7 +171,7 @@ def _first_line(text: str) -> str:
 
 def _error_message(response) -> str:
     try:
-        tree = xmlsafe.parse(response.content, "SOAP reply")
+        tree = metadata_xml.parse(response.content, "SOAP reply")
     except XmlInputError:
         return _first_line(response.text)
     msgs = [e.text for e in _find_all(tree, "errorMessage") if e.text]
@@ -186,7 +186,7 @@ class _Retrieve(_FastRetryingCall, cci_metadata.ApiRetrieveUnpackaged):
     what = "retrieve"
 
     def _process_response(self, response):
-        tree = xmlsafe.parse(response.content, "retrieve reply")
+        tree = metadata_xml.parse(response.content, "retrieve reply")
         zips = _find_all(tree, "zipFile")
         if not zips or not zips[0].text:
             raise OrgError(f"retrieve failed: the org sent no zip file ({_error_message(response)})")
@@ -199,7 +199,7 @@ class _Deploy(_FastRetryingCall, cci_metadata.ApiDeploy):
     what = "deploy"
 
     def _process_response(self, response):
-        tree = xmlsafe.parse(response.content, "deploy reply")
+        tree = metadata_xml.parse(response.content, "deploy reply")
         results = _find_all(tree, "result")
         info = _children(results[0]) if results else {}
         status = info.get("status", "")
@@ -348,7 +348,7 @@ def refuse_consent_purge(files: dict[str, bytes]) -> None:
     (settings.build_document already refuses it; a restore or a hand-made package must not slip by)."""
     for path, data in files.items():
         if path.replace("\\", "/").rsplit("/", 1)[-1].startswith("PartyDataModel.settings"):
-            value = read_settings(xmlsafe.parse(data, path)).get(CONSENT[1])
+            value = read_settings(metadata_xml.parse(data, path)).get(CONSENT[1])
             if value is not None and value is not True:
                 raise OptionError(f"Refusing to deploy {path}: {PURGE_WARNING}.")
 

@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from . import mdschema, names, xmlsafe
+from . import metadata_xml, names
 from .errors import OptionError
 from .layouts import EMAIL_OPT_OUT_FIELD, add_field_bytes
-from .package import package_xml
+from .metadata_xml import package_xml
 from .settings import LIGHTNING, READ_TYPES, read_settings
 
 
@@ -96,7 +96,7 @@ def target_layouts(entries: Iterable[dict], objects: Iterable[str]) -> list[dict
 
 def settings_members() -> list[str]:
     """Settings member names to retrieve: the four switches' types and Lightning Experience."""
-    return [mdschema.settings_file_stem(t) for t in READ_TYPES]
+    return [metadata_xml.settings_file_stem(t) for t in READ_TYPES]
 
 
 def read_org(
@@ -139,8 +139,8 @@ def read_org(
     for path, data in result.files.items():
         folder, _, base = path.partition("/")
         if folder == "settings" and base.endswith(".settings"):
-            type_name = mdschema.settings_type_for_stem(base[: -len(".settings")])
-            state.settings[type_name] = read_settings(xmlsafe.parse(data, path), path)
+            type_name = metadata_xml.settings_type_for_stem(base[: -len(".settings")])
+            state.settings[type_name] = read_settings(metadata_xml.parse(data, path), path)
         elif folder == "layouts" and names.is_layout_file(base):
             entry = by_path.get(path)
             name = entry["retrieveName"] if entry else names.full_name_from_path(path)
@@ -317,7 +317,7 @@ def plan_layouts(layout_files: dict[str, bytes], fields: dict[str, str], behavio
 
 def _canonical_children(data: bytes, name: str) -> set[bytes]:
     """Each top-level element of a metadata document, canonicalised with whitespace-only text dropped."""
-    root = xmlsafe.parse(data, name).getroot()
+    root = metadata_xml.parse(data, name).getroot()
     out = set()
     for child in root:
         if not isinstance(child.tag, str):

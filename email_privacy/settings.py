@@ -11,10 +11,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import API_VERSION, MDAPI_NS, mdschema, xmlsafe
+from . import metadata_xml
 from .errors import OptionError
+from .metadata_xml import API_VERSION, MDAPI_NS, package_xml
 from .options import parse_bool, parse_choice
-from .package import package_xml
 
 CONSENT = ("PartyDataModelSettings", "enableConsentManagement")
 EMAIL_CONSENT = ("EmailAdministrationSettings", "enableEmailConsentManagement")
@@ -128,13 +128,13 @@ def build_document(settings_type: str, values: Mapping[str, bool]) -> etree._Ele
 
     Refuses enableConsentManagement false whatever the caller asks: that deploy purges privacy data.
     """
-    if settings_type not in mdschema.SETTINGS:
+    if settings_type not in metadata_xml.SETTINGS:
         raise OptionError(
-            f"Settings type {settings_type!r} is not one this project writes; use one of {', '.join(mdschema.SETTINGS)}."
+            f"Settings type {settings_type!r} is not one this project writes; use one of {', '.join(metadata_xml.SETTINGS)}."
         )
     if settings_type == CONSENT[0] and values.get(CONSENT[1]) is not None and values.get(CONSENT[1]) is not True:
         raise OptionError(f"Refusing to build {settings_type}: {PURGE_WARNING}.")
-    order = mdschema.SETTINGS[settings_type]
+    order = metadata_xml.SETTINGS[settings_type]
     unknown = [f for f in values if f not in order]
     if unknown:
         raise OptionError(f"{settings_type} has no field {', '.join(unknown)}.")
@@ -156,11 +156,11 @@ def settings_files(
     fmt = parse_choice("format", fmt, FORMATS)
     files: dict[str, bytes] = {}
     for settings_type, values in changes.items():
-        stem = mdschema.settings_file_stem(settings_type)
+        stem = metadata_xml.settings_file_stem(settings_type)
         suffix = ".settings" if fmt == "mdapi" else ".settings-meta.xml"
-        files[f"settings/{stem}{suffix}"] = xmlsafe.serialize(build_document(settings_type, values))
+        files[f"settings/{stem}{suffix}"] = metadata_xml.serialize(build_document(settings_type, values))
     if fmt == "mdapi" and files:
-        members = [mdschema.settings_file_stem(t) for t in changes]
+        members = [metadata_xml.settings_file_stem(t) for t in changes]
         files["package.xml"] = package_xml({"Settings": members}, api_version)
     return files
 

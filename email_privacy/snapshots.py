@@ -16,9 +16,9 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import API_VERSION, names, xmlsafe
+from . import metadata_xml, names
 from .errors import OptionError
-from .package import package_xml
+from .metadata_xml import API_VERSION, package_xml
 
 DEFAULT_BASE = Path(".email_privacy") / "snapshots"
 MANIFEST = "manifest.json"
@@ -142,6 +142,6 @@ def load_snapshot(path: Path) -> tuple[dict, dict[str, bytes]]:
             raise OptionError(f"Option snapshot: {file} is missing from the snapshot.") from None
         if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
             raise OptionError(f"Option snapshot: {file} was changed since the snapshot was taken (sha256 differs).")
-        xmlsafe.parse(data, str(file))  # refuse hostile or broken XML before it reaches the org
+        metadata_xml.parse(data, str(file))  # refuse hostile or broken XML before it reaches the org
         layouts[entry["name"]] = data
     return manifest, layouts

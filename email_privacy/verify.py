@@ -8,7 +8,7 @@ them as JSON. The org is configured when every required row is right.
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
-from . import names, xmlsafe
+from . import metadata_xml, names
 from .errors import OrgError
 from .layouts import INDIVIDUAL_FIELD, has_field
 from .settings import (
@@ -91,7 +91,7 @@ def layout_rows(
             continue
         seen.add(obj)
         field = INDIVIDUAL_FIELD[obj]
-        present = has_field(xmlsafe.parse(layout_files[full_name], full_name), field)
+        present = has_field(metadata_xml.parse(layout_files[full_name], full_name), field)
         state = f"has {field}" if present else f"lacks {field}"
         package = names.layout_package(full_name, packages.get(full_name)) or ""
         rows.append(Row("Layout", label(full_name), full_name, state, True, present, obj, package))

@@ -7,11 +7,11 @@ conversion is done here: for a PermissionSet it is a rename to `permissionsets/X
 
 from pathlib import Path
 
-from email_privacy import orgstate, xmlsafe
+from email_privacy import metadata_xml, orgstate
 from email_privacy.errors import OptionError
 from email_privacy.metadata_api import CHECK_ONLY_OPTION, CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, MetadataTask
+from email_privacy.metadata_xml import package_xml
 from email_privacy.options import parse_bool
-from email_privacy.package import package_xml
 
 SOURCE_SUFFIX = ".permissionset-meta.xml"
 DEFAULT_PATH = "force-app/main/default/permissionsets"
@@ -22,7 +22,7 @@ def local_permission_sets(folder: Path) -> dict[str, bytes]:
     found = {}
     for path in sorted(Path(folder).glob(f"*{SOURCE_SUFFIX}")):
         data = path.read_bytes()
-        xmlsafe.parse(data, str(path))
+        metadata_xml.parse(data, str(path))
         found[path.name[: -len(SOURCE_SUFFIX)]] = data
     return found
 

@@ -9,7 +9,7 @@ which holds lastModifiedDate).
 
 from pathlib import Path
 
-from email_privacy import names, xmlsafe
+from email_privacy import metadata_xml, names
 from email_privacy.layouts import has_field
 from email_privacy.localorg import process
 from email_privacy.localorg.faults import is_handshake
@@ -81,12 +81,12 @@ def individual_field(name: str) -> str:
 
 def all_have_field(org) -> bool:
     found = target_layouts(org)
-    return bool(found) and all(has_field(xmlsafe.parse(d, n), individual_field(n)) for n, d in found.items())
+    return bool(found) and all(has_field(metadata_xml.parse(d, n), individual_field(n)) for n, d in found.items())
 
 
 def setting(org, stem, field):
     path = org.metadata_dir / "settings" / f"{stem}.settings"
-    return read_settings(xmlsafe.parse(path.read_bytes(), stem)).get(field)
+    return read_settings(metadata_xml.parse(path.read_bytes(), stem)).get(field)
 
 
 def api_requests(org, since=0) -> list[dict]:

@@ -14,7 +14,7 @@ import zipfile
 
 import pytest
 
-from email_privacy import names, orgstate, verify, xmlsafe
+from email_privacy import metadata_xml, names, orgstate, verify
 from email_privacy.layouts import INDIVIDUAL_FIELD
 from email_privacy.localorg.metadata_store import MetadataStore
 from email_privacy.localorg.names_server import LayoutName
@@ -172,7 +172,7 @@ def layout_files(org) -> dict[str, bytes]:
 
 
 def field_count(data: bytes, field: str, name: str) -> int:
-    root = xmlsafe.parse(data, name).getroot()
+    root = metadata_xml.parse(data, name).getroot()
     return sum(1 for el in root.iter("{*}field") if el.text == field)
 
 

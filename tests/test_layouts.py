@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from email_privacy import layouts, names, xmlsafe
+from email_privacy import layouts, metadata_xml, names
 from email_privacy.errors import EmailPrivacyError, OptionError
 from tests.conftest import assert_valid
 
@@ -142,18 +142,18 @@ def check_edit(obj, data, xsd=None, behavior="Edit", position="after_email_opt_o
     assert new is not None
     # Exactly once.
     assert len(re.findall(rf"<(?:\w+:)?field>{field}</(?:\w+:)?field>".encode(), new)) == 1
-    assert layouts.has_field(xmlsafe.parse(new, "new"), field)
+    assert layouts.has_field(metadata_xml.parse(new, "new"), field)
     # A second run changes nothing.
     assert layouts.add_field_bytes(new, field, behavior, position, email_opt_out=opt_out) is None
     # Valid against the real schema.
     if xsd is not None and strict:
         assert_valid(xsd, new, "edited layout")
     # The tree API gives the same document as the byte splice, once lxml's spelling is applied to both.
-    tree = xmlsafe.parse(data, "case")
-    before = xmlsafe.serialize(tree)
+    tree = metadata_xml.parse(data, "case")
+    before = metadata_xml.serialize(tree)
     new_tree = layouts.add_field(tree, field, behavior, position, email_opt_out=opt_out)
-    assert xmlsafe.serialize(tree) == before, "add_field modified its input"
-    assert xmlsafe.serialize(new_tree) == xmlsafe.serialize(xmlsafe.parse(new, "new"))
+    assert metadata_xml.serialize(tree) == before, "add_field modified its input"
+    assert metadata_xml.serialize(new_tree) == metadata_xml.serialize(metadata_xml.parse(new, "new"))
     return new
 
 
@@ -229,7 +229,7 @@ def test_field_already_present_as_readonly_is_left_alone():
             + "        </layoutColumns>\n",
         )
     )
-    tree = xmlsafe.parse(data, "x")
+    tree = metadata_xml.parse(data, "x")
     assert layouts.field_behavior(tree, "IndividualId") == "Readonly"
     assert layouts.add_field(tree, "IndividualId") is None
     assert layouts.add_field_bytes(data, "IndividualId", behavior="Edit") is None
@@ -289,9 +289,9 @@ def test_minified_layout(xsd):
 def test_no_section_can_take_the_field():
     data = doc(CUSTOM_LINKS)
     with pytest.raises(EmailPrivacyError, match=r"^Contact-Odd\.layout: no section can take IndividualId"):
-        layouts.add_field(xmlsafe.parse(data, "x"), "IndividualId", name="Contact-Odd.layout")
+        layouts.add_field(metadata_xml.parse(data, "x"), "IndividualId", name="Contact-Odd.layout")
     with pytest.raises(EmailPrivacyError, match="no section"):
-        layouts.add_field(xmlsafe.parse(doc(), "x"), "IndividualId")
+        layouts.add_field(metadata_xml.parse(doc(), "x"), "IndividualId")
 
 
 def test_not_a_layout_is_refused():
@@ -310,7 +310,7 @@ def test_not_a_layout_is_refused():
 def test_bad_options(kwargs, message):
     _, data, _ = CASES["one column, no opt-out"]
     with pytest.raises(OptionError, match=message):
-        layouts.add_field(xmlsafe.parse(data, "x"), "IndividualId", **kwargs)
+        layouts.add_field(metadata_xml.parse(data, "x"), "IndividualId", **kwargs)
 
 
 def test_unified_diff():
@@ -342,8 +342,8 @@ def test_every_realworld_layout(realworld, xsd):
             continue
         seen_targets += 1
         field = layouts.INDIVIDUAL_FIELD[obj]
-        input_valid = xsd.validate(xmlsafe.parse(data, str(path)).getroot())
-        if layouts.has_field(xmlsafe.parse(data, str(path)), field):
+        input_valid = xsd.validate(metadata_xml.parse(data, str(path)).getroot())
+        if layouts.has_field(metadata_xml.parse(data, str(path)), field):
             assert layouts.add_field_bytes(data, field, name=str(path)) is None, path
             continue
         new = check_edit(obj, data, xsd, strict=input_valid)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from email_privacy import mdschema
+from email_privacy import metadata_xml
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
@@ -28,30 +28,30 @@ def enumeration(xsd_tree, type_name):
 @pytest.mark.parametrize(
     "type_name, ours",
     [
-        ("Layout", mdschema.LAYOUT),
-        ("LayoutSection", mdschema.LAYOUT_SECTION),
-        ("LayoutColumn", mdschema.LAYOUT_COLUMN),
-        ("LayoutItem", mdschema.LAYOUT_ITEM),
-        ("Metadata", mdschema.METADATA_BASE),
+        ("Layout", metadata_xml.LAYOUT),
+        ("LayoutSection", metadata_xml.LAYOUT_SECTION),
+        ("LayoutColumn", metadata_xml.LAYOUT_COLUMN),
+        ("LayoutItem", metadata_xml.LAYOUT_ITEM),
+        ("Metadata", metadata_xml.METADATA_BASE),
     ]
-    + [(name, fields) for name, fields in sorted(mdschema.SETTINGS.items())],
+    + [(name, fields) for name, fields in sorted(metadata_xml.SETTINGS.items())],
 )
 def test_element_order_equals_the_schema(xsd_tree, type_name, ours):
     assert ours == sequence(xsd_tree, type_name)
 
 
-@pytest.mark.parametrize("type_name", ["Layout"] + sorted(mdschema.SETTINGS))
+@pytest.mark.parametrize("type_name", ["Layout"] + sorted(metadata_xml.SETTINGS))
 def test_metadata_types_extend_metadata(xsd_tree, type_name):
     assert base_of(xsd_tree, type_name) == "tns:Metadata"
 
 
 def test_layout_value_lists_equal_the_schema(xsd_tree):
-    assert mdschema.LAYOUT_SECTION_STYLES == enumeration(xsd_tree, "LayoutSectionStyle")
-    assert mdschema.LAYOUT_ITEM_BEHAVIORS == enumeration(xsd_tree, "UiBehavior")
+    assert metadata_xml.LAYOUT_SECTION_STYLES == enumeration(xsd_tree, "LayoutSectionStyle")
+    assert metadata_xml.LAYOUT_ITEM_BEHAVIORS == enumeration(xsd_tree, "UiBehavior")
 
 
 def test_settings_stems():
-    for type_name in mdschema.SETTINGS:
-        stem = mdschema.settings_file_stem(type_name)
-        assert mdschema.settings_type_for_stem(stem) == type_name
-    assert mdschema.settings_file_stem("PartyDataModelSettings") == "PartyDataModel"
+    for type_name in metadata_xml.SETTINGS:
+        stem = metadata_xml.settings_file_stem(type_name)
+        assert metadata_xml.settings_type_for_stem(stem) == type_name
+    assert metadata_xml.settings_file_stem("PartyDataModelSettings") == "PartyDataModel"

@@ -9,7 +9,7 @@ import responses
 from email_privacy import metadata_api
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.metadata_api import MetadataClient
-from email_privacy.package import package_xml
+from email_privacy.metadata_xml import package_xml
 from tests.fake_org import FakeOrg, layout, make_task, serve
 
 CONTACT = "layouts/Contact-Contact Layout.layout"

@@ -3,9 +3,9 @@
 import pytest
 from lxml import etree
 
-from email_privacy import MDAPI_NS, mdschema, xmlsafe
+from email_privacy import metadata_xml
 from email_privacy.errors import OptionError
-from email_privacy.package import read_package_xml
+from email_privacy.metadata_xml import MDAPI_NS, read_package_xml
 from email_privacy.settings import (
     CONSENT,
     EMAIL_CONSENT,
@@ -112,7 +112,7 @@ def test_read_settings_reads_real_world_files(realworld):
     files = sorted((realworld / "settings").rglob("PartyDataModel.settings*"))
     assert files, "expected real-world PartyDataModel settings files"
     for path in files:
-        values = read_settings(xmlsafe.parse_file(path))
+        values = read_settings(metadata_xml.parse_file(path))
         assert isinstance(values["enableConsentManagement"], bool)
 
 
@@ -135,7 +135,7 @@ def test_every_file_validates_against_the_real_schema(xsd, fmt):
 
 def test_mdschema_settings_orders_match_the_real_schema(xsd_tree):
     ns = {"xsd": "http://www.w3.org/2001/XMLSchema"}
-    for settings_type, order in mdschema.SETTINGS.items():
+    for settings_type, order in metadata_xml.SETTINGS.items():
         complex_type = xsd_tree.xpath(f'//xsd:complexType[@name="{settings_type}"]', namespaces=ns)[0]
         names = [e.get("name") for e in complex_type.iter("{http://www.w3.org/2001/XMLSchema}element")]
         assert tuple(names) == order, settings_type

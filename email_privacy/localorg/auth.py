@@ -9,7 +9,7 @@ import secrets
 import threading
 from pathlib import Path
 
-from .. import xmlsafe
+from .. import metadata_xml
 from ._files import write_atomic
 from .http import Request
 
@@ -71,7 +71,7 @@ def bearer_token(request: Request) -> str | None:
 def soap_session_id(body: bytes) -> str | None:
     """The <sessionId> inside the SOAP header's SessionHeader; InvalidRequestBody if the XML is bad."""
     try:
-        tree = xmlsafe.parse(body, "SOAP request")
+        tree = metadata_xml.parse(body, "SOAP request")
     except Exception as e:  # XmlInputError, size limits: the message says what
         raise InvalidRequestBody(str(e)) from e
     for el in tree.iter():

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .. import MDAPI_NS, mdschema, xmlsafe
+from .. import metadata_xml
 from ..errors import XmlInputError
+from ..metadata_xml import MDAPI_NS
 
 # Metadata types this org stores: directory and file suffix (Metadata API Developer Guide).
 TYPES = {
@@ -62,7 +63,7 @@ class Document:
 def parse_component(data: bytes, file_name: str) -> tuple[Document | None, list[Problem]]:
     """Parse a component safely; malformed XML is a Problem with the parser's line and column."""
     try:
-        tree = xmlsafe.parse(data, file_name)
+        tree = metadata_xml.parse(data, file_name)
     except XmlInputError as e:
         line, col = e.position
         return None, [Problem(f"Error parsing file: {str(e).split(': ', 1)[-1]}", line, col)]
@@ -101,11 +102,11 @@ def check_layout(doc: Document, layout_object: str, fields: set[str]) -> list[Pr
                 col,
             )
         ]
-    problems = check_sequence(doc, root, mdschema.LAYOUT, "Layout", mdschema.METADATA_BASE)
+    problems = check_sequence(doc, root, metadata_xml.LAYOUT, "Layout", metadata_xml.METADATA_BASE)
     field_object = "Account" if layout_object == "PersonAccount" else layout_object
     seen: set[str] = set()
     for section in root.findall(_q("layoutSections")):
-        problems += check_sequence(doc, section, mdschema.LAYOUT_SECTION, "LayoutSection")
+        problems += check_sequence(doc, section, metadata_xml.LAYOUT_SECTION, "LayoutSection")
         style = section.findtext(_q("style"))
         line, col = doc.where(section)
         label = section.findtext(_q("label")) or "(no label)"
@@ -114,18 +115,18 @@ def check_layout(doc: Document, layout_object: str, fields: set[str]) -> list[Pr
             problems.append(
                 Problem(
                     f"Layout section {label!r} lacks the required element style "
-                    f"(allowed: {', '.join(mdschema.LAYOUT_SECTION_STYLES)})",
+                    f"(allowed: {', '.join(metadata_xml.LAYOUT_SECTION_STYLES)})",
                     line,
                     col,
                 )
             )
-        elif style not in mdschema.LAYOUT_SECTION_STYLES:
+        elif style not in metadata_xml.LAYOUT_SECTION_STYLES:
             # Salesforce's form for a bad enumeration value.
             problems.append(Problem(f"'{style}' is not a valid value for the enum 'LayoutSectionStyle'", line, col))
         for column in section.findall(_q("layoutColumns")):
-            problems += check_sequence(doc, column, mdschema.LAYOUT_COLUMN, "LayoutColumn")
+            problems += check_sequence(doc, column, metadata_xml.LAYOUT_COLUMN, "LayoutColumn")
             for item in column.findall(_q("layoutItems")):
-                problems += check_sequence(doc, item, mdschema.LAYOUT_ITEM, "LayoutItem")
+                problems += check_sequence(doc, item, metadata_xml.LAYOUT_ITEM, "LayoutItem")
                 problems += _check_item(doc, item, style, label, field_object, fields, seen)
     return problems
 
@@ -134,7 +135,7 @@ def _check_item(doc, item, style, label, field_object, fields, seen) -> list[Pro
     problems = []
     line, col = doc.where(item)
     behavior = item.findtext(_q("behavior"))
-    if behavior is not None and behavior not in mdschema.LAYOUT_ITEM_BEHAVIORS:
+    if behavior is not None and behavior not in metadata_xml.LAYOUT_ITEM_BEHAVIORS:
         problems.append(Problem(f"'{behavior}' is not a valid value for the enum 'UiBehavior'", line, col))
     field = item.findtext(_q("field"))
     if field is None:
@@ -161,8 +162,8 @@ def _check_item(doc, item, style, label, field_object, fields, seen) -> list[Pro
 
 def check_settings(doc: Document, stem: str) -> list[Problem]:
     """Judge a Settings file: a known type, its root element, field order, and never consent management off."""
-    settings_type = mdschema.settings_type_for_stem(stem)
-    if settings_type not in mdschema.SETTINGS:
+    settings_type = metadata_xml.settings_type_for_stem(stem)
+    if settings_type not in metadata_xml.SETTINGS:
         # Salesforce's text (FACTS.md).
         return [Problem(f"settings/{stem}.settings is not a valid metadata object")]
     root = doc.tree.getroot()
@@ -176,7 +177,9 @@ def check_settings(doc: Document, stem: str) -> list[Problem]:
                 col,
             )
         ]
-    problems = check_sequence(doc, root, mdschema.SETTINGS[settings_type], settings_type, mdschema.METADATA_BASE)
+    problems = check_sequence(
+        doc, root, metadata_xml.SETTINGS[settings_type], settings_type, metadata_xml.METADATA_BASE
+    )
     for child in root:
         if not isinstance(child.tag, str) or not etree.QName(child).localname.startswith("enable"):
             continue

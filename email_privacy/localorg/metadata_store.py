@@ -19,9 +19,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from .. import API_VERSION, MDAPI_NS, mdschema, xmlsafe
+from .. import metadata_xml
 from ..errors import XmlInputError
-from ..package import package_xml, read_package_xml
+from ..metadata_xml import API_VERSION, MDAPI_NS, package_xml, read_package_xml
 from . import deploy_checks, shapes
 from ._files import write_atomic
 from .deploy_checks import TYPES, Problem
@@ -144,7 +144,7 @@ class MetadataStore:
         data = self.read("Settings", settings_type[: -len("Settings")])
         if data is None:
             return None
-        text = xmlsafe.parse(data, f"settings/{settings_type}").getroot().findtext(f"{{{MDAPI_NS}}}{field_name}")
+        text = metadata_xml.parse(data, f"settings/{settings_type}").getroot().findtext(f"{{{MDAPI_NS}}}{field_name}")
         return None if text is None else text.strip() == "true"
 
     # ---- seeding -----------------------------------------------------------------------------
@@ -372,11 +372,11 @@ class MetadataStore:
 
     def _merged_settings(self, stem: str, data: bytes) -> bytes:
         """A deployed settings file changes only the fields it names; the others keep their value (FACTS.md)."""
-        settings_type = mdschema.settings_type_for_stem(stem)
+        settings_type = metadata_xml.settings_type_for_stem(stem)
         values: dict[str, str] = {}
         for doc in (self.read("Settings", stem), data):
             if doc is not None:
-                for child in xmlsafe.parse(doc, f"settings/{stem}.settings").getroot():
+                for child in metadata_xml.parse(doc, f"settings/{stem}.settings").getroot():
                     if isinstance(child.tag, str):
                         values[etree.QName(child).localname] = child.text or ""
         return shapes.settings_document(settings_type, values)

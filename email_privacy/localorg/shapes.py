@@ -10,7 +10,8 @@ import random
 
 from lxml import etree
 
-from .. import MDAPI_NS, mdschema, xmlsafe
+from .. import metadata_xml
+from ..metadata_xml import MDAPI_NS
 from .names_server import LayoutName
 from .profile import OrgProfile
 
@@ -437,17 +438,17 @@ def layout_document(name: LayoutName, profile: OrgProfile, rng: random.Random) -
         _el(root, "showRunAssignmentRulesCheckbox", "false")
     _el(root, "showSubmitAndAttachButton", "false")
     etree.indent(root, space="    ")
-    return xmlsafe.serialize(root)
+    return metadata_xml.serialize(root)
 
 
 def settings_document(settings_type: str, values: dict[str, str]) -> bytes:
     """A Settings document with `values` written in schema order."""
     root = etree.Element(f"{{{MDAPI_NS}}}{settings_type}", nsmap={None: MDAPI_NS})
-    for field in mdschema.SETTINGS[settings_type]:
+    for field in metadata_xml.SETTINGS[settings_type]:
         if field in values:
             _el(root, field, values[field])
     etree.indent(root, space="    ")
-    return xmlsafe.serialize(root)
+    return metadata_xml.serialize(root)
 
 
 def seed_settings(profile: OrgProfile) -> dict[str, bytes]:
@@ -523,7 +524,7 @@ def seed_settings(profile: OrgProfile) -> dict[str, bytes]:
             "enableUsersAreLightningOnly": "false",
         },
     }
-    return {mdschema.settings_file_stem(t): settings_document(t, v) for t, v in values.items()}
+    return {metadata_xml.settings_file_stem(t): settings_document(t, v) for t, v in values.items()}
 
 
 def seed_layouts(profile: OrgProfile) -> dict[LayoutName, bytes]:

@@ -12,8 +12,9 @@ import binascii
 
 from lxml import etree
 
-from .. import API_VERSION, MDAPI_NS, xmlsafe
+from .. import metadata_xml
 from ..errors import XmlInputError
+from ..metadata_xml import API_VERSION, MDAPI_NS
 from .http import Request, Response
 from .metadata_store import DeployOutcome, RetrieveOutcome
 
@@ -69,7 +70,7 @@ def _reply(operation: str):
 
 
 def _send(env) -> Response:
-    return Response.xml(xmlsafe.serialize(env))
+    return Response.xml(metadata_xml.serialize(env))
 
 
 def fault(code: str, message: str) -> Response:
@@ -78,7 +79,7 @@ def fault(code: str, message: str) -> Response:
     f = etree.SubElement(etree.SubElement(env, f"{{{SOAP_NS}}}Body"), f"{{{SOAP_NS}}}Fault")
     etree.SubElement(f, "faultcode").text = code
     etree.SubElement(f, "faultstring").text = message
-    return Response.xml(xmlsafe.serialize(env), status=500)
+    return Response.xml(metadata_xml.serialize(env), status=500)
 
 
 _FILE_PROPERTIES = (
@@ -317,7 +318,7 @@ OPERATIONS = {
 def operation_of(body: bytes):
     """The operation element of a SOAP request; SoapFault when the envelope is not one."""
     try:
-        root = xmlsafe.parse(body, "request").getroot()
+        root = metadata_xml.parse(body, "request").getroot()
     except XmlInputError as e:
         raise SoapFault("soapenv:Client", f"Unable to parse the request: {str(e).split(': ', 1)[-1]}") from None
     if root.tag != f"{{{SOAP_NS}}}Envelope":

@@ -4,8 +4,7 @@ import shutil
 
 import pytest
 
-from email_privacy import MDAPI_NS
-from email_privacy.package import package_xml
+from email_privacy.metadata_xml import MDAPI_NS, package_xml
 from tests.harness import run_cci
 
 pytestmark = pytest.mark.e2e

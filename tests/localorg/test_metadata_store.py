@@ -5,10 +5,9 @@ import zipfile
 
 import pytest
 
-from email_privacy import MDAPI_NS
 from email_privacy.localorg.metadata_store import MetadataStore
 from email_privacy.localorg.profile import OrgProfile
-from email_privacy.package import package_xml
+from email_privacy.metadata_xml import MDAPI_NS, package_xml
 
 M = MDAPI_NS
 

@@ -322,7 +322,7 @@ def test_tooling_layout_rows_match_list_metadata(make_org):
 
 def test_tooling_layout_query_by_date_and_id_follows_deploys(make_org):
     from email_privacy.metadata_api import make_zip
-    from email_privacy.package import package_xml
+    from email_privacy.metadata_xml import package_xml
 
     org = make_org()
     store = org.metadata

@@ -5,9 +5,9 @@ import time
 import pytest
 from lxml import etree
 
-from email_privacy import MDAPI_NS
 from email_privacy.localorg import shapes
 from email_privacy.localorg.profile import OrgProfile
+from email_privacy.metadata_xml import MDAPI_NS
 from tests.conftest import assert_valid
 
 NS = {"m": MDAPI_NS}

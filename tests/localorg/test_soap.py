@@ -9,13 +9,12 @@ import pytest
 from cumulusci.salesforce_api import soap_envelopes as env
 from lxml import etree
 
-from email_privacy import MDAPI_NS
 from email_privacy.localorg import soap
 from email_privacy.localorg.faults import Faults
 from email_privacy.localorg.http import Request
 from email_privacy.localorg.metadata_store import MetadataStore
 from email_privacy.localorg.profile import OrgProfile
-from email_privacy.package import package_xml
+from email_privacy.metadata_xml import MDAPI_NS, package_xml
 from tests.conftest import assert_valid
 
 SOAP = "{http://schemas.xmlsoap.org/soap/envelope/}"

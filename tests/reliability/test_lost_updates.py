@@ -12,12 +12,12 @@ import time
 
 import pytest
 
-from email_privacy import MDAPI_NS, names, xmlsafe
+from email_privacy import metadata_xml, names
 from email_privacy.localorg.process import BIN
 from email_privacy.localorg.profile import OrgProfile
 from email_privacy.localorg.state import LocalOrg
 from email_privacy.metadata_api import make_zip
-from email_privacy.package import package_xml
+from email_privacy.metadata_xml import MDAPI_NS, package_xml
 from tests.harness import REPO, all_have_field, cci_task, error_line, layout_files, ok, restart_with, soap_actions
 
 CONTACT = "Contact-Contact Layout"
@@ -25,7 +25,7 @@ CONTACT = "Contact-Contact Layout"
 
 def behavior_of(data: bytes, field: str) -> list[str]:
     """Behaviors of every layout item naming `field`."""
-    tree = xmlsafe.parse(data, "layout")
+    tree = metadata_xml.parse(data, "layout")
     ns = {"m": MDAPI_NS}
     return [
         item.findtext("m:behavior", namespaces=ns)

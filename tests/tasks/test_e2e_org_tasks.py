@@ -5,7 +5,7 @@ Each test checks the org's own state (DIR/metadata) and its request log, not jus
 
 import pytest
 
-from email_privacy import xmlsafe
+from email_privacy import metadata_xml
 from email_privacy.layouts import has_field
 from tests.harness import cci_task, individual_field, layout_files, ok, setting, soap_actions, target_layouts
 
@@ -43,7 +43,7 @@ def test_layouts_managed_and_odd_names_then_restore(local_org, tmp_path):
     ok(cci_task(org, "add_individual_field_to_layouts", "snapshot_dir", snaps))
     assert soap_actions(org, seen).count("deploy") == 1 and soap_actions(org, seen).count("retrieve") == 1
     for name, data in target_layouts(org).items():
-        assert has_field(xmlsafe.parse(data, name), individual_field(name)), name
+        assert has_field(metadata_xml.parse(data, name), individual_field(name)), name
     assert any("%28" in n for n in target_layouts(org)) and any("__" in n for n in target_layouts(org))
     snapshot = sorted((tmp_path / "snaps" / "sim").iterdir())
     assert len(snapshot) == 1

@@ -8,11 +8,11 @@ import pytest
 import responses
 from cumulusci.tasks.salesforce.tests.util import create_task
 
-from email_privacy import metadata_api, xmlsafe
+from email_privacy import metadata_api, metadata_xml
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.layouts import has_field
+from email_privacy.metadata_xml import read_package_xml
 from email_privacy.orgstate import PermissionSetFiles
-from email_privacy.package import read_package_xml
 from tests.conftest import import_task
 from tests.fake_org import FakeOrg, layout, serve
 from tests.tasks.test_layouts_task import DESCRIBE, describe_fields, many_layouts
@@ -144,7 +144,7 @@ def test_many_unchanged_layouts_are_summarised_per_object_changed_ones_listed(tm
     assert "will add the field:" in text and "Lead New Layout" in text
     assert len(task.return_values["unchanged"]) == 28  # the full list stays in the return values
     assert task.return_values["changed"] == ["Lead-Lead New Layout"]
-    assert has_field(xmlsafe.parse(fake.files["layouts/Lead-Lead New Layout.layout"], "new"), "IndividualId")
+    assert has_field(metadata_xml.parse(fake.files["layouts/Lead-Lead New Layout.layout"], "new"), "IndividualId")
 
 
 def _refresh_counter(task_class=DeployEmailPrivacyPermissionSet):

@@ -7,7 +7,7 @@ import stat
 import pytest
 import responses
 
-from email_privacy import snapshots, xmlsafe
+from email_privacy import metadata_xml, snapshots
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.layouts import has_field
 from tests.conftest import import_task
@@ -75,7 +75,7 @@ def test_one_list_one_retrieve_one_deploy_for_many_layouts(org, tmp_path):
     deployed = org.deployed[0]
     assert len([n for n in deployed if n.endswith(".layout")]) == 10
     for name, data in org.files.items():
-        assert has_field(xmlsafe.parse(data, name), "IndividualId"), name
+        assert has_field(metadata_xml.parse(data, name), "IndividualId"), name
 
 
 def test_second_run_deploys_nothing(org, tmp_path):
@@ -202,7 +202,7 @@ def test_person_account_layouts_get_person_individual_id(org, tmp_path):
     org.files["layouts/PersonAccount-Person Account Layout.layout"] = layout()
     run(AddIndividualFieldToLayouts, tmp_path, objects="PersonAccount")
     data = org.files["layouts/PersonAccount-Person Account Layout.layout"]
-    assert has_field(xmlsafe.parse(data, "pa"), "PersonIndividualId")
+    assert has_field(metadata_xml.parse(data, "pa"), "PersonIndividualId")
 
 
 def test_explicit_layouts_skip_list_metadata(org, tmp_path):

@@ -3,7 +3,7 @@
 import pytest
 import responses
 
-from email_privacy import orgstate, xmlsafe
+from email_privacy import metadata_xml, orgstate
 from email_privacy.errors import OptionError
 from email_privacy.settings import read_settings
 from tests.conftest import assert_valid, import_task
@@ -47,7 +47,7 @@ def run(**options):
 
 
 def values(org, stem):
-    return read_settings(xmlsafe.parse(org.files[f"settings/{stem}.settings"], stem))
+    return read_settings(metadata_xml.parse(org.files[f"settings/{stem}.settings"], stem))
 
 
 def test_fresh_org_gets_every_switch_in_one_deploy(rsps, xsd):
@@ -89,7 +89,7 @@ def test_enhanced_email_auto_follows_lightning(rsps):
     org = serve(rsps, fresh_org(lightning=False))
     task = run()
     assert "EmailAdministrationSettings.enableEnhancedEmailEnabled" not in task.return_values["changed"]
-    sent = read_settings(xmlsafe.parse(org.deployed[0]["settings/EmailAdministration.settings"], "sent"))
+    sent = read_settings(metadata_xml.parse(org.deployed[0]["settings/EmailAdministration.settings"], "sent"))
     assert sent == {"enableEmailConsentManagement": True}  # Enhanced Email left as it is
 
 

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from email_privacy import layouts, xmlsafe
+from email_privacy import layouts, metadata_xml
 from email_privacy.errors import XmlInputError
 
 NS = "http://soap.sforce.com/2006/04/metadata"
@@ -46,7 +46,7 @@ def test_hostile_input_is_refused_fast_with_the_file_named(kind, tmp_path):
     path.write_bytes(HOSTILE[kind](tmp_path))
     start = time.monotonic()
     with pytest.raises(XmlInputError) as caught:
-        xmlsafe.parse_file(path)
+        metadata_xml.parse_file(path)
     assert time.monotonic() - start < 1.0
     message = str(caught.value)
     assert message.startswith(f"{path}: ") and "\n" not in message
@@ -58,38 +58,40 @@ def test_hostile_input_is_refused_fast_with_the_file_named(kind, tmp_path):
 
 def test_doctype_message_says_why(tmp_path):
     with pytest.raises(XmlInputError, match=r"^f\.layout: a DOCTYPE is not allowed in metadata files$"):
-        xmlsafe.parse(xxe(tmp_path / "nothing"), "f.layout")
+        metadata_xml.parse(xxe(tmp_path / "nothing"), "f.layout")
 
 
 def test_truncated_message_says_not_well_formed():
     with pytest.raises(XmlInputError, match=r"^f\.layout: not well-formed XML \("):
-        xmlsafe.parse(b"<Layout><layoutSections>", "f.layout")
+        metadata_xml.parse(b"<Layout><layoutSections>", "f.layout")
 
 
 def test_oversized_file_is_refused_without_parsing(tmp_path):
     path = tmp_path / "Lead-Huge.layout"
     with open(path, "wb") as f:
         f.write(f'<Layout xmlns="{NS}">'.encode())
-        f.write(b" " * (xmlsafe.MAX_BYTES + 10))
+        f.write(b" " * (metadata_xml.MAX_BYTES + 10))
         f.write(b"</Layout>")
     start = time.monotonic()
-    with pytest.raises(XmlInputError, match=rf"^{path}: file is \d+ bytes, more than the {xmlsafe.MAX_BYTES} allowed"):
-        xmlsafe.parse_file(path)
+    with pytest.raises(
+        XmlInputError, match=rf"^{path}: file is \d+ bytes, more than the {metadata_xml.MAX_BYTES} allowed"
+    ):
+        metadata_xml.parse_file(path)
     assert time.monotonic() - start < 2.0
 
 
 def test_unreadable_file_is_named(tmp_path):
     with pytest.raises(XmlInputError, match=rf"^{tmp_path}/missing\.layout: cannot read"):
-        xmlsafe.parse_file(tmp_path / "missing.layout")
+        metadata_xml.parse_file(tmp_path / "missing.layout")
 
 
 def test_safe_file_parses_and_keeps_comments():
     data = f'<?xml version="1.0" encoding="UTF-8"?>\n<!-- c --><Layout xmlns="{NS}"><!-- in --></Layout>\n'.encode()
-    assert xmlsafe.serialize(xmlsafe.parse(data, "ok")) == data
+    assert metadata_xml.serialize(metadata_xml.parse(data, "ok")) == data
 
 
 def test_malformed_xml_error_carries_where_the_parser_stopped():
     with pytest.raises(XmlInputError) as err:
-        xmlsafe.parse(b'<?xml version="1.0"?>\n<Layout>\n  <layoutSections>\n</Layout>\n', "x.layout")
+        metadata_xml.parse(b'<?xml version="1.0"?>\n<Layout>\n  <layoutSections>\n</Layout>\n', "x.layout")
     line, column = err.value.position
     assert line == 4 and column > 0

@@ -1,10 +1,75 @@
-"""What this project knows of the Metadata API schema (API 63.0), as plain data.
+"""Metadata API XML, shared by the product and the local org: safe parsing, schema order, package.xml.
 
-Element order is a fact of the Metadata API WSDL (xsd:sequence): a deploy whose elements are out
-of this order fails. The lists are taken from the v63 WSDL's complex types; tests compare them
-with ../shared/salesforce/metadata-v63.xsd so they cannot drift. The generator (settings.py),
-the layout editor (layouts.py) and the local org's deploy checks all read them from here.
+Parsing: metadata files come from other people's repositories and from orgs, so parsing never
+resolves entities, reads the network or expands entity bombs. lxml's defaults resolve internal
+entities, so every parse goes through the one parser here. (CumulusCI's utils.xml parsers turn
+entity resolution off too, but accept a DOCTYPE and have no size limit.)
+
+Schema order: element order is a fact of the Metadata API WSDL (xsd:sequence); a deploy whose
+elements are out of order fails. The lists below are taken from the v63 WSDL's complex types, and
+tests compare them with the WSDL that simple-salesforce ships, so they cannot drift.
 """
+
+from lxml import etree
+
+from .errors import XmlInputError
+
+MDAPI_NS = "http://soap.sforce.com/2006/04/metadata"
+API_VERSION = "63.0"
+
+# Biggest file we accept; the largest real layouts are a few hundred KB.
+MAX_BYTES = 20 * 1024 * 1024
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    remove_blank_text=False,
+    remove_comments=False,
+)
+
+
+def parse(data: bytes, name: str) -> etree._ElementTree:
+    """Parse metadata XML from bytes; raise XmlInputError naming `name` if it is not safe, well-formed XML.
+
+    Any DOCTYPE is refused outright: Salesforce metadata never carries one, and it is how
+    external-entity and entity-expansion attacks arrive.
+    """
+    if len(data) > MAX_BYTES:
+        raise XmlInputError(f"{name}: file is {len(data)} bytes, more than the {MAX_BYTES} allowed")
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, _PARSER))
+    except etree.XMLSyntaxError as e:
+        error = XmlInputError(f"{name}: not well-formed XML ({e.msg})")
+        error.position = e.position  # (line, column), for callers that report where (the local org's deploy checks)
+        raise error from None
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise XmlInputError(f"{name}: a DOCTYPE is not allowed in metadata files")
+    return tree
+
+
+def parse_file(path) -> etree._ElementTree:
+    """Read and parse a file with `parse`, naming the file in any error."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError as e:
+        raise XmlInputError(f"{path}: cannot read ({e.strerror})") from None
+    return parse(data, str(path))
+
+
+def serialize(tree) -> bytes:
+    """Write a tree as Salesforce writes metadata: UTF-8 with an XML declaration, trailing newline."""
+    # Serializing the ElementTree (not just the root) keeps comments outside the root element.
+    if not hasattr(tree, "getroot"):
+        tree = etree.ElementTree(tree)
+    out = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+    # lxml writes the declaration with single quotes; Salesforce and sf write double quotes.
+    out = out.replace(b"<?xml version='1.0' encoding='UTF-8'?>", b'<?xml version="1.0" encoding="UTF-8"?>', 1)
+    return out if out.endswith(b"\n") else out + b"\n"
+
 
 # Every Metadata type extends Metadata, whose only element is fullName (optional).
 METADATA_BASE = ("fullName",)
@@ -176,3 +241,28 @@ def settings_file_stem(settings_type: str) -> str:
 def settings_type_for_stem(stem: str) -> str:
     """`PartyDataModel` -> `PartyDataModelSettings`."""
     return stem + "Settings"
+
+
+def package_xml(members: dict[str, list[str]], api_version: str) -> bytes:
+    """Build a package.xml listing `members` ({type name: [member, ...]}), types and members sorted."""
+    root = etree.Element(f"{{{MDAPI_NS}}}Package", nsmap={None: MDAPI_NS})
+    for type_name in sorted(members):
+        if not members[type_name]:
+            continue
+        types = etree.SubElement(root, f"{{{MDAPI_NS}}}types")
+        for member in sorted(members[type_name]):
+            etree.SubElement(types, f"{{{MDAPI_NS}}}members").text = member
+        etree.SubElement(types, f"{{{MDAPI_NS}}}name").text = type_name
+    etree.SubElement(root, f"{{{MDAPI_NS}}}version").text = api_version
+    etree.indent(root, space="    ")
+    return serialize(root)
+
+
+def read_package_xml(data: bytes, name: str = "package.xml") -> dict[str, list[str]]:
+    """Parse a package.xml into {type name: [member, ...]}."""
+    root = parse(data, name).getroot()
+    out: dict[str, list[str]] = {}
+    for types in root.findall(f"{{{MDAPI_NS}}}types"):
+        type_name = types.findtext(f"{{{MDAPI_NS}}}name")
+        out.setdefault(type_name, []).extend(m.text for m in types.findall(f"{{{MDAPI_NS}}}members"))
+    return out
