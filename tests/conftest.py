@@ -1,30 +1,27 @@
-"""Shared test fixtures: where the shared facts live, and the XSD validator."""
+"""Shared test fixtures: the Metadata API schema (from the installed WSDL), the real-world corpus, the local org."""
 
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from tests import metadata_schema
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-XSD_PATH = SHARED / "salesforce" / "metadata-v63.xsd"
 REALWORLD = SHARED / "realworld"
 
 
 @pytest.fixture(scope="session")
 def xsd():
-    """The real Metadata API v63 schema, or skip where ../shared is absent."""
-    if not XSD_PATH.is_file():
-        pytest.skip(f"{XSD_PATH} is absent: the Metadata API schema lives in ../shared, not in the project")
-    return etree.XMLSchema(etree.parse(str(XSD_PATH)))
+    """The Metadata API schema (API 63.0) from simple-salesforce's metadata.wsdl, as a validator."""
+    return metadata_schema.schema()
 
 
 @pytest.fixture(scope="session")
 def xsd_tree():
-    """The schema as a plain tree, to read element order from."""
-    if not XSD_PATH.is_file():
-        pytest.skip(f"{XSD_PATH} is absent: the Metadata API schema lives in ../shared, not in the project")
-    return etree.parse(str(XSD_PATH))
+    """The same schema as a plain tree, to read element order from."""
+    return metadata_schema.schema_tree()
 
 
 @pytest.fixture(scope="session")
