@@ -33,8 +33,8 @@ def realworld():
 
 
 def import_task(name: str):
-    """Import tasks/<name>.py as cci does: CumulusCI's synthetic `tasks` package (which it empties
-    on import) gets the repo's tasks/ folder on its path."""
+    """Import tasks/email_privacy/<name>.py as cci does: CumulusCI's synthetic `tasks` package (which it
+    empties on import) gets the repo's tasks/ folder on its path."""
     import importlib
 
     import cumulusci.core.config.project_config  # noqa: F401  (creates the synthetic package first)
@@ -43,7 +43,7 @@ def import_task(name: str):
 
     if str(ROOT / "tasks") not in tasks.__path__:
         tasks.__path__.append(str(ROOT / "tasks"))
-    return importlib.import_module(f"tasks.{name}")
+    return importlib.import_module(f"tasks.email_privacy.{name.removeprefix('email_privacy.')}")
 
 
 def assert_valid(schema, data: bytes, name: str = "document"):
