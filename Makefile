@@ -1,13 +1,18 @@
-# make test: everything a fresh machine needs, then every test (fast and end-to-end).
-# make test-fast: the tests that need no local org or cci run.
+# make test: everything a fresh machine needs, then lint and every test (fast and end-to-end).
+# make test-fast: lint and the tests that run no real client against a local org.
 # make demo: a local org in a temporary folder, the main flow run against it with the real cci.
 # make bench: benchmarks (not part of make test).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# CumulusCI alone in its own environment, as users install it (pipx-style): the sources test runs it.
+# The version is the one pyproject.toml pins, so there is one place to change it.
+CCI_PIN := $(shell sed -n 's/.*"cumulusci==\([0-9.]*\)".*/\1/p' pyproject.toml)
+STANDALONE_CCI := build/cci
+STANDALONE_STAMP := $(STANDALONE_CCI)/.installed-$(CCI_PIN)
 
-.PHONY: test test-fast demo bench clean
+.PHONY: test test-fast lint demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +22,21 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-test: $(STAMP)
+$(STANDALONE_STAMP):
+	rm -rf $(STANDALONE_CCI)
+	$(PYTHON) -m venv $(STANDALONE_CCI)
+	$(STANDALONE_CCI)/bin/python -m pip install --quiet --upgrade pip
+	$(STANDALONE_CCI)/bin/python -m pip install --quiet 'cumulusci==$(CCI_PIN)'
+	touch $(STANDALONE_STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+test: lint $(STANDALONE_STAMP)
 	$(BIN)/python -m pytest -q -rs
 
-test-fast: $(STAMP)
+test-fast: lint
 	$(BIN)/python -m pytest -q -rs -m "not e2e"
 
 demo: $(STAMP)
@@ -30,4 +46,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .email_privacy
+	rm -rf $(VENV) build .email_privacy
