@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
+from .cci.options import parse_api_version
 from .errors import EmailPrivacyError, OptionError
 from .metadata_xml import API_VERSION
-from .options import parse_api_version
 from .settings import FORMATS, SettingsOptions, by_type, desired_settings, settings_files, write_files
 
 

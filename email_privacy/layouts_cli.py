@@ -14,8 +14,8 @@ import click
 
 from . import layouts as editor
 from . import names
+from .cci.options import parse_choice, parse_list
 from .errors import EmailPrivacyError, OptionError
-from .options import parse_choice, parse_list
 
 
 @dataclass

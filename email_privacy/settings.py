@@ -12,9 +12,10 @@ from pathlib import Path
 from lxml import etree
 
 from . import metadata_xml
+from .cci.options import parse_bool, parse_choice
 from .errors import OptionError
-from .metadata_xml import API_VERSION, MDAPI_NS, package_xml
-from .options import parse_bool, parse_choice
+from .metadata_xml import API_VERSION, MDAPI_NS
+from .org.deploy_package import deploy_package
 
 CONSENT = ("PartyDataModelSettings", "enableConsentManagement")
 EMAIL_CONSENT = ("EmailAdministrationSettings", "enableEmailConsentManagement")
@@ -130,7 +131,8 @@ def build_document(settings_type: str, values: Mapping[str, bool]) -> etree._Ele
     """
     if settings_type not in metadata_xml.SETTINGS:
         raise OptionError(
-            f"Settings type {settings_type!r} is not one this project writes; use one of {', '.join(metadata_xml.SETTINGS)}."
+            f"Settings type {settings_type!r} is not one this project writes; "
+            f"use one of {', '.join(metadata_xml.SETTINGS)}."
         )
     if settings_type == CONSENT[0] and values.get(CONSENT[1]) is not None and values.get(CONSENT[1]) is not True:
         raise OptionError(f"Refusing to build {settings_type}: {PURGE_WARNING}.")
@@ -149,20 +151,20 @@ def build_document(settings_type: str, values: Mapping[str, bool]) -> etree._Ele
     return etree.ElementTree(root)
 
 
+def settings_documents(changes: Mapping[str, Mapping[str, bool]]) -> dict[str, bytes]:
+    """{settings type: file bytes} holding only the fields in `changes` ({type: {field: value}})."""
+    return {t: metadata_xml.serialize(build_document(t, values)) for t, values in changes.items()}
+
+
 def settings_files(
     changes: Mapping[str, Mapping[str, bool]], fmt: str = "mdapi", api_version: str = API_VERSION
 ) -> dict[str, bytes]:
     """{relative path: bytes} for the settings in `changes`, plus package.xml in MDAPI format."""
     fmt = parse_choice("format", fmt, FORMATS)
-    files: dict[str, bytes] = {}
-    for settings_type, values in changes.items():
-        stem = metadata_xml.settings_file_stem(settings_type)
-        suffix = ".settings" if fmt == "mdapi" else ".settings-meta.xml"
-        files[f"settings/{stem}{suffix}"] = metadata_xml.serialize(build_document(settings_type, values))
-    if fmt == "mdapi" and files:
-        members = [metadata_xml.settings_file_stem(t) for t in changes]
-        files["package.xml"] = package_xml({"Settings": members}, api_version)
-    return files
+    documents = settings_documents(changes)
+    if fmt == "mdapi":
+        return deploy_package(api_version, settings=documents) if documents else {}
+    return {f"settings/{metadata_xml.settings_file_stem(t)}.settings-meta.xml": d for t, d in documents.items()}
 
 
 def write_files(outdir: Path, files: Mapping[str, bytes]) -> list[Path]:

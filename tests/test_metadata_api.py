@@ -6,10 +6,11 @@ import pytest
 import requests
 import responses
 
-from email_privacy import metadata_api
 from email_privacy.errors import OptionError, OrgError
-from email_privacy.metadata_api import MetadataClient
 from email_privacy.metadata_xml import package_xml
+from email_privacy.org import metadata as metadata_api
+from email_privacy.org import rest
+from email_privacy.org.metadata import MetadataClient
 from tests.fake_org import FakeOrg, layout, make_task, serve
 
 CONTACT = "layouts/Contact-Contact Layout.layout"
@@ -144,7 +145,7 @@ def test_rest_retry_adapter_retries_post_on_503():
     from simple_salesforce import Salesforce
 
     sf = Salesforce(instance="test.salesforce.com", session_id="TOKEN")
-    metadata_api.mount_rest_retries(sf, retries=2, backoff=0)
+    rest.mount_rest_retries(sf, retries=2, backoff=0)
     url = "https://test.salesforce.com/services/data/v59.0/composite/sobjects"
     with responses.RequestsMock() as rsps:
         rsps.add(responses.POST, url, status=503)
@@ -173,7 +174,7 @@ def test_rest_call_refreshes_expired_session_once():
             raise SalesforceExpiredSession("url", 401, "Contact", "INVALID_SESSION_ID")
         return "ok"
 
-    assert metadata_api.call_rest(task, sf, call) == "ok"
+    assert rest.call_rest(task, sf, call) == "ok"
     assert seen == ["Bearer OLD", "Bearer NEW"] and task.org_config.refresh_oauth_token.call_count == 1
 
 

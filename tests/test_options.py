@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from email_privacy.errors import OptionError
-from email_privacy.options import (
+from email_privacy.cci.options import (
     parse_api_version,
     parse_bool,
     parse_choice,
@@ -14,6 +13,7 @@ from email_privacy.options import (
     parse_int,
     parse_list,
 )
+from email_privacy.errors import OptionError
 
 
 @pytest.mark.parametrize(

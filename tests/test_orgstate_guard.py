@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from email_privacy import orgstate
-from email_privacy.orgstate import GuardQueryRefused, OrgState
+from email_privacy.org import guard as orgstate
+from email_privacy.org.guard import GuardQueryRefused
+from email_privacy.org.read import OrgState
 
 A, B, C = "Contact-Contact Layout", "Lead-Lead %28Marketing%29 Layout", "Lead-Lead Layout"
 READ = {

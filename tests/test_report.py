@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from email_privacy import report
+from email_privacy.cci import report
 from email_privacy.errors import OptionError
 
 COLUMNS = (("name", "Name"), ("state", "State"), ("ok", "OK"))

@@ -2,9 +2,9 @@
 
 import pytest
 
-from email_privacy import verify
 from email_privacy.errors import OrgError
-from email_privacy.orgstate import OrgState
+from email_privacy.features import verify
+from email_privacy.org.read import OrgState
 from email_privacy.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL, SettingsOptions
 
 NS = "http://soap.sforce.com/2006/04/metadata"

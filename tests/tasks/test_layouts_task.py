@@ -7,8 +7,9 @@ import stat
 import pytest
 import responses
 
-from email_privacy import metadata_xml, snapshots
+from email_privacy import metadata_xml
 from email_privacy.errors import OptionError, OrgError
+from email_privacy.features import snapshots
 from email_privacy.layouts import has_field
 from tests.conftest import import_task
 from tests.fake_org import FakeOrg, layout, make_task, serve

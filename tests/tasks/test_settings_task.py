@@ -3,8 +3,9 @@
 import pytest
 import responses
 
-from email_privacy import metadata_xml, orgstate
+from email_privacy import metadata_xml
 from email_privacy.errors import OptionError
+from email_privacy.org import read as orgstate
 from email_privacy.settings import read_settings
 from tests.conftest import assert_valid, import_task
 from tests.fake_org import FakeOrg, make_task, serve, settings

@@ -2,8 +2,9 @@
 
 Layout: `<base>/<org name>/<UTC timestamp>/` holding `layouts/<file name>.layout` (MDAPI, as
 retrieved), `package.xml` (so the folder deploys as it is) and `manifest.json` (org, time, each
-layout's retrieve name, object, label and package as Setup shows them, display name, file and sha256). Folders are 0700 and files 0600: layouts can hold
-business information, and nobody but the owner needs them. A snapshot is written to a temporary
+layout's retrieve name, object, label and package as Setup shows them, display name, file and
+sha256). Folders are 0700 and files 0600: layouts can hold business information, and nobody but the
+owner needs them. A snapshot is written to a temporary
 folder and renamed into place, so a crash never leaves half a snapshot that restore would trust.
 """
 
@@ -16,9 +17,10 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import metadata_xml, names
-from .errors import OptionError
-from .metadata_xml import API_VERSION, package_xml
+from .. import metadata_xml, names
+from ..errors import OptionError
+from ..metadata_xml import API_VERSION
+from ..org.deploy_package import deploy_package
 
 DEFAULT_BASE = Path(".email_privacy") / "snapshots"
 MANIFEST = "manifest.json"
@@ -70,10 +72,12 @@ def write_snapshot(
     final = org_dir / stamp
     tmp = org_dir / f".{stamp}.tmp"
     _mkdir_private(tmp / "layouts")
+    # The folder is a deploy package as it stands: restore_layouts, or anyone by hand, can deploy it back.
+    for path, data in deploy_package(api_version, layouts=layouts).items():
+        _write_private(tmp / path, data)
     entries = []
     for name in sorted(layouts):
         file = f"layouts/{names.file_name(name)}"
-        _write_private(tmp / file, layouts[name])
         ns = packages.get(name)
         entries.append(
             {
@@ -86,7 +90,6 @@ def write_snapshot(
                 "sha256": hashlib.sha256(layouts[name]).hexdigest(),
             }
         )
-    _write_private(tmp / "package.xml", package_xml({"Layout": sorted(layouts)}, api_version))
     manifest = {
         "org_name": org_name,
         "org_id": org_id,

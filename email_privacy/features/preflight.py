@@ -12,14 +12,19 @@ Individuals Opening Email from Your Company" (required editions and the Customiz
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
-from .errors import OrgError
-from .settings import (
+from ..cci.report import log_table
+from ..errors import OrgError
+from ..org import read as org_read
+from ..settings import (
     CONSENT,
     EMAIL_CONSENT,
     EMAIL_TRACKING,
     ENHANCED_EMAIL,
     FEATURE_SETTINGS,
+    SettingsOptions,
+    desired_settings,
 )
+from .verify import configured, state_rows, target_objects
 
 OK, CHANGE, WARN, FAIL, INFO = "OK", "WILL CHANGE", "WARNING", "FAIL", "INFO"
 
@@ -80,18 +85,6 @@ PERMISSION_QUERY = (
 ORGANIZATION_FIELDS = ("OrganizationType", "IsSandbox", "TrialExpirationDate", "Name")
 
 
-def target_objects(requested, person_accounts: bool, logger=None) -> list[str]:
-    """The objects whose layouts are in scope: `requested`, or Contact and Lead plus PersonAccount where person
-    accounts are on. A PersonAccount request on an org without them is dropped with a warning."""
-    if not requested:
-        return ["Contact", "Lead"] + (["PersonAccount"] if person_accounts else [])
-    if "PersonAccount" in requested and not person_accounts:
-        if logger is not None:
-            logger.warning("PersonAccount skipped: person accounts are off in this org.")
-        return [o for o in requested if o != "PersonAccount"]
-    return list(requested)
-
-
 def org_kind(is_sandbox, trial_expiration) -> str:
     """'scratch org', 'sandbox', 'trial' or 'production', from Organization.IsSandbox and TrialExpirationDate."""
     if is_sandbox:
@@ -110,13 +103,15 @@ def check_edition(org_type, kind: str, allow_unknown: bool = False) -> Check:
                 item,
                 found,
                 WARN,
-                f"OrganizationType {org_type!r} is not one this project knows; going on because allow_unknown_edition is true.",
+                f"OrganizationType {org_type!r} is not one this project knows; "
+                "going on because allow_unknown_edition is true.",
             )
         return Check(
             item,
             found,
             FAIL,
-            f"OrganizationType {org_type!r} is not one this project knows (the feature needs {SUPPORTED_EDITIONS} Edition); "
+            f"OrganizationType {org_type!r} is not one this project knows "
+            f"(the feature needs {SUPPORTED_EDITIONS} Edition); "
             "if this org is one of those, run again with allow_unknown_edition true.",
         )
     if not edition.supported:
@@ -124,7 +119,8 @@ def check_edition(org_type, kind: str, allow_unknown: bool = False) -> Check:
             item,
             f"{edition.name} Edition ({org_type}, {kind})",
             FAIL,
-            f"{edition.name} Edition cannot honour individual email-tracking preferences; it needs {SUPPORTED_EDITIONS} Edition.",
+            f"{edition.name} Edition cannot honour individual email-tracking preferences; "
+            f"it needs {SUPPORTED_EDITIONS} Edition.",
         )
     return Check(item, f"{edition.name} Edition ({kind})", OK, "Nothing to do.")
 
@@ -158,7 +154,8 @@ def check_permissions(row: Mapping) -> list[Check]:
                 "Permission: deploy metadata",
                 "missing",
                 FAIL,
-                "Give the running user Modify All Data or Modify Metadata Through Metadata API Functions, then run again.",
+                "Give the running user Modify All Data or Modify Metadata Through Metadata API Functions, "
+                "then run again.",
             )
         )
     if has("PermissionsApiEnabled"):
@@ -226,3 +223,68 @@ def raise_on_failures(checks) -> None:
     if failed:
         parts = "; ".join(f"{c.item}: {c.state}. {c.action}" for c in failed)
         raise OrgError(f"The org cannot be configured, nothing was changed. {parts}")
+
+
+CHECK_COLUMNS = (("item", "Item"), ("state", "Found"), ("verdict", "Verdict"), ("action", "What to do"))
+
+
+@dataclass
+class PreflightOptions:
+    settings: SettingsOptions
+    objects: list[str]
+    permission_sets: list[str]
+    allow_unknown_edition: bool = False
+    dry_run: bool = False
+
+
+def check_prerequisites(org, options: PreflightOptions, log) -> dict:
+    """Check the org can take the configuration, read it once (settings, target layouts, the permission sets)
+    and return the return values the flow's later steps read, the read as org_state among them."""
+    record = org.rest.organization(ORGANIZATION_FIELDS)
+    kind = org_kind(record.get("IsSandbox"), record.get("TrialExpirationDate"))
+    checks = [check_edition(record.get("OrganizationType"), kind, options.allow_unknown_edition)]
+    rows = org.rest.query(PERMISSION_QUERY)
+    if not rows:
+        raise OrgError("UserPermissionAccess returned no row for the running user; cannot check permissions.")
+    checks += check_permissions(rows[0])
+    if failures(checks):
+        # Stop before reading metadata: a user without these rights may not even be allowed to.
+        log_table(log, "Email privacy prerequisites", CHECK_COLUMNS, [c.as_dict() for c in checks])
+        raise_on_failures(checks)
+
+    person_accounts = org.rest.person_accounts_enabled()
+    objects = target_objects(options.objects, person_accounts, log)
+    state = org_read.read_org(org.metadata, objects, permission_sets=options.permission_sets)
+    lightning = state.lightning_on
+    # Lightning unknown under auto: count Enhanced Email as wanted (the Lightning check warns about it).
+    desired = desired_settings(options.settings, True if lightning is None else lightning)
+    checks.append(check_person_accounts(person_accounts))
+    checks.append(check_lightning(lightning, options.settings.enhanced_email))
+    checks += check_settings(state.settings, desired)
+    log_table(log, "Email privacy prerequisites", CHECK_COLUMNS, [c.as_dict() for c in checks])
+    raise_on_failures(checks)
+    already = configured(state_rows(state, objects, options.settings))
+    if already:
+        log.info(
+            "The org is already configured: every setting is on and every target layout has the Individual field; "
+            "the following steps deploy nothing."
+        )
+    else:
+        log.info(
+            "The org can take the configuration."
+            + (" Dry run: the following steps change nothing." if options.dry_run else "")
+        )
+    return {
+        "org_state": state,
+        "already_configured": already,
+        "dry_run": options.dry_run,
+        "enhanced_email": options.settings.enhanced_email,
+        "email_tracking": options.settings.email_tracking,
+        "objects": objects,
+        "person_accounts": person_accounts,
+        "lightning": lightning,
+        "edition": record.get("OrganizationType"),
+        "org_kind": kind,
+        "settings": {f"{t}.{f}": v for t, fields in state.settings.items() for f, v in fields.items()},
+        "checks": [c.as_dict() for c in checks],
+    }

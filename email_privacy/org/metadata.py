@@ -16,35 +16,27 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 import time
-import weakref
 import zipfile
 from dataclasses import dataclass, field
 
 import requests
 from cumulusci.salesforce_api import metadata as cci_metadata
 from cumulusci.salesforce_api.exceptions import MetadataApiError
-from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 from cumulusci.utils import parse_api_datetime
 from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
-from . import metadata_xml
-from .describe import has_person_accounts
-from .errors import OptionError, OrgError, XmlInputError
-from .metadata_xml import API_VERSION, package_xml
-from .options import parse_api_version, parse_bool, parse_int
-from .orgstate import GuardQueryRefused, OrgState
-from .settings import CONSENT, PURGE_WARNING, read_settings
+from .. import metadata_xml
+from ..errors import OptionError, OrgError, XmlInputError
+from ..metadata_xml import API_VERSION, package_xml
+from ..settings import CONSENT, PURGE_WARNING, read_settings
+from .rest import TRANSIENT, first_line, refresh_session
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 MD = "http://soap.sforce.com/2006/04/metadata"
 RETRY_STATUSES = (500, 502, 503, 504)
 MAX_POLL_INTERVAL = 5.0
 MAX_ZIP_BYTES = 200 * 1024 * 1024
-
-_TRANSIENT = (requests.ConnectionError, requests.Timeout)
 
 
 def _local(el) -> str:
@@ -121,7 +113,7 @@ class _FastRetryingCall:
             problem = None
             try:
                 response = self._post(headers, envelope)
-            except _TRANSIENT as e:
+            except TRANSIENT as e:
                 problem = type(e).__name__
             else:
                 if _is_transient(response):
@@ -158,24 +150,19 @@ class _FastRetryingCall:
         try:
             response = self._get_response()
         except MetadataApiError as e:
-            raise OrgError(f"{self.what} failed: {_first_line(str(e))}") from None
+            raise OrgError(f"{self.what} failed: {first_line(str(e))}") from None
         if self.status == "Failed" and not isinstance(self, _Deploy):
             raise OrgError(f"{self.what} failed: {_error_message(response)}")
         return self._process_response(response)
-
-
-def _first_line(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 400 else text[:397] + "..."
 
 
 def _error_message(response) -> str:
     try:
         tree = metadata_xml.parse(response.content, "SOAP reply")
     except XmlInputError:
-        return _first_line(response.text)
+        return first_line(response.text)
     msgs = [e.text for e in _find_all(tree, "errorMessage") if e.text]
-    return _first_line("; ".join(msgs) or response.text)
+    return first_line("; ".join(msgs) or response.text)
 
 
 class _List(_FastRetryingCall, cci_metadata.ApiListMetadata):
@@ -218,7 +205,7 @@ class _Deploy(_FastRetryingCall, cci_metadata.ApiDeploy):
             parts = [_error_message(response) or f"status {status or 'unknown'}"]
         raise OrgError(
             f"Deploy failed ({status or 'Failed'}), nothing was changed (rollbackOnError): "
-            + _first_line("; ".join(parts))
+            + first_line("; ".join(parts))
             + ". Fix the component named, or run restore_layouts if layouts look wrong, then run again."
         )
 
@@ -320,7 +307,8 @@ class MetadataClient:
         return call
 
     def list(self, metadata_type: str) -> list[dict]:
-        """listMetadata for one type: entries with fullName, fileName, namespacePrefix, lastModifiedDate (datetime)..."""
+        """listMetadata for one type: entries with fullName, fileName, namespacePrefix,
+        lastModifiedDate (datetime)..."""
         call = self._bind(_List(self.task, metadata_type, as_of_version=self.api_version))
         return list(call()[metadata_type])
 
@@ -351,209 +339,3 @@ def refuse_consent_purge(files: dict[str, bytes]) -> None:
             value = read_settings(metadata_xml.parse(data, path)).get(CONSENT[1])
             if value is not None and value is not True:
                 raise OptionError(f"Refusing to deploy {path}: {PURGE_WARNING}.")
-
-
-def mount_rest_retries(sf, retries: int = 3, backoff: float = 0.5) -> None:
-    """Make a simple-salesforce client retry 502/503/504 and connection errors on every method.
-
-    CumulusCI mounts a Retry whose default methods leave out POST and PATCH, so a 503 on an
-    sObject Collections or Bulk call fails at once. Salesforce answers 503 before it processes a
-    request (server unavailable), so repeating a POST after one is safe.
-    """
-    retry = Retry(
-        total=retries,
-        connect=retries,
-        read=retries,
-        status=retries,
-        status_forcelist=(502, 503, 504),
-        backoff_factor=backoff,
-        allowed_methods=None,
-        raise_on_status=False,
-        respect_retry_after_header=True,
-    )
-    adapter = HTTPAdapter(max_retries=retry)
-    sf.session.mount("https://", adapter)
-    sf.session.mount("http://", adapter)
-
-
-def refresh_session(task, what: str | None = None) -> str:
-    """Refresh the org's access token once after the org said the session expired; return the new token.
-
-    Every caller (SOAP calls, simple-salesforce REST calls, the data client) refreshes through here.
-    """
-    task.logger.warning(
-        f"{what}: session expired; refreshing it once" if what else "Session expired; refreshing it once"
-    )
-    task.org_config.refresh_oauth_token(task.project_config.keychain)
-    return task.org_config.access_token
-
-
-def call_rest(task, sf, func, *args, **kwargs):
-    """Call `func(*args, **kwargs)` (a simple-salesforce call on `sf`); on an expired session refresh it once and repeat.
-
-    When the retries mounted on `sf` are used up (HTTP 5xx, resets, timeouts) it raises OrgError, one
-    line: urllib3's own RetryError text is a multi-clause URL dump that says nothing a person can act on.
-    """
-    from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
-
-    try:
-        try:
-            return func(*args, **kwargs)
-        except SalesforceExpiredSession:
-            sf.session_id = refresh_session(task)
-            sf.headers["Authorization"] = "Bearer " + sf.session_id
-            return func(*args, **kwargs)
-    except (requests.exceptions.RetryError, *_TRANSIENT) as e:
-        what = getattr(func, "__name__", "") or "REST call"
-        what = "REST call" if what.startswith("<") else what
-        reason = "HTTP 5xx" if isinstance(e, requests.exceptions.RetryError) else type(e).__name__
-        raise OrgError(
-            f"{what} failed after retries ({reason}): the org did not answer; check the org's status "
-            "and your network, then run again."
-        ) from None
-    except SalesforceError as e:
-        if getattr(e, "status", 0) < 500:
-            raise
-        what = getattr(func, "__name__", "") or "REST call"
-        what = "REST call" if what.startswith("<") else what
-        words = _rest_error_words(e)
-        raise OrgError(
-            f"{what} failed after retries (HTTP {e.status}){': ' + words if words else ''}; "
-            "check the org's status and your network, then run again."
-        ) from None
-
-
-def _rest_error_words(e) -> str:
-    """`CODE: message` of each error a simple-salesforce exception carries, on one line ('' when none)."""
-    words = (
-        "; ".join(f"{c.get('errorCode')}: {c.get('message')}" for c in e.content if isinstance(c, dict))
-        if isinstance(e.content, list)
-        else ""
-    )
-    return _first_line(words) if words else ""
-
-
-# Option entries several tasks share word for word, for `cci task info`.
-CHECK_ONLY_OPTION = {"check_only": {"description": "Validate the deploy in the org without saving it (default false)."}}
-ORG_STATE_OPTION = {
-    "org_state": {"description": "Set by the flow only: the prerequisites task's read of the org, reused."}
-}
-
-# Options every task that calls the Metadata API takes, as task_options entries for `cci task info`.
-CLIENT_TASK_OPTIONS = {
-    "api_version": {
-        "description": "Metadata API version to use, e.g. 63.0 (default: the project's package api_version)."
-    },
-    "retries": {
-        "description": "How many times to repeat a call after an HTTP 5xx, a connection reset or a timeout (default 3)."
-    },
-    "backoff": {"description": "Seconds to wait before the first repeat, doubling each time (default 0.5)."},
-    "poll_interval": {
-        "description": "Seconds between the first status polls of a retrieve or deploy, growing to 5 (default 0.1)."
-    },
-}
-
-
-def client_settings(options) -> dict:
-    """Validate CLIENT_TASK_OPTIONS from raw task options; OptionError naming the option on a bad value."""
-
-    def seconds(name, default):
-        value = options.get(name)
-        if value is None or value == "":
-            return default
-        try:
-            number = float(str(value).strip())
-        except ValueError:
-            number = -1.0
-        if not 0 <= number <= 600:
-            raise OptionError(f"Option {name}: {value!r} is not allowed; use a number of seconds from 0 to 600.")
-        return number
-
-    return {
-        "api_version": parse_api_version("api_version", options.get("api_version"), "") or None,
-        "retries": parse_int("retries", options.get("retries"), 3, minimum=0, maximum=10),
-        "backoff": seconds("backoff", 0.5),
-        "poll_interval": seconds("poll_interval", 0.1),
-    }
-
-
-# When a task of this process last refreshed each org config's token (time.monotonic()); weak keys so
-# an org config that is gone leaves no entry behind (and a new one at the same address is not mistaken).
-_REFRESHED_AT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-REFRESH_REUSE_SECONDS = 300.0
-
-
-class MetadataTask(BaseSalesforceApiTask):
-    """Base of this project's org tasks: validated client options (CLIENT_TASK_OPTIONS, dry_run,
-    check_only, org_state), `self.client` (a MetadataClient), `self.sf` with REST retries mounted."""
-
-    def _update_credentials(self):
-        """Refresh the token, unless a task of this process refreshed this same org config moments ago.
-
-        CumulusCI refreshes before every task, each time a token POST plus userinfo and Organization
-        reads on new connections (6 refreshes in a 5-step flow, issue 7). A token a flow step got under
-        REFRESH_REUSE_SECONDS ago is still good (Salesforce sessions last 15 minutes at the least), and
-        a session that expires anyway is refreshed on demand, once, by MetadataClient and call_rest.
-        """
-        now = time.monotonic()
-        last = _REFRESHED_AT.get(self.org_config)
-        if last is not None and now - last < REFRESH_REUSE_SECONDS and self.org_config.access_token:
-            self.logger.debug("Token refreshed by an earlier task moments ago; not refreshing again.")
-            return
-        super()._update_credentials()
-        _REFRESHED_AT[self.org_config] = time.monotonic()
-
-    def _init_options(self, kwargs):
-        super()._init_options(kwargs)
-        self.client_settings = client_settings(self.options)
-        self.dry_run = parse_bool("dry_run", self.options.get("dry_run"), False)
-        self.check_only = parse_bool("check_only", self.options.get("check_only"), False)
-        self.org_state = self._org_state()
-
-    def _init_task(self):
-        super()._init_task()
-        mount_rest_retries(self.sf, self.client_settings["retries"], self.client_settings["backoff"])
-        self.client = MetadataClient(self, **self.client_settings)
-
-    def _org_state(self):
-        """The flow's OrgState (option org_state, from the prerequisites task), or None."""
-        value = self.options.get("org_state")
-        if value in (None, ""):
-            return None
-        if not isinstance(value, OrgState):
-            raise OptionError(
-                "Option org_state: only the flow passes it (^^check_email_privacy_prerequisites.org_state); leave it out."
-            )
-        return value
-
-    def _rest(self, path):
-        return call_rest(self, self.sf, self.sf.restful, path)
-
-    def tooling_query(self, soql: str) -> list[dict]:
-        """Every record of a Tooling API query, following nextRecordsUrl (REST with retries and one session
-        refresh). GuardQueryRefused, with the org's error code, when the org refuses the query (HTTP 4xx)."""
-        from simple_salesforce.exceptions import SalesforceError
-
-        records, path, params = [], "tooling/query", {"q": soql}
-        try:
-            while path:
-                page = call_rest(self, self.sf, self.sf.restful, path, params=params)
-                records += page.get("records") or []
-                # nextRecordsUrl is /services/data/vNN.N/tooling/query/<locator>; restful() adds that prefix.
-                following = None if page.get("done", True) else page.get("nextRecordsUrl")
-                path, params = (re.sub(r"^/services/data/v[\d.]+/", "", following), None) if following else (None, None)
-        except SalesforceError as e:
-            raise GuardQueryRefused(_rest_error_words(e) or f"HTTP {getattr(e, 'status', '?')}") from None
-        return records
-
-    def describe(self, sobject: str) -> dict:
-        """The sObject's describe, fetched once per task (REST with retries and one session refresh)."""
-        cache = self.__dict__.setdefault("_describes", {})
-        if sobject not in cache:
-            cache[sobject] = self._rest(f"sobjects/{sobject}/describe")
-        return cache[sobject]
-
-    def person_accounts_enabled(self) -> bool:
-        """Whether person accounts are on. CumulusCI's org_config.is_person_accounts_enabled asks the same
-        question through a client of its own that has none of our retries."""
-        return has_person_accounts(self.describe("Account"))

@@ -7,11 +7,15 @@ them as JSON. The org is configured when every required row is right.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
-from . import metadata_xml, names
-from .errors import OrgError
-from .layouts import INDIVIDUAL_FIELD, has_field
-from .settings import (
+from .. import metadata_xml, names
+from ..cci.report import log_table, write_json
+from ..errors import OrgError
+from ..layouts import INDIVIDUAL_FIELD, has_field
+from ..org.read import reuse_or_read
+from ..settings import (
     CONSENT,
     EMAIL_CONSENT,
     EMAIL_TRACKING,
@@ -101,8 +105,20 @@ def layout_rows(
     return rows
 
 
+def target_objects(requested, person_accounts: bool, logger=None) -> list[str]:
+    """The objects whose layouts are in scope: `requested`, or Contact and Lead plus PersonAccount where person
+    accounts are on. A PersonAccount request on an org without them is dropped with a warning."""
+    if not requested:
+        return ["Contact", "Lead"] + (["PersonAccount"] if person_accounts else [])
+    if "PersonAccount" in requested and not person_accounts:
+        if logger is not None:
+            logger.warning("PersonAccount skipped: person accounts are off in this org.")
+        return [o for o in requested if o != "PersonAccount"]
+    return list(requested)
+
+
 def state_rows(state, objects: Iterable[str], settings_options: SettingsOptions) -> list[Row]:
-    """Every row for an OrgState (orgstate.read_org): the four switches, then the target layouts.
+    """Every row for an OrgState (org.read.read_org): the four switches, then the target layouts.
     Enhanced Email counts as required under `auto` when the read did not say whether Lightning is on."""
     lightning = state.lightning_on
     required = desired_settings(settings_options, True if lightning is None else lightning)
@@ -160,3 +176,44 @@ def report_data(rows: Iterable[Row], org: Mapping, checked_at: str, reused_read:
         "settings": [r.as_dict() for r in rows if r.kind == "Setting"],
         "layouts": [r.as_dict() for r in rows if r.kind == "Layout"],
     }
+
+
+@dataclass
+class VerifyOptions:
+    settings: SettingsOptions
+    objects: list[str]
+    report_path: Path | None = None
+    dry_run: bool = False
+
+
+def verify(org, read, options: VerifyOptions, log) -> dict:
+    """Read the org back (or reuse the flow's read when nothing can have been deployed since), log the table,
+    write the JSON report; return the return values. OrgError unless configured, a warning in a dry run."""
+    if options.objects and read is not None:
+        objects = options.objects
+    else:
+        objects = target_objects(options.objects, org.rest.person_accounts_enabled(), log)
+    # Reuse is sound only when nothing can have been deployed since that read: a dry run, or an org the
+    # read already showed configured (the steps between deploy only what is missing).
+    stale = read is not None and not (options.dry_run or configured(state_rows(read, objects, options.settings)))
+    state, reused = reuse_or_read(org.metadata, read, settings=True, objects=objects, stale=stale)
+    rows = state_rows(state, objects, options.settings)
+    source = "reusing the prerequisites' read: nothing deployed since" if reused else "read back from the org"
+    log_table(log, f"Email privacy verification ({source})", table_columns(rows), [r.as_dict() for r in rows])
+    ok = configured(rows)
+    who = {"name": org.name, "org_id": org.org_id, "instance_url": org.instance_url}
+    data = report_data(rows, who, datetime.now(UTC).isoformat(timespec="seconds"), reused)
+    if options.report_path:
+        write_json(options.report_path, data)
+        log.info(f"Report written to {options.report_path}")
+    values = {"configured": ok, "reused_read": reused, "report": str(options.report_path or ""), **data}
+    if ok:
+        log.info(
+            "The org honours individual email-tracking preferences: every setting is on and every layout has "
+            "the Individual field."
+        )
+    elif options.dry_run:
+        log.warning("Dry run: " + failure_message(rows))
+    else:
+        raise_unless_configured(rows)
+    return values

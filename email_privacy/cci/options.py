@@ -7,7 +7,7 @@ every task of this project parses its options here instead.
 
 from pathlib import Path
 
-from .errors import OptionError
+from ..errors import OptionError
 
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
@@ -119,3 +119,47 @@ def parse_folder(name: str, value, default, must_exist: bool = False) -> Path:
     if must_exist and not path.is_dir():
         raise OptionError(f"Option {name}: {value} is not an existing folder.")
     return path
+
+
+# Option entries several tasks share word for word, for `cci task info`.
+CHECK_ONLY_OPTION = {"check_only": {"description": "Validate the deploy in the org without saving it (default false)."}}
+ORG_STATE_OPTION = {
+    "org_state": {"description": "Set by the flow only: the prerequisites task's read of the org, reused."}
+}
+
+# Options every task that calls the Metadata API takes, as task_options entries for `cci task info`.
+CLIENT_TASK_OPTIONS = {
+    "api_version": {
+        "description": "Metadata API version to use, e.g. 63.0 (default: the project's package api_version)."
+    },
+    "retries": {
+        "description": "How many times to repeat a call after an HTTP 5xx, a connection reset or a timeout (default 3)."
+    },
+    "backoff": {"description": "Seconds to wait before the first repeat, doubling each time (default 0.5)."},
+    "poll_interval": {
+        "description": "Seconds between the first status polls of a retrieve or deploy, growing to 5 (default 0.1)."
+    },
+}
+
+
+def client_settings(options) -> dict:
+    """Validate CLIENT_TASK_OPTIONS from raw task options; OptionError naming the option on a bad value."""
+
+    def seconds(name, default):
+        value = options.get(name)
+        if value is None or value == "":
+            return default
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            number = -1.0
+        if not 0 <= number <= 600:
+            raise OptionError(f"Option {name}: {value!r} is not allowed; use a number of seconds from 0 to 600.")
+        return number
+
+    return {
+        "api_version": parse_api_version("api_version", options.get("api_version"), "") or None,
+        "retries": parse_int("retries", options.get("retries"), 3, minimum=0, maximum=10),
+        "backoff": seconds("backoff", 0.5),
+        "poll_interval": seconds("poll_interval", 0.1),
+    }

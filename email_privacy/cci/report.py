@@ -15,7 +15,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .errors import OptionError
+from ..errors import OptionError
 
 Column = tuple[str, str]  # (row key, header)
 
@@ -31,7 +31,8 @@ def log_width() -> int:
 
 
 def render_table(title: str, columns: Sequence[Column], rows: Sequence[Mapping], width: int = 100) -> str:
-    """The rows as a plain-text rich table (no colour codes, so logs and files stay readable); cells wrap to fit `width`."""
+    """The rows as a plain-text rich table (no colour codes, so logs and files stay readable); cells wrap
+    to fit `width`."""
     table = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=False, title_justify="left")
     for _, header in columns:
         table.add_column(header, overflow="fold")
