@@ -24,7 +24,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -rs -m "not e2e"
 
 demo: $(STAMP)
-	$(BIN)/python -m email_privacy.demo
+	$(BIN)/python -m email_privacy.cli.demo
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

@@ -10,9 +10,9 @@ import yaml
 from benchmarks import flow, run
 from benchmarks.metrics import RunMetrics, Summary, count_requests, layout_correctness, layouts_by_object
 from benchmarks.report import BUILTIN, FIRST, OURS, PARTIAL, SECOND, acceptance, ordered, render_markdown, render_text
-from email_privacy.layouts import INDIVIDUAL_FIELD, add_field_bytes
 from email_privacy.localorg.metadata_store import MetadataStore
 from email_privacy.localorg.profile import OrgProfile
+from email_privacy.salesforce.layouts import INDIVIDUAL_FIELD, add_field_bytes
 
 
 def req(path, action=None, method="POST", bytes_in=0, bytes_out=0):

@@ -4,8 +4,9 @@ import time
 
 import pytest
 
-from email_privacy import layouts, metadata_xml
+from email_privacy import metadata_xml
 from email_privacy.errors import XmlInputError
+from email_privacy.salesforce import layouts
 
 NS = "http://soap.sforce.com/2006/04/metadata"
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import names
-from ..describe import DESCRIBE_OBJECT, individual_lookup
 from ..errors import OrgError
-from ..layouts import EMAIL_OPT_OUT_FIELD, INDIVIDUAL_FIELD, TARGET_OBJECTS, add_field_bytes, unified_diff
 from ..org.deploy_package import deploy_package
 from ..org.guard import changed_since
 from ..org.read import reuse_or_read
+from ..salesforce import names
+from ..salesforce.describe import DESCRIBE_OBJECT, individual_lookup
+from ..salesforce.layouts import EMAIL_OPT_OUT_FIELD, INDIVIDUAL_FIELD, TARGET_OBJECTS, add_field_bytes, unified_diff
 from . import snapshots
 
 # Above this many unchanged layouts of one object, the log gives their count, not each name (the full

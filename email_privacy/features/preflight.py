@@ -15,15 +15,8 @@ from dataclasses import asdict, dataclass
 from ..cci.report import log_table
 from ..errors import OrgError
 from ..org import read as org_read
-from ..settings import (
-    CONSENT,
-    EMAIL_CONSENT,
-    EMAIL_TRACKING,
-    ENHANCED_EMAIL,
-    FEATURE_SETTINGS,
-    SettingsOptions,
-    desired_settings,
-)
+from ..salesforce.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL, FEATURE_SETTINGS
+from .settings import SettingsOptions, desired_settings
 from .verify import configured, state_rows, target_objects
 
 OK, CHANGE, WARN, FAIL, INFO = "OK", "WILL CHANGE", "WARNING", "FAIL", "INFO"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import names
 from ..org.deploy_package import deploy_package
+from ..salesforce import names
 
 
 @dataclass

@@ -17,10 +17,11 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .. import metadata_xml, names
+from .. import metadata_xml
 from ..errors import OptionError
 from ..metadata_xml import API_VERSION
 from ..org.deploy_package import deploy_package
+from ..salesforce import names
 
 DEFAULT_BASE = Path(".email_privacy") / "snapshots"
 MANIFEST = "manifest.json"

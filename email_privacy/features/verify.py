@@ -10,20 +10,14 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .. import metadata_xml, names
+from .. import metadata_xml
 from ..cci.report import log_table, write_json
 from ..errors import OrgError
-from ..layouts import INDIVIDUAL_FIELD, has_field
 from ..org.read import reuse_or_read
-from ..settings import (
-    CONSENT,
-    EMAIL_CONSENT,
-    EMAIL_TRACKING,
-    ENHANCED_EMAIL,
-    FEATURE_SETTINGS,
-    SettingsOptions,
-    desired_settings,
-)
+from ..salesforce import names
+from ..salesforce.layouts import INDIVIDUAL_FIELD, has_field
+from ..salesforce.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL, FEATURE_SETTINGS
+from .settings import SettingsOptions, desired_settings
 
 # The table shows what a person acts on; the JSON report adds api_name, object and required.
 COLUMNS = (("item", "Item"), ("name", "Name"), ("state", "State"), ("verdict", "Verdict"))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .. import metadata_xml, names
+from .. import metadata_xml
 from ..metadata_xml import package_xml
+from ..salesforce import names
 
 
 def deploy_package(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from .. import names
+from ..salesforce import names
 from .read import target_layouts
 
 

@@ -29,7 +29,7 @@ from requests.adapters import HTTPAdapter
 from .. import metadata_xml
 from ..errors import OptionError, OrgError, XmlInputError
 from ..metadata_xml import API_VERSION, package_xml
-from ..settings import CONSENT, PURGE_WARNING, read_settings
+from ..salesforce.settings import CONSENT, PURGE_WARNING, read_settings
 from .rest import TRANSIENT, first_line, refresh_session
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .. import metadata_xml, names
+from .. import metadata_xml
 from ..errors import OptionError, OrgError
-from ..settings import LIGHTNING, READ_TYPES, read_settings
+from ..salesforce import names
+from ..salesforce.settings import LIGHTNING, READ_TYPES, read_settings
 
 
 @dataclass

@@ -8,8 +8,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from ..describe import has_person_accounts
 from ..errors import OrgError
+from ..salesforce.describe import has_person_accounts
 from .guard import GuardQueryRefused
 
 TRANSIENT = (requests.ConnectionError, requests.Timeout)

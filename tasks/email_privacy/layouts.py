@@ -1,6 +1,5 @@
 """CumulusCI tasks: add the Individual lookup to page layouts, and put layouts back from a snapshot."""
 
-from email_privacy import names
 from email_privacy.cci.options import (
     CHECK_ONLY_OPTION,
     CLIENT_TASK_OPTIONS,
@@ -15,8 +14,9 @@ from email_privacy.errors import OptionError
 from email_privacy.features import snapshots
 from email_privacy.features.layouts import LayoutOptions, add_individual_field
 from email_privacy.features.restore import restore_layouts
-from email_privacy.layouts import BEHAVIORS, POSITIONS, TARGET_OBJECTS
 from email_privacy.org.read import PermissionSetFiles
+from email_privacy.salesforce import names
+from email_privacy.salesforce.layouts import BEHAVIORS, POSITIONS, TARGET_OBJECTS
 
 
 def _deferred_permission_sets(value) -> dict[str, bytes]:

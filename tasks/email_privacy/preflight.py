@@ -6,8 +6,8 @@ from email_privacy.cci.options import CLIENT_TASK_OPTIONS, parse_bool, parse_lis
 from email_privacy.cci.task import MetadataTask
 from email_privacy.features.permission_set import DEFAULT_PATH, SOURCE_SUFFIX
 from email_privacy.features.preflight import PreflightOptions, check_prerequisites
-from email_privacy.layouts import TARGET_OBJECTS
-from email_privacy.settings import SettingsOptions
+from email_privacy.features.settings import SettingsOptions
+from email_privacy.salesforce.layouts import TARGET_OBJECTS
 
 
 class CheckEmailPrivacyPrerequisites(MetadataTask):

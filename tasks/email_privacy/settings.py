@@ -2,8 +2,7 @@
 
 from email_privacy.cci.options import CHECK_ONLY_OPTION, CLIENT_TASK_OPTIONS, ORG_STATE_OPTION
 from email_privacy.cci.task import MetadataTask
-from email_privacy.features.settings import deploy_settings
-from email_privacy.settings import SettingsOptions
+from email_privacy.features.settings import SettingsOptions, deploy_settings
 
 
 class DeployEmailPrivacySettings(MetadataTask):

@@ -3,9 +3,9 @@
 from email_privacy.cci import report
 from email_privacy.cci.options import CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, parse_list
 from email_privacy.cci.task import MetadataTask
+from email_privacy.features.settings import SettingsOptions
 from email_privacy.features.verify import VerifyOptions, verify
-from email_privacy.layouts import TARGET_OBJECTS
-from email_privacy.settings import SettingsOptions
+from email_privacy.salesforce.layouts import TARGET_OBJECTS
 
 
 class VerifyEmailPrivacy(MetadataTask):

@@ -11,9 +11,9 @@ from cumulusci.tasks.salesforce.tests.util import create_task
 from email_privacy import metadata_xml
 from email_privacy.cci import task as metadata_api
 from email_privacy.errors import OptionError, OrgError
-from email_privacy.layouts import has_field
 from email_privacy.metadata_xml import read_package_xml
 from email_privacy.org.read import PermissionSetFiles
+from email_privacy.salesforce.layouts import has_field
 from tests.conftest import import_task
 from tests.fake_org import FakeOrg, layout, serve
 from tests.tasks.test_layouts_task import DESCRIBE, describe_fields, many_layouts

@@ -10,7 +10,7 @@ import responses
 from email_privacy import metadata_xml
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.features import snapshots
-from email_privacy.layouts import has_field
+from email_privacy.salesforce.layouts import has_field
 from tests.conftest import import_task
 from tests.fake_org import FakeOrg, layout, make_task, serve
 
@@ -195,7 +195,9 @@ def test_missing_individual_field_fails_clearly(org, tmp_path):
 def test_person_accounts_skipped_when_off(org, tmp_path):
     task = run(AddIndividualFieldToLayouts, tmp_path, objects="Contact,PersonAccount")
     assert "PersonAccount (person accounts off)" in task.return_values["skipped"]
-    assert all(n.startswith("Contact-") for n in task.return_values["changed"])
+    # Every Contact layout, and only those: no Lead layout was asked for, and PersonAccount is off.
+    assert task.return_values["changed"] == [f"Contact-Contact (Team {i}) Layout" for i in range(5)]
+    assert task.return_values["deployed"] is True
 
 
 def test_person_account_layouts_get_person_individual_id(org, tmp_path):

@@ -6,7 +6,7 @@ import responses
 from email_privacy import metadata_xml
 from email_privacy.errors import OptionError
 from email_privacy.org import read as orgstate
-from email_privacy.settings import read_settings
+from email_privacy.salesforce.settings import read_settings
 from tests.conftest import assert_valid, import_task
 from tests.fake_org import FakeOrg, make_task, serve, settings
 

@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from email_privacy import layouts, metadata_xml, names
+from email_privacy import metadata_xml
 from email_privacy.errors import EmailPrivacyError, OptionError
+from email_privacy.salesforce import layouts, names
 from tests.conftest import assert_valid
 
 NS = "http://soap.sforce.com/2006/04/metadata"

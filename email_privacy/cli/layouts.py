@@ -12,10 +12,10 @@ from pathlib import Path
 
 import click
 
-from . import layouts as editor
-from . import names
-from .cci.options import parse_choice, parse_list
-from .errors import EmailPrivacyError, OptionError
+from ..cci.options import parse_choice, parse_list
+from ..errors import EmailPrivacyError, OptionError
+from ..salesforce import layouts as editor
+from ..salesforce import names
 
 
 @dataclass

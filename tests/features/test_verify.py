@@ -4,8 +4,9 @@ import pytest
 
 from email_privacy.errors import OrgError
 from email_privacy.features import verify
+from email_privacy.features.settings import SettingsOptions
 from email_privacy.org.read import OrgState
-from email_privacy.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL, SettingsOptions
+from email_privacy.salesforce.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL
 
 NS = "http://soap.sforce.com/2006/04/metadata"
 

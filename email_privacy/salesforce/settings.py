@@ -1,4 +1,4 @@
-"""Settings documents for individual email-tracking preferences, built from a validated options model.
+"""Settings documents for individual email-tracking preferences: the switches, reading and building them.
 
 Pure functions over lxml trees. The four switches come from Salesforce Help, "Enable Email Tracking
 for Individuals Opening Email from Your Company"; their field names from the Metadata API guide's
@@ -6,16 +6,12 @@ PartyDataModelSettings, EmailAdministrationSettings and ActivitiesSettings pages
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
 
 from lxml import etree
 
-from . import metadata_xml
-from .cci.options import parse_bool, parse_choice
-from .errors import OptionError
-from .metadata_xml import API_VERSION, MDAPI_NS
-from .org.deploy_package import deploy_package
+from .. import metadata_xml
+from ..errors import OptionError
+from ..metadata_xml import MDAPI_NS
 
 CONSENT = ("PartyDataModelSettings", "enableConsentManagement")
 EMAIL_CONSENT = ("EmailAdministrationSettings", "enableEmailConsentManagement")
@@ -43,53 +39,6 @@ PURGE_WARNING = (
     "PartyDataModelSettings.enableConsentManagement can only be turned on: deploying false "
     "purges the org's data protection and privacy records"
 )
-
-FORMATS = ("mdapi", "source")
-ENHANCED_EMAIL_CHOICES = ("auto", "true", "false")
-
-
-@dataclass(frozen=True)
-class SettingsOptions:
-    """What to turn on. `enhanced_email`: auto (only where Lightning Experience is on), true, or
-    false (leave as it is). `email_tracking`: turn on Activity Settings' Enable Email Tracking."""
-
-    enhanced_email: str = "auto"
-    email_tracking: bool = True
-
-    @classmethod
-    def from_options(cls, options: Mapping) -> "SettingsOptions":
-        """Validate raw task or CLI options; every bad value raises OptionError naming it."""
-        if "consent_management" in options and not parse_bool(
-            "consent_management", options["consent_management"], True
-        ):
-            raise OptionError(f"Option consent_management: false is not allowed; {PURGE_WARNING}.")
-        enhanced = options.get("enhanced_email")
-        if isinstance(enhanced, bool):
-            enhanced = "true" if enhanced else "false"
-        return cls(
-            enhanced_email=parse_choice("enhanced_email", enhanced, ENHANCED_EMAIL_CHOICES, "auto"),
-            email_tracking=parse_bool("email_tracking", options.get("email_tracking"), True),
-        )
-
-    def wants_enhanced_email(self, lightning_on: bool | None) -> bool:
-        """Whether Enhanced Email must be on; `auto` needs the org's Lightning Experience state."""
-        if self.enhanced_email == "auto":
-            if lightning_on is None:
-                raise OptionError(
-                    "Option enhanced_email: auto needs the org's Lightning Experience state; use true or false offline."
-                )
-            return lightning_on
-        return self.enhanced_email == "true"
-
-
-def desired_settings(opts: SettingsOptions, lightning_on: bool | None = None) -> dict[tuple[str, str], bool]:
-    """The switches that must be on, {(settings type, field): True}, in the order the Help page lists them."""
-    wanted = {CONSENT: True, EMAIL_CONSENT: True}
-    if opts.wants_enhanced_email(lightning_on):
-        wanted[ENHANCED_EMAIL] = True
-    if opts.email_tracking:
-        wanted[EMAIL_TRACKING] = True
-    return wanted
 
 
 def by_type(pairs: Mapping[tuple[str, str], bool]) -> dict[str, dict[str, bool]]:
@@ -154,25 +103,3 @@ def build_document(settings_type: str, values: Mapping[str, bool]) -> etree._Ele
 def settings_documents(changes: Mapping[str, Mapping[str, bool]]) -> dict[str, bytes]:
     """{settings type: file bytes} holding only the fields in `changes` ({type: {field: value}})."""
     return {t: metadata_xml.serialize(build_document(t, values)) for t, values in changes.items()}
-
-
-def settings_files(
-    changes: Mapping[str, Mapping[str, bool]], fmt: str = "mdapi", api_version: str = API_VERSION
-) -> dict[str, bytes]:
-    """{relative path: bytes} for the settings in `changes`, plus package.xml in MDAPI format."""
-    fmt = parse_choice("format", fmt, FORMATS)
-    documents = settings_documents(changes)
-    if fmt == "mdapi":
-        return deploy_package(api_version, settings=documents) if documents else {}
-    return {f"settings/{metadata_xml.settings_file_stem(t)}.settings-meta.xml": d for t, d in documents.items()}
-
-
-def write_files(outdir: Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Write {relative path: bytes} under outdir; return the paths written."""
-    written = []
-    for rel, data in files.items():
-        path = Path(outdir) / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        written.append(path)
-    return written

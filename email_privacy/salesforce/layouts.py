@@ -15,8 +15,8 @@ import re
 
 from lxml import etree
 
-from . import metadata_xml
-from .errors import EmailPrivacyError, OptionError
+from .. import metadata_xml
+from ..errors import EmailPrivacyError, OptionError
 
 TARGET_OBJECTS = ("Contact", "Lead", "PersonAccount")
 

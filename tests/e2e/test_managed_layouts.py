@@ -14,15 +14,16 @@ import zipfile
 
 import pytest
 
-from email_privacy import metadata_xml, names
+from email_privacy import metadata_xml
 from email_privacy.features import verify
-from email_privacy.layouts import INDIVIDUAL_FIELD
 from email_privacy.localorg.metadata_store import MetadataStore
 from email_privacy.localorg.names_server import LayoutName
 from email_privacy.localorg.process import LocalOrgProcess
 from email_privacy.localorg.profile import OrgProfile
 from email_privacy.localorg.shapes import seed_layout_names
 from email_privacy.org import read as orgstate
+from email_privacy.salesforce import names
+from email_privacy.salesforce.layouts import INDIVIDUAL_FIELD
 from tests.harness import run_cci
 
 PROFILE = {"person_accounts": True, "managed_layouts": True}

@@ -12,12 +12,13 @@ import time
 
 import pytest
 
-from email_privacy import metadata_xml, names
+from email_privacy import metadata_xml
 from email_privacy.localorg.process import BIN
 from email_privacy.localorg.profile import OrgProfile
 from email_privacy.localorg.state import LocalOrg
 from email_privacy.metadata_xml import MDAPI_NS, package_xml
 from email_privacy.org.metadata import make_zip
+from email_privacy.salesforce import names
 from tests.harness import REPO, all_have_field, cci_task, error_line, layout_files, ok, restart_with, soap_actions
 
 CONTACT = "Contact-Contact Layout"

@@ -5,18 +5,16 @@ from lxml import etree
 
 from email_privacy import metadata_xml
 from email_privacy.errors import OptionError
+from email_privacy.features.settings import SettingsOptions, desired_settings, settings_files
 from email_privacy.metadata_xml import MDAPI_NS, read_package_xml
-from email_privacy.settings import (
+from email_privacy.salesforce.settings import (
     CONSENT,
     EMAIL_CONSENT,
     ENHANCED_EMAIL,
-    SettingsOptions,
     build_document,
     by_type,
     changes_needed,
-    desired_settings,
     read_settings,
-    settings_files,
 )
 from tests.conftest import assert_valid
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from email_privacy.cli import main
+from email_privacy.cli.main import main
 from tests.conftest import assert_valid
 
 BIN = Path(sys.executable).parent

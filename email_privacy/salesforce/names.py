@@ -14,7 +14,7 @@ import posixpath
 import re
 from urllib.parse import unquote
 
-from .errors import EmailPrivacyError, OptionError
+from ..errors import EmailPrivacyError, OptionError
 
 MDAPI_SUFFIX = ".layout"
 SOURCE_SUFFIX = ".layout-meta.xml"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from email_privacy import names
 from email_privacy.errors import EmailPrivacyError, OptionError
+from email_privacy.salesforce import names
 
 # listMetadata entry -> the member name retrieve and deploy accept. Source of each rule in the comment.
 RETRIEVE_TABLE = [

@@ -10,9 +10,9 @@ import stat
 import pytest
 
 from email_privacy import metadata_xml
-from email_privacy.layouts import INDIVIDUAL_FIELD, has_field
-from email_privacy.names import full_name_from_path, layout_object
-from email_privacy.settings import read_settings
+from email_privacy.salesforce.layouts import INDIVIDUAL_FIELD, has_field
+from email_privacy.salesforce.names import full_name_from_path, layout_object
+from email_privacy.salesforce.settings import read_settings
 from tests.harness import run_cci
 
 pytestmark = pytest.mark.e2e

@@ -4,7 +4,7 @@ import pytest
 
 from email_privacy.errors import OrgError
 from email_privacy.features import preflight as pf
-from email_privacy.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL
+from email_privacy.salesforce.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL
 
 ALL_PERMS = {
     "PermissionsCustomizeApplication": True,

@@ -8,10 +8,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import metadata_xml, names
-from .layouts import INDIVIDUAL_FIELD, field_behavior
-from .localorg.process import LocalOrgProcess, run_cci
-from .settings import FEATURE_SETTINGS, read_settings
+from .. import metadata_xml
+from ..localorg.process import LocalOrgProcess, run_cci
+from ..salesforce import names
+from ..salesforce.layouts import INDIVIDUAL_FIELD, field_behavior
+from ..salesforce.settings import FEATURE_SETTINGS, read_settings
 
 FLOW = "enable_individual_email_tracking"
 

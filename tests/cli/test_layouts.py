@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from email_privacy import layouts, metadata_xml, names
-from email_privacy.cli import main
-from tests.test_layouts import CASES, minus_inserted
+from email_privacy import metadata_xml
+from email_privacy.cli.main import main
+from email_privacy.salesforce import layouts, names
+from tests.salesforce.test_layouts import CASES, minus_inserted
 
 ODD_NAMES = {
     # file name -> fixture case

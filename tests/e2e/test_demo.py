@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from email_privacy.demo import describe_changes
+from email_privacy.cli.demo import describe_changes
 from tests.conftest import ROOT
 
 SETTINGS = (
@@ -49,7 +49,7 @@ def test_describe_changes_names_switches_layouts_and_new_components():
 @pytest.mark.e2e
 def test_demo_runs_the_flow_and_reports_what_changed():
     result = subprocess.run(
-        [sys.executable, "-m", "email_privacy.demo"],
+        [sys.executable, "-m", "email_privacy.cli.demo"],
         cwd=ROOT,
         capture_output=True,
         text=True,

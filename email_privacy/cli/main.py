@@ -9,10 +9,11 @@ from pathlib import Path
 
 import click
 
-from .cci.options import parse_api_version
-from .errors import EmailPrivacyError, OptionError
-from .metadata_xml import API_VERSION
-from .settings import FORMATS, SettingsOptions, by_type, desired_settings, settings_files, write_files
+from ..cci.options import parse_api_version
+from ..errors import EmailPrivacyError, OptionError
+from ..features.settings import FORMATS, SettingsOptions, desired_settings, settings_files, write_files
+from ..metadata_xml import API_VERSION
+from ..salesforce.settings import by_type
 
 
 class LazyGroup(click.Group):
@@ -23,7 +24,7 @@ class LazyGroup(click.Group):
     """
 
     lazy = {
-        "layouts": "email_privacy.layouts_cli:layouts",
+        "layouts": "email_privacy.cli.layouts:layouts",
         "org": "email_privacy.localorg.cli:org",
     }
 
