@@ -28,7 +28,7 @@ class MetadataTask(BaseSalesforceApiTask):
         """Refresh the token, unless a task of this process refreshed this same org config moments ago.
 
         CumulusCI refreshes before every task, each time a token POST plus userinfo and Organization
-        reads on new connections (6 refreshes in a 5-step flow, issue 7). A token a flow step got under
+        reads on new connections (6 refreshes in a 5-step flow). A token a flow step got under
         REFRESH_REUSE_SECONDS ago is still good (Salesforce sessions last 15 minutes at the least), and
         a session that expires anyway is refreshed on demand, once, by MetadataClient and call_rest.
         """

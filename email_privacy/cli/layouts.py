@@ -155,6 +155,6 @@ def layouts_command(path: Path, objects: str, dry_run: bool, check: bool, behavi
         raise click.ClickException(f"{len(result.changes)} target layout(s) lack the Individual field")
 
 
-# cli.py loads `email_privacy.layouts_cli:layouts`.
+# cli.main loads `email_privacy.cli.layouts:layouts` when the subcommand is used.
 layouts_command.name = "layouts"
 layouts = layouts_command

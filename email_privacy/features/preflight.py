@@ -2,11 +2,12 @@
 
 Pure functions: each takes what was read from the org (the Organization record, the running user's
 UserPermissionAccess row, the person-accounts flag, current settings values) and returns Checks, one
-per item, each with a verdict and what to do. The task (tasks/preflight.py) reads the org, calls these,
-prints them and fails on any FAIL.
+per item, each with a verdict and what to do. check_prerequisites reads the org, calls these, prints
+them and fails on any FAIL.
 
-Facts used here come from ../shared/salesforce/FACTS.md and Salesforce Help, "Enable Email Tracking for
-Individuals Opening Email from Your Company" (required editions and the Customize Application permission).
+Facts used here come from docs/salesforce-facts.md ("What the feature needs") and Salesforce Help,
+"Enable Email Tracking for Individuals Opening Email from Your Company" (required editions and the
+Customize Application permission).
 """
 
 from collections.abc import Mapping
@@ -45,15 +46,15 @@ class Edition:
 
 
 # Organization.OrganizationType -> edition. The API values are the "Edition" picklist of the Organization
-# object (Object Reference, "Organization"; FACTS.md). Which editions can use the feature: Salesforce Help,
-# "Enable Email Tracking for Individuals Opening Email from Your Company" (Required Editions: Essentials,
-# Professional, Enterprise, Performance, Unlimited, Developer).
+# object (Object Reference, "Organization"; docs/salesforce-facts.md, "What the feature needs"). Which
+# editions can use the feature: Salesforce Help, "Enable Email Tracking for Individuals Opening Email from
+# Your Company" (Required Editions: Essentials, Professional, Enterprise, Performance, Unlimited, Developer).
 # Scratch orgs report the edition of their definition file ("edition": "Developer" -> "Developer Edition",
 # "Enterprise" -> "Enterprise Edition") and are told apart by IsSandbox plus a TrialExpirationDate (CumulusCI's
 # OrgConfig.populate_expiration_date reads the same field); sandboxes report their production org's edition
 # with IsSandbox true. Unverified, so NOT in this table: the value Essentials orgs report, and whether
-# Performance orgs report "Unlimited Edition" (believed so: FACTS.md). An unknown value fails with a message
-# that says so, and the option allow_unknown_edition lets a person who knows better go on.
+# Performance orgs report "Unlimited Edition" (believed so: docs/salesforce-facts.md). An unknown value
+# fails with a message that says so, and the option allow_unknown_edition lets a person who knows better go on.
 EDITIONS: dict[str, Edition] = {
     "Developer Edition": Edition("Developer", True, "Organization object reference; Help: Required Editions"),
     "Professional Edition": Edition("Professional", True, "Organization object reference; Help: Required Editions"),
@@ -70,7 +71,8 @@ EDITIONS: dict[str, Edition] = {
 }
 SUPPORTED_EDITIONS = "Essentials, Professional, Enterprise, Performance, Unlimited or Developer"
 
-# UserPermissionAccess columns (FACTS.md: REST query, API 41.0+, returns the running user's own row).
+# UserPermissionAccess columns (docs/salesforce-facts.md, "What the feature needs": REST query, API 41.0+,
+# returns the running user's own row).
 PERMISSION_QUERY = (
     "SELECT PermissionsCustomizeApplication, PermissionsModifyAllData, "
     "PermissionsModifyMetadata, PermissionsApiEnabled FROM UserPermissionAccess"

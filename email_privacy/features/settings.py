@@ -40,7 +40,7 @@ class SettingsOptions:
     email_tracking: bool = True
 
     @classmethod
-    def from_options(cls, options: Mapping) -> "SettingsOptions":
+    def from_options(cls, options: Mapping) -> SettingsOptions:
         """Validate raw task or CLI options; every bad value raises OptionError naming it."""
         if "consent_management" in options and not parse_bool(
             "consent_management", options["consent_management"], True

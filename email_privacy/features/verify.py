@@ -1,7 +1,7 @@
 """Verification: is the org really configured? Pure functions over what one read of the org returned.
 
 Rows (one per setting, one per target layout) carry the name a person recognises, the API name, the
-state found, whether it is required and whether it is right; report.py draws them as a table or writes
+state found, whether it is required and whether it is right; cci.report draws them as a table or writes
 them as JSON. The org is configured when every required row is right.
 """
 

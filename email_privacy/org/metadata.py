@@ -4,7 +4,8 @@ Built on CumulusCI's own ApiListMetadata / ApiRetrieveUnpackaged / ApiDeploy (th
 envelopes, insert the session id and refresh an expired session once on sf:INVALID_SESSION_ID),
 subclassed where CumulusCI 4.10.1 falls short for this project:
 
-- it sleeps a whole second after every status poll, even the one that says "done" (FACTS.md):
+- it sleeps a whole second after every status poll, even the one that says "done"
+  (docs/salesforce-facts.md, "CumulusCI 4.10"):
   we poll from `poll_interval`, growing, and never sleep after the last poll;
 - its `_call_mdapi` posts without a timeout and does not retry HTTP 5xx (its Retry has no
   status list) nor read errors on POST: we retry those with bounded exponential backoff;

@@ -1,7 +1,8 @@
 """Reading sObject describes: person accounts, and each object's lookup to Individual.
 
-FACTS.md: resolve the Individual lookup from the describe (the field whose referenceTo is
-Individual) rather than assume its name; it exists only while Data Protection and Privacy is on.
+The Individual lookup is resolved from the describe (the field whose referenceTo is Individual)
+rather than assumed (docs/salesforce-facts.md, "Fields"): it exists only while Data Protection and
+Privacy is on.
 """
 
 # The sObject whose describe holds each target's fields (person accounts live on Account).

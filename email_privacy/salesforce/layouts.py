@@ -20,7 +20,7 @@ from ..errors import EmailPrivacyError, OptionError
 
 TARGET_OBJECTS = ("Contact", "Lead", "PersonAccount")
 
-# FACTS.md "Fields": Contact.IndividualId, Lead.IndividualId, Account.PersonIndividualId.
+# Contact.IndividualId, Lead.IndividualId, Account.PersonIndividualId (docs/salesforce-facts.md, "Fields").
 INDIVIDUAL_FIELD = {"Contact": "IndividualId", "Lead": "IndividualId", "PersonAccount": "PersonIndividualId"}
 EMAIL_OPT_OUT_FIELD = {
     "Contact": "HasOptedOutOfEmail",
@@ -46,7 +46,7 @@ def _children(el, name: str) -> list:
     """Child elements named `name` in any namespace or none, in order (comments and PIs left out).
 
     lxml's "{*}name" filter does the match in C: at 900 layouts this runs some 175,000 times, and
-    computing every child's QName in Python was the flow's largest client-side cost (issue 7).
+    computing every child's QName in Python would be the flow's largest client-side cost.
     """
     return list(el.iterchildren(f"{{*}}{name}"))
 

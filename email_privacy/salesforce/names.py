@@ -1,13 +1,16 @@
 """Page layout names: full names, file names, and the names retrieve and deploy accept.
 
-A layout's full name is `Object-Layout Name` (FACTS.md "Page layouts"). Three things make these
-names tricky, each rule below cites where it was seen:
+A layout's full name is `Object-Layout Name` (docs/salesforce-facts.md, "Page layouts"). Three
+things make these names tricky, each rule below cites where it was seen:
 - file names and retrieve/deploy members write some characters percent-encoded (`(` -> `%28`),
-  but not in plain URL encoding (forcedotcom/cli issue 2869; CumulusCI issue 3613);
+  but not in plain URL encoding (github.com/forcedotcom/cli/issues/2869;
+  github.com/SFDO-Tooling/CumulusCI/issues/3613);
 - listMetadata leaves a managed layout's own namespace out of its fullName (and, in a real org's
-  reply, out of its fileName too), while retrieve and deploy need it after the hyphen (MavensMate
-  issue 402, sfdx-hardis issue 1533, mdapi-issues/listmetadata-installed-missing-namespaceprefix);
-- that namespace is the layout's, which can differ from the object's (vscode-sfdx-hardis issue 454).
+  reply, out of its fileName too), while retrieve and deploy need it after the hyphen
+  (github.com/joeferraro/MavensMate/issues/402, github.com/hardisgroupcom/sfdx-hardis/issues/1533,
+  mdapi-issues/listmetadata-installed-missing-namespaceprefix);
+- that namespace is the layout's, which can differ from the object's
+  (github.com/hardisgroupcom/vscode-sfdx-hardis/issues/454).
 """
 
 import posixpath
@@ -26,11 +29,12 @@ NAMESPACE_TOKEN = "___NAMESPACE___"
 
 # How Salesforce writes a layout name in file names and retrieve/deploy members: UTF-8
 # percent-encoding of every character except letters, digits, space, `_` and `-`.
-# - FACTS.md: `(` `)` are %28 %29 and spaces stay (`Contact-FinServ__Contact %28Individual%29 Layout`).
-# - forcedotcom/cli issue 2869: "not ... plain URL encoding": retrieve works with
+# - docs/salesforce-facts.md, "Page layouts": `(` `)` are %28 %29 and spaces stay
+#   (`Contact-FinServ__Contact %28Individual%29 Layout`).
+# - github.com/forcedotcom/cli/issues/2869: "not ... plain URL encoding": retrieve works with
 #   `Account-%5E %C2%B0 %21 %22 %C2%A7 %24 ...`, so spaces stay while `^ ! " $` and non-ASCII
 #   letters (`°` -> %C2%B0) are encoded.
-# - forcedotcom/cli issue 1683: `Broker__c-v1%2E1 Broker Layout`: even `.` is encoded, which
+# - github.com/forcedotcom/cli/issues/1683: `Broker__c-v1%2E1 Broker Layout`: even `.` is encoded, which
 #   urllib's quote() leaves alone (CumulusCI PR 1547 uses quote(name, safe=" ") and so gets `.` wrong).
 # Unverified: `~` (treated like any other punctuation: encoded).
 _PLAIN = re.compile(r"[A-Za-z0-9 _\-]")
@@ -76,7 +80,8 @@ def encode(full_name: str) -> str:
 
 
 def full_name_from_path(path) -> str:
-    """The layout's full name, as encoded in its file name: `layouts/Lead-Lead %28M%29 Layout.layout` -> `Lead-Lead %28M%29 Layout`."""
+    """The layout's full name, as encoded in its file name:
+    `layouts/Lead-Lead %28M%29 Layout.layout` -> `Lead-Lead %28M%29 Layout`."""
     base = posixpath.basename(str(path).replace("\\", "/"))
     for suffix in (SOURCE_SUFFIX, MDAPI_SUFFIX):
         if base.endswith(suffix) and len(base) > len(suffix):
@@ -108,13 +113,13 @@ def retrieve_name(entry: dict) -> str:
 
     Starts from the fullName (the fileName's stem when there is none) and adds the layout's
     namespacePrefix after the hyphen unless the name already carries it: listMetadata leaves it out
-    (MavensMate issue 402, sfdx-hardis issue 1533). The fileName cannot be trusted to carry it either:
+    (MavensMate/issues/402, sfdx-hardis/issues/1533 on GitHub). The fileName cannot be trusted to carry it either:
     a real org's reply gives `layouts/ns__Vehicle__c-Vehicle Layout.layout` for an installed layout
     (mdapi-issues/listmetadata-installed-missing-namespaceprefix, test/fixtures/actual.json), while
     others saw the namespace in fileName only (salesforce.stackexchange question 66027, cited in
-    MavensMate issue 402): a fileName stem that is the fullName with a namespace added is taken.
+    MavensMate/issues/402): a fileName stem that is the fullName with a namespace added is taken.
     The prefix is the layout's own, not the object's, so an `acme__Obj__c` layout of package `beta`
-    becomes `acme__Obj__c-beta__Name` (vscode-sfdx-hardis issue 454).
+    becomes `acme__Obj__c-beta__Name` (vscode-sfdx-hardis/issues/454).
     """
     full_name = (entry.get("fullName") or "").strip()
     file = (entry.get("fileName") or "").strip()

@@ -1,4 +1,4 @@
-"""The real `cci flow run enable_individual_email_tracking` against the local org (issue 5, "Done when").
+"""The real `cci flow run enable_individual_email_tracking` against the local org.
 
 Each test starts `email-privacy org serve` in a subprocess (tests/harness.py) and runs the real cci over HTTPS,
 then looks at the org's own state under DIR/metadata and at its request log.
@@ -93,12 +93,12 @@ def test_full_run_then_second_run_deploys_nothing(local_org, tmp_path):
     assert data["configured"] is True and len(data["layouts"]) == len(targets)
     assert stat.S_IMODE(report.stat().st_mode) == 0o600
 
-    # Issue 7: two deploys, settings then layouts; the permission set rides in the layouts deploy.
+    # Two deploys, settings then layouts; the permission set rides in the layouts deploy.
     before = len(deploys(org))
     assert before == 2, [r.get("soap_action") for r in org.requests()]
     assert (org.metadata_dir / "permissionsets" / "Email_Privacy_Individual_Access.permissionset").is_file()
     assert "layout(s) with the Individual field and permission set(s) Email_Privacy_Individual_Access;" in text
-    # Issue 7: ONE listMetadata (step 1's read); the lost-update guard is one Tooling query (REST) instead.
+    # ONE listMetadata (step 1's read); the lost-update guard is one Tooling query (REST) instead.
     assert soap_count(org, "listMetadata") == 1, [r.get("soap_action") for r in org.requests()]
     assert len(tooling_queries(org)) == 1 and "Lost-update check" not in text
     # One refresh when cci loads the org and one by the first task; the later four reuse it.

@@ -1,4 +1,4 @@
-"""Issue 9 end to end: managed-package and oddly named layouts through the main flow, verify and restore.
+"""End to end: managed-package and oddly named layouts through the main flow, verify and restore.
 
 The unit part pins the listMetadata -> retrieve name rules on the shape a real org answers with, and
 checks that the local org and the client agree (the local org's own listMetadata output, fed through
@@ -21,7 +21,7 @@ from email_privacy.localorg.names_server import LayoutName
 from email_privacy.localorg.process import LocalOrgProcess
 from email_privacy.localorg.profile import OrgProfile
 from email_privacy.localorg.shapes import seed_layout_names
-from email_privacy.org import read as orgstate
+from email_privacy.org.read import target_layouts
 from email_privacy.salesforce import names
 from email_privacy.salesforce.layouts import INDIVIDUAL_FIELD
 from tests.harness import run_cci
@@ -52,7 +52,8 @@ REAL_ORG_TABLE = [
         },
         "mdapidummy2gen__Vehicle__c-Vehicle Layout Custom",
     ),
-    # Installed layout of a standard object, real shape, encoded name (FACTS.md: FinServ example).
+    # Installed layout of a standard object, real shape, encoded name
+    # (docs/salesforce-facts.md, "Page layouts": the FinServ example).
     (
         {
             "fullName": "Contact-Contact %28Individual%29 Layout",
@@ -62,7 +63,8 @@ REAL_ORG_TABLE = [
         },
         "Contact-FinServ__Contact %28Individual%29 Layout",
     ),
-    # Cross-package, real shape: the layout's namespace (beta), not the object's (vscode-sfdx-hardis issue 454).
+    # Cross-package, real shape: the layout's namespace (beta), not the object's
+    # (vscode-sfdx-hardis/issues/454 on GitHub).
     (
         {
             "fullName": "acme__Donation__c-Donation Intake Layout",
@@ -72,7 +74,7 @@ REAL_ORG_TABLE = [
         },
         "acme__Donation__c-beta__Donation Intake Layout",
     ),
-    # The other discrepancy reported (salesforce.stackexchange 66027, cited in MavensMate issue 402): the
+    # The other discrepancy reported (salesforce.stackexchange 66027, cited in MavensMate/issues/402): the
     # namespace in fileName only, namespacePrefix absent: the fileName's namespace is taken.
     (
         {
@@ -84,7 +86,7 @@ REAL_ORG_TABLE = [
     # A fileName that differs otherwise is not trusted over the fullName.
     ({"fullName": "Lead-Lead Layout", "fileName": "layouts/Lead-Other Layout.layout"}, "Lead-Lead Layout"),
     # Names with ( ) ' & é 製, given decoded or encoded, end encoded as Salesforce writes them
-    # (forcedotcom/cli issue 2869; FACTS.md "Special characters").
+    # (forcedotcom/cli/issues/2869; docs/salesforce-facts.md, "Page layouts").
     ({"fullName": "Contact-Contact (O'Brien & Sons) Layout"}, "Contact-Contact %28O%27Brien %26 Sons%29 Layout"),
     (
         {"fullName": "Lead-Lead Layout f%C3%BCr Caf%C3%A9 %E8%A3%BD%E5%93%81", "namespacePrefix": ""},
@@ -136,15 +138,15 @@ def test_local_org_list_output_retrieves_through_retrieve_name(tmp_path, real_sh
         assert all(e["fileName"] == f"layouts/{e['fullName']}.layout" for e in entries)
     wanted = [names.retrieve_name(e) for e in entries]
     assert sorted(wanted) == sorted(n.member for n in seed_layout_names(store.profile))
-    assert any(e["fullName"] != m for e, m in zip(entries, wanted)), "no managed layout was listed"
+    assert any(e["fullName"] != m for e, m in zip(entries, wanted, strict=True)), "no managed layout was listed"
 
     outcome = store.retrieve({"Layout": wanted})
     assert outcome.messages == []
     with zipfile.ZipFile(io.BytesIO(outcome.zip_bytes)) as zf:
         got = {n for n in zf.namelist() if n != "unpackaged/package.xml"}
     assert got == {f"unpackaged/layouts/{names.file_name(m)}" for m in wanted}
-    # The names orgstate plans with are the same, so its deploy names the files as the org does.
-    targets = orgstate.target_layouts(entries, INDIVIDUAL_FIELD)
+    # The names the read plans with are the same, so its deploy names the files as the org does.
+    targets = target_layouts(entries, INDIVIDUAL_FIELD)
     assert {e["retrieveName"] for e in targets} == {m for m in wanted if names.layout_object(m) in INDIVIDUAL_FIELD}
 
 
@@ -235,7 +237,7 @@ def test_first_run_puts_the_field_once_on_every_target_layout(run):
     assert set(after) == set(before), "a deploy created or removed a layout file (misnamed member?)"
     targets = expected_targets()
     assert set(targets) <= set(before)
-    # the oddities issue 9 names are all among them
+    # every kind of odd name is among them
     kinds = {
         "managed": [n for n in targets.values() if n.namespace],
         "odd": [n for n in targets.values() if set(n.label) & set("()'&é製")],

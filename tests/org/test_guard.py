@@ -1,11 +1,11 @@
-"""The lost-update guard (issue 6.3) as one Tooling API query (issue 7): orgstate.changed_since with a
+"""The lost-update guard as one Tooling API query: guard.changed_since with a
 fake REST answer and a fake listMetadata client, no org."""
 
 from datetime import UTC, datetime
 
 import pytest
 
-from email_privacy.org import guard as orgstate
+from email_privacy.org import guard
 from email_privacy.org.guard import GuardQueryRefused
 from email_privacy.org.read import OrgState
 
@@ -55,7 +55,7 @@ class Tooling:
 
 def test_one_query_from_the_latest_date_the_read_saw_truncated_to_seconds():
     tooling, client = Tooling(), Client(READ)
-    assert orgstate.changed_since(client, state(), [A, B], tooling_query=tooling) == []
+    assert guard.changed_since(client, state(), [A, B], tooling_query=tooling) == []
     assert tooling.asked == ["SELECT Id, LastModifiedDate FROM Layout WHERE LastModifiedDate >= 2026-11-27T07:05:09Z"]
     assert client.lists == 0
 
@@ -66,7 +66,7 @@ def test_rows_with_the_read_dates_are_no_conflict_whatever_their_form_or_id_leng
         {"Id": IDS[A], "LastModifiedDate": "2026-11-27T08:00:00.250+0100"},  # the same instant, another offset
         {"Id": "00h000000000099AAA", "LastModifiedDate": "2026-11-27T07:06:00.000+0000"},
     ]  # not ours
-    assert orgstate.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == []
+    assert guard.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == []
 
 
 def test_a_moved_layout_is_named_and_only_it():
@@ -75,20 +75,20 @@ def test_a_moved_layout_is_named_and_only_it():
         {"Id": IDS[A][:15], "LastModifiedDate": "2026-11-27T07:05:10.000+0000"},  # A saved by someone else
         {"Id": IDS[C], "LastModifiedDate": "2026-11-27T07:06:00.000+0000"},
     ]  # C moved but is not deployed
-    assert orgstate.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == [A]
+    assert guard.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == [A]
 
 
 def test_a_move_within_the_same_second_still_counts():
     rows = [{"Id": IDS[B], "LastModifiedDate": "2026-11-27T07:05:09.999+0000"}]
     read = {**READ, B: datetime(2026, 11, 27, 7, 5, 9, 500000)}
-    assert orgstate.changed_since(Client(READ), state(modified=read), [B], tooling_query=Tooling(rows)) == [B]
+    assert guard.changed_since(Client(READ), state(modified=read), [B], tooling_query=Tooling(rows)) == [B]
 
 
 def test_refused_query_falls_back_to_list_metadata_and_warns_once():
     warnings = []
     moved = {**READ, C: datetime(2026, 11, 27, 9, 0)}
     client = Client(moved)
-    got = orgstate.changed_since(
+    got = guard.changed_since(
         client,
         state(),
         [A, C],
@@ -103,18 +103,18 @@ def test_missing_id_or_date_falls_back_and_names_the_layout():
     warnings = []
     client = Client(READ)
     ids = {A: IDS[A]}  # the read gave no id for B
-    assert orgstate.changed_since(client, state(ids=ids), [A, B], tooling_query=Tooling(), warn=warnings.append) == []
+    assert guard.changed_since(client, state(ids=ids), [A, B], tooling_query=Tooling(), warn=warnings.append) == []
     assert client.lists == 1 and "Lead-Lead (Marketing) Layout" in warnings[0]
 
 
 def test_list_metadata_guard_names_a_layout_that_is_gone():
     client = Client({A: READ[A]})
-    assert orgstate.changed_since(client, state(), [A, B]) == [B]
+    assert guard.changed_since(client, state(), [A, B]) == [B]
 
 
 def test_nothing_to_check_asks_nothing():
     tooling, client = Tooling(), Client(READ)
-    assert orgstate.changed_since(client, state(), [], tooling_query=tooling) == []
+    assert guard.changed_since(client, state(), [], tooling_query=tooling) == []
     assert tooling.asked == [] and client.lists == 0
 
 
@@ -130,7 +130,7 @@ def test_nothing_to_check_asks_nothing():
 def test_rest_datetimes_parsed_as_instants(value, expected):
     rows = [{"Id": IDS[A], "LastModifiedDate": value}]
     read = {A: expected.replace(tzinfo=None)} if expected else READ
-    got = orgstate.tooling_conflicts(rows, state(modified=read), [A])
+    got = guard.tooling_conflicts(rows, state(modified=read), [A])
     assert got == ([] if expected else [A])  # an unreadable date is treated as a change, never ignored
 
 
@@ -140,4 +140,4 @@ def test_a_whole_second_tooling_date_matches_a_read_within_that_second():
         {"Id": IDS[A], "LastModifiedDate": "2026-11-27T07:00:00.000+0000"},
         {"Id": IDS[B], "LastModifiedDate": "2026-11-27T07:05:10.000+0000"},
     ]  # B: the next second, a change
-    assert orgstate.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == [B]
+    assert guard.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == [B]

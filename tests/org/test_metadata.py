@@ -8,8 +8,7 @@ import responses
 
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.metadata_xml import package_xml
-from email_privacy.org import metadata as metadata_api
-from email_privacy.org import rest
+from email_privacy.org import metadata, rest
 from email_privacy.org.metadata import MetadataClient
 from tests.fake_org import FakeOrg, layout, make_task, serve
 
@@ -138,7 +137,7 @@ def test_unzip_refuses_paths_outside_root():
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("unpackaged/../../etc/x", b"x")
     with pytest.raises(OrgError, match="unsafe path"):
-        metadata_api.unzip(buf.getvalue())
+        metadata.unzip(buf.getvalue())
 
 
 def test_rest_retry_adapter_retries_post_on_503():

@@ -168,7 +168,10 @@ def test_fixture_layouts(case, xsd):
     if neighbour:
         assert rest == data  # literally: the document minus the inserted item is the input
         # Placement: the new item directly follows the neighbour's item.
-        pattern = rf"<field>{neighbour}</field>\s*</layoutItems>\s*<layoutItems>\s*<behavior>Edit</behavior>\s*<field>{field}</field>"
+        pattern = (
+            rf"<field>{neighbour}</field>\s*</layoutItems>\s*<layoutItems>\s*"
+            rf"<behavior>Edit</behavior>\s*<field>{field}</field>"
+        )
         assert re.search(pattern.encode(), new), f"{field} does not follow {neighbour}"
     else:
         # Empty column: the only other change is that it now has a closing tag.
@@ -243,7 +246,8 @@ def test_xml_namespace_prefix_is_kept(xsd):
         DECL
         + (
             f'<md:Layout xmlns:md="{NS}">\n    <md:layoutSections>\n        <md:label>A</md:label>\n'
-            "        <md:layoutColumns>\n            <md:layoutItems>\n                <md:behavior>Edit</md:behavior>\n"
+            "        <md:layoutColumns>\n            <md:layoutItems>\n"
+            "                <md:behavior>Edit</md:behavior>\n"
             "                <md:field>Name</md:field>\n            </md:layoutItems>\n        </md:layoutColumns>\n"
             "        <md:style>OneColumn</md:style>\n    </md:layoutSections>\n</md:Layout>\n"
         ).encode()
@@ -251,8 +255,8 @@ def test_xml_namespace_prefix_is_kept(xsd):
     assert_valid(xsd, data, "prefixed fixture")
     new = check_edit("Contact", data, xsd)
     assert (
-        b"<md:layoutItems>\n                <md:behavior>Edit</md:behavior>\n                <md:field>IndividualId</md:field>"
-        in new
+        b"<md:layoutItems>\n                <md:behavior>Edit</md:behavior>\n"
+        b"                <md:field>IndividualId</md:field>" in new
     )
     assert b"xmlns" not in new.split(b"</md:field>", 2)[1]  # no stray namespace declaration on the item
     assert minus_inserted(new, "IndividualId") == data

@@ -7,7 +7,7 @@ from email_privacy.salesforce import names
 
 # listMetadata entry -> the member name retrieve and deploy accept. Source of each rule in the comment.
 RETRIEVE_TABLE = [
-    # Unmanaged layout: fullName as is (FACTS.md "Page layouts").
+    # Unmanaged layout: fullName as is (docs/salesforce-facts.md, "Page layouts").
     (
         {
             "fullName": "Contact-Contact Layout",
@@ -16,13 +16,13 @@ RETRIEVE_TABLE = [
         },
         "Contact-Contact Layout",
     ),
-    # Parentheses are %28 %29 in file names and members; spaces stay (FACTS.md; CumulusCI PR 1547).
+    # Parentheses are %28 %29 in file names and members; spaces stay (docs/salesforce-facts.md; CumulusCI PR 1547).
     (
         {"fullName": "Lead-Lead %28Marketing%29 Layout", "fileName": "layouts/Lead-Lead %28Marketing%29 Layout.layout"},
         "Lead-Lead %28Marketing%29 Layout",
     ),
     # Managed layout on a standard object: listMetadata drops the layout's namespace after the
-    # hyphen, retrieve needs it (MavensMate issue 402; sfdx-hardis issue 1533). Here fileName carries
+    # hyphen, retrieve needs it (MavensMate/issues/402; sfdx-hardis/issues/1533). Here fileName carries
     # it too, as some orgs report (salesforce.stackexchange 66027); many real replies drop it there as
     # well (see REAL_ORG_TABLE in test_e2e_managed_layouts.py), so the namespacePrefix decides.
     (
@@ -33,15 +33,15 @@ RETRIEVE_TABLE = [
         },
         "Contact-FinServ__Contact %28Individual%29 Layout",
     ),
-    # Same without fileName: the namespacePrefix is added after the hyphen (MavensMate issue 402).
+    # Same without fileName: the namespacePrefix is added after the hyphen (MavensMate/issues/402).
     (
         {"fullName": "Contact-Contact %28Individual%29 Layout", "namespacePrefix": "FinServ"},
         "Contact-FinServ__Contact %28Individual%29 Layout",
     ),
-    # Managed layout of a managed object, same package (sfdx-hardis issue 1533: abc__Object-abc__Object Layout).
+    # Managed layout of a managed object, same package (sfdx-hardis/issues/1533: abc__Object-abc__Object Layout).
     ({"fullName": "acme__Policy__c-Policy Layout", "namespacePrefix": "acme"}, "acme__Policy__c-acme__Policy Layout"),
     # Cross-package: object from acme, layout from beta; the namespace added is the layout's own
-    # (vscode-sfdx-hardis issue 454 and its fix, PR 455).
+    # (vscode-sfdx-hardis/issues/454 and its fix, PR 455).
     ({"fullName": "acme__Policy__c-Policy Entity", "namespacePrefix": "beta"}, "acme__Policy__c-beta__Policy Entity"),
     (
         {
@@ -59,7 +59,7 @@ RETRIEVE_TABLE = [
     # Custom (unmanaged) layout on a managed object: no namespacePrefix, nothing added.
     ({"fullName": "acme__Policy__c-My Policy Layout", "namespacePrefix": None}, "acme__Policy__c-My Policy Layout"),
     # Special characters: not plain URL encoding, spaces stay, `.` and non-ASCII are encoded
-    # (forcedotcom/cli issues 2869 and 1683).
+    # (forcedotcom/cli/issues/2869 and /1683).
     ({"fullName": "Contact-O'Brien & Co (é) 製"}, "Contact-O%27Brien %26 Co %28%C3%A9%29 %E8%A3%BD"),
     ({"fullName": "Broker__c-v1.1 Broker Layout"}, "Broker__c-v1%2E1 Broker Layout"),
     # Source-format fileName works too.

@@ -68,7 +68,7 @@ def run(task_class, tmp_path, **options):
 
 def test_one_list_one_retrieve_one_deploy_for_many_layouts(org, tmp_path):
     task = run(AddIndividualFieldToLayouts, tmp_path)
-    # The lost-update guard is one Tooling query (REST), not a second listMetadata (issue 7).
+    # The lost-update guard is one Tooling query (REST), not a second listMetadata.
     assert (org.count("listMetadata"), org.count("retrieve"), org.count("deploy")) == (1, 1, 1)
     assert org.count("tooling/query") == 1
     assert len(task.return_values["changed"]) == 10 and task.return_values["deployed"]

@@ -5,7 +5,7 @@ import responses
 
 from email_privacy import metadata_xml
 from email_privacy.errors import OptionError
-from email_privacy.org import read as orgstate
+from email_privacy.org.read import OrgState
 from email_privacy.salesforce.settings import read_settings
 from tests.conftest import assert_valid, import_task
 from tests.fake_org import FakeOrg, make_task, serve, settings
@@ -110,7 +110,7 @@ def test_check_only_saves_nothing(rsps):
 
 def test_org_state_from_the_flow_is_reused(rsps):
     org = serve(rsps, fresh_org())
-    state = orgstate.OrgState(
+    state = OrgState(
         objects=(),
         settings={
             "PartyDataModelSettings": {"enableConsentManagement": True},

@@ -1,4 +1,4 @@
-"""Issue 6.2: all or nothing per deploy, with the real cci and the local org's `--fault deploy-fail:FULLNAME`.
+"""All or nothing per deploy, with the real cci and the local org's `--fault deploy-fail:FULLNAME`.
 
 A deploy that fails for one component leaves every component of that deploy as it was (byte for byte
 under DIR, lastModifiedDate included); the one-line message names the component and the org's reason;

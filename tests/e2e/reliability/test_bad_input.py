@@ -1,4 +1,4 @@
-"""Issue 6.4: the bad-input catalogue. Every option of every task, with bad values, one test per entry.
+"""The bad-input catalogue. Every option of every task, with bad values, one test per entry.
 
 Each entry: the task, the options given, then words the one-line message must hold: the option's name,
 the value given, and what is allowed. The task is built as cci builds it (create_task) inside a

@@ -1,4 +1,4 @@
-"""Issue 6.6: the local org under abuse, over real HTTPS to `email-privacy org serve` in a subprocess.
+"""The local org under abuse, over real HTTPS to `email-privacy org serve` in a subprocess.
 
 Each hostile request gets a Salesforce-shaped error (a SOAP fault, or the REST [{message, errorCode}]
 list), the server keeps serving (a normal request right after succeeds), and DIR's metadata, its
@@ -134,7 +134,8 @@ ABUSE = {
                 c,
                 o,
                 (
-                    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+                    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+                    b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
                     b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><x>&c;</x>'
                 ),
             )

@@ -1,9 +1,9 @@
-"""Issue 6.3: no lost updates. Two real cci runs race on the same layout; the one that read first stops.
+"""No lost updates. Two real cci runs race on the same layout; the one that read first stops.
 
 The race is made exact, not timed: the local org's `hold:checkRetrieveStatus@FILE` fault holds run A's
 reply right after its retrieve (A has read every layout and its lastModifiedDate) until the test creates
 FILE. Meanwhile run B changes one of those layouts. When A goes on, its lost-update check (one Tooling
-API query on Layout, issue 7 allowing a single listMetadata) sees the new LastModifiedDate and A must
+API query on Layout, as the flow makes a single listMetadata) sees the new LastModifiedDate and A must
 stop without deploying anything.
 """
 

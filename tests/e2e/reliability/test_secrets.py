@@ -1,4 +1,4 @@
-"""No token the local org issued may appear in any file an end-to-end run writes (issue 6 point 5).
+"""No token the local org issued may appear in any file an end-to-end run writes.
 
 Runs the real flow (with a JSON report and layout snapshots), restore_layouts, set_individual_privacy
 (with its JSON report) after an expired session (so a second access token is issued), and a failing

@@ -1,4 +1,4 @@
-"""Issue 6.1: transient faults on every kind of call, with the real cci against the local org.
+"""Transient faults on every kind of call, with the real cci against the local org.
 
 Within the retry bound (HTTP 503, an expired session, slow replies) each task recovers and the org ends
 fully changed; beyond it the task stops with one line saying what failed and what to do, and the org's
@@ -75,7 +75,7 @@ def test_prerequisites_and_verify_recover_on_rest_calls(local_org, tmp_path):
     assert token_requests(org, seen) == 2
 
     # verify's one REST call (the person-accounts describe) goes through org_config's own client, which has
-    # no retries mounted (tasks/verify.py, reported): there it meets the expired session; the 503s hit SOAP.
+    # no retries mounted (verify_email_privacy, reported): there it meets the expired session; the 503s hit SOAP.
     restart_with(org, ["session-expired:1", "http-503:2@1"])
     seen = len(org.requests())
     text = ok(cci_task(org, "verify_email_privacy"))
@@ -108,7 +108,8 @@ def test_layouts_beyond_the_bound_on_the_deploy_change_nothing_and_keep_the_snap
     seen = len(org.requests())
     ok(cci_task(org, "add_individual_field_to_layouts", "dry_run", "true", *FAST))
     reads = len(api_requests(org, seen))  # describes, listMetadata, retrieve and its polls
-    # The real run repeats those, then the lost-update guard's Tooling query (reads + 1), then the deploy: 503 from there on.
+    # The real run repeats those, then the lost-update guard's Tooling query (reads + 1), then the deploy:
+    # 503 from there on.
     restart_with(org, [f"http-503:50@{reads + 1}"])
     before = org_files(org)
     seen = len(org.requests())
