@@ -3,6 +3,11 @@
 CumulusCI passes options as strings from `cci ... -o name value` and as YAML values from
 cumulusci.yml; its own process_bool_arg raises a TypeError that does not name the option, so
 every task of this project parses its options here instead.
+
+CumulusCI's typed options (cumulusci.utils.options.CCIOptions, pydantic models) are not used: their
+failures read "Error in 'x' option: 'value could not be parsed to a boolean'", without the value given
+or what is allowed, they refuse options a task does not declare, and they make self.options read-only;
+the flow's org_state and permission_sets values are Python objects, not strings.
 """
 
 from pathlib import Path
