@@ -29,7 +29,7 @@ from tests.harness import run_cci
 PROFILE = {"person_accounts": True, "managed_layouts": True}
 FLOW = "enable_individual_email_tracking"
 
-# listMetadata entries as a REAL org gives them -> retrieve/deploy member. tests/test_names.py holds the
+# listMetadata entries as a REAL org gives them -> retrieve/deploy member. tests/salesforce/test_names.py holds the
 # general table; these rows pin what it lacks: the fileName is no help for an installed layout.
 REAL_ORG_TABLE = [
     # A real org's reply for an installed layout: fileName built from the namespace-less fullName too

@@ -24,7 +24,7 @@ RETRIEVE_TABLE = [
     # Managed layout on a standard object: listMetadata drops the layout's namespace after the
     # hyphen, retrieve needs it (MavensMate/issues/402; sfdx-hardis/issues/1533). Here fileName carries
     # it too, as some orgs report (salesforce.stackexchange 66027); many real replies drop it there as
-    # well (see REAL_ORG_TABLE in test_e2e_managed_layouts.py), so the namespacePrefix decides.
+    # well (see REAL_ORG_TABLE in tests/e2e/test_managed_layouts.py), so the namespacePrefix decides.
     (
         {
             "fullName": "Contact-Contact %28Individual%29 Layout",

@@ -1,5 +1,6 @@
 """check_email_privacy_prerequisites as CumulusCI runs it, with the org's REST answers mocked (responses)
-and the Metadata API read replaced by a recording stub (the real read is covered end to end in test_e2e_flow)."""
+and the Metadata API read replaced by a recording stub (the real read is covered end to end in
+tests/e2e/test_flow.py)."""
 
 import logging
 from urllib.parse import parse_qs, urlparse

@@ -1,6 +1,6 @@
 """verify_email_privacy as CumulusCI runs it: reuse of the prerequisites' read, one retrieve otherwise, the
 table, the 0600 JSON report, failures and dry run. The Metadata API read is a recording stub here; the real
-read runs end to end in test_e2e_flow."""
+read runs end to end in tests/e2e/test_flow.py."""
 
 import json
 import logging
