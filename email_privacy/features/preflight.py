@@ -232,9 +232,19 @@ class PreflightOptions:
     dry_run: bool = False
 
 
-def check_prerequisites(org, options: PreflightOptions, log) -> dict:
-    """Check the org can take the configuration, read it once (settings, target layouts, the permission sets)
-    and return the return values the flow's later steps read, the read as org_state among them."""
+@dataclass
+class PreflightResult:
+    """What the flow's later steps read from step 1: the read of the org (org_state) and every choice."""
+
+    values: dict
+
+    def return_values(self) -> dict:
+        return dict(self.values)
+
+
+def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
+    """Check the org can take the configuration and read it once (settings, target layouts, the permission
+    sets), for the flow's later steps to reuse."""
     record = org.rest.organization(ORGANIZATION_FIELDS)
     kind = org_kind(record.get("IsSandbox"), record.get("TrialExpirationDate"))
     checks = [check_edition(record.get("OrganizationType"), kind, options.allow_unknown_edition)]
@@ -269,7 +279,7 @@ def check_prerequisites(org, options: PreflightOptions, log) -> dict:
             "The org can take the configuration."
             + (" Dry run: the following steps change nothing." if options.dry_run else "")
         )
-    return {
+    values = {
         "org_state": state,
         "already_configured": already,
         "dry_run": options.dry_run,
@@ -283,3 +293,4 @@ def check_prerequisites(org, options: PreflightOptions, log) -> dict:
         "settings": {f"{t}.{f}": v for t, fields in state.settings.items() for f, v in fields.items()},
         "checks": [c.as_dict() for c in checks],
     }
+    return PreflightResult(values)

@@ -180,9 +180,21 @@ class VerifyOptions:
     dry_run: bool = False
 
 
-def verify(org, read, options: VerifyOptions, log) -> dict:
+@dataclass
+class VerifyResult:
+    configured: bool
+    reused_read: bool
+    report_path: str  # where the JSON report was written, "" when it was not
+    data: dict  # the JSON report: the rows, which org and when
+
+    def return_values(self) -> dict:
+        head = {"configured": self.configured, "reused_read": self.reused_read, "report": self.report_path}
+        return {**head, **self.data}
+
+
+def verify(org, read, options: VerifyOptions, log) -> VerifyResult:
     """Read the org back (or reuse the flow's read when nothing can have been deployed since), log the table,
-    write the JSON report; return the return values. OrgError unless configured, a warning in a dry run."""
+    write the JSON report. OrgError unless configured, a warning in a dry run."""
     if options.objects and read is not None:
         objects = options.objects
     else:
@@ -200,7 +212,7 @@ def verify(org, read, options: VerifyOptions, log) -> dict:
     if options.report_path:
         write_json(options.report_path, data)
         log.info(f"Report written to {options.report_path}")
-    values = {"configured": ok, "reused_read": reused, "report": str(options.report_path or ""), **data}
+    result = VerifyResult(ok, reused, str(options.report_path or ""), data)
     if ok:
         log.info(
             "The org honours individual email-tracking preferences: every setting is on and every layout has "
@@ -210,4 +222,4 @@ def verify(org, read, options: VerifyOptions, log) -> dict:
         log.warning("Dry run: " + failure_message(rows))
     else:
         raise_unless_configured(rows)
-    return values
+    return result

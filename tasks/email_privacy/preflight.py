@@ -71,4 +71,4 @@ a choice once, on this step, for every later step.
         options = PreflightOptions(
             self.settings_options, self.objects, self._permission_set_names(), self.allow_unknown, self.dry_run
         )
-        self.return_values = check_prerequisites(self.connection, options, self.logger)
+        self.return_values = check_prerequisites(self.connection, options, self.logger).return_values()

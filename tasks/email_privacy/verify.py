@@ -47,4 +47,4 @@ not configured yet as a warning instead of failing.
 
     def _run_task(self):
         options = VerifyOptions(self.settings_options, self.objects, self.report_path, self.dry_run)
-        self.return_values = verify(self.connection, self.org_state, options, self.logger)
+        self.return_values = verify(self.connection, self.org_state, options, self.logger).return_values()
