@@ -1,5 +1,6 @@
 # make test: everything a fresh machine needs, then lint and every test (fast and end-to-end).
 # make test-fast: lint and the tests that run no real client against a local org.
+# make lint: ruff's formatter and linter over the whole tree (settings in pyproject.toml), changing nothing.
 # make demo: a local org in a temporary folder, the main flow run against it with the real cci.
 # make bench: benchmarks (not part of make test).
 PYTHON ?= python3
@@ -40,7 +41,7 @@ test-fast: lint
 	$(BIN)/python -m pytest -q -rs -m "not e2e"
 
 demo: $(STAMP)
-	$(BIN)/python -m email_privacy.demo
+	$(BIN)/python -m email_privacy.cli.demo
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
 
-from email_privacy import metadata_xml, names
-from email_privacy.layouts import INDIVIDUAL_FIELD, TARGET_OBJECTS, has_field
+from email_privacy import metadata_xml
+from email_privacy.salesforce import names
+from email_privacy.salesforce.layouts import INDIVIDUAL_FIELD, TARGET_OBJECTS, has_field
 
 # Metadata API status polls: how many a client sends depends on its polling, not on the work asked.
 POLLS = ("checkStatus", "checkRetrieveStatus", "checkDeployStatus")

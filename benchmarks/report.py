@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from email_privacy.report import render_table
+from email_privacy.cci.report import render_table
 
 from .metrics import POLLS, Summary
 

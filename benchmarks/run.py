@@ -30,7 +30,7 @@ def sizes_arg(text: str) -> list[int]:
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected whole numbers separated by commas, e.g. 3,300")
+        raise argparse.ArgumentTypeError(f"{text!r}: expected whole numbers separated by commas, e.g. 3,300") from None
     if not sizes or any(not 0 <= n <= 5000 for n in sizes):
         raise argparse.ArgumentTypeError(f"{text!r}: each size must be from 0 to 5000, e.g. 3,300")
     return sorted(set(sizes))

@@ -3,7 +3,7 @@
 Why our own thin client rather than simple-salesforce's `sf.bulk2`: its ingest helpers sleep `wait`
 seconds (5 by default) before the first poll, show no progress while a job runs, and give no way to
 refresh an expired session; the REST helpers have no sObject Collections call. We keep simple-salesforce's
-session (with the retrying adapter from metadata_api.mount_rest_retries mounted on it) and its URLs.
+session (with the retrying adapter from org.rest.mount_rest_retries mounted on it) and its URLs.
 
 Every call goes through OrgClient.request, so the number of API calls a run makes is the number of
 requests counted here (`calls`), which the task reports.

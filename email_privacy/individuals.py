@@ -17,10 +17,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .cci.options import parse_bool, parse_existing_path, parse_int
 from .data_client import OrgClient, Outcome
-from .describe import DESCRIBE_OBJECT, has_person_accounts, individual_lookup
 from .errors import OptionError, OrgError
-from .options import parse_bool, parse_existing_path, parse_int
+from .salesforce.describe import DESCRIBE_OBJECT, has_person_accounts, individual_lookup
 
 OBJECTS = ("Contact", "Lead", "PersonAccount")
 FLAG_FIELDS = {"dont_track": "HasOptedOutTracking", "dont_process": "HasOptedOutProcessing"}

@@ -55,7 +55,8 @@ def assert_valid(schema, data: bytes, name: str = "document"):
 
 @pytest.fixture
 def local_org(tmp_path):
-    """Factory: `local_org(**serve_options)` starts `email-privacy org serve` (tests/harness.py); stopped at teardown."""
+    """Factory: `local_org(**serve_options)` starts `email-privacy org serve` (tests/harness.py);
+    stopped at teardown."""
     from tests.harness import LocalOrgProcess
 
     started = []

@@ -179,7 +179,7 @@ class FakeOrg:
                 out.append(
                     f"<result><fileName>{escape(path)}</fileName><fullName>{escape(name)}</fullName>"
                     f"<id>{self.id_of(path)}</id>"
-                    f"<lastModifiedDate>{self._date(self.modified.setdefault(path, datetime(2024, 1, 1, tzinfo=UTC)))}</lastModifiedDate>"
+                    f"<lastModifiedDate>{self._date(self._modified(path))}</lastModifiedDate>"
                     f"<namespacePrefix></namespacePrefix><type>{type_name}</type></result>"
                 )
         return f"<listMetadataResponse>{''.join(out)}</listMetadataResponse>"
@@ -191,11 +191,21 @@ class FakeOrg:
             wanted += [f"{folder}/{m.text}{suffix}" for m in types.findall(f"{{{MD}}}members")]
         job = f"09S{len(self._jobs):015d}"
         self._jobs[job] = {"paths": [p for p in wanted if p in self.files]}
-        return f"<retrieveResponse><result><done>false</done><id>{job}</id><state>Queued</state></result></retrieveResponse>"
+        return (
+            f"<retrieveResponse><result><done>false</done><id>{job}</id>"
+            "<state>Queued</state></result></retrieveResponse>"
+        )
+
+    def _modified(self, path):
+        """The file's lastModifiedDate, 2024-01-01 for a file nothing has changed yet."""
+        return self.modified.setdefault(path, datetime(2024, 1, 1, tzinfo=UTC))
 
     def _checkStatus(self, tree):
         job = tree.find(f".//{{{MD}}}asyncProcessId").text
-        return f"<checkStatusResponse><result><done>true</done><id>{job}</id><state>Completed</state></result></checkStatusResponse>"
+        return (
+            f"<checkStatusResponse><result><done>true</done><id>{job}</id>"
+            "<state>Completed</state></result></checkStatusResponse>"
+        )
 
     def _checkRetrieveStatus(self, tree):
         job = self._jobs[tree.find(f".//{{{MD}}}asyncProcessId").text]
@@ -206,7 +216,7 @@ class FakeOrg:
         props = "".join(
             f"<fileProperties><fileName>unpackaged/{escape(p)}</fileName><fullName>{escape(p)}</fullName>"
             f"<id>{self.id_of(p)}</id>"
-            f"<lastModifiedDate>{self._date(self.modified.setdefault(p, datetime(2024, 1, 1, tzinfo=UTC)))}</lastModifiedDate></fileProperties>"
+            f"<lastModifiedDate>{self._date(self._modified(p))}</lastModifiedDate></fileProperties>"
             for p in job["paths"]
         )
         return (
@@ -239,9 +249,11 @@ class FakeOrg:
         job = self._jobs[tree.find(f".//{{{MD}}}asyncProcessId").text]
         if job["failed"]:
             fails = "".join(
-                f"<componentFailures><changed>false</changed><componentType>Layout</componentType><created>false</created>"
-                f"<deleted>false</deleted><fileName>{escape(n)}</fileName><fullName>{escape(re.sub(r'^.*/|[.].*$', '', n))}</fullName>"
-                "<problem>In field: field - no CustomField named Contact.Foo found</problem><problemType>Error</problemType>"
+                "<componentFailures><changed>false</changed><componentType>Layout</componentType>"
+                f"<created>false</created><deleted>false</deleted><fileName>{escape(n)}</fileName>"
+                f"<fullName>{escape(re.sub(r'^.*/|[.].*$', '', n))}</fullName>"
+                "<problem>In field: field - no CustomField named Contact.Foo found</problem>"
+                "<problemType>Error</problemType>"
                 "<success>false</success></componentFailures>"
                 for n in job["failed"]
             )

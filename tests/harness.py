@@ -9,12 +9,13 @@ which holds lastModifiedDate).
 
 from pathlib import Path
 
-from email_privacy import metadata_xml, names
-from email_privacy.layouts import has_field
+from email_privacy import metadata_xml
 from email_privacy.localorg import process
 from email_privacy.localorg.faults import is_handshake
 from email_privacy.localorg.process import LocalOrgProcess, parse_env_file  # noqa: F401 (re-exported)
-from email_privacy.settings import read_settings
+from email_privacy.salesforce import names
+from email_privacy.salesforce.layouts import has_field
+from email_privacy.salesforce.settings import read_settings
 
 REPO = Path(__file__).resolve().parent.parent
 

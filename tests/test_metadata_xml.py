@@ -4,8 +4,9 @@ import time
 
 import pytest
 
-from email_privacy import layouts, metadata_xml
+from email_privacy import metadata_xml
 from email_privacy.errors import XmlInputError
+from email_privacy.salesforce import layouts
 
 NS = "http://soap.sforce.com/2006/04/metadata"
 
@@ -19,7 +20,7 @@ def xxe(secret_path):
 
 
 def billion_laughs():
-    ents = ['<!ENTITY l0 "lol">'] + [f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, 10)]
+    ents = ['<!ENTITY l0 "lol">'] + [f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)]
     return (
         f'<?xml version="1.0"?>\n<!DOCTYPE Layout [{"".join(ents)}]>\n'
         f'<Layout xmlns="{NS}"><layoutSections><label>&l9;</label></layoutSections></Layout>\n'

@@ -2,12 +2,12 @@
 
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
+from email_privacy.cci.options import parse_int
+from email_privacy.cci.report import log_table, report_path, write_json
 from email_privacy.data_client import OrgClient
 from email_privacy.errors import OrgError
 from email_privacy.individuals import parse_request, run
-from email_privacy.metadata_api import mount_rest_retries, refresh_session
-from email_privacy.options import parse_int
-from email_privacy.report import log_table, report_path, write_json
+from email_privacy.org.rest import mount_rest_retries, refresh_session
 
 FAILED_SHOWN = 20  # failed records listed in the log; the JSON report has them all
 

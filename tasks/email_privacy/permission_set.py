@@ -1,30 +1,16 @@
-"""CumulusCI task deploy_email_privacy_permission_set: the force-app permission set, only when the org's differs.
-
-The files in force-app are in source format (`X.permissionset-meta.xml`). CumulusCI's own `deploy`
-task converts source format through the sf CLI, which this project does not require, so the
-conversion is done here: for a PermissionSet it is a rename to `permissionsets/X.permissionset`.
-"""
+"""CumulusCI task deploy_email_privacy_permission_set: the force-app permission sets, only when the org's differ."""
 
 from pathlib import Path
 
-from email_privacy import metadata_xml, orgstate
+from email_privacy.cci.options import CHECK_ONLY_OPTION, CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, parse_bool
+from email_privacy.cci.task import MetadataTask
 from email_privacy.errors import OptionError
-from email_privacy.metadata_api import CHECK_ONLY_OPTION, CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, MetadataTask
-from email_privacy.metadata_xml import package_xml
-from email_privacy.options import parse_bool
-
-SOURCE_SUFFIX = ".permissionset-meta.xml"
-DEFAULT_PATH = "force-app/main/default/permissionsets"
-
-
-def local_permission_sets(folder: Path) -> dict[str, bytes]:
-    """{name: bytes} of every `*.permissionset-meta.xml` in `folder`, each parsed safely first."""
-    found = {}
-    for path in sorted(Path(folder).glob(f"*{SOURCE_SUFFIX}")):
-        data = path.read_bytes()
-        metadata_xml.parse(data, str(path))
-        found[path.name[: -len(SOURCE_SUFFIX)]] = data
-    return found
+from email_privacy.features.permission_set import (
+    DEFAULT_PATH,
+    SOURCE_SUFFIX,
+    deploy_permission_sets,
+    local_permission_sets,
+)
 
 
 class DeployEmailPrivacyPermissionSet(MetadataTask):
@@ -60,42 +46,7 @@ deploys nothing when the org already holds every element of them.
         self.defer = parse_bool("defer_to_layouts", self.options.get("defer_to_layouts"), False)
 
     def _run_task(self):
-        state = self.org_state
-        if state is None or not set(self.local) <= set(state.permission_sets_read):
-            state = orgstate.read_org(self.client, objects=(), permission_sets=list(self.local), include_settings=False)
-        todo = {n: d for n, d in self.local.items() if not orgstate.already_in_org(d, state.permission_sets.get(n), n)}
-        self.return_values = {
-            "deployed": [],
-            "unchanged": sorted(set(self.local) - set(todo)),
-            "dry_run": self.dry_run,
-            "check_only": self.check_only,
-            "deferred": [],
-            "deferred_files": orgstate.PermissionSetFiles(),
-        }
-        if not todo:
-            self.logger.info(
-                f"The org already has permission set(s) {', '.join(sorted(self.local))} as in force-app: nothing to deploy."
-            )
-            return
-        if self.dry_run:
-            self.logger.info(
-                f"Dry run: would deploy permission set(s) {', '.join(sorted(todo))}; nothing was deployed."
-            )
-            return
-        if self.defer:
-            # Issue 7 allows two deploys (settings, layouts): the layouts step sends these in its deploy.
-            self.return_values.update(deferred=sorted(todo), deferred_files=orgstate.PermissionSetFiles(todo))
-            self.logger.info(
-                f"Permission set(s) {', '.join(sorted(todo))} differ from the org's: they go in the "
-                "layouts step's deploy (defer_to_layouts); nothing deployed here."
-            )
-            return
-        files = {f"permissionsets/{n}.permissionset": d for n, d in todo.items()}
-        files["package.xml"] = package_xml({"PermissionSet": sorted(todo)}, self.client.api_version)
-        self.client.deploy(files, check_only=self.check_only)
-        if not self.check_only:
-            self.return_values["deployed"] = sorted(todo)
-        self.logger.info(
-            ("Validated (check only): " if self.check_only else "Deployed permission set(s): ")
-            + ", ".join(sorted(todo))
+        result = deploy_permission_sets(
+            self.connection, self.org_state, self.local, self.logger, self.dry_run, self.check_only, self.defer
         )
+        self.return_values = result.return_values()

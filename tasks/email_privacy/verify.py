@@ -1,14 +1,11 @@
 """CumulusCI task verify_email_privacy: read the org back and fail unless it is really configured."""
 
-from datetime import UTC, datetime
-
-from email_privacy import preflight, report, verify
-from email_privacy.errors import OptionError, OrgError
-from email_privacy.layouts import TARGET_OBJECTS
-from email_privacy.metadata_api import CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, MetadataTask
-from email_privacy.options import parse_list
-from email_privacy.orgstate import read_org
-from email_privacy.settings import SettingsOptions
+from email_privacy.cci import report
+from email_privacy.cci.options import CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, parse_list
+from email_privacy.cci.task import MetadataTask
+from email_privacy.features.settings import SettingsOptions
+from email_privacy.features.verify import VerifyOptions, verify
+from email_privacy.salesforce.layouts import TARGET_OBJECTS
 
 
 class VerifyEmailPrivacy(MetadataTask):
@@ -48,61 +45,6 @@ not configured yet as a warning instead of failing.
         self.settings_options = SettingsOptions.from_options(o)
         self.objects = parse_list("objects", o.get("objects"), TARGET_OBJECTS)
 
-    def _rows(self, state, objects):
-        return verify.state_rows(state, objects, self.settings_options)
-
-    def _read(self, objects):
-        known = self.org_state
-        if known is None or not known.covers(objects):
-            return read_org(self.client, objects)
-        # The prerequisites already listed the layouts: retrieve the same ones, no second listMetadata (issue 7).
-        try:
-            return read_org(self.client, objects, layouts=sorted(known.layout_files))
-        except OptionError as err:
-            raise OrgError(f"A layout was deleted during the run ({err}); run verify_email_privacy again.") from None
-
     def _run_task(self):
-        if self.objects and self.org_state is not None:
-            objects = self.objects
-        else:
-            objects = preflight.target_objects(self.objects, self.person_accounts_enabled(), self.logger)
-
-        state, reused = self.org_state, False
-        if state is not None:
-            # Reuse is sound only when nothing can have been deployed since that read: a dry run, or an org
-            # the read already showed configured (the steps between deploy only what is missing).
-            reused = self.dry_run or verify.configured(self._rows(state, objects))
-        if not reused:
-            state = self._read(objects)
-        rows = self._rows(state, objects)
-
-        source = "reusing the prerequisites' read: nothing deployed since" if reused else "read back from the org"
-        report.log_table(
-            self.logger,
-            f"Email privacy verification ({source})",
-            verify.table_columns(rows),
-            [r.as_dict() for r in rows],
-        )
-        ok = verify.configured(rows)
-        data = verify.report_data(
-            rows,
-            {
-                "name": self.org_config.name,
-                "org_id": self.org_config.org_id,
-                "instance_url": self.org_config.instance_url,
-            },
-            datetime.now(UTC).isoformat(timespec="seconds"),
-            reused,
-        )
-        if self.report_path:
-            report.write_json(self.report_path, data)
-            self.logger.info(f"Report written to {self.report_path}")
-        self.return_values = {"configured": ok, "reused_read": reused, "report": str(self.report_path or ""), **data}
-        if ok:
-            self.logger.info(
-                "The org honours individual email-tracking preferences: every setting is on and every layout has the Individual field."
-            )
-        elif self.dry_run:
-            self.logger.warning("Dry run: " + verify.failure_message(rows))
-        else:
-            verify.raise_unless_configured(rows)
+        options = VerifyOptions(self.settings_options, self.objects, self.report_path, self.dry_run)
+        self.return_values = verify(self.connection, self.org_state, options, self.logger).return_values()

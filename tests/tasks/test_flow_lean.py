@@ -1,4 +1,4 @@
-"""Issue 7 follow-up: the permission set rides in the layouts deploy, fewer token refreshes, shorter logs."""
+"""A lean flow: the permission set rides in the layouts deploy, fewer token refreshes, shorter logs."""
 
 import json
 import logging
@@ -8,11 +8,12 @@ import pytest
 import responses
 from cumulusci.tasks.salesforce.tests.util import create_task
 
-from email_privacy import metadata_api, metadata_xml
+from email_privacy import metadata_xml
+from email_privacy.cci import task as task_base
 from email_privacy.errors import OptionError, OrgError
-from email_privacy.layouts import has_field
 from email_privacy.metadata_xml import read_package_xml
-from email_privacy.orgstate import PermissionSetFiles
+from email_privacy.org.read import PermissionSetFiles
+from email_privacy.salesforce.layouts import has_field
 from tests.conftest import import_task
 from tests.fake_org import FakeOrg, layout, serve
 from tests.tasks.test_layouts_task import DESCRIBE, describe_fields, many_layouts
@@ -155,14 +156,14 @@ def _refresh_counter(task_class=DeployEmailPrivacyPermissionSet):
 def test_token_refreshed_once_for_tasks_on_one_org_config(monkeypatch):
     org_config, refresh = _refresh_counter()
     clock = [1000.0]
-    monkeypatch.setattr(metadata_api.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(task_base.time, "monotonic", lambda: clock[0])
     first = create_task(DeployEmailPrivacyPermissionSet, {"path": str(FOLDER)}, org_config=org_config)
     second = create_task(DeployEmailPrivacyPermissionSet, {"path": str(FOLDER)}, org_config=org_config)
     first._update_credentials()
     clock[0] += 60
     second._update_credentials()
     assert refresh.call_count == 1
-    clock[0] += metadata_api.REFRESH_REUSE_SECONDS  # long after: refreshed again
+    clock[0] += task_base.REFRESH_REUSE_SECONDS  # long after: refreshed again
     second._update_credentials()
     assert refresh.call_count == 2
     other_config, other_refresh = _refresh_counter()  # another org config is refreshed on its own

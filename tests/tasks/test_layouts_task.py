@@ -7,9 +7,10 @@ import stat
 import pytest
 import responses
 
-from email_privacy import metadata_xml, snapshots
+from email_privacy import metadata_xml
 from email_privacy.errors import OptionError, OrgError
-from email_privacy.layouts import has_field
+from email_privacy.features import snapshots
+from email_privacy.salesforce.layouts import has_field
 from tests.conftest import import_task
 from tests.fake_org import FakeOrg, layout, make_task, serve
 
@@ -67,7 +68,7 @@ def run(task_class, tmp_path, **options):
 
 def test_one_list_one_retrieve_one_deploy_for_many_layouts(org, tmp_path):
     task = run(AddIndividualFieldToLayouts, tmp_path)
-    # The lost-update guard is one Tooling query (REST), not a second listMetadata (issue 7).
+    # The lost-update guard is one Tooling query (REST), not a second listMetadata.
     assert (org.count("listMetadata"), org.count("retrieve"), org.count("deploy")) == (1, 1, 1)
     assert org.count("tooling/query") == 1
     assert len(task.return_values["changed"]) == 10 and task.return_values["deployed"]
@@ -194,7 +195,9 @@ def test_missing_individual_field_fails_clearly(org, tmp_path):
 def test_person_accounts_skipped_when_off(org, tmp_path):
     task = run(AddIndividualFieldToLayouts, tmp_path, objects="Contact,PersonAccount")
     assert "PersonAccount (person accounts off)" in task.return_values["skipped"]
-    assert all(n.startswith("Contact-") for n in task.return_values["changed"])
+    # Every Contact layout, and only those: no Lead layout was asked for, and PersonAccount is off.
+    assert task.return_values["changed"] == [f"Contact-Contact (Team {i}) Layout" for i in range(5)]
+    assert task.return_values["deployed"] is True
 
 
 def test_person_account_layouts_get_person_individual_id(org, tmp_path):

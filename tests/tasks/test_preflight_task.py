@@ -1,5 +1,6 @@
 """check_email_privacy_prerequisites as CumulusCI runs it, with the org's REST answers mocked (responses)
-and the Metadata API read replaced by a recording stub (the real read is covered end to end in test_e2e_flow)."""
+and the Metadata API read replaced by a recording stub (the real read is covered end to end in
+tests/e2e/test_flow.py)."""
 
 import logging
 from urllib.parse import parse_qs, urlparse
@@ -9,7 +10,8 @@ import responses
 from cumulusci.tasks.salesforce.tests.util import create_task
 
 from email_privacy.errors import OptionError, OrgError
-from email_privacy.orgstate import OrgState
+from email_privacy.org import read as org_read
+from email_privacy.org.read import OrgState
 from tests.conftest import import_task
 
 INSTANCE = "https://test.salesforce.com"
@@ -36,7 +38,7 @@ LAYOUT = (
 
 
 class FakeRead:
-    """Stands in for orgstate.read_org and records each call."""
+    """Stands in for org.read.read_org and records each call."""
 
     def __init__(self, settings=OFF, layout=LAYOUT):
         self.calls = []
@@ -75,7 +77,7 @@ def make(options=None, org_type="Developer Edition", person_accounts=True):
 @pytest.fixture
 def fake_read(monkeypatch):
     fake = FakeRead()
-    monkeypatch.setattr(mod, "read_org", fake)
+    monkeypatch.setattr(org_read, "read_org", fake)
     return fake
 
 
@@ -128,7 +130,7 @@ WITH_FIELD = LAYOUT.replace(
 @responses.activate
 def test_dry_run_is_returned_and_person_account_dropped_without_person_accounts(monkeypatch, caplog):
     fake = FakeRead(ON)  # settings on, but the layouts lack the field: not configured yet
-    monkeypatch.setattr(mod, "read_org", fake)
+    monkeypatch.setattr(org_read, "read_org", fake)
     mock_rest()
     with caplog.at_level(logging.INFO):
         rv = make(person_accounts=False, options={"dry_run": "true", "objects": "Contact,Lead,PersonAccount"})()
@@ -139,7 +141,7 @@ def test_dry_run_is_returned_and_person_account_dropped_without_person_accounts(
 
 @responses.activate
 def test_configured_org_says_the_following_steps_deploy_nothing(monkeypatch, caplog):
-    monkeypatch.setattr(mod, "read_org", FakeRead(ON, WITH_FIELD))
+    monkeypatch.setattr(org_read, "read_org", FakeRead(ON, WITH_FIELD))
     mock_rest()
     with caplog.at_level(logging.INFO):
         rv = make(person_accounts=False)()

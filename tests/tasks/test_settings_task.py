@@ -3,9 +3,10 @@
 import pytest
 import responses
 
-from email_privacy import metadata_xml, orgstate
+from email_privacy import metadata_xml
 from email_privacy.errors import OptionError
-from email_privacy.settings import read_settings
+from email_privacy.org.read import OrgState
+from email_privacy.salesforce.settings import read_settings
 from tests.conftest import assert_valid, import_task
 from tests.fake_org import FakeOrg, make_task, serve, settings
 
@@ -109,7 +110,7 @@ def test_check_only_saves_nothing(rsps):
 
 def test_org_state_from_the_flow_is_reused(rsps):
     org = serve(rsps, fresh_org())
-    state = orgstate.OrgState(
+    state = OrgState(
         objects=(),
         settings={
             "PartyDataModelSettings": {"enableConsentManagement": True},

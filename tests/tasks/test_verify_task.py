@@ -1,6 +1,6 @@
 """verify_email_privacy as CumulusCI runs it: reuse of the prerequisites' read, one retrieve otherwise, the
 table, the 0600 JSON report, failures and dry run. The Metadata API read is a recording stub here; the real
-read runs end to end in test_e2e_flow."""
+read runs end to end in tests/e2e/test_flow.py."""
 
 import json
 import logging
@@ -11,7 +11,8 @@ import responses
 from cumulusci.tasks.salesforce.tests.util import create_task
 
 from email_privacy.errors import OptionError, OrgError
-from email_privacy.orgstate import OrgState
+from email_privacy.org import read as org_read
+from email_privacy.org.read import OrgState
 from tests.conftest import import_task
 
 from .test_preflight_task import LAYOUT, OFF, ON, WITH_FIELD, mock_account_describe
@@ -44,7 +45,7 @@ def make(options):
 @pytest.fixture
 def read(monkeypatch):
     fake = FakeRead(state(ON, WITH_FIELD))
-    monkeypatch.setattr(mod, "read_org", fake)
+    monkeypatch.setattr(org_read, "read_org", fake)
     return fake
 
 
@@ -72,11 +73,12 @@ def test_after_changes_it_retrieves_the_listed_layouts_once_without_listing_agai
 def test_standalone_reads_with_listing(read):
     mock_account_describe(person_accounts=False)
     make({})()
-    assert read.calls == [(tuple(OBJECTS), {})]
+    # No layout names given: the read lists the layouts itself (listMetadata), settings included.
+    assert read.calls == [(tuple(OBJECTS), {"layouts": None, "permission_sets": (), "include_settings": True})]
 
 
 def test_unconfigured_org_fails_with_one_line(monkeypatch):
-    monkeypatch.setattr(mod, "read_org", FakeRead(state(ON, LAYOUT)))
+    monkeypatch.setattr(org_read, "read_org", FakeRead(state(ON, LAYOUT)))
     with pytest.raises(OrgError) as err:
         make({"org_state": state(OFF, LAYOUT)})()
     msg = str(err.value)

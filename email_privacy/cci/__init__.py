@@ -1,0 +1,1 @@
+"""CumulusCI glue: the task base class, options and reports."""

@@ -1,0 +1,91 @@
+"""Tables and JSON reports, shared by the tasks: generic rows (dicts) and columns (key, header).
+
+The table is drawn with rich, as CumulusCI draws its own tables, into text that the task logs: so it
+shows on the terminal and lands in cci's log file too. JSON reports are written readable by the owner
+only (0600), through a temporary file and a rename, so a reader never sees half a report.
+"""
+
+import io
+import json
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import OptionError
+
+Column = tuple[str, str]  # (row key, header)
+
+
+# cci's RichHandler puts a time column of this width before every logged line.
+LOG_PREFIX_WIDTH = 21
+
+
+def log_width() -> int:
+    """The width a logged table can take without the log handler wrapping its lines: the terminal's, as rich
+    measures it (COLUMNS, else 80 when not a terminal), less the handler's time column."""
+    return max(60, Console().width - LOG_PREFIX_WIDTH)
+
+
+def render_table(title: str, columns: Sequence[Column], rows: Sequence[Mapping], width: int = 100) -> str:
+    """The rows as a plain-text rich table (no colour codes, so logs and files stay readable); cells wrap
+    to fit `width`."""
+    table = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=False, title_justify="left")
+    for _, header in columns:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(key)) for key, _ in columns))
+    out = io.StringIO()
+    Console(file=out, width=width, color_system=None, force_terminal=False, highlight=False).print(table)
+    return "\n".join(line.rstrip() for line in out.getvalue().rstrip("\n").splitlines())
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def log_table(logger, title: str, columns: Sequence[Column], rows: Sequence[Mapping]) -> str:
+    """Log the table as one message (one block on the terminal and in the log file); return its text."""
+    text = render_table(title, columns, rows, log_width())
+    logger.info("\n" + text)
+    return text
+
+
+def report_path(option_name: str, value) -> Path | None:
+    """Validate a report path option up front: None when not given; OptionError when it names a folder
+    or a place that cannot hold a file."""
+    if value is None or str(value).strip() == "":
+        return None
+    path = Path(str(value)).expanduser()
+    if path.is_dir():
+        raise OptionError(f"Option {option_name}: {value} is a folder; give the path of a JSON file to write.")
+    parent = path.parent
+    if parent.exists() and not parent.is_dir():
+        raise OptionError(f"Option {option_name}: {parent} is not a folder; give the path of a JSON file to write.")
+    return path
+
+
+def write_json(path: Path, data) -> Path:
+    """Write `data` as JSON to `path`, mode 0600 (folders made 0700), atomically; return the path."""
+    path = Path(path)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # os.open with the mode, rather than write then chmod, so the file is never readable by others.
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, ensure_ascii=False, default=str)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,1 @@
+"""The `email-privacy` command (click, subcommands imported when used) and the demo."""

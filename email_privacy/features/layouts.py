@@ -1,0 +1,218 @@
+"""Add the Individual lookup to page layouts: one listMetadata, one retrieve, one deploy of what changed.
+
+CumulusCI's own add_page_layout_fields is not used: it skips every layout after the first one that
+already has the field, redeploys unchanged layouts and keeps no copy (docs/salesforce-facts.md,
+"CumulusCI 4.10").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import OrgError
+from ..org.deploy_package import deploy_package
+from ..org.guard import changed_since
+from ..org.read import reuse_or_read
+from ..salesforce import names
+from ..salesforce.describe import DESCRIBE_OBJECT, individual_lookup
+from ..salesforce.layouts import EMAIL_OPT_OUT_FIELD, INDIVIDUAL_FIELD, TARGET_OBJECTS, add_field_bytes, unified_diff
+from . import snapshots
+
+# Above this many unchanged layouts of one object, the log gives their count, not each name (the full
+# list stays in return_values): at 300 layouts per object a line each buries the ones that changed.
+UNCHANGED_LISTED_MAX = 20
+
+
+@dataclass
+class LayoutOptions:
+    """What add_individual_field_to_layouts was asked: `objects` or explicit `layouts` (retrieve names)."""
+
+    objects: list[str] = field(default_factory=list)
+    layouts: list[str] | None = None
+    behavior: str = "Edit"
+    position: str = "after_email_opt_out"
+    snapshot_dir: object = snapshots.DEFAULT_BASE
+    permission_sets: dict[str, bytes] = field(default_factory=dict)
+    dry_run: bool = False
+    check_only: bool = False
+
+
+@dataclass
+class LayoutPlan:
+    """What adding the field would do: {retrieve name: (old bytes, new bytes)} to deploy, and the rest."""
+
+    changes: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def new_files(self) -> dict[str, bytes]:
+        """{retrieve name: the edited layout} of every layout that changes."""
+        return {n: new for n, (_, new) in self.changes.items()}
+
+
+def plan_layouts(layout_files: dict[str, bytes], fields: dict[str, str], behavior: str, position: str) -> LayoutPlan:
+    """Add each object's field (`fields`: {object: field}) to its layouts; layouts of other objects are skipped."""
+    plan = LayoutPlan()
+    for name in sorted(layout_files):
+        obj = names.layout_object(name)
+        if obj not in fields:
+            plan.skipped.append(name)
+            continue
+        new = add_field_bytes(
+            layout_files[name],
+            fields[obj],
+            behavior,
+            position,
+            name=names.display_name(name),
+            email_opt_out=EMAIL_OPT_OUT_FIELD.get(obj),
+        )
+        if new is None:
+            plan.unchanged.append(name)
+        else:
+            plan.changes[name] = (layout_files[name], new)
+    return plan
+
+
+@dataclass
+class LayoutsResult:
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    snapshot: str | None = None
+    deployed: bool = False
+    dry_run: bool = False
+    check_only: bool = False
+    permission_sets_deployed: list[str] = field(default_factory=list)
+
+    def return_values(self) -> dict:
+        return dict(self.__dict__)
+
+
+def individual_fields(org, objects, dry_run: bool, log) -> tuple[dict[str, str], list[str]]:
+    """{object: Individual lookup name} from the describes, and the objects skipped (PersonAccount where
+    person accounts are off). In a dry run before Data Protection and Privacy is on, the usual name is assumed."""
+    fields, skipped = {}, []
+    for obj in objects:
+        if obj == "PersonAccount" and not org.rest.person_accounts_enabled():
+            skipped.append(obj)
+            continue
+        lookup = individual_lookup(org.rest.describe(DESCRIBE_OBJECT[obj]), obj)
+        if lookup:
+            fields[obj] = lookup["name"]
+        elif dry_run:
+            fields[obj] = INDIVIDUAL_FIELD[obj]
+            log.warning(
+                f"{DESCRIBE_OBJECT[obj]} has no lookup to Individual yet (Data Protection and "
+                f"Privacy is off); the dry run assumes {fields[obj]}."
+            )
+        else:
+            raise OrgError(
+                f"{DESCRIBE_OBJECT[obj]} has no field that looks up Individual: turn on Data Protection "
+                "and Privacy first (run deploy_email_privacy_settings), then run again."
+            )
+    return fields, skipped
+
+
+def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResult:
+    """Add the Individual lookup to every layout of the chosen objects that lacks it, in one deploy with the
+    deferred permission sets; snapshot the originals first and refuse when a layout changed since the read."""
+    o = options
+    if o.layouts:
+        wanted = sorted({names.layout_object(n) for n in o.layouts})
+    else:
+        wanted = o.objects or list(TARGET_OBJECTS)
+    fields, skipped_objects = individual_fields(org, wanted, o.dry_run, log)
+    for obj in skipped_objects:
+        level = log.warning if (o.objects or o.layouts) else log.info
+        level(f"{obj}: person accounts are off in this org; its layouts are skipped.")
+    objects = [obj for obj in wanted if obj in fields]
+    state, _ = reuse_or_read(org.metadata, read, objects=objects, layouts=o.layouts)
+    files = {n: d for n, d in state.layout_files.items() if names.layout_object(n) in objects}
+    plan = plan_layouts(files, fields, o.behavior, o.position)
+    packages = {e["retrieveName"]: e.get("namespacePrefix") for e in state.layouts if e.get("retrieveName")}
+
+    def show(name):  # logged listings: object, decoded name and package, as Setup shows them
+        return names.human_name(name, packages.get(name))
+
+    # Return values keep the full names (decoded), which other tasks and CumulusCI accept as layout names.
+    full = names.display_name
+    result = LayoutsResult(
+        changed=[full(n) for n in plan.changes],
+        unchanged=[full(n) for n in plan.unchanged],
+        skipped=[full(n) for n in plan.skipped] + [f"{obj} (person accounts off)" for obj in skipped_objects],
+        dry_run=o.dry_run,
+        check_only=o.check_only,
+    )
+    _log_unchanged(log, plan.unchanged, show)
+    if not plan.changes:
+        rest = "no layout to deploy" if o.permission_sets else "nothing to deploy"
+        log.info(f"Every target layout ({len(plan.unchanged)}) already has the Individual field: {rest}.")
+        _deploy_permission_sets_alone(org, o, result, log)
+        return result
+    for name in plan.changes:
+        log.info(f"  will add the field: {show(name)}")
+    if o.dry_run:
+        for name, (old, new) in plan.changes.items():
+            log.info(unified_diff(old, new, f"layouts/{names.file_name(name)}"))
+        log.info(f"Dry run: {len(plan.changes)} layout(s) would change; nothing was deployed.")
+        return result
+    if not o.check_only:
+        moved = changed_since(org.metadata, state, plan.changes, tooling_query=org.rest.tooling_query, warn=log.warning)
+        if moved:
+            raise OrgError(
+                "Nothing was deployed: layout(s) changed in the org since they were read: "
+                + ", ".join(full(n) for n in moved)
+                + ". Run the task again to work from the new version."
+            )
+        path = snapshots.write_snapshot(
+            o.snapshot_dir,
+            org.name,
+            {n: old for n, (old, _) in plan.changes.items()},
+            org_id=org.org_id or "",
+            api_version=org.api_version,
+            packages=packages,
+        )
+        result.snapshot = str(path)
+        log.info(f"Snapshot of the originals: {path}")
+    package = deploy_package(org.api_version, layouts=plan.new_files(), permission_sets=o.permission_sets)
+    org.metadata.deploy(package, check_only=o.check_only)
+    result.deployed = not o.check_only
+    if not o.check_only:
+        result.permission_sets_deployed = sorted(o.permission_sets)
+    verb = "Validated (check only, nothing saved)" if o.check_only else "Deployed"
+    also = f" and permission set(s) {', '.join(sorted(o.permission_sets))}" if o.permission_sets else ""
+    log.info(
+        f"{verb} in one deploy: {len(plan.changes)} layout(s) with the Individual field{also}; "
+        f"{len(plan.unchanged)} layout(s) already had it."
+    )
+    if result.snapshot:
+        log.info(f"To put them back: cci task run restore_layouts --org {org.name} -o snapshot '{result.snapshot}'")
+    return result
+
+
+def _log_unchanged(log, unchanged, show):
+    """One line per layout that already has the field, or a count per object when there are many."""
+    by_object: dict[str, list[str]] = {}
+    for name in unchanged:
+        by_object.setdefault(names.layout_object(name), []).append(name)
+    for obj, members in by_object.items():
+        if len(members) > UNCHANGED_LISTED_MAX:
+            log.info(f"  has the field already: {len(members)} {obj} layouts (listed in the return values)")
+            continue
+        for name in members:
+            log.info(f"  has the field already: {show(name)}")
+
+
+def _deploy_permission_sets_alone(org, o: LayoutOptions, result: LayoutsResult, log):
+    """No layout changed: the permission sets the flow deferred to this step still need their deploy."""
+    if not o.permission_sets:
+        return
+    listed = ", ".join(sorted(o.permission_sets))
+    if o.dry_run:
+        log.info(f"Dry run: would deploy permission set(s) {listed}; nothing was deployed.")
+        return
+    org.metadata.deploy(deploy_package(org.api_version, permission_sets=o.permission_sets), check_only=o.check_only)
+    if not o.check_only:
+        result.permission_sets_deployed = sorted(o.permission_sets)
+    verb = "Validated (check only, nothing saved)" if o.check_only else "Deployed"
+    log.info(f"{verb}: permission set(s) {listed} (deferred by deploy_email_privacy_permission_set), no layout.")

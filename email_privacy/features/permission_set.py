@@ -1,0 +1,110 @@
+"""Deploy the project's permission sets, only those whose org copy lacks something of ours.
+
+The files in force-app are in source format (`X.permissionset-meta.xml`). CumulusCI's own `deploy`
+task converts source format through the sf CLI, which this project does not require, so the
+conversion is done here: for a PermissionSet it is a rename to `permissionsets/X.permissionset`.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .. import metadata_xml
+from ..org.deploy_package import deploy_package
+from ..org.read import PermissionSetFiles, reuse_or_read
+
+SOURCE_SUFFIX = ".permissionset-meta.xml"
+DEFAULT_PATH = "force-app/main/default/permissionsets"
+
+
+def local_permission_sets(folder: Path) -> dict[str, bytes]:
+    """{name: bytes} of every `*.permissionset-meta.xml` in `folder`, each parsed safely first."""
+    found = {}
+    for path in sorted(Path(folder).glob(f"*{SOURCE_SUFFIX}")):
+        data = path.read_bytes()
+        metadata_xml.parse(data, str(path))
+        found[path.name[: -len(SOURCE_SUFFIX)]] = data
+    return found
+
+
+def _canonical_children(data: bytes, name: str) -> set[bytes]:
+    """Each top-level element of a metadata document, canonicalised with whitespace-only text dropped."""
+    root = metadata_xml.parse(data, name).getroot()
+    out = set()
+    for child in root:
+        if not isinstance(child.tag, str):
+            continue
+        copy = deepcopy(child)  # edited below; the parsed document stays as it was
+        for el in copy.iter():
+            if el.text is not None and not el.text.strip():
+                el.text = None
+            if el.tail is not None and not el.tail.strip():
+                el.tail = None
+        out.add(etree.tostring(copy, method="c14n"))
+    return out
+
+
+def already_in_org(ours: bytes, theirs: bytes | None, name: str) -> bool:
+    """Whether deploying `ours` would change nothing: every element of ours is in the org's copy as it is.
+
+    The org's copy may hold more (defaults Salesforce adds on retrieve); a deploy leaves what it does not name.
+    """
+    if theirs is None:
+        return False
+    return _canonical_children(ours, name) <= _canonical_children(theirs, f"{name} (org)")
+
+
+@dataclass
+class PermissionSetResult:
+    deployed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    check_only: bool = False
+    deferred: list[str] = field(default_factory=list)
+    deferred_files: PermissionSetFiles = field(default_factory=PermissionSetFiles)
+
+    def return_values(self) -> dict:
+        return {
+            "deployed": self.deployed,
+            "unchanged": self.unchanged,
+            "dry_run": self.dry_run,
+            "check_only": self.check_only,
+            "deferred": self.deferred,
+            "deferred_files": self.deferred_files,
+        }
+
+
+def deploy_permission_sets(
+    org, read, local: dict[str, bytes], log, dry_run=False, check_only=False, defer=False
+) -> PermissionSetResult:
+    """Deploy the `local` permission sets ({name: file}) the org's copies differ from, in one deploy; with
+    `defer`, deploy nothing and return them as deferred_files for the layouts step's deploy."""
+    state, _ = reuse_or_read(org.metadata, read, permission_sets=list(local))
+    todo = {n: d for n, d in local.items() if not already_in_org(d, state.permission_sets.get(n), n)}
+    result = PermissionSetResult(unchanged=sorted(set(local) - set(todo)), dry_run=dry_run, check_only=check_only)
+    listed = ", ".join(sorted(todo))
+    if not todo:
+        log.info(
+            f"The org already has permission set(s) {', '.join(sorted(local))} as in force-app: nothing to deploy."
+        )
+        return result
+    if dry_run:
+        log.info(f"Dry run: would deploy permission set(s) {listed}; nothing was deployed.")
+        return result
+    if defer:
+        # The flow makes two deploys in all (settings, then layouts): the layouts step sends these in its own.
+        result.deferred, result.deferred_files = sorted(todo), PermissionSetFiles(todo)
+        log.info(
+            f"Permission set(s) {listed} differ from the org's: they go in the "
+            "layouts step's deploy (defer_to_layouts); nothing deployed here."
+        )
+        return result
+    org.metadata.deploy(deploy_package(org.api_version, permission_sets=todo), check_only=check_only)
+    if not check_only:
+        result.deployed = sorted(todo)
+    log.info(("Validated (check only): " if check_only else "Deployed permission set(s): ") + listed)
+    return result

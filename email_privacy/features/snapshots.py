@@ -1,0 +1,151 @@
+"""Snapshots: the retrieved originals of layouts, written before they are changed, so they can be put back.
+
+Layout: `<base>/<org name>/<UTC timestamp>/` holding `layouts/<file name>.layout` (MDAPI, as
+retrieved), `package.xml` (so the folder deploys as it is) and `manifest.json` (org, time, each
+layout's retrieve name, object, label and package as Setup shows them, display name, file and
+sha256). Folders are 0700 and files 0600: layouts can hold business information, and nobody but the
+owner needs them. A snapshot is written to a temporary
+folder and renamed into place, so a crash never leaves half a snapshot that restore would trust.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .. import metadata_xml
+from ..errors import OptionError
+from ..metadata_xml import API_VERSION
+from ..org.deploy_package import deploy_package
+from ..salesforce import names
+
+DEFAULT_BASE = Path(".email_privacy") / "snapshots"
+MANIFEST = "manifest.json"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
+
+
+def org_folder_name(org_name: str) -> str:
+    """The org's name made safe as one path segment (`a/b` cannot climb out of the base)."""
+    safe = _UNSAFE.sub("_", org_name or "org").strip(".")
+    return safe or "org"
+
+
+def _mkdir_private(path: Path) -> None:
+    """Create `path` and any missing parents owner-only (mkdir's parents=True would use the umask)."""
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700)
+        os.chmod(folder, 0o700)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+def write_snapshot(
+    base: Path,
+    org_name: str,
+    layouts: dict[str, bytes],
+    org_id: str = "",
+    api_version: str = API_VERSION,
+    now: datetime | None = None,
+    packages: dict[str, str | None] | None = None,
+) -> Path:
+    """Write {layout retrieve name: bytes} as a new snapshot and return its folder.
+
+    `packages` ({retrieve name: listMetadata namespacePrefix}) names the package of managed layouts
+    in the manifest; without it the package is read from the name.
+    """
+    packages = packages or {}
+    now = now or datetime.now(UTC)
+    org_dir = Path(base) / org_folder_name(org_name)
+    _mkdir_private(org_dir)
+    stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
+    final = org_dir / stamp
+    tmp = org_dir / f".{stamp}.tmp"
+    _mkdir_private(tmp / "layouts")
+    # The folder is a deploy package as it stands: restore_layouts, or anyone by hand, can deploy it back.
+    for path, data in deploy_package(api_version, layouts=layouts).items():
+        _write_private(tmp / path, data)
+    entries = []
+    for name in sorted(layouts):
+        file = f"layouts/{names.file_name(name)}"
+        ns = packages.get(name)
+        entries.append(
+            {
+                "name": name,
+                "object": names.layout_object(name),
+                "label": names.human_label(name, ns),
+                "package": names.layout_package(name, ns),
+                "display_name": names.human_name(name, ns),
+                "file": file,
+                "sha256": hashlib.sha256(layouts[name]).hexdigest(),
+            }
+        )
+    manifest = {
+        "org_name": org_name,
+        "org_id": org_id,
+        "created": now.isoformat(),
+        "api_version": api_version,
+        "layouts": entries,
+    }
+    _write_private(tmp / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    os.rename(tmp, final)
+    return final
+
+
+def list_snapshots(base: Path, org_name: str) -> list[Path]:
+    """Complete snapshots of an org, oldest first (names sort by time)."""
+    org_dir = Path(base) / org_folder_name(org_name)
+    if not org_dir.is_dir():
+        return []
+    return sorted(
+        p for p in org_dir.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file()
+    )
+
+
+def newest_snapshot(base: Path, org_name: str) -> Path:
+    """The newest snapshot of an org; OptionError saying where it looked when there is none."""
+    found = list_snapshots(base, org_name)
+    if not found:
+        raise OptionError(
+            f"Option snapshot: no snapshot for org {org_name} under {Path(base) / org_folder_name(org_name)}; "
+            "give the path of one with -o snapshot PATH."
+        )
+    return found[-1]
+
+
+def load_snapshot(path: Path) -> tuple[dict, dict[str, bytes]]:
+    """(manifest, {layout retrieve name: bytes}) of a snapshot folder, every file checked against its sha256."""
+    path = Path(path)
+    manifest_path = path / MANIFEST
+    if not manifest_path.is_file():
+        raise OptionError(f"Option snapshot: {path} is not a snapshot folder (no {MANIFEST}).")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        entries = manifest["layouts"]
+    except (ValueError, KeyError, TypeError):
+        raise OptionError(f"Option snapshot: {manifest_path} is not a valid snapshot manifest.") from None
+    layouts = {}
+    for entry in entries:
+        file = path / entry["file"]
+        if not file.resolve().is_relative_to(path.resolve()):
+            raise OptionError(f"Option snapshot: {manifest_path} names a file outside the snapshot: {entry['file']}.")
+        try:
+            data = file.read_bytes()
+        except OSError:
+            raise OptionError(f"Option snapshot: {file} is missing from the snapshot.") from None
+        if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+            raise OptionError(f"Option snapshot: {file} was changed since the snapshot was taken (sha256 differs).")
+        metadata_xml.parse(data, str(file))  # refuse hostile or broken XML before it reaches the org
+        layouts[entry["name"]] = data
+    return manifest, layouts

@@ -1,0 +1,225 @@
+"""Verification: is the org really configured? Pure functions over what one read of the org returned.
+
+Rows (one per setting, one per target layout) carry the name a person recognises, the API name, the
+state found, whether it is required and whether it is right; cci.report draws them as a table or writes
+them as JSON. The org is configured when every required row is right.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .. import metadata_xml
+from ..cci.report import log_table, write_json
+from ..errors import OrgError
+from ..org.read import reuse_or_read
+from ..salesforce import names
+from ..salesforce.layouts import INDIVIDUAL_FIELD, has_field
+from ..salesforce.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL, FEATURE_SETTINGS
+from .settings import SettingsOptions, desired_settings
+
+# The table shows what a person acts on; the JSON report adds api_name, object and required.
+COLUMNS = (("item", "Item"), ("name", "Name"), ("state", "State"), ("verdict", "Verdict"))
+PACKAGE_COLUMN = ("package", "Package")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One verified item: a setting or a layout."""
+
+    kind: str  # "Setting" or "Layout"
+    name: str  # what a person recognises: the Setup label, or the layout name decoded
+    api_name: str  # PartyDataModelSettings.enableConsentManagement, or the layout's full name
+    state: str
+    required: bool
+    ok: bool
+    object: str = ""  # for layouts: Contact, Lead, PersonAccount
+    package: str = ""  # for managed layouts: the namespace of the package that installed it
+
+    @property
+    def verdict(self) -> str:
+        if not self.required and self.state != "on":
+            return "not required"
+        return "OK" if self.ok else "MISSING"
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["verdict"] = self.verdict
+        data["item"] = self.object or self.kind  # "Setting", or the layout's object
+        return data
+
+
+def setting_rows(current: Mapping[str, Mapping[str, object]], required: Iterable[tuple[str, str]]) -> list[Row]:
+    """One row per feature switch, in the order Salesforce Help lists them. A switch not required
+    (Enhanced Email in a Classic org, email tracking when turned off by option) is OK whatever its value."""
+    required = set(required)
+    rows = []
+    for key in (CONSENT, EMAIL_CONSENT, ENHANCED_EMAIL, EMAIL_TRACKING):
+        value = current.get(key[0], {}).get(key[1])
+        state = {True: "on", False: "off"}.get(value, "unknown")
+        needed = key in required
+        rows.append(
+            Row("Setting", FEATURE_SETTINGS[key], f"{key[0]}.{key[1]}", state, needed, value is True or not needed)
+        )
+    return rows
+
+
+def layout_rows(
+    layout_files: Mapping[str, bytes], objects: Iterable[str], packages: Mapping[str, str | None] | None = None
+) -> list[Row]:
+    """One row per target layout: {full name: file bytes} -> has it the Individual field of its object?
+
+    Names are as Setup lists them under the object's Page Layouts (decoded, the package's namespace moved
+    to the package column); `packages` gives listMetadata's namespacePrefix per full name where known.
+    Layouts of other objects are ignored; an object of `objects` with no layout at all gets a failing row,
+    because every object has at least one layout and none found means the read missed them.
+    """
+    objects = list(objects)
+    packages = packages or {}
+    rows = []
+    seen = set()
+
+    def label(n):
+        return names.human_label(n, packages.get(n))
+
+    for full_name in sorted(layout_files, key=lambda n: (names.layout_object(n), label(n).lower(), n)):
+        obj = names.layout_object(full_name)
+        if obj not in objects:
+            continue
+        seen.add(obj)
+        field = INDIVIDUAL_FIELD[obj]
+        present = has_field(metadata_xml.parse(layout_files[full_name], full_name), field)
+        state = f"has {field}" if present else f"lacks {field}"
+        package = names.layout_package(full_name, packages.get(full_name)) or ""
+        rows.append(Row("Layout", label(full_name), full_name, state, True, present, obj, package))
+    for obj in objects:
+        if obj not in seen:
+            rows.append(Row("Layout", f"(no {obj} layout found)", "", "not found", True, False, obj))
+    return rows
+
+
+def target_objects(requested, person_accounts: bool, logger=None) -> list[str]:
+    """The objects whose layouts are in scope: `requested`, or Contact and Lead plus PersonAccount where person
+    accounts are on. A PersonAccount request on an org without them is dropped with a warning."""
+    if not requested:
+        return ["Contact", "Lead"] + (["PersonAccount"] if person_accounts else [])
+    if "PersonAccount" in requested and not person_accounts:
+        if logger is not None:
+            logger.warning("PersonAccount skipped: person accounts are off in this org.")
+        return [o for o in requested if o != "PersonAccount"]
+    return list(requested)
+
+
+def state_rows(state, objects: Iterable[str], settings_options: SettingsOptions) -> list[Row]:
+    """Every row for an OrgState (org.read.read_org): the four switches, then the target layouts.
+    Enhanced Email counts as required under `auto` when the read did not say whether Lightning is on."""
+    lightning = state.lightning_on
+    required = desired_settings(settings_options, True if lightning is None else lightning)
+    packages = {e["retrieveName"]: e.get("namespacePrefix") for e in state.layouts if e.get("retrieveName")}
+    return setting_rows(state.settings, required) + layout_rows(state.layout_files, objects, packages)
+
+
+def table_columns(rows: Iterable[Row]) -> tuple:
+    """COLUMNS, with a Package column after Name when a managed layout is among the rows (kept out
+    otherwise, so the table stays narrow enough for an 80-column terminal)."""
+    if any(r.package for r in rows):
+        return COLUMNS[:2] + (PACKAGE_COLUMN,) + COLUMNS[2:]
+    return COLUMNS
+
+
+def configured(rows: Iterable[Row]) -> bool:
+    """True when every row is right."""
+    return all(r.ok for r in rows)
+
+
+def failure_message(rows: Iterable[Row]) -> str:
+    """One line naming every setting that is off and every layout that lacks the field."""
+    rows = [r for r in rows if not r.ok]
+    settings = [f"{r.name} is {r.state}" for r in rows if r.kind == "Setting"]
+    layouts = [
+        f"{r.name} ({r.object}{', package ' + r.package if r.package else ''})" for r in rows if r.kind == "Layout"
+    ]
+    parts = []
+    if settings:
+        parts.append("; ".join(settings))
+    if layouts:
+        parts.append(f"{len(layouts)} layout(s) lack the Individual field: {', '.join(layouts)}")
+    return (
+        "The org is not configured for individual email-tracking preferences: "
+        + "; ".join(parts)
+        + ". Run cci flow run enable_individual_email_tracking again, or see the table above."
+    )
+
+
+def raise_unless_configured(rows: Iterable[Row]) -> None:
+    """OrgError with failure_message when any row is wrong."""
+    rows = list(rows)
+    if not configured(rows):
+        raise OrgError(failure_message(rows))
+
+
+def report_data(rows: Iterable[Row], org: Mapping, checked_at: str, reused_read: bool) -> dict:
+    """The JSON report: the same rows as the table, plus which org and when."""
+    rows = list(rows)
+    return {
+        "configured": configured(rows),
+        "checked_at": checked_at,
+        "org": dict(org),
+        "reused_prerequisites_read": reused_read,
+        "settings": [r.as_dict() for r in rows if r.kind == "Setting"],
+        "layouts": [r.as_dict() for r in rows if r.kind == "Layout"],
+    }
+
+
+@dataclass
+class VerifyOptions:
+    settings: SettingsOptions
+    objects: list[str]
+    report_path: Path | None = None
+    dry_run: bool = False
+
+
+@dataclass
+class VerifyResult:
+    configured: bool
+    reused_read: bool
+    report_path: str  # where the JSON report was written, "" when it was not
+    data: dict  # the JSON report: the rows, which org and when
+
+    def return_values(self) -> dict:
+        head = {"configured": self.configured, "reused_read": self.reused_read, "report": self.report_path}
+        return {**head, **self.data}
+
+
+def verify(org, read, options: VerifyOptions, log) -> VerifyResult:
+    """Read the org back (or reuse the flow's read when nothing can have been deployed since), log the table,
+    write the JSON report. OrgError unless configured, a warning in a dry run."""
+    if options.objects and read is not None:
+        objects = options.objects
+    else:
+        objects = target_objects(options.objects, org.rest.person_accounts_enabled(), log)
+    # Reuse is sound only when nothing can have been deployed since that read: a dry run, or an org the
+    # read already showed configured (the steps between deploy only what is missing).
+    stale = read is not None and not (options.dry_run or configured(state_rows(read, objects, options.settings)))
+    state, reused = reuse_or_read(org.metadata, read, settings=True, objects=objects, stale=stale)
+    rows = state_rows(state, objects, options.settings)
+    source = "reusing the prerequisites' read: nothing deployed since" if reused else "read back from the org"
+    log_table(log, f"Email privacy verification ({source})", table_columns(rows), [r.as_dict() for r in rows])
+    ok = configured(rows)
+    who = {"name": org.name, "org_id": org.org_id, "instance_url": org.instance_url}
+    data = report_data(rows, who, datetime.now(UTC).isoformat(timespec="seconds"), reused)
+    if options.report_path:
+        write_json(options.report_path, data)
+        log.info(f"Report written to {options.report_path}")
+    result = VerifyResult(ok, reused, str(options.report_path or ""), data)
+    if ok:
+        log.info(
+            "The org honours individual email-tracking preferences: every setting is on and every layout has "
+            "the Individual field."
+        )
+    elif options.dry_run:
+        log.warning("Dry run: " + failure_message(rows))
+    else:
+        raise_unless_configured(rows)
+    return result

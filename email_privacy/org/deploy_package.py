@@ -1,0 +1,28 @@
+"""The one builder of deploy packages: metadata files under their folders, and a package.xml naming them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .. import metadata_xml
+from ..metadata_xml import package_xml
+from ..salesforce import names
+
+
+def deploy_package(
+    api_version: str,
+    layouts: Mapping[str, bytes] | None = None,
+    permission_sets: Mapping[str, bytes] | None = None,
+    settings: Mapping[str, bytes] | None = None,
+) -> dict[str, bytes]:
+    """{path: bytes} for MetadataClient.deploy: `layouts` ({retrieve name: file}) under layouts/,
+    `permission_sets` ({name: MDAPI file}) under permissionsets/, `settings` ({settings type: file})
+    under settings/, and package.xml listing them all."""
+    layouts, permission_sets = dict(layouts or {}), dict(permission_sets or {})
+    stems = {metadata_xml.settings_file_stem(t): data for t, data in (settings or {}).items()}
+    files = {f"settings/{stem}.settings": data for stem, data in stems.items()}
+    files.update({f"layouts/{names.file_name(n)}": data for n, data in layouts.items()})
+    files.update({f"permissionsets/{n}.permissionset": data for n, data in permission_sets.items()})
+    members = {"Layout": sorted(layouts), "PermissionSet": sorted(permission_sets), "Settings": list(stems)}
+    files["package.xml"] = package_xml(members, api_version)
+    return files

@@ -1,0 +1,342 @@
+"""Metadata API calls for the tasks: listMetadata, retrieve and deploy, fast, retried, one-line failures.
+
+Built on CumulusCI's own ApiListMetadata / ApiRetrieveUnpackaged / ApiDeploy (they build the SOAP
+envelopes, insert the session id and refresh an expired session once on sf:INVALID_SESSION_ID),
+subclassed where CumulusCI 4.10.1 falls short for this project:
+
+- it sleeps a whole second after every status poll, even the one that says "done"
+  (docs/salesforce-facts.md, "CumulusCI 4.10"):
+  we poll from `poll_interval`, growing, and never sleep after the last poll;
+- its `_call_mdapi` posts without a timeout and does not retry HTTP 5xx (its Retry has no
+  status list) nor read errors on POST: we retry those with bounded exponential backoff;
+- its failures are the whole SOAP envelope or several lines: we raise OrgError, one line naming
+  each failed component, the org's own words and what to do.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+import zipfile
+from dataclasses import dataclass, field
+
+import requests
+from cumulusci.salesforce_api import metadata as cci_metadata
+from cumulusci.salesforce_api.exceptions import MetadataApiError
+from cumulusci.utils import parse_api_datetime
+from requests.adapters import HTTPAdapter
+
+from .. import metadata_xml
+from ..errors import OptionError, OrgError, XmlInputError
+from ..metadata_xml import API_VERSION, package_xml
+from ..salesforce.settings import CONSENT, PURGE_WARNING, read_settings
+from .rest import TRANSIENT, first_line, refresh_session
+
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+MD = "http://soap.sforce.com/2006/04/metadata"
+RETRY_STATUSES = (500, 502, 503, 504)
+MAX_POLL_INTERVAL = 5.0
+MAX_ZIP_BYTES = 200 * 1024 * 1024
+
+
+def _local(el) -> str:
+    return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+
+
+def _children(el) -> dict[str, str]:
+    """{local name: text} of an element's direct children (the last wins)."""
+    return {_local(c): (c.text or "") for c in el if _local(c)}
+
+
+def _find_all(tree, name: str) -> list:
+    return list(tree.iter(f"{{*}}{name}"))  # any namespace or none, matched by lxml in C
+
+
+def _soap_fault(response) -> tuple[str, str] | None:
+    """(faultcode, faultstring) if the reply is a SOAP fault, else None."""
+    body = response.content or b""
+    if b"faultcode" not in body:
+        return None
+    try:
+        tree = metadata_xml.parse(body, "SOAP reply")
+    except XmlInputError:
+        return None
+    faults = _find_all(tree, "Fault")
+    if not faults:
+        return None
+    info = _children(faults[0])
+    return info.get("faultcode", ""), info.get("faultstring", "")
+
+
+def _is_transient(response) -> bool:
+    """502/503/504, a 500 that is not a SOAP fault (a proxy's error page), or the fault sf:SERVER_UNAVAILABLE."""
+    if response.status_code not in RETRY_STATUSES:
+        return False
+    fault = _soap_fault(response)
+    return response.status_code != 500 or fault is None or fault[0].endswith("SERVER_UNAVAILABLE")
+
+
+def _is_session_expired(response) -> bool:
+    if response.status_code == 401:
+        return True
+    fault = _soap_fault(response)
+    return bool(fault and fault[0].endswith("INVALID_SESSION_ID"))
+
+
+class _FastRetryingCall:
+    """Mixin over CumulusCI's BaseMetadataApiCall: growing fast polls, bounded retries, one-line errors."""
+
+    client: MetadataClient
+    what = "Metadata API call"
+
+    def _get_check_interval(self):
+        # CumulusCI sleeps this long after every poll, the last included; nothing to wait for once done.
+        if self.status in ("Done", "Failed"):
+            return 0
+        self._polls = getattr(self, "_polls", 0) + 1
+        return min(self.client.poll_interval * (1.5 ** (self._polls - 1)), MAX_POLL_INTERVAL)
+
+    def _post(self, headers, envelope):
+        session_id = self.task.org_config.access_token
+        data = envelope.replace("###SESSION_ID###", session_id).encode("utf-8")
+        return self.client.http.post(
+            self._build_endpoint_url(), headers=headers, data=data, timeout=self.client.timeout
+        )
+
+    def _call_mdapi(self, headers, envelope, refresh=None):
+        """One SOAP call, retried on timeouts, resets and 5xx replies that are not SOAP faults."""
+        client = self.client
+        action = headers.get("SOAPAction", "call")
+        client.calls[action] = client.calls.get(action, 0) + 1
+        attempt = 0
+        while True:
+            problem = None
+            try:
+                response = self._post(headers, envelope)
+            except TRANSIENT as e:
+                problem = type(e).__name__
+            else:
+                if _is_transient(response):
+                    problem = f"HTTP {response.status_code}"
+            if problem is None:
+                break
+            if attempt >= client.retries:
+                raise OrgError(
+                    f"{action} failed after {attempt + 1} attempts ({problem}): the org did not answer; "
+                    "check the org's status and your network, then run again."
+                )
+            delay = client.backoff * (2**attempt)
+            self.task.logger.warning(f"{action}: {problem}; retrying in {delay:g}s ({attempt + 1}/{client.retries})")
+            time.sleep(delay)
+            attempt += 1
+        if refresh is None:
+            refresh = True
+        if refresh and _is_session_expired(response):
+            # CumulusCI refreshes only when the org config holds a refresh token, so JWT-authorised orgs
+            # would fail: refresh through the org config whatever the grant, once, and repeat the call.
+            # (A 401 is how a proxy or stand-in may answer; Salesforce answers a SOAP fault.)
+            refresh_session(self.task, action)
+            return self._call_mdapi(headers, envelope, refresh=False)
+        if _soap_fault(response):
+            return self._handle_soap_error(headers, envelope, False, response)
+        if response.status_code >= 400:
+            raise OrgError(
+                f"{action} failed: HTTP {response.status_code} from the org; run again, or check the org's status."
+            )
+        return response
+
+    def __call__(self):
+        self.task.logger.info(f"{self.what}: started")
+        try:
+            response = self._get_response()
+        except MetadataApiError as e:
+            raise OrgError(f"{self.what} failed: {first_line(str(e))}") from None
+        if self.status == "Failed" and not isinstance(self, _Deploy):
+            raise OrgError(f"{self.what} failed: {_error_message(response)}")
+        return self._process_response(response)
+
+
+def _error_message(response) -> str:
+    try:
+        tree = metadata_xml.parse(response.content, "SOAP reply")
+    except XmlInputError:
+        return first_line(response.text)
+    msgs = [e.text for e in _find_all(tree, "errorMessage") if e.text]
+    return first_line("; ".join(msgs) or response.text)
+
+
+class _List(_FastRetryingCall, cci_metadata.ApiListMetadata):
+    what = "listMetadata"
+
+
+class _Retrieve(_FastRetryingCall, cci_metadata.ApiRetrieveUnpackaged):
+    what = "retrieve"
+
+    def _process_response(self, response):
+        tree = metadata_xml.parse(response.content, "retrieve reply")
+        zips = _find_all(tree, "zipFile")
+        if not zips or not zips[0].text:
+            raise OrgError(f"retrieve failed: the org sent no zip file ({_error_message(response)})")
+        props = [_children(p) for p in _find_all(tree, "fileProperties")]
+        messages = [_children(m) for m in _find_all(tree, "messages")]
+        return unzip(base64.b64decode(zips[0].text)), props, messages
+
+
+class _Deploy(_FastRetryingCall, cci_metadata.ApiDeploy):
+    what = "deploy"
+
+    def _process_response(self, response):
+        tree = metadata_xml.parse(response.content, "deploy reply")
+        results = _find_all(tree, "result")
+        info = _children(results[0]) if results else {}
+        status = info.get("status", "")
+        successes = [_children(s) for s in _find_all(tree, "componentSuccesses")]
+        if status in ("Succeeded", "SucceededPartial") and self.status != "Failed":
+            return DeployResult(
+                status=status, successes=successes, check_only=self.check_only == "true", id=info.get("id", "")
+            )
+        failures = [_children(f) for f in _find_all(tree, "componentFailures")]
+        parts = [
+            f"{f.get('componentType') or 'component'} {f.get('fullName') or f.get('fileName') or ''}".strip()
+            + f": {f.get('problem') or 'unknown problem'}"
+            for f in failures
+        ]
+        if not parts:
+            parts = [_error_message(response) or f"status {status or 'unknown'}"]
+        raise OrgError(
+            f"Deploy failed ({status or 'Failed'}), nothing was changed (rollbackOnError): "
+            + first_line("; ".join(parts))
+            + ". Fix the component named, or run restore_layouts if layouts look wrong, then run again."
+        )
+
+
+@dataclass
+class DeployResult:
+    """What a successful deploy reports: its status and the component successes."""
+
+    status: str
+    successes: list[dict] = field(default_factory=list)
+    check_only: bool = False
+    id: str = ""
+
+
+@dataclass
+class RetrieveResult:
+    """A retrieve's files {path under unpackaged/: bytes}, its fileProperties and its messages."""
+
+    files: dict[str, bytes]
+    file_properties: list[dict] = field(default_factory=list)
+    messages: list[dict] = field(default_factory=list)
+
+    def _by_path(self, key: str):
+        """(fileName without unpackaged/, value) of each fileProperties entry that has `key`."""
+        for p in self.file_properties:
+            name = p.get("fileName", "")
+            if p.get(key):
+                yield (name[len("unpackaged/") :] if name.startswith("unpackaged/") else name), p[key]
+
+    def last_modified(self) -> dict[str, object]:
+        """{fileName without unpackaged/: lastModifiedDate (datetime)} from fileProperties."""
+        out = {}
+        for name, value in self._by_path("lastModifiedDate"):
+            try:
+                out[name] = parse_api_datetime(value)
+            except ValueError:
+                continue
+        return out
+
+    def ids(self) -> dict[str, str]:
+        """{fileName without unpackaged/: the component's record id} from fileProperties."""
+        return dict(self._by_path("id"))
+
+
+def unzip(data: bytes) -> dict[str, bytes]:
+    """{path relative to unpackaged/: bytes}; refuses paths that climb out or absolute paths."""
+    out: dict[str, bytes] = {}
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            name = info.filename
+            if name.startswith("/") or ".." in name.split("/"):
+                raise OrgError(f"retrieve failed: the org's zip holds an unsafe path {name!r}")
+            total += info.file_size
+            if total > MAX_ZIP_BYTES:
+                raise OrgError("retrieve failed: the org's zip is larger than 200 MB")
+            if name.startswith("unpackaged/"):
+                name = name[len("unpackaged/") :]
+            out[name] = zf.read(info)
+    return out
+
+
+def make_zip(files: dict[str, bytes]) -> bytes:
+    """A deploy zip of {relative path: bytes}, paths as given (package.xml at the root)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(files):
+            zf.writestr(name, files[name])
+    return buf.getvalue()
+
+
+class MetadataClient:
+    """listMetadata / retrieve / deploy for one task's org, counted in `calls` by SOAP action."""
+
+    def __init__(
+        self,
+        task,
+        api_version: str | None = None,
+        retries: int = 3,
+        backoff: float = 0.5,
+        poll_interval: float = 0.1,
+        timeout: float = 120.0,
+    ):
+        self.task = task
+        self.api_version = api_version or task.project_config.project__package__api_version or API_VERSION
+        self.retries = retries
+        self.backoff = backoff
+        self.poll_interval = poll_interval
+        self.timeout = timeout
+        self.calls: dict[str, int] = {}
+        # One session for all calls (keep-alive); retries are ours, not urllib3's, so they are bounded once.
+        self.http = requests.Session()
+        self.http.mount("https://", HTTPAdapter(max_retries=0))
+
+    def _bind(self, call):
+        call.client = self
+        return call
+
+    def list(self, metadata_type: str) -> list[dict]:
+        """listMetadata for one type: entries with fullName, fileName, namespacePrefix,
+        lastModifiedDate (datetime)..."""
+        call = self._bind(_List(self.task, metadata_type, as_of_version=self.api_version))
+        return list(call()[metadata_type])
+
+    def retrieve(self, members: dict[str, list[str]]) -> RetrieveResult:
+        """One retrieve of {type: [member, ...]}."""
+        pkg = package_xml(members, self.api_version).decode("utf-8")
+        files, props, messages = self._bind(_Retrieve(self.task, pkg, self.api_version))()
+        return RetrieveResult(files=files, file_properties=props, messages=messages)
+
+    def deploy(self, files: dict[str, bytes], check_only: bool = False) -> DeployResult:
+        """One deploy of {relative path: bytes} including package.xml; OrgError naming each failed component."""
+        if "package.xml" not in files:
+            raise ValueError("deploy needs a package.xml")
+        refuse_consent_purge(files)
+        package_zip = base64.b64encode(make_zip(files)).decode("ascii")
+        call = _Deploy(
+            self.task, package_zip, purge_on_delete=False, api_version=self.api_version, check_only=check_only
+        )
+        return self._bind(call)()
+
+
+def refuse_consent_purge(files: dict[str, bytes]) -> None:
+    """The last check before anything leaves for the org: no deploy of this project may carry
+    PartyDataModelSettings.enableConsentManagement other than true, whoever built the files
+    (settings.build_document already refuses it; a restore or a hand-made package must not slip by)."""
+    for path, data in files.items():
+        if path.replace("\\", "/").rsplit("/", 1)[-1].startswith("PartyDataModel.settings"):
+            value = read_settings(metadata_xml.parse(data, path)).get(CONSENT[1])
+            if value is not None and value is not True:
+                raise OptionError(f"Refusing to deploy {path}: {PURGE_WARNING}.")

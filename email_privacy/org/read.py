@@ -1,0 +1,206 @@
+"""One read of what the tasks need from an org (settings values, target layouts, permission sets), and
+the one rule every task follows: reuse the flow's read when it holds what the task needs, else read anew.
+
+Every retrieve costs seconds of polling and counts against org limits, so the whole read is ONE
+listMetadata (Layout) and ONE retrieve (Settings + Layouts + PermissionSets together). The flow's
+prerequisites task does this read and hands the OrgState to the later tasks through its
+return_values; standalone, each task reads for itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .. import metadata_xml
+from ..errors import OptionError, OrgError
+from ..salesforce import names
+from ..salesforce.settings import LIGHTNING, READ_TYPES, read_settings
+
+
+@dataclass
+class OrgState:
+    """What read_org found. `layout_files` and `layout_modified` are keyed by the layout's retrieve name."""
+
+    objects: tuple[str, ...]
+    settings: dict[str, dict[str, object]] = field(default_factory=dict)
+    layouts: list[dict] = field(default_factory=list)  # listMetadata entries of the target layouts
+    layout_files: dict[str, bytes] = field(default_factory=dict)
+    layout_modified: dict[str, datetime] = field(default_factory=dict)
+    layout_ids: dict[str, str] = field(default_factory=dict)  # the layout's record id (00h), for the guard
+    permission_sets: dict[str, bytes] = field(default_factory=dict)  # {name: MDAPI file bytes}
+    permission_sets_read: tuple[str, ...] = ()  # names asked for (absent from permission_sets: not in the org)
+    listed: bool = True  # False when explicit layout names were read without listMetadata
+
+    @property
+    def lightning_on(self) -> bool | None:
+        """LightningExperienceSettings.enableS1DesktopEnabled, or None when the org did not say."""
+        value = self.settings.get(LIGHTNING[0], {}).get(LIGHTNING[1])
+        return value if isinstance(value, bool) else None
+
+    def covers(self, objects: Iterable[str]) -> bool:
+        """Whether this read included every layout of `objects` (so a task may reuse it)."""
+        return self.listed and set(objects) <= set(self.objects)
+
+    def holds(self, settings: bool, objects: Iterable[str], permission_sets: Iterable[str]) -> bool:
+        """Whether this read has the settings (if asked), every layout of `objects` and each permission set asked."""
+        return (
+            (not settings or bool(self.settings))
+            and (not objects or self.covers(objects))
+            and set(permission_sets) <= set(self.permission_sets_read)
+        )
+
+    def summary(self) -> dict:
+        """A JSON-friendly digest (no file contents), for reports and logs."""
+        return {
+            "objects": list(self.objects),
+            "settings": self.settings,
+            "layouts": sorted(self.layout_files),
+            "permission_sets": sorted(self.permission_sets),
+        }
+
+    def __repr__(self) -> str:
+        # Kept short: CumulusCI may print option values, and this object carries whole files.
+        layouts, settings = len(self.layout_files), sorted(self.settings)
+        return f"OrgState(objects={list(self.objects)}, layouts={layouts}, settings={settings})"
+
+
+class PermissionSetFiles(Mapping):
+    """{permission set name: MDAPI file bytes} handed from one flow step to the next.
+
+    A Mapping, not a dict: CumulusCI copies dict option values into plain dicts before it logs every
+    option of a flow step, which would print whole files; this keeps its short repr in the log.
+    """
+
+    def __init__(self, files: dict[str, bytes] | None = None):
+        self._files = dict(files or {})
+
+    def __getitem__(self, name: str) -> bytes:
+        return self._files[name]
+
+    def __iter__(self):
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def __repr__(self) -> str:
+        return f"permission set(s) {', '.join(sorted(self)) or 'none'}"
+
+
+def target_layouts(entries: Iterable[dict], objects: Iterable[str]) -> list[dict]:
+    """listMetadata Layout entries of `objects`, each with `retrieveName` added, sorted by it."""
+    wanted = set(objects)
+    out = []
+    for entry in entries:
+        name = names.retrieve_name(entry)
+        if names.layout_object(name) in wanted:
+            out.append({**entry, "retrieveName": name})
+    return sorted(out, key=lambda e: e["retrieveName"])
+
+
+def settings_members() -> list[str]:
+    """Settings member names to retrieve: the four switches' types and Lightning Experience."""
+    return [metadata_xml.settings_file_stem(t) for t in READ_TYPES]
+
+
+def read_org(
+    client,
+    objects: Iterable[str],
+    layouts: Iterable[str] | None = None,
+    permission_sets: Iterable[str] = (),
+    include_settings: bool = True,
+) -> OrgState:
+    """Read settings, the layouts of `objects` (or the explicit `layouts` names) and `permission_sets`.
+
+    One listMetadata (skipped when `layouts` names them) and one retrieve. Layout files are keyed by
+    retrieve name; their lastModifiedDate comes from listMetadata, else from the retrieve's fileProperties.
+    """
+    objects = tuple(objects)
+    if layouts is not None:
+        entries = [
+            {"fullName": n, "fileName": f"layouts/{names.file_name(n)}", "retrieveName": names.encode(n)}
+            for n in layouts
+        ]
+        listed = False
+    elif objects:
+        entries = target_layouts(client.list("Layout"), objects)
+        listed = True
+    else:
+        entries, listed = [], False
+    members: dict[str, list[str]] = {}
+    if include_settings:
+        members["Settings"] = settings_members()
+    if entries:
+        members["Layout"] = [e["retrieveName"] for e in entries]
+    if permission_sets:
+        members["PermissionSet"] = list(permission_sets)
+    state = OrgState(objects=objects, layouts=entries, listed=listed, permission_sets_read=tuple(permission_sets))
+    if not members:
+        return state
+    result = client.retrieve(members)
+    modified, ids = result.last_modified(), result.ids()
+    by_path = {f"layouts/{names.file_name(e['retrieveName'])}": e for e in entries}
+    for path, data in result.files.items():
+        folder, _, base = path.partition("/")
+        if folder == "settings" and base.endswith(".settings"):
+            type_name = metadata_xml.settings_type_for_stem(base[: -len(".settings")])
+            state.settings[type_name] = read_settings(metadata_xml.parse(data, path), path)
+        elif folder == "layouts" and names.is_layout_file(base):
+            entry = by_path.get(path)
+            name = entry["retrieveName"] if entry else names.full_name_from_path(path)
+            state.layout_files[name] = data
+            # listMetadata's date first: the guard compares it with a later listMetadata, the same source.
+            when = (entry or {}).get("lastModifiedDate") or modified.get(path)
+            if when is not None:
+                state.layout_modified[name] = when
+            layout_id = (entry or {}).get("id") or ids.get(path)
+            if layout_id:
+                state.layout_ids[name] = layout_id
+        elif folder == "permissionsets" and base.endswith(".permissionset"):
+            state.permission_sets[base[: -len(".permissionset")]] = data
+    if layouts is not None:
+        missing = [n for n in entries if n["retrieveName"] not in state.layout_files]
+        if missing:
+            raise OptionError(
+                "Option layouts: the org has no layout "
+                + ", ".join(names.display_name(e["retrieveName"]) for e in missing)
+                + "; use full names like Contact-Contact Layout "
+                "(run without layouts to take every layout of the objects)."
+            )
+    return state
+
+
+def reuse_or_read(
+    client,
+    known: OrgState | None,
+    *,
+    settings: bool = False,
+    objects: Iterable[str] = (),
+    layouts: Iterable[str] | None = None,
+    permission_sets: Iterable[str] = (),
+    stale: bool = False,
+) -> tuple[OrgState, bool]:
+    """The read a task works from, and whether it is the flow's read `known` reused.
+
+    `known` is reused when it holds everything asked for (the settings, every layout of `objects`, each
+    of `permission_sets`) and nothing can have changed since (`stale` false). Otherwise one read of what
+    is asked for; where `known` already listed the layouts of `objects`, that read retrieves those same
+    layouts without a second listMetadata, and a layout gone from the org since is an OrgError.
+    """
+    objects, permission_sets = tuple(objects), tuple(permission_sets)
+    if known is not None and layouts is None and not stale and known.holds(settings, objects, permission_sets):
+        return known, True
+    if known is None or layouts is not None or not objects or not known.covers(objects):
+        return read_org(
+            client, objects, layouts=layouts, permission_sets=permission_sets, include_settings=settings
+        ), False
+    wanted = set(objects)
+    listed = sorted(n for n in known.layout_files if names.layout_object(n) in wanted)
+    try:
+        return read_org(
+            client, objects, layouts=listed, permission_sets=permission_sets, include_settings=settings
+        ), False
+    except OptionError as err:
+        raise OrgError(f"A layout was deleted during the run ({err}); run the task again.") from None

@@ -1,0 +1,154 @@
+"""REST calls for the tasks: retries on every method, one session refresh, one-line failures."""
+
+from __future__ import annotations
+
+import re
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from ..errors import OrgError
+from ..salesforce.describe import has_person_accounts
+from .guard import GuardQueryRefused
+
+TRANSIENT = (requests.ConnectionError, requests.Timeout)
+
+
+def first_line(text: str) -> str:
+    """`text` on one line, cut to 400 characters: the org's words, short enough for a log line."""
+    text = " ".join(text.split())
+    return text if len(text) <= 400 else text[:397] + "..."
+
+
+def mount_rest_retries(sf, retries: int = 3, backoff: float = 0.5) -> None:
+    """Make a simple-salesforce client retry 502/503/504 and connection errors on every method.
+
+    CumulusCI mounts a Retry whose default methods leave out POST and PATCH, so a 503 on an
+    sObject Collections or Bulk call fails at once. Salesforce answers 503 before it processes a
+    request (server unavailable), so repeating a POST after one is safe.
+    """
+    retry = Retry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        status_forcelist=(502, 503, 504),
+        backoff_factor=backoff,
+        allowed_methods=None,
+        raise_on_status=False,
+        respect_retry_after_header=True,
+    )
+    adapter = HTTPAdapter(max_retries=retry)
+    sf.session.mount("https://", adapter)
+    sf.session.mount("http://", adapter)
+
+
+def refresh_session(task, what: str | None = None) -> str:
+    """Refresh the org's access token once after the org said the session expired; return the new token.
+
+    Every caller (SOAP calls, simple-salesforce REST calls, the data client) refreshes through here.
+    """
+    task.logger.warning(
+        f"{what}: session expired; refreshing it once" if what else "Session expired; refreshing it once"
+    )
+    task.org_config.refresh_oauth_token(task.project_config.keychain)
+    return task.org_config.access_token
+
+
+def call_rest(task, sf, func, *args, **kwargs):
+    """Call `func(*args, **kwargs)` (a simple-salesforce call on `sf`); on an expired session refresh it
+    once and repeat.
+
+    When the retries mounted on `sf` are used up (HTTP 5xx, resets, timeouts) it raises OrgError, one
+    line: urllib3's own RetryError text is a multi-clause URL dump that says nothing a person can act on.
+    """
+    from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
+
+    try:
+        try:
+            return func(*args, **kwargs)
+        except SalesforceExpiredSession:
+            sf.session_id = refresh_session(task)
+            sf.headers["Authorization"] = "Bearer " + sf.session_id
+            return func(*args, **kwargs)
+    except (requests.exceptions.RetryError, *TRANSIENT) as e:
+        what = getattr(func, "__name__", "") or "REST call"
+        what = "REST call" if what.startswith("<") else what
+        reason = "HTTP 5xx" if isinstance(e, requests.exceptions.RetryError) else type(e).__name__
+        raise OrgError(
+            f"{what} failed after retries ({reason}): the org did not answer; check the org's status "
+            "and your network, then run again."
+        ) from None
+    except SalesforceError as e:
+        if getattr(e, "status", 0) < 500:
+            raise
+        what = getattr(func, "__name__", "") or "REST call"
+        what = "REST call" if what.startswith("<") else what
+        words = _rest_error_words(e)
+        raise OrgError(
+            f"{what} failed after retries (HTTP {e.status}){': ' + words if words else ''}; "
+            "check the org's status and your network, then run again."
+        ) from None
+
+
+def _rest_error_words(e) -> str:
+    """`CODE: message` of each error a simple-salesforce exception carries, on one line ('' when none)."""
+    words = (
+        "; ".join(f"{c.get('errorCode')}: {c.get('message')}" for c in e.content if isinstance(c, dict))
+        if isinstance(e.content, list)
+        else ""
+    )
+    return first_line(words) if words else ""
+
+
+class RestClient:
+    """The REST calls the features make on one task's org, each through call_rest."""
+
+    def __init__(self, task, sf):
+        self.task = task
+        self.sf = sf
+        self._describes: dict[str, dict] = {}
+
+    def call(self, func, *args, **kwargs):
+        return call_rest(self.task, self.sf, func, *args, **kwargs)
+
+    def query(self, soql: str) -> list[dict]:
+        """The records of one REST query (its first page: the queries here return one row)."""
+        return self.call(self.sf.query, soql)["records"]
+
+    def organization(self, fields) -> dict:
+        """The Organization record. CumulusCI already read it while refreshing the token; query only if it did not."""
+        org = self.task.org_config.organization_sobject
+        if not org or "OrganizationType" not in org:
+            records = self.query(f"SELECT {', '.join(fields)} FROM Organization")
+            org = records[0] if records else {}
+        return dict(org)
+
+    def tooling_query(self, soql: str) -> list[dict]:
+        """Every record of a Tooling API query, following nextRecordsUrl (REST with retries and one session
+        refresh). GuardQueryRefused, with the org's error code, when the org refuses the query (HTTP 4xx)."""
+        from simple_salesforce.exceptions import SalesforceError
+
+        records, path, params = [], "tooling/query", {"q": soql}
+        try:
+            while path:
+                page = self.call(self.sf.restful, path, params=params)
+                records += page.get("records") or []
+                # nextRecordsUrl is /services/data/vNN.N/tooling/query/<locator>; restful() adds that prefix.
+                following = None if page.get("done", True) else page.get("nextRecordsUrl")
+                path, params = (re.sub(r"^/services/data/v[\d.]+/", "", following), None) if following else (None, None)
+        except SalesforceError as e:
+            raise GuardQueryRefused(_rest_error_words(e) or f"HTTP {getattr(e, 'status', '?')}") from None
+        return records
+
+    def describe(self, sobject: str) -> dict:
+        """The sObject's describe, fetched once per client."""
+        if sobject not in self._describes:
+            self._describes[sobject] = self.call(self.sf.restful, f"sobjects/{sobject}/describe")
+        return self._describes[sobject]
+
+    def person_accounts_enabled(self) -> bool:
+        """Whether person accounts are on. CumulusCI's org_config.is_person_accounts_enabled asks the same
+        question through a client of its own that has none of our retries."""
+        return has_person_accounts(self.describe("Account"))

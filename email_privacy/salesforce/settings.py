@@ -1,0 +1,105 @@
+"""Settings documents for individual email-tracking preferences: the switches, reading and building them.
+
+Pure functions over lxml trees. The four switches come from Salesforce Help, "Enable Email Tracking
+for Individuals Opening Email from Your Company"; their field names from the Metadata API guide's
+PartyDataModelSettings, EmailAdministrationSettings and ActivitiesSettings pages.
+"""
+
+from collections.abc import Mapping
+
+from lxml import etree
+
+from .. import metadata_xml
+from ..errors import OptionError
+from ..metadata_xml import MDAPI_NS
+
+CONSENT = ("PartyDataModelSettings", "enableConsentManagement")
+EMAIL_CONSENT = ("EmailAdministrationSettings", "enableEmailConsentManagement")
+ENHANCED_EMAIL = ("EmailAdministrationSettings", "enableEnhancedEmailEnabled")
+EMAIL_TRACKING = ("ActivitiesSettings", "enableEmailTracking")
+LIGHTNING = ("LightningExperienceSettings", "enableS1DesktopEnabled")
+
+# (settings type, field) -> the Setup label a person knows it by.
+FEATURE_SETTINGS = {
+    CONSENT: "Data Protection and Privacy: Make data protection details available in records",
+    EMAIL_CONSENT: "Enforce email privacy settings",
+    ENHANCED_EMAIL: "Enhanced Email",
+    EMAIL_TRACKING: "Enable Email Tracking",
+}
+
+# The settings files a retrieve must fetch to know the org's state (LightningExperience for enhanced_email: auto).
+READ_TYPES = (
+    "PartyDataModelSettings",
+    "EmailAdministrationSettings",
+    "ActivitiesSettings",
+    "LightningExperienceSettings",
+)
+
+PURGE_WARNING = (
+    "PartyDataModelSettings.enableConsentManagement can only be turned on: deploying false "
+    "purges the org's data protection and privacy records"
+)
+
+
+def by_type(pairs: Mapping[tuple[str, str], bool]) -> dict[str, dict[str, bool]]:
+    """{(type, field): value} -> {type: {field: value}}, keeping order."""
+    grouped: dict[str, dict[str, bool]] = {}
+    for (settings_type, field), value in pairs.items():
+        grouped.setdefault(settings_type, {})[field] = value
+    return grouped
+
+
+def read_settings(tree, name: str = "settings") -> dict[str, bool | str]:
+    """Values of a settings document: {field: bool} for true/false fields, the text otherwise."""
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    values: dict[str, bool | str] = {}
+    for child in root:
+        if not isinstance(child.tag, str):
+            continue  # comments
+        field = etree.QName(child).localname
+        text = (child.text or "").strip()
+        values[field] = {"true": True, "false": False}.get(text, text)
+    return values
+
+
+def changes_needed(
+    desired: Mapping[tuple[str, str], bool], current: Mapping[str, Mapping[str, object]]
+) -> dict[str, dict[str, bool]]:
+    """What to deploy: {settings type: {field: value}} for every desired value the org lacks."""
+    changes: dict[str, dict[str, bool]] = {}
+    for (settings_type, field), value in desired.items():
+        if current.get(settings_type, {}).get(field) is not value:
+            changes.setdefault(settings_type, {})[field] = value
+    return changes
+
+
+def build_document(settings_type: str, values: Mapping[str, bool]) -> etree._ElementTree:
+    """A settings document holding only `values`, in schema order. Fields left out keep their value in the org.
+
+    Refuses enableConsentManagement false whatever the caller asks: that deploy purges privacy data.
+    """
+    if settings_type not in metadata_xml.SETTINGS:
+        raise OptionError(
+            f"Settings type {settings_type!r} is not one this project writes; "
+            f"use one of {', '.join(metadata_xml.SETTINGS)}."
+        )
+    if settings_type == CONSENT[0] and values.get(CONSENT[1]) is not None and values.get(CONSENT[1]) is not True:
+        raise OptionError(f"Refusing to build {settings_type}: {PURGE_WARNING}.")
+    order = metadata_xml.SETTINGS[settings_type]
+    unknown = [f for f in values if f not in order]
+    if unknown:
+        raise OptionError(f"{settings_type} has no field {', '.join(unknown)}.")
+    root = etree.Element(f"{{{MDAPI_NS}}}{settings_type}", nsmap={None: MDAPI_NS})
+    for field in order:
+        if field in values:
+            value = values[field]
+            etree.SubElement(root, f"{{{MDAPI_NS}}}{field}").text = (
+                ("true" if value else "false") if isinstance(value, bool) else str(value)
+            )
+    etree.indent(root, space="    ")
+    return etree.ElementTree(root)
+
+
+def settings_documents(changes: Mapping[str, Mapping[str, bool]]) -> dict[str, bytes]:
+    """{settings type: file bytes} holding only the fields in `changes` ({type: {field: value}})."""
+    return {t: metadata_xml.serialize(build_document(t, values)) for t, values in changes.items()}

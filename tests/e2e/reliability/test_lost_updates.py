@@ -1,0 +1,137 @@
+"""No lost updates. Two real cci runs race on the same layout; the one that read first stops.
+
+The race is made exact, not timed: the local org's `hold:checkRetrieveStatus@FILE` fault holds run A's
+reply right after its retrieve (A has read every layout and its lastModifiedDate) until the test creates
+FILE. Meanwhile run B changes one of those layouts. When A goes on, its lost-update check (one Tooling
+API query on Layout, as the flow makes a single listMetadata) sees the new LastModifiedDate and A must
+stop without deploying anything.
+"""
+
+import subprocess
+import time
+
+import pytest
+
+from email_privacy import metadata_xml
+from email_privacy.localorg.process import BIN
+from email_privacy.localorg.profile import OrgProfile
+from email_privacy.localorg.state import LocalOrg
+from email_privacy.metadata_xml import MDAPI_NS, package_xml
+from email_privacy.org.metadata import make_zip
+from email_privacy.salesforce import names
+from tests.harness import REPO, all_have_field, cci_task, error_line, layout_files, ok, restart_with, soap_actions
+
+CONTACT = "Contact-Contact Layout"
+
+
+def behavior_of(data: bytes, field: str) -> list[str]:
+    """Behaviors of every layout item naming `field`."""
+    tree = metadata_xml.parse(data, "layout")
+    ns = {"m": MDAPI_NS}
+    return [
+        item.findtext("m:behavior", namespaces=ns)
+        for item in tree.iterfind(".//m:layoutItems", ns)
+        if item.findtext("m:field", namespaces=ns) == field
+    ]
+
+
+def modified(store, name: str) -> str:
+    return next(e["lastModifiedDate"] for e in store.list_metadata("Layout") if e["fullName"] == name)
+
+
+def test_local_org_moves_last_modified_date_on_every_deploy_and_only_then(tmp_path):
+    org = LocalOrg(tmp_path / "org", OrgProfile())
+    try:
+        store = org.metadata
+        deploy = make_zip(
+            {
+                f"layouts/{CONTACT}.layout": store.read("Layout", CONTACT),
+                "package.xml": package_xml({"Layout": [CONTACT]}, "63.0"),
+            }
+        )
+        dates = [modified(store, CONTACT)]
+        for _ in range(2):  # the same content twice: a deploy is a modification even when nothing differs
+            assert store.deploy(deploy).status == "Succeeded"
+            dates.append(modified(store, CONTACT))
+        assert dates[0] < dates[1] < dates[2]
+        assert store.deploy(deploy, check_only=True).status == "Succeeded"
+        assert store.deploy(deploy, fail_names={CONTACT}).status == "Failed"
+        store.retrieve({"Layout": [CONTACT]})
+        assert modified(store, CONTACT) == dates[2]  # check-only, failed deploys and retrieves leave it
+    finally:
+        org.close()
+
+
+def wait_for(path, proc, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.02)
+
+
+@pytest.mark.e2e
+def test_concurrent_run_stops_without_deploying_names_the_layout_and_keeps_the_other_change(local_org, tmp_path):
+    org = local_org()
+    ok(cci_task(org, "deploy_email_privacy_settings"))
+    release = tmp_path / "release"
+    restart_with(org, [f"hold:checkRetrieveStatus@{release}"])
+    before = layout_files(org)
+    seen = len(org.requests())
+
+    run_a = subprocess.Popen(
+        [
+            str(BIN / "cci"),
+            "task",
+            "run",
+            "add_individual_field_to_layouts",
+            "--org",
+            "sim",
+            "-o",
+            "snapshot_dir",
+            str(tmp_path / "snaps_a"),
+        ],
+        cwd=REPO,
+        env={**org.env, "COLUMNS": "400"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(tmp_path / "release.held", run_a)  # A has read every layout and waits
+        # B, another admin's run, changes one of them meanwhile: the field as Readonly on the Contact layout.
+        ok(
+            cci_task(
+                org,
+                "add_individual_field_to_layouts",
+                "layouts",
+                CONTACT,
+                "behavior",
+                "Readonly",
+                "snapshot_dir",
+                tmp_path / "snaps_b",
+            )
+        )
+        assert behavior_of(layout_files(org)[CONTACT], "IndividualId") == ["Readonly"]
+    finally:
+        release.touch()
+        stdout, stderr = run_a.communicate(timeout=120)
+
+    line = error_line(subprocess.CompletedProcess(run_a.args, run_a.returncode, stdout, stderr))
+    assert "Nothing was deployed" in line and names.display_name(CONTACT) in line and "Run the task again" in line
+    assert "Lead-" not in line  # only the layout that moved is named
+    assert soap_actions(org, seen).count("deploy") == 1  # B's; A deployed nothing
+    # A's read was the only listMetadata (B named its layout); A's guard asked the Tooling API, which answered.
+    assert soap_actions(org, seen).count("listMetadata") == 1 and "Lost-update check" not in stdout + stderr
+    assert sum("/tooling/query" in (r.get("path") or "") for r in org.requests()[seen:]) == 2  # A's and B's guards
+    after = layout_files(org)
+    assert {n: d for n, d in after.items() if n != CONTACT} == {n: d for n, d in before.items() if n != CONTACT}
+    assert behavior_of(after[CONTACT], "IndividualId") == ["Readonly"]  # B's change is not lost
+    assert not (tmp_path / "snaps_a").exists()  # A stopped before writing a snapshot
+
+    # Running A again works from the new version: every layout gets the field, B's item stays as B made it.
+    ok(cci_task(org, "add_individual_field_to_layouts", "snapshot_dir", tmp_path / "snaps_a"))
+    final = layout_files(org)
+    assert all_have_field(org) and final[CONTACT] == after[CONTACT]
+    assert behavior_of(final[CONTACT], "IndividualId") == ["Readonly"]

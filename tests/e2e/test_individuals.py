@@ -1,0 +1,96 @@
+"""set_individual_privacy with the real cci against the local org over HTTPS."""
+
+import json
+import sqlite3
+
+import pytest
+
+from tests.harness import run_cci
+
+pytestmark = pytest.mark.e2e
+CONTACTS = 20000
+
+
+def db(org):
+    con = sqlite3.connect(f"file:{org.state_dir / 'records.sqlite'}?mode=ro", uri=True)
+    con.row_factory = sqlite3.Row
+    return con
+
+
+def cci_task(org, tmp_path, name, *options):
+    report = tmp_path / f"{name}.json"
+    args = ["task", "run", "set_individual_privacy", "--org", "sim", "-o", "report", str(report)]
+    for i in range(0, len(options), 2):
+        args += ["-o", options[i], options[i + 1]]
+    before = len(org.requests())
+    result = run_cci(org, *args, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    calls = org.requests()[before:]
+    return json.loads(report.read_text()), calls, result.stdout
+
+
+def write_emails(path, emails):
+    path.write_text("email\n" + "\n".join(emails) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_small_by_rest_then_20000_by_bulk_with_flat_calls(local_org, tmp_path):
+    org = local_org(person_accounts=True, contacts=CONTACTS, leads=20, person_accounts_count=10)
+    settings = run_cci(org, "task", "run", "deploy_email_privacy_settings", "--org", "sim")
+    assert settings.returncode == 0, settings.stdout[-2000:] + settings.stderr[-2000:]
+    con = db(org)
+    contact_emails = [r["Email"] for r in con.execute("SELECT Email FROM Contact ORDER BY rowid")]
+    lead_emails = [r["Email"] for r in con.execute("SELECT Email FROM Lead ORDER BY rowid LIMIT 2")]
+    pa_email = con.execute("SELECT PersonEmail FROM Account WHERE IsPersonAccount = 1 LIMIT 1").fetchone()[0]
+    opt_out_before = con.execute("SELECT SUM(HasOptedOutOfEmail) FROM Contact").fetchone()[0]
+
+    # 10 records through REST, plus two unknown emails; first as a dry run.
+    small = write_emails(
+        tmp_path / "small.csv",
+        contact_emails[:7] + lead_emails + [pa_email] + ["nobody@nowhere.example", "ghost@nowhere.example"],
+    )
+    dry, _, _ = cci_task(org, tmp_path, "dry", "csv", small, "dont_track", "true", "dry_run", "true")
+    assert (dry["matched"], dry["created"], dry["linked"]) == (10, 10, 10)
+    assert con.execute("SELECT COUNT(*) FROM Individual").fetchone()[0] == 0
+
+    first, calls, stdout = cci_task(org, tmp_path, "rest", "csv", small, "dont_track", "true", "dont_process", "true")
+    assert (first["matched"], first["created"], first["linked"], first["failed"]) == (10, 10, 10, [])
+    assert first["not_found"] == ["nobody@nowhere.example", "ghost@nowhere.example"]
+    assert not [c for c in calls if "/jobs/" in c["path"]] and "already_set" in stdout
+    rows = con.execute(
+        """SELECT c.Email, i.FirstName, c.FirstName AS cf, i.HasOptedOutTracking t, i.HasOptedOutProcessing p
+           FROM Contact c JOIN Individual i ON i.Id = c.IndividualId"""
+    ).fetchall()
+    assert sorted(r["Email"] for r in rows) == sorted(contact_emails[:7])
+    assert all(r["t"] == 1 and r["p"] == 1 and r["FirstName"] == r["cf"] for r in rows)
+    pa = con.execute(
+        """SELECT i.HasOptedOutTracking FROM Account a JOIN Individual i ON i.Id = a.PersonIndividualId
+                        WHERE a.PersonEmail = ?""",
+        (pa_email,),
+    ).fetchone()
+    assert pa[0] == 1
+
+    again, _, _ = cci_task(org, tmp_path, "again", "csv", small, "dont_track", "true", "dont_process", "true")
+    assert (again["already_set"], again["created"], again["updated"], again["linked"]) == (10, 0, 0, 0)
+
+    # 2,000 then 20,000 contacts through Bulk API 2.0: the number of calls does not grow.
+    mid, mid_calls, _ = cci_task(
+        org, tmp_path, "mid", "csv", write_emails(tmp_path / "mid.csv", contact_emails[7:2007]), "dont_track", "true"
+    )
+    assert (mid["matched"], mid["created"], mid["failed"]) == (2000, 2000, [])
+    big, big_calls, _ = cci_task(
+        org, tmp_path, "big", "csv", write_emails(tmp_path / "big.csv", contact_emails), "dont_track", "true"
+    )
+    assert big["matched"] == CONTACTS and big["created"] == CONTACTS - 2007 and big["failed"] == []
+    assert big["already_set"] == 2007 and big["updated"] == 0  # only Don't Track asked: the first 7 are set too
+    assert any("/jobs/ingest" in c["path"] for c in big_calls)
+    assert not [c for c in big_calls if "/composite/sobjects" in c["path"]]
+    assert len(big_calls) <= len(mid_calls) + 2, (len(mid_calls), len(big_calls))
+
+    unlinked = con.execute("SELECT COUNT(*) FROM Contact WHERE IndividualId IS NULL").fetchone()[0]
+    wrong = con.execute("""SELECT COUNT(*) FROM Contact c JOIN Individual i ON i.Id = c.IndividualId
+                           WHERE i.HasOptedOutTracking != 1 OR i.LastName != c.LastName""").fetchone()[0]
+    assert (unlinked, wrong) == (0, 0)
+    assert con.execute("SELECT COUNT(*) FROM Lead WHERE IndividualId IS NOT NULL").fetchone()[0] == 2
+    assert con.execute("SELECT SUM(HasOptedOutOfEmail) FROM Contact").fetchone()[0] == opt_out_before
+    con.close()

@@ -1,0 +1,45 @@
+"""Permission sets: compared element by element with the org's copy; deferred to the layouts deploy in the flow."""
+
+from email_privacy.features.permission_set import already_in_org, deploy_permission_sets
+from email_privacy.org.read import OrgState, PermissionSetFiles
+
+from .fakes import LOG, Connection
+
+HEAD = b'<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">'
+OURS = HEAD + b"<label>Access</label><hasActivationRequired>false</hasActivationRequired></PermissionSet>"
+# The org's copy: ours in another order and layout, plus an element Salesforce adds on retrieve.
+ORG_MORE = (
+    HEAD
+    + b"\n".join(
+        [
+            b"",
+            b"  <hasActivationRequired>false</hasActivationRequired>",
+            b"  <label>Access</label>",
+            b"  <license>x</license>",
+        ]
+    )
+    + b"\n</PermissionSet>"
+)
+ORG_OTHER = HEAD + b"<label>Other</label><hasActivationRequired>false</hasActivationRequired></PermissionSet>"
+
+
+def test_the_org_holding_every_element_of_ours_needs_no_deploy():
+    assert already_in_org(OURS, ORG_MORE, "Access") is True
+    assert already_in_org(OURS, ORG_OTHER, "Access") is False
+    assert already_in_org(OURS, None, "Access") is False
+
+
+def test_deferred_sets_are_returned_for_the_layouts_deploy_not_deployed():
+    org = Connection()
+    known = OrgState(objects=(), permission_sets={"Access": ORG_OTHER}, permission_sets_read=("Access",))
+    result = deploy_permission_sets(org, known, {"Access": OURS}, LOG, defer=True)
+    assert org.metadata.deploys == [] and result.deferred == ["Access"]
+    assert isinstance(result.deferred_files, PermissionSetFiles) and dict(result.deferred_files) == {"Access": OURS}
+
+
+def test_a_set_that_differs_is_deployed_alone():
+    org = Connection()
+    known = OrgState(objects=(), permission_sets={}, permission_sets_read=("Access",))
+    result = deploy_permission_sets(org, known, {"Access": OURS}, LOG)
+    [(files, _)] = org.metadata.deploys
+    assert sorted(files) == ["package.xml", "permissionsets/Access.permissionset"] and result.deployed == ["Access"]

@@ -1,0 +1,32 @@
+"""The one deploy-package builder: files under their folders and a package.xml naming exactly them."""
+
+from email_privacy.metadata_xml import read_package_xml
+from email_privacy.org.deploy_package import deploy_package
+from tests.conftest import assert_valid
+
+
+def test_layouts_permission_sets_and_settings_in_one_package(xsd):
+    files = deploy_package(
+        "63.0",
+        layouts={"Contact-Contact %28Sales%29 Layout": b"<Layout/>"},
+        permission_sets={"Email_Privacy_Individual_Access": b"<PermissionSet/>"},
+        settings={"PartyDataModelSettings": b"<PartyDataModelSettings/>"},
+    )
+    assert sorted(files) == [
+        "layouts/Contact-Contact %28Sales%29 Layout.layout",
+        "package.xml",
+        "permissionsets/Email_Privacy_Individual_Access.permissionset",
+        "settings/PartyDataModel.settings",
+    ]
+    assert read_package_xml(files["package.xml"]) == {
+        "Layout": ["Contact-Contact %28Sales%29 Layout"],
+        "PermissionSet": ["Email_Privacy_Individual_Access"],
+        "Settings": ["PartyDataModel"],
+    }
+    assert_valid(xsd, files["package.xml"])
+
+
+def test_an_empty_kind_is_left_out_of_package_xml():
+    files = deploy_package("63.0", permission_sets={"A": b"<PermissionSet/>"})
+    assert sorted(files) == ["package.xml", "permissionsets/A.permissionset"]
+    assert read_package_xml(files["package.xml"]) == {"PermissionSet": ["A"]}

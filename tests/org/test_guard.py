@@ -1,0 +1,143 @@
+"""The lost-update guard as one Tooling API query: guard.changed_since with a
+fake REST answer and a fake listMetadata client, no org."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from email_privacy.org import guard
+from email_privacy.org.guard import GuardQueryRefused
+from email_privacy.org.read import OrgState
+
+A, B, C = "Contact-Contact Layout", "Lead-Lead %28Marketing%29 Layout", "Lead-Lead Layout"
+READ = {
+    A: datetime(2026, 11, 27, 7, 0, 0, 250000),
+    B: datetime(2026, 11, 27, 7, 5, 9, 999000),
+    C: datetime(2026, 1, 2, 3, 4, 5),
+}  # naive UTC, as CumulusCI parses listMetadata's dates
+IDS = {A: "00h000000000001AAA", B: "00h000000000002AAB", C: "00h000000000003AAC"}
+
+
+def state(**overrides):
+    return OrgState(
+        objects=("Contact", "Lead"),
+        layout_modified=dict(overrides.get("modified", READ)),
+        layout_ids=dict(overrides.get("ids", IDS)),
+    )
+
+
+class Client:
+    """listMetadata only, counted; entries as read_org's target_layouts needs them."""
+
+    def __init__(self, modified):
+        self.modified, self.lists = modified, 0
+
+    def list(self, type_name):
+        self.lists += 1
+        return [
+            {"fullName": n, "fileName": f"layouts/{n}.layout", "lastModifiedDate": d, "namespacePrefix": ""}
+            for n, d in self.modified.items()
+        ]
+
+
+class Tooling:
+    """Answers the guard's query with `rows`, or refuses it; records what was asked."""
+
+    def __init__(self, rows=(), refuse=None):
+        self.rows, self.refuse, self.asked = list(rows), refuse, []
+
+    def __call__(self, soql):
+        self.asked.append(soql)
+        if self.refuse:
+            raise GuardQueryRefused(self.refuse)
+        return self.rows
+
+
+def test_one_query_from_the_latest_date_the_read_saw_truncated_to_seconds():
+    tooling, client = Tooling(), Client(READ)
+    assert guard.changed_since(client, state(), [A, B], tooling_query=tooling) == []
+    assert tooling.asked == ["SELECT Id, LastModifiedDate FROM Layout WHERE LastModifiedDate >= 2026-11-27T07:05:09Z"]
+    assert client.lists == 0
+
+
+def test_rows_with_the_read_dates_are_no_conflict_whatever_their_form_or_id_length():
+    rows = [
+        {"Id": IDS[B][:15], "LastModifiedDate": "2026-11-27T07:05:09.999+0000"},  # 15-char id, REST form
+        {"Id": IDS[A], "LastModifiedDate": "2026-11-27T08:00:00.250+0100"},  # the same instant, another offset
+        {"Id": "00h000000000099AAA", "LastModifiedDate": "2026-11-27T07:06:00.000+0000"},
+    ]  # not ours
+    assert guard.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == []
+
+
+def test_a_moved_layout_is_named_and_only_it():
+    rows = [
+        {"Id": IDS[B], "LastModifiedDate": "2026-11-27T07:05:09.999+0000"},
+        {"Id": IDS[A][:15], "LastModifiedDate": "2026-11-27T07:05:10.000+0000"},  # A saved by someone else
+        {"Id": IDS[C], "LastModifiedDate": "2026-11-27T07:06:00.000+0000"},
+    ]  # C moved but is not deployed
+    assert guard.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == [A]
+
+
+def test_a_move_within_the_same_second_still_counts():
+    rows = [{"Id": IDS[B], "LastModifiedDate": "2026-11-27T07:05:09.999+0000"}]
+    read = {**READ, B: datetime(2026, 11, 27, 7, 5, 9, 500000)}
+    assert guard.changed_since(Client(READ), state(modified=read), [B], tooling_query=Tooling(rows)) == [B]
+
+
+def test_refused_query_falls_back_to_list_metadata_and_warns_once():
+    warnings = []
+    moved = {**READ, C: datetime(2026, 11, 27, 9, 0)}
+    client = Client(moved)
+    got = guard.changed_since(
+        client,
+        state(),
+        [A, C],
+        tooling_query=Tooling(refuse="INVALID_TYPE: sObject type 'Layout' is not supported"),
+        warn=warnings.append,
+    )
+    assert got == [C] and client.lists == 1
+    assert len(warnings) == 1 and "INVALID_TYPE" in warnings[0] and "listMetadata instead" in warnings[0]
+
+
+def test_missing_id_or_date_falls_back_and_names_the_layout():
+    warnings = []
+    client = Client(READ)
+    ids = {A: IDS[A]}  # the read gave no id for B
+    assert guard.changed_since(client, state(ids=ids), [A, B], tooling_query=Tooling(), warn=warnings.append) == []
+    assert client.lists == 1 and "Lead-Lead (Marketing) Layout" in warnings[0]
+
+
+def test_list_metadata_guard_names_a_layout_that_is_gone():
+    client = Client({A: READ[A]})
+    assert guard.changed_since(client, state(), [A, B]) == [B]
+
+
+def test_nothing_to_check_asks_nothing():
+    tooling, client = Tooling(), Client(READ)
+    assert guard.changed_since(client, state(), [], tooling_query=tooling) == []
+    assert tooling.asked == [] and client.lists == 0
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2026-11-27T07:05:09.999+0000", datetime(2026, 11, 27, 7, 5, 9, 999000, UTC)),
+        ("2026-11-27T07:05:09.000Z", datetime(2026, 11, 27, 7, 5, 9, tzinfo=UTC)),
+        ("not a date", None),
+        (None, None),
+    ],
+)
+def test_rest_datetimes_parsed_as_instants(value, expected):
+    rows = [{"Id": IDS[A], "LastModifiedDate": value}]
+    read = {A: expected.replace(tzinfo=None)} if expected else READ
+    got = guard.tooling_conflicts(rows, state(modified=read), [A])
+    assert got == ([] if expected else [A])  # an unreadable date is treated as a change, never ignored
+
+
+def test_a_whole_second_tooling_date_matches_a_read_within_that_second():
+    # An org that answers REST dates at coarser precision than listMetadata must not stop every run.
+    rows = [
+        {"Id": IDS[A], "LastModifiedDate": "2026-11-27T07:00:00.000+0000"},
+        {"Id": IDS[B], "LastModifiedDate": "2026-11-27T07:05:10.000+0000"},
+    ]  # B: the next second, a change
+    assert guard.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == [B]
