@@ -1,0 +1,1 @@
+"""Salesforce documents and names: pure functions over lxml trees and describes."""
