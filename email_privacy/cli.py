@@ -24,6 +24,7 @@ class LazyGroup(click.Group):
 
     lazy = {
         "layouts": "email_privacy.layouts_cli:layouts",
+        "pages": "email_privacy.pages_cli:pages",
         "org": "email_privacy.localorg.cli:org",
     }
 

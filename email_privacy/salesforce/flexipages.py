@@ -205,7 +205,7 @@ def classify(tree, name: str = "page") -> PageClass:
             return PageClass("dynamic_forms", sobject, sobject, "Dynamic Forms: shows its own field instances")
         if any(is_person_field(f) for f in page.all_fields()):
             return PageClass("person_account", sobject, "PersonAccount", "Dynamic Forms with person-account fields")
-        return PageClass("business_account", sobject, None, "Dynamic Forms without person fields: business accounts")
+        return PageClass("business_account", sobject, None, "a business-account page (Dynamic Forms, no person fields)")
     if page.has_component(DETAIL_COMPONENTS):
         return PageClass("record_detail", sobject, None, "shows the page layout (Record Detail)")
     return PageClass("no_field_section", sobject, None, "shows no field section with fields and no Record Detail")
