@@ -59,15 +59,9 @@ def _options(objects, behavior, position):
 
 
 @click.command()
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--objects",
-    default=",".join(editor.TARGET_OBJECTS),
-    show_default=True,
-    help="Comma-separated objects whose layouts get the field.",
+@offline_edit.command_options(
+    ",".join(editor.TARGET_OBJECTS), "Comma-separated objects whose layouts get the field.", "layout"
 )
-@click.option("--dry-run", is_flag=True, help="Print a unified diff of every change; change nothing.")
-@click.option("--check", is_flag=True, help="Change nothing; exit 1 if any target layout lacks the field.")
 @click.option("--behavior", default="Edit", show_default=True, help="Edit or Readonly.")
 @click.option(
     "--position",

@@ -30,6 +30,26 @@ class Plan:
     errors: list = field(default_factory=list)  # one line per file that cannot be used
 
 
+def command_options(objects_default: str, objects_help: str, noun: str):
+    """The arguments both commands take: PATH, --objects, --dry-run, --check."""
+
+    def decorate(command):
+        for option in reversed(
+            (
+                click.argument("path", type=click.Path(exists=True, path_type=Path)),
+                click.option("--objects", default=objects_default, show_default=True, help=objects_help),
+                click.option("--dry-run", is_flag=True, help="Print a unified diff of every change; change nothing."),
+                click.option(
+                    "--check", is_flag=True, help=f"Change nothing; exit 1 if any target {noun} lacks the field."
+                ),
+            )
+        ):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 def parse_objects(value: str, allowed) -> list[str]:
     """The --objects option: at least one of `allowed`; bad values exit 2 with one line, as click's usage errors do."""
     try:

@@ -45,16 +45,12 @@ def plan(root: Path, objects) -> Plan:
 
 
 @click.command()
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--objects",
-    default=",".join(flexipages.TARGET_OBJECTS),
-    show_default=True,
-    help="Comma-separated objects whose Dynamic Forms record pages get the field (PersonAccount: Account pages "
+@offline_edit.command_options(
+    ",".join(flexipages.TARGET_OBJECTS),
+    "Comma-separated objects whose Dynamic Forms record pages get the field (PersonAccount: Account pages "
     "with person fields).",
+    "page",
 )
-@click.option("--dry-run", is_flag=True, help="Print a unified diff of every change; change nothing.")
-@click.option("--check", is_flag=True, help="Change nothing; exit 1 if any target page lacks the field.")
 def pages_command(path: Path, objects: str, dry_run: bool, check: bool):
     """Add the Individual field to every Dynamic Forms Contact, Lead and person-account record page under PATH."""
     chosen = offline_edit.parse_objects(objects, flexipages.TARGET_OBJECTS)

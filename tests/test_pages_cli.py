@@ -1,8 +1,6 @@
 """`email-privacy pages` on files in a source tree: edits, dry run, check, bad input, the real pages."""
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +9,7 @@ from email_privacy import metadata_xml
 from email_privacy.cli import main
 from email_privacy.salesforce import flexipages as fp
 from tests.salesforce.test_flexipages import DETAILS, highlights, minus_inserted, page
-from tests.test_layouts_cli import snapshot
+from tests.test_layouts_cli import assert_refused_whole, assert_usage_error, installed_runs, snapshot
 
 TARGETS = {
     # file name (relative to flexipages/) -> (bytes, lookup)
@@ -127,14 +125,7 @@ def test_one_bad_file_changes_no_file(tmp_path, capsys, bad):
     }[bad]
     name = "Zzz_Bad.flexipage-meta.xml"
     (folder(root) / name).write_bytes(content)
-    before = snapshot(root)
-    code, out, err = run(capsys, root)
-    assert code == 1
-    assert snapshot(root) == before, "a file was changed although one page was bad"
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("email-privacy: error: ") and name in lines[0]
-    assert lines[0].endswith("; no file was changed")
-    assert "Traceback" not in err and out == ""
+    assert_refused_whole(capsys, run, root, name)
 
 
 @pytest.mark.parametrize(
@@ -146,12 +137,7 @@ def test_one_bad_file_changes_no_file(tmp_path, capsys, bad):
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(tmp_path, capsys, args, message):
-    root = tree(tmp_path)
-    before = snapshot(root)
-    code, out, err = run(capsys, root, *args)
-    assert code == 2
-    assert err == f"email-privacy: error: {message}\n" and out == ""
-    assert snapshot(root) == before
+    assert_usage_error(capsys, run, tree(tmp_path), args, message)
 
 
 def test_realworld_tree(realworld, tmp_path, capsys, xsd):
@@ -179,18 +165,9 @@ def test_realworld_tree(realworld, tmp_path, capsys, xsd):
 
 
 def test_installed_command_runs(tmp_path):
-    """The console script, as a user runs it: real process, exit codes, stdout/stderr."""
-    root = tree(tmp_path)
-    exe = Path(sys.executable).parent / "email-privacy"
-    if not exe.exists():
-        pytest.skip(f"{exe} is not installed")
-    done = subprocess.run([str(exe), "pages", str(root), "--check"], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 1 and "3 would change" in done.stdout
-    done = subprocess.run([str(exe), "pages", str(root)], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and done.stdout.strip().endswith(
-        "3 changed, 0 already had the field, 4 skipped as not target pages"
-    )
-    done = subprocess.run(
-        [str(exe), "pages", str(root), "--objects", "Foo"], capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    """The console script: exit codes, stdout/stderr."""
+    check, done, bad = installed_runs("pages", tree(tmp_path))
+    assert check.returncode == 1 and "3 would change" in check.stdout
+    assert done.returncode == 0
+    assert done.stdout.strip().endswith("3 changed, 0 already had the field, 4 skipped as not target pages")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
