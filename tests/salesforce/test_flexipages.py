@@ -1,0 +1,379 @@
+"""The FlexiPage editor: classification, placement, fidelity to the input bytes, schema validity, real pages."""
+
+import csv
+import re
+
+import pytest
+from lxml import etree
+
+from email_privacy import metadata_xml
+from email_privacy.errors import EmailPrivacyError, XmlInputError
+from email_privacy.salesforce import flexipages as fp
+from tests.conftest import REALWORLD, assert_valid
+
+NS = "http://soap.sforce.com/2006/04/metadata"
+DECL = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+# --- a small page writer for the edge cases (indent: four spaces a level, as Salesforce writes) -------------
+
+
+def field(name, behavior="none", ident=None):
+    ident = ident or "Record" + name.replace("__", "_") + "Field"
+    return (
+        "        <itemInstances>\n            <fieldInstance>\n                <fieldInstanceProperties>\n"
+        f"                    <name>uiBehavior</name>\n                    <value>{behavior}</value>\n"
+        f"                </fieldInstanceProperties>\n                <fieldItem>Record.{name}</fieldItem>\n"
+        f"                <identifier>{ident}</identifier>\n            </fieldInstance>\n        </itemInstances>\n"
+    )
+
+
+def comp(name, ident, **props):
+    body = "".join(
+        f"                <componentInstanceProperties>\n                    <name>{k}</name>\n"
+        f"                    <value>{v}</value>\n                </componentInstanceProperties>\n"
+        for k, v in props.items()
+    )
+    return (
+        f"        <itemInstances>\n            <componentInstance>\n{body}"
+        f"                <componentName>{name}</componentName>\n                <identifier>{ident}</identifier>\n"
+        "            </componentInstance>\n        </itemInstances>\n"
+    )
+
+
+def region(name, *items, kind="Facet"):
+    inner = "".join(items) + f"        <name>{name}</name>\n        <type>{kind}</type>\n"
+    return f"    <flexiPageRegions>\n{inner}    </flexiPageRegions>\n"
+
+
+def section_regions(prefix, label, *columns):
+    """Regions of one field section: a body facet per column, the columns facet, and the facet holding the section."""
+    out = [region(f"{prefix}-col{i}", *map(field, cols)) for i, cols in enumerate(columns)]
+    cols = [
+        comp("flexipage:column", f"flexipage_column_{prefix}{i}", body=f"{prefix}-col{i}") for i in range(len(columns))
+    ]
+    out.append(region(f"{prefix}-cols", *cols))
+    section = comp("flexipage:fieldSection", f"flexipage_fieldSection_{prefix}", columns=f"{prefix}-cols", label=label)
+    return "".join(out), section
+
+
+def page(sobject, *tabs, header="", detail=False, extra="", head="", tail=""):
+    """A record page: `tabs` are (title, [(label, [column fields], ...)]); a tabset in `main`."""
+    regions, tab_items = [], []
+    for t, (title, sections) in enumerate(tabs):
+        items = []
+        for s, (label, *columns) in enumerate(sections):
+            regs, item = section_regions(f"F{t}{s}", label, *columns)
+            regions.append(regs)
+            items.append(item)
+        if detail and t == 0:
+            items.append(comp("force:detailPanel", "force_detailPanel"))
+        regions.append(region(f"T{t}", *items))
+        tab_items.append(comp("flexipage:tab", f"tab{t}", body=f"T{t}", title=title))
+    if detail and not tabs:
+        tab_items.append(comp("flexipage:tab", "tab0", body="T0", title="Details"))
+        regions.append(region("T0", comp("force:detailPanel", "force_detailPanel")))
+    regions.append(region("Tabs", *tab_items))
+    regions.append(header)
+    regions.append(region("main", comp("flexipage:tabset", "flexipage_tabset", tabs="Tabs"), kind="Region"))
+    body = (
+        head
+        + "".join(regions)
+        + extra
+        + f"    <masterLabel>{sobject} Page</masterLabel>\n    <sobjectType>{sobject}</sobjectType>\n"
+        "    <template>\n        <name>flexipage:recordHomeTemplateDesktop</name>\n    </template>\n"
+        "    <type>RecordPage</type>\n"
+    )
+    return (DECL + f'<FlexiPage xmlns="{NS}">\n{body}</FlexiPage>\n' + tail).encode("utf-8")
+
+
+def highlights(*fields):
+    """A header region with the Dynamic Highlights Panel holding `fields`."""
+    return region("HL-fields", *map(field, fields)) + region(
+        "header", comp("record_flexipage:dynamicHighlights", "dyn", secondaryFields="HL-fields"), kind="Region"
+    )
+
+
+# --- checks shared by the cases and the real pages -----------------------------------------------------------
+
+
+def inserted_re(lookup):
+    p = r"(?:\w+:)?"
+    return re.compile(
+        rf"\s*<{p}itemInstances>\s*<{p}fieldInstance>\s*<{p}fieldInstanceProperties>\s*<{p}name>uiBehavior</{p}name>"
+        rf"\s*<{p}value>none</{p}value>\s*</{p}fieldInstanceProperties>\s*<{p}fieldItem>Record\.{lookup}</{p}fieldItem>"
+        rf"\s*<{p}identifier>[^<]*</{p}identifier>\s*</{p}fieldInstance>\s*</{p}itemInstances>".encode()
+    )
+
+
+def minus_inserted(new: bytes, lookup: str) -> bytes:
+    found = inserted_re(lookup).findall(new)
+    assert len(found) == 1, f"expected one new {lookup} instance, found {len(found)}"
+    return new.replace(found[0], b"", 1)
+
+
+def q(tag):
+    return f"{{{NS}}}{tag}"
+
+
+def placement(new: bytes, lookup: str):
+    """Independently of the editor: (previous field in the facet or None, section label) of the new instance."""
+    root = etree.fromstring(new)
+    items = [fi for fi in root.iter(q("fieldInstance")) if fi.findtext(q("fieldItem")) == f"Record.{lookup}"]
+    assert len(items) == 1
+    item = items[0].getparent()
+    facet = item.getparent().findtext(q("name"))
+
+    def owner(value, component):
+        for ci in root.iter(q("componentInstance")):
+            if ci.findtext(q("componentName")) == component:
+                for prop in ci.findall(q("componentInstanceProperties")):
+                    if prop.findtext(q("value")) == value:
+                        return ci
+        return None
+
+    column = owner(facet, "flexipage:column")
+    assert column is not None, "the new instance is not in a column"
+    section = owner(column.getparent().getparent().findtext(q("name")), "flexipage:fieldSection")
+    assert section is not None, "the new instance is not in a field section"
+    label = [
+        p.findtext(q("value"))
+        for p in section.findall(q("componentInstanceProperties"))
+        if p.findtext(q("name")) == "label"
+    ]
+    prev = item.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    prev_field = (
+        prev.findtext(f"{q('fieldInstance')}/{q('fieldItem')}")
+        if prev is not None and prev.tag == q("itemInstances")
+        else None
+    )
+    return prev_field, (label[0] if label else None)
+
+
+def check_edit(data: bytes, target: str, xsd=None, name="case") -> bytes:
+    lookup = fp.INDIVIDUAL_FIELD[target]
+    new = fp.add_field(data, target, lookup, name=name)
+    assert new is not None
+    assert minus_inserted(new, lookup) == data, "bytes other than the new instance changed"
+    assert fp.has_field(metadata_xml.parse(new, "new"), lookup)
+    assert fp.add_field(new, target, lookup, name=name) is None, "a second run changed the page"
+    if xsd is not None:
+        assert_valid(xsd, new, name)
+    # The tree API gives the same document as the byte splice.
+    tree = metadata_xml.parse(data, name)
+    before = metadata_xml.serialize(tree)
+    new_tree = fp.add_field_tree(tree, target, lookup, name)
+    assert metadata_xml.serialize(tree) == before, "add_field_tree modified its input"
+    assert metadata_xml.serialize(new_tree) == metadata_xml.serialize(metadata_xml.parse(new, "new"))
+    return new
+
+
+# --- the edge cases --------------------------------------------------------------------------------------------
+
+DETAILS = (
+    "Details",
+    [("Contact Information", ["Name", "AccountId", "Email"], ["OwnerId", "HasOptedOutOfEmail", "Phone"])],
+)
+
+
+def test_contact_page_gets_the_field_after_email_opt_out(xsd):
+    data = page("Contact", DETAILS)
+    assert fp.classify(metadata_xml.parse(data, "p")) == fp.PageClass(
+        "dynamic_forms", "Contact", "Contact", "Dynamic Forms: shows its own field instances"
+    )
+    new = check_edit(data, "Contact", xsd)
+    assert placement(new, "IndividualId") == ("Record.HasOptedOutOfEmail", "Contact Information")
+    assert b"<identifier>RecordIndividualIdField</identifier>" in new
+
+
+def test_no_email_opt_out_goes_to_the_end_of_the_first_sections_first_column(xsd):
+    data = page("Lead", ("Details", [("Lead", ["Name", "Company"], ["Status"]), ("More", ["Email"], ["Phone"])]))
+    new = check_edit(data, "Lead", xsd)
+    assert placement(new, "IndividualId") == ("Record.Company", "Lead")
+
+
+def test_opt_out_in_a_later_tab(xsd):
+    data = page(
+        "Contact",
+        ("Details", [("Contact", ["Name"], ["Email"])]),
+        ("Preferences", [("Privacy", ["DoNotCall"], ["HasOptedOutOfFax", "HasOptedOutOfEmail"])]),
+    )
+    new = check_edit(data, "Contact", xsd)
+    assert placement(new, "IndividualId") == ("Record.HasOptedOutOfEmail", "Privacy")
+
+
+def test_empty_first_column_takes_the_field(xsd):
+    data = page("Lead", ("Details", [("Lead", [], ["Company", "Email"])]))
+    assert b"<name>F00-col0</name>" in data
+    new = check_edit(data, "Lead", xsd)
+    assert placement(new, "IndividualId") == (None, "Lead")
+
+
+def test_identifier_clash_gets_a_number(xsd):
+    taken = comp("c:banner", "RecordIndividualIdField") + field("Title", ident="RecordIndividualIdField2")
+    data = page("Contact", ("Details", [("Contact", ["Name", "HasOptedOutOfEmail"])]), extra=region("X", taken))
+    new = check_edit(data, "Contact", xsd)
+    assert b"<identifier>RecordIndividualIdField3</identifier>" in new
+    ids = [e.text for e in etree.fromstring(new).iter(q("identifier"))]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("behavior", ["readonly", "required", "none"])
+def test_field_already_present_with_any_behaviour_is_untouched(behavior):
+    data = page("Contact", DETAILS).replace(
+        field("Phone").encode(), field("Phone").encode() + field("IndividualId", behavior).encode()
+    )
+    assert fp.add_field(data, "Contact", "IndividualId") is None
+    assert fp.add_field(data.replace(b"Record.IndividualId", b"Record.individualid"), "Contact", "IndividualId") is None
+
+
+def test_field_already_in_the_highlights_panel_counts():
+    data = page("Contact", DETAILS, header=highlights("Name", "IndividualId"))
+    assert fp.classify(metadata_xml.parse(data, "p")).kind == "dynamic_forms"
+    assert fp.add_field(data, "Contact", "IndividualId") is None
+
+
+def test_opt_out_only_in_the_highlights_panel_is_not_the_anchor(xsd):
+    data = page("Contact", ("Details", [("Contact", ["Name", "Email"])]), header=highlights("HasOptedOutOfEmail"))
+    new = check_edit(data, "Contact", xsd)
+    assert placement(new, "IndividualId") == ("Record.Email", "Contact")
+
+
+def test_namespaced_custom_fields(xsd):
+    data = page("Contact", ("Details", [("Contact", ["acme__Score__c", "FinServ__PrimaryAddressIsBilling__c"])]))
+    new = check_edit(data, "Contact", xsd)
+    assert placement(new, "IndividualId") == ("Record.FinServ__PrimaryAddressIsBilling__c", "Contact")
+    assert fp.identifier(etree.fromstring(data), "acme__Individual__c") == "Recordacme_Individual_cField"
+    new = fp.add_field(data, "Contact", "acme__Individual__c")
+    assert b"<fieldItem>Record.acme__Individual__c</fieldItem>" in new
+    assert minus_inserted(new, "acme__Individual__c") == data
+
+
+def test_comments_and_odd_spelling_survive(xsd):
+    data = page(
+        "Contact",
+        DETAILS,
+        head="    <!-- retrieved from prod -->\n",
+        tail="<!-- trailing -->\n",
+    ).replace(b"<masterLabel>Contact Page", b"<masterLabel>O&apos;Brien &amp; &#233;")
+    data = data.replace(field("Phone").encode(), b"        <!-- before Phone -->\n" + field("Phone").encode())
+    new = check_edit(data, "Contact", xsd)
+    assert b"O&apos;Brien &amp; &#233;" in new and b"<!-- before Phone -->" in new
+
+
+def test_crlf_prefixed_namespace_and_tabs(xsd):
+    data = page("Lead", ("Details", [("Lead", ["Name", "HasOptedOutOfEmail"])])).replace(b"    ", b"\t")
+    check_edit(data.replace(b"\n", b"\r\n"), "Lead", xsd)
+    prefixed = re.sub(rb"<(/?)(?=[a-zA-Z])", rb"<\1md:", data).replace(b"xmlns=", b"xmlns:md=")
+    new = check_edit(prefixed, "Lead", xsd)
+    assert b"<md:fieldItem>Record.IndividualId</md:fieldItem>" in new
+
+
+def test_one_line_document(xsd):
+    data = re.sub(rb">\s+<", b"><", page("Lead", ("Details", [("Lead", ["Name"])])))
+    new = check_edit(data, "Lead", xsd)
+    assert new.count(b"\n") == data.count(b"\n")
+
+
+def test_person_and_business_account_pages(xsd):
+    person = page("Account", ("Details", [("Person", ["Name", "PersonEmail"], ["PersonHasOptedOutOfEmail"])]))
+    assert fp.classify(metadata_xml.parse(person, "p")).kind == "person_account"
+    new = check_edit(person, "PersonAccount", xsd)
+    assert placement(new, "PersonIndividualId") == ("Record.PersonHasOptedOutOfEmail", "Person")
+    custom = page("Account", ("Details", [("Person", ["Name", "Age__pc"])]))
+    assert fp.classify(metadata_xml.parse(custom, "p")).target == "PersonAccount"
+    business = page("Account", ("Details", [("Account", ["Name", "Person_Responsible__c", "Industry"])]))
+    assert fp.classify(metadata_xml.parse(business, "p")).kind == "business_account"
+    assert fp.add_field(business, "PersonAccount", "PersonIndividualId") is None
+
+
+def test_record_detail_mixed_and_highlights_only_pages():
+    detail = page("Contact", detail=True)
+    assert fp.classify(metadata_xml.parse(detail, "p")).kind == "record_detail"
+    assert fp.add_field(detail, "Contact", "IndividualId") is None
+    mixed = page("Contact", DETAILS, detail=True)
+    assert b"force:detailPanel" in mixed and fp.classify(metadata_xml.parse(mixed, "p")).kind == "dynamic_forms"
+    only_header = page("Lead", header=highlights("Name", "Company", "Email"))
+    assert fp.classify(metadata_xml.parse(only_header, "p")).kind == "no_field_section"
+    assert fp.add_field(only_header, "Lead", "IndividualId") is None
+    header_and_detail = page("Lead", header=highlights("Name"), detail=True)
+    assert fp.classify(metadata_xml.parse(header_and_detail, "p")).kind == "record_detail"
+
+
+def test_other_pages_are_classified_and_left_alone():
+    other = page("Case", DETAILS)
+    assert fp.classify(metadata_xml.parse(other, "p")).kind == "other_object"
+    app = page("Contact", DETAILS).replace(b"<type>RecordPage</type>", b"<type>AppPage</type>")
+    assert fp.classify(metadata_xml.parse(app, "p")).kind == "not_record_page"
+    assert fp.add_field(app, "Contact", "IndividualId") is None
+    old = (
+        DECL + f'<FlexiPage xmlns="{NS}"><flexiPageRegions><componentInstances><componentName>force:detailPanel'
+        "</componentName></componentInstances><name>main</name><type>Region</type></flexiPageRegions>"
+        "<masterLabel>Old</masterLabel><sobjectType>Contact</sobjectType><template><name>t</name></template>"
+        "<type>RecordPage</type></FlexiPage>"
+    ).encode()
+    kind = fp.classify(metadata_xml.parse(old, "p"))
+    assert kind.kind == "old_format" and "API 48" in kind.reason
+    assert fp.add_field(old, "Contact", "IndividualId") is None
+
+
+def test_wrong_target_and_bad_input():
+    with pytest.raises(EmailPrivacyError, match="a Lead page, not a Contact page"):
+        fp.add_field(page("Lead", DETAILS), "Contact", "IndividualId", name="Lead.flexipage")
+    with pytest.raises(XmlInputError, match="DOCTYPE"):
+        fp.add_field(b'<!DOCTYPE F [<!ENTITY x SYSTEM "file:///etc/passwd">]><FlexiPage>&x;</FlexiPage>', "Lead", "I")
+    with pytest.raises(XmlInputError, match="bad.flexipage: not well-formed"):
+        fp.add_field(page("Lead", DETAILS)[:300], "Lead", "IndividualId", name="bad.flexipage")
+    with pytest.raises(EmailPrivacyError, match="not a Lightning page"):
+        fp.classify(metadata_xml.parse(b'<Layout xmlns="%s"/>' % NS.encode(), "x"))
+
+
+def test_is_person_field():
+    assert fp.is_person_field("PersonEmail") and fp.is_person_field("Age__pc") and fp.is_person_field("acme__X__pc")
+    assert not fp.is_person_field("Personal_Notes__c") and not fp.is_person_field("Person_Responsible__c")
+    assert not fp.is_person_field("IsPersonAccount") and not fp.is_person_field("Email")
+
+
+# --- every real page ------------------------------------------------------------------------------------------
+
+FLEXIPAGES = REALWORLD / "flexipages"
+
+
+def manifest():
+    path = FLEXIPAGES / "MANIFEST.tsv"
+    if not path.is_file():
+        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{path} is absent: real pages live in ../shared"))]
+    with open(path, newline="") as f:
+        return [pytest.param(row, id=row["local_path"]) for row in csv.DictReader(f, delimiter="\t")]
+
+
+def expected_kind(row, data: bytes) -> str:
+    if b"<componentInstances>" in data:
+        return "old_format"  # FACTS.md: the pre-API-48 pages
+    if row["kind"] == "dynamic_forms" and row["sobjectType"] == "Account":
+        return "person_account" if row["person_fields"] == "yes" else "business_account"
+    return row["kind"]
+
+
+@pytest.mark.parametrize("row", manifest())
+def test_real_page(row, xsd):
+    path = FLEXIPAGES / row["local_path"]
+    data = path.read_bytes()
+    kind = fp.classify(metadata_xml.parse(data, str(path)), str(path))
+    assert kind.kind == expected_kind(row, data)
+    assert kind.sobject_type == row["sobjectType"]
+    if kind.kind not in fp.CHANGED_KINDS:
+        for target in fp.TARGET_OBJECTS:
+            assert fp.add_field(data, target, fp.INDIVIDUAL_FIELD[target], str(path)) is None
+        return
+    lookup = fp.INDIVIDUAL_FIELD[kind.target]
+    if row["has_individual"] == "yes":
+        assert fp.add_field(data, kind.target, lookup, str(path)) is None
+        return
+    new = check_edit(data, kind.target, xsd, str(path))
+    prev, _label = placement(new, lookup)
+    opt_out = f"Record.{fp.EMAIL_OPT_OUT_FIELD[kind.target]}"
+    # Every real page that holds the opt-out holds it in a field section: the new instance follows it.
+    assert prev == opt_out or opt_out.encode() not in data
