@@ -22,6 +22,8 @@ pytestmark = pytest.mark.e2e
 RECORDED = REALWORLD / "recorded"
 API = "63.0"
 ATTRIBUTES = ("type", "length", "nillable", "defaultedOnCreate", "defaultValue", "referenceTo", "picklistValues")
+# compared too: what clients read besides the issue's list (load_dataset reads createable; schema tools soapType)
+MORE_ATTRIBUTES = ("createable", "updateable", "relationshipName", "nameField", "soapType", "permissionable", "label")
 # recording -> (object, person accounts on in the local org)
 OBJECTS = {
     "Contact_describe.json": ("Contact", False),
@@ -48,12 +50,26 @@ DIFFERENT = {
     "Lead.Status)",
     "referenceTo": "Lead.OwnerId refers to User only; real: Group and User",
     "picklistValues": "every local picklist is empty (Salutation, Lead.Status, Account.Industry, Account.Type)",
+    "createable": "Lead.IsConverted is not createable locally; real: createable",
+    "nameField": "person-account FirstName and LastName are not nameField locally; real: true",
+    "soapType": "datetime fields (CreatedDate, LastModifiedDate, SystemModstamp) have soapType xsd:string locally; "
+    "real: xsd:dateTime",
+    "permissionable": "no local field has permissionable (real: false for IndividualId, PersonIndividualId, "
+    "required and system fields; true for Email, AccountId, Industry, ...)",
+    "label": "labels: IsDeleted 'Is Deleted' (real 'Deleted'), Contact.Name 'Name' ('Full Name'), Contact.Phone "
+    "'Phone' ('Business Phone'), Account.Phone/Type ('Account Phone'/'Account Type'), Lead.IsConverted ('Converted')",
 }
 # (recording, attribute) pairs that agree today
-AGREE = {(rec, "type") for rec in OBJECTS} | {
+AGREE = {(rec, a) for rec in OBJECTS for a in ("type", "updateable", "relationshipName")} | {
     ("Contact_describe.json", "referenceTo"),
     ("Account_describe.json", "referenceTo"),
     ("Account_PersonAccount_describe.json", "referenceTo"),
+    ("Contact_describe.json", "createable"),
+    ("Account_describe.json", "createable"),
+    ("Account_PersonAccount_describe.json", "createable"),
+    ("Contact_describe.json", "nameField"),
+    ("Lead_describe.json", "nameField"),
+    ("Account_describe.json", "nameField"),
 }
 
 
@@ -131,7 +147,11 @@ def test_every_local_field_has_every_key_a_real_field_has(orgs, recording):
 
 @pytest.mark.parametrize(
     "recording, attribute",
-    [pytest.param(r, a, marks=() if (r, a) in AGREE else xfail(DIFFERENT[a])) for r in OBJECTS for a in ATTRIBUTES],
+    [
+        pytest.param(r, a, marks=() if (r, a) in AGREE else xfail(DIFFERENT[a]))
+        for r in OBJECTS
+        for a in ATTRIBUTES + MORE_ATTRIBUTES
+    ],
 )
 def test_fields_both_serve_agree_with_the_real_describe(orgs, recording, attribute):
     real = {f["name"]: f for f in recorded(recording)["fields"]}
@@ -173,6 +193,50 @@ def test_record_types_are_described(orgs, recording):
 @pytest.mark.parametrize("recording", list(OBJECTS))
 def test_object_urls_name_what_real_orgs_name(orgs, recording):
     assert sorted(recorded(recording)["urls"].keys() - local_describe(orgs, recording)["urls"].keys()) == []
+
+
+@pytest.mark.xfail(strict=True, reason="childRelationships is empty (real Account lists Contact.AccountId as Contacts, "
+                   "Account.ParentId as ChildAccounts, User.AccountId as Users ...)")  # fmt: skip
+@pytest.mark.parametrize("recording", ["Account_describe.json", "Account_PersonAccount_describe.json"])
+def test_child_relationships_among_the_objects_served(orgs, recording):
+    """Every real child relationship whose child object and field the local org serves is described (only
+    Account has one today: Contact.AccountId; Contact's and Lead's children are fields the local org lacks)."""
+    _, person_accounts = OBJECTS[recording]
+    describes = orgs[person_accounts]
+    served = {s["name"] for s in describes.get("sobjects")["sobjects"]}
+    expected = set()
+    for rel in recorded(recording)["childRelationships"]:
+        child = rel["childSObject"]
+        if child in served and rel["field"] in {
+            f["name"] for f in describes.get(f"sobjects/{child}/describe")["fields"]
+        }:
+            expected.add((child, rel["field"], rel["relationshipName"], rel["cascadeDelete"]))
+    local = {(r["childSObject"], r["field"], r["relationshipName"], r["cascadeDelete"])
+             for r in local_describe(orgs, recording)["childRelationships"]}  # fmt: skip
+    assert expected and expected <= local
+
+
+def checksum(id15: str) -> str:
+    """Salesforce's 3-character suffix: per 5-character chunk, bit i set where character i is upper case."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+    return "".join(
+        alphabet[sum(1 << i for i, c in enumerate(id15[k : k + 5]) if "A" <= c <= "Z")] for k in range(0, 15, 5)
+    )
+
+
+def test_checksum_matches_a_known_real_id():
+    assert checksum("012000000000000") == "AAA"  # the Master record type id in every recording
+    pa = recorded("Account_PersonAccount_describe.json")
+    for info in pa["recordTypeInfos"]:
+        assert info["recordTypeId"][15:] == checksum(info["recordTypeId"][:15]), info["recordTypeId"]
+
+
+@pytest.mark.xfail(strict=True, reason="the org id and the user id do not carry Salesforce's checksum suffix")
+def test_org_and_user_ids_carry_the_checksum(orgs):
+    config = orgs[False].org.org_config
+    user_id = config["id"].rsplit("/", 1)[1]
+    for value in (config["org_id"], user_id):
+        assert len(value) == 18 and value[15:] == checksum(value[:15]), value
 
 
 def test_global_describe_has_the_real_top_level_keys(orgs):
