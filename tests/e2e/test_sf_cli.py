@@ -7,13 +7,14 @@ the mark.
 
 import csv
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.sf_cli import ALIAS, SfRun, require_sf, sfdx_project
-from tests.harness import org_files, records
+from tests.harness import LocalOrgProcess, org_files, records
 
 pytestmark = pytest.mark.e2e
 
@@ -46,6 +47,27 @@ def sf(local_org, tmp_path):
     run = SfRun(org, tmp_path / "sf-home")
     run.login()
     return run
+
+
+@pytest.fixture(scope="module")
+def read_only_org(tmp_path_factory):
+    """One org for the tests that only read it, with sf logged in once into a template HOME."""
+    require_sf()
+    org = LocalOrgProcess(tmp_path_factory.mktemp("sf-read-only"), contacts=3, leads=2).start()
+    try:
+        template = SfRun(org, org.workdir / "sf-home-template")
+        template.login()
+        yield org, template.home
+    finally:
+        org.stop()
+
+
+@pytest.fixture
+def sf_read(read_only_org, tmp_path):
+    """sf logged in to the shared org that no test changes, in a fresh HOME (a copy of the logged-in one)."""
+    org, template = read_only_org
+    shutil.copytree(template, tmp_path / "sf-home")
+    return SfRun(org, tmp_path / "sf-home")
 
 
 def layout_bytes(org, name=LAYOUT) -> bytes:
@@ -95,9 +117,9 @@ def test_login_with_an_access_token_and_org_display_name_the_org(local_org, tmp_
         ("PermissionSet", "permissionsets", ".permissionset"),
     ],
 )
-def test_list_metadata_names_what_the_org_holds(sf, type_, folder, suffix):
-    listed = sf.ok("org", "list", "metadata", "--metadata-type", type_, "--target-org", ALIAS)
-    held = {p.name.removesuffix(suffix) for p in (sf.org.metadata_dir / folder).glob(f"*{suffix}")}
+def test_list_metadata_names_what_the_org_holds(sf_read, type_, folder, suffix):
+    listed = sf_read.ok("org", "list", "metadata", "--metadata-type", type_, "--target-org", ALIAS)
+    held = {p.name.removesuffix(suffix) for p in (sf_read.org.metadata_dir / folder).glob(f"*{suffix}")}
     assert {entry["fullName"] for entry in listed} == held
     assert {entry["type"] for entry in listed} <= {type_}
     assert all(entry["fileName"] == f"{folder}/{entry['fullName']}{suffix}" for entry in listed)
@@ -107,29 +129,29 @@ def test_list_metadata_names_what_the_org_holds(sf, type_, folder, suffix):
 
 
 @pytest.mark.xfail(strict=True, reason=NO_COLUMNS)
-def test_rest_query_returns_the_orgs_contacts(sf):
-    result = sf.ok("data", "query", "--query", "SELECT Id, FirstName, LastName, Email FROM Contact", "-o", ALIAS)
+def test_rest_query_returns_the_orgs_contacts(sf_read):
+    result = sf_read.ok("data", "query", "--query", "SELECT Id, FirstName, LastName, Email FROM Contact", "-o", ALIAS)
     got = sorted((r["Id"], r["FirstName"], r["LastName"], r["Email"]) for r in result["records"])
-    assert got == sorted(records(sf.org, "SELECT Id, FirstName, LastName, Email FROM Contact WHERE NOT IsDeleted"))
+    assert got == sorted(records(sf_read.org, "SELECT Id, FirstName, LastName, Email FROM Contact WHERE NOT IsDeleted"))
     assert result["totalSize"] == len(got) == 3
 
 
 @pytest.mark.xfail(strict=True, reason=NO_COLUMNS + " (also on the Tooling API's query resource)")
-def test_tooling_query_on_layout_lists_the_orgs_layouts(sf):
+def test_tooling_query_on_layout_lists_the_orgs_layouts(sf_read):
     soql = "SELECT Id, Name, TableEnumOrId, LayoutType, NamespacePrefix, ManageableState FROM Layout"
-    result = sf.ok("data", "query", "--use-tooling-api", "--query", soql, "-o", ALIAS)
-    held = {p.stem for p in (sf.org.metadata_dir / "layouts").glob("*.layout")}
+    result = sf_read.ok("data", "query", "--use-tooling-api", "--query", soql, "-o", ALIAS)
+    held = {p.stem for p in (sf_read.org.metadata_dir / "layouts").glob("*.layout")}
     got = {f"{r['TableEnumOrId']}-{r['Name']}" for r in result["records"]}
     assert got == {name.replace("%28", "(").replace("%29", ")") for name in held}
     assert all(r["Id"].startswith("00h") and len(r["Id"]) == 18 for r in result["records"])
 
 
 @pytest.mark.parametrize("sobject", ["Contact", "Lead", "Account"])
-def test_sobject_describe(sf, sobject):
-    result = sf.ok("sobject", "describe", "--sobject", sobject, "-o", ALIAS)
+def test_sobject_describe(sf_read, sobject):
+    result = sf_read.ok("sobject", "describe", "--sobject", sobject, "-o", ALIAS)
     assert result["name"] == sobject
     fields = {f["name"]: f for f in result["fields"]}
-    table = {row[1] for row in records(sf.org, f"PRAGMA table_info('{sobject}')")}
+    table = {row[1] for row in records(sf_read.org, f"PRAGMA table_info('{sobject}')")}
     assert {"Id", "OwnerId", "CreatedDate"} <= set(fields) <= table | {"Name"}
     assert fields["Id"]["type"] == "id"
     assert fields["OwnerId"]["type"] == "reference"
@@ -178,21 +200,21 @@ def test_delete_a_record(sf):
 
 
 @pytest.mark.xfail(strict=True, reason=NO_RETRIEVE_REQUEST)
-def test_retrieve_in_mdapi_format_gives_the_orgs_bytes(sf, tmp_path):
+def test_retrieve_in_mdapi_format_gives_the_orgs_bytes(sf_read, tmp_path):
     out = tmp_path / "out"
-    sf.ok("project", "retrieve", "start", "--metadata", f"Layout:{LAYOUT}", "--target-metadata-dir", str(out),
+    sf_read.ok("project", "retrieve", "start", "--metadata", f"Layout:{LAYOUT}", "--target-metadata-dir", str(out),
           "-o", ALIAS, "--wait", "10")  # fmt: skip
     with zipfile.ZipFile(out / "unpackaged.zip") as zf:
-        assert zf.read(f"unpackaged/layouts/{LAYOUT}.layout") == layout_bytes(sf.org)
+        assert zf.read(f"unpackaged/layouts/{LAYOUT}.layout") == layout_bytes(sf_read.org)
 
 
 @pytest.mark.xfail(strict=True, reason=NO_RETRIEVE_REQUEST)
-def test_retrieve_in_source_format_gives_the_orgs_bytes(sf, tmp_path):
+def test_retrieve_in_source_format_gives_the_orgs_bytes(sf_read, tmp_path):
     project = sfdx_project(tmp_path / "project")
-    result = sf.ok("project", "retrieve", "start", "--metadata", f"Layout:{LAYOUT}", "-o", ALIAS, "--wait", "10",
+    result = sf_read.ok("project", "retrieve", "start", "--metadata", f"Layout:{LAYOUT}", "-o", ALIAS, "--wait", "10",
                    cwd=project)  # fmt: skip
     target = project / "force-app" / "main" / "default" / "layouts" / f"{LAYOUT}.layout-meta.xml"
-    assert target.read_bytes() == layout_bytes(sf.org)
+    assert target.read_bytes() == layout_bytes(sf_read.org)
     assert [(f["fullName"], f["type"]) for f in result["files"]] == [(LAYOUT, "Layout")]
 
 
@@ -256,13 +278,13 @@ def test_failing_deploy_names_the_component_and_the_problem(sf, tmp_path, fmt):
 # -- Bulk API 2.0 --------------------------------------------------------------------------------
 
 
-def test_bulk_export_writes_the_orgs_contacts(sf, tmp_path):
+def test_bulk_export_writes_the_orgs_contacts(sf_read, tmp_path):
     out = tmp_path / "contacts.csv"
-    result = sf.ok("data", "export", "bulk", "--query", "SELECT Id, FirstName, LastName, Email FROM Contact",
+    result = sf_read.ok("data", "export", "bulk", "--query", "SELECT Id, FirstName, LastName, Email FROM Contact",
                    "--output-file", str(out), "-o", ALIAS, "--wait", "10")  # fmt: skip
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     got = sorted((r["Id"], r["FirstName"], r["LastName"], r["Email"]) for r in rows)
-    assert got == sorted(records(sf.org, "SELECT Id, FirstName, LastName, Email FROM Contact WHERE NOT IsDeleted"))
+    assert got == sorted(records(sf_read.org, "SELECT Id, FirstName, LastName, Email FROM Contact WHERE NOT IsDeleted"))
     assert result["totalSize"] == len(got) == 3
 
 
