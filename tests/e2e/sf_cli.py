@@ -47,6 +47,18 @@ def access_token(org) -> str:
     return reply.json()["access_token"]
 
 
+def org_get(org, path: str) -> dict:
+    """GET /services/data/v63.0/<path> on the org directly, to compare with what sf shows."""
+    reply = requests.get(
+        f"{org.url}/services/data/v63.0/{path}",
+        headers={"Authorization": f"Bearer {access_token(org)}"},
+        verify=org.env["REQUESTS_CA_BUNDLE"],
+        timeout=60,
+    )
+    reply.raise_for_status()
+    return reply.json()
+
+
 class SfRun:
     """sf against one local org, in its own fresh HOME."""
 
