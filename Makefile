@@ -12,6 +12,10 @@ STAMP := $(VENV)/.installed
 CCI_PIN := $(shell sed -n 's/.*"cumulusci==\([0-9.]*\)".*/\1/p' pyproject.toml)
 STANDALONE_CCI := build/cci
 STANDALONE_STAMP := $(STANDALONE_CCI)/.installed-$(CCI_PIN)
+# The pinned Salesforce CLI the sf tests (tests/e2e/test_sf_cli.py) run; its package.json overrides undici so it
+# runs on Node 20. Without node/npm it is left out and those tests skip, saying so.
+SF_DIR := build/sf
+SF_STAMP := $(SF_DIR)/.installed
 
 .PHONY: test test-fast lint demo bench clean
 
@@ -30,11 +34,17 @@ $(STANDALONE_STAMP):
 	$(STANDALONE_CCI)/bin/python -m pip install --quiet 'cumulusci==$(CCI_PIN)'
 	touch $(STANDALONE_STAMP)
 
+$(SF_STAMP): tests/e2e/sf-cli-package.json
+	@if command -v node >/dev/null && command -v npm >/dev/null; then \
+		mkdir -p $(SF_DIR) && cp $< $(SF_DIR)/package.json && \
+		(cd $(SF_DIR) && npm install --no-audit --no-fund --loglevel=error) && touch $@; \
+	else echo "node/npm not found: the sf CLI is not installed and its tests will skip"; fi
+
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
-test: lint $(STANDALONE_STAMP)
+test: lint $(STANDALONE_STAMP) $(SF_STAMP)
 	$(BIN)/python -m pytest -q -rs
 
 test-fast: lint
