@@ -18,7 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.harness import LocalOrgProcess, run_cci  # noqa: E402
+from localorg.process import LocalOrgProcess  # noqa: E402
+from tests.harness import run_cci  # noqa: E402
 
 
 def one(size: int, workdir: Path) -> dict:

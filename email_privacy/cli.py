@@ -24,7 +24,7 @@ class LazyGroup(click.Group):
 
     lazy = {
         "layouts": "email_privacy.layouts_cli:layouts",
-        "org": "email_privacy.localorg.cli:org",
+        "org": "localorg.cli:org",
     }
 
     def list_commands(self, ctx):
