@@ -11,6 +11,8 @@ from xml.sax.saxutils import escape
 
 from email_privacy import metadata_xml
 
+from .exceptions import SalesforceError, SoapFault
+
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 
 
@@ -70,6 +72,15 @@ def soap_fault(code: str, message: str, status: int = 500) -> Response:
         f"</soapenv:Fault></soapenv:Body></soapenv:Envelope>"
     )
     return Response.xml(body.encode("utf-8"), status=status)
+
+
+def error_reply(error: SalesforceError, soap: bool) -> Response:
+    """The one place a typed error becomes a reply: a SOAP fault on the SOAP side, else REST's JSON."""
+    if soap:
+        if isinstance(error, SoapFault):
+            return soap_fault(error.code, error.message, status=error.status)
+        return soap_fault(f"sf:{error.error_code}", f"{error.error_code}: {error.message}")
+    return rest_error(error.status, error.error_code, error.message)
 
 
 class InvalidRequestBody(ValueError):

@@ -14,8 +14,18 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from .exceptions import SalesforceError
 from .faults import hold_reply, is_handshake
-from .http import InvalidRequestBody, Request, Response, bearer_token, rest_error, soap_fault, soap_session_id
+from .http import (
+    InvalidRequestBody,
+    Request,
+    Response,
+    bearer_token,
+    error_reply,
+    rest_error,
+    soap_fault,
+    soap_session_id,
+)
 from .requestlog import RequestLog
 from .tls import LOOPBACK
 
@@ -87,9 +97,17 @@ def dispatch(org, router: Router, request: Request) -> Response:
                 f"HTTP Method '{request.method}' not allowed. Allowed are {','.join(sorted(set(groups)))}",
             )
         return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
+    return answer(org, handler, request, groups)
+
+
+def answer(org, handler, request: Request, groups: dict) -> Response:
+    """Run one handler under org.lock; typed errors become Salesforce's replies, bugs a 500. Never raises."""
+    path = request.path
     try:
         with org.lock:
             return handler(org, request, **groups)
+    except SalesforceError as e:
+        return error_reply(e, soap=is_soap(path))
     except Exception:  # a handler bug must not take the org down; say so as Salesforce does
         traceback.print_exc(file=sys.stderr)
         if is_soap(path):

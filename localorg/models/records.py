@@ -16,20 +16,9 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..exceptions import RecordError
 from .ids import normalize_id, sf_id
 from .schema import FIELDS, KEY_PREFIX, PERSON_NAMED, PREFIX_OBJECT, Field, Visibility
-
-
-class RecordError(Exception):
-    """A record Salesforce would refuse: statusCode, message, fields."""
-
-    def __init__(self, status_code: str, message: str, fields: list[str] | None = None):
-        super().__init__(message)
-        self.status_code, self.message, self.fields = status_code, message, list(fields or [])
-
-    def as_error(self) -> dict:
-        """The error as sObject Collections shape it."""
-        return {"statusCode": self.status_code, "message": self.message, "fields": self.fields}
 
 
 def now_iso() -> str:
@@ -373,8 +362,8 @@ def _rolled_back(cleaned, ids=None) -> list[dict]:
                     "errors": [
                         {
                             "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
-                            "message": "Record rolled back because not all records were valid and the request was using "
-                            "AllOrNone header",
+                            "message": "Record rolled back because not all records were valid and the request was using"
+                            " AllOrNone header",
                             "fields": [],
                         }
                     ],

@@ -1,7 +1,8 @@
 """The local org's describe resources: the global describe, sObject basic information and describes,
 built from the object schema (models/schema.py)."""
 
-from ..http import Request, Response, rest_error
+from ..exceptions import NotFound
+from ..http import Request, Response
 from ..models.schema import FIELDS, KEY_PREFIX, LABELS, VIRTUAL_FIELDS, Field
 from ..models.sobjects import canonical_object, object_fields
 
@@ -77,15 +78,11 @@ def describe_global(org, request: Request, version: str) -> Response:
     )
 
 
-def _not_found_object(name: str) -> Response:
-    return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
-
-
 def describe(org, request: Request, version: str, sobject: str) -> Response:
     """GET sobjects/<Object>/describe."""
     obj = canonical_object(org, sobject)
     if not obj:
-        return _not_found_object(sobject)
+        raise NotFound()
     out = _object_summary(obj, version)
     out.update(
         {
@@ -103,5 +100,5 @@ def sobject_basic(org, request: Request, version: str, sobject: str) -> Response
     """GET sobjects/<Object>: basic information."""
     obj = canonical_object(org, sobject)
     if not obj:
-        return _not_found_object(sobject)
+        raise NotFound()
     return Response.json({"objectDescribe": _object_summary(obj, version), "recentItems": []})

@@ -5,13 +5,14 @@ checked the session. Shapes follow what Salesforce answers and what CumulusCI an
 read.
 """
 
+from ..exceptions import InvalidField, InvalidType, MalformedQuery, NotFound
 from ..http import Request, Response, rest_error
 from ..models.ids import normalize_id
 from ..models.records import RecordError
 from ..models.schema import FIELDS, KEY_PREFIX, VIRTUAL_FIELDS, Field
 from ..models.sobjects import OrgSource, canonical_object, object_fields, virtual_rows
-from ..soql import PAGE_SIZE, SoqlError, execute
-from .describe import COLLECTION_MAX, _not_found_object
+from ..soql import PAGE_SIZE, execute
+from .describe import COLLECTION_MAX
 
 LATEST_VERSION = 63
 OLDEST_VERSION = 31
@@ -38,7 +39,7 @@ def versions(org, request: Request) -> Response:
 def _check_version(version: str) -> Response | None:
     major = int(float(version))
     if not OLDEST_VERSION <= major <= LATEST_VERSION:
-        return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
+        raise NotFound()
     return None
 
 
@@ -71,14 +72,14 @@ def get_record(org, request: Request, version: str, sobject: str, record_id: str
     """GET sobjects/<Object>/<id>[?fields=A,B]."""
     obj = canonical_object(org, sobject)
     if not obj:
-        return _not_found_object(sobject)
+        raise NotFound()
     fields = object_fields(org, obj)
     only = [f.strip() for f in (request.param("fields") or "").split(",") if f.strip()] or None
     if only:
         known = {f.name.lower() for f in fields}
         unknown = [o for o in only if o.lower() not in known]
         if unknown:
-            return rest_error(400, "INVALID_FIELD", f"No such column '{unknown[0]}' on sobject of type {obj}")
+            raise InvalidField(f"No such column '{unknown[0]}' on sobject of type {obj}")
     if obj in VIRTUAL_FIELDS:
         rows = [r for r in virtual_rows(org, obj) if r.get("Id") and r["Id"][:15] == record_id[:15]]
         row = rows[0] if rows else None
@@ -112,7 +113,7 @@ def _write_target(org, request: Request, sobject: str):
     """(object, JSON body, None) for a record write, or (None, None, error response)."""
     obj = _writable_object(org, sobject)
     if not obj:
-        return None, None, _not_found_object(sobject)
+        raise NotFound()
     body, bad = _body_json(request)
     if not bad and not isinstance(body, dict):
         bad = rest_error(400, "JSON_PARSER_ERROR", "The request body must be a JSON object")
@@ -138,7 +139,7 @@ def update_record(org, request: Request, version: str, sobject: str, record_id: 
         return bad
     full = normalize_id(record_id)
     if not full or full[:3] != KEY_PREFIX[obj] or org.records.get(obj, full) is None:
-        return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
+        raise NotFound()
     try:
         org.records.update(obj, full, body, org.visibility)
     except RecordError as e:
@@ -166,7 +167,7 @@ def collections(org, request: Request, version: str) -> Response:
     for rec in records:
         attrs = rec.get("attributes") if isinstance(rec, dict) else None
         if not isinstance(attrs, dict) or not attrs.get("type"):
-            return rest_error(400, "INVALID_TYPE", "Must send a concrete entity type.")
+            raise InvalidType("Must send a concrete entity type.")
         types.append(attrs["type"])
     results: list[dict | None] = [None] * len(records)
     by_type: dict[str, list[int]] = {}
@@ -175,7 +176,7 @@ def collections(org, request: Request, version: str) -> Response:
     # Validate every type first so an allOrNone request with a bad type changes nothing.
     for t in by_type:
         if not _writable_object(org, t):
-            return rest_error(400, "INVALID_TYPE", f"sObject type '{t}' is not supported.")
+            raise InvalidType(f"sObject type '{t}' is not supported.")
     if all_or_none and len(by_type) > 1:
         return rest_error(400, "INVALID_FIELD", "allOrNone with several object types is not supported by the local org")
     for t, idx in by_type.items():
@@ -209,11 +210,8 @@ def _page(org, version: str, result: dict, prefix: str) -> dict:
 def _query(org, request: Request, version: str, prefix: str) -> Response:
     q = request.param("q")
     if q is None:
-        return rest_error(400, "MALFORMED_QUERY", "No query string was given: use ?q=SELECT ...")
-    try:
-        result = execute(q, OrgSource(org, version, tooling=prefix.startswith("tooling")))
-    except SoqlError as e:
-        return rest_error(400, e.error_code, e.message)
+        raise MalformedQuery("No query string was given: use ?q=SELECT ...")
+    result = execute(q, OrgSource(org, version, tooling=prefix.startswith("tooling")))
     return Response.json(_page(org, version, result, prefix))
 
 

@@ -15,7 +15,8 @@ from lxml import etree
 from email_privacy import metadata_xml
 from email_privacy.metadata_xml import API_VERSION, MDAPI_NS, XmlInputError
 
-from ..http import Request, Response
+from ..exceptions import SoapFault
+from ..http import Request, Response, error_reply
 from ..models.deploy_plan import DeployOutcome, RetrieveOutcome
 
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -27,14 +28,6 @@ _DESCRIBE = {
     "PermissionSet": ("permissionsets", "permissionset"),
     "Settings": ("settings", "settings"),
 }
-
-
-class SoapFault(Exception):
-    """A request the org refuses as a whole: becomes a SOAP fault."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 # ---- building replies ----------------------------------------------------------------------------
@@ -71,15 +64,6 @@ def _reply(operation: str):
 
 def _send(env) -> Response:
     return Response.xml(metadata_xml.serialize(env))
-
-
-def fault(code: str, message: str) -> Response:
-    """A SOAP 1.1 fault as Salesforce sends it (faultcode `sf:CODE` or `soapenv:Client`), HTTP 500."""
-    env = etree.Element(f"{{{SOAP_NS}}}Envelope", nsmap={"soapenv": SOAP_NS, "sf": MDAPI_NS})
-    f = etree.SubElement(etree.SubElement(env, f"{{{SOAP_NS}}}Body"), f"{{{SOAP_NS}}}Fault")
-    etree.SubElement(f, "faultcode").text = code
-    etree.SubElement(f, "faultstring").text = message
-    return Response.xml(metadata_xml.serialize(env), status=500)
 
 
 _FILE_PROPERTIES = (
@@ -348,4 +332,4 @@ def handle(org, request: Request, version: str = API_VERSION, org_id: str | None
             )
         return func(org, op)
     except SoapFault as e:
-        return fault(e.code, str(e))
+        return error_reply(e, soap=True)

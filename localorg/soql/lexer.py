@@ -1,17 +1,10 @@
-"""SOQL tokens and literals: the lexer, string escapes, dateTime literals, and the error type."""
+"""SOQL tokens and literals: the lexer, string escapes and dateTime literals."""
 
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-
-class SoqlError(Exception):
-    """A query Salesforce would refuse: errorCode and message."""
-
-    def __init__(self, error_code: str, message: str):
-        super().__init__(message)
-        self.error_code, self.message = error_code, message
-
+from ..exceptions import SoqlError  # noqa: F401 (the SOQL modules' error, re-exported)
 
 _TOKEN = re.compile(
     r"""

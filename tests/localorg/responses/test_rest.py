@@ -33,13 +33,13 @@ def make_org(tmp_path):
 
 def call(org, method, path, body=None, **query):
     """Route and run one request the way the server does after its session check."""
-    from localorg.server import Router
+    from localorg.server import Router, answer
     from localorg.urls import ROUTES
 
     data = body if isinstance(body, bytes) else json.dumps(body).encode() if body is not None else b""
     handler, groups = Router(ROUTES).match(method, path)
     assert handler, f"no route for {method} {path}"
-    resp = handler(org, Request(method, path, {k: [v] for k, v in query.items()}, {}, data), **groups)
+    resp = answer(org, handler, Request(method, path, {k: [v] for k, v in query.items()}, {}, data), groups)
     return resp.status, (json.loads(resp.body) if resp.body else None)
 
 
