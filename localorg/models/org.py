@@ -48,6 +48,7 @@ class LocalOrg:
         self.root.mkdir(parents=True, exist_ok=True)
         self.faults = faults or Faults()
         self.lock = threading.RLock()
+        self.base_url = "https://127.0.0.1"  # where it is served (set by `org serve` and inprocess)
         profile_path = self.root / "org.json"
         self.is_new = not profile_path.is_file()
         if self.is_new:
