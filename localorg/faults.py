@@ -8,7 +8,7 @@ SPEC forms:
   slow:MS              every reply waits MS milliseconds
   hold:ACTION@FILE     the first reply to SOAP action ACTION waits until FILE exists (at most
                        HOLD_TIMEOUT seconds), after writing FILE.held: tests use it to make another
-                       client act at an exact point of a run (the lost-update race of issue 6)
+                       client act at an exact point of a run (a lost-update race, say)
 
 "API requests" are all requests except the connection handshake every cci command makes before
 its task runs (OAuth token, userinfo, identity URL, the versions list and the Organization read):

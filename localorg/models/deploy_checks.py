@@ -1,7 +1,7 @@
 """How the local org judges a deploy, as a real org would, from the project's schema knowledge.
 
-Pure functions: bytes and lxml trees in, a list of Problems out. The store (metadata_store.py)
-decides what to keep. Texts marked "Salesforce's text" are the org's own words (FACTS.md); the
+Pure functions: bytes and lxml trees in, a list of Problems out. The store (metadata.py)
+decides what to keep. Texts marked "Salesforce's text" are the org's own words (docs/salesforce-facts.md); the
 others are this org's, worded to name what is wrong and what is allowed.
 """
 
@@ -149,7 +149,7 @@ def _check_item(doc, item, style, label, field_object, fields, seen) -> list[Pro
             )
         )
     if field not in fields:
-        # Salesforce's text (FACTS.md).
+        # Salesforce's text (docs/salesforce-facts.md).
         problems.append(Problem(f"In field: field - no CustomField named {field_object}.{field} found", line, col))
     elif field in seen:
         problems.append(
@@ -163,7 +163,7 @@ def check_settings(doc: Document, stem: str) -> list[Problem]:
     """Judge a Settings file: a known type, its root element, field order, and never consent management off."""
     settings_type = metadata_xml.settings_type_for_stem(stem)
     if settings_type not in metadata_xml.SETTINGS:
-        # Salesforce's text (FACTS.md).
+        # Salesforce's text (docs/salesforce-facts.md).
         return [Problem(f"settings/{stem}.settings is not a valid metadata object")]
     root = doc.tree.getroot()
     if root.tag != _q(settings_type):
@@ -232,7 +232,7 @@ def check_permission_set(doc: Document, object_fields) -> list[Problem]:
         fields = object_fields(obj)
         if fields is not Ellipsis and (fields is None or field not in fields):
             line, col = doc.where(perm)
-            # Salesforce's text, as for layouts (FACTS.md).
+            # Salesforce's text, as for layouts (docs/salesforce-facts.md).
             problems.append(Problem(f"In field: field - no CustomField named {obj}.{field} found", line, col))
     return problems
 

@@ -116,7 +116,7 @@ PERSON_ACCOUNT_FIELDS = {
     "PersonAssistantName",
     "PersonAssistantPhone",
 }
-# Lookups to Individual: present only while Data Protection and Privacy is on (FACTS.md, "Fields").
+# Lookups to Individual: present only while Data Protection and Privacy is on (docs/salesforce-facts.md, "Fields").
 INDIVIDUAL_FIELDS = {"Contact": "IndividualId", "Lead": "IndividualId", "Account": "PersonIndividualId"}
 
 # The Individual object's fields (Object Reference, Individual); the object exists only with consent management on.

@@ -1,7 +1,8 @@
 """Salesforce ids: one generator for every id the local org hands out (records, jobs, org, user, metadata).
 
-An id is a 3-character key prefix, 12 more characters, and a 3-character case-safe suffix computed
-from the first 15 (docs/salesforce-facts.md, "Record ids"), so every 18-character id passes the checksum.
+An id is a 3-character key prefix, 12 more characters, and the 3-character case-safe suffix that
+Salesforce computes from the first 15 (SOAP API Developer Guide, field type "ID"), so every
+18-character id the local org issues passes the checksum clients apply.
 """
 
 import secrets

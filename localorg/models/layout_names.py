@@ -1,6 +1,6 @@
 """How the local org names layouts: the encoded file-name form, and the managed-layout quirk.
 
-Facts (see ../shared/salesforce/FACTS.md, "Page layouts"):
+Facts (docs/salesforce-facts.md, "Page layouts"):
 - A layout's member name is `Object-Layout Name`; in file names and in retrieve/deploy, characters
   other than letters, digits, space, `_` and `-` are written as %XX of their UTF-8 bytes, upper-case
   hex. Sources: `(` `)` -> `%28` `%29` in every standard layout name; forcedotcom/cli issue 2869

@@ -93,7 +93,7 @@ class MetadataStore:
     # ---- seeding -----------------------------------------------------------------------------
 
     def seed(self) -> None:
-        """Write a fresh org's layouts and settings (shapes.py). Meant for a new DIR."""
+        """Write a fresh org's layouts and settings (models/seed/). Meant for a new DIR."""
         with self._lock:
             stamp = self._stamp()
             for name, data in seed.seed_layouts(self.identity).items():
@@ -140,7 +140,7 @@ class MetadataStore:
         p = self._props[f"{type_name}:{member}"]
         full_name = member
         if type_name == "Layout":
-            # The quirk: a managed layout's fullName lacks its own namespace (names_server.py).
+            # The quirk: a managed layout's fullName lacks its own namespace (layout_names.py).
             full_name = LayoutName.from_member(member, self.namespaces).list_full_name
         return {
             "createdById": self.identity.user_id,
@@ -169,7 +169,7 @@ class MetadataStore:
                 return []
             entries = [self.file_properties(type_name, m) for m in self.members(type_name)]
             if type_name == "Layout":
-                # listMetadata's fileName lacks a managed layout's namespace too (names_server.py);
+                # listMetadata's fileName lacks a managed layout's namespace too (layout_names.py);
                 # retrieve's fileProperties keep the zip path, which has it.
                 for entry, member in zip(entries, self.members(type_name), strict=False):
                     entry["fileName"] = LayoutName.from_member(member, self.namespaces).list_file_name
@@ -315,7 +315,8 @@ class MetadataStore:
             return outcome
 
     def _merged_settings(self, stem: str, data: bytes) -> bytes:
-        """A deployed settings file changes only the fields it names; the others keep their value (FACTS.md)."""
+        """A deployed settings file changes only the fields it names; the others keep their value
+        (docs/salesforce-facts.md, "Settings metadata")."""
         settings_type = metadata_xml.settings_type_for_stem(stem)
         values: dict[str, str] = {}
         for doc in (self.read("Settings", stem), data):

@@ -9,7 +9,7 @@ Sforce-NumberOfRecords headers, maxRecords and locator parameters).
 
 The local org processes a job when it is closed (handlers run one at a time); the close reply says
 UploadComplete, as Salesforce's does, and the next poll says JobComplete. Per-record validation and
-error texts come from the records store (records.py), so a Bulk write is judged as a REST write is.
+error texts come from the records store (models/records.py), so a Bulk write is judged as a REST write is.
 In Bulk API 2.0 an empty CSV value leaves the field as it is, and `#N/A` sets it to null.
 Jobs live in memory: a restarted org has forgotten them, as an org forgets jobs after 7 days.
 """

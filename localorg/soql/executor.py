@@ -14,7 +14,7 @@ PAGE_SIZE = 2000
 
 
 class Source(ABC):
-    """What the engine needs from an org (rest.py supplies the real one).
+    """What the engine needs from an org (models/sobjects.py supplies the real one).
 
     fields(obj) -> {lower-case name: Field} or None when obj does not exist;
     rows(obj) -> iterable of dicts keyed by canonical field names; get(obj, id) -> dict | None.

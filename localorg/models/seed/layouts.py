@@ -20,8 +20,8 @@ from ..layout_names import LayoutName
 NAMESPACES = ("acme", "beta")
 
 STANDARD_LAYOUTS = ("{obj} Layout", "{obj} (Marketing) Layout", "{obj} (Sales) Layout", "{obj} (Support) Layout")
-# Human names of layouts installed by the two managed packages, and of oddly named unmanaged ones
-# (issue 9): parentheses, apostrophe, ampersand, non-ASCII letters.
+# Human names of layouts installed by the two managed packages, and of oddly named unmanaged ones:
+# parentheses, apostrophe, ampersand, non-ASCII letters.
 MANAGED_LAYOUTS = (
     ("acme", "Acme {obj} Layout"),
     ("acme", "Acme {obj} (Partner) Layout"),

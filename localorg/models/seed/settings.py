@@ -22,7 +22,7 @@ def settings_document(settings_type: str, values: dict[str, str]) -> bytes:
 def seed_settings(identity: OrgIdentity) -> dict[str, bytes]:
     """Settings of a fresh org, {file stem: document}: the privacy switches off.
 
-    Enhanced Email is on, as Salesforce ships it except where Email-to-Case is on (FACTS.md).
+    Enhanced Email is on, as Salesforce ships it except where Email-to-Case is on (docs/salesforce-facts.md).
     """
     values = {
         "PartyDataModelSettings": {
