@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Field:
-    """One field: API name, describe type, and what makes it special."""
+    """One field: API name, describe type, and what makes it special.
+
+    Its describe (the field entry of an sObject describe) is derived from these attributes;
+    `describe_keys` holds (key, value) pairs a field's describe carries beyond or instead of
+    the derived ones, so a field can say everything a real org's describe says of it.
+    """
 
     name: str
     type: str  # id, string, email, phone, boolean, reference, datetime, picklist, date
@@ -22,6 +27,39 @@ class Field:
     needs_consent: bool = False  # exists only while consent management is on
     needs_person_accounts: bool = False
     length: int = 0
+    describe_keys: tuple[tuple[str, object], ...] = ()
+
+    def describe(self) -> dict:
+        """The field's entry in an sObject describe."""
+        updateable = not self.readonly
+        out = {
+            "name": self.name,
+            "label": self.label,
+            "type": self.type,
+            "length": self.length,
+            "referenceTo": [self.reference_to] if self.reference_to else [],
+            "relationshipName": self.name[:-2] if self.reference_to else None,
+            "nillable": not self.required and self.type not in ("id", "boolean"),
+            "createable": updateable,
+            "updateable": updateable,
+            "custom": False,
+            "calculated": False,
+            "unique": False,
+            "idLookup": self.name in ("Id", "Email", "Username"),
+            "defaultedOnCreate": self.type == "boolean",
+            "filterable": True,
+            "sortable": True,
+            "soapType": SOAP_TYPES.get(self.type, "xsd:string"),
+            "picklistValues": [],
+            "externalId": False,
+            "autoNumber": False,
+            "nameField": self.name == "Name",
+        }
+        out.update(self.describe_keys)
+        return out
+
+
+SOAP_TYPES = {"boolean": "xsd:boolean", "id": "tns:ID", "reference": "tns:ID"}
 
 
 def _std(name, type_="string", **kw) -> Field:

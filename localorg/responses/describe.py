@@ -3,41 +3,10 @@ built from the object schema (models/schema.py)."""
 
 from ..exceptions import NotFound
 from ..http import Request, Response
-from ..models.schema import FIELDS, KEY_PREFIX, LABELS, VIRTUAL_FIELDS, Field
+from ..models.schema import FIELDS, KEY_PREFIX, LABELS, VIRTUAL_FIELDS
 from ..models.sobjects import canonical_object, object_fields
 
 COLLECTION_MAX = 200
-
-
-def _field_describe(f: Field, obj: str) -> dict:
-    updateable = not f.readonly
-    return {
-        "name": f.name,
-        "label": f.label,
-        "type": f.type,
-        "length": f.length,
-        "referenceTo": [f.reference_to] if f.reference_to else [],
-        "relationshipName": f.name[:-2] if f.reference_to else None,
-        "nillable": not f.required and f.type not in ("id", "boolean"),
-        "createable": updateable,
-        "updateable": updateable,
-        "custom": False,
-        "calculated": False,
-        "unique": False,
-        "idLookup": f.name in ("Id", "Email", "Username"),
-        "defaultedOnCreate": f.type == "boolean",
-        "filterable": True,
-        "sortable": True,
-        "soapType": "xsd:boolean"
-        if f.type == "boolean"
-        else "tns:ID"
-        if f.type in ("id", "reference")
-        else "xsd:string",
-        "picklistValues": [],
-        "externalId": False,
-        "autoNumber": False,
-        "nameField": f.name == "Name",
-    }
 
 
 def _urls(obj: str, version: str) -> dict:
@@ -86,7 +55,7 @@ def describe(org, request: Request, version: str, sobject: str) -> Response:
     out = _object_summary(obj, version)
     out.update(
         {
-            "fields": [_field_describe(f, obj) for f in object_fields(org, obj)],
+            "fields": [f.describe() for f in object_fields(org, obj)],
             "childRelationships": [],
             "recordTypeInfos": [],
             "supportedScopes": [],
