@@ -15,6 +15,7 @@ it is imported only here.
 """
 
 import re
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -23,6 +24,7 @@ from .faults import Faults
 from .http import Request
 from .models.identity import OrgIdentity
 from .models.org import LocalOrg, SeedOptions
+from .requestlog import RequestLog
 from .server import Router, dispatch
 from .urls import ROUTES
 
@@ -43,10 +45,11 @@ def _body(prepared) -> bytes:
     return b"".join(part if isinstance(part, bytes) else part.encode("utf-8") for part in body)
 
 
-def callback(org: LocalOrg, router: Router):
-    """A `responses` callback answering one request from the org."""
+def callback(org: LocalOrg, router: Router, request_log: RequestLog):
+    """A `responses` callback answering one request from the org, logged as the server logs it."""
 
     def answer(prepared):
+        started = time.monotonic()
         split = urlsplit(prepared.url)
         request = Request(
             method=prepared.method,
@@ -56,6 +59,15 @@ def callback(org: LocalOrg, router: Router):
             body=_body(prepared),
         )
         response = dispatch(org, router, request)
+        request_log.write(
+            method=request.method,
+            path=request.path,
+            soap_action=(request.headers.get("soapaction") or "").strip('"') or None,
+            status=response.status,
+            ms=(time.monotonic() - started) * 1000,
+            bytes_in=len(request.body),
+            bytes_out=len(response.body),
+        )
         return response.status, {"Content-Type": response.content_type, **response.headers}, response.body
 
     return answer
@@ -68,6 +80,7 @@ def serve(
     seed: SeedOptions | None = None,
     faults: Faults | None = None,
     mock=None,
+    request_log: Path | None = None,
     **identity,
 ):
     """A LocalOrg under state_dir answering https://<host>/ through `responses`.
@@ -75,13 +88,15 @@ def serve(
     identity: OrgIdentity fields (person_accounts, edition, managed_layouts ...) for a new org.
     mock: a responses.RequestsMock to register on (one the caller already started); by default a
     new one is started and stopped with the block.
+    request_log: a file for one JSON line per request, as `org serve --request-log` writes
+    (requestlog.read_log reads it), e.g. to count Metadata API calls by SOAP action.
     """
     import responses
 
     org = LocalOrg(Path(state_dir), OrgIdentity(**identity), faults=faults, seed=seed)
     org.base_url = f"https://{host}"
     pattern = re.compile(rf"https://{re.escape(host)}(?::443)?/.*")
-    answer = callback(org, Router(ROUTES))
+    answer = callback(org, Router(ROUTES), RequestLog(request_log))
     owned = mock is None
     rsps = responses.RequestsMock(assert_all_requests_are_fired=False) if owned else mock
     if owned:

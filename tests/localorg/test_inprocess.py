@@ -17,6 +17,7 @@ from email_privacy.metadata_xml import package_xml
 from localorg import inprocess
 from localorg.faults import parse_faults
 from localorg.models.org import SeedOptions
+from localorg.requestlog import read_log
 from localorg.responses.oauth import identity_url
 
 
@@ -70,16 +71,26 @@ def test_errors_are_the_orgs_salesforce_shaped_replies(org):
     assert info.value.content[0]["errorCode"] == "INVALID_FIELD"
 
 
-def test_cumulusci_lists_and_retrieves_layouts_as_the_org_holds_them(org):
-    task = cci_task(org)
-    listed = ApiListMetadata(task, "Layout", None, None, "63.0")()["Layout"]
+def test_cumulusci_lists_and_retrieves_layouts_as_the_org_holds_them(tmp_path):
+    log = tmp_path / "requests.jsonl"
+    with inprocess.serve(tmp_path / "org", request_log=log) as org:
+        task = cci_task(org)
+        listed, member, files = list_and_retrieve(task, org)
+        assert files[f"layouts/{member}.layout"] == org.metadata.read("Layout", member)
     assert sorted(item["fullName"] for item in listed) == sorted(
         item["fullName"] for item in org.metadata.list_metadata("Layout")
     )
+    actions = [line["soap_action"] for line in read_log(log)]
+    # CumulusCI polls checkStatus until done, then fetches the zip with checkRetrieveStatus.
+    assert actions[:2] == ["listMetadata", "retrieve"] and actions[-1] == "checkRetrieveStatus"
+    assert set(actions[2:-1]) <= {"checkStatus"}
+
+
+def list_and_retrieve(task, org):
+    listed = ApiListMetadata(task, "Layout", None, None, "63.0")()["Layout"]
     member = org.metadata.members("Layout")[0]
     zip_file = ApiRetrieveUnpackaged(task, package_xml({"Layout": [member]}, "63.0").decode(), "63.0")()
-    files = {name: zip_file.read(name) for name in zip_file.namelist()}
-    assert files[f"layouts/{member}.layout"] == org.metadata.read("Layout", member)
+    return listed, member, {name: zip_file.read(name) for name in zip_file.namelist()}
 
 
 def test_faults_apply_in_process_too(tmp_path):
