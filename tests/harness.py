@@ -10,12 +10,19 @@ which holds lastModifiedDate).
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
+
+from cumulusci.core.config import OrgConfig
+from cumulusci.core.keychain import BaseProjectKeychain
+from cumulusci.core.tasks import BaseSalesforceTask
+from cumulusci.tasks.salesforce.tests.util import create_task
 
 from email_privacy import metadata_xml, names
 from email_privacy.layouts import has_field
 from email_privacy.settings import read_settings
 from localorg.faults import is_handshake
 from localorg.process import LocalOrgProcess, parse_env_file  # noqa: F401 (re-exported)
+from localorg.responses.oauth import identity_url
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the environment that has email-privacy and cci
@@ -146,3 +153,25 @@ def records_files(org) -> dict[str, bytes]:
         for p in sorted(org.state_dir.glob("records.sqlite*"))
         if p.is_file() and not p.name.endswith("-shm")
     }
+
+
+class _Task(BaseSalesforceTask):
+    def _run_task(self):
+        """Never run: the Metadata API calls only need a task to read the org config from."""
+
+
+def inprocess_task(org, task_class=None, options: dict | None = None):
+    """A CumulusCI task bound to an in-process org (localorg.inprocess.serve), with a token the org issued."""
+    org_config = OrgConfig(
+        {
+            "instance_url": org.base_url,
+            "id": identity_url(org),
+            "access_token": org.sessions.issue(),
+            "org_id": org.identity.org_id,
+            "username": org.identity.username,
+        },
+        "inprocess",
+        keychain=mock.Mock(spec=BaseProjectKeychain),
+    )
+    org_config.refresh_oauth_token = mock.Mock()
+    return create_task(task_class or _Task, options or {}, org_config=org_config)

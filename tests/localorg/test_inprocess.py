@@ -1,15 +1,9 @@
 """The in-process local org: real clients (simple-salesforce, CumulusCI's Metadata API calls) talk
 to the local org's models through `responses`, with no server."""
 
-from unittest import mock
-
 import pytest
 import requests
-from cumulusci.core.config import OrgConfig
-from cumulusci.core.keychain import BaseProjectKeychain
-from cumulusci.core.tasks import BaseSalesforceTask
 from cumulusci.salesforce_api.metadata import ApiListMetadata, ApiRetrieveUnpackaged
-from cumulusci.tasks.salesforce.tests.util import create_task
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession, SalesforceMalformedRequest
 
@@ -18,29 +12,7 @@ from localorg import inprocess
 from localorg.faults import parse_faults
 from localorg.models.org import SeedOptions
 from localorg.requestlog import read_log
-from localorg.responses.oauth import identity_url
-
-
-class _Task(BaseSalesforceTask):
-    def _run_task(self):
-        """Never run: the Metadata API calls only need a task to read the org config from."""
-
-
-def cci_task(org):
-    """A CumulusCI task bound to the in-process org, with a token the org issued."""
-    org_config = OrgConfig(
-        {
-            "instance_url": org.base_url,
-            "id": identity_url(org),
-            "access_token": org.sessions.issue(),
-            "org_id": org.identity.org_id,
-            "username": org.identity.username,
-        },
-        "inprocess",
-        keychain=mock.Mock(spec=BaseProjectKeychain),
-    )
-    org_config.refresh_oauth_token = mock.Mock()
-    return create_task(_Task, {}, org_config=org_config)
+from tests.harness import inprocess_task
 
 
 @pytest.fixture
@@ -74,7 +46,7 @@ def test_errors_are_the_orgs_salesforce_shaped_replies(org):
 def test_cumulusci_lists_and_retrieves_layouts_as_the_org_holds_them(tmp_path):
     log = tmp_path / "requests.jsonl"
     with inprocess.serve(tmp_path / "org", request_log=log) as org:
-        task = cci_task(org)
+        task = inprocess_task(org)
         listed, member, files = list_and_retrieve(task, org)
         assert files[f"layouts/{member}.layout"] == org.metadata.read("Layout", member)
     assert sorted(item["fullName"] for item in listed) == sorted(
