@@ -9,7 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from email_privacy.localorg.process import LocalOrgProcess, run_cci
+from localorg.process import LocalOrgProcess
+from tests.harness import run_cci
 
 from .metrics import RunMetrics, Summary, count_requests, layout_correctness, layouts_by_object
 from .report import BUILTIN, FIRST, OURS, PARTIAL, SECOND

@@ -18,7 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.harness import LocalOrgProcess, run_cci  # noqa: E402
+from localorg.process import LocalOrgProcess  # noqa: E402
+from tests.harness import run_cci  # noqa: E402
 
 
 def one(size: int, workdir: Path) -> dict:
@@ -79,7 +80,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-individuals-") as tmp:
         rows = [one(size, Path(tmp)) for size in sizes]
     print(
-        f"{'records':>8} {'seconds':>8} {'rec/s':>8} {'calls (log)':>12} {'calls (task)':>13} {'created':>8} {'failed':>7}"
+        f"{'records':>8} {'seconds':>8} {'rec/s':>8} {'calls (log)':>12} {'calls (task)':>13} "
+        f"{'created':>8} {'failed':>7}"
     )
     for r in rows:
         print(

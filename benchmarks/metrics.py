@@ -1,6 +1,6 @@
 """What one benchmark run measured, from the local org's request log and its metadata folder.
 
-Pure functions: a list of request-log dicts (email_privacy.localorg.requestlog) in, counts out; a
+Pure functions: a list of request-log dicts (localorg.requestlog) in, counts out; a
 metadata folder in, correctness out. No timing and no org here, so they are tested on their own.
 """
 

@@ -1,29 +1,55 @@
 """End-to-end harness for the tests: the package's local-org launcher, with cci run from this repo,
 and helpers that read the org's state under DIR as bytes.
 
-See email_privacy/localorg/process.py for the API (LocalOrgProcess, run_cci) and the `local_org`
+See localorg/process.py for LocalOrgProcess and the `local_org`
 fixture in tests/conftest.py. "Unchanged or fully changed, never in between" is checked on bytes:
 `org_files` reads every file a deploy may write (DIR/metadata/** and DIR/metadata-properties.json,
 which holds lastModifiedDate).
 """
 
+import subprocess
+import sys
 from pathlib import Path
+from unittest import mock
+
+from cumulusci.core.config import OrgConfig
+from cumulusci.core.keychain import BaseProjectKeychain
+from cumulusci.core.tasks import BaseSalesforceTask
+from cumulusci.tasks.salesforce.tests.util import create_task
 
 from email_privacy import metadata_xml
-from email_privacy.localorg import process
-from email_privacy.localorg.faults import is_handshake
-from email_privacy.localorg.process import LocalOrgProcess, parse_env_file  # noqa: F401 (re-exported)
 from email_privacy.salesforce import names
 from email_privacy.salesforce.layouts import has_field
 from email_privacy.salesforce.settings import read_settings
+from localorg.faults import is_handshake
+from localorg.process import LocalOrgProcess, parse_env_file  # noqa: F401 (re-exported)
+from localorg.responses.oauth import identity_url
 
 REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent  # the environment that has email-privacy and cci
 
 
-def run_cci(org: LocalOrgProcess, *args: str, cwd: Path | None = None, env: dict | None = None, **kwargs):
-    """process.run_cci, from the repo root unless told otherwise (cci needs this project's checkout),
-    with a wide terminal so rich does not wrap the tables the tests read."""
-    return process.run_cci(org, *args, cwd=cwd or REPO, env={"COLUMNS": "400", **(env or {})}, **kwargs)
+def run_cci(
+    org: LocalOrgProcess,
+    *args: str,
+    timeout: float = 300,
+    env: dict | None = None,
+    cwd: Path | None = None,
+    capture: bool = True,
+    columns: int = 400,
+) -> subprocess.CompletedProcess:
+    """Run the real cci (from this interpreter's bin dir) against the org, from the repo root unless
+    told otherwise (cci needs this project's checkout), with a wide terminal so rich does not wrap
+    the tables the tests read; capture=False lets its output through."""
+    return subprocess.run(
+        [str(BIN / "cci"), *args],
+        cwd=cwd or REPO,
+        env={**org.env, "COLUMNS": str(columns), **(env or {})},
+        capture_output=capture,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 TARGETS = ("Contact", "Lead", "PersonAccount")
@@ -128,3 +154,25 @@ def records_files(org) -> dict[str, bytes]:
         for p in sorted(org.state_dir.glob("records.sqlite*"))
         if p.is_file() and not p.name.endswith("-shm")
     }
+
+
+class _Task(BaseSalesforceTask):
+    def _run_task(self):
+        """Never run: the Metadata API calls only need a task to read the org config from."""
+
+
+def inprocess_task(org, task_class=None, options: dict | None = None):
+    """A CumulusCI task bound to an in-process org (localorg.inprocess.serve), with a token the org issued."""
+    org_config = OrgConfig(
+        {
+            "instance_url": org.base_url,
+            "id": identity_url(org),
+            "access_token": org.sessions.issue(),
+            "org_id": org.identity.org_id,
+            "username": org.identity.username,
+        },
+        "inprocess",
+        keychain=mock.Mock(spec=BaseProjectKeychain),
+    )
+    org_config.refresh_oauth_token = mock.Mock()
+    return create_task(task_class or _Task, options or {}, org_config=org_config)

@@ -11,9 +11,9 @@ import yaml
 from benchmarks import flow, run
 from benchmarks.metrics import RunMetrics, Summary, count_requests, layout_correctness, layouts_by_object
 from benchmarks.report import BUILTIN, FIRST, OURS, PARTIAL, SECOND, acceptance, ordered, render_markdown, render_text
-from email_privacy.localorg.metadata_store import MetadataStore
-from email_privacy.localorg.profile import OrgProfile
 from email_privacy.salesforce.layouts import INDIVIDUAL_FIELD, add_field_bytes
+from localorg.models.identity import OrgIdentity
+from localorg.models.metadata import MetadataStore
 
 
 def req(path, action=None, method="POST", bytes_in=0, bytes_out=0):
@@ -68,7 +68,7 @@ def test_a_token_post_elsewhere_or_a_get_of_it_is_not_a_refresh():
 
 
 def seeded_org(tmp_path, **profile):
-    store = MetadataStore(tmp_path, OrgProfile(person_accounts=True, **profile))
+    store = MetadataStore(tmp_path, OrgIdentity(person_accounts=True, **profile))
     store.seed()
     return store.dir
 

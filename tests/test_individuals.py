@@ -13,20 +13,25 @@ import requests
 from email_privacy import individuals as ind
 from email_privacy.data_client import OrgClient, Outcome
 from email_privacy.errors import OptionError, OrgError
-from email_privacy.localorg import bulk, soql
-from email_privacy.localorg.http import Request
-from email_privacy.localorg.profile import OrgProfile
-from email_privacy.localorg.records import RecordStore, Visibility, seed_people
-from email_privacy.localorg.rest import OrgSource
+from localorg import soql
+from localorg.http import Request
+from localorg.models.bulk_jobs import BulkJobs
+from localorg.models.identity import OrgIdentity
+from localorg.models.records import RecordStore
+from localorg.models.schema import Visibility
+from localorg.models.seed import seed_people
+from localorg.models.sobjects import OrgSource
+from localorg.urls import ROUTES
 
 TRACK, PROCESS = "HasOptedOutTracking", "HasOptedOutProcessing"
 
 
 class InProcessOrg:
     def __init__(self, root, person_accounts=True, consent=True):
-        self.profile = OrgProfile(person_accounts=person_accounts)
+        self.identity = OrgIdentity(person_accounts=person_accounts)
         self.records = RecordStore(root / "records.sqlite")
         self.visibility = Visibility(consent=consent, person_accounts=person_accounts)
+        self.bulk_jobs = BulkJobs()
 
 
 class InProcessClient(OrgClient):
@@ -80,7 +85,7 @@ class InProcessClient(OrgClient):
         path, _, query = path.partition("?")
         body = json.dumps(kwargs["json"]).encode() if "json" in kwargs else kwargs.get("data") or b""
         params = {k: [v] for k, v in (kwargs.get("params") or {}).items()}
-        for method_, pattern, handler in bulk.ROUTES:
+        for method_, pattern, handler in ROUTES:
             found = re.match(pattern, path)
             if method_ == method and found:
                 reply = handler(
@@ -104,7 +109,7 @@ class InProcessClient(OrgClient):
             elif operation == "update":
                 results = store.update_many(sobject, chunk, self.org.visibility)
             else:
-                results = bulk._delete_many(store, sobject, [r["Id"] for r in chunk])
+                results = store.delete_many(sobject, [r["Id"] for r in chunk])
             for i, r in enumerate(results):
                 outcomes.append(
                     Outcome(start + i, id=r["id"], error=None if r["success"] else r["errors"][0]["message"])
@@ -119,7 +124,7 @@ def ind_strip(record):
 @pytest.fixture
 def org(tmp_path):
     o = InProcessOrg(tmp_path)
-    seed_people(o.records, o.profile.user_id, contacts=30, leads=10, person_accounts=5)
+    seed_people(o.records, o.identity.user_id, contacts=30, leads=10, person_accounts=5)
     yield o
     o.records.close()
 
@@ -280,7 +285,7 @@ def test_dry_run_changes_nothing(org):
 
 
 def test_bulk_path_keeps_calls_flat(org, tmp_path):
-    seed_people(org.records, org.profile.user_id, contacts=400)
+    seed_people(org.records, org.identity.user_id, contacts=400)
     small, client_small = run(org, contacts_where="Email LIKE '%.1_@example.com'", bulk_threshold="5")
     large, client_large = run(org, contacts_where="Email != null AND IndividualId = null", bulk_threshold="5")
     assert small.matched >= 5 and large.matched > 300 and large.failed == []

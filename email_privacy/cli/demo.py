@@ -4,12 +4,12 @@ then what changed in the org, and the org stopped.
 Run from the project root (cci needs the project's git checkout and cumulusci.yml).
 """
 
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from .. import metadata_xml
-from ..localorg.process import LocalOrgProcess, run_cci
 from ..salesforce import names
 from ..salesforce.layouts import INDIVIDUAL_FIELD, field_behavior
 from ..salesforce.settings import FEATURE_SETTINGS, read_settings
@@ -53,6 +53,8 @@ def _bool(value) -> str:
 
 def main() -> int:
     """Run the demo; return the flow's exit code."""
+    from localorg.process import LocalOrgProcess  # the demo's only use of the local org
+
     project = Path.cwd()
     with tempfile.TemporaryDirectory(prefix="email-privacy-demo-") as tmp:
         org = LocalOrgProcess(Path(tmp), person_accounts=True)
@@ -60,7 +62,10 @@ def main() -> int:
             print(f"Local org serving at {org.url} (state in {org.state_dir}, stopped when the demo ends)")
             before = metadata_files(org.metadata_dir)
             print(f"$ cci flow run {FLOW} --org sim\n", flush=True)
-            result = run_cci(org, "flow", "run", FLOW, "--org", "sim", cwd=project, capture=False)
+            cci = Path(sys.executable).parent / "cci"
+            result = subprocess.run(
+                [str(cci), "flow", "run", FLOW, "--org", "sim"], cwd=project, env=org.env, stdin=subprocess.DEVNULL
+            )
             after = metadata_files(org.metadata_dir)
         print()
         if result.returncode != 0:

@@ -26,7 +26,7 @@ class LazyGroup(click.Group):
     lazy = {
         "layouts": "email_privacy.cli.layouts:layouts",
         "pages": "email_privacy.cli.pages:pages",
-        "org": "email_privacy.localorg.cli:org",
+        "org": "localorg.cli:org",
     }
 
     def list_commands(self, ctx):

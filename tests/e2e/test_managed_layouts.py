@@ -16,14 +16,14 @@ import pytest
 
 from email_privacy import metadata_xml
 from email_privacy.features import verify
-from email_privacy.localorg.metadata_store import MetadataStore
-from email_privacy.localorg.names_server import LayoutName
-from email_privacy.localorg.process import LocalOrgProcess
-from email_privacy.localorg.profile import OrgProfile
-from email_privacy.localorg.shapes import seed_layout_names
 from email_privacy.org.read import target_layouts
 from email_privacy.salesforce import names
 from email_privacy.salesforce.layouts import INDIVIDUAL_FIELD
+from localorg.models.identity import OrgIdentity
+from localorg.models.layout_names import LayoutName
+from localorg.models.metadata import MetadataStore
+from localorg.models.seed import seed_layout_names
+from localorg.process import LocalOrgProcess
 from tests.harness import run_cci
 
 PROFILE = {"person_accounts": True, "managed_layouts": True}
@@ -122,7 +122,7 @@ def test_human_names(member, ns, expected):
 def test_local_org_list_output_retrieves_through_retrieve_name(tmp_path, real_shape):
     """Client and local org agree: every listMetadata entry of a --managed-layouts org, through
     names.retrieve_name, is found by the org's retrieve, with the namespace only the managed ones carry."""
-    store = MetadataStore(tmp_path, OrgProfile(**PROFILE))
+    store = MetadataStore(tmp_path, OrgIdentity(**PROFILE))
     store.seed()
     entries = store.list_metadata("Layout")
     if real_shape:  # what a real org answers: fileName built from the namespace-less fullName
@@ -137,7 +137,7 @@ def test_local_org_list_output_retrieves_through_retrieve_name(tmp_path, real_sh
         ]
         assert all(e["fileName"] == f"layouts/{e['fullName']}.layout" for e in entries)
     wanted = [names.retrieve_name(e) for e in entries]
-    assert sorted(wanted) == sorted(n.member for n in seed_layout_names(store.profile))
+    assert sorted(wanted) == sorted(n.member for n in seed_layout_names(store.identity))
     assert any(e["fullName"] != m for e, m in zip(entries, wanted, strict=True)), "no managed layout was listed"
 
     outcome = store.retrieve({"Layout": wanted})
@@ -227,7 +227,7 @@ def run(tmp_path_factory):
 
 def expected_targets():
     """{file name: LayoutName} of every Contact, Lead and PersonAccount layout the org was seeded with."""
-    return {f"{n.member}.layout": n for n in seed_layout_names(OrgProfile(**PROFILE)) if n.object in target_objects()}
+    return {f"{n.member}.layout": n for n in seed_layout_names(OrgIdentity(**PROFILE)) if n.object in target_objects()}
 
 
 @pytest.mark.e2e

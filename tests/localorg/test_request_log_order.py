@@ -1,8 +1,8 @@
 """The request log line is written before the reply goes out, so a client that exits on its last
 reply (cci at the end of a flow) never finds the log short of its last request (benchmarks count it)."""
 
-from email_privacy.localorg import server as server_module
-from email_privacy.localorg.requestlog import read_log
+from localorg import server as server_module
+from localorg.requestlog import read_log
 from tests.localorg.test_server import live, org  # noqa: F401  (fixtures)
 
 

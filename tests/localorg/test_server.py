@@ -11,15 +11,15 @@ import certifi
 import pytest
 import requests
 
-from email_privacy.errors import OptionError
-from email_privacy.localorg.faults import parse_faults
-from email_privacy.localorg.http import Request
-from email_privacy.localorg.profile import OrgProfile
-from email_privacy.localorg.requestlog import RequestLog, read_log
-from email_privacy.localorg.server import MAX_BODY, OrgServer, Router, dispatch, serve_in_thread
-from email_privacy.localorg.state import LocalOrg
-from email_privacy.localorg.tls import ensure_certificate, server_context, write_ca_bundle
-from email_privacy.localorg.urls import ROUTES
+from localorg.exceptions import OptionError
+from localorg.faults import parse_faults
+from localorg.http import Request
+from localorg.models.identity import OrgIdentity
+from localorg.models.org import LocalOrg
+from localorg.requestlog import RequestLog, read_log
+from localorg.server import MAX_BODY, OrgServer, Router, dispatch, serve_in_thread
+from localorg.tls import ensure_certificate, server_context, write_ca_bundle
+from localorg.urls import ROUTES
 
 SOAP = (
     '<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"'
@@ -31,7 +31,7 @@ SOAP = (
 
 @pytest.fixture
 def org(tmp_path):
-    o = LocalOrg(tmp_path / "org", OrgProfile())
+    o = LocalOrg(tmp_path / "org", OrgIdentity())
     o.base_url = "https://127.0.0.1:1"
     yield o
     o.close()
@@ -61,11 +61,13 @@ def test_rest_needs_an_issued_token(org):
 
 
 def test_soap_session_is_read_from_the_header_and_refused_as_salesforce_does(org):
-    bad = run(org, req("POST", "/services/Soap/m/63.0/" + org.profile.org_id, body=SOAP.format(sid="nope").encode()))
+    bad = run(org, req("POST", "/services/Soap/m/63.0/" + org.identity.org_id, body=SOAP.format(sid="nope").encode()))
     assert bad.status == 500 and b"<faultcode>sf:INVALID_SESSION_ID</faultcode>" in bad.body
     good = run(
         org,
-        req("POST", "/services/Soap/m/63.0/" + org.profile.org_id, body=SOAP.format(sid=org.sessions.issue()).encode()),
+        req(
+            "POST", "/services/Soap/m/63.0/" + org.identity.org_id, body=SOAP.format(sid=org.sessions.issue()).encode()
+        ),
     )
     assert good.status == 200 and b"listMetadataResponse" in good.body
     hostile = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
@@ -198,12 +200,12 @@ def test_request_log_lines_and_no_secrets(live):
         headers={"SOAPAction": '"listMetadata"', "Content-Type": "text/xml"},
     )
     lines = read_log(log)
-    assert [(l["method"], l["path"], l["soap_action"], l["status"]) for l in lines] == [
+    assert [(line["method"], line["path"], line["soap_action"], line["status"]) for line in lines] == [
         ("POST", "/services/oauth2/token", None, 200),
         ("GET", "/services/data/v63.0/query", None, 200),
         ("POST", "/services/Soap/m/63.0", "listMetadata", 200),
     ]
-    assert all(l["ms"] >= 0 and l["bytes_out"] > 0 for l in lines) and lines[2]["bytes_in"] > 0
+    assert all(line["ms"] >= 0 and line["bytes_out"] > 0 for line in lines) and lines[2]["bytes_in"] > 0
     text = log.read_text()
     for secret in org.sessions.all_tokens():
         assert secret not in text

@@ -12,10 +12,10 @@ import zipfile
 import pytest
 import requests
 
-from email_privacy.localorg.process import LocalOrgProcess
-from email_privacy.localorg.server import MAX_BODY
 from email_privacy.metadata_xml import package_xml
 from email_privacy.org.metadata import make_zip
+from localorg.process import LocalOrgProcess
+from localorg.server import MAX_BODY
 from tests.harness import org_files, records_files
 
 pytestmark = pytest.mark.e2e

@@ -13,13 +13,12 @@ import time
 import pytest
 
 from email_privacy import metadata_xml
-from email_privacy.localorg.process import BIN
-from email_privacy.localorg.profile import OrgProfile
-from email_privacy.localorg.state import LocalOrg
 from email_privacy.metadata_xml import MDAPI_NS, package_xml
 from email_privacy.org.metadata import make_zip
 from email_privacy.salesforce import names
-from tests.harness import REPO, all_have_field, cci_task, error_line, layout_files, ok, restart_with, soap_actions
+from localorg.models.identity import OrgIdentity
+from localorg.models.org import LocalOrg
+from tests.harness import BIN, REPO, all_have_field, cci_task, error_line, layout_files, ok, restart_with, soap_actions
 
 CONTACT = "Contact-Contact Layout"
 
@@ -40,7 +39,7 @@ def modified(store, name: str) -> str:
 
 
 def test_local_org_moves_last_modified_date_on_every_deploy_and_only_then(tmp_path):
-    org = LocalOrg(tmp_path / "org", OrgProfile())
+    org = LocalOrg(tmp_path / "org", OrgIdentity())
     try:
         store = org.metadata
         deploy = make_zip(

@@ -1,0 +1,275 @@
+"""How the local org judges a deploy, as a real org would, from the project's schema knowledge.
+
+Pure functions: bytes and lxml trees in, a list of Problems out. The store (metadata.py)
+decides what to keep. Texts marked "Salesforce's text" are the org's own words (docs/salesforce-facts.md); the
+others are this org's, worded to name what is wrong and what is allowed.
+"""
+
+import io
+import posixpath
+import zipfile
+from dataclasses import dataclass
+
+from lxml import etree
+
+from email_privacy import metadata_xml
+from email_privacy.metadata_xml import MDAPI_NS, XmlInputError
+
+# Metadata types this org stores: directory and file suffix (Metadata API Developer Guide).
+TYPES = {
+    "Layout": ("layouts", ".layout"),
+    "Settings": ("settings", ".settings"),
+    "PermissionSet": ("permissionsets", ".permissionset"),
+}
+DIRECTORIES = {d: (t, s) for t, (d, s) in TYPES.items()}
+MAX_ZIP_ENTRIES = 5000
+MAX_UNZIPPED = 200 * 1024 * 1024
+
+
+@dataclass
+class Problem:
+    """One reason a component cannot be deployed."""
+
+    problem: str
+    line: int | None = None
+    column: int | None = None
+
+
+class ZipRefused(Exception):
+    """The zip as a whole cannot be deployed; the message is the DeployResult's errorMessage."""
+
+
+def _q(name: str) -> str:
+    return f"{{{MDAPI_NS}}}{name}"
+
+
+@dataclass
+class Document:
+    """A parsed component and its source lines (lxml gives an element's line, not its column)."""
+
+    tree: etree._ElementTree
+    lines: list[str]
+
+    def where(self, el) -> tuple[int | None, int | None]:
+        """Line and column of an element's start tag, 1-based, as Salesforce reports them."""
+        line = el.sourceline
+        if line is None or not 0 < line <= len(self.lines):
+            return line, None
+        col = self.lines[line - 1].find("<" + etree.QName(el).localname)
+        return line, (col + 1 if col >= 0 else None)
+
+
+def parse_component(data: bytes, file_name: str) -> tuple[Document | None, list[Problem]]:
+    """Parse a component safely; malformed XML is a Problem with the parser's line and column."""
+    try:
+        tree = metadata_xml.parse(data, file_name)
+    except XmlInputError as e:
+        line, col = e.position
+        return None, [Problem(f"Error parsing file: {str(e).split(': ', 1)[-1]}", line, col)]
+    return Document(tree, data.decode("utf-8", errors="replace").splitlines()), []
+
+
+def check_sequence(doc: Document, parent, order, type_name: str, base=()) -> list[Problem]:
+    """Children of `parent` must be known elements in `order` (repeats allowed where adjacent).
+
+    Salesforce's text: `Element {http://soap.sforce.com/2006/04/metadata}X invalid at this location in type Y`.
+    """
+    allowed = list(base) + list(order)
+    problems, last = [], -1
+    for child in parent:
+        if not isinstance(child.tag, str):
+            continue  # comments and processing instructions
+        q = etree.QName(child)
+        idx = allowed.index(q.localname) if q.namespace == MDAPI_NS and q.localname in allowed else -1
+        if idx < last or idx < 0:
+            line, col = doc.where(child)
+            problems.append(Problem(f"Element {child.tag} invalid at this location in type {type_name}", line, col))
+            continue
+        last = idx
+    return problems
+
+
+def check_layout(doc: Document, layout_object: str, fields: set[str]) -> list[Problem]:
+    """Judge a Layout: element order, sections, items, and that every field exists once on the object."""
+    root = doc.tree.getroot()
+    if root.tag != _q("Layout"):
+        line, col = doc.where(root)
+        return [
+            Problem(
+                f"Element {root.tag} invalid at this location in type Layout: the root must be {{{MDAPI_NS}}}Layout",
+                line,
+                col,
+            )
+        ]
+    problems = check_sequence(doc, root, metadata_xml.LAYOUT, "Layout", metadata_xml.METADATA_BASE)
+    field_object = "Account" if layout_object == "PersonAccount" else layout_object
+    seen: set[str] = set()
+    for section in root.findall(_q("layoutSections")):
+        problems += check_sequence(doc, section, metadata_xml.LAYOUT_SECTION, "LayoutSection")
+        style = section.findtext(_q("style"))
+        line, col = doc.where(section)
+        label = section.findtext(_q("label")) or "(no label)"
+        if style is None:
+            # This org's words; the XSD makes style required (LayoutSection.style minOccurs 1).
+            problems.append(
+                Problem(
+                    f"Layout section {label!r} lacks the required element style "
+                    f"(allowed: {', '.join(metadata_xml.LAYOUT_SECTION_STYLES)})",
+                    line,
+                    col,
+                )
+            )
+        elif style not in metadata_xml.LAYOUT_SECTION_STYLES:
+            # Salesforce's form for a bad enumeration value.
+            problems.append(Problem(f"'{style}' is not a valid value for the enum 'LayoutSectionStyle'", line, col))
+        for column in section.findall(_q("layoutColumns")):
+            problems += check_sequence(doc, column, metadata_xml.LAYOUT_COLUMN, "LayoutColumn")
+            for item in column.findall(_q("layoutItems")):
+                problems += check_sequence(doc, item, metadata_xml.LAYOUT_ITEM, "LayoutItem")
+                problems += _check_item(doc, item, style, label, field_object, fields, seen)
+    return problems
+
+
+def _check_item(doc, item, style, label, field_object, fields, seen) -> list[Problem]:
+    problems = []
+    line, col = doc.where(item)
+    behavior = item.findtext(_q("behavior"))
+    if behavior is not None and behavior not in metadata_xml.LAYOUT_ITEM_BEHAVIORS:
+        problems.append(Problem(f"'{behavior}' is not a valid value for the enum 'UiBehavior'", line, col))
+    field = item.findtext(_q("field"))
+    if field is None:
+        return problems
+    if style == "CustomLinks":
+        problems.append(
+            Problem(
+                f"Layout section {label!r} has style CustomLinks, which holds custom links only: "
+                f"field {field} is not allowed there",
+                line,
+                col,
+            )
+        )
+    if field not in fields:
+        # Salesforce's text (docs/salesforce-facts.md).
+        problems.append(Problem(f"In field: field - no CustomField named {field_object}.{field} found", line, col))
+    elif field in seen:
+        problems.append(
+            Problem(f"Field {field} appears more than once in the layout; a field may appear once", line, col)
+        )
+    seen.add(field)
+    return problems
+
+
+def check_settings(doc: Document, stem: str) -> list[Problem]:
+    """Judge a Settings file: a known type, its root element, field order, and never consent management off."""
+    settings_type = metadata_xml.settings_type_for_stem(stem)
+    if settings_type not in metadata_xml.SETTINGS:
+        # Salesforce's text (docs/salesforce-facts.md).
+        return [Problem(f"settings/{stem}.settings is not a valid metadata object")]
+    root = doc.tree.getroot()
+    if root.tag != _q(settings_type):
+        line, col = doc.where(root)
+        return [
+            Problem(
+                f"Element {root.tag} invalid at this location in type Settings: "
+                f"settings/{stem}.settings must hold a {settings_type}",
+                line,
+                col,
+            )
+        ]
+    problems = check_sequence(
+        doc, root, metadata_xml.SETTINGS[settings_type], settings_type, metadata_xml.METADATA_BASE
+    )
+    for child in root:
+        if not isinstance(child.tag, str) or not etree.QName(child).localname.startswith("enable"):
+            continue
+        value = (child.text or "").strip()
+        line, col = doc.where(child)
+        if value not in ("true", "false"):
+            problems.append(
+                Problem(
+                    f"'{value}' is not a valid value for the type 'boolean' "
+                    f"in {etree.QName(child).localname} (allowed: true, false)",
+                    line,
+                    col,
+                )
+            )
+        elif (
+            settings_type == "PartyDataModelSettings"
+            and etree.QName(child).localname == "enableConsentManagement"
+            and value == "false"
+        ):
+            # Refused on purpose: in a real org this purges every data protection record.
+            problems.append(
+                Problem(
+                    "PartyDataModelSettings.enableConsentManagement false is refused by the local "
+                    "org: turning it off purges the org's data protection details",
+                    line,
+                    col,
+                )
+            )
+    return problems
+
+
+def check_permission_set(doc: Document, object_fields) -> list[Problem]:
+    """Judge a PermissionSet: its root, and that the objects and fields it grants exist.
+
+    `object_fields(obj)` gives the fields of an object this org models, None for an object it has
+    not (Individual exists only with consent management on), and ... (Ellipsis) for objects it
+    does not model, which are let through.
+    """
+    root = doc.tree.getroot()
+    if root.tag != _q("PermissionSet"):
+        line, col = doc.where(root)
+        return [Problem(f"Element {root.tag} invalid at this location in type PermissionSet", line, col)]
+    problems = []
+    for perm in root.findall(_q("objectPermissions")):
+        obj = perm.findtext(_q("object")) or ""
+        if object_fields(obj) is None:
+            line, col = doc.where(perm)
+            problems.append(Problem(f"In field: object - no CustomObject named {obj} found", line, col))
+    for perm in root.findall(_q("fieldPermissions")):
+        obj, _, field = (perm.findtext(_q("field")) or "").partition(".")
+        fields = object_fields(obj)
+        if fields is not Ellipsis and (fields is None or field not in fields):
+            line, col = doc.where(perm)
+            # Salesforce's text, as for layouts (docs/salesforce-facts.md).
+            problems.append(Problem(f"In field: field - no CustomField named {obj}.{field} found", line, col))
+    return problems
+
+
+def safe_entry_name(name: str) -> bool:
+    """A zip entry may not leave the deploy's root: no absolute path, drive, backslash or `..`."""
+    if not name or name.startswith("/") or "\\" in name or (len(name) > 1 and name[1] == ":") or "\x00" in name:
+        return False
+    return ".." not in name.split("/") and posixpath.normpath(name) not in ("..", ".")
+
+
+def read_zip(data: bytes, single_package: bool) -> dict[str, bytes]:
+    """The deploy zip's files, keyed by path relative to the package root (package.xml among them).
+
+    Raises ZipRefused for anything that is not a safe zip holding one package: nothing is deployed then.
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError) as e:
+        raise ZipRefused(f"The deploy's ZipFile is not a zip file ({e})") from None
+    if len(infos) > MAX_ZIP_ENTRIES or sum(i.file_size for i in infos) > MAX_UNZIPPED:
+        raise ZipRefused(
+            f"The deploy's zip is too big: at most {MAX_ZIP_ENTRIES} entries and "
+            f"{MAX_UNZIPPED // (1024 * 1024)} MB unzipped are allowed"
+        )
+    bad = [i.filename for i in infos if not safe_entry_name(i.filename)]
+    if bad:
+        raise ZipRefused(
+            f"The deploy's zip has an entry outside its root: {bad[0]!r} (absolute paths and '..' are not allowed)"
+        )
+    files = {i.filename: zf.read(i) for i in infos if not i.is_dir()}
+    if "package.xml" in files:
+        return files
+    roots = {name.split("/", 1)[0] for name in files}
+    if not single_package and len(roots) == 1:
+        prefix = roots.pop() + "/"
+        if prefix + "package.xml" in files:
+            return {name[len(prefix) :]: body for name, body in files.items()}
+    raise ZipRefused("No package.xml found")

@@ -1,0 +1,175 @@
+"""A deploy judged in full before anything is written: every file of the zip checked against
+package.xml and the deploy checks, giving one ComponentResult per component (models/metadata.py
+writes only when the plan allows)."""
+
+from dataclasses import dataclass, field
+
+from email_privacy.metadata_xml import XmlInputError, read_package_xml
+
+from . import deploy_checks
+from .deploy_checks import TYPES, Problem
+from .field_names import layout_fields, object_exists, object_fields
+from .layout_names import LayoutName
+
+
+@dataclass
+class ComponentResult:
+    """One line of a DeployResult's details."""
+
+    component_type: str
+    full_name: str
+    file_name: str
+    success: bool
+    problem: str | None = None
+    line: int | None = None
+    column: int | None = None
+    created: bool = False
+    changed: bool = False
+    id: str | None = None
+
+
+@dataclass
+class DeployOutcome:
+    """What checkDeployStatus reports for one deploy."""
+
+    id: str
+    check_only: bool
+    rollback_on_error: bool
+    created: str
+    completed: str
+    status: str  # Succeeded, SucceededPartial, Failed
+    error_message: str | None = None
+    components: list[ComponentResult] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[ComponentResult]:
+        return [c for c in self.components if not c.success]
+
+    @property
+    def successes(self) -> list[ComponentResult]:
+        return [c for c in self.components if c.success]
+
+
+@dataclass
+class RetrieveOutcome:
+    """What checkRetrieveStatus reports for one retrieve."""
+
+    id: str
+    zip_bytes: bytes
+    file_properties: list[dict]
+    messages: list[tuple[str, str]]  # (fileName, problem)
+
+
+@dataclass
+class Planned:
+    type: str
+    member: str
+    path: str  # relative to DIR/metadata
+    data: bytes
+    result: ComponentResult
+
+
+def plan(store, files: dict[str, bytes], fail_names: set[str]) -> list[Planned]:
+    """Judge every file of the deploy against package.xml and the checks; nothing is written here."""
+    pkg = files.pop("package.xml")
+    planned = []
+    pkg_result = ComponentResult("", "package.xml", "package.xml", True)
+    try:
+        declared = read_package_xml(pkg)
+    except XmlInputError as e:
+        pkg_result.success, pkg_result.problem = False, str(e)
+        declared = {}
+    planned.append(Planned("", "package.xml", "package.xml", pkg, pkg_result))
+    consent = bool(store.settings_value("PartyDataModelSettings", "enableConsentManagement"))
+    by_type: dict[str, set[str]] = {}
+    for path, data in sorted(files.items()):
+        directory, _, name = path.partition("/")
+        type_name, suffix = deploy_checks.DIRECTORIES.get(directory, (None, None))
+        if type_name is None or "/" in name or not name.endswith(suffix):
+            planned.append(
+                Planned(
+                    "",
+                    path,
+                    path,
+                    data,
+                    ComponentResult(
+                        "",
+                        path,
+                        path,
+                        False,
+                        f"Unknown file {path}: the local org takes "
+                        + ", ".join(f"{d}/*{s}" for d, s in TYPES.values()),
+                    ),
+                )
+            )
+            continue
+        member = name[: -len(suffix)]
+        by_type.setdefault(type_name, set()).add(member)
+        result = ComponentResult(type_name, member, path, True)
+        problems = _judge(store, type_name, member, data, consent, declared, fail_names)
+        if problems:
+            first = problems[0]
+            result.success, result.problem, result.line, result.column = (
+                False,
+                first.problem,
+                first.line,
+                first.column,
+            )
+            if len(problems) > 1:
+                result.problem += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
+        planned.append(Planned(type_name, member, path, data, result))
+    for type_name, members in declared.items():
+        for member in members:
+            if member != "*" and member not in by_type.get(type_name, set()):
+                # Salesforce's text (MavensMate issue 869, devops-center-roadmap issue 144).
+                pkg_result.success = False
+                planned.append(
+                    Planned(
+                        "",
+                        member,
+                        "package.xml",
+                        b"",
+                        ComponentResult(
+                            type_name,
+                            member,
+                            "package.xml",
+                            False,
+                            f"An object '{member}' of type {type_name} was named in package.xml, "
+                            "but was not found in zipped directory",
+                        ),
+                    )
+                )
+    return planned
+
+
+def _judge(store, type_name, member, data, consent, declared, fail_names) -> list[Problem]:
+    listed = declared.get(type_name, [])
+    if member not in listed and "*" not in listed:
+        return [
+            Problem(
+                f"{store.file_name(type_name, member)} is in the zip but {type_name} {member!r} is not "
+                "named in package.xml"
+            )
+        ]
+    doc, problems = deploy_checks.parse_component(data, store.file_name(type_name, member))
+    if doc is None:
+        return problems
+    if type_name == "Layout":
+        try:
+            name = LayoutName.from_member(member, store.namespaces)
+        except ValueError as e:
+            return [Problem(str(e))]
+        if not object_exists(name.object, store.identity):
+            return [Problem(f"Cannot find object {name.object} for layout {member}")]
+        problems = deploy_checks.check_layout(doc, name.object, layout_fields(name.object, store.identity, consent))
+        names = {member, name.list_full_name}
+    elif type_name == "Settings":
+        problems = deploy_checks.check_settings(doc, member)
+        names = {member}
+    else:
+        problems = deploy_checks.check_permission_set(doc, lambda obj: object_fields(obj, store.identity, consent))
+        names = {member}
+    hit = names & set(fail_names)
+    if hit:
+        problems.insert(0, Problem(f"Injected failure for {sorted(hit)[0]} (--fault deploy-fail)"))
+    return problems

@@ -1,0 +1,99 @@
+"""LocalOrg: everything one local org is, under one state DIR.
+
+  DIR/org.json          the identity (identity, edition, person accounts, permissions)   identity.py
+  DIR/metadata/         metadata in MDAPI layout, changed only by successful deploys    metadata.py
+  DIR/records.sqlite    Contact, Lead, Account, Individual, User records                records.py
+  DIR/auth.json         the refresh token and issued access tokens (owner-only)         sessions.py
+  DIR/tls/              the self-signed certificate for 127.0.0.1                        tls.py
+
+A new DIR is seeded from the serve options; an existing DIR keeps its state and its identity
+(the options that shape a new org are then ignored, so a restart never reshapes an org).
+"""
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..faults import Faults
+from .bulk_jobs import BulkJobs
+from .cursors import QueryCursors
+from .identity import OrgIdentity
+from .metadata import MetadataStore
+from .records import RecordStore
+from .schema import Visibility
+from .seed import seed_people
+from .sessions import Sessions
+
+
+@dataclass
+class SeedOptions:
+    """Records to create in a new org."""
+
+    contacts: int = 0
+    leads: int = 0
+    person_accounts_count: int = 0
+
+
+class LocalOrg:
+    """One org's state. Handlers receive it as `org`; `org.lock` serialises them."""
+
+    def __init__(
+        self,
+        root: Path,
+        identity: OrgIdentity | None = None,
+        faults: Faults | None = None,
+        seed: SeedOptions | None = None,
+    ):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.faults = faults or Faults()
+        self.lock = threading.RLock()
+        self.base_url = "https://127.0.0.1"  # where it is served (set by `org serve` and inprocess)
+        profile_path = self.root / "org.json"
+        self.is_new = not profile_path.is_file()
+        if self.is_new:
+            self.identity = identity or OrgIdentity()
+        else:
+            self.identity = OrgIdentity.load(profile_path)
+        self.metadata = MetadataStore(self.root, self.identity)
+        self.records = RecordStore(self.root / "records.sqlite")
+        self.bulk_jobs = BulkJobs()
+        self.query_cursors = QueryCursors()
+        self.sessions = Sessions(self.root / "auth.json", self.identity.org_id)
+        if self.is_new:
+            self.metadata.seed()
+            self._seed_records(seed or SeedOptions())
+            # Written last: a DIR whose seeding was interrupted is seeded again on the next start.
+            self.identity.save(profile_path)
+
+    def _seed_records(self, seed: SeedOptions) -> None:
+        p = self.identity
+        self.records.insert_raw(
+            "User",
+            [
+                {
+                    "Username": p.username,
+                    "FirstName": "Local",
+                    "LastName": "Admin",
+                    "Email": "admin@example.com",
+                    "IsActive": 1,
+                    "UserType": "Standard",
+                }
+            ],
+        )
+        # The running user's id is the profile's (CumulusCI reads it from the identity URL).
+        self.records.db.execute('UPDATE "User" SET Id = ? WHERE Username = ?', (p.user_id, p.username))
+        seed_people(self.records, p.user_id, seed.contacts, seed.leads, seed.person_accounts_count)
+
+    @property
+    def consent_enabled(self) -> bool:
+        """PartyDataModelSettings.enableConsentManagement, as the metadata says now."""
+        return bool(self.metadata.settings_value("PartyDataModelSettings", "enableConsentManagement"))
+
+    @property
+    def visibility(self) -> Visibility:
+        """Which objects and fields exist right now (Individual needs consent management)."""
+        return Visibility(consent=self.consent_enabled, person_accounts=self.identity.person_accounts)
+
+    def close(self) -> None:
+        self.records.close()

@@ -1,0 +1,261 @@
+"""The object schema of the local org, defined once: objects, their fields, key prefixes, and which
+parts exist only while a feature is on.
+
+Stored objects (FIELDS) have a table in the records store; computed objects (VIRTUAL_FIELDS) are
+single rows derived from the org's identity; TOOLING_FIELDS are the Tooling API's own objects.
+Describes, SOQL, record validation and the records store all read this module.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field: API name, describe type, and what makes it special.
+
+    Its describe (the field entry of an sObject describe) is derived from these attributes;
+    `describe_keys` holds (key, value) pairs a field's describe carries beyond or instead of
+    the derived ones, so a field can say everything a real org's describe says of it.
+    """
+
+    name: str
+    type: str  # id, string, email, phone, boolean, reference, datetime, picklist, date
+    label: str = ""
+    reference_to: str | None = None
+    readonly: bool = False
+    required: bool = False  # on create
+    needs_consent: bool = False  # exists only while consent management is on
+    needs_person_accounts: bool = False
+    length: int = 0
+    describe_keys: tuple[tuple[str, object], ...] = ()
+
+    def describe(self) -> dict:
+        """The field's entry in an sObject describe."""
+        updateable = not self.readonly
+        out = {
+            "name": self.name,
+            "label": self.label,
+            "type": self.type,
+            "length": self.length,
+            "referenceTo": [self.reference_to] if self.reference_to else [],
+            "relationshipName": self.name[:-2] if self.reference_to else None,
+            "nillable": not self.required and self.type not in ("id", "boolean"),
+            "createable": updateable,
+            "updateable": updateable,
+            "custom": False,
+            "calculated": False,
+            "unique": False,
+            "idLookup": self.name in ("Id", "Email", "Username"),
+            "defaultedOnCreate": self.type == "boolean",
+            "filterable": True,
+            "sortable": True,
+            "soapType": SOAP_TYPES.get(self.type, "xsd:string"),
+            "picklistValues": [],
+            "externalId": False,
+            "autoNumber": False,
+            "nameField": self.name == "Name",
+        }
+        out.update(self.describe_keys)
+        return out
+
+
+SOAP_TYPES = {"boolean": "xsd:boolean", "id": "tns:ID", "reference": "tns:ID"}
+
+
+def _std(name, type_="string", **kw) -> Field:
+    label = kw.pop("label", None) or "".join((" " + c if c.isupper() and i else c) for i, c in enumerate(name))
+    length = kw.pop("length", 80 if type_ in ("string", "email", "phone", "picklist") else 0)
+    return Field(name, type_, label, length=length, **kw)
+
+
+_AUDIT = [
+    _std("CreatedDate", "datetime", readonly=True),
+    _std("LastModifiedDate", "datetime", readonly=True),
+    _std("SystemModstamp", "datetime", readonly=True),
+    _std("IsDeleted", "boolean", readonly=True),
+]
+_OWNER = _std("OwnerId", "reference", reference_to="User", label="Owner ID")
+
+FIELDS: dict[str, list[Field]] = {
+    "Individual": [
+        _std("Id", "id", readonly=True, label="Individual ID"),
+        _std("Salutation", "picklist"),
+        _std("FirstName"),
+        _std("LastName", required=True),
+        _std("Name", readonly=True),
+        _std("HasOptedOutTracking", "boolean", label="Don't Track"),
+        _std("HasOptedOutProcessing", "boolean", label="Don't Process"),
+        _std("HasOptedOutProfiling", "boolean", label="Don't Profile"),
+        _std("HasOptedOutSolicit", "boolean", label="Don't Solicit"),
+        _std("HasOptedOutGeoTracking", "boolean", label="Don't Track Location"),
+        _std("ShouldForget", "boolean", label="Forget this Individual"),
+        _std("SendIndividualData", "boolean", label="Export Individual's Data"),
+        _std("CanStorePiiElsewhere", "boolean", label="OK to Store PII Data Elsewhere"),
+        _std("BirthDate", "date"),
+        _OWNER,
+        *_AUDIT,
+    ],
+    "Contact": [
+        _std("Id", "id", readonly=True, label="Contact ID"),
+        _std("Salutation", "picklist"),
+        _std("FirstName"),
+        _std("LastName", required=True),
+        _std("Name", readonly=True),
+        _std("AccountId", "reference", reference_to="Account", label="Account ID"),
+        _std("Email", "email"),
+        _std("Phone", "phone"),
+        _std("Title"),
+        _std("HasOptedOutOfEmail", "boolean", label="Email Opt Out"),
+        _std("IndividualId", "reference", reference_to="Individual", label="Individual ID", needs_consent=True),
+        _std("IsPersonAccount", "boolean", readonly=True, needs_person_accounts=True),
+        _OWNER,
+        *_AUDIT,
+    ],
+    "Lead": [
+        _std("Id", "id", readonly=True, label="Lead ID"),
+        _std("Salutation", "picklist"),
+        _std("FirstName"),
+        _std("LastName", required=True),
+        _std("Name", readonly=True),
+        _std("Company", required=True),
+        _std("Email", "email"),
+        _std("Phone", "phone"),
+        _std("Title"),
+        _std("Status", "picklist"),
+        _std("IsConverted", "boolean", readonly=True),
+        _std("HasOptedOutOfEmail", "boolean", label="Email Opt Out"),
+        _std("IndividualId", "reference", reference_to="Individual", label="Individual ID", needs_consent=True),
+        _OWNER,
+        *_AUDIT,
+    ],
+    "Account": [
+        _std("Id", "id", readonly=True, label="Account ID"),
+        _std("Name", label="Account Name"),
+        _std("Type", "picklist"),
+        _std("Phone", "phone"),
+        _std("Industry", "picklist"),
+        _std("FirstName", needs_person_accounts=True),
+        _std("LastName", needs_person_accounts=True),
+        _std("IsPersonAccount", "boolean", readonly=True, needs_person_accounts=True),
+        _std("PersonEmail", "email", label="Email", needs_person_accounts=True),
+        _std("PersonHasOptedOutOfEmail", "boolean", label="Email Opt Out", needs_person_accounts=True),
+        _std(
+            "PersonIndividualId",
+            "reference",
+            reference_to="Individual",
+            label="Individual ID",
+            needs_consent=True,
+            needs_person_accounts=True,
+        ),
+        _OWNER,
+        *_AUDIT,
+    ],
+    "User": [
+        _std("Id", "id", readonly=True, label="User ID"),
+        _std("Username", required=True),
+        _std("FirstName"),
+        _std("LastName", required=True),
+        _std("Name", readonly=True),
+        _std("Email", "email", required=True),
+        _std("IsActive", "boolean"),
+        _std("UserType", "picklist", readonly=True),
+        _std("IndividualId", "reference", reference_to="Individual", label="Individual ID", needs_consent=True),
+        *_AUDIT,
+    ],
+}
+
+KEY_PREFIX = {
+    "Account": "001",
+    "Contact": "003",
+    "Lead": "00Q",
+    "User": "005",
+    "Individual": "0PK",
+    "Organization": "00D",
+}
+PREFIX_OBJECT = {v: k for k, v in KEY_PREFIX.items()}
+# Name is computed from FirstName and LastName on these (a person account's Name too).
+PERSON_NAMED = {"Individual", "Contact", "Lead", "User"}
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Which optional parts of the schema exist in the org right now."""
+
+    consent: bool = False  # PartyDataModelSettings.enableConsentManagement
+    person_accounts: bool = False
+
+    def object_exists(self, obj: str) -> bool:
+        return obj in FIELDS and (obj != "Individual" or self.consent)
+
+    def fields(self, obj: str) -> list[Field]:
+        """The fields of obj that exist in the org (empty if the object does not)."""
+        if not self.object_exists(obj):
+            return []
+        return [
+            f
+            for f in FIELDS[obj]
+            if (self.consent or not f.needs_consent) and (self.person_accounts or not f.needs_person_accounts)
+        ]
+
+    def field_map(self, obj: str) -> dict[str, Field]:
+        """Visible fields of obj keyed by lower-case name (API names are case-insensitive)."""
+        return {f.name.lower(): f for f in self.fields(obj)}
+
+
+# Single-row objects computed from the org's identity and metadata (no table of their own).
+VIRTUAL_FIELDS = {
+    "Organization": [
+        Field("Id", "id", "Organization ID", readonly=True),
+        Field("Name", "string", "Name", length=80),
+        Field("OrganizationType", "picklist", "Edition", readonly=True),
+        Field("IsSandbox", "boolean", "Is Sandbox", readonly=True),
+        Field("InstanceName", "string", "Instance Name", readonly=True),
+        Field("NamespacePrefix", "string", "Namespace Prefix", readonly=True),
+        Field("TrialExpirationDate", "datetime", "Trial Expiration Date", readonly=True),
+        Field("PreferencesConsentManagementEnabled", "boolean", "Consent Management Enabled"),
+        Field("LanguageLocaleKey", "picklist", "Language"),
+        Field("DefaultLocaleSidKey", "picklist", "Locale"),
+        Field("TimeZoneSidKey", "picklist", "Time Zone"),
+        Field("Country", "string", "Country"),
+    ],
+    "UserPermissionAccess": [Field("Id", "id", "ID", readonly=True)]
+    + [
+        Field(f"Permissions{p}", "boolean", p, readonly=True)
+        for p in (
+            "CustomizeApplication",
+            "ModifyAllData",
+            "ModifyMetadata",
+            "ApiEnabled",
+            "LightningExperienceUser",
+            "ViewSetup",
+            "ViewAllData",
+        )
+    ],
+}
+LABELS = {
+    "Individual": ("Individual", "Individuals"),
+    "Contact": ("Contact", "Contacts"),
+    "Lead": ("Lead", "Leads"),
+    "Account": ("Account", "Accounts"),
+    "User": ("User", "Users"),
+    "Organization": ("Organization", "Organizations"),
+    "UserPermissionAccess": ("User Permission Access", "User Permission Access"),
+}
+
+
+# Objects only the Tooling API has (its /tooling/query; the data API's /query answers INVALID_TYPE, as
+# Salesforce does). Layout: one row per page layout, Id = listMetadata's id (00h), API 32.0+.
+TOOLING_FIELDS = {
+    "Layout": [
+        Field("Id", "id", "Layout ID", readonly=True),
+        Field("Name", "string", "Name", readonly=True),
+        Field("NamespacePrefix", "string", "Namespace Prefix", readonly=True),
+        Field("TableEnumOrId", "string", "Entity Type ID", readonly=True),
+        Field("ManageableState", "picklist", "Manageable State", readonly=True),
+        Field("LayoutType", "picklist", "Layout Type", readonly=True),
+        Field("CreatedById", "string", "Created By ID", readonly=True),
+        Field("CreatedDate", "datetime", "Created Date", readonly=True),
+        Field("LastModifiedById", "string", "Last Modified By ID", readonly=True),
+        Field("LastModifiedDate", "datetime", "Last Modified Date", readonly=True),
+    ],
+}

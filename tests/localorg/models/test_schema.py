@@ -1,0 +1,25 @@
+from localorg.models.schema import FIELDS, TOOLING_FIELDS, VIRTUAL_FIELDS, Field, Visibility
+
+
+def test_each_object_is_defined_once_across_stored_computed_and_tooling_objects():
+    names = [*FIELDS, *VIRTUAL_FIELDS, *TOOLING_FIELDS]
+    assert len(names) == len(set(names))
+    for fields in [*FIELDS.values(), *VIRTUAL_FIELDS.values(), *TOOLING_FIELDS.values()]:
+        assert len({f.name.lower() for f in fields}) == len(fields)
+
+
+def test_a_field_describe_is_derived_and_can_carry_more_keys():
+    plain = Field("Status", "picklist", "Status", length=255)
+    described = plain.describe()
+    assert described["name"] == "Status" and described["length"] == 255 and described["nillable"] is True
+    fuller = Field(
+        "Status", "picklist", "Status", length=255, describe_keys=(("nillable", False), ("defaultValue", None))
+    )
+    assert fuller.describe() == {**described, "nillable": False, "defaultValue": None}
+
+
+def test_visibility_follows_the_switches():
+    off, on = Visibility(), Visibility(consent=True, person_accounts=True)
+    assert not off.object_exists("Individual") and on.object_exists("Individual")
+    assert "individualid" not in off.field_map("Contact") and "individualid" in on.field_map("Contact")
+    assert "personemail" not in off.field_map("Account") and "personemail" in on.field_map("Account")

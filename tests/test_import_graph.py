@@ -1,0 +1,78 @@
+"""The product and the local org stay apart: read every module's imports (ast) and check that
+
+- no module of `email_privacy` imports `localorg`, except the two bridges: the CLI's `org serve`
+  (a lazy "module:attr" entry, so it shows as a string) and the demo, which starts a local org;
+- no module of `localorg` imports `email_privacy` beyond `email_privacy.metadata_xml`, the one
+  module both share (schema order, safe XML parsing, package.xml).
+"""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCT_BRIDGES = {"email_privacy/cli/demo.py"}
+SHARED = "email_privacy.metadata_xml"
+
+
+def imports(path: Path) -> set[str]:
+    """Every module a file imports (absolute names; relative imports resolved against its package)."""
+    package = path.relative_to(ROOT).with_suffix("").parts[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = list(package[: len(package) - node.level + 1]) if node.level else []
+            module = ".".join([*base, *(node.module.split(".") if node.module else [])])
+            # `from a import b` imports a.b (a module or a name of a): recorded as a.b only, so
+            # `from email_privacy import metadata_xml` counts as the shared module it is.
+            found |= {f"{module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def modules(package: str) -> list[Path]:
+    files = sorted((ROOT / package).rglob("*.py"))
+    assert files, f"no modules under {package}/"
+    return files
+
+
+def under(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def test_imports_are_resolved_as_python_resolves_them():
+    # The checks below are only as good as this reading of relative imports.
+    found = imports(ROOT / "localorg" / "models" / "seed" / "settings.py")
+    assert "localorg.models.identity.OrgIdentity" in found and SHARED in found
+    assert "localorg.models.seed.layouts.element" in found
+
+
+def test_the_product_imports_the_local_org_only_in_its_bridges():
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(n for n in imports(path) if under(n, "localorg"))
+        for path in modules("email_privacy")
+        if str(path.relative_to(ROOT)) not in PRODUCT_BRIDGES
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+    demo = imports(ROOT / "email_privacy" / "cli" / "demo.py")
+    assert {n for n in demo if under(n, "localorg")} == {"localorg.process.LocalOrgProcess"}
+
+
+def test_the_cli_bridge_names_the_local_org_command_lazily():
+    cli = ROOT / "email_privacy" / "cli" / "main.py"
+    strings = {
+        node.value
+        for node in ast.walk(ast.parse(cli.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    assert "localorg.cli:org" in strings
+
+
+def test_the_local_org_imports_only_the_shared_module_of_the_product():
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            n for n in imports(path) if under(n, "email_privacy") and not under(n, SHARED)
+        )
+        for path in modules("localorg")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
