@@ -132,18 +132,13 @@ class _Handler(BaseHTTPRequestHandler):
         srv = self.server
         split = urlsplit(self.path)
         path = split.path
-        length_text = self.headers.get("Content-Length", "0") or "0"
-        body = b""
-        close = False
-        if not length_text.isdigit():
-            response, close = rest_error(400, "JSON_PARSER_ERROR", "Invalid Content-Length"), True
-        elif int(length_text) > MAX_BODY:
-            self._drain(int(length_text))
-            response, close = (
-                rest_error(
-                    413, "REQUEST_ENTITY_TOO_LARGE", f"Request body exceeds the limit of {MAX_BODY // (1024 * 1024)} MB"
-                ),
-                True,
+        body, problem = self._read_body()
+        close = problem is not None
+        if problem == "length":
+            response = rest_error(400, "JSON_PARSER_ERROR", "Invalid Content-Length")
+        elif problem == "too_large":
+            response = rest_error(
+                413, "REQUEST_ENTITY_TOO_LARGE", f"Request body exceeds the limit of {MAX_BODY // (1024 * 1024)} MB"
             )
             if is_soap(path):
                 response = soap_fault(
@@ -152,7 +147,6 @@ class _Handler(BaseHTTPRequestHandler):
                     status=413,
                 )
         else:
-            body = self.rfile.read(int(length_text))
             request = Request(
                 method=self.command,
                 path=path,
@@ -188,6 +182,41 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
+
+    def _read_body(self) -> tuple[bytes, str | None]:
+        """The request body and what is wrong with it, if anything ("length", "too_large").
+
+        jsforce (under sf) sends token requests and Bulk uploads with `Transfer-Encoding: chunked` and no
+        Content-Length, as HTTP/1.1 allows; Salesforce reads both.
+        """
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return self._read_chunked()
+        length_text = self.headers.get("Content-Length", "0") or "0"
+        if not length_text.isdigit():
+            return b"", "length"
+        if int(length_text) > MAX_BODY:
+            self._drain(int(length_text))
+            return b"", "too_large"
+        return self.rfile.read(int(length_text)), None
+
+    def _read_chunked(self) -> tuple[bytes, str | None]:
+        parts, size = [], 0
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                length = int(line.split(b";", 1)[0].strip() or b"x", 16)
+            except ValueError:
+                return b"", "length"
+            if length == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass  # trailer fields, unused
+                return b"".join(parts), None
+            size += length
+            if size > MAX_BODY:
+                self._drain(4 * MAX_BODY)  # bounded; the connection is closed after the reply
+                return b"", "too_large"
+            parts.append(self.rfile.read(length))
+            self.rfile.readline(1024)  # the CRLF that ends each chunk
 
     def _drain(self, length: int) -> None:
         # Read and drop an oversized body so the client sees our answer, not a reset mid-upload.

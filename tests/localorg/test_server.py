@@ -181,6 +181,27 @@ def test_huge_body_gets_413_and_the_server_keeps_serving(live):
     assert session.get(url + "/services/data", headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
+def test_chunked_bodies_are_read_as_salesforce_reads_them(live):
+    # jsforce (under sf) streams token requests and Bulk uploads with Transfer-Encoding: chunked.
+    server, session, _ = live
+    url = f"https://127.0.0.1:{server.port}"
+    headers = {"Authorization": f"Bearer {server.org.sessions.issue()}", "Content-Type": "application/json"}
+    pieces = [b'{"LastName": ', b'"Chunked", ', b'"Email": "chunked@example.com"}']
+    created = session.post(url + "/services/data/v63.0/sobjects/Contact", data=iter(pieces), headers=headers)
+    assert created.request.headers.get("Transfer-Encoding") == "chunked"
+    assert created.status_code == 201, created.text
+    got = session.get(url + f"/services/data/v63.0/sobjects/Contact/{created.json()['id']}", headers=headers)
+    assert got.json()["LastName"] == "Chunked"
+
+    too_big = session.post(
+        url + "/services/data/v63.0/composite/sobjects",
+        data=(b"x" * (1 << 20) for _ in range(MAX_BODY // (1 << 20) + 1)),
+        headers=headers,
+    )
+    assert too_big.status_code == 413 and too_big.json()[0]["errorCode"] == "REQUEST_ENTITY_TOO_LARGE"
+    assert session.get(url + "/services/data", headers=headers).status_code == 200
+
+
 def test_request_log_lines_and_no_secrets(live):
     server, session, log = live
     url = f"https://127.0.0.1:{server.port}"
