@@ -210,12 +210,15 @@ class _Handler(BaseHTTPRequestHandler):
             if length == 0:
                 while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
                     pass  # trailer fields, unused
-                return b"".join(parts), None
+                return (b"", "too_large") if size > MAX_BODY else (b"".join(parts), None)
             size += length
-            if size > MAX_BODY:
-                self._drain(4 * MAX_BODY)  # bounded; the connection is closed after the reply
-                return b"", "too_large"
-            parts.append(self.rfile.read(length))
+            if size > 4 * MAX_BODY:
+                return b"", "too_large"  # stop reading; the connection is closed after the reply
+            chunk = self.rfile.read(length)
+            if size <= MAX_BODY:  # past the limit, read on to the end (bounded) so the client sees our answer
+                parts.append(chunk)
+            else:
+                parts.clear()
             self.rfile.readline(1024)  # the CRLF that ends each chunk
 
     def _drain(self, length: int) -> None:
