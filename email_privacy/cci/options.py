@@ -103,11 +103,21 @@ def parse_api_version(name: str, value, default: str) -> str:
     return f"{number:.1f}"
 
 
+def absolute(value) -> Path:
+    """A path option made absolute against the folder cci was started in.
+
+    Options are parsed when CumulusCI builds the task; it then runs the task inside the project's checkout,
+    and for a task loaded through `sources:` that is the source's checkout, not the user's project. Made
+    absolute here, `-o report out.json` lands where the user ran cci, whichever project the task came from.
+    """
+    return Path(str(value)).expanduser().absolute()
+
+
 def parse_existing_path(name: str, value, kind: str = "file") -> Path:
-    """Return a Path that exists and is a file (kind="file") or a folder (kind="folder")."""
+    """Return an absolute Path that exists and is a file (kind="file") or a folder (kind="folder")."""
     if value is None or value == "":
         raise OptionError(f"Option {name} is required: give the path of a {kind}.")
-    path = Path(str(value)).expanduser()
+    path = absolute(value)
     ok = path.is_file() if kind == "file" else path.is_dir()
     if not ok:
         raise OptionError(f"Option {name}: {value} is not an existing {kind}.")
@@ -115,10 +125,10 @@ def parse_existing_path(name: str, value, kind: str = "file") -> Path:
 
 
 def parse_folder(name: str, value, default, must_exist: bool = False) -> Path:
-    """Return a folder path: an existing folder, or (unless must_exist) one that can be created."""
+    """Return an absolute folder path: an existing folder, or (unless must_exist) one that can be created."""
     if value is None or value == "":
-        return Path(default)
-    path = Path(str(value)).expanduser()
+        return absolute(default)
+    path = absolute(value)
     if path.exists() and not path.is_dir():
         raise OptionError(f"Option {name}: {value} is a file; use a folder.")
     if must_exist and not path.is_dir():

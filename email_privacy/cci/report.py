@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import OptionError
+from .options import absolute
 
 Column = tuple[str, str]  # (row key, header)
 
@@ -63,7 +64,7 @@ def report_path(option_name: str, value) -> Path | None:
     or a place that cannot hold a file."""
     if value is None or str(value).strip() == "":
         return None
-    path = Path(str(value)).expanduser()
+    path = absolute(value)
     if path.is_dir():
         raise OptionError(f"Option {option_name}: {value} is a folder; give the path of a JSON file to write.")
     parent = path.parent

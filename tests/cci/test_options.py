@@ -1,7 +1,5 @@
 """Option parsing: every bad value is one line naming the option, the value and what is allowed."""
 
-from pathlib import Path
-
 import pytest
 
 from email_privacy.cci.options import (
@@ -13,6 +11,7 @@ from email_privacy.cci.options import (
     parse_int,
     parse_list,
 )
+from email_privacy.cci.report import report_path
 from email_privacy.errors import OptionError
 
 
@@ -87,9 +86,14 @@ def test_good_values_are_canonical():
     assert parse_api_version("api_version", None, "62.0") == "62.0"
 
 
-def test_folders(tmp_path):
+def test_folders(tmp_path, monkeypatch):
     (tmp_path / "a-file").write_text("x")
-    assert parse_folder("snapshot_dir", None, "default") == Path("default")
+    monkeypatch.chdir(tmp_path)
+    # Relative paths are made absolute against the folder cci runs in, before CumulusCI moves into the
+    # checkout the task came from.
+    assert parse_folder("snapshot_dir", None, "default") == tmp_path / "default"
+    assert parse_folder("snapshot_dir", "sub/dir", "default") == tmp_path / "sub" / "dir"
+    assert report_path("report", "out.json") == tmp_path / "out.json"
     assert parse_folder("snapshot_dir", str(tmp_path / "new"), "default") == tmp_path / "new"
     with pytest.raises(OptionError, match="is a file; use a folder"):
         parse_folder("snapshot_dir", str(tmp_path / "a-file"), "default")
