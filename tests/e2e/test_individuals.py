@@ -58,7 +58,8 @@ def test_small_by_rest_then_20000_by_bulk_with_flat_calls(local_org, tmp_path):
     assert first["not_found"] == ["nobody@nowhere.example", "ghost@nowhere.example"]
     assert not [c for c in calls if "/jobs/" in c["path"]] and "already_set" in stdout
     rows = con.execute("""SELECT c.Email, i.FirstName, c.FirstName AS cf, i.HasOptedOutTracking t,
-                          i.HasOptedOutProcessing p FROM Contact c JOIN Individual i ON i.Id = c.IndividualId""").fetchall()
+                          i.HasOptedOutProcessing p FROM Contact c
+                          JOIN Individual i ON i.Id = c.IndividualId""").fetchall()
     assert sorted(r["Email"] for r in rows) == sorted(contact_emails[:7])
     assert all(r["t"] == 1 and r["p"] == 1 and r["FirstName"] == r["cf"] for r in rows)
     pa = con.execute(

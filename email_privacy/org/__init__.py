@@ -1,0 +1,1 @@
+"""The org client, the one read of the org, and the lost-update guard."""
