@@ -199,3 +199,54 @@ def test_bulk_query_follows_the_locator():
         {"Id": "2", "Individual.HasOptedOutTracking": ""},
     ]
     assert "locator=abc" in responses.calls[-1].request.url
+
+
+@responses.activate
+def test_results_are_read_as_a_stream_with_records_spanning_chunks(tmp_path, monkeypatch):
+    """A results page larger than the reader's chunk, with a quoted line break and a multi-byte letter cut
+    across chunk boundaries, comes out record by record, unchanged."""
+    rows = [(f"003{i:012d}", "Zoë" if i % 3 else 'Line "one"\nline two') for i in range(3000)]
+    body = '"Id","FirstName"\n' + "".join('"{}","{}"\n'.format(i, n.replace('"', '""')) for i, n in rows)
+    responses.add(responses.POST, f"{BASE}/jobs/query", json={"id": "750Q", "state": "UploadComplete"})
+    responses.add(
+        responses.GET,
+        f"{BASE}/jobs/query/750Q",
+        json={"id": "750Q", "state": "JobComplete", "numberRecordsProcessed": 3000},
+    )
+    responses.add(
+        responses.GET, f"{BASE}/jobs/query/750Q/results", body=body.encode(), headers={"Sforce-Locator": "null"}
+    )
+    assert len(body.encode()) > 1 << 16  # more than one chunk
+    progress = []
+    got = [(r["Id"], r["FirstName"]) for r in client(progress=progress.append).bulk_query("SELECT Id FROM Contact")]
+    assert got == rows and any("3000 of 3000 rows" in p for p in progress)
+
+
+@responses.activate
+def test_upload_sends_the_file_and_a_refreshed_session_sends_it_again(tmp_path):
+    upload = tmp_path / "up.csv"
+    upload.write_bytes(b"Id,IndividualId\n003000000000001AAA,0PK000000000001AAA\n")
+    responses.add(responses.POST, f"{BASE}/jobs/ingest", json={"id": "750J", "state": "Open"})
+    responses.add(
+        responses.PUT,
+        f"{BASE}/jobs/ingest/750J/batches",
+        status=401,
+        json=[{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}],
+    )
+    responses.add(responses.PUT, f"{BASE}/jobs/ingest/750J/batches", status=201)
+    responses.add(responses.PATCH, f"{BASE}/jobs/ingest/750J", json={"id": "750J", "state": "UploadComplete"})
+    responses.add(
+        responses.GET,
+        f"{BASE}/jobs/ingest/750J",
+        json={"id": "750J", "state": "JobComplete", "numberRecordsProcessed": 1},
+    )
+    c = client(refresh=lambda: "tok-2")
+    assert c.ingest_job("Contact", "update", upload, "Contact update")[0] == "750J"
+    puts = [call.request for call in responses.calls if call.request.method == "PUT"]
+    assert len(puts) == 2 and all(_body(p) == upload.read_bytes() for p in puts)
+    assert puts[1].headers["Authorization"] == "Bearer tok-2"
+
+
+def _body(request) -> bytes:
+    body = request.body
+    return body.read() if hasattr(body, "read") else body
