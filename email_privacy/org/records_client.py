@@ -114,6 +114,7 @@ class RecordsClient:
     poll_interval: float = 0.05
     calls: int = 0
     calls_by_kind: dict = field(default_factory=dict)
+    last_headers: dict = field(default_factory=dict)  # of the last CSV reply read (Sforce-Locator)
 
     @classmethod
     def from_sf(cls, sf, refresh=None, progress=None) -> "RecordsClient":
@@ -234,7 +235,7 @@ class RecordsClient:
             interval = min(interval * 2, MAX_POLL_INTERVAL)
 
     def _csv_rows(self, path: str, kind: str, **params) -> Iterator[dict]:
-        """The rows of one CSV reply, streamed. The reply's headers are in `self.last_headers` once read."""
+        """The rows of one CSV reply, streamed; its headers go to `last_headers`."""
         reply = self.request("GET", path, kind, params=params or None, headers={"Accept": "text/csv"}, stream=True)
         try:
             self.last_headers = reply.headers
