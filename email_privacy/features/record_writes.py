@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ..org.ingest_files import check_upload, write_upload_files
-from ..org.records_client import RecordsClient, csv_value
+from ..org.records_client import Every, RecordsClient, csv_value
 from .match_index import BATCH, MatchIndex
 
 NO_RESULT = "no result from the org"
@@ -60,6 +60,7 @@ def _match_key(operation: str, columns: Sequence[str], values: Sequence) -> str:
 
 def _bulk(client, index, sobject, operation, columns, rows, upload_limit, folder) -> Iterator[tuple]:
     what = f"{sobject} {operation} (Bulk API 2.0)"
+    tick = Every(client.progress)
     index.clear_sent()
     pending: list[tuple] = []
 
@@ -69,6 +70,7 @@ def _bulk(client, index, sobject, operation, columns, rows, upload_limit, folder
             if len(pending) >= BATCH:
                 index.add_sent(pending)
                 pending.clear()
+                tick(f"{what}: {n} rows written to upload files")
             yield vals
 
     first = 1
@@ -82,7 +84,7 @@ def _bulk(client, index, sobject, operation, columns, rows, upload_limit, folder
             client.progress(f"{what}: upload {number}, {upload.rows} rows, {upload.size} bytes")
             job_id, _ = client.ingest_job(sobject, operation, upload.path, what)
             upload.path.unlink()
-            index.add_results(_results(client, job_id, operation, columns))
+            index.add_results(_results(client, job_id, operation, columns, lambda n: tick(f"{what}: {n} results read")))
             last = first + upload.rows - 1
             for key, new_id, error, has_result in index.outcomes(first, last):
                 if not has_result:
@@ -92,8 +94,10 @@ def _bulk(client, index, sobject, operation, columns, rows, upload_limit, folder
             first = last + 1
 
 
-def _results(client, job_id, operation, columns) -> Iterator[tuple]:
-    for kind, row in client.ingest_results(job_id):
+def _results(client, job_id, operation, columns, on_row) -> Iterator[tuple]:
+    for n, (kind, row) in enumerate(client.ingest_results(job_id), start=1):
+        if n % BATCH == 0:
+            on_row(n)
         key = _match_key(operation, columns, [row.get(c) for c in columns])
         if kind == "successfulResults":
             yield key, row.get("sf__Id") or None, None
