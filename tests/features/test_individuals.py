@@ -73,7 +73,7 @@ class InProcessClient(RecordsClient):
         return soql.execute(q, OrgSource(self.org, "63.0"))["totalSize"]
 
     def request(self, method, path, kind, **kwargs):
-        """Bulk API calls go through the real OrgClient code to the local org's Bulk handlers."""
+        """Bulk API calls go through the real RecordsClient code to the local org's Bulk handlers."""
         self._count(kind)
         path = (
             path.replace(self.data_url, "/services/data/v63.0")
