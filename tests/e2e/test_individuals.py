@@ -1,4 +1,4 @@
-"""set_individual_privacy with the real cci against the local org over HTTPS (issue 8 done-when)."""
+"""set_individual_privacy with the real cci against the local org over HTTPS: REST and Bulk paths, 100,000 records."""
 
 import json
 import sqlite3
