@@ -1,12 +1,12 @@
-"""CumulusCI task set_individual_privacy: thin; the work is in email_privacy.individuals."""
+"""CumulusCI task set_individual_privacy: thin; the work is in email_privacy.features.individuals."""
 
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
 from email_privacy.cci.options import parse_int
 from email_privacy.cci.report import log_table, report_path, write_json
-from email_privacy.data_client import OrgClient
 from email_privacy.errors import OrgError
-from email_privacy.individuals import parse_request, run
+from email_privacy.features.individuals import parse_request, run
+from email_privacy.org.records_client import RecordsClient
 from email_privacy.org.rest import mount_rest_retries, refresh_session
 
 FAILED_SHOWN = 20  # failed records listed in the log; the JSON report has them all
@@ -26,11 +26,14 @@ Email Opt Out is never touched.
 
 Up to ``bulk_threshold`` records go through the REST API (sObject Collections, 200 a call); at or above
 it through Bulk API 2.0 jobs, so the number of API calls stays flat however many records there are.
+The CSV, the Bulk query results and the uploads are streamed through files on disk: memory does not
+grow with the number of records. Uploads are split into jobs under Salesforce's 150 MB limit.
 A record the org refuses is reported with the org's error and does not undo the others; running again
 finishes the rest and changes nothing twice. ``dry_run`` reports what would change and changes nothing.
 
 The report (a table in the log; JSON with ``report``): matched, created, linked, updated, already_set,
 not_found (emails or ids with no record), failed (object, id, email, step, the org's error), api_calls.
+A list longer than 1,000 entries is written whole to a CSV file next to the report, which names it.
 """
 
     task_options = {
@@ -54,7 +57,14 @@ not_found (emails or ids with no record), failed (object, id, email, step, the o
             "description": "true: report what would be created, linked and updated; change nothing. Default false."
         },
         "bulk_threshold": {"description": "From this many records on, use Bulk API 2.0 instead of REST. Default 2000."},
-        "report": {"description": "Path of a JSON file to write the report to (created readable by you only)."},
+        "upload_limit": {
+            "description": "Largest Bulk API 2.0 upload in bytes, counted base64-encoded as Salesforce counts it; "
+            "a larger write is split into several jobs. Default and most 150000000 (150 MB), least 1000."
+        },
+        "report": {
+            "description": "Path of a JSON file to write the report to (created readable by you only). "
+            "Lists longer than 1,000 entries go to <report>.not_found.csv and <report>.failed.csv."
+        },
         "retries": {
             "description": "How many times a call failing with HTTP 502/503/504 or a connection error is "
             "repeated. Default 3."
@@ -70,24 +80,29 @@ not_found (emails or ids with no record), failed (object, id, email, step, the o
 
     def _run_task(self):
         mount_rest_retries(self.sf, retries=self.retries)
-        client = OrgClient.from_sf(self.sf, refresh=lambda: refresh_session(self), progress=self.logger.info)
-        report = run(client, self.request)
+        client = RecordsClient.from_sf(self.sf, refresh=lambda: refresh_session(self), progress=self.logger.info)
+        stem = self.report_file.with_suffix("") if self.report_file else None
+        report = run(client, self.request, lists_stem=stem)
 
         title = "Individual privacy requests" + (" (dry run: nothing changed)" if report.dry_run else "")
         log_table(
             self.logger, title, [("what", "What"), ("count", "Count"), ("meaning", "Meaning")], report.summary_rows()
         )
-        if report.not_found:
+        if report.not_found_count:
             shown = ", ".join(report.not_found[:FAILED_SHOWN])
-            more = f" and {len(report.not_found) - FAILED_SHOWN} more" if len(report.not_found) > FAILED_SHOWN else ""
-            self.logger.warning(f"Not found: {shown}{more}")
-        if report.failed:
+            more = report.not_found_count - min(FAILED_SHOWN, len(report.not_found))
+            self.logger.warning(f"Not found: {shown}{f' and {more} more' if more else ''}")
+        if report.not_found_file:
+            self.logger.warning(f"Every email or id not found: {report.not_found_file}")
+        if report.failed_count:
             log_table(
                 self.logger,
-                f"Failed records ({len(report.failed)})",
+                f"Failed records ({report.failed_count})",
                 [("object", "Object"), ("id", "Id"), ("email", "Email"), ("step", "Step"), ("error", "Org's error")],
                 report.failed[:FAILED_SHOWN],
             )
+        if report.failed_file:
+            self.logger.warning(f"Every failed record: {report.failed_file}")
         self.logger.info(
             f"API calls: {report.api_calls} ({', '.join(f'{k}: {v}' for k, v in report.api_calls_by_kind.items())})"
         )
@@ -96,10 +111,10 @@ not_found (emails or ids with no record), failed (object, id, email, step, the o
             write_json(self.report_file, data)
             self.logger.info(f"Report written to {self.report_file}")
         self.return_values = data
-        if report.failed:
+        if report.failed_count:
             # After the report: the records that succeeded stay done; a non-zero exit tells CI.
             raise OrgError(
-                f"{len(report.failed)} of {report.matched} records failed (first: "
+                f"{report.failed_count} of {report.matched} records failed (first: "
                 f"{report.failed[0]['id']}: {report.failed[0]['error']}); fix the cause and run again "
                 "to finish them."
             )

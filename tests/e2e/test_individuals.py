@@ -1,10 +1,11 @@
-"""set_individual_privacy with the real cci against the local org over HTTPS."""
+"""set_individual_privacy with the real cci against the local org over HTTPS: REST and Bulk paths, 100,000 records."""
 
 import json
 import sqlite3
 
 import pytest
 
+from localorg import process
 from tests.harness import run_cci
 
 pytestmark = pytest.mark.e2e
@@ -57,10 +58,9 @@ def test_small_by_rest_then_20000_by_bulk_with_flat_calls(local_org, tmp_path):
     assert (first["matched"], first["created"], first["linked"], first["failed"]) == (10, 10, 10, [])
     assert first["not_found"] == ["nobody@nowhere.example", "ghost@nowhere.example"]
     assert not [c for c in calls if "/jobs/" in c["path"]] and "already_set" in stdout
-    rows = con.execute(
-        """SELECT c.Email, i.FirstName, c.FirstName AS cf, i.HasOptedOutTracking t, i.HasOptedOutProcessing p
-           FROM Contact c JOIN Individual i ON i.Id = c.IndividualId"""
-    ).fetchall()
+    rows = con.execute("""SELECT c.Email, i.FirstName, c.FirstName AS cf, i.HasOptedOutTracking t,
+                          i.HasOptedOutProcessing p FROM Contact c
+                          JOIN Individual i ON i.Id = c.IndividualId""").fetchall()
     assert sorted(r["Email"] for r in rows) == sorted(contact_emails[:7])
     assert all(r["t"] == 1 and r["p"] == 1 and r["FirstName"] == r["cf"] for r in rows)
     pa = con.execute(
@@ -93,4 +93,50 @@ def test_small_by_rest_then_20000_by_bulk_with_flat_calls(local_org, tmp_path):
     assert (unlinked, wrong) == (0, 0)
     assert con.execute("SELECT COUNT(*) FROM Lead WHERE IndividualId IS NOT NULL").fetchone()[0] == 2
     assert con.execute("SELECT SUM(HasOptedOutOfEmail) FROM Contact").fetchone()[0] == opt_out_before
+    con.close()
+
+
+def test_100000_contacts_streamed_in_split_jobs_every_individual_right(local_org, tmp_path, monkeypatch):
+    """A first run sets Don't Track on half; a second, over every contact (each named twice), turns it off and
+    Don't Process on, with an upload limit that splits each write into several jobs; a third changes nothing."""
+    count = 100_000
+    monkeypatch.setattr(process, "START_TIMEOUT", 900)  # seeding 100,000 contacts outlasts the default wait
+    org = local_org(contacts=count)
+    settings = run_cci(org, "task", "run", "deploy_email_privacy_settings", "--org", "sim")
+    assert settings.returncode == 0, settings.stdout[-2000:] + settings.stderr[-2000:]
+    con = db(org)
+    emails = [r[0] for r in con.execute("SELECT Email FROM Contact ORDER BY rowid")]
+    opt_out_before = con.execute("SELECT SUM(HasOptedOutOfEmail) FROM Contact").fetchone()[0]
+
+    half, _, _ = cci_task(
+        org, tmp_path, "half", "csv", write_emails(tmp_path / "half.csv", emails[: count // 2]), "dont_track", "true"
+    )
+    assert (half["matched"], half["created"], half["failed_count"]) == (count // 2, count // 2, 0)
+
+    every = write_emails(tmp_path / "all.csv", emails + [e.upper() for e in emails[::10]])
+    options = ("csv", every, "dont_track", "false", "dont_process", "true", "upload_limit", "1500000")
+    full, calls, stdout = cci_task(org, tmp_path, "all", *options)
+    assert (full["matched"], full["updated"], full["created"], full["linked"]) == (
+        count,
+        count // 2,
+        count // 2,
+        count // 2,
+    )
+    assert (full["failed_count"], full["not_found_count"], full["not_found"]) == (0, 0, [])
+    jobs = [c for c in calls if c["method"] == "POST" and c["path"].endswith("/jobs/ingest")]
+    uploads = [c for c in calls if c["method"] == "PUT" and c["path"].endswith("/batches")]
+    assert len(jobs) == len(uploads) >= 6  # update, insert and link each split under 1 MB of CSV
+    assert all(int(c["bytes_in"]) <= 1_000_000 for c in uploads)
+    assert "records read" in stdout and "JobComplete" in stdout
+
+    rows = con.execute("""SELECT COUNT(*), SUM(i.HasOptedOutTracking), SUM(i.HasOptedOutProcessing),
+                          SUM(i.LastName = c.LastName AND i.FirstName = c.FirstName)
+                          FROM Contact c JOIN Individual i ON i.Id = c.IndividualId""").fetchone()
+    assert tuple(rows) == (count, 0, count, count)
+    assert con.execute("SELECT COUNT(*) FROM Individual").fetchone()[0] == count  # one each, no orphans
+    assert con.execute("SELECT SUM(HasOptedOutOfEmail) FROM Contact").fetchone()[0] == opt_out_before
+
+    again, again_calls, _ = cci_task(org, tmp_path, "again", *options)
+    assert (again["already_set"], again["created"], again["updated"], again["linked"]) == (count, 0, 0, 0)
+    assert not [c for c in again_calls if "/jobs/ingest" in c["path"]]
     con.close()

@@ -1,4 +1,4 @@
-"""data_client.OrgClient over HTTP (mocked with responses): Salesforce's shapes in and out."""
+"""org.records_client.RecordsClient over HTTP (mocked with responses): Salesforce's shapes in and out."""
 
 import json
 import random
@@ -7,14 +7,16 @@ import pytest
 import requests
 import responses
 
-from email_privacy.data_client import OrgClient
 from email_privacy.errors import OrgError
+from email_privacy.features.match_index import MatchIndex
+from email_privacy.features.record_writes import write
+from email_privacy.org.records_client import RecordsClient
 
 BASE = "https://org.example/services/data/v63.0"
 
 
 def client(**kw):
-    return OrgClient(
+    return RecordsClient(
         session=requests.Session(),
         instance_url="https://org.example",
         api_version="63.0",
@@ -52,7 +54,7 @@ def test_collections_200_a_call_with_per_record_errors():
     rows = [{"Id": f"003{i:03d}", "IndividualId": "0PK1"} for i in range(249)] + [
         {"Id": "003BAD", "IndividualId": "0PK1"}
     ]
-    outcomes = client().collection_write("Contact", "update", rows)
+    outcomes = list(client().collection_write("Contact", "update", iter(rows)))
     assert [len(b["records"]) for b in bodies] == [200, 50]
     assert all(b["allOrNone"] is False and b["records"][0]["attributes"] == {"type": "Contact"} for b in bodies)
     assert [o.index for o in outcomes] == list(range(250))
@@ -60,7 +62,7 @@ def test_collections_200_a_call_with_per_record_errors():
 
 
 @responses.activate
-def test_bulk_insert_maps_shuffled_results_back_by_values():
+def test_bulk_insert_maps_shuffled_results_back_by_values(tmp_path):
     responses.add(responses.POST, f"{BASE}/jobs/ingest", json={"id": "750J", "state": "Open"})
     responses.add(responses.PUT, f"{BASE}/jobs/ingest/750J/batches", status=201)
     responses.add(responses.PATCH, f"{BASE}/jobs/ingest/750J", json={"id": "750J", "state": "UploadComplete"})
@@ -98,9 +100,14 @@ def test_bulk_insert_maps_shuffled_results_back_by_values():
     )
     progress = []
     c = client(progress=progress.append)
-    outcomes = c.bulk_write("Individual", "insert", ["FirstName", "LastName", "HasOptedOutTracking"], rows)
-    assert {outcomes[0].id, outcomes[2].id} == {"0PK1", "0PK3"} and outcomes[1].id == "0PK2"
-    assert outcomes[3].error.startswith("REQUIRED_FIELD_MISSING") and not outcomes[3].ok
+    columns = ["FirstName", "LastName", "HasOptedOutTracking"]
+    keyed = [(f"row{i}", [r[col] for col in columns]) for i, r in enumerate(rows)]
+    index = MatchIndex(tmp_path)
+    outcomes = list(write(c, index, "Individual", "insert", columns, keyed, 4, 1, 150_000_000, tmp_path))
+    index.close()
+    assert [key for key, _, _ in outcomes] == ["row0", "row1", "row2", "row3"]
+    assert {outcomes[0][1], outcomes[2][1]} == {"0PK1", "0PK3"} and outcomes[1][1] == "0PK2"
+    assert outcomes[3][2].startswith("REQUIRED_FIELD_MISSING") and outcomes[3][1] is None
     upload = next(call.request for call in responses.calls if call.request.method == "PUT")
     assert upload.body.decode().splitlines() == [
         "FirstName,LastName,HasOptedOutTracking",
@@ -114,7 +121,7 @@ def test_bulk_insert_maps_shuffled_results_back_by_values():
 
 
 @responses.activate
-def test_failed_job_and_http_errors_are_one_line_with_the_orgs_words():
+def test_failed_job_and_http_errors_are_one_line_with_the_orgs_words(tmp_path):
     responses.add(
         responses.POST,
         f"{BASE}/jobs/ingest",
@@ -122,7 +129,7 @@ def test_failed_job_and_http_errors_are_one_line_with_the_orgs_words():
         json=[{"errorCode": "INVALIDJOB", "message": "InvalidJob : Unable to find object: Nope"}],
     )
     with pytest.raises(OrgError) as err:
-        client().bulk_write("Nope", "insert", ["LastName"], [{"LastName": "x"}])
+        client().ingest_job("Nope", "insert", tmp_path / "none.csv", "Nope insert")
     assert str(err.value) == (
         "Bulk API 2.0 ingest failed (HTTP 400): INVALIDJOB: InvalidJob : Unable to find object: Nope"
     )
@@ -133,7 +140,7 @@ def test_failed_job_and_http_errors_are_one_line_with_the_orgs_words():
         json={"id": "750Q", "state": "Failed", "errorMessage": "INVALID_FIELD: no such column"},
     )
     with pytest.raises(OrgError, match="ended Failed: INVALID_FIELD: no such column"):
-        client().bulk_query("SELECT Nope FROM Contact")
+        list(client().bulk_query("SELECT Nope FROM Contact"))
 
 
 @responses.activate
@@ -186,9 +193,60 @@ def test_bulk_query_follows_the_locator():
         body='"Id","Individual.HasOptedOutTracking"\n"2",""\n',
         headers={"Sforce-Locator": "null", "Sforce-NumberOfRecords": "1"},
     )
-    rows = client().bulk_query("SELECT Id, Individual.HasOptedOutTracking FROM Contact")
+    rows = list(client().bulk_query("SELECT Id, Individual.HasOptedOutTracking FROM Contact"))
     assert rows == [
         {"Id": "1", "Individual.HasOptedOutTracking": "true"},
         {"Id": "2", "Individual.HasOptedOutTracking": ""},
     ]
     assert "locator=abc" in responses.calls[-1].request.url
+
+
+@responses.activate
+def test_results_are_read_as_a_stream_with_records_spanning_chunks(tmp_path, monkeypatch):
+    """A results page larger than the reader's chunk, with a quoted line break and a multi-byte letter cut
+    across chunk boundaries, comes out record by record, unchanged."""
+    rows = [(f"003{i:012d}", "Zoë" if i % 3 else 'Line "one"\nline two') for i in range(3000)]
+    body = '"Id","FirstName"\n' + "".join('"{}","{}"\n'.format(i, n.replace('"', '""')) for i, n in rows)
+    responses.add(responses.POST, f"{BASE}/jobs/query", json={"id": "750Q", "state": "UploadComplete"})
+    responses.add(
+        responses.GET,
+        f"{BASE}/jobs/query/750Q",
+        json={"id": "750Q", "state": "JobComplete", "numberRecordsProcessed": 3000},
+    )
+    responses.add(
+        responses.GET, f"{BASE}/jobs/query/750Q/results", body=body.encode(), headers={"Sforce-Locator": "null"}
+    )
+    assert len(body.encode()) > 1 << 16  # more than one chunk
+    progress = []
+    got = [(r["Id"], r["FirstName"]) for r in client(progress=progress.append).bulk_query("SELECT Id FROM Contact")]
+    assert got == rows and any("3000 of 3000 rows" in p for p in progress)
+
+
+@responses.activate
+def test_upload_sends_the_file_and_a_refreshed_session_sends_it_again(tmp_path):
+    upload = tmp_path / "up.csv"
+    upload.write_bytes(b"Id,IndividualId\n003000000000001AAA,0PK000000000001AAA\n")
+    responses.add(responses.POST, f"{BASE}/jobs/ingest", json={"id": "750J", "state": "Open"})
+    responses.add(
+        responses.PUT,
+        f"{BASE}/jobs/ingest/750J/batches",
+        status=401,
+        json=[{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}],
+    )
+    responses.add(responses.PUT, f"{BASE}/jobs/ingest/750J/batches", status=201)
+    responses.add(responses.PATCH, f"{BASE}/jobs/ingest/750J", json={"id": "750J", "state": "UploadComplete"})
+    responses.add(
+        responses.GET,
+        f"{BASE}/jobs/ingest/750J",
+        json={"id": "750J", "state": "JobComplete", "numberRecordsProcessed": 1},
+    )
+    c = client(refresh=lambda: "tok-2")
+    assert c.ingest_job("Contact", "update", upload, "Contact update")[0] == "750J"
+    puts = [call.request for call in responses.calls if call.request.method == "PUT"]
+    assert len(puts) == 2 and all(_body(p) == upload.read_bytes() for p in puts)
+    assert puts[1].headers["Authorization"] == "Bearer tok-2"
+
+
+def _body(request) -> bytes:
+    body = request.body
+    return body.read() if hasattr(body, "read") else body

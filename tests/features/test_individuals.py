@@ -1,7 +1,7 @@
 """set_individual_privacy's logic: options, matching, plan, and runs against an in-process org.
 
 The in-process org is the local org's real records store, SOQL engine and Bulk API handlers, called
-without HTTP (the HTTP side of the client is tested in test_individuals_client.py and end to end).
+without HTTP (the HTTP side of the client is tested in tests/org/test_records_client.py and end to end).
 """
 
 import json
@@ -10,9 +10,11 @@ import re
 import pytest
 import requests
 
-from email_privacy import individuals as ind
-from email_privacy.data_client import OrgClient, Outcome
 from email_privacy.errors import OptionError, OrgError
+from email_privacy.features import individual_report, match_index
+from email_privacy.features import individuals as ind
+from email_privacy.org import records_client
+from email_privacy.org.records_client import Outcome, RecordsClient
 from localorg import soql
 from localorg.http import Request
 from localorg.models.bulk_jobs import BulkJobs
@@ -34,12 +36,13 @@ class InProcessOrg:
         self.bulk_jobs = BulkJobs()
 
 
-class InProcessClient(OrgClient):
-    """OrgClient whose calls go straight to the local org's store, SOQL engine and Bulk handlers."""
+class InProcessClient(RecordsClient):
+    """RecordsClient whose calls go straight to the local org's store, SOQL engine and Bulk handlers."""
 
     def __init__(self, org):
         super().__init__(session=None, instance_url="https://local", api_version="63.0", token="t")
         self.org = org
+        self.uploads = []  # the CSV of every Bulk upload
 
     def _count(self, kind):
         self.calls += 1
@@ -75,7 +78,7 @@ class InProcessClient(OrgClient):
         return soql.execute(q, OrgSource(self.org, "63.0"))["totalSize"]
 
     def request(self, method, path, kind, **kwargs):
-        """Bulk API calls go through the real OrgClient code to the local org's Bulk handlers."""
+        """Bulk API calls go through the real RecordsClient code to the local org's Bulk handlers."""
         self._count(kind)
         path = (
             path.replace(self.data_url, "/services/data/v63.0")
@@ -83,7 +86,12 @@ class InProcessClient(OrgClient):
             else "/services/data/v63.0" + path
         )
         path, _, query = path.partition("?")
-        body = json.dumps(kwargs["json"]).encode() if "json" in kwargs else kwargs.get("data") or b""
+        if "upload" in kwargs:
+            with open(kwargs["upload"], "rb") as fh:
+                body = fh.read()
+            self.uploads.append(body)
+        else:
+            body = json.dumps(kwargs["json"]).encode() if "json" in kwargs else b""
         params = {k: [v] for k, v in (kwargs.get("params") or {}).items()}
         for method_, pattern, handler in ROUTES:
             found = re.match(pattern, path)
@@ -93,12 +101,14 @@ class InProcessClient(OrgClient):
                 )
                 response = requests.Response()
                 response.status_code, response._content = reply.status, reply.body
+                response._content_consumed = True
                 response.headers.update(reply.headers)
                 assert reply.status < 300, reply.body
                 return response
         raise AssertionError(f"no bulk route for {method} {path}")
 
     def collection_write(self, sobject, operation, rows):
+        rows = list(rows)
         outcomes = []
         for start in range(0, len(rows), 200):
             self._count("collections")
@@ -184,7 +194,7 @@ def test_bad_options_one_line_naming_the_option(options, words):
 def test_csv_checks(tmp_path, text, words):
     options = {"dont_track": "true", "csv": write_csv(tmp_path / "r.csv", text)}
     if words is None:
-        assert [r.email for r in ind.parse_request(options).rows] == ["x@y.z", "q@r.s"]
+        assert [r.email for r in ind.parse_request(options).rows()] == ["x@y.z", "q@r.s"]
         return
     with pytest.raises(OptionError) as err:
         ind.parse_request(options)
@@ -194,7 +204,7 @@ def test_csv_checks(tmp_path, text, words):
 def test_csv_infers_object_from_id_and_accepts_bom_and_case(tmp_path):
     path = tmp_path / "r.csv"
     path.write_bytes("\ufeffEMAIL,Id,Object\n,00Q000000000001AAA,\nA@B.C,,lead\n".encode())
-    rows = ind.parse_request({"dont_process": "false", "csv": str(path)}).rows
+    rows = list(ind.parse_request({"dont_process": "false", "csv": str(path)}).rows())
     assert [(r.email, r.id, r.object) for r in rows] == [(None, "00Q000000000001AAA", "Lead"), ("A@B.C", None, "Lead")]
 
 
@@ -216,17 +226,38 @@ def test_in_chunks_cover_every_value_within_the_limit():
     assert all(f"'{v}'" in joined for v in values[:-1]) and "'o\\'brien@example.com'" in joined
 
 
-def test_plan_updates_a_shared_individual_once():
+def test_plan_updates_a_shared_individual_once(tmp_path):
     flags = {TRACK: True}
-    matches = [
-        ind.Match("Contact", "003A", "A", "B", "a@x", "0PKshared", {TRACK: False}),
-        ind.Match("Lead", "00QA", "A", "B", "a@x", "0PKshared", {TRACK: False}),
-        ind.Match("Contact", "003B", "C", "D", "c@x", "0PKset", {TRACK: True}),
-        ind.Match("Contact", "003C", "E", "F", "e@x", None, {TRACK: None}),
-    ]
-    plan = ind.make_plan(matches, flags)
-    assert list(plan.updates) == ["0PKshared"] and len(plan.updates["0PKshared"]) == 2
-    assert list(plan.already_set) == ["0PKset"] and [m.id for m in plan.to_create] == ["003C"]
+    contact = ind.Target("Contact", "Contact", "Email", "IndividualId", "Individual")
+    lead = ind.Target("Lead", "Lead", "Email", "IndividualId", "Individual")
+
+    def rec(rid, email, individual, track):
+        return {
+            "Id": rid,
+            "FirstName": "A",
+            "LastName": "B",
+            "Email": email,
+            "IndividualId": individual,
+            "Individual": {TRACK: track} if individual else None,
+        }
+
+    index = match_index.MatchIndex(tmp_path)
+    index.add_records(
+        [
+            ind.record_row(contact, rec("003A00000000001", "a@x", "0PKshared", False), flags),
+            ind.record_row(lead, rec("00QA00000000001", "a@x", "0PKshared", False), flags),
+            ind.record_row(contact, rec("003B00000000001", "c@x", "0PKset", True), flags),
+            ind.record_row(contact, rec("003C00000000001", "e@x", None, None), flags),
+            ind.record_row(
+                contact, rec("003A00000000001AAA", "a@x", "0PKshared", False), flags
+            ),  # the same record again
+        ]
+    )
+    assert index.matched() == 4
+    assert list(index.individuals_to_update()) == ["0PKshared"] and index.count_to_update() == 1
+    assert index.count_already_set() == 1
+    assert [(seq, first) for seq, first, _ in index.to_create()] == [(4, "A")]
+    index.close()
 
 
 # -- runs against the in-process org -----------------------------------------------------------
@@ -235,7 +266,8 @@ def test_plan_updates_a_shared_individual_once():
 def run(org, **options):
     options.setdefault("dont_track", "true")
     client = InProcessClient(org)
-    return ind.run(client, ind.parse_request(options)), client
+    stem = options.pop("lists_stem", None)
+    return ind.run(client, ind.parse_request(options), lists_stem=stem), client
 
 
 def test_csv_of_emails_sets_flags_creates_links_and_lists_unknown(org, tmp_path):
@@ -337,3 +369,72 @@ def test_org_without_consent_management_or_person_accounts(tmp_path):
     report, _ = run(off, csv=path)  # rows without an object: person accounts left out where off
     assert report.not_found == ["a@example.com"]
     off.records.close()
+
+
+# -- streaming: chunked matching, split uploads, long lists in files ------------------------------
+
+
+def test_matching_in_small_chunks_and_pages_finds_every_record_once(org, tmp_path, monkeypatch):
+    """Pages of 37 rows (Sforce-Locator) and index batches of 7: a row's match never depends on its chunk."""
+    seed_people(org.records, org.identity.user_id, contacts=300)
+    monkeypatch.setattr(records_client, "QUERY_PAGE_ROWS", 37)
+    monkeypatch.setattr(match_index, "BATCH", 7)
+    contacts = emails(org, "Contact", 400)
+    wanted = contacts[::3]
+    # Every wanted email twice, once in upper case, plus unknown ones between them.
+    lines = [e for e in wanted] + [e.upper() for e in wanted] + [f"ghost{i}@nowhere.example" for i in range(5)]
+    report, client = run(
+        org, csv=write_csv(tmp_path / "r.csv", "email\n" + "\n".join(lines) + "\n"), bulk_threshold="10"
+    )
+    assert report.matched == len(wanted) and report.created == len(wanted) and report.failed == []
+    assert report.not_found == [f"ghost{i}@nowhere.example" for i in range(5)] and report.not_found_count == 5
+    pages = client.calls_by_kind["Bulk API 2.0 results"] - 3  # less the ingest jobs' three result reads
+    assert pages >= len(contacts) // 37
+    linked = {r["Email"] for r in org.records.rows("Contact") if r["IndividualId"]}
+    assert linked == set(wanted)
+    assert all(individual_of(org, "Contact", r)[TRACK] for r in org.records.rows("Contact") if r["Email"] in linked)
+
+
+def test_upload_limit_splits_writes_into_jobs_each_within_it(org, tmp_path):
+    seed_people(org.records, org.identity.user_id, contacts=300)
+    report, client = run(org, contacts_where="Email != null", bulk_threshold="5", upload_limit="3000")
+    assert report.matched == 330 and report.created == 330 and report.linked == 330 and report.failed == []
+    # 330 inserts and 330 links, each row 20 to 40 bytes: several jobs of at most 2,000 bytes of CSV.
+    assert len(client.uploads) >= 8 and all(len(u) <= 2000 for u in client.uploads)
+    assert all(
+        u.startswith(b"FirstName,LastName,HasOptedOutTracking\n") or u.startswith(b"Id,IndividualId\n")
+        for u in client.uploads
+    )
+    assert sum(u.count(b"\n") - 1 for u in client.uploads) == 660  # every row uploaded once
+    assert all(individual_of(org, "Contact", r)[TRACK] for r in org.records.rows("Contact"))
+    again, _ = run(org, contacts_where="Email != null", bulk_threshold="5", upload_limit="3000")
+    assert (again.created, again.updated, again.already_set) == (0, 0, 330)
+
+
+def test_failures_across_split_jobs_map_back_to_their_records(org):
+    for i in range(6):  # the refused rows land in different upload files
+        org.records.insert_raw("Contact", [{"FirstName": "No", "Email": f"nolast{i}@example.com"}])
+        seed_people(org.records, org.identity.user_id, contacts=15)
+    report, client = run(org, contacts_where="Email != null", bulk_threshold="2", upload_limit="1000")
+    assert len([u for u in client.uploads if u.startswith(b"FirstName")]) >= 2
+    assert sorted(f["email"] for f in report.failed) == [f"nolast{i}@example.com" for i in range(6)]
+    assert {f["step"] for f in report.failed} == {"create Individual"} and report.failed_count == 6
+    assert report.created == 120 and org.records.count("Individual") == 120
+    assert all(
+        individual_of(org, "Contact", r)["LastName"] == r["LastName"]
+        for r in org.records.rows("Contact")
+        if r["LastName"]
+    )
+
+
+def test_long_lists_go_to_files_the_report_names(org, tmp_path, monkeypatch):
+    monkeypatch.setattr(individual_report, "LIST_LIMIT", 3)
+    lines = emails(org, "Contact", 2) + [f"ghost{i}@nowhere.example" for i in range(7)]
+    report, _ = run(
+        org, csv=write_csv(tmp_path / "r.csv", "email\n" + "\n".join(lines) + "\n"), lists_stem=tmp_path / "out"
+    )
+    assert report.not_found == [f"ghost{i}@nowhere.example" for i in range(3)] and report.not_found_count == 7
+    path = tmp_path / "out.not_found.csv"
+    assert report.not_found_file == str(path) and (path.stat().st_mode & 0o777) == 0o600
+    assert path.read_text().splitlines() == ["value"] + [f"ghost{i}@nowhere.example" for i in range(7)]
+    assert report.failed_file is None and report.to_dict()["not_found_count"] == 7

@@ -1,0 +1,105 @@
+"""The report of a set_individual_privacy run: counts, and the not-found and failed lists, in files when long.
+
+Counts are kept as counts. A list of up to LIST_LIMIT entries is in the report itself; a longer one
+is written whole to a CSV file (readable by the owner only) that the report names, and the report
+keeps its first LIST_LIMIT entries, so a run of a million records never builds a million-entry list.
+"""
+
+import csv
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+LIST_LIMIT = 1000
+FAILED_COLUMNS = ("object", "id", "email", "step", "error")
+
+
+@dataclass
+class Report:
+    """The outcome of a run (or, for a dry run, what it would do)."""
+
+    dry_run: bool = False
+    matched: int = 0
+    created: int = 0
+    linked: int = 0
+    updated: int = 0
+    already_set: int = 0
+    not_found: list = field(default_factory=list)  # the first LIST_LIMIT
+    not_found_count: int = 0
+    not_found_file: str | None = None  # every one, when there are more than LIST_LIMIT
+    failed: list = field(default_factory=list)  # {object, id, email, step, error}, the first LIST_LIMIT
+    failed_count: int = 0
+    failed_file: str | None = None
+    api_calls: int = 0
+    api_calls_by_kind: dict = field(default_factory=dict)
+
+    COUNTS = ("matched", "created", "linked", "updated", "already_set", "not_found", "failed")
+
+    def count(self, name: str) -> int:
+        return getattr(self, f"{name}_count") if name in ("not_found", "failed") else getattr(self, name)
+
+    def summary_rows(self) -> list[dict]:
+        """One row per count, for the table."""
+        would = " (would be)" if self.dry_run else ""
+        meanings = {
+            "matched": "records the request applies to",
+            "created": "Individuals created" + would,
+            "linked": "records linked to a new Individual" + would,
+            "updated": "existing Individuals updated" + would,
+            "already_set": "Individuals already set as asked",
+            "not_found": "emails or ids with no record",
+            "failed": "records the org refused",
+        }
+        return [{"what": n, "count": self.count(n), "meaning": meanings[n]} for n in self.COUNTS]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def set_lists(self, not_found: Iterable[str], failed: Iterable[dict], stem=None) -> None:
+        """Fill the lists from streams; a list longer than LIST_LIMIT also goes whole to `<stem>.<name>.csv`
+        (`stem`: the report's path without .json; none given: individual-privacy in the current folder)."""
+        base = Path(stem) if stem else Path("individual-privacy")
+        self.not_found, self.not_found_count, self.not_found_file = _spill(
+            ((v,) for v in not_found), base.with_name(base.name + ".not_found.csv"), ("value",)
+        )
+        self.not_found = [v for (v,) in self.not_found]
+        rows, self.failed_count, self.failed_file = _spill(
+            (tuple(f[c] for c in FAILED_COLUMNS) for f in failed),
+            base.with_name(base.name + ".failed.csv"),
+            FAILED_COLUMNS,
+        )
+        self.failed = [dict(zip(FAILED_COLUMNS, r, strict=True)) for r in rows]
+
+
+def _spill(rows: Iterable[tuple], path: Path, header) -> tuple[list, int, str | None]:
+    """(the first LIST_LIMIT rows, how many in all, the file holding all when more than LIST_LIMIT)."""
+    first, count, handle, writer = [], 0, None, None
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        for row in rows:
+            count += 1
+            if count <= LIST_LIMIT:
+                first.append(row)
+                continue
+            if handle is None:
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                tmp.unlink(missing_ok=True)
+                # Owner-only from the start, as the JSON report: the lists hold people's emails.
+                handle = os.fdopen(
+                    os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", newline="", encoding="utf-8"
+                )
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(header)
+                writer.writerows(first)
+            writer.writerow(row)
+        if handle is None:
+            return first, count, None
+        handle.close()
+        handle = None
+        os.replace(tmp, path)
+        return first, count, str(path)
+    finally:
+        if handle is not None:
+            handle.close()
+            tmp.unlink(missing_ok=True)
