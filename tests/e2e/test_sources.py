@@ -141,10 +141,12 @@ def test_flow_and_tasks_through_a_path_source(cci, local_org, tmp_path):
     contact = org_contact_emails(org)[0]
     csv = tmp_path / "requests.csv"
     csv.write_text(f"email\n{contact}\n", encoding="utf-8")
-    report = tmp_path / "individuals.json"
-    options = ["-o", "csv", str(csv), "-o", "dont_track", "true", "-o", "report", str(report)]
+    # A relative report path is taken from the folder cci runs in (the consuming project), although
+    # CumulusCI runs a source's task inside the source's checkout.
+    options = ["-o", "csv", str(csv), "-o", "dont_track", "true", "-o", "report", "out/individuals.json"]
     ok(run(cci, org, project, "task", "run", "email_privacy:set_individual_privacy", "--org", "sim", *options))
-    result = json.loads(report.read_text())
+    assert not (REPO / "out").exists()
+    result = json.loads((project / "out" / "individuals.json").read_text())
     assert (result["matched"], result["created"], result["linked"]) == (1, 1, 1)
     assert records(org, "SELECT HasOptedOutTracking FROM Individual") == [(1,)]
 
