@@ -1,4 +1,4 @@
-"""The flow benchmark of issue 7: this project's `enable_individual_email_tracking` against the
+"""The flow benchmark: this project's `enable_individual_email_tracking` against the
 hand-written built-in equivalent (benchmarks/builtin/cumulusci.yml), each run with the real `cci`
 on a fresh local org (person accounts on), then once more on the org it has just configured.
 """
@@ -89,7 +89,7 @@ def run_pair(tool: str, layouts_per_object: int, workdir: Path) -> dict[str, Run
 def run_partial(tool: str, layouts_per_object: int, workdir: Path) -> RunMetrics:
     """One tool on an org where someone already put the field on the first layout of each object (by
     name order) and turned the settings on, with the built-in tasks (not measured): the case where
-    add_page_layout_fields' defect (FACTS.md) skips every later layout."""
+    add_page_layout_fields' defect (docs/salesforce-facts.md, "CumulusCI 4.10") skips every later layout."""
     with LocalOrgProcess(workdir, person_accounts=True, layouts_per_object=layouts_per_object) as org:
         first_layouts = {obj: sorted(names)[:1] for obj, names in layouts_by_object(org.metadata_dir).items()}
         prep = run_cci(

@@ -1,4 +1,4 @@
-"""The benchmark's table, the machine it ran on, and issue 7's acceptance checks, from run summaries."""
+"""The benchmark's table, the machine it ran on, and the flow benchmark's acceptance checks, from run summaries."""
 
 import datetime
 import os
@@ -113,7 +113,7 @@ def render_markdown(summaries: Iterable[Summary]) -> str:
 
 @dataclass
 class Check:
-    """One acceptance point of issue 7: what was required, whether it held, and the numbers."""
+    """One acceptance point of the flow benchmark: what was required, whether it held, and the numbers."""
 
     name: str
     passed: bool | None  # None: not measured in this run (e.g. --quick has no 300-layout runs)
@@ -129,7 +129,7 @@ def _worst(s: Summary, kind: str) -> int:
 
 
 def acceptance(summaries: Iterable[Summary], small: int = 3, large: int = 300) -> list[Check]:
-    """Issue 7's "Done when" points, checked against what was measured, and the correctness of every
+    """The flow benchmark's acceptance points, checked against what was measured, and the correctness of every
     project-flow run (partly configured org included)."""
     summaries = ordered(summaries)
     by = {(s.tool, s.layouts_per_object, s.phase): s for s in summaries}
@@ -148,7 +148,7 @@ def acceptance(summaries: Iterable[Summary], small: int = 3, large: int = 300) -
         counts = {k: _worst(s, k) for k in MAIN_KINDS}
         detail = ", ".join(f"{k} {v}" for k, v in counts.items()) + " (most of any run)"
         if phase == PARTIAL:
-            pass  # not an issue 7 point: only the correctness below matters there
+            pass  # not an acceptance point: only the correctness below matters there
         elif phase == FIRST:
             ok = counts["listMetadata"] <= 1 and counts["retrieve"] <= 2 and counts["deploy"] <= 2
             checks.append(Check(f"first run at {n}: at most 1 listMetadata, 2 retrieves, 2 deploys", ok, detail))

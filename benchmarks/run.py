@@ -1,4 +1,4 @@
-"""`make bench`: this project's flow against CumulusCI's built-in tasks on the local org (issue 7),
+"""`make bench`: this project's flow against CumulusCI's built-in tasks on the local org,
 then the individuals benchmark (benchmarks/individuals.py) where it offers a quick mode.
 
     .venv/bin/python benchmarks/run.py                      # 3 and 300 layouts/object, 3 runs each
@@ -131,7 +131,7 @@ def main(argv=None) -> int:
     checks = acceptance(summaries)
     print()
     print(render_text(summaries))
-    print("\nIssue 7 acceptance:")
+    print("\nAcceptance:")
     for check in checks:
         print("  " + check.line())
     if args.markdown:

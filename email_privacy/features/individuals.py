@@ -2,7 +2,7 @@
 
 The steps:
   parse_request   options -> PrivacyRequest, every CSV line checked (features/individuals_request.py)
-  resolve_targets describes -> the Individual lookup per object (never hard-coded: FACTS.md)
+  resolve_targets describes -> the Individual lookup per object (never hard-coded: docs/salesforce-facts.md, "Fields")
   find_records    queries -> the matched records, with their Individual's current flags, into the run's
                   on-disk index (features/match_index.py), and what was not found
   apply           writes: update Individuals, create the missing ones, link them, remove orphans
@@ -44,7 +44,9 @@ class Target:
 
 
 def resolve_targets(client: RecordsClient, names, optional=()) -> dict[str, Target]:
-    """Describe the objects and find each one's lookup to Individual (FACTS.md: resolve, do not assume).
+    """Describe the objects and find each one's lookup to Individual.
+
+    Resolved from the describe, never assumed (docs/salesforce-facts.md, "Fields").
 
     PersonAccount in `optional` is left out quietly where person accounts are off, else it is an error.
     """

@@ -121,7 +121,8 @@ def plan(store, files: dict[str, bytes], fail_names: set[str]) -> list[Planned]:
     for type_name, members in declared.items():
         for member in members:
             if member != "*" and member not in by_type.get(type_name, set()):
-                # Salesforce's text (MavensMate issue 869, devops-center-roadmap issue 144).
+                # Salesforce's text (github.com/joeferraro/MavensMate/issues/869,
+                # github.com/forcedotcom/devops-center-roadmap/issues/144).
                 pkg_result.success = False
                 planned.append(
                     Planned(

@@ -1,7 +1,7 @@
 """Salesforce's own CLI (`sf`, pinned) against the local org, as a new user would run it, each result checked
 against the org's own state: files are the org's bytes, deploys land in its folder, records are its rows.
 
-Tests marked xfail(strict) name what the local org lacks today (see the findings for issue 14); the fix removes
+Tests marked xfail(strict) name what the local org lacks today (see the local-org fidelity findings); the fix removes
 the mark.
 """
 

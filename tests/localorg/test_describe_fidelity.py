@@ -6,7 +6,7 @@ serve, type, length, nillable, defaultedOnCreate, defaultValue, referenceTo and 
 object's top-level keys are there. The global describe's entries and the Organization record carry every key a
 real one has. The describes come from a started local org over HTTPS, as any client gets them.
 
-Marks name what the local org lacks today (findings for issue 14); the fix removes them.
+Marks name what the local org lacks today (the local-org fidelity findings); the fix removes them.
 """
 
 import json

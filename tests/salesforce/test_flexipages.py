@@ -351,7 +351,7 @@ def manifest():
 
 def expected_kind(row, data: bytes) -> str:
     if b"<componentInstances>" in data:
-        return "old_format"  # FACTS.md: the pre-API-48 pages
+        return "old_format"  # docs/salesforce-facts.md: the pre-API-48 pages
     if row["kind"] == "dynamic_forms" and row["sobjectType"] == "Account":
         return "person_account" if row["person_fields"] == "yes" else "business_account"
     return row["kind"]

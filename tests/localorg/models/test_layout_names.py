@@ -8,7 +8,7 @@ NAMESPACES = ("acme", "beta", "FinServ")
 
 # (object, human name, layout namespace) -> (listMetadata fullName, retrieve/deploy member, fileName)
 TABLE = [
-    # Parentheses as %28 %29, spaces kept: every standard layout name (FACTS.md).
+    # Parentheses as %28 %29, spaces kept: every standard layout name (docs/salesforce-facts.md, "Page layouts").
     (
         ("Contact", "Contact (Marketing) Layout", None),
         (
@@ -18,7 +18,8 @@ TABLE = [
         ),
     ),
     # Managed layout on a standard object: listMetadata drops the layout's namespace after the hyphen,
-    # retrieve/deploy/file name need it (MavensMate issue 402, sfdx-hardis issue 1533).
+    # retrieve/deploy/file name need it (github.com/joeferraro/MavensMate/issues/402,
+    # github.com/hardisgroupcom/sfdx-hardis/issues/1533).
     (
         ("Contact", "Contact (Individual) Layout", "FinServ"),
         (
@@ -27,7 +28,8 @@ TABLE = [
             "layouts/Contact-FinServ__Contact %28Individual%29 Layout.layout",
         ),
     ),
-    # Cross-package: layout of namespace beta on an object of namespace acme (vscode-sfdx-hardis issue 454).
+    # Cross-package: layout of namespace beta on an object of namespace acme
+    # (github.com/hardisgroupcom/vscode-sfdx-hardis/issues/454).
     (
         ("acme__Donation__c", "Donation Intake Layout", "beta"),
         (
@@ -36,7 +38,8 @@ TABLE = [
             "layouts/acme__Donation__c-beta__Donation Intake Layout.layout",
         ),
     ),
-    # Apostrophe, ampersand, non-ASCII: %XX of UTF-8 bytes, not plain URL encoding (forcedotcom/cli issue 2869).
+    # Apostrophe, ampersand, non-ASCII: %XX of UTF-8 bytes, not plain URL encoding
+    # (github.com/forcedotcom/cli/issues/2869).
     (
         ("Lead", "Lead (O'Brien & Sons) Layout", None),
         (
@@ -53,7 +56,7 @@ TABLE = [
             "layouts/Contact-Contact Layout f%C3%BCr Caf%C3%A9 %E8%A3%BD%E5%93%81.layout",
         ),
     ),
-    # A dot is encoded too (forcedotcom/cli issue 1683: Broker__c-v1%2E1 Broker Layout).
+    # A dot is encoded too (github.com/forcedotcom/cli/issues/1683: Broker__c-v1%2E1 Broker Layout).
     (
         ("Broker__c", "v1.1 Broker Layout", None),
         (

@@ -148,7 +148,8 @@ def test_individual_field_fails_until_consent_management_is_on_and_nothing_is_wr
     assert f.line and f.column
     assert snapshot(tmp_path) == before
 
-    # The same zip turning consent management on does not count (FACTS.md: order inside a deploy is undocumented).
+    # The same zip turning consent management on does not count: the order inside a deploy is undocumented
+    # (docs/salesforce-facts.md, "Settings metadata").
     out = deploy(
         store, {"settings/PartyDataModel.settings": CONSENT_ON, "layouts/Contact-Contact Layout.layout": layout}
     )
