@@ -231,7 +231,6 @@ def test_checksum_matches_a_known_real_id():
         assert info["recordTypeId"][15:] == checksum(info["recordTypeId"][:15]), info["recordTypeId"]
 
 
-@pytest.mark.xfail(strict=True, reason="the org id and the user id do not carry Salesforce's checksum suffix")
 def test_org_and_user_ids_carry_the_checksum(orgs):
     config = orgs[False].org.org_config
     user_id = config["id"].rsplit("/", 1)[1]
