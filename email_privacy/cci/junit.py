@@ -1,7 +1,9 @@
 """Verification results for CI pages: a JUnit XML document and a Markdown table, from the verify rows.
 
-Rows are the dicts `verify.Row.as_dict()` gives (kind, name, api_name, state, required, ok, object,
-package, verdict, item), so the JSON report, the JUnit file and the summary describe the same items.
+Rows are the dicts `features.verify.Row.as_dict()` gives (kind, name, api_name, state, required, ok,
+object, package, verdict, item), so the JSON report, the JUnit file and the summary describe the same
+items. Each row maps to a test case through its own fields only, so any kind of row (setting, page
+layout, record page) gets a case, a class name and what to do without a list of kinds here.
 The JUnit shape is the one Jenkins and GitHub test reporters read (testsuites > testsuite > testcase >
 failure, the attributes of the Jenkins xUnit plugin's junit-10.xsd): one test case per row, a failure
 carrying the verdict and what to do. Files are written owner-only; nothing in them comes from a
@@ -13,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from lxml import etree
 
-from ..report import write_private  # noqa: F401 (the writer for these files, re-exported)
+from .report import write_private  # noqa: F401 (the writer for these files, re-exported)
 
 FLOW = "enable_individual_email_tracking"
 # junit-10.xsd's timestamp is an ISO 8601 date and time without a zone (the JUnit Ant task's form).
@@ -32,22 +34,31 @@ def case_name(row: Mapping) -> str:
     return f"{name} (package {row['package']})" if row.get("package") else name
 
 
+def _action(state: str) -> str:
+    """What puts a row right, from the state it was found in: "off" -> turn it on, "lacks F" -> add F."""
+    if state == "off":
+        return "turn it on"
+    if state.startswith("lacks "):
+        return f"add the field {state.removeprefix('lacks ')} to it"
+    return "put it right"
+
+
 def what_to_do(row: Mapping, org: str) -> str:
-    """One sentence: how to put this row right."""
+    """One or two sentences: how to put this row right, from the row's kind, object, name and state."""
     rerun = f"cci flow run {FLOW} --org {org}"
-    if row.get("kind") == "Setting":
-        return f"Turn on {row.get('name')} ({row.get('api_name')}): run `{rerun}`, or switch it on in Setup."
-    obj = row.get("object", "")
+    kind = str(row.get("kind") or "item")
+    obj = str(row.get("object") or "")
     if not row.get("api_name"):
+        what = f"{obj} {kind.lower()}".strip()
         return (
-            f"No {obj} page layout was read: check that the running user can read page layouts "
-            f"(Customize Application), then run verify_email_privacy again."
+            f"No {what} was read: check that the running user can read them (Customize Application), "
+            f"then run verify_email_privacy again."
         )
-    field = str(row.get("state", "")).removeprefix("lacks ").removeprefix("has ")
+    subject = f"The {obj} {kind.lower()} {case_name(row)}" if obj else f"{kind} {case_name(row)}"
+    place = f"Setup > Object Manager > {obj}" if obj else "Setup"
     return (
-        f"Add the Individual field ({field}) to the {obj} page layout {case_name(row)} ({row.get('api_name')}): "
-        f"run `{rerun}` (it adds the field to every layout that lacks it), or add it in Setup > "
-        f"Object Manager > {obj} > Page Layouts."
+        f"{subject} ({row.get('api_name')}): {row.get('state')}; {_action(str(row.get('state', '')))}. "
+        f"Run `{rerun}` (it puts right every item it configures), or do it in {place}."
     )
 
 

@@ -6,11 +6,11 @@ import pytest
 from junitparser import Failure, JUnitXml
 from lxml import etree
 
-from email_privacy import verify
 from email_privacy.cci import junit
-from email_privacy.orgstate import OrgState
-from email_privacy.settings import SettingsOptions
-from tests.test_verify import ALL_ON, OBJECTS, layout
+from email_privacy.features import verify
+from email_privacy.features.settings import SettingsOptions
+from email_privacy.org.read import OrgState
+from tests.features.test_verify import ALL_ON, OBJECTS, layout
 
 STAMP = "2026-11-29T21:00:00+00:00"
 LAYOUTS = {
@@ -68,7 +68,10 @@ def test_failures_carry_the_verdict_and_what_to_do_and_name_the_layout():
     lead = failed["Lead | Partner Layout"]
     assert lead.get("message") == "MISSING: lacks IndividualId"
     assert lead.get("type") == "MISSING"
-    assert "Add the Individual field (IndividualId) to the Lead page layout Lead | Partner Layout" in lead.text
+    assert lead.text.startswith(
+        "The Lead layout Lead | Partner Layout (Lead-Lead | Partner Layout): lacks IndividualId; "
+        "add the field IndividualId to it."
+    )
     assert "cci flow run enable_individual_email_tracking --org uat" in lead.text
 
 
@@ -78,14 +81,40 @@ def test_a_setting_that_is_off_fails_with_how_to_turn_it_on():
     failures = [f for f in root.iter("failure") if "Setting" in f.getparent().get("classname")]
     assert len(failures) == 1
     assert failures[0].get("message") == "MISSING: off"
-    assert failures[0].text.startswith("Turn on Enable Email Tracking (ActivitiesSettings.enableEmailTracking)")
+    assert failures[0].text.startswith(
+        "Setting Enable Email Tracking (ActivitiesSettings.enableEmailTracking): off; turn it on."
+    )
+    assert "do it in Setup." in failures[0].text
 
 
 def test_no_layout_found_says_what_to_check():
     data = rows(layouts={k: v for k, v in LAYOUTS.items() if not k.startswith("Lead")})
     root = etree.fromstring(junit.junit_xml(data, "uat", STAMP))
-    text = [f.text for f in root.iter("failure") if "No Lead page layout was read" in f.text]
+    text = [f.text for f in root.iter("failure") if "No Lead layout was read" in f.text]
     assert len(text) == 1
+
+
+def test_any_kind_of_row_maps_through_its_own_fields():
+    page = {
+        "kind": "Record page",
+        "item": "Contact",
+        "object": "Contact",
+        "name": "Contact Record Page",
+        "api_name": "Contact_Record_Page",
+        "state": "lacks IndividualId",
+        "required": True,
+        "ok": False,
+        "verdict": "MISSING",
+        "package": "",
+    }
+    case = etree.fromstring(junit.junit_xml([page], "uat", STAMP)).find("testsuite/testcase")
+    assert (case.get("classname"), case.get("name")) == ("uat.Contact", "Contact Record Page")
+    assert case.find("failure").get("message") == "MISSING: lacks IndividualId"
+    assert case.find("failure").text.startswith(
+        "The Contact record page Contact Record Page (Contact_Record_Page): lacks IndividualId; "
+        "add the field IndividualId to it."
+    )
+    assert "Setup > Object Manager > Contact" in case.find("failure").text
 
 
 def test_a_junit_reader_sees_the_same_cases_and_failures(tmp_path):

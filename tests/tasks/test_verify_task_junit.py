@@ -6,9 +6,10 @@ import pytest
 from lxml import etree
 
 from email_privacy.errors import OptionError, OrgError
+from email_privacy.org import read as org_read
 
 from .test_preflight_task import LAYOUT, OFF, ON, WITH_FIELD
-from .test_verify_task import FakeRead, make, mod, read, state  # noqa: F401 (read is a fixture)
+from .test_verify_task import FakeRead, make, read, state  # noqa: F401 (read is a fixture)
 
 
 def test_junit_and_summary_of_a_configured_org(read, tmp_path):  # noqa: F811
@@ -23,7 +24,7 @@ def test_junit_and_summary_of_a_configured_org(read, tmp_path):  # noqa: F811
 
 
 def test_files_are_written_before_an_unconfigured_org_fails(monkeypatch, tmp_path):
-    monkeypatch.setattr(mod, "read_org", FakeRead(state(ON, LAYOUT)))
+    monkeypatch.setattr(org_read, "read_org", FakeRead(state(ON, LAYOUT)))
     junit_path, summary_path = tmp_path / "junit.xml", tmp_path / "summary.md"
     with pytest.raises(OrgError):
         make({"org_state": state(OFF, LAYOUT), "junit": str(junit_path), "summary": str(summary_path)})()
