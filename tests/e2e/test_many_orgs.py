@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from email_privacy import metadata_xml, names
+from email_privacy import metadata_xml
 from email_privacy.metadata_xml import API_VERSION
+from email_privacy.salesforce import names
 from tests.ci import workflow
 from tests.harness import all_have_field, ok, run_cci, setting
 from tests.jwt_keys import certificate, private_pem, rsa_key
