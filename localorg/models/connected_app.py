@@ -7,8 +7,8 @@ org's state, kept in DIR/connected-app.json, so a restarted org still knows it.
 An assertion is accepted when it is an RS256 JWT whose `iss` is the client id, whose signature the
 key verifies, whose `aud` is the login server (login.salesforce.com, test.salesforce.com for a
 sandbox) or the org's own URL, whose `exp` has not passed, and whose `sub` is the org's user.
-Refusals carry Salesforce's error words (docs/salesforce-facts.md, "JWT bearer flow"). PyJWT and
-cryptography come with CumulusCI.
+Refusals carry Salesforce's error words (docs/salesforce-facts.md, "JWT bearer flow (logging in from
+CI)"). PyJWT and cryptography come with CumulusCI.
 """
 
 import json

@@ -27,7 +27,7 @@ it retrieves again. With dry_run it reports what is not configured yet as a warn
     task_options = {
         "report": {"description": "Path of a JSON file to write the verification to (mode 0600). Default: none."},
         "junit": {
-            "description": "Path of a JUnit XML file to write: one test case per setting and layout, a failure for "
+            "description": "Path of a JUnit XML file to write: one test case per row of the table, a failure for "
             "each one that is wrong, with what to do (mode 0600). Default: none."
         },
         "summary": {
