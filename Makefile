@@ -1,6 +1,7 @@
 # make test: everything a fresh machine needs, then lint and every test (fast and end-to-end).
 # make test-fast: lint and the tests that run no real client against a local org.
-# make lint: ruff's formatter and linter over the whole tree (settings in pyproject.toml), changing nothing.
+# make lint: ruff's formatter and linter over the whole tree (settings in pyproject.toml), changing nothing,
+#   and actionlint over the GitHub Actions workflows.
 # make demo: a local org in a temporary folder, the main flow run against it with the real cci.
 # make bench: benchmarks (not part of make test).
 PYTHON ?= python3
@@ -43,6 +44,7 @@ $(SF_STAMP): tests/e2e/sf-cli-package.json
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/actionlint -color=false .github/workflows/*.yml
 
 test: lint $(STANDALONE_STAMP) $(SF_STAMP)
 	$(BIN)/python -m pytest -q -rs

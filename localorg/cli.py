@@ -99,6 +99,13 @@ def org():
     type=click.Path(dir_okay=False, path_type=Path),
     help="Append one JSON line per request to this file.",
 )
+@click.option(
+    "--jwt-cert",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="PEM certificate (or public key) of a connected app: JWT bearer assertions signed with its key are "
+    "accepted. Kept in the org's state (replacing any earlier one).",
+)
+@click.option("--jwt-client-id", help="That connected app's client id (consumer key): the assertions' iss.")
 @click.option("--fault", "faults", multiple=True, metavar="SPEC", help=f"{FAULT_FORMS} (repeatable).")
 @click.option("--contacts", type=click.IntRange(0, 1_000_000), default=0, help="New org only: Contacts to seed.")
 @click.option("--leads", type=click.IntRange(0, 1_000_000), default=0, help="New org only: Leads to seed.")
@@ -122,6 +129,22 @@ class BadOption(click.ClickException):
     exit_code = 2
 
 
+def _connected_app(jwt_cert, jwt_client_id):
+    """The connected app the JWT options describe, or None; OptionError (one line) before anything is created."""
+    from .models.connected_app import ConnectedApp
+
+    if not (jwt_cert or jwt_client_id):
+        return None
+    if not (jwt_cert and jwt_client_id):
+        raise OptionError("--jwt-cert and --jwt-client-id: give both (the connected app's certificate and client id)")
+    if not jwt_client_id.strip():
+        raise OptionError("--jwt-client-id: must not be empty; give the connected app's consumer key")
+    try:
+        return ConnectedApp.from_pem(jwt_client_id, jwt_cert)
+    except ValueError as e:
+        raise OptionError(f"--jwt-cert: {e}") from None
+
+
 def _serve(
     state_dir,
     port,
@@ -134,6 +157,8 @@ def _serve(
     no_lightning,
     sandbox,
     request_log,
+    jwt_cert,
+    jwt_client_id,
     faults,
     contacts,
     leads,
@@ -154,6 +179,7 @@ def _serve(
         raise OptionError("--person-accounts-count: needs --person-accounts (an org without person accounts has none)")
     if state_dir.exists() and not state_dir.is_dir():
         raise OptionError(f"--state {state_dir}: exists and is not a folder")
+    app = _connected_app(jwt_cert, jwt_client_id)
     identity = OrgIdentity(
         edition=edition.strip(),
         person_accounts=person_accounts,
@@ -176,6 +202,8 @@ def _serve(
     except OSError as e:
         raise OptionError(f"--port {port}: cannot listen on 127.0.0.1:{port} ({e.strerror})") from e
     local.base_url = f"https://127.0.0.1:{server.port}"
+    if app is not None:
+        local.install_connected_app(app)
     env_path = env_file or local.root / "env.sh"
     write_env_file(env_path, env_lines(local, bundle))
 

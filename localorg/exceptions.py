@@ -84,3 +84,13 @@ class SoapFault(SalesforceError):
     def __init__(self, code: str, message: str):
         super().__init__(message, code.rpartition(":")[2])
         self.code = code
+
+
+class OAuthError(Exception):
+    """A token request the OAuth endpoint refuses: HTTP 400 with {"error", "error_description"}, as
+    Salesforce answers (not the REST error list)."""
+
+    def __init__(self, error: str, description: str):
+        super().__init__(f"{error}: {description}")
+        self.error = error
+        self.description = description

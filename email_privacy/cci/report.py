@@ -1,8 +1,9 @@
 """Tables and JSON reports, shared by the tasks: generic rows (dicts) and columns (key, header).
 
 The table is drawn with rich, as CumulusCI draws its own tables, into text that the task logs: so it
-shows on the terminal and lands in cci's log file too. JSON reports are written readable by the owner
-only (0600), through a temporary file and a rename, so a reader never sees half a report.
+shows on the terminal and lands in cci's log file too. Report files (JSON here, JUnit and Markdown in
+junit.py) are written readable by the owner only (0600), through a temporary file and a rename, so a
+reader never sees half a report.
 """
 
 import io
@@ -59,22 +60,39 @@ def log_table(logger, title: str, columns: Sequence[Column], rows: Sequence[Mapp
     return text
 
 
-def report_path(option_name: str, value) -> Path | None:
+def report_path(option_name: str, value, what: str = "JSON file") -> Path | None:
     """Validate a report path option up front: None when not given; OptionError when it names a folder
-    or a place that cannot hold a file."""
+    or a place that cannot hold a file (`what` names the kind of file in the message)."""
     if value is None or str(value).strip() == "":
         return None
     path = absolute(value)
     if path.is_dir():
-        raise OptionError(f"Option {option_name}: {value} is a folder; give the path of a JSON file to write.")
+        raise OptionError(f"Option {option_name}: {value} is a folder; give the path of a {what} to write.")
     parent = path.parent
     if parent.exists() and not parent.is_dir():
-        raise OptionError(f"Option {option_name}: {parent} is not a folder; give the path of a JSON file to write.")
+        raise OptionError(f"Option {option_name}: {parent} is not a folder; give the path of a {what} to write.")
     return path
 
 
+def report_paths(options: Mapping, whats: Mapping[str, str]) -> dict[str, Path | None]:
+    """report_path for each option of `whats` ({option name: kind of file}); OptionError when two name one file."""
+    paths = {name: report_path(name, options.get(name), what) for name, what in whats.items()}
+    given = [(name, path.resolve()) for name, path in paths.items() if path]
+    for i, (name, path) in enumerate(given):
+        for other, same in given[i + 1 :]:
+            if path == same:
+                raise OptionError(f"Options {name} and {other}: both name {path}; give each its own file.")
+    return paths
+
+
 def write_json(path: Path, data) -> Path:
-    """Write `data` as JSON to `path`, mode 0600 (folders made 0700), atomically; return the path."""
+    """Write `data` as JSON to `path` (write_private: mode 0600, atomically); return the path."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+    return write_private(path, text.encode("utf-8"))
+
+
+def write_private(path: Path, data: bytes) -> Path:
+    """Write `data` to `path`, mode 0600 (new folders 0700), through a temporary file and a rename."""
     path = Path(path)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -82,9 +100,8 @@ def write_json(path: Path, data) -> Path:
     tmp.unlink(missing_ok=True)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False, default=str)
-            fh.write("\n")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

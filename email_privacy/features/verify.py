@@ -2,7 +2,8 @@
 
 Rows (one per setting, one per target layout) carry the name a person recognises, the API name, the
 state found, whether it is required and whether it is right; cci.report draws them as a table or writes
-them as JSON. The org is configured when every required row is right.
+them as JSON, cci.junit as a JUnit XML file and a Markdown summary for CI pages. The org is configured
+when every required row is right.
 """
 
 from collections.abc import Iterable, Mapping
@@ -11,7 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import metadata_xml
-from ..cci.report import log_table, write_json
+from ..cci.junit import junit_xml, markdown_summary
+from ..cci.report import log_table, write_json, write_private
 from ..errors import OrgError
 from ..org.read import reuse_or_read
 from ..salesforce import names
@@ -172,12 +174,28 @@ def report_data(rows: Iterable[Row], org: Mapping, checked_at: str, reused_read:
     }
 
 
+def write_reports(options: "VerifyOptions", data: dict, rows: list[dict], org_name: str, log) -> None:
+    """The files the options ask for (JSON report, JUnit XML, Markdown summary), all owner-only, written
+    before any failure is raised so a CI job that fails still has them."""
+    if options.report_path:
+        write_json(options.report_path, data)
+        log.info(f"Report written to {options.report_path}")
+    if options.junit_path:
+        write_private(options.junit_path, junit_xml(rows, org_name, data["checked_at"]))
+        log.info(f"JUnit results written to {options.junit_path}")
+    if options.summary_path:
+        write_private(options.summary_path, markdown_summary(rows, org_name).encode("utf-8"))
+        log.info(f"Summary written to {options.summary_path}")
+
+
 @dataclass
 class VerifyOptions:
     settings: SettingsOptions
     objects: list[str]
     report_path: Path | None = None
     dry_run: bool = False
+    junit_path: Path | None = None
+    summary_path: Path | None = None
 
 
 @dataclass
@@ -209,9 +227,7 @@ def verify(org, read, options: VerifyOptions, log) -> VerifyResult:
     ok = configured(rows)
     who = {"name": org.name, "org_id": org.org_id, "instance_url": org.instance_url}
     data = report_data(rows, who, datetime.now(UTC).isoformat(timespec="seconds"), reused)
-    if options.report_path:
-        write_json(options.report_path, data)
-        log.info(f"Report written to {options.report_path}")
+    write_reports(options, data, [r.as_dict() for r in rows], org.name, log)
     result = VerifyResult(ok, reused, str(options.report_path or ""), data)
     if ok:
         log.info(

@@ -4,6 +4,7 @@
   DIR/metadata/         metadata in MDAPI layout, changed only by successful deploys    metadata.py
   DIR/records.sqlite    Contact, Lead, Account, Individual, User records                records.py
   DIR/auth.json         the refresh token and issued access tokens (owner-only)         sessions.py
+  DIR/connected-app.json  the connected app JWT bearer assertions are checked against   connected_app.py
   DIR/tls/              the self-signed certificate for 127.0.0.1                        tls.py
 
 A new DIR is seeded from the serve options; an existing DIR keeps its state and its identity
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from ..faults import Faults
 from .bulk_jobs import BulkJobs
+from .connected_app import ConnectedApp
 from .cursors import QueryCursors
 from .identity import OrgIdentity
 from .metadata import MetadataStore
@@ -60,6 +62,7 @@ class LocalOrg:
         self.bulk_jobs = BulkJobs()
         self.query_cursors = QueryCursors()
         self.sessions = Sessions(self.root / "auth.json", self.identity.org_id)
+        self.connected_app = ConnectedApp.load(self.root)
         if self.is_new:
             self.metadata.seed()
             self._seed_records(seed or SeedOptions())
@@ -84,6 +87,11 @@ class LocalOrg:
         # The running user's id is the profile's (CumulusCI reads it from the identity URL).
         self.records.db.execute('UPDATE "User" SET Id = ? WHERE Username = ?', (p.user_id, p.username))
         seed_people(self.records, p.user_id, seed.contacts, seed.leads, seed.person_accounts_count)
+
+    def install_connected_app(self, app: ConnectedApp) -> None:
+        """Give the org this connected app (replacing any other), kept in its state."""
+        app.save(self.root)
+        self.connected_app = app
 
     @property
     def consent_enabled(self) -> bool:

@@ -2,14 +2,14 @@
 identity service and userinfo, shaped as Salesforce answers them."""
 
 import base64
-import binascii
 import hashlib
 import hmac
-import json
 import time
 from urllib.parse import parse_qs
 
+from ..exceptions import OAuthError
 from ..http import Request, Response, rest_error
+from ..models import connected_app
 
 
 def base_url(org) -> str:
@@ -27,18 +27,6 @@ def _oauth_error(error: str, description: str) -> Response:
     return Response.json({"error": error, "error_description": description}, status=400)
 
 
-def _jwt_subject(assertion: str) -> str | None:
-    """The `sub` of a well-formed JWT (header.payload.signature); None if it is not one."""
-    parts = assertion.split(".")
-    if len(parts) != 3 or not all(parts[:2]):
-        return None
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
-    except (binascii.Error, ValueError):
-        return None
-    return payload.get("sub") if isinstance(payload, dict) else None
-
-
 def oauth_token(org, request: Request) -> Response:
     """POST /services/oauth2/token: refresh-token and JWT-bearer grants."""
     form = {k: v[0] for k, v in parse_qs(request.body.decode("utf-8", "replace")).items()}
@@ -46,12 +34,12 @@ def oauth_token(org, request: Request) -> Response:
     if grant == "refresh_token":
         if not hmac.compare_digest(form.get("refresh_token", ""), org.sessions.refresh_token):
             return _oauth_error("invalid_grant", "expired access/refresh token")
-    elif grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
-        subject = _jwt_subject(form.get("assertion", ""))
-        if subject is None:
-            return _oauth_error("invalid_grant", "invalid assertion")
-        if subject != org.identity.username:
-            return _oauth_error("invalid_grant", "user hasn't approved this consumer")
+    elif grant == connected_app.GRANT_TYPE:
+        accepted = connected_app.audiences(base_url(org), org.identity.is_sandbox)
+        try:
+            connected_app.check_assertion(org.connected_app, form.get("assertion", ""), org.identity.username, accepted)
+        except OAuthError as e:
+            return _oauth_error(e.error, e.description)
     else:
         return _oauth_error("unsupported_grant_type", "grant type not supported")
     token = org.sessions.issue()

@@ -18,13 +18,22 @@ Reads the org back (one retrieve of the settings and the target layouts) and fai
 - every Contact, Lead and (where person accounts are on) Person Account page layout has the Individual field.
 
 Prints a table of every setting and layout (the names a person sees in Setup) with its state and verdict; the
-report option writes the same as JSON, readable by the owner only. In the flow it takes the prerequisites' read
-as org_state and reuses it, with no Metadata API call, when that read already showed the org configured or the
-run is a dry run (nothing was deployed in between); otherwise it retrieves again. With dry_run it reports what is
-not configured yet as a warning instead of failing.
+report option writes the same as JSON, the junit option as a JUnit XML file (one test case per row, for CI
+test reporters) and the summary option as a Markdown table (for a CI job summary), each readable by the owner
+only. In the flow it takes the prerequisites' read as org_state and reuses it, with no Metadata API call, when
+that read already showed the org configured or the run is a dry run (nothing was deployed in between); otherwise
+it retrieves again. With dry_run it reports what is not configured yet as a warning instead of failing.
 """
     task_options = {
         "report": {"description": "Path of a JSON file to write the verification to (mode 0600). Default: none."},
+        "junit": {
+            "description": "Path of a JUnit XML file to write: one test case per row of the table, a failure for "
+            "each one that is wrong, with what to do (mode 0600). Default: none."
+        },
+        "summary": {
+            "description": "Path of a Markdown file to write the verification table to, e.g. for a CI job summary "
+            "(mode 0600). Default: none."
+        },
         "enhanced_email": {
             "description": "auto (required only where Lightning Experience is on), true or false. Default: auto."
         },
@@ -41,10 +50,15 @@ not configured yet as a warning instead of failing.
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
         o = self.options
-        self.report_path = report.report_path("report", o.get("report"))
+        self.paths = report.report_paths(
+            o, {"report": "JSON file", "junit": "JUnit XML file", "summary": "Markdown file"}
+        )
         self.settings_options = SettingsOptions.from_options(o)
         self.objects = parse_list("objects", o.get("objects"), TARGET_OBJECTS)
 
     def _run_task(self):
-        options = VerifyOptions(self.settings_options, self.objects, self.report_path, self.dry_run)
+        p = self.paths
+        options = VerifyOptions(
+            self.settings_options, self.objects, p["report"], self.dry_run, p["junit"], p["summary"]
+        )
         self.return_values = verify(self.connection, self.org_state, options, self.logger).return_values()
