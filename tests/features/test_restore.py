@@ -2,7 +2,7 @@
 
 from email_privacy.features.restore import restore_layouts
 from email_privacy.metadata_xml import read_package_xml
-from tests.fake_org import layout
+from tests.inprocess_org import layout
 
 from .fakes import LOG, Connection
 

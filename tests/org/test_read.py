@@ -6,7 +6,7 @@ import pytest
 from email_privacy.errors import OrgError
 from email_privacy.org.metadata import RetrieveResult
 from email_privacy.org.read import OrgState, reuse_or_read
-from tests.fake_org import layout
+from tests.inprocess_org import layout
 
 CONTACT = "Contact-Contact Layout"
 LEAD = "Lead-Lead Layout"
