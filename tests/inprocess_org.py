@@ -36,7 +36,8 @@ ITEM = (
 @contextmanager
 def serve(tmp_path, *faults: str, consent: bool = True, **identity):
     """A new (seeded) in-process org under tmp_path with consent management on unless told, so Individual
-    and the IndividualId lookups exist; `faults` are `--fault` specs; its request log is `org.log`."""
+    and the IndividualId lookups exist; `faults` are `--fault` specs; `identity` takes OrgIdentity fields and
+    `seed` (SeedOptions); its request log is `org.log`."""
     log = tmp_path / "requests.jsonl"
     with inprocess.serve(tmp_path / "org", request_log=log, faults=parse_faults(list(faults)), **identity) as org:
         if consent:
