@@ -6,11 +6,13 @@ import io
 import zipfile
 from contextlib import contextmanager
 
+from email_privacy.cci.task import MetadataTask
 from email_privacy.metadata_xml import API_VERSION, MDAPI_NS, package_xml
 from localorg import inprocess
 from localorg.faults import parse_faults
 from localorg.models.deploy_checks import DIRECTORIES
 from localorg.requestlog import read_log
+from tests.harness import inprocess_task
 
 LAYOUT = """<?xml version="1.0" encoding="UTF-8"?>
 <Layout xmlns="http://soap.sforce.com/2006/04/metadata">
@@ -145,3 +147,15 @@ def record_deploys(monkeypatch, org, before=None) -> list[dict[str, bytes]]:
 
     monkeypatch.setattr(org.metadata, "deploy", deploy_recorded)
     return seen
+
+
+class _ConnectionTask(MetadataTask):
+    def _run_task(self):
+        """Never run: the feature tests only need the connection the task builds."""
+
+
+def connection(org, **options):
+    """The org as the features take it (email_privacy.org.connection.Connection), as a task builds it."""
+    task = inprocess_task(org, _ConnectionTask, {"backoff": "0", **options})
+    task._init_task()
+    return task.connection
