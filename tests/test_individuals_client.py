@@ -1,8 +1,9 @@
 """data_client.OrgClient over HTTP: Salesforce's shapes in and out, against the in-process local org.
 
 Two tests keep hand-written `responses` replies, for what Salesforce does and the local org does not yet:
-Bulk API 2.0 results in another order than the upload (with a job seen InProgress), and a query job that
-ends Failed after it was accepted.
+Bulk API 2.0 results in another order than the upload (Bulk API 2.0 guide, "Get Job Successful Record
+Results": the order is not guaranteed to match the job data), with a job seen InProgress, and a query job
+that ends Failed after it was accepted.
 """
 
 import json
