@@ -3,7 +3,7 @@
 from email_privacy.features.layouts import plan_layouts
 from email_privacy.metadata_xml import parse
 from email_privacy.salesforce.layouts import has_field
-from tests.fake_org import layout
+from tests.inprocess_org import layout
 
 WITH = layout(extra="IndividualId")
 

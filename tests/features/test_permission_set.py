@@ -1,9 +1,15 @@
-"""Permission sets: compared element by element with the org's copy; deferred to the layouts deploy in the flow."""
+"""Permission sets: compared element by element with the org's copy; deferred to the layouts deploy in the flow.
+The org is the in-process local org, which judges the deploy."""
+
+import logging
+
+import pytest
 
 from email_privacy.features.permission_set import already_in_org, deploy_permission_sets
 from email_privacy.org.read import OrgState, PermissionSetFiles
+from tests.inprocess_org import actions, connection, record_deploys, serve
 
-from .fakes import LOG, Connection
+LOG = logging.getLogger("tests.features")
 
 HEAD = b'<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">'
 OURS = HEAD + b"<label>Access</label><hasActivationRequired>false</hasActivationRequired></PermissionSet>"
@@ -29,17 +35,24 @@ def test_the_org_holding_every_element_of_ours_needs_no_deploy():
     assert already_in_org(OURS, None, "Access") is False
 
 
-def test_deferred_sets_are_returned_for_the_layouts_deploy_not_deployed():
-    org = Connection()
+@pytest.fixture
+def org(tmp_path):
+    with serve(tmp_path) as org:
+        yield org
+
+
+def test_deferred_sets_are_returned_for_the_layouts_deploy_not_deployed(org):
     known = OrgState(objects=(), permission_sets={"Access": ORG_OTHER}, permission_sets_read=("Access",))
-    result = deploy_permission_sets(org, known, {"Access": OURS}, LOG, defer=True)
-    assert org.metadata.deploys == [] and result.deferred == ["Access"]
+    result = deploy_permission_sets(connection(org), known, {"Access": OURS}, LOG, defer=True)
+    assert actions(org.log) == [] and result.deferred == ["Access"]
     assert isinstance(result.deferred_files, PermissionSetFiles) and dict(result.deferred_files) == {"Access": OURS}
 
 
-def test_a_set_that_differs_is_deployed_alone():
-    org = Connection()
+def test_a_set_that_differs_is_deployed_alone(org, monkeypatch):
+    sent = record_deploys(monkeypatch, org)
     known = OrgState(objects=(), permission_sets={}, permission_sets_read=("Access",))
-    result = deploy_permission_sets(org, known, {"Access": OURS}, LOG)
-    [(files, _)] = org.metadata.deploys
+    result = deploy_permission_sets(connection(org), known, {"Access": OURS}, LOG)
+    [files] = sent
     assert sorted(files) == ["package.xml", "permissionsets/Access.permissionset"] and result.deployed == ["Access"]
+    assert org.metadata.read("PermissionSet", "Access") == OURS
+    assert [a for a in actions(org.log) if not a.startswith("/")] == ["deploy", "checkDeployStatus"]

@@ -4,28 +4,41 @@ what the task needs and nothing can have changed since, else read anew (one list
 import pytest
 
 from email_privacy.errors import OrgError
-from email_privacy.org.metadata import RetrieveResult
+from email_privacy.org.metadata import MetadataClient
 from email_privacy.org.read import OrgState, reuse_or_read
-from tests.fake_org import layout
+from tests.harness import inprocess_task
+from tests.inprocess_org import actions, layout, serve
 
 CONTACT = "Contact-Contact Layout"
 LEAD = "Lead-Lead Layout"
 
 
-class Client:
-    """Answers listMetadata and retrieve from `layouts` ({retrieve name: bytes}) and records each call."""
+@pytest.fixture
+def org(tmp_path, monkeypatch):
+    """The in-process local org; `org.calls` records each listMetadata (type) and retrieve (members asked)."""
+    with serve(tmp_path) as org:
+        org.calls = []
+        real_list, real_retrieve = org.metadata.list_metadata, org.metadata.retrieve
 
-    def __init__(self, layouts):
-        self.layouts, self.calls = layouts, []
+        def listed(type_name):
+            org.calls.append(("list", type_name))
+            return real_list(type_name)
 
-    def list(self, metadata_type):
-        self.calls.append(("list", metadata_type))
-        return [{"fullName": n, "fileName": f"layouts/{n}.layout"} for n in self.layouts]
+        def retrieved(requested, *args, **kwargs):
+            org.calls.append(("retrieve", {t: sorted(m) for t, m in requested.items()}))
+            return real_retrieve(requested, *args, **kwargs)
 
-    def retrieve(self, members):
-        self.calls.append(("retrieve", {t: sorted(m) for t, m in members.items()}))
-        files = {f"layouts/{n}.layout": self.layouts[n] for n in members.get("Layout", []) if n in self.layouts}
-        return RetrieveResult(files=files)
+        monkeypatch.setattr(org.metadata, "list_metadata", listed)
+        monkeypatch.setattr(org.metadata, "retrieve", retrieved)
+        yield org
+
+
+def client(org):
+    return MetadataClient(inprocess_task(org), "63.0", backoff=0.001)
+
+
+def members(org, obj):
+    return [m for m in org.metadata.members("Layout") if m.startswith(f"{obj}-")]
 
 
 def flow_read(**kwargs):
@@ -47,60 +60,58 @@ def flow_read(**kwargs):
         {"permission_sets": ["Email_Privacy_Individual_Access"]},
     ],
 )
-def test_the_flow_read_is_reused_without_a_call_when_it_holds_what_is_asked(asked):
-    client, known = Client({CONTACT: layout()}), flow_read()
-    assert reuse_or_read(client, known, **asked) == (known, True)
-    assert client.calls == []
+def test_the_flow_read_is_reused_without_a_call_when_it_holds_what_is_asked(org, asked):
+    known = flow_read()
+    assert reuse_or_read(client(org), known, **asked) == (known, True)
+    assert org.calls == [] and actions(org.log) == []
 
 
-def test_no_flow_read_means_one_listing_and_one_retrieve():
-    client = Client({CONTACT: layout(), LEAD: layout()})
-    state, reused = reuse_or_read(client, None, objects=["Contact"])
+def test_no_flow_read_means_one_listing_and_one_retrieve(org):
+    state, reused = reuse_or_read(client(org), None, objects=["Contact"])
     assert reused is False
-    assert client.calls == [("list", "Layout"), ("retrieve", {"Layout": [CONTACT]})]
-    assert sorted(state.layout_files) == [CONTACT]
+    assert org.calls == [("list", "Layout"), ("retrieve", {"Layout": members(org, "Contact")})]
+    assert sorted(state.layout_files) == members(org, "Contact")
+    assert state.layout_files[CONTACT] == org.metadata.read("Layout", CONTACT)
 
 
-def test_a_permission_set_the_flow_did_not_read_is_read_alone():
-    client = Client({})
-    state, reused = reuse_or_read(client, flow_read(), permission_sets=["Other_Set"])
+def test_a_permission_set_the_flow_did_not_read_is_read_alone(org):
+    state, reused = reuse_or_read(client(org), flow_read(), permission_sets=["Other_Set"])
     assert reused is False and state is not None
-    assert client.calls == [("retrieve", {"PermissionSet": ["Other_Set"]})]
+    assert org.calls == [("retrieve", {"PermissionSet": ["Other_Set"]})]
 
 
-def test_settings_missing_from_the_flow_read_are_read_anew():
-    client = Client({})
-    _, reused = reuse_or_read(client, flow_read(settings={}), settings=True)
+def test_settings_missing_from_the_flow_read_are_read_anew(org):
+    state, reused = reuse_or_read(client(org), flow_read(settings={}), settings=True)
     assert reused is False
-    assert [c[0] for c in client.calls] == ["retrieve"] and "Settings" in client.calls[0][1]
+    assert [c[0] for c in org.calls] == ["retrieve"] and "Settings" in org.calls[0][1]
+    assert state.settings["PartyDataModelSettings"]["enableConsentManagement"] is True  # as the org holds it
 
 
-def test_a_stale_read_is_read_again_from_its_layout_names_without_listing():
-    client = Client({CONTACT: layout(), LEAD: layout()})
-    state, reused = reuse_or_read(client, flow_read(), settings=True, objects=["Contact", "Lead"], stale=True)
+def test_a_stale_read_is_read_again_from_its_layout_names_without_listing(org):
+    state, reused = reuse_or_read(client(org), flow_read(), settings=True, objects=["Contact", "Lead"], stale=True)
     assert reused is False and sorted(state.layout_files) == [CONTACT, LEAD]
-    assert [c[0] for c in client.calls] == ["retrieve"]
-    assert client.calls[0][1]["Layout"] == [CONTACT, LEAD]
+    assert [c[0] for c in org.calls] == ["retrieve"]
+    assert org.calls[0][1]["Layout"] == [CONTACT, LEAD]
+    assert state.layout_files[LEAD] == org.metadata.read("Layout", LEAD)  # the org's copy, not the flow's
 
 
-def test_a_layout_deleted_since_the_flow_read_fails_in_one_line():
-    client = Client({CONTACT: layout()})
+def test_a_layout_deleted_since_the_flow_read_fails_in_one_line(org):
+    # The flow read a layout the org no longer holds.
+    gone = flow_read(layout_files={CONTACT: layout(), "Lead-Lead %28Gone%29 Layout": layout()})
     with pytest.raises(
-        OrgError, match=r"^A layout was deleted during the run \(.*Lead Layout.*\); run the task again\.$"
+        OrgError, match=r"^A layout was deleted during the run \(.*Lead \(Gone\) Layout.*\); run the task again\.$"
     ):
-        reuse_or_read(client, flow_read(), objects=["Contact", "Lead"], stale=True)
+        reuse_or_read(client(org), gone, objects=["Contact", "Lead"], stale=True)
 
 
-def test_explicit_layout_names_are_always_read_and_never_listed():
-    client = Client({CONTACT: layout()})
-    state, reused = reuse_or_read(client, flow_read(), objects=["Contact"], layouts=[CONTACT])
+def test_explicit_layout_names_are_always_read_and_never_listed(org):
+    state, reused = reuse_or_read(client(org), flow_read(), objects=["Contact"], layouts=[CONTACT])
     assert reused is False and sorted(state.layout_files) == [CONTACT]
-    assert client.calls == [("retrieve", {"Layout": [CONTACT]})]
+    assert org.calls == [("retrieve", {"Layout": [CONTACT]})]
 
 
-def test_objects_the_flow_read_did_not_cover_are_listed_and_read():
-    client = Client({CONTACT: layout()})
+def test_objects_the_flow_read_did_not_cover_are_listed_and_read(org):
     known = flow_read(objects=("Lead",))
-    _, reused = reuse_or_read(client, known, objects=["Contact"])
+    _, reused = reuse_or_read(client(org), known, objects=["Contact"])
     assert reused is False
-    assert client.calls == [("list", "Layout"), ("retrieve", {"Layout": [CONTACT]})]
+    assert org.calls == [("list", "Layout"), ("retrieve", {"Layout": members(org, "Contact")})]

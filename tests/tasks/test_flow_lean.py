@@ -1,11 +1,10 @@
 """A lean flow: the permission set rides in the layouts deploy, fewer token refreshes, shorter logs."""
 
-import json
 import logging
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
-import responses
 from cumulusci.tasks.salesforce.tests.util import create_task
 
 from email_privacy import metadata_xml
@@ -15,8 +14,17 @@ from email_privacy.metadata_xml import read_package_xml
 from email_privacy.org.read import PermissionSetFiles
 from email_privacy.salesforce.layouts import has_field
 from tests.conftest import import_task
-from tests.fake_org import FakeOrg, layout, serve
-from tests.tasks.test_layouts_task import DESCRIBE, describe_fields, many_layouts
+from tests.harness import inprocess_task
+from tests.inprocess_org import (
+    actions,
+    count,
+    deploy,
+    layout,
+    record_deploys,
+    save_after_retrieve,
+    serve,
+    unmanaged_layouts,
+)
 
 AddIndividualFieldToLayouts = import_task("layouts").AddIndividualFieldToLayouts
 DeployEmailPrivacyPermissionSet = import_task("permission_set").DeployEmailPrivacyPermissionSet
@@ -26,84 +34,79 @@ NAME = "Email_Privacy_Individual_Access"
 PS_PATH = f"permissionsets/{NAME}.permissionset"
 
 
-def serve_org(rsps, files):
-    """A FakeOrg holding `files` with describes that have the Individual lookup."""
-    rsps.add_callback(
-        responses.GET,
-        DESCRIBE,
-        callback=lambda r: (200, {}, json.dumps(describe_fields(DESCRIBE.match(r.url).group(1)))),
-    )
-    return serve(rsps, FakeOrg(files))
-
-
 @pytest.fixture
-def org():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield serve_org(rsps, many_layouts())
+def org(tmp_path):
+    with serve(tmp_path) as org:
+        yield org
 
 
-def run(task_class, options, org_config=None):
+def run(org, task_class, options):
     options.setdefault("backoff", "0")
-    task = create_task(task_class, options, org_config=org_config)
+    task = inprocess_task(org, task_class, options)
     task()
     return task
 
 
 def deferred(org):
-    task = run(DeployEmailPrivacyPermissionSet, {"path": str(FOLDER), "defer_to_layouts": "true"})
-    assert org.count("deploy") == 0, "defer_to_layouts must not deploy"
+    task = run(org, DeployEmailPrivacyPermissionSet, {"path": str(FOLDER), "defer_to_layouts": "true"})
+    assert count(org.log, "deploy") == 0, "defer_to_layouts must not deploy"
     return task.return_values
 
 
-def layouts(tmp_path, **options):
+def layouts(org, tmp_path, **options):
     options.setdefault("snapshot_dir", str(tmp_path / "snaps"))
-    return run(AddIndividualFieldToLayouts, options)
+    return run(org, AddIndividualFieldToLayouts, options)
 
 
-def test_permission_set_deferred_then_deployed_with_the_layouts_in_one_deploy(org, tmp_path, caplog):
+def test_permission_set_deferred_then_deployed_with_the_layouts_in_one_deploy(org, tmp_path, caplog, monkeypatch):
+    sent_deploys = record_deploys(monkeypatch, org)
+    targets = unmanaged_layouts(org, "Contact", "Lead")
     values = deferred(org)
     assert values["deferred"] == [NAME] and values["deployed"] == []
     files = values["deferred_files"]
     assert files[NAME] == (FOLDER / f"{NAME}.permissionset-meta.xml").read_bytes()
     assert repr(files) == f"permission set(s) {NAME}" and b"<" not in repr(files).encode()  # cci logs option values
     caplog.set_level(logging.INFO)
-    task = layouts(tmp_path, permission_sets=files)
+    task = layouts(org, tmp_path, permission_sets=files)
     # What cci's flow runner logs is the task's option value after CumulusCI's own option processing.
     assert f"{task.options['permission_sets']}" == f"permission set(s) {NAME}"
-    assert org.count("deploy") == 1
-    sent = org.deployed[0]
+    assert count(org.log, "deploy") == 1 and len(sent_deploys) == 1
+    sent = sent_deploys[0]
     assert read_package_xml(sent["package.xml"])["PermissionSet"] == [NAME]
-    assert len(read_package_xml(sent["package.xml"])["Layout"]) == 10
-    assert sent[PS_PATH] == files[NAME] and org.files[PS_PATH] == files[NAME]
+    assert sorted(read_package_xml(sent["package.xml"])["Layout"]) == sorted(p[8:-7] for p in targets)
+    assert sent[PS_PATH] == files[NAME] and org.metadata.read("PermissionSet", NAME) == files[NAME]
     assert task.return_values["permission_sets_deployed"] == [NAME] and task.return_values["deployed"] is True
-    assert f"in one deploy: 10 layout(s) with the Individual field and permission set(s) {NAME}" in caplog.text
+    assert f"in one deploy: {len(targets)} layout(s) with the Individual field and permission set(s) {NAME}" in (
+        caplog.text
+    )
     # The org now holds it: the next run defers nothing and deploys nothing.
-    org.calls.clear()
+    org.log.write_text("")
     again = deferred(org)
     assert again["deferred"] == [] and dict(again["deferred_files"]) == {} and again["unchanged"] == [NAME]
-    layouts(tmp_path, permission_sets=again["deferred_files"])
-    assert org.count("deploy") == 0
+    layouts(org, tmp_path, permission_sets=again["deferred_files"])
+    assert count(org.log, "deploy") == 0
 
 
-def test_permission_set_deployed_alone_when_no_layout_changes(org, tmp_path, caplog):
-    for path in list(org.files):
-        org.files[path] = layout(extra="IndividualId")
+def test_permission_set_deployed_alone_when_no_layout_changes(org, tmp_path, caplog, monkeypatch):
+    deploy(org, {path: layout(extra="IndividualId") for path in unmanaged_layouts(org, "Contact", "Lead")})
+    sent_deploys = record_deploys(monkeypatch, org)
     files = deferred(org)["deferred_files"]
     caplog.set_level(logging.INFO)
-    task = layouts(tmp_path, permission_sets=files)
-    assert org.count("deploy") == 1
-    assert read_package_xml(org.deployed[0]["package.xml"]) == {"PermissionSet": [NAME]}
+    task = layouts(org, tmp_path, permission_sets=files)
+    assert count(org.log, "deploy") == 1
+    assert read_package_xml(sent_deploys[0]["package.xml"]) == {"PermissionSet": [NAME]}
+    assert org.metadata.read("PermissionSet", NAME) == files[NAME]
     assert task.return_values["changed"] == [] and task.return_values["permission_sets_deployed"] == [NAME]
     assert task.return_values["snapshot"] is None
     assert f"Deployed: permission set(s) {NAME}" in caplog.text and "no layout to deploy" in caplog.text
 
 
-def test_lost_update_guard_stops_the_permission_set_too(org, tmp_path):
+def test_lost_update_guard_stops_the_permission_set_too(org, tmp_path, monkeypatch):
     files = deferred(org)["deferred_files"]
-    org.edit_after_retrieve("layouts/Lead-Lead %28Team 3%29 Layout.layout")  # another admin saves the layout
+    save_after_retrieve(monkeypatch, org, "Lead-Lead %28Sales%29 Layout")  # another admin saves the layout
     with pytest.raises(OrgError, match="Nothing was deployed"):
-        layouts(tmp_path, permission_sets=files)
-    assert org.count("deploy") == 0 and PS_PATH not in org.files
+        layouts(org, tmp_path, permission_sets=files)
+    assert count(org.log, "deploy") == 0 and org.metadata.read("PermissionSet", NAME) is None
 
 
 @pytest.mark.parametrize(
@@ -117,35 +120,33 @@ def test_lost_update_guard_stops_the_permission_set_too(org, tmp_path):
 )
 def test_permission_sets_option_only_from_the_flow(org, tmp_path, value):
     with pytest.raises(OptionError, match=r"^Option permission_sets: only the flow passes it"):
-        layouts(tmp_path, permission_sets=value)
-    assert org.calls == []
+        layouts(org, tmp_path, permission_sets=value)
+    assert actions(org.log) == []
 
 
 def test_standalone_permission_set_task_still_deploys_itself(org):
-    task = run(DeployEmailPrivacyPermissionSet, {"path": str(FOLDER)})
-    assert org.count("deploy") == 1 and task.return_values["deployed"] == [NAME]
-    assert task.return_values["deferred"] == []
+    task = run(org, DeployEmailPrivacyPermissionSet, {"path": str(FOLDER)})
+    assert count(org.log, "deploy") == 1 and task.return_values["deployed"] == [NAME]
+    assert task.return_values["deferred"] == [] and org.metadata.read("PermissionSet", NAME) is not None
 
 
-def test_many_unchanged_layouts_are_summarised_per_object_changed_ones_listed(tmp_path, caplog):
-    files = {}
-    for i in range(25):
-        files[f"layouts/Contact-Contact {i:02d} Layout.layout"] = layout(extra="IndividualId")
-    for i in range(3):
-        files[f"layouts/Lead-Lead {i} Layout.layout"] = layout(extra="IndividualId")
-    files["layouts/Lead-Lead New Layout.layout"] = layout()
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = serve_org(rsps, files)
-        caplog.set_level(logging.INFO)
-        task = layouts(tmp_path)
+def test_many_unchanged_layouts_are_summarised_per_object_changed_ones_listed(org, tmp_path, caplog):
+    contact = list(unmanaged_layouts(org, "Contact"))
+    lead = sorted(unmanaged_layouts(org, "Lead"))
+    new, leads_with = lead[-1], lead[:-1]  # few Lead layouts with the field: each is named
+    with_field = contact + [f"layouts/Contact-Contact {i:02d} Layout.layout" for i in range(25 - len(contact))]
+    deploy(org, {path: layout(extra="IndividualId") for path in with_field + leads_with})
+    caplog.set_level(logging.INFO)
+    task = layouts(org, tmp_path)
     text = caplog.text
     assert "has the field already: 25 Contact layouts" in text and "Contact-Contact 07 Layout" not in text
-    for i in range(3):  # few: each named
-        assert f"has the field already: Lead: Lead {i} Layout" in text
-    assert "will add the field:" in text and "Lead New Layout" in text
-    assert len(task.return_values["unchanged"]) == 28  # the full list stays in the return values
-    assert task.return_values["changed"] == ["Lead-Lead New Layout"]
-    assert has_field(metadata_xml.parse(fake.files["layouts/Lead-Lead New Layout.layout"], "new"), "IndividualId")
+    for path in leads_with:
+        assert f"has the field already: Lead: {unquote(path[len('layouts/Lead-') : -7])}" in text
+    new_name = unquote(new[len("layouts/") : -7])
+    assert "will add the field:" in text and new_name.split("-", 1)[1] in text
+    assert len(task.return_values["unchanged"]) == 25 + len(leads_with)  # the full list stays in the return values
+    assert task.return_values["changed"] == [new_name]
+    assert has_field(metadata_xml.parse(org.metadata.read("Layout", new[8:-7]), "new"), "IndividualId")
 
 
 def _refresh_counter(task_class=DeployEmailPrivacyPermissionSet):

@@ -1,105 +1,108 @@
-"""add_individual_field_to_layouts and restore_layouts against a stateful SOAP fake (no socket)."""
+"""add_individual_field_to_layouts and restore_layouts against the in-process local org (no socket)."""
 
 import os
-import re
 import stat
+from urllib.parse import unquote
 
 import pytest
-import responses
 
 from email_privacy import metadata_xml
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.features import snapshots
 from email_privacy.salesforce.layouts import has_field
+from localorg.requestlog import read_log
 from tests.conftest import import_task
-from tests.fake_org import FakeOrg, layout, make_task, serve
+from tests.harness import inprocess_task
+from tests.inprocess_org import (
+    actions,
+    count,
+    deploy,
+    layout,
+    record_deploys,
+    save_after_retrieve,
+    serve,
+    type_and_member,
+    unmanaged_layouts,
+)
 
 AddIndividualFieldToLayouts = import_task("layouts").AddIndividualFieldToLayouts
 RestoreLayouts = import_task("layouts").RestoreLayouts
 
-DESCRIBE = re.compile(r"https://test\.salesforce\.com/services/data/v[\d.]+/sobjects/(\w+)/describe")
-
-
-def describe_fields(obj, consent=True, person=False):
-    fields = [{"name": "Id", "type": "id", "referenceTo": []}]
-    if obj in ("Contact", "Lead") and consent:
-        fields.append({"name": "IndividualId", "type": "reference", "referenceTo": ["Individual"]})
-    if obj == "Account" and person:
-        fields.append({"name": "IsPersonAccount", "type": "boolean", "referenceTo": []})
-        if consent:
-            fields.append({"name": "PersonIndividualId", "type": "reference", "referenceTo": ["Individual"]})
-    return {"name": obj, "fields": fields}
-
-
-def many_layouts(n=5):
-    files = {}
-    for obj in ("Contact", "Lead"):
-        for i in range(n):
-            files[f"layouts/{obj}-{obj} %28Team {i}%29 Layout.layout"] = layout()
-    return files
+MARKETING = "layouts/Contact-Contact %28Marketing%29 Layout.layout"
 
 
 @pytest.fixture
-def org():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = serve(rsps, FakeOrg(many_layouts()))
-        fake.person = False
-        fake.consent = True
-        fake.describes = 0
-
-        def describe(request):
-            fake.describes += 1
-            obj = DESCRIBE.match(request.url).group(1)
-            import json
-
-            return (200, {}, json.dumps(describe_fields(obj, fake.consent, fake.person)))
-
-        rsps.add_callback(responses.GET, DESCRIBE, callback=describe)
-        yield fake
+def org(tmp_path):
+    with serve(tmp_path) as org:
+        yield org
 
 
-def run(task_class, tmp_path, **options):
+def names(paths):
+    """The names a person recognises ('Contact-Contact (Marketing) Layout') of MDAPI layout paths."""
+    return sorted(unquote(type_and_member(p)[1]) for p in paths)
+
+
+def run(task_class, tmp_path, org, **options):
     options.setdefault("snapshot_dir", str(tmp_path / "snaps"))
     options.setdefault("backoff", "0")
-    task = make_task(task_class, options)
+    task = inprocess_task(org, task_class, options)
     task()
     return task
 
 
-def test_one_list_one_retrieve_one_deploy_for_many_layouts(org, tmp_path):
-    task = run(AddIndividualFieldToLayouts, tmp_path)
+def targets(org):
+    """The layouts the task edits by default: every unmanaged Contact and Lead layout."""
+    return unmanaged_layouts(org, "Contact", "Lead")
+
+
+def test_one_list_one_retrieve_one_deploy_for_every_layout(org, tmp_path, monkeypatch):
+    sent = record_deploys(monkeypatch, org)
+    before = targets(org)
+    untouched = unmanaged_layouts(org, "Account")
+    assert len(before) >= 8 and not any(has_field(metadata_xml.parse(d, p), "IndividualId") for p, d in before.items())
+    task = run(AddIndividualFieldToLayouts, tmp_path, org)
     # The lost-update guard is one Tooling query (REST), not a second listMetadata.
-    assert (org.count("listMetadata"), org.count("retrieve"), org.count("deploy")) == (1, 1, 1)
-    assert org.count("tooling/query") == 1
-    assert len(task.return_values["changed"]) == 10 and task.return_values["deployed"]
-    assert "Contact-Contact (Team 0) Layout" in task.return_values["changed"]  # names a person recognises
-    deployed = org.deployed[0]
-    assert len([n for n in deployed if n.endswith(".layout")]) == 10
-    for name, data in org.files.items():
-        assert has_field(metadata_xml.parse(data, name), "IndividualId"), name
+    assert (count(org.log, "listMetadata"), count(org.log, "retrieve"), count(org.log, "deploy")) == (1, 1, 1)
+    assert count(org.log, "tooling/query") == 1
+    assert sorted(task.return_values["changed"]) == names(before) and task.return_values["deployed"]
+    assert "Contact-Contact (Marketing) Layout" in task.return_values["changed"]  # names a person recognises
+    after = targets(org)
+    assert sorted(after) == sorted(before) and sorted(sent[0]) == sorted([*before, "package.xml"])
+    assert {p: sent[0][p] for p in after} == after  # the org holds exactly the bytes deployed
+    for path, data in after.items():
+        assert data != before[path] and has_field(metadata_xml.parse(data, path), "IndividualId"), path
+    assert unmanaged_layouts(org, "Account") == untouched
 
 
 def test_second_run_deploys_nothing(org, tmp_path):
-    run(AddIndividualFieldToLayouts, tmp_path)
-    org.calls.clear()
-    task = run(AddIndividualFieldToLayouts, tmp_path)
-    assert org.count("deploy") == 0 and org.count("listMetadata") == 1 and org.count("retrieve") == 1
-    assert org.count("tooling/query") == 0  # nothing to deploy, nothing to guard
-    assert task.return_values["changed"] == [] and len(task.return_values["unchanged"]) == 10
+    run(AddIndividualFieldToLayouts, tmp_path, org)
+    done = targets(org)
+    org.log.write_text("")
+    task = run(AddIndividualFieldToLayouts, tmp_path, org)
+    assert count(org.log, "deploy") == 0 and count(org.log, "listMetadata") == 1 and count(org.log, "retrieve") == 1
+    assert count(org.log, "tooling/query") == 0  # nothing to deploy, nothing to guard
+    assert task.return_values["changed"] == [] and sorted(task.return_values["unchanged"]) == names(done)
+    assert targets(org) == done
 
 
 def test_only_changed_layouts_are_deployed(org, tmp_path):
-    org.files["layouts/Contact-Contact %28Team 0%29 Layout.layout"] = layout(extra="IndividualId")
-    task = run(AddIndividualFieldToLayouts, tmp_path)
-    assert task.return_values["unchanged"] == ["Contact-Contact (Team 0) Layout"]
-    assert "layouts/Contact-Contact %28Team 0%29 Layout.layout" not in org.deployed[0]
+    deploy(org, {MARKETING: layout(extra="IndividualId")})
+    member = type_and_member(MARKETING)[1]
+    stamp = org.metadata.file_properties("Layout", member)["lastModifiedDate"]
+    task = run(AddIndividualFieldToLayouts, tmp_path, org)
+    assert task.return_values["unchanged"] == ["Contact-Contact (Marketing) Layout"]
+    # Not in the deploy: the org's copy kept its bytes and its LastModifiedDate.
+    assert org.metadata.read("Layout", member) == layout(extra="IndividualId")
+    assert org.metadata.file_properties("Layout", member)["lastModifiedDate"] == stamp
 
 
-def test_snapshot_written_before_the_deploy_and_private(org, tmp_path):
+def test_snapshot_written_before_the_deploy_and_private(org, tmp_path, monkeypatch):
     seen = []
-    org.on_deploy = lambda files: seen.append(snapshots.list_snapshots(tmp_path / "snaps", "test"))
-    originals = dict(org.files)
-    task = run(AddIndividualFieldToLayouts, tmp_path)
+    record_deploys(
+        monkeypatch, org, lambda files: seen.append(snapshots.list_snapshots(tmp_path / "snaps", "inprocess"))
+    )
+    originals = targets(org)
+    task = run(AddIndividualFieldToLayouts, tmp_path, org)
     assert seen and len(seen[0]) == 1, "the snapshot must exist when the deploy arrives"
     snap = seen[0][0]
     assert str(snap) == task.return_values["snapshot"]
@@ -111,108 +114,102 @@ def test_snapshot_written_before_the_deploy_and_private(org, tmp_path):
 
 
 def test_restore_puts_originals_back(org, tmp_path):
-    originals = dict(org.files)
-    run(AddIndividualFieldToLayouts, tmp_path)
-    assert org.files != originals
-    task = run(RestoreLayouts, tmp_path)
-    assert org.files == originals
-    assert len(task.return_values["restored"]) == 10
+    originals = targets(org)
+    run(AddIndividualFieldToLayouts, tmp_path, org)
+    assert targets(org) != originals
+    task = run(RestoreLayouts, tmp_path, org)
+    assert targets(org) == originals
+    assert sorted(task.return_values["restored"]) == names(originals)
 
 
 def test_dry_run_deploys_nothing_and_writes_no_snapshot(org, tmp_path):
-    before = dict(org.files)
-    task = run(AddIndividualFieldToLayouts, tmp_path, dry_run="true")
-    assert org.count("deploy") == 0 and org.files == before
-    assert len(task.return_values["changed"]) == 10 and not (tmp_path / "snaps" / "test").exists()
+    before = targets(org)
+    task = run(AddIndividualFieldToLayouts, tmp_path, org, dry_run="true")
+    assert count(org.log, "deploy") == 0 and targets(org) == before
+    assert sorted(task.return_values["changed"]) == names(before)
+    assert not (tmp_path / "snaps" / "inprocess").exists()
 
 
 def test_check_only_saves_nothing(org, tmp_path):
-    before = dict(org.files)
-    task = run(AddIndividualFieldToLayouts, tmp_path, check_only="true")
-    assert org.count("deploy") == 1 and org.files == before and not task.return_values["deployed"]
+    before = targets(org)
+    task = run(AddIndividualFieldToLayouts, tmp_path, org, check_only="true")
+    assert count(org.log, "deploy") == 1 and targets(org) == before and not task.return_values["deployed"]
 
 
-def test_lost_update_stops_without_deploying(org, tmp_path):
-    org.edit_after_retrieve("layouts/Lead-Lead %28Team 3%29 Layout.layout")  # another admin saves the layout
-    with pytest.raises(OrgError, match=r"Nothing was deployed.*Lead-Lead \(Team 3\) Layout.*Run the task again") as e:
-        run(AddIndividualFieldToLayouts, tmp_path)
-    assert "Team 2" not in str(e.value)  # only the layout that moved is named
-    assert org.count("deploy") == 0 and not (tmp_path / "snaps" / "test").exists()
-    assert org.count("tooling/query") == 1 and org.count("listMetadata") == 1  # found by the Tooling query
+def test_lost_update_stops_without_deploying(org, tmp_path, monkeypatch):
+    before = targets(org)
+    save_after_retrieve(monkeypatch, org, "Lead-Lead %28Sales%29 Layout")  # another admin saves the layout
+    with pytest.raises(OrgError, match=r"Nothing was deployed.*Lead-Lead \(Sales\) Layout.*Run the task again") as e:
+        run(AddIndividualFieldToLayouts, tmp_path, org)
+    assert "Marketing" not in str(e.value)  # only the layout that moved is named
+    assert count(org.log, "deploy") == 0 and not (tmp_path / "snaps" / "inprocess").exists()
+    assert count(org.log, "tooling/query") == 1 and count(org.log, "listMetadata") == 1  # found by the Tooling query
+    assert targets(org) == before
 
 
-@pytest.mark.parametrize(
-    "status, code", [(400, "INVALID_TYPE"), (403, "API_DISABLED_FOR_ORG"), (403, "INSUFFICIENT_ACCESS")]
-)
-def test_refused_tooling_query_falls_back_to_list_metadata_and_says_why(org, tmp_path, caplog, status, code):
-    org.tooling_refusal = (status, code)
-    org.edit_after_retrieve("layouts/Contact-Contact %28Team 1%29 Layout.layout")  # another admin saves the layout
-    with pytest.raises(OrgError, match=r"Nothing was deployed.*Contact-Contact \(Team 1\) Layout"):
-        run(AddIndividualFieldToLayouts, tmp_path)
-    assert org.count("tooling/query") == 1 and org.count("listMetadata") == 2 and org.count("deploy") == 0
-    warning = [r.getMessage() for r in caplog.records if "Lost-update check" in r.getMessage()]
-    assert len(warning) == 1 and code in warning[0] and "listMetadata instead" in warning[0]
+def test_guard_follows_next_records_url(tmp_path, monkeypatch):
+    # The guard asks for every layout saved at or after the read's latest date (whole seconds): a new org's
+    # layouts share one date, so all 2,112 answer, 2,000 a page. The one saved by someone else comes last.
+    with serve(tmp_path, layouts_per_object=700) as org:
+        rows = org.metadata.tooling_layouts()
+        last = org.metadata.members("Layout")[-1]
+        assert len(rows) > 2000 and rows[-1]["Id"] == org.metadata.file_properties("Layout", last)["id"]
+        assert last.startswith("Lead-")
+        save_after_retrieve(monkeypatch, org, last)  # another admin saves the last layout
+        with pytest.raises(OrgError, match="Nothing was deployed") as e:
+            run(AddIndividualFieldToLayouts, tmp_path, org, objects="Lead")
+        assert count(org.log, "tooling/query") == 2 and count(org.log, "deploy") == 0
+    assert f"since they were read: {unquote(last)}. Run" in str(e.value)  # found on the second page, and only it
 
 
-def test_refused_tooling_query_still_deploys_when_nothing_moved(org, tmp_path, caplog):
-    org.tooling_refusal = (400, "INVALID_TYPE")
-    task = run(AddIndividualFieldToLayouts, tmp_path)
-    assert task.return_values["deployed"] and org.count("listMetadata") == 2
-    assert any("INVALID_TYPE" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+def test_deploy_failure_leaves_org_and_snapshot(tmp_path):
+    with serve(tmp_path, "deploy-fail:Lead-Lead %28Sales%29 Layout") as org:
+        before = targets(org)
+        with pytest.raises(OrgError, match="Lead-Lead %28Sales%29 Layout"):
+            run(AddIndividualFieldToLayouts, tmp_path, org)
+        assert targets(org) == before and count(org.log, "deploy") == 1
+    assert len(snapshots.list_snapshots(tmp_path / "snaps", "inprocess")) == 1
 
 
-def test_guard_follows_next_records_url(org, tmp_path):
-    org.tooling_page = 3  # 10 layouts: 4 pages
-    org.edit_after_retrieve()  # another admin saves every layout
-    with pytest.raises(OrgError, match="Nothing was deployed") as e:
-        run(AddIndividualFieldToLayouts, tmp_path)
-    assert org.count("tooling/query") == 4
-    assert str(e.value).count("Layout") == 10  # the last page's layouts too
+def test_503s_are_retried_during_the_task(tmp_path):
+    with serve(tmp_path, "http-503:2") as org:
+        task = run(AddIndividualFieldToLayouts, tmp_path, org)
+        assert task.return_values["deployed"]
+        assert [line["status"] for line in read_log(org.log)][:3] == [503, 503, 200]
+        assert all(has_field(metadata_xml.parse(d, p), "IndividualId") for p, d in targets(org).items())
 
 
-def test_deploy_failure_leaves_org_and_snapshot(org, tmp_path):
-    org.fail_component = "Lead-Lead %28Team 1%29 Layout"
-    before = dict(org.files)
-    with pytest.raises(OrgError, match="Lead-Lead %28Team 1%29 Layout"):
-        run(AddIndividualFieldToLayouts, tmp_path)
-    assert org.files == before
-    assert len(snapshots.list_snapshots(tmp_path / "snaps", "test")) == 1
-
-
-def test_503s_are_retried_during_the_task(org, tmp_path):
-    org.fail_status = [503, 503]
-    task = run(AddIndividualFieldToLayouts, tmp_path)
-    assert task.return_values["deployed"]
-
-
-def test_missing_individual_field_fails_clearly(org, tmp_path):
-    org.consent = False
-    with pytest.raises(OrgError, match="no field that looks up Individual.*deploy_email_privacy_settings"):
-        run(AddIndividualFieldToLayouts, tmp_path)
-    assert org.calls == []
+def test_missing_individual_field_fails_clearly(tmp_path):
+    with serve(tmp_path, consent=False) as org:
+        with pytest.raises(OrgError, match="no field that looks up Individual.*deploy_email_privacy_settings"):
+            run(AddIndividualFieldToLayouts, tmp_path, org)
+        assert count(org.log, "describe") >= 1
+        assert [a for a in actions(org.log) if not a.startswith("/")] == []  # no Metadata API call
 
 
 def test_person_accounts_skipped_when_off(org, tmp_path):
-    task = run(AddIndividualFieldToLayouts, tmp_path, objects="Contact,PersonAccount")
+    task = run(AddIndividualFieldToLayouts, tmp_path, org, objects="Contact,PersonAccount")
     assert "PersonAccount (person accounts off)" in task.return_values["skipped"]
     # Every Contact layout, and only those: no Lead layout was asked for, and PersonAccount is off.
-    assert task.return_values["changed"] == [f"Contact-Contact (Team {i}) Layout" for i in range(5)]
+    assert sorted(task.return_values["changed"]) == names(unmanaged_layouts(org, "Contact"))
     assert task.return_values["deployed"] is True
 
 
-def test_person_account_layouts_get_person_individual_id(org, tmp_path):
-    org.person = True
-    org.files["layouts/PersonAccount-Person Account Layout.layout"] = layout()
-    run(AddIndividualFieldToLayouts, tmp_path, objects="PersonAccount")
-    data = org.files["layouts/PersonAccount-Person Account Layout.layout"]
-    assert has_field(metadata_xml.parse(data, "pa"), "PersonIndividualId")
+def test_person_account_layouts_get_person_individual_id(tmp_path):
+    with serve(tmp_path, person_accounts=True) as org:
+        run(AddIndividualFieldToLayouts, tmp_path, org, objects="PersonAccount")
+        data = org.metadata.read("Layout", "PersonAccount-Person Account Layout")
+        assert has_field(metadata_xml.parse(data, "pa"), "PersonIndividualId")
 
 
 def test_explicit_layouts_skip_list_metadata(org, tmp_path):
-    task = run(AddIndividualFieldToLayouts, tmp_path, layouts="Contact-Contact (Team 2) Layout")
-    assert task.return_values["changed"] == ["Contact-Contact (Team 2) Layout"]
+    task = run(AddIndividualFieldToLayouts, tmp_path, org, layouts="Contact-Contact (Marketing) Layout")
+    assert task.return_values["changed"] == ["Contact-Contact (Marketing) Layout"]
     # no listMetadata at all: the read names the layout, the guard takes its id from the retrieve
-    assert org.count("listMetadata") == 0 and org.count("tooling/query") == 1
+    assert count(org.log, "listMetadata") == 0 and count(org.log, "tooling/query") == 1
+    assert has_field(
+        metadata_xml.parse(org.metadata.read("Layout", type_and_member(MARKETING)[1]), "m"), "IndividualId"
+    )
 
 
 @pytest.mark.parametrize(
@@ -234,26 +231,27 @@ def test_explicit_layouts_skip_list_metadata(org, tmp_path):
 )
 def test_bad_options_one_line_and_no_call(org, tmp_path, options, message):
     with pytest.raises(OptionError) as e:
-        run(AddIndividualFieldToLayouts, tmp_path, **options)
+        run(AddIndividualFieldToLayouts, tmp_path, org, **options)
     assert message in str(e.value) and "\n" not in str(e.value)
-    assert org.calls == [] and org.describes == 0
+    assert actions(org.log) == []  # not even a describe
 
 
 def test_restore_bad_snapshot_path(org, tmp_path):
     with pytest.raises(OptionError, match="Option snapshot: .*nowhere is not an existing folder"):
-        run(RestoreLayouts, tmp_path, snapshot=str(tmp_path / "nowhere"))
-    with pytest.raises(OptionError, match="no snapshot for org test"):
-        run(RestoreLayouts, tmp_path)
-    assert org.calls == []
+        run(RestoreLayouts, tmp_path, org, snapshot=str(tmp_path / "nowhere"))
+    with pytest.raises(OptionError, match="no snapshot for org inprocess"):
+        run(RestoreLayouts, tmp_path, org)
+    assert actions(org.log) == []
 
 
 def test_restore_refuses_tampered_snapshot(org, tmp_path):
-    run(AddIndividualFieldToLayouts, tmp_path)
-    snap = snapshots.list_snapshots(tmp_path / "snaps", "test")[0]
+    run(AddIndividualFieldToLayouts, tmp_path, org)
+    snap = snapshots.list_snapshots(tmp_path / "snaps", "inprocess")[0]
     victim = next((snap / "layouts").iterdir())
     os.chmod(victim, 0o600)
-    victim.write_bytes(victim.read_bytes().replace(b"LastName", b"FirstName"))
-    org.calls.clear()
+    victim.write_bytes(victim.read_bytes() + b"\n")
+    edited = targets(org)
+    org.log.write_text("")
     with pytest.raises(OptionError, match="was changed since the snapshot was taken"):
-        run(RestoreLayouts, tmp_path, snapshot=str(snap))
-    assert org.calls == []
+        run(RestoreLayouts, tmp_path, org, snapshot=str(snap))
+    assert actions(org.log) == [] and targets(org) == edited

@@ -1,13 +1,14 @@
-"""deploy_email_privacy_permission_set: source format converted in Python, deployed only when the org differs."""
+"""deploy_email_privacy_permission_set against the in-process local org: source format converted in Python,
+deployed only when the org differs."""
 
 from pathlib import Path
 
 import pytest
-import responses
 
 from email_privacy.errors import OptionError
 from tests.conftest import import_task
-from tests.fake_org import FakeOrg, make_task, serve
+from tests.harness import inprocess_task
+from tests.inprocess_org import actions, count, deploy, serve
 
 DeployEmailPrivacyPermissionSet = import_task("permission_set").DeployEmailPrivacyPermissionSet
 
@@ -18,49 +19,60 @@ ORG_PATH = f"permissionsets/{NAME}.permissionset"
 
 
 @pytest.fixture
-def org():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield serve(rsps, FakeOrg())
+def org(tmp_path):
+    with serve(tmp_path) as org:
+        yield org
 
 
-def run(**options):
+def run(org, **options):
     options.setdefault("path", str(FOLDER))
-    task = make_task(DeployEmailPrivacyPermissionSet, options)
+    task = inprocess_task(org, DeployEmailPrivacyPermissionSet, options)
     task()
     return task
 
 
+def stamp(org):
+    return org.metadata.file_properties("PermissionSet", NAME)["lastModifiedDate"]
+
+
 def test_first_run_deploys_mdapi_file_then_second_run_nothing(org):
-    task = run()
+    assert org.metadata.read("PermissionSet", NAME) is None
+    task = run(org)
     assert task.return_values["deployed"] == [NAME]
-    assert org.deployed[0][ORG_PATH] == OURS and b"<name>PermissionSet</name>" in org.deployed[0]["package.xml"]
-    org.calls.clear()
-    task = run()
-    assert org.count("deploy") == 0 and org.count("retrieve") == 1 and task.return_values["unchanged"] == [NAME]
+    assert org.metadata.read("PermissionSet", NAME) == OURS and count(org.log, "deploy") == 1
+    deployed_at = stamp(org)
+    org.log.write_text("")
+    task = run(org)
+    assert (
+        count(org.log, "deploy") == 0 and count(org.log, "retrieve") == 1 and task.return_values["unchanged"] == [NAME]
+    )
+    assert stamp(org) == deployed_at
 
 
 def test_org_copy_with_extra_defaults_and_other_formatting_counts_as_same(org):
     reformatted = OURS.replace(b"\n    ", b"\n  ").replace(
         b"</PermissionSet>", b"<license>Salesforce</license></PermissionSet>"
     )
-    org.files[ORG_PATH] = reformatted
-    run()
-    assert org.count("deploy") == 0
+    deploy(org, {ORG_PATH: reformatted})
+    run(org)
+    assert count(org.log, "deploy") == 0 and org.metadata.read("PermissionSet", NAME) == reformatted
 
 
 def test_org_copy_that_differs_is_redeployed(org):
-    org.files[ORG_PATH] = OURS.replace(b"<editable>true</editable>", b"<editable>false</editable>", 1)
-    assert run().return_values["deployed"] == [NAME]
+    deploy(org, {ORG_PATH: OURS.replace(b"<editable>true</editable>", b"<editable>false</editable>", 1)})
+    assert run(org).return_values["deployed"] == [NAME]
+    assert org.metadata.read("PermissionSet", NAME) == OURS
 
 
 def test_dry_run_deploys_nothing(org):
-    run(dry_run="true")
-    assert org.count("deploy") == 0 and ORG_PATH not in org.files
+    run(org, dry_run="true")
+    assert count(org.log, "deploy") == 0 and org.metadata.read("PermissionSet", NAME) is None
 
 
 def test_bad_path(org, tmp_path):
     with pytest.raises(OptionError, match="Option path: .*nowhere is not an existing folder"):
-        run(path=str(tmp_path / "nowhere"))
+        run(org, path=str(tmp_path / "nowhere"))
+    (tmp_path / "empty").mkdir()
     with pytest.raises(OptionError, match="holds no"):
-        run(path=str(tmp_path))
-    assert org.calls == []
+        run(org, path=str(tmp_path / "empty"))
+    assert actions(org.log) == []

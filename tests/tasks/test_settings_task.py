@@ -1,128 +1,142 @@
-"""deploy_email_privacy_settings against a stateful SOAP fake: reads first, deploys only what is off."""
+"""deploy_email_privacy_settings against the in-process local org: reads first, deploys only what is off."""
+
+from contextlib import contextmanager
 
 import pytest
-import responses
 
 from email_privacy import metadata_xml
 from email_privacy.errors import OptionError
 from email_privacy.org.read import OrgState
 from email_privacy.salesforce.settings import read_settings
 from tests.conftest import assert_valid, import_task
-from tests.fake_org import FakeOrg, make_task, serve, settings
+from tests.harness import inprocess_task
+from tests.inprocess_org import actions, count, deploy, files, settings
+from tests.inprocess_org import serve as org_with_consent
 
 DeployEmailPrivacySettings = import_task("settings").DeployEmailPrivacySettings
 
-
-def fresh_org(lightning=True, **on):
-    return FakeOrg(
-        {
-            "settings/PartyDataModel.settings": settings(
-                "PartyDataModelSettings", enableConsentManagement=on.get("consent", False)
-            ),
-            "settings/EmailAdministration.settings": settings(
-                "EmailAdministrationSettings",
-                enableEmailConsentManagement=on.get("email_consent", False),
-                enableEnhancedEmailEnabled=on.get("enhanced", False),
-            ),
-            "settings/Activities.settings": settings(
-                "ActivitiesSettings", enableEmailTracking=on.get("tracking", False)
-            ),
-            "settings/LightningExperience.settings": settings(
-                "LightningExperienceSettings", enableS1DesktopEnabled=lightning
-            ),
-        }
-    )
+ALL_ON = {
+    "PartyDataModelSettings.enableConsentManagement": True,
+    "EmailAdministrationSettings.enableEmailConsentManagement": True,
+    "EmailAdministrationSettings.enableEnhancedEmailEnabled": True,
+    "ActivitiesSettings.enableEmailTracking": True,
+}
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
-        yield r
+@contextmanager
+def serve(tmp_path, lightning=True, consent=False, email_consent=False, enhanced=False, tracking=False):
+    """A local org whose privacy switches are as given (a new org has them off, Enhanced Email aside)."""
+    with org_with_consent(tmp_path, consent=consent, lightning=lightning) as org:
+        deploy(
+            org,
+            {
+                "settings/EmailAdministration.settings": settings(
+                    "EmailAdministrationSettings",
+                    enableEmailConsentManagement=email_consent,
+                    enableEnhancedEmailEnabled=enhanced,
+                ),
+                "settings/Activities.settings": settings("ActivitiesSettings", enableEmailTracking=tracking),
+            },
+        )
+        yield org
 
 
-def run(**options):
+def run(org, **options):
     options.setdefault("backoff", "0")
-    task = make_task(DeployEmailPrivacySettings, options)
+    task = inprocess_task(org, DeployEmailPrivacySettings, options)
     task()
     return task
 
 
 def values(org, stem):
-    return read_settings(metadata_xml.parse(org.files[f"settings/{stem}.settings"], stem))
+    return read_settings(metadata_xml.parse(org.metadata.read("Settings", stem), stem))
 
 
-def test_fresh_org_gets_every_switch_in_one_deploy(rsps, xsd):
-    org = serve(rsps, fresh_org())
-    task = run()
-    assert org.count("retrieve") == 1 and org.count("deploy") == 1 and org.count("listMetadata") == 0
-    assert task.return_values["changed"] == {
-        "PartyDataModelSettings.enableConsentManagement": True,
-        "EmailAdministrationSettings.enableEmailConsentManagement": True,
-        "EmailAdministrationSettings.enableEnhancedEmailEnabled": True,
-        "ActivitiesSettings.enableEmailTracking": True,
-    }
-    for name, data in org.deployed[0].items():
-        if name != "package.xml":
+def test_fresh_org_gets_every_switch_in_one_deploy(tmp_path, xsd):
+    with serve(tmp_path) as org:
+        task = run(org)
+        assert count(org.log, "retrieve") == 1 and count(org.log, "deploy") == 1
+        assert count(org.log, "listMetadata") == 0
+        assert task.return_values["changed"] == ALL_ON
+        for name, data in files(org, "Settings").items():
             assert_valid(xsd, data, name)
-    assert values(org, "PartyDataModel")["enableConsentManagement"] is True
-    assert values(org, "Activities")["enableEmailTracking"] is True
+        for key, value in ALL_ON.items():
+            settings_type, field_name = key.split(".")
+            assert org.metadata.settings_value(settings_type, field_name) is value, key
+        assert values(org, "Activities")["enableEmailTracking"] is True
+        assert values(org, "EmailAdministration")["enableHtmlEmail"] is True  # the other fields kept
 
 
-def test_configured_org_deploys_nothing(rsps):
-    org = serve(rsps, fresh_org(consent=True, email_consent=True, enhanced=True, tracking=True))
-    task = run()
-    assert org.count("deploy") == 0 and task.return_values == {
-        "changed": {},
-        "deployed": False,
-        "dry_run": False,
-        "check_only": False,
-    }
+def test_configured_org_deploys_nothing(tmp_path):
+    with serve(tmp_path, consent=True, email_consent=True, enhanced=True, tracking=True) as org:
+        before = files(org, "Settings")
+        task = run(org)
+        assert count(org.log, "deploy") == 0 and task.return_values == {
+            "changed": {},
+            "deployed": False,
+            "dry_run": False,
+            "check_only": False,
+        }
+        assert files(org, "Settings") == before
 
 
-def test_only_missing_fields_are_deployed(rsps):
-    org = serve(rsps, fresh_org(consent=True, email_consent=True, enhanced=True))
-    task = run()
-    assert list(task.return_values["changed"]) == ["ActivitiesSettings.enableEmailTracking"]
-    assert sorted(org.deployed[0]) == ["package.xml", "settings/Activities.settings"]
+def test_only_missing_fields_are_deployed(tmp_path):
+    with serve(tmp_path, consent=True, email_consent=True, enhanced=True) as org:
+        stamps = {e["fullName"]: e["lastModifiedDate"] for e in org.metadata.list_metadata("Settings")}
+        task = run(org)
+        assert list(task.return_values["changed"]) == ["ActivitiesSettings.enableEmailTracking"]
+        # Only Activities was in the deploy: the other settings kept their LastModifiedDate.
+        moved = [
+            e["fullName"]
+            for e in org.metadata.list_metadata("Settings")
+            if e["lastModifiedDate"] != stamps[e["fullName"]]
+        ]
+        assert moved == ["Activities"]
 
 
-def test_enhanced_email_auto_follows_lightning(rsps):
-    org = serve(rsps, fresh_org(lightning=False))
-    task = run()
-    assert "EmailAdministrationSettings.enableEnhancedEmailEnabled" not in task.return_values["changed"]
-    sent = read_settings(metadata_xml.parse(org.deployed[0]["settings/EmailAdministration.settings"], "sent"))
-    assert sent == {"enableEmailConsentManagement": True}  # Enhanced Email left as it is
+def test_enhanced_email_auto_follows_lightning(tmp_path):
+    with serve(tmp_path, lightning=False) as org:
+        task = run(org)
+        assert "EmailAdministrationSettings.enableEnhancedEmailEnabled" not in task.return_values["changed"]
+        now = values(org, "EmailAdministration")
+        assert now["enableEmailConsentManagement"] is True
+        assert now["enableEnhancedEmailEnabled"] is False  # Enhanced Email left as it is
 
 
-def test_dry_run_deploys_nothing(rsps):
-    org = serve(rsps, fresh_org())
-    before = dict(org.files)
-    task = run(dry_run="true")
-    assert org.count("deploy") == 0 and org.files == before and len(task.return_values["changed"]) == 4
+def test_dry_run_deploys_nothing(tmp_path):
+    with serve(tmp_path) as org:
+        before = files(org, "Settings")
+        task = run(org, dry_run="true")
+        assert count(org.log, "deploy") == 0 and files(org, "Settings") == before
+        assert len(task.return_values["changed"]) == 4
 
 
-def test_check_only_saves_nothing(rsps):
-    org = serve(rsps, fresh_org())
-    before = dict(org.files)
-    task = run(check_only="true")
-    assert org.count("deploy") == 1 and org.files == before and not task.return_values["deployed"]
+def test_check_only_saves_nothing(tmp_path):
+    with serve(tmp_path) as org:
+        before = files(org, "Settings")
+        task = run(org, check_only="true")
+        assert count(org.log, "deploy") == 1 and files(org, "Settings") == before and not task.return_values["deployed"]
 
 
-def test_org_state_from_the_flow_is_reused(rsps):
-    org = serve(rsps, fresh_org())
-    state = OrgState(
-        objects=(),
-        settings={
-            "PartyDataModelSettings": {"enableConsentManagement": True},
-            "EmailAdministrationSettings": {"enableEmailConsentManagement": True, "enableEnhancedEmailEnabled": True},
-            "ActivitiesSettings": {"enableEmailTracking": False},
-            "LightningExperienceSettings": {"enableS1DesktopEnabled": True},
-        },
-    )
-    task = run(org_state=state)
-    assert org.count("retrieve") == 0 and list(task.return_values["changed"]) == [
-        "ActivitiesSettings.enableEmailTracking"
-    ]
+def test_org_state_from_the_flow_is_reused(tmp_path):
+    with serve(tmp_path) as org:
+        state = OrgState(
+            objects=(),
+            settings={
+                "PartyDataModelSettings": {"enableConsentManagement": True},
+                "EmailAdministrationSettings": {
+                    "enableEmailConsentManagement": True,
+                    "enableEnhancedEmailEnabled": True,
+                },
+                "ActivitiesSettings": {"enableEmailTracking": False},
+                "LightningExperienceSettings": {"enableS1DesktopEnabled": True},
+            },
+        )
+        task = run(org, org_state=state)
+        assert count(org.log, "retrieve") == 0 and list(task.return_values["changed"]) == [
+            "ActivitiesSettings.enableEmailTracking"
+        ]
+        assert values(org, "Activities")["enableEmailTracking"] is True
 
 
 @pytest.mark.parametrize(
@@ -135,8 +149,8 @@ def test_org_state_from_the_flow_is_reused(rsps):
         ({"api_version": "v63"}, "Option api_version: 'v63' is not an API version"),
     ],
 )
-def test_bad_options(rsps, options, message):
-    org = serve(rsps, fresh_org())
-    with pytest.raises(OptionError) as e:
-        run(**options)
-    assert message in str(e.value) and "\n" not in str(e.value) and org.calls == []
+def test_bad_options(tmp_path, options, message):
+    with serve(tmp_path) as org:
+        with pytest.raises(OptionError) as e:
+            run(org, **options)
+        assert message in str(e.value) and "\n" not in str(e.value) and actions(org.log) == []

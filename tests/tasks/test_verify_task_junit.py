@@ -1,4 +1,5 @@
-"""verify_email_privacy's junit and summary options: written before the task fails, owner-only, bad paths refused."""
+"""verify_email_privacy's junit and summary options: written before the task fails, owner-only, bad paths
+refused. Against the in-process local org."""
 
 import stat
 
@@ -6,28 +7,30 @@ import pytest
 from lxml import etree
 
 from email_privacy.errors import OptionError, OrgError
-from email_privacy.org import read as org_read
+from tests.harness import inprocess_task
 
-from .test_preflight_task import LAYOUT, OFF, ON, WITH_FIELD
-from .test_verify_task import FakeRead, make, read, state  # noqa: F401 (read is a fixture)
+from .test_preflight_task import LAYOUT, OFF, ON, WITH_FIELD, local_org, settings_task
+from .test_verify_task import make, org, state  # noqa: F401 (org is a fixture)
 
 
-def test_junit_and_summary_of_a_configured_org(read, tmp_path):  # noqa: F811
+def test_junit_and_summary_of_a_configured_org(org, tmp_path):  # noqa: F811
     junit_path, summary_path = tmp_path / "out" / "junit.xml", tmp_path / "out" / "summary.md"
-    make({"org_state": state(ON, WITH_FIELD), "junit": str(junit_path), "summary": str(summary_path)})()
+    make(org, {"org_state": state(ON, WITH_FIELD), "junit": str(junit_path), "summary": str(summary_path)})()
     root = etree.parse(str(junit_path)).getroot()
     assert root.get("tests") == "6" and root.get("failures") == "0"  # four settings, two layouts
-    assert root.find("testsuite").get("name") == "test"  # the org's name
-    assert summary_path.read_text().startswith("### Email privacy: test is configured")
+    assert root.find("testsuite").get("name") == "inprocess"  # the org's name
+    assert summary_path.read_text().startswith("### Email privacy: inprocess is configured")
     for path in (junit_path, summary_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_files_are_written_before_an_unconfigured_org_fails(monkeypatch, tmp_path):
-    monkeypatch.setattr(org_read, "read_org", FakeRead(state(ON, LAYOUT)))
+def test_files_are_written_before_an_unconfigured_org_fails(tmp_path):
     junit_path, summary_path = tmp_path / "junit.xml", tmp_path / "summary.md"
-    with pytest.raises(OrgError):
-        make({"org_state": state(OFF, LAYOUT), "junit": str(junit_path), "summary": str(summary_path)})()
+    with local_org(tmp_path, person_accounts=False) as unconfigured:
+        inprocess_task(unconfigured, settings_task.DeployEmailPrivacySettings, {"backoff": "0"})()  # settings only
+        with pytest.raises(OrgError):
+            options = {"org_state": state(OFF, LAYOUT), "junit": str(junit_path), "summary": str(summary_path)}
+            make(unconfigured, options)()
     failures = etree.parse(str(junit_path)).getroot().findall(".//failure")
     assert sorted(f.getparent().get("name") for f in failures) == ["Contact Layout", "Lead Layout"]
     assert "NOT configured (2 of 6 items need action)" in summary_path.read_text()
@@ -43,15 +46,18 @@ def test_files_are_written_before_an_unconfigured_org_fails(monkeypatch, tmp_pat
     ],
 )
 def test_bad_paths_one_line_and_nothing_written(tmp_path, monkeypatch, options, words):
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(OptionError) as err:
-        make(options)
+    work = tmp_path / "work"
+    work.mkdir()
+    with local_org(tmp_path / "o") as org:  # noqa: F811
+        monkeypatch.chdir(work)
+        with pytest.raises(OptionError) as err:
+            make(org, options)
     assert words in str(err.value) and "\n" not in str(err.value)
-    assert list(tmp_path.iterdir()) == []
+    assert list(work.iterdir()) == []
 
 
 def test_a_file_where_a_folder_should_be(tmp_path):
     (tmp_path / "taken").write_text("")
-    with pytest.raises(OptionError) as err:
-        make({"summary": str(tmp_path / "taken" / "summary.md")})
+    with local_org(tmp_path / "o") as org, pytest.raises(OptionError) as err:  # noqa: F811
+        make(org, {"summary": str(tmp_path / "taken" / "summary.md")})
     assert "is not a folder; give the path of a Markdown file to write." in str(err.value)

@@ -7,32 +7,27 @@ import json
 import pytest
 
 from localorg.http import Request
-from localorg.models.bulk_jobs import BulkJobs
 from localorg.models.identity import OrgIdentity
-from localorg.models.records import RecordStore
-from localorg.models.schema import Visibility
-from localorg.models.seed import seed_people
+from localorg.models.org import LocalOrg, SeedOptions
 from localorg.responses import bulk
+from tests.inprocess_org import enable_consent
 
 V = "63.0"
 
 
-class FakeOrg:
-    """What the bulk handlers use of a LocalOrg: records, visibility, identity, bulk jobs."""
-
-    def __init__(self, root, consent=True):
-        self.identity = OrgIdentity(person_accounts=True)
-        self.records = RecordStore(root / "records.sqlite")
-        self.visibility = Visibility(consent=consent, person_accounts=True)
-        self.bulk_jobs = BulkJobs()
+def local_org(root, consent=True, contacts=0):
+    """A real LocalOrg (person accounts on), consent management on unless told."""
+    org = LocalOrg(root, OrgIdentity(person_accounts=True), seed=SeedOptions(contacts=contacts))
+    if consent:
+        enable_consent(org)
+    return org
 
 
 @pytest.fixture
 def org(tmp_path):
-    o = FakeOrg(tmp_path)
-    seed_people(o.records, o.identity.user_id, contacts=5)
+    o = local_org(tmp_path, contacts=5)
     yield o
-    o.records.close()
+    o.close()
 
 
 def call(org, handler, method, body=b"", params=None, **groups):
@@ -134,10 +129,10 @@ def test_bad_jobs_refused(org, body, text):
 
 
 def test_individual_needs_consent_management(tmp_path):
-    org = FakeOrg(tmp_path, consent=False)
+    org = local_org(tmp_path, consent=False)
     response = call(org, bulk.create_ingest, "POST", {"object": "Individual", "operation": "insert"})
     assert response.status == 400
-    org.records.close()
+    org.close()
 
 
 def test_job_states_are_enforced(org):
