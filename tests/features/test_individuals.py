@@ -1,11 +1,7 @@
-"""set_individual_privacy's logic: options, matching, plan, and runs against an in-process org.
+"""set_individual_privacy's logic: options, matching, plan, and runs against the in-process local org
+(localorg.inprocess: the real models and handlers behind `responses`), through the real records client."""
 
-The in-process org is the local org's real records store, SOQL engine and Bulk API handlers, called
-without HTTP (the HTTP side of the client is tested in tests/org/test_records_client.py and end to end).
-"""
-
-import json
-import re
+from pathlib import Path
 
 import pytest
 import requests
@@ -14,129 +10,39 @@ from email_privacy.errors import OptionError, OrgError
 from email_privacy.features import individual_report, match_index
 from email_privacy.features import individuals as ind
 from email_privacy.org import records_client
-from email_privacy.org.records_client import Outcome, RecordsClient
-from localorg import soql
-from localorg.http import Request
-from localorg.models.bulk_jobs import BulkJobs
-from localorg.models.identity import OrgIdentity
-from localorg.models.records import RecordStore
-from localorg.models.schema import Visibility
+from email_privacy.org.records_client import RecordsClient
+from localorg.models.org import SeedOptions
 from localorg.models.seed import seed_people
-from localorg.models.sobjects import OrgSource
-from localorg.urls import ROUTES
+from tests.inprocess_org import enable_consent, serve
 
 TRACK, PROCESS = "HasOptedOutTracking", "HasOptedOutProcessing"
 
 
-class InProcessOrg:
-    def __init__(self, root, person_accounts=True, consent=True):
-        self.identity = OrgIdentity(person_accounts=person_accounts)
-        self.records = RecordStore(root / "records.sqlite")
-        self.visibility = Visibility(consent=consent, person_accounts=person_accounts)
-        self.bulk_jobs = BulkJobs()
-
-
-class InProcessClient(RecordsClient):
-    """RecordsClient whose calls go straight to the local org's store, SOQL engine and Bulk handlers."""
+class Client(RecordsClient):
+    """The real records client, keeping a copy of every Bulk upload it sends (a spy, not a fake)."""
 
     def __init__(self, org):
-        super().__init__(session=None, instance_url="https://local", api_version="63.0", token="t")
-        self.org = org
-        self.uploads = []  # the CSV of every Bulk upload
-
-    def _count(self, kind):
-        self.calls += 1
-        self.calls_by_kind[kind] = self.calls_by_kind.get(kind, 0) + 1
-
-    def describe(self, sobject):
-        self._count("describe")
-        fields = self.org.visibility.fields(sobject)
-        return (
-            {
-                "name": sobject,
-                "fields": [
-                    {
-                        "name": f.name,
-                        "type": f.type,
-                        "relationshipName": f.name[:-2] if f.reference_to else None,
-                        "referenceTo": [f.reference_to] if f.reference_to else [],
-                    }
-                    for f in fields
-                ],
-            }
-            if fields
-            else None
+        super().__init__(
+            session=requests.Session(),
+            instance_url=org.base_url,
+            api_version="63.0",
+            token=org.sessions.issue(),
+            poll_interval=0,
         )
-
-    def query(self, q):
-        self._count("query")
-        result = soql.execute(q, OrgSource(self.org, "63.0"))
-        return [ind_strip(r) for r in result["records"]]
-
-    def count(self, q):
-        self._count("query")
-        return soql.execute(q, OrgSource(self.org, "63.0"))["totalSize"]
+        self.uploads = []
 
     def request(self, method, path, kind, **kwargs):
-        """Bulk API calls go through the real RecordsClient code to the local org's Bulk handlers."""
-        self._count(kind)
-        path = (
-            path.replace(self.data_url, "/services/data/v63.0")
-            if path.startswith("https://")
-            else "/services/data/v63.0" + path
-        )
-        path, _, query = path.partition("?")
-        if "upload" in kwargs:
-            with open(kwargs["upload"], "rb") as fh:
-                body = fh.read()
-            self.uploads.append(body)
-        else:
-            body = json.dumps(kwargs["json"]).encode() if "json" in kwargs else b""
-        params = {k: [v] for k, v in (kwargs.get("params") or {}).items()}
-        for method_, pattern, handler in ROUTES:
-            found = re.match(pattern, path)
-            if method_ == method and found:
-                reply = handler(
-                    self.org, Request(method=method, path=path, query=params, body=body), **found.groupdict()
-                )
-                response = requests.Response()
-                response.status_code, response._content = reply.status, reply.body
-                response._content_consumed = True
-                response.headers.update(reply.headers)
-                assert reply.status < 300, reply.body
-                return response
-        raise AssertionError(f"no bulk route for {method} {path}")
-
-    def collection_write(self, sobject, operation, rows):
-        rows = list(rows)
-        outcomes = []
-        for start in range(0, len(rows), 200):
-            self._count("collections")
-            chunk = rows[start : start + 200]
-            store = self.org.records
-            if operation == "insert":
-                results = store.create_many(sobject, chunk, self.org.visibility)
-            elif operation == "update":
-                results = store.update_many(sobject, chunk, self.org.visibility)
-            else:
-                results = store.delete_many(sobject, [r["Id"] for r in chunk])
-            for i, r in enumerate(results):
-                outcomes.append(
-                    Outcome(start + i, id=r["id"], error=None if r["success"] else r["errors"][0]["message"])
-                )
-        return outcomes
-
-
-def ind_strip(record):
-    return {k: ind_strip(v) if isinstance(v, dict) else v for k, v in record.items() if k != "attributes"}
+        if kwargs.get("upload") is not None:
+            self.uploads.append(Path(kwargs["upload"]).read_bytes())
+        return super().request(method, path, kind, **kwargs)
 
 
 @pytest.fixture
 def org(tmp_path):
-    o = InProcessOrg(tmp_path)
-    seed_people(o.records, o.identity.user_id, contacts=30, leads=10, person_accounts=5)
-    yield o
-    o.records.close()
+    """The in-process local org, consent management on, with 30 contacts, 10 leads and 5 person accounts."""
+    seed = SeedOptions(contacts=30, leads=10, person_accounts_count=5)
+    with serve(tmp_path, person_accounts=True, seed=seed) as o:
+        yield o
 
 
 def write_csv(path, text):
@@ -265,7 +171,7 @@ def test_plan_updates_a_shared_individual_once(tmp_path):
 
 def run(org, **options):
     options.setdefault("dont_track", "true")
-    client = InProcessClient(org)
+    client = Client(org)
     stem = options.pop("lists_stem", None)
     return ind.run(client, ind.parse_request(options), lists_stem=stem), client
 
@@ -359,16 +265,15 @@ def test_ids_and_person_accounts_where(org, tmp_path):
 
 
 def test_org_without_consent_management_or_person_accounts(tmp_path):
-    off = InProcessOrg(tmp_path, person_accounts=False, consent=False)
-    with pytest.raises(OrgError, match="no lookup to Individual: turn on Data Protection and Privacy"):
-        run(off, contacts_where="Email != null")
-    off.visibility = Visibility(consent=True, person_accounts=False)
-    with pytest.raises(OrgError, match="Person accounts are not enabled"):
-        run(off, person_accounts_where="PersonEmail != null")
-    path = write_csv(tmp_path / "r.csv", "email\na@example.com\n")
-    report, _ = run(off, csv=path)  # rows without an object: person accounts left out where off
-    assert report.not_found == ["a@example.com"]
-    off.records.close()
+    with serve(tmp_path, consent=False, person_accounts=False) as off:
+        with pytest.raises(OrgError, match="no lookup to Individual: turn on Data Protection and Privacy"):
+            run(off, contacts_where="Email != null")
+        enable_consent(off)
+        with pytest.raises(OrgError, match="Person accounts are not enabled"):
+            run(off, person_accounts_where="PersonEmail != null")
+        path = write_csv(tmp_path / "r.csv", "email\na@example.com\n")
+        report, _ = run(off, csv=path)  # rows without an object: person accounts left out where off
+        assert report.not_found == ["a@example.com"]
 
 
 # -- streaming: chunked matching, split uploads, long lists in files ------------------------------
