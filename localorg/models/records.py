@@ -330,6 +330,10 @@ class RecordStore:
                 self._insert(obj, full)
             return ids
 
+    def _delete_children(self, obj: str, record_id: str) -> None:
+        for child, field_name in _cascading_lookups(obj):
+            self.db.execute(f'DELETE FROM "{child}" WHERE "{field_name}" = ?', (record_id,))
+
     def delete_many(self, obj: str, ids: list) -> list[dict]:
         """Delete records by Id; per-record results (MALFORMED_ID, ENTITY_IS_DELETED) in the order given."""
         results = []
@@ -344,6 +348,7 @@ class RecordStore:
                         error = RecordError("ENTITY_IS_DELETED", "entity is deleted", [])
                     else:
                         self.db.execute(f'DELETE FROM "{obj}" WHERE Id = ?', (rid,))
+                        self._delete_children(obj, rid)
                         results.append({"id": rid, "success": True, "errors": []})
                         continue
                     results.append({"id": rid, "success": False, "errors": [error.as_error()]})
@@ -352,6 +357,16 @@ class RecordStore:
                 self.db.execute("ROLLBACK")
                 raise
         return results
+
+
+def _cascading_lookups(obj: str) -> list[tuple[str, str]]:
+    """(child object, lookup field) whose records go with a deleted obj record (cascadeDelete in the describe)."""
+    return [
+        (child, f.name)
+        for child, fields in FIELDS.items()
+        for f in fields
+        if f.reference_to == obj and f.child_relationship and f.child_relationship[1]
+    ]
 
 
 def _rolled_back(cleaned, ids=None) -> list[dict]:

@@ -394,6 +394,11 @@ def test_delete_a_record_answers_204_and_the_record_is_gone(make_org):
     status, body = call(org, "DELETE", url)
     assert status == 404 and body[0]["errorCode"] == "ENTITY_IS_DELETED"
     assert call(org, "DELETE", "/services/data/v63.0/sobjects/Contact/00Q000000000001AAA")[0] == 404
+    # an Account's Contacts go with it (Account.childRelationships: Contacts, cascadeDelete)
+    account = call(org, "POST", "/services/data/v63.0/sobjects/Account", {"Name": "Gone"})[1]["id"]
+    child = call(org, "POST", "/services/data/v63.0/sobjects/Contact", {"LastName": "C", "AccountId": account})[1]
+    assert call(org, "DELETE", f"/services/data/v63.0/sobjects/Account/{account}")[0] == 204
+    assert org.records.get("Contact", child["id"]) is None
 
 
 def test_composite_runs_subrequests_in_order_with_references(make_org):
