@@ -1,6 +1,6 @@
 """The local org's routes as data: (method, path regex, handler), matched in order by server.Router."""
 
-from .responses import bulk, describe, oauth, rest, soap
+from .responses import bulk, composite, describe, oauth, rest, soap
 
 V = r"^/services/data/v(?P<version>\d+\.\d)"
 JOBS = V + r"/jobs"
@@ -17,6 +17,9 @@ ROUTES = [
     ("POST", V + r"/sobjects/(?P<sobject>\w+)/?$", rest.create_record),
     ("GET", V + r"/sobjects/(?P<sobject>\w+)/(?P<record_id>\w+)/?$", rest.get_record),
     ("PATCH", V + r"/sobjects/(?P<sobject>\w+)/(?P<record_id>\w+)/?$", rest.update_record),
+    ("DELETE", V + r"/sobjects/(?P<sobject>\w+)/(?P<record_id>\w+)/?$", rest.delete_record),
+    ("POST", V + r"/composite/?$", composite.composite),
+    ("POST", V + r"/composite/batch/?$", composite.batch),
     ("POST", V + r"/composite/sobjects/?$", rest.collections),
     ("PATCH", V + r"/composite/sobjects/?$", rest.collections),
     ("GET", V + r"/(?:query|queryAll)/?$", rest.query),

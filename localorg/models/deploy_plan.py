@@ -40,6 +40,7 @@ class DeployOutcome:
     status: str  # Succeeded, SucceededPartial, Failed
     error_message: str | None = None
     components: list[ComponentResult] = field(default_factory=list)
+    ignore_warnings: bool = False  # as the deploy's DeployOptions asked; checkDeployStatus echoes it
 
     @property
     def failures(self) -> list[ComponentResult]:

@@ -276,6 +276,7 @@ class MetadataStore:
         rollback_on_error: bool = True,
         single_package: bool = True,
         fail_names=(),
+        ignore_warnings: bool = False,
     ) -> DeployOutcome:
         """Judge and (when allowed) apply a deploy; the outcome is kept for checkDeployStatus.
 
@@ -284,7 +285,15 @@ class MetadataStore:
         with self._lock:
             started = api_datetime(self._stamp())
             # Deploy ids carry the 0Af key prefix in real orgs; retrieve ids 09S.
-            outcome = DeployOutcome(random_id("0Af"), check_only, rollback_on_error, started, started, "Failed")
+            outcome = DeployOutcome(
+                random_id("0Af"),
+                check_only,
+                rollback_on_error,
+                started,
+                started,
+                "Failed",
+                ignore_warnings=ignore_warnings,
+            )
             try:
                 planned = deploy_plan.plan(self, deploy_checks.read_zip(zip_bytes, single_package), set(fail_names))
             except deploy_checks.ZipRefused as e:

@@ -11,7 +11,9 @@ A new DIR is seeded from the serve options; an existing DIR keeps its state and 
 (the options that shape a new org are then ignored, so a restart never reshapes an org).
 """
 
+import datetime
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +70,13 @@ class LocalOrg:
             self._seed_records(seed or SeedOptions())
             # Written last: a DIR whose seeding was interrupted is seeded again on the next start.
             self.identity.save(profile_path)
+
+    @property
+    def created(self) -> datetime.datetime:
+        """When the org was made: when its identity was written (Organization.CreatedDate)."""
+        path = self.root / "org.json"
+        stamp = path.stat().st_mtime if path.is_file() else time.time()
+        return datetime.datetime.fromtimestamp(stamp, datetime.UTC)
 
     def _seed_records(self, seed: SeedOptions) -> None:
         p = self.identity

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..exceptions import RecordError
 from .ids import normalize_id, sf_id
+from .record_types import PERSON_ACCOUNT_ID, is_record_type_of
 from .schema import FIELDS, KEY_PREFIX, PERSON_NAMED, PREFIX_OBJECT, Field, Visibility
 
 
@@ -144,14 +145,14 @@ class RecordStore:
             f = fmap.get(str(key).lower())
             if f is None:
                 raise RecordError("INVALID_FIELD", f"No such column '{key}' on sobject of type {obj}", [str(key)])
-            if f.readonly:
+            if f.readonly or (f.create_only and not creating):
                 raise RecordError(
                     "INVALID_FIELD_FOR_INSERT_UPDATE",
                     f"Unable to create/update fields: {f.name}. Please check the security settings of this field "
                     "and verify that it is read/write for your identity or permission set.",
                     [f.name],
                 )
-            clean[f.name] = self._value(obj, f, value)
+            clean[f.name] = self._value(obj, f, value, vis)
         if creating:
             missing = [f.name for f in fmap.values() if f.required and clean.get(f.name) in (None, "")]
             if obj == "Account" and not clean.get("Name") and not clean.get("LastName"):
@@ -162,7 +163,7 @@ class RecordStore:
                 )
         return clean
 
-    def _value(self, obj: str, f: Field, value):
+    def _value(self, obj: str, f: Field, value, vis: Visibility):
         if value is None:
             if f.required:
                 raise RecordError("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{f.name}]", [f.name])
@@ -183,6 +184,10 @@ class RecordStore:
                 raise RecordError(
                     "FIELD_INTEGRITY_EXCEPTION", f"{f.label}: id value of incorrect type: {value}", [f.name]
                 )
+            if f.reference_to == "RecordType":
+                if not is_record_type_of(obj, vis.person_accounts, full):
+                    raise RecordError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [f.name])
+                return full
             if self.get(f.reference_to, full) is None:
                 raise RecordError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [f.name])
             return full
@@ -213,13 +218,14 @@ class RecordStore:
         rec = {"Id": rid, "CreatedDate": stamp, "LastModifiedDate": stamp, "SystemModstamp": stamp, "IsDeleted": 0}
         if any(f.name == "OwnerId" for f in FIELDS[obj]) and owner:
             rec["OwnerId"] = owner
-        if obj == "Lead":
-            rec.setdefault("Status", "Open - Not Contacted")
-            rec["IsConverted"] = 0
         rec.update(clean)
         for f in FIELDS[obj]:
             if f.type == "boolean" and rec.get(f.name) is None:
                 rec[f.name] = 0
+            elif f.default is not None and rec.get(f.name) is None:  # Lead.Status: its picklist's default
+                rec[f.name] = f.default
+        if obj == "Account" and rec.get("RecordTypeId") == PERSON_ACCOUNT_ID:  # the record type makes it a person
+            rec["IsPersonAccount"] = 1
         return self._with_name(obj, rec)
 
     def create_many(
@@ -324,6 +330,10 @@ class RecordStore:
                 self._insert(obj, full)
             return ids
 
+    def _delete_children(self, obj: str, record_id: str) -> None:
+        for child, field_name in _cascading_lookups(obj):
+            self.db.execute(f'DELETE FROM "{child}" WHERE "{field_name}" = ?', (record_id,))
+
     def delete_many(self, obj: str, ids: list) -> list[dict]:
         """Delete records by Id; per-record results (MALFORMED_ID, ENTITY_IS_DELETED) in the order given."""
         results = []
@@ -338,6 +348,7 @@ class RecordStore:
                         error = RecordError("ENTITY_IS_DELETED", "entity is deleted", [])
                     else:
                         self.db.execute(f'DELETE FROM "{obj}" WHERE Id = ?', (rid,))
+                        self._delete_children(obj, rid)
                         results.append({"id": rid, "success": True, "errors": []})
                         continue
                     results.append({"id": rid, "success": False, "errors": [error.as_error()]})
@@ -346,6 +357,16 @@ class RecordStore:
                 self.db.execute("ROLLBACK")
                 raise
         return results
+
+
+def _cascading_lookups(obj: str) -> list[tuple[str, str]]:
+    """(child object, lookup field) whose records go with a deleted obj record (cascadeDelete in the describe)."""
+    return [
+        (child, f.name)
+        for child, fields in FIELDS.items()
+        for f in fields
+        if f.reference_to == obj and f.child_relationship and f.child_relationship[1]
+    ]
 
 
 def _rolled_back(cleaned, ids=None) -> list[dict]:

@@ -8,13 +8,15 @@ Describes, SOQL, record validation and the records store all read this module.
 
 from dataclasses import dataclass
 
+from . import field_describe, organization
+
 
 @dataclass(frozen=True)
 class Field:
     """One field: API name, describe type, and what makes it special.
 
-    Its describe (the field entry of an sObject describe) is derived from these attributes;
-    `describe_keys` holds (key, value) pairs a field's describe carries beyond or instead of
+    Its describe (the field entry of an sObject describe, field_describe.py) is derived from these
+    attributes; `describe_keys` holds (key, value) pairs a field's describe carries beyond or instead of
     the derived ones, so a field can say everything a real org's describe says of it.
     """
 
@@ -28,38 +30,15 @@ class Field:
     needs_person_accounts: bool = False
     length: int = 0
     describe_keys: tuple[tuple[str, object], ...] = ()
+    picklist: tuple[str, ...] = ()  # the values, in the org's order
+    default: object = None  # what a create that leaves the field out stores (a picklist's default value)
+    defaulted: bool = False  # Salesforce fills it on create (owner, audit fields)
+    create_only: bool = False  # createable but not updateable
+    child_relationship: tuple[str, bool] | None = None  # (name on the parent, cascadeDelete) of a lookup
 
     def describe(self) -> dict:
         """The field's entry in an sObject describe."""
-        updateable = not self.readonly
-        out = {
-            "name": self.name,
-            "label": self.label,
-            "type": self.type,
-            "length": self.length,
-            "referenceTo": [self.reference_to] if self.reference_to else [],
-            "relationshipName": self.name[:-2] if self.reference_to else None,
-            "nillable": not self.required and self.type not in ("id", "boolean"),
-            "createable": updateable,
-            "updateable": updateable,
-            "custom": False,
-            "calculated": False,
-            "unique": False,
-            "idLookup": self.name in ("Id", "Email", "Username"),
-            "defaultedOnCreate": self.type == "boolean",
-            "filterable": True,
-            "sortable": True,
-            "soapType": SOAP_TYPES.get(self.type, "xsd:string"),
-            "picklistValues": [],
-            "externalId": False,
-            "autoNumber": False,
-            "nameField": self.name == "Name",
-        }
-        out.update(self.describe_keys)
-        return out
-
-
-SOAP_TYPES = {"boolean": "xsd:boolean", "id": "tns:ID", "reference": "tns:ID"}
+        return field_describe.describe(self)
 
 
 def _std(name, type_="string", **kw) -> Field:
@@ -68,21 +47,67 @@ def _std(name, type_="string", **kw) -> Field:
     return Field(name, type_, label, length=length, **kw)
 
 
+# The parts of a person's name (Contact, Lead, Individual, User): parts of the compound Name field, and not
+# under field-level security (recorded real describes).
+_PERSON_NAME = (("extraTypeInfo", "personname"), ("permissionable", False))
+_NAME_PART = (("compoundFieldName", "Name"), *_PERSON_NAME)
+# Account's name: an account's own Name, or a person account's FirstName/LastName (all three name fields).
+_ACCOUNT_NAME = (
+    ("compoundFieldName", "Name"),
+    ("extraTypeInfo", "switchablepersonname"),
+    ("nameField", True),
+    ("permissionable", False),
+)
+# Salutation values as recorded: Lead's list carries Mx., Contact's (an older org's) does not.
+SALUTATIONS = ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.")
+LEAD_STATUSES = ("Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted")
+ACCOUNT_TYPES = (
+    "Prospect",
+    "Customer - Direct",
+    "Customer - Channel",
+    "Channel Partner / Reseller",
+    "Installation Partner",
+    "Technology Partner",
+    "Other",
+)
+INDUSTRIES = (
+    "Agriculture", "Apparel", "Banking", "Biotechnology", "Chemicals", "Communications", "Construction",
+    "Consulting", "Education", "Electronics", "Energy", "Engineering", "Entertainment", "Environmental", "Finance",
+    "Food & Beverage", "Government", "Healthcare", "Hospitality", "Insurance", "Machinery", "Manufacturing", "Media",
+    "Not For Profit", "Recreation", "Retail", "Shipping", "Technology", "Telecommunications", "Transportation",
+    "Utilities", "Other",
+)  # fmt: skip
+# The Individual lookups are not under field-level security (docs/salesforce-facts.md, "Individual").
+_NOT_PERMISSIONABLE = (("permissionable", False),)
+
+
+def _person_name(salutations=SALUTATIONS, **name_kw) -> list[Field]:
+    return [
+        _std("Salutation", "picklist", length=40, picklist=salutations, describe_keys=_NAME_PART),
+        _std("FirstName", length=40, describe_keys=_NAME_PART),
+        _std("LastName", required=True, length=80, describe_keys=_NAME_PART),
+        _std("Name", readonly=True, length=121, describe_keys=_PERSON_NAME, **name_kw),
+    ]
+
+
+def _individual_lookup(name="IndividualId", prefilterable=True, **kw) -> Field:
+    keys = _NOT_PERMISSIONABLE + ((("searchPrefilterable", True),) if prefilterable else ())
+    return _std(name, "reference", reference_to="Individual", label="Individual ID", needs_consent=True,
+                describe_keys=keys, **kw)  # fmt: skip
+
+
 _AUDIT = [
-    _std("CreatedDate", "datetime", readonly=True),
-    _std("LastModifiedDate", "datetime", readonly=True),
-    _std("SystemModstamp", "datetime", readonly=True),
-    _std("IsDeleted", "boolean", readonly=True),
+    _std("CreatedDate", "datetime", readonly=True, defaulted=True),
+    _std("LastModifiedDate", "datetime", readonly=True, defaulted=True),
+    _std("SystemModstamp", "datetime", readonly=True, defaulted=True),
+    _std("IsDeleted", "boolean", readonly=True, label="Deleted"),
 ]
-_OWNER = _std("OwnerId", "reference", reference_to="User", label="Owner ID")
+_OWNER = _std("OwnerId", "reference", reference_to="User", label="Owner ID", defaulted=True)
 
 FIELDS: dict[str, list[Field]] = {
     "Individual": [
         _std("Id", "id", readonly=True, label="Individual ID"),
-        _std("Salutation", "picklist"),
-        _std("FirstName"),
-        _std("LastName", required=True),
-        _std("Name", readonly=True),
+        *_person_name(),
         _std("HasOptedOutTracking", "boolean", label="Don't Track"),
         _std("HasOptedOutProcessing", "boolean", label="Don't Process"),
         _std("HasOptedOutProfiling", "boolean", label="Don't Profile"),
@@ -97,69 +122,80 @@ FIELDS: dict[str, list[Field]] = {
     ],
     "Contact": [
         _std("Id", "id", readonly=True, label="Contact ID"),
-        _std("Salutation", "picklist"),
-        _std("FirstName"),
-        _std("LastName", required=True),
-        _std("Name", readonly=True),
-        _std("AccountId", "reference", reference_to="Account", label="Account ID"),
+        *_person_name(label="Full Name"),
+        _std(
+            "AccountId",
+            "reference",
+            reference_to="Account",
+            label="Account ID",
+            describe_keys=(("searchPrefilterable", True),),
+            child_relationship=("Contacts", True),
+        ),  # fmt: skip
         _std("Email", "email"),
-        _std("Phone", "phone"),
-        _std("Title"),
+        _std("Phone", "phone", length=40, label="Business Phone"),
+        _std("Title", length=128),
         _std("HasOptedOutOfEmail", "boolean", label="Email Opt Out"),
-        _std("IndividualId", "reference", reference_to="Individual", label="Individual ID", needs_consent=True),
+        _individual_lookup(),
         _std("IsPersonAccount", "boolean", readonly=True, needs_person_accounts=True),
         _OWNER,
         *_AUDIT,
     ],
     "Lead": [
         _std("Id", "id", readonly=True, label="Lead ID"),
-        _std("Salutation", "picklist"),
-        _std("FirstName"),
-        _std("LastName", required=True),
-        _std("Name", readonly=True),
-        _std("Company", required=True),
+        *_person_name((*SALUTATIONS, "Mx."), label="Full Name"),
+        _std("Company", required=True, length=255),
         _std("Email", "email"),
-        _std("Phone", "phone"),
-        _std("Title"),
-        _std("Status", "picklist"),
-        _std("IsConverted", "boolean", readonly=True),
+        _std("Phone", "phone", length=40),
+        _std("Title", length=128),
+        _std("Status", "picklist", length=255, picklist=LEAD_STATUSES, default=LEAD_STATUSES[0]),
+        _std("IsConverted", "boolean", create_only=True, label="Converted"),
         _std("HasOptedOutOfEmail", "boolean", label="Email Opt Out"),
-        _std("IndividualId", "reference", reference_to="Individual", label="Individual ID", needs_consent=True),
-        _OWNER,
+        _individual_lookup(),
+        # A lead's owner is a user or a queue (Group).
+        _std(
+            "OwnerId",
+            "reference",
+            reference_to="User",
+            label="Owner ID",
+            defaulted=True,
+            describe_keys=(("referenceTo", ["Group", "User"]), ("polymorphicForeignKey", True), ("namePointing", True)),
+        ),  # fmt: skip
         *_AUDIT,
     ],
     "Account": [
         _std("Id", "id", readonly=True, label="Account ID"),
-        _std("Name", label="Account Name"),
-        _std("Type", "picklist"),
-        _std("Phone", "phone"),
-        _std("Industry", "picklist"),
-        _std("FirstName", needs_person_accounts=True),
-        _std("LastName", needs_person_accounts=True),
+        _std("Name", label="Account Name", length=255, describe_keys=_ACCOUNT_NAME),
+        _std("Type", "picklist", length=40, label="Account Type", picklist=ACCOUNT_TYPES),
+        # Record types beyond Master exist here only with person accounts, and with them the field.
+        _std(
+            "RecordTypeId",
+            "reference",
+            reference_to="RecordType",
+            label="Record Type ID",
+            needs_person_accounts=True,
+            describe_keys=_NOT_PERMISSIONABLE,
+        ),  # fmt: skip
+        _std("Phone", "phone", length=40, label="Account Phone"),
+        _std("Industry", "picklist", length=40, picklist=INDUSTRIES),
+        _std("FirstName", length=40, needs_person_accounts=True, describe_keys=_ACCOUNT_NAME),
+        _std("LastName", length=80, needs_person_accounts=True, describe_keys=_ACCOUNT_NAME),
         _std("IsPersonAccount", "boolean", readonly=True, needs_person_accounts=True),
         _std("PersonEmail", "email", label="Email", needs_person_accounts=True),
         _std("PersonHasOptedOutOfEmail", "boolean", label="Email Opt Out", needs_person_accounts=True),
-        _std(
-            "PersonIndividualId",
-            "reference",
-            reference_to="Individual",
-            label="Individual ID",
-            needs_consent=True,
-            needs_person_accounts=True,
-        ),
+        _individual_lookup("PersonIndividualId", prefilterable=False, needs_person_accounts=True),
         _OWNER,
         *_AUDIT,
     ],
     "User": [
         _std("Id", "id", readonly=True, label="User ID"),
         _std("Username", required=True),
-        _std("FirstName"),
+        _std("FirstName", length=40),
         _std("LastName", required=True),
         _std("Name", readonly=True),
         _std("Email", "email", required=True),
         _std("IsActive", "boolean"),
         _std("UserType", "picklist", readonly=True),
-        _std("IndividualId", "reference", reference_to="Individual", label="Individual ID", needs_consent=True),
+        _individual_lookup(prefilterable=False),
         *_AUDIT,
     ],
 }
@@ -171,6 +207,8 @@ KEY_PREFIX = {
     "User": "005",
     "Individual": "0PK",
     "Organization": "00D",
+    "UserPermissionAccess": "0up",
+    "RecordType": "012",
 }
 PREFIX_OBJECT = {v: k for k, v in KEY_PREFIX.items()}
 # Name is computed from FirstName and LastName on these (a person account's Name too).
@@ -217,6 +255,8 @@ VIRTUAL_FIELDS = {
         Field("DefaultLocaleSidKey", "picklist", "Locale"),
         Field("TimeZoneSidKey", "picklist", "Time Zone"),
         Field("Country", "string", "Country"),
+        *[_std(name, type_, readonly=True) for name, type_, _ in organization.STANDING],
+        *[_std(n, t, readonly=True, reference_to="User" if t == "reference" else None) for n, t in organization.AUDIT],
     ],
     "UserPermissionAccess": [Field("Id", "id", "ID", readonly=True)]
     + [

@@ -3,6 +3,7 @@ the computed single-row objects, and the SOQL engine's view of the org (OrgSourc
 
 from ..soql import Source
 from .ids import normalize_id
+from .organization import standing_values
 from .schema import FIELDS, TOOLING_FIELDS, VIRTUAL_FIELDS, Field
 
 
@@ -39,6 +40,7 @@ def virtual_rows(org, obj: str) -> list[dict]:
                 "DefaultLocaleSidKey": "en_GB",
                 "TimeZoneSidKey": "Europe/London",
                 "Country": "GB",
+                **standing_values("GB", p.user_id, org.created),
             }
         ]
     if obj == "UserPermissionAccess":

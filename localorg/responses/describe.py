@@ -1,38 +1,77 @@
 """The local org's describe resources: the global describe, sObject basic information and describes,
-built from the object schema (models/schema.py)."""
+built from the object schema (models/schema.py) with the keys and flags real orgs report (recorded real
+describes; docs/salesforce-facts.md, "Describes")."""
 
 from ..exceptions import NotFound
 from ..http import Request, Response
+from ..models.record_types import record_types
 from ..models.schema import FIELDS, KEY_PREFIX, LABELS, VIRTUAL_FIELDS
 from ..models.sobjects import canonical_object, object_fields
+from .oauth import base_url
 
 COLLECTION_MAX = 200
+
+# Global-describe flags as real orgs report them for these objects.
+_RECORD_OBJECT = {
+    "createable": True, "deletable": True, "feedEnabled": True, "layoutable": True, "mergeable": True,
+    "mruEnabled": True, "replicateable": True, "retrieveable": True, "searchable": True, "triggerable": True,
+    "undeletable": True, "updateable": True,
+}  # fmt: skip
+_NOTHING = dict.fromkeys(_RECORD_OBJECT, False)
+FLAGS = {
+    "Account": _RECORD_OBJECT,
+    "Contact": _RECORD_OBJECT,
+    "Lead": _RECORD_OBJECT,
+    # Not in the recordings: a record object, but Salesforce merges only leads, contacts, cases and accounts.
+    "Individual": {**_RECORD_OBJECT, "mergeable": False},
+    "User": {**_RECORD_OBJECT, "deletable": False, "mergeable": False, "undeletable": False},
+    "Organization": {**_NOTHING, "replicateable": True, "retrieveable": True, "updateable": True},
+    "UserPermissionAccess": _NOTHING,
+}
+_CONSTANT_ENTRY = {
+    "activateable": False, "associateEntityType": None, "associateParentEntity": None, "custom": False,
+    "customSetting": False, "deepCloneable": False, "deprecatedAndHidden": False, "hasSubtypes": False,
+    "isInterface": False, "isSubtype": False, "queryable": True,
+}  # fmt: skip
+_CONSTANT_DESCRIBE = {
+    "actionOverrides": [], "defaultImplementation": None, "extendedBy": None, "extendsInterfaces": None,
+    "implementedBy": None, "implementsInterfaces": None, "listviewable": None, "lookupLayoutable": None,
+    "namedLayoutInfos": [], "networkScopeFieldName": None, "sobjectDescribeOption": "FULL", "supportedScopes": [],
+}  # fmt: skip
+# The object's resources real orgs name in `urls` (beyond sobject, describe, rowTemplate).
+_LAYOUTS = {"layouts": "/describe/layouts", "compactLayouts": "/describe/compactLayouts"}
+_RECORD_URLS = {
+    **_LAYOUTS,
+    "approvalLayouts": "/describe/approvalLayouts",
+    "listviews": "/listviews",
+    "quickActions": "/quickActions",
+}
+URLS = {
+    "Account": _RECORD_URLS,
+    "Contact": _RECORD_URLS,
+    "Lead": _RECORD_URLS,
+    "Individual": _RECORD_URLS,
+    "User": {
+        **_LAYOUTS,
+        "namedLayouts": "/describe/namedLayouts/{LayoutName}",
+        "passwordUtilities": "/{ID}/password",
+        "quickActions": "/quickActions",
+    },
+}
 
 
 def _urls(obj: str, version: str) -> dict:
     base = f"/services/data/v{version}/sobjects/{obj}"
-    return {"sobject": base, "describe": base + "/describe", "rowTemplate": base + "/{ID}"}
+    out = {"sobject": base, "describe": base + "/describe", "rowTemplate": base + "/{ID}"}
+    out.update({name: base + path for name, path in URLS.get(obj, {}).items()})
+    return out
 
 
 def _object_summary(obj: str, version: str) -> dict:
     label, plural = LABELS[obj]
-    virtual = obj in VIRTUAL_FIELDS
-    return {
-        "name": obj,
-        "label": label,
-        "labelPlural": plural,
-        "keyPrefix": KEY_PREFIX.get(obj),
-        "custom": False,
-        "createable": not virtual and obj != "User",
-        "updateable": obj != "UserPermissionAccess",
-        "deletable": not virtual,
-        "queryable": True,
-        "retrieveable": True,
-        "searchable": not virtual,
-        "layoutable": not virtual,
-        "customSetting": False,
-        "urls": _urls(obj, version),
-    }
+    out = {**_CONSTANT_ENTRY, **FLAGS[obj], "name": obj, "label": label, "labelPlural": plural}
+    out.update({"keyPrefix": KEY_PREFIX.get(obj), "urls": _urls(obj, version)})
+    return dict(sorted(out.items()))
 
 
 def describe_global(org, request: Request, version: str) -> Response:
@@ -47,22 +86,75 @@ def describe_global(org, request: Request, version: str) -> Response:
     )
 
 
+def _record_type_infos(org, obj: str, version: str) -> list[dict]:
+    if obj not in FIELDS:
+        return []
+    layout = f"/services/data/v{version}/sobjects/{obj}/describe/layouts/"
+    return [
+        {"active": True, "available": True, **info, "urls": {"layout": layout + info["recordTypeId"]}}
+        for info in record_types(obj, org.visibility.person_accounts)
+    ]
+
+
+def _child_relationships(org, obj: str) -> list[dict]:
+    """The lookups to obj among the fields that exist now that name their relationship on the parent."""
+    out = []
+    for child in FIELDS:
+        for f in org.visibility.fields(child):
+            if f.reference_to == obj and f.child_relationship:
+                name, cascade = f.child_relationship
+                out.append(
+                    {
+                        "cascadeDelete": cascade,
+                        "childSObject": child,
+                        "deprecatedAndHidden": False,
+                        "field": f.name,
+                        "junctionIdListNames": [],
+                        "junctionReferenceTo": [],
+                        "relationshipName": name,
+                        "restrictedDelete": False,
+                    }  # fmt: skip
+                )
+    return out
+
+
+def _field_describes(org, obj: str) -> list[dict]:
+    out = [f.describe() for f in object_fields(org, obj)]
+    if obj == "Account" and org.visibility.person_accounts:
+        # A person account has no Name of its own (FirstName/LastName make it), so Name may be empty.
+        for entry in out:
+            if entry["name"] == "Name":
+                entry["nillable"] = True
+    return out
+
+
 def describe(org, request: Request, version: str, sobject: str) -> Response:
     """GET sobjects/<Object>/describe."""
     obj = canonical_object(org, sobject)
     if not obj:
         raise NotFound()
     out = _object_summary(obj, version)
+    layoutable = out["layoutable"]
+    out.update(_CONSTANT_DESCRIBE)
     out.update(
         {
-            "fields": [f.describe() for f in object_fields(org, obj)],
-            "childRelationships": [],
-            "recordTypeInfos": [],
-            "supportedScopes": [],
-            "actionOverrides": [],
+            "childRelationships": _child_relationships(org, obj),
+            "compactLayoutable": layoutable,
+            "fields": _field_describes(org, obj),
+            "recordTypeInfos": _record_type_infos(org, obj, version),
+            "searchLayoutable": layoutable,
         }
     )
-    return Response.json(out)
+    if obj in URLS:
+        host, prefix = base_url(org), KEY_PREFIX.get(obj)
+        out["urls"].update(
+            {
+                "uiDetailTemplate": f"{host}/{{ID}}",
+                "uiEditTemplate": f"{host}/{{ID}}/e",
+                "uiNewRecord": f"{host}/{prefix}/e",
+            }
+        )
+    return Response.json(dict(sorted(out.items())))
 
 
 def sobject_basic(org, request: Request, version: str, sobject: str) -> Response:

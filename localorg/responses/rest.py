@@ -11,7 +11,7 @@ from ..models.ids import normalize_id
 from ..models.records import RecordError
 from ..models.schema import FIELDS, KEY_PREFIX, VIRTUAL_FIELDS, Field
 from ..models.sobjects import OrgSource, canonical_object, object_fields, virtual_rows
-from ..soql import PAGE_SIZE, execute
+from ..soql import PAGE_SIZE, columns, execute
 from .describe import COLLECTION_MAX
 
 LATEST_VERSION = 63
@@ -147,6 +147,19 @@ def update_record(org, request: Request, version: str, sobject: str, record_id: 
     return Response(status=204, body=b"")
 
 
+def delete_record(org, request: Request, version: str, sobject: str, record_id: str) -> Response:
+    """DELETE sobjects/<Object>/<id>: 204 and no body, as Salesforce answers a delete."""
+    obj = _writable_object(org, sobject)
+    full = normalize_id(record_id)
+    if not obj or not full or full[:3] != KEY_PREFIX[obj]:
+        raise NotFound()
+    result = org.records.delete_many(obj, [full])[0]
+    if not result["success"]:
+        error = result["errors"][0]
+        return rest_error(404, error["statusCode"], error["message"])
+    return Response(status=204, body=b"")
+
+
 def collections(org, request: Request, version: str) -> Response:
     """POST (create) / PATCH (update) composite/sobjects: up to 200 records, per-record results."""
     body, bad = _body_json(request)
@@ -211,7 +224,10 @@ def _query(org, request: Request, version: str, prefix: str) -> Response:
     q = request.param("q")
     if q is None:
         raise MalformedQuery("No query string was given: use ?q=SELECT ...")
-    result = execute(q, OrgSource(org, version, tooling=prefix.startswith("tooling")))
+    source = OrgSource(org, version, tooling=prefix.startswith("tooling"))
+    if request.param("columns") == "true":
+        return Response.json(columns(q, source))
+    result = execute(q, source)
     return Response.json(_page(org, version, result, prefix))
 
 

@@ -100,6 +100,17 @@ def _children(el, name):
     return [c for c in el if isinstance(c.tag, str) and etree.QName(c).localname == name]
 
 
+def _parameter(op, position: int, name: str):
+    """The operation's parameter at `position` of its WSDL sequence. Salesforce's document-literal binding
+    takes parameters by position and type, so jsforce's `<retrieve><request>` is as good as the WSDL's
+    `<retrieve><retrieveRequest>` (docs/salesforce-facts.md, "Salesforce's own CLI")."""
+    params = [c for c in op if isinstance(c.tag, str)]
+    named = _children(op, name)
+    if named:
+        return named[0]
+    return params[position] if len(params) > position else None
+
+
 def _text(el, name, default=None):
     found = _children(el, name)
     return (found[0].text or "").strip() if found else default
@@ -158,7 +169,7 @@ def op_describe_metadata(org, req) -> Response:
 
 
 def op_retrieve(org, req) -> Response:
-    request = (_children(req, "retrieveRequest") or [None])[0]
+    request = _parameter(req, 0, "retrieveRequest")
     if request is None:
         raise SoapFault("soapenv:Client", "retrieve needs a retrieveRequest")
     unpackaged = (_children(request, "unpackaged") or [None])[0]
@@ -216,6 +227,7 @@ def op_deploy(org, req) -> Response:
         check_only=_bool(opts, "checkOnly", False),
         rollback_on_error=_bool(opts, "rollbackOnError", True),
         single_package=_bool(opts, "singlePackage", False),
+        ignore_warnings=_bool(opts, "ignoreWarnings", False),
         fail_names=fail_names,
     )
     return _async_result("deploy", outcome.id, False)
@@ -269,7 +281,7 @@ def op_check_deploy_status(org, req) -> Response:
         ("done", True),
         ("errorMessage", job.error_message),
         ("id", job.id),
-        ("ignoreWarnings", True),
+        ("ignoreWarnings", job.ignore_warnings),
         ("lastModifiedDate", job.completed),
         ("numberComponentErrors", errors),
         ("numberComponentsDeployed", deployed if job.status != "Failed" else 0),

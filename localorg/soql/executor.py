@@ -306,3 +306,28 @@ class _Executor:
 def execute(q: str, source: Source) -> dict:
     """Run a query; the full result {totalSize, done, records} (paging is the caller's)."""
     return _Executor(q, parse(q), source).run()
+
+
+def columns(q: str, source: Source) -> dict:
+    """The query's column metadata, what `query?q=...&columns=true` answers instead of records (sf's
+    `data query` reads it after every query that returns rows): the select list in order, a relationship
+    path as its relationship with the field as a join column, COUNT(...) as an aggregate column."""
+    query = parse(q)
+    obj = source.canonical_object(query.obj)
+    if obj is None:
+        _Executor(q, query, source).run()  # raises the INVALID_TYPE a query of it gets
+    out, unaliased = [], 0
+    for item in query.select:
+        if isinstance(item, Count):
+            if item.path:
+                _resolve(q, source, obj, item.path)
+            name = item.alias or f"expr{unaliased}"  # SOQL names unaliased aggregates expr0, expr1, ...
+            unaliased += not item.alias
+            out.append({"aggregate": True, "columnName": name, "joinColumns": []})
+            continue
+        r = _resolve(q, source, obj, item)
+        column = {"aggregate": False, "columnName": r.field_name, "joinColumns": []}
+        if r.relationship:
+            column = {"aggregate": False, "columnName": r.relationship, "joinColumns": [column]}
+        out.append(column)
+    return {"columnMetadata": out, "entityName": obj}

@@ -54,11 +54,6 @@ def cumulusci_project(folder):
     return folder
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the local org's field describes lack defaultValue, so CumulusCI's MappingStep.check_required raises "
-    "KeyError: 'defaultValue' on the first describe (Account)",
-)
 def test_load_dataset_inserts_accounts_contacts_with_their_account_and_leads(local_org, tmp_path):
     org = local_org()
     project = cumulusci_project(tmp_path / "project")

@@ -1,8 +1,5 @@
 """Salesforce's own CLI (`sf`, pinned) against the local org, as a new user would run it, each result checked
 against the org's own state: files are the org's bytes, deploys land in its folder, records are its rows.
-
-Tests marked xfail(strict) name what the local org lacks today (see the local-org fidelity findings); the fix removes
-the mark.
 """
 
 import csv
@@ -28,14 +25,6 @@ PACKAGE = (
 CONSENT_ON = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<PartyDataModelSettings xmlns="' + MD + '">'
     "<enableConsentManagement>true</enableConsentManagement></PartyDataModelSettings>\n"
-)
-NO_COLUMNS = (
-    "GET query?q=...&columns=true (sf asks for the query's columns after every query) answers the records "
-    "again instead of Salesforce's {columnMetadata: [...]}: 'Value is not a JsonArray'"
-)
-NO_RETRIEVE_REQUEST = (
-    "jsforce sends <retrieve><request>...</request></retrieve>; the local org insists on the WSDL's "
-    "<retrieveRequest> (Salesforce matches the parameter by position): 'retrieve needs a retrieveRequest'"
 )
 
 
@@ -128,7 +117,6 @@ def test_list_metadata_names_what_the_org_holds(sf_read, type_, folder, suffix):
 # -- queries and describes ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=NO_COLUMNS)
 def test_rest_query_returns_the_orgs_contacts(sf_read):
     result = sf_read.ok("data", "query", "--query", "SELECT Id, FirstName, LastName, Email FROM Contact", "-o", ALIAS)
     got = sorted((r["Id"], r["FirstName"], r["LastName"], r["Email"]) for r in result["records"])
@@ -136,7 +124,6 @@ def test_rest_query_returns_the_orgs_contacts(sf_read):
     assert result["totalSize"] == len(got) == 3
 
 
-@pytest.mark.xfail(strict=True, reason=NO_COLUMNS + " (also on the Tooling API's query resource)")
 def test_tooling_query_on_layout_lists_the_orgs_layouts(sf_read):
     soql = "SELECT Id, Name, TableEnumOrId, LayoutType, NamespacePrefix, ManageableState FROM Layout"
     result = sf_read.ok("data", "query", "--use-tooling-api", "--query", soql, "-o", ALIAS)
@@ -191,7 +178,6 @@ def test_create_and_update_a_record(sf):
     assert records(sf.org, row) == [("Ann", "Zed", "z@example.com")]
 
 
-@pytest.mark.xfail(strict=True, reason="DELETE sobjects/Contact/<id> answers 405 METHOD_NOT_ALLOWED (Salesforce: 204)")
 def test_delete_a_record(sf):
     (record_id,) = records(sf.org, "SELECT Id FROM Contact WHERE NOT IsDeleted LIMIT 1")[0]
     sf.ok("data", "delete", "record", "--sobject", "Contact", "--record-id", record_id, "-o", ALIAS)
@@ -201,7 +187,6 @@ def test_delete_a_record(sf):
 # -- retrieve ------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=NO_RETRIEVE_REQUEST)
 def test_retrieve_in_mdapi_format_gives_the_orgs_bytes(sf_read, tmp_path):
     out = tmp_path / "out"
     sf_read.ok("project", "retrieve", "start", "--metadata", f"Layout:{LAYOUT}", "--target-metadata-dir", str(out),
@@ -210,7 +195,6 @@ def test_retrieve_in_mdapi_format_gives_the_orgs_bytes(sf_read, tmp_path):
         assert zf.read(f"unpackaged/layouts/{LAYOUT}.layout") == layout_bytes(sf_read.org)
 
 
-@pytest.mark.xfail(strict=True, reason=NO_RETRIEVE_REQUEST)
 def test_retrieve_in_source_format_gives_the_orgs_bytes(sf_read, tmp_path):
     project = sfdx_project(tmp_path / "project")
     result = sf_read.ok("project", "retrieve", "start", "--metadata", f"Layout:{LAYOUT}", "-o", ALIAS, "--wait", "10",
@@ -290,11 +274,6 @@ def test_bulk_export_writes_the_orgs_contacts(sf_read, tmp_path):
     assert result["totalSize"] == len(got) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="jsforce uploads the CSV with Transfer-Encoding: chunked (no Content-Length); the local org reads an "
-    "empty body and fails the job 'InvalidBatch : No data was uploaded for this job'",
-)
 def test_bulk_import_inserts_the_csvs_contacts(sf, tmp_path):
     data = tmp_path / "new.csv"
     data.write_text("FirstName,LastName,Email\nBea,Bulk,bea@example.com\nCid,Bulk,cid@example.com\n", encoding="utf-8")

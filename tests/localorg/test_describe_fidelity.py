@@ -5,8 +5,6 @@ For each recorded object: every key a real field describe has is on every local 
 serve, type, length, nillable, defaultedOnCreate, defaultValue, referenceTo and picklist values agree; the
 object's top-level keys are there. The global describe's entries and the Organization record carry every key a
 real one has. The describes come from a started local org over HTTPS, as any client gets them.
-
-Marks name what the local org lacks today (the local-org fidelity findings); the fix removes them.
 """
 
 import json
@@ -31,46 +29,14 @@ OBJECTS = {
     "Account_describe.json": ("Account", False),
     "Account_PersonAccount_describe.json": ("Account", True),
 }
-MISSING_FIELD_KEYS = (
-    "a local field describe has 21 of a real field's 57 keys (no defaultValue, permissionable, byteLength, "
-    "groupable, restrictedPicklist, polymorphicForeignKey, ...)"
-)
-MISSING_TOP_KEYS = (
-    "the local object describe lacks activateable, compactLayoutable, deepCloneable, feedEnabled, mergeable, "
-    "namedLayoutInfos, triggerable, undeletable, ... (and sobjectDescribeOption, associateEntityType where recorded)"
-)
-DIFFERENT = {
-    "length": "lengths: Name/FirstName/Phone/Title/Salutation/Company/Status/Industry/Type are 80 locally "
-    "(real 121/40/40/128/40/255/255/40 or 255/40 or 255); id and reference fields 0 (real 18)",
-    "nillable": "CreatedDate, LastModifiedDate, SystemModstamp, OwnerId, Name (and Lead.Status) are nillable "
-    "locally; real: not nillable",
-    "defaultedOnCreate": "Id, CreatedDate, LastModifiedDate, SystemModstamp, OwnerId (and Lead.Status) are not "
-    "defaultedOnCreate locally; real: true",
-    "defaultValue": "no local field has defaultValue (real: null, false for booleans, 'Open - Not Contacted' for "
-    "Lead.Status)",
-    "referenceTo": "Lead.OwnerId refers to User only; real: Group and User",
-    "picklistValues": "every local picklist is empty (Salutation, Lead.Status, Account.Industry, Account.Type)",
-    "createable": "Lead.IsConverted is not createable locally; real: createable",
-    "nameField": "person-account FirstName and LastName are not nameField locally; real: true",
-    "soapType": "datetime fields (CreatedDate, LastModifiedDate, SystemModstamp) have soapType xsd:string locally; "
-    "real: xsd:dateTime",
-    "permissionable": "no local field has permissionable (real: false for IndividualId, PersonIndividualId, "
-    "required and system fields; true for Email, AccountId, Industry, ...)",
-    "label": "labels: IsDeleted 'Is Deleted' (real 'Deleted'), Contact.Name 'Name' ('Full Name'), Contact.Phone "
-    "'Phone' ('Business Phone'), Account.Phone/Type ('Account Phone'/'Account Type'), Lead.IsConverted ('Converted')",
-}
-# (recording, attribute) pairs that agree today
-AGREE = {(rec, a) for rec in OBJECTS for a in ("type", "updateable", "relationshipName")} | {
-    ("Contact_describe.json", "referenceTo"),
-    ("Account_describe.json", "referenceTo"),
-    ("Account_PersonAccount_describe.json", "referenceTo"),
-    ("Contact_describe.json", "createable"),
-    ("Account_describe.json", "createable"),
-    ("Account_PersonAccount_describe.json", "createable"),
-    ("Contact_describe.json", "nameField"),
-    ("Lead_describe.json", "nameField"),
-    ("Account_describe.json", "nameField"),
-}
+# The two Account recordings come from different orgs and disagree where those orgs differ, not where
+# Salesforce does: the person-account one (an NPSP org on API 59) has Type and Industry at 255 characters and
+# two Type values NPSP adds (Pending, Customer); the local org follows the standard org (Account_describe.json:
+# 40 characters, the seven standard Type values). Those comparisons are left out for the NPSP recording.
+ORG_CUSTOMISED = {("Account_PersonAccount_describe.json", "length"): {"Type", "Industry"},
+                  ("Account_PersonAccount_describe.json", "picklistValues"): {"Type"}}  # fmt: skip
+# `defaultValues` is only in the API 48.0 recording; the v52 and v59 recordings of the same objects lack it.
+OLD_API_URLS = {"defaultValues"}
 
 
 def recorded(name: str):
@@ -134,30 +100,20 @@ def comparable(attribute: str, value):
     return value
 
 
-def xfail(reason: str):
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
-@pytest.mark.parametrize("recording", [pytest.param(r, marks=xfail(MISSING_FIELD_KEYS)) for r in OBJECTS])
+@pytest.mark.parametrize("recording", list(OBJECTS))
 def test_every_local_field_has_every_key_a_real_field_has(orgs, recording):
     real_keys = set().union(*(f.keys() for f in recorded(recording)["fields"]))
     missing = {f["name"]: sorted(real_keys - f.keys()) for f in local_describe(orgs, recording)["fields"]}
     assert {name: keys for name, keys in missing.items() if keys} == {}
 
 
-@pytest.mark.parametrize(
-    "recording, attribute",
-    [
-        pytest.param(r, a, marks=() if (r, a) in AGREE else xfail(DIFFERENT[a]))
-        for r in OBJECTS
-        for a in ATTRIBUTES + MORE_ATTRIBUTES
-    ],
-)
+@pytest.mark.parametrize("recording, attribute", [(r, a) for r in OBJECTS for a in ATTRIBUTES + MORE_ATTRIBUTES])
 def test_fields_both_serve_agree_with_the_real_describe(orgs, recording, attribute):
     real = {f["name"]: f for f in recorded(recording)["fields"]}
     local = {f["name"]: f for f in local_describe(orgs, recording)["fields"]}
     shared = sorted(real.keys() & local.keys())
     assert len(shared) >= 8, shared
+    shared = [name for name in shared if name not in ORG_CUSTOMISED.get((recording, attribute), ())]
     differ = {
         name: (comparable(attribute, real[name][attribute]), comparable(attribute, local[name].get(attribute, "-")))
         for name in shared
@@ -167,16 +123,11 @@ def test_fields_both_serve_agree_with_the_real_describe(orgs, recording, attribu
     assert differ == {}
 
 
-@pytest.mark.parametrize("recording", [pytest.param(r, marks=xfail(MISSING_TOP_KEYS)) for r in OBJECTS])
+@pytest.mark.parametrize("recording", list(OBJECTS))
 def test_object_describe_has_every_top_level_key(orgs, recording):
     assert sorted(recorded(recording).keys() - local_describe(orgs, recording).keys()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="record types: no recordTypeInfos (real: Master, 012000000000000AAA; person-account orgs add their "
-    "PersonAccount type) and no Account.RecordTypeId",
-)
 @pytest.mark.parametrize("recording", list(OBJECTS))
 def test_record_types_are_described(orgs, recording):
     real = {r["developerName"] for r in recorded(recording)["recordTypeInfos"]}
@@ -187,16 +138,12 @@ def test_record_types_are_described(orgs, recording):
         assert "RecordTypeId" in {f["name"] for f in local["fields"]}
 
 
-@pytest.mark.xfail(strict=True, reason="urls carry only sobject, describe, rowTemplate (real: also layouts, "
-                   "compactLayouts, approvalLayouts, listviews, quickActions, uiDetailTemplate, uiEditTemplate, "
-                   "uiNewRecord)")  # fmt: skip
 @pytest.mark.parametrize("recording", list(OBJECTS))
 def test_object_urls_name_what_real_orgs_name(orgs, recording):
-    assert sorted(recorded(recording)["urls"].keys() - local_describe(orgs, recording)["urls"].keys()) == []
+    real = recorded(recording)["urls"].keys() - OLD_API_URLS
+    assert sorted(real - local_describe(orgs, recording)["urls"].keys()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="childRelationships is empty (real Account lists Contact.AccountId as Contacts, "
-                   "Account.ParentId as ChildAccounts, User.AccountId as Users ...)")  # fmt: skip
 @pytest.mark.parametrize("recording", ["Account_describe.json", "Account_PersonAccount_describe.json"])
 def test_child_relationships_among_the_objects_served(orgs, recording):
     """Every real child relationship whose child object and field the local org serves is described (only
@@ -245,23 +192,12 @@ def test_global_describe_has_the_real_top_level_keys(orgs):
     assert local["encoding"] == real["encoding"] and local["maxBatchSize"] == real["maxBatchSize"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="global-describe entries lack activateable, associateEntityType, associateParentEntity, deepCloneable, "
-    "deprecatedAndHidden, feedEnabled, hasSubtypes, isInterface, isSubtype, mergeable, mruEnabled, replicateable, "
-    "triggerable, undeletable",
-)
 def test_global_describe_entries_have_every_real_key(orgs):
     real_keys = set().union(*(s.keys() for s in recorded("Global_describe.json")["sobjects"]))
     missing = {s["name"]: sorted(real_keys - s.keys()) for s in orgs[False].get("sobjects")["sobjects"]}
     assert {name: keys for name, keys in missing.items() if keys} == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="global describe: User is createable false / deletable true locally (real: true / false); "
-    "UserPermissionAccess has keyPrefix null and retrieveable true (real: '0up', false)",
-)
 def test_global_describe_flags_agree_for_objects_both_list(orgs):
     flags = ("createable", "updateable", "deletable", "queryable", "retrieveable", "searchable", "layoutable", "custom")
     real = {s["name"]: s for s in recorded("Global_describe.json")["sobjects"]}
@@ -275,11 +211,6 @@ def test_global_describe_flags_agree_for_objects_both_list(orgs):
     assert differ == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the Organization record lacks 44 of the real record's fields (Address, City, CreatedById, CreatedDate, "
-    "DefaultAccountAccess..., FiscalYearStartMonth, LastModifiedDate, Preferences*, SystemModstamp, UiSkin, ...)",
-)
 def test_organization_record_has_every_real_field(orgs):
     local_org = orgs[False]
     org_id = local_org.org.org_config["org_id"]

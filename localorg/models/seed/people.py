@@ -1,5 +1,7 @@
 """Seed people: realistic, deterministic Contacts (with business Accounts), Leads and person Accounts."""
 
+from ..record_types import PERSON_ACCOUNT_ID
+
 _FIRST = (
     "Ava Ben Chloé Daniel Elena Farid Grace Hiro Isla Jonas Kavya Liam Maya Noah Olga Pablo Quinn Rosa Sven Tara "
     "Umar Vera Wen Ximena Yusuf Zoe Aiko Bruno Carmen Dmitri"
@@ -76,6 +78,7 @@ def seed_people(store, owner_id: str, contacts: int = 0, leads: int = 0, person_
                     "LastName": last,
                     "PersonEmail": email,
                     "IsPersonAccount": 1,
+                    "RecordTypeId": PERSON_ACCOUNT_ID,
                     "PersonHasOptedOutOfEmail": 0,
                     "OwnerId": owner_id,
                 }

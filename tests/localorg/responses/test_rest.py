@@ -341,3 +341,99 @@ def test_layout_is_tooling_only_and_refusals_are_salesforce_shaped(make_org):
     status, res = query(org, "SELECT Body FROM Layout", TOOLING)
     assert status == 400 and res[0]["errorCode"] == "INVALID_FIELD"
     assert query(org, "SELECT Id FROM Contact LIMIT 1", TOOLING)[0] == 200  # other objects still answer
+
+
+def test_columns_true_answers_the_select_lists_column_metadata(make_org):
+    """sf's `data query` asks `?q=...&columns=true` after each query with rows; the reply is the columns."""
+    org = make_org()
+    status, got = call(
+        org, "GET", "/services/data/v63.0/query", q="SELECT id, Account.Name FROM Contact", columns="true"
+    )
+    assert status == 200 and got["entityName"] == "Contact"
+    assert got["columnMetadata"] == [
+        {"aggregate": False, "columnName": "Id", "joinColumns": []},
+        {
+            "aggregate": False,
+            "columnName": "Account",
+            "joinColumns": [{"aggregate": False, "columnName": "Name", "joinColumns": []}],
+        },
+    ]
+    status, got = call(org, "GET", "/services/data/v63.0/query", q="SELECT COUNT(Email) FROM Contact", columns="true")
+    assert got["columnMetadata"] == [{"aggregate": True, "columnName": "expr0", "joinColumns": []}]
+    status, got = call(org, "GET", TOOLING, q="SELECT name, TableEnumOrId FROM Layout", columns="true")
+    assert status == 200 and [c["columnName"] for c in got["columnMetadata"]] == ["Name", "TableEnumOrId"]
+    status, got = call(org, "GET", "/services/data/v63.0/query", q="SELECT Nope FROM Contact", columns="true")
+    assert status == 400 and got[0]["errorCode"] == "INVALID_FIELD"
+
+
+def test_delete_a_record_answers_204_and_the_record_is_gone(make_org):
+    org = make_org()
+    contact = query(org, "SELECT Id FROM Contact LIMIT 1")[1]["records"][0]["Id"]
+    url = f"/services/data/v63.0/sobjects/Contact/{contact}"
+    assert call(org, "DELETE", url) == (204, None)
+    assert call(org, "GET", url)[0] == 404
+    status, body = call(org, "DELETE", url)
+    assert status == 404 and body[0]["errorCode"] == "ENTITY_IS_DELETED"
+    assert call(org, "DELETE", "/services/data/v63.0/sobjects/Contact/00Q000000000001AAA")[0] == 404
+    # an Account's Contacts go with it (Account.childRelationships: Contacts, cascadeDelete)
+    account = call(org, "POST", "/services/data/v63.0/sobjects/Account", {"Name": "Gone"})[1]["id"]
+    child = call(org, "POST", "/services/data/v63.0/sobjects/Contact", {"LastName": "C", "AccountId": account})[1]
+    assert call(org, "DELETE", f"/services/data/v63.0/sobjects/Account/{account}")[0] == 204
+    assert org.records.get("Contact", child["id"]) is None
+
+
+def test_composite_runs_subrequests_in_order_with_references(make_org):
+    org = make_org()
+    v = "/services/data/v63.0"
+    status, got = call(
+        org,
+        "POST",
+        v + "/composite",
+        {
+            "allOrNone": False,
+            "compositeRequest": [
+                {"method": "POST", "url": v + "/sobjects/Account", "referenceId": "acct", "body": {"Name": "Acme"}},
+                {
+                    "method": "POST",
+                    "url": v + "/sobjects/Contact",
+                    "referenceId": "ct",
+                    "body": {"LastName": "Lee", "AccountId": "@{acct.id}"},
+                },
+                {"method": "GET", "url": v + "/sobjects/Contact/@{ct.id}?fields=AccountId", "referenceId": "read"},
+                {"method": "GET", "url": v + "/sobjects/Nope/describe", "referenceId": "bad"},
+                {"method": "GET", "url": v + "/sobjects/Contact/@{nothing.id}", "referenceId": "dangling"},
+            ],
+        },
+    )
+    assert status == 200
+    replies = {r["referenceId"]: r for r in got["compositeResponse"]}
+    assert [r["referenceId"] for r in got["compositeResponse"]] == ["acct", "ct", "read", "bad", "dangling"]
+    acct = replies["acct"]["body"]["id"]
+    assert replies["acct"]["httpStatusCode"] == 201
+    assert replies["acct"]["httpHeaders"] == {"Location": f"{v}/sobjects/Account/{acct}"}
+    assert replies["read"]["httpStatusCode"] == 200 and replies["read"]["body"]["AccountId"] == acct
+    assert replies["bad"]["httpStatusCode"] == 404
+    assert replies["dangling"]["httpStatusCode"] == 400
+    assert "nothing" in replies["dangling"]["body"][0]["message"]
+    refused = {"allOrNone": True, "compositeRequest": [{"method": "POST", "url": v + "/sobjects/Account"}]}
+    status, body = call(org, "POST", v + "/composite", refused)
+    assert status == 400 and "allOrNone" in body[0]["message"]
+    assert call(org, "POST", v + "/composite", {"compositeRequest": []})[0] == 400
+
+
+def test_composite_batch_answers_each_and_halts_on_error_when_asked(make_org):
+    org = make_org()
+    subs = [
+        {"method": "GET", "url": "v63.0/sobjects/Contact/describe"},
+        {"method": "GET", "url": "v63.0/sobjects/Nope/describe"},
+        {"method": "GET", "url": "v63.0/query?q=SELECT+Id+FROM+Lead"},
+    ]
+    status, got = call(org, "POST", "/services/data/v63.0/composite/batch", {"batchRequests": subs})
+    assert status == 200 and got["hasErrors"] is True
+    assert [r["statusCode"] for r in got["results"]] == [200, 404, 200]
+    assert got["results"][0]["result"]["name"] == "Contact" and got["results"][2]["result"]["totalSize"] == 3
+    status, got = call(
+        org, "POST", "/services/data/v63.0/composite/batch", {"batchRequests": subs, "haltOnError": True}
+    )
+    assert [r["statusCode"] for r in got["results"]] == [200, 404, 412]
+    assert got["results"][2]["result"][0]["errorCode"] == "BATCH_PROCESSING_HALTED"

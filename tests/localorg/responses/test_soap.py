@@ -219,3 +219,24 @@ def test_routes_match_cumulusci_endpoint():
     (method, pattern, func) = next(r for r in ROUTES if r[2] is soap.handle)
     m = re.match(pattern, "/services/Soap/m/63.0/00D000000000001AAA")
     assert method == "POST" and func is soap.handle and m.group("version") == "63.0"
+
+
+def test_parameters_are_taken_by_position_as_jsforce_names_them(org, xsd):
+    """jsforce sends `<retrieve><request>` (not the WSDL's retrieveRequest); Salesforce takes it by position."""
+    jsforce = retrieve_envelope({"Layout": ["Contact-Contact Layout"]}).replace("retrieveRequest>", "request>")
+    assert "<request>" in jsforce
+    job = text(validated(xsd, call(org, jsforce)), "m:result/m:id")
+    result = call(org, env.CHECK_RETRIEVE_STATUS.format(process_id=job))
+    names = zipfile.ZipFile(io.BytesIO(base64.b64decode(text(result, "m:result/m:zipFile")))).namelist()
+    assert "unpackaged/layouts/Contact-Contact Layout.layout" in names
+
+
+@pytest.mark.parametrize("ignore", ["true", "false"])
+def test_check_deploy_status_echoes_ignore_warnings(org, ignore):
+    files = {"package.xml": package_xml({"Settings": ["PartyDataModel"]}, "63.0")}
+    # CumulusCI's envelope always asks for true; sf sends false
+    envelope = deploy_envelope(files).replace("<ignoreWarnings>true<", f"<ignoreWarnings>{ignore}<")
+    assert f"<ignoreWarnings>{ignore}<" in envelope
+    started = call(org, envelope)
+    status = call(org, env.CHECK_DEPLOY_STATUS.format(process_id=text(started, "m:result/m:id")))
+    assert text(status, "m:result/m:ignoreWarnings") == ignore
