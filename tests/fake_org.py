@@ -33,6 +33,7 @@ SUFFIX = {
     "Layout": ("layouts", ".layout"),
     "Settings": ("settings", ".settings"),
     "PermissionSet": ("permissionsets", ".permissionset"),
+    "FlexiPage": ("flexipages", ".flexipage"),
 }
 
 LAYOUT = """<?xml version="1.0" encoding="UTF-8"?>
@@ -170,11 +171,10 @@ class FakeOrg:
         return (200, {"Content-Type": "text/xml"}, envelope(getattr(self, "_" + action)(tree)))
 
     def _listMetadata(self, tree):
-        type_name = tree.find(f".//{{{MD}}}type").text
-        folder, suffix = SUFFIX[type_name]
         out = []
-        for path in sorted(self.files):
-            if path.startswith(folder + "/"):
+        for type_name in (t.text for t in tree.iter(f"{{{MD}}}type")):  # up to three queries a call
+            folder, suffix = SUFFIX[type_name]
+            for path in sorted(p for p in self.files if p.startswith(folder + "/")):
                 name = path[len(folder) + 1 : -len(suffix)]
                 out.append(
                     f"<result><fileName>{escape(path)}</fileName><fullName>{escape(name)}</fullName>"
