@@ -22,8 +22,12 @@ OBJECTS = ["Contact", "Lead"]
 
 
 def state(settings, layout):
+    # As the flow's prerequisites step reads: the record pages with the layouts (none in this org).
     return OrgState(
-        objects=tuple(OBJECTS), settings=settings, layout_files={f"{o}-{o} Layout": layout for o in OBJECTS}
+        objects=tuple(OBJECTS),
+        settings=settings,
+        layout_files={f"{o}-{o} Layout": layout for o in OBJECTS},
+        pages_read=True,
     )
 
 
@@ -74,7 +78,18 @@ def test_standalone_reads_with_listing(read):
     mock_account_describe(person_accounts=False)
     make({})()
     # No layout names given: the read lists the layouts itself (listMetadata), settings included.
-    assert read.calls == [(tuple(OBJECTS), {"layouts": None, "permission_sets": (), "include_settings": True})]
+    assert read.calls == [
+        (tuple(OBJECTS), {"layouts": None, "permission_sets": (), "include_settings": True, "pages": True})
+    ]
+
+
+@responses.activate
+def test_pages_false_reads_no_pages(read):
+    mock_account_describe(person_accounts=False)
+    make({"pages": "false"})()
+    assert read.calls == [
+        (tuple(OBJECTS), {"layouts": None, "permission_sets": (), "include_settings": True, "pages": False})
+    ]
 
 
 def test_unconfigured_org_fails_with_one_line(monkeypatch):
@@ -99,6 +114,7 @@ def test_dry_run_reuses_the_read_and_warns_instead_of_failing(read, caplog):
         ({"objects": "Opportunity"}, "objects"),
         ({"email_tracking": "often"}, "email_tracking"),
         ({"dry_run": "2"}, "dry_run"),
+        ({"pages": "some"}, "pages"),
     ],
 )
 def test_bad_options_one_line_naming_the_option(options, named):
