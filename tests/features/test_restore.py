@@ -30,3 +30,13 @@ def test_check_only_validates_and_claims_nothing_restored(tmp_path):
     org = Connection()
     result = restore_layouts(org, tmp_path, MANIFEST, LAYOUTS, LOG, check_only=True)
     assert [c for _, c in org.metadata.deploys] == [True] and result.restored == []
+
+
+def test_pages_go_back_in_the_same_deploy(tmp_path):
+    org = Connection()
+    page = b'<?xml version="1.0" encoding="UTF-8"?>\n<FlexiPage xmlns="http://soap.sforce.com/2006/04/metadata"/>\n'
+    result = restore_layouts(org, tmp_path, MANIFEST, LAYOUTS, LOG, pages={"Contact_Record_Page": page})
+    assert result.restored_pages == ["Contact_Record_Page"]
+    [(files, _)] = org.metadata.deploys
+    assert files["flexipages/Contact_Record_Page.flexipage"] == page
+    assert read_package_xml(files["package.xml"]) == {"FlexiPage": ["Contact_Record_Page"], "Layout": sorted(LAYOUTS)}

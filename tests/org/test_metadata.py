@@ -202,3 +202,14 @@ def test_consent_management_true_deploys(org):
         {"settings/PartyDataModel.settings": doc, "package.xml": package_xml({"Settings": ["PartyDataModel"]}, "63.0")}
     )
     assert org.files["settings/PartyDataModel.settings"] == doc
+
+
+def test_list_types_is_one_call_grouped_by_type(org):
+    org.files["flexipages/Contact_Record_Page.flexipage"] = b"<FlexiPage/>"
+    c = client()
+    found = c.list_types(["Layout", "FlexiPage"])
+    assert sorted(e["fullName"] for e in found["Layout"]) == ["Contact-Contact Layout", "Lead-Lead Layout"]
+    assert [e["fullName"] for e in found["FlexiPage"]] == ["Contact_Record_Page"]
+    assert c.calls["listMetadata"] == 1
+    with pytest.raises(ValueError, match="1 to 3 types"):
+        c.list_types(["Layout", "FlexiPage", "Settings", "PermissionSet"])
