@@ -221,8 +221,6 @@ class MetadataStore:
                         "MasterLabel": root.findtext(f"{{{MDAPI_NS}}}masterLabel") or member,
                         "NamespacePrefix": p["namespacePrefix"],
                         "Type": root.findtext(f"{{{MDAPI_NS}}}type") or "",
-                        "EntityDefinitionId": root.findtext(f"{{{MDAPI_NS}}}sobjectType") or None,
-                        "ManageableState": p["manageableState"],
                         "CreatedById": self.identity.user_id,
                         "CreatedDate": rest_datetime(p["createdDate"]),
                         "LastModifiedById": self.identity.user_id,

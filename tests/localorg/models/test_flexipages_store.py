@@ -64,7 +64,7 @@ def test_list_retrieve_and_redeploy_the_seeded_pages(tmp_path):
     result = deploy_pages(store, pages)
     assert result.status == "Succeeded", failures(result)
     rows = {r["DeveloperName"]: r for r in store.tooling_flexipages()}
-    assert rows["Lead_Record_Page"]["EntityDefinitionId"] == "Lead"
+    assert rows["Lead_Record_Page"]["Type"] == "RecordPage"
     assert rows["Lead_Record_Page"]["LastModifiedDate"].endswith("+0000")
 
 
