@@ -120,8 +120,9 @@ def individual_fields(org, objects, dry_run: bool, log) -> tuple[dict[str, str],
 
 
 def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResult:
-    """Add the Individual lookup to every layout of the chosen objects that lacks it, in one deploy with the
-    deferred permission sets; snapshot the originals first and refuse when a layout changed since the read."""
+    """Add the Individual lookup to every layout of the chosen objects that lacks it, and (with `pages`) to
+    every Dynamic Forms record page of them that lacks it, in one deploy with the deferred permission sets;
+    snapshot the originals first and refuse when a layout or page changed since the read."""
     o = options
     if o.layouts:
         wanted = sorted({names.layout_object(n) for n in o.layouts})
