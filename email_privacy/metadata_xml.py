@@ -99,6 +99,25 @@ LAYOUT = (
     "showSubmitAndAttachButton",
     "summaryLayout",
 )
+# FlexiPage and its parts, in the schema's element order (metadata.wsdl, API 63.0).
+FLEXIPAGE = (
+    "description",
+    "events",
+    "flexiPageRegions",
+    "masterLabel",
+    "parentFlexiPage",
+    "platformActionlist",
+    "quickActionList",
+    "sobjectType",
+    "template",
+    "type",
+)
+FLEXIPAGE_REGION = ("appendable", "itemInstances", "mode", "name", "prependable", "replaceable", "type")
+ITEM_INSTANCE = ("componentInstance", "fieldInstance")
+COMPONENT_INSTANCE = ("componentInstanceProperties", "componentName", "componentType", "identifier", "visibilityRule")
+COMPONENT_INSTANCE_PROPERTY = ("name", "type", "value", "valueList")
+FIELD_INSTANCE = ("fieldInstanceProperties", "fieldItem", "identifier", "visibilityRule")
+FIELD_INSTANCE_PROPERTY = ("name", "value")
 LAYOUT_SECTION = ("customLabel", "detailHeading", "editHeading", "label", "layoutColumns", "style")
 LAYOUT_SECTION_STYLES = ("TwoColumnsTopToBottom", "TwoColumnsLeftToRight", "OneColumn", "CustomLinks")
 LAYOUT_COLUMN = ("layoutItems", "reserved")

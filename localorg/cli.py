@@ -92,6 +92,11 @@ def org():
 @click.option(
     "--without-customize-application", is_flag=True, help="New org only: the running user lacks Customize Application."
 )
+@click.option(
+    "--dynamic-forms",
+    is_flag=True,
+    help="New org only: seed Lightning record pages built with Dynamic Forms (Contact, Lead, Account).",
+)
 @click.option("--no-lightning", is_flag=True, help="New org only: Lightning Experience off.")
 @click.option("--sandbox", is_flag=True, help="New org only: Organization.IsSandbox true.")
 @click.option(
@@ -153,6 +158,7 @@ def _serve(
     edition,
     layouts_per_object,
     managed_layouts,
+    dynamic_forms,
     without_customize_application,
     no_lightning,
     sandbox,
@@ -188,6 +194,7 @@ def _serve(
         is_sandbox=sandbox,
         layouts_per_object=layouts_per_object,
         managed_layouts=managed_layouts,
+        dynamic_forms=dynamic_forms,
     )
     local = LocalOrg(
         state_dir,

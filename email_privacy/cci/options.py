@@ -138,6 +138,12 @@ def parse_folder(name: str, value, default, must_exist: bool = False) -> Path:
 
 # Option entries several tasks share word for word, for `cci task info`.
 CHECK_ONLY_OPTION = {"check_only": {"description": "Validate the deploy in the org without saving it (default false)."}}
+PAGES_OPTION = {
+    "pages": {
+        "description": "Also the Lightning record pages of Contact, Lead and Account: Dynamic Forms pages get "
+        "the Individual field; set false to leave pages out (default true)."
+    }
+}
 ORG_STATE_OPTION = {
     "org_state": {"description": "Set by the flow only: the prerequisites task's read of the org, reused."}
 }

@@ -1,4 +1,5 @@
-"""Add the Individual lookup to page layouts: one listMetadata, one retrieve, one deploy of what changed.
+"""Add the Individual lookup to page layouts, and to the Dynamic Forms record pages (pages.py) that show
+their own fields instead: one listMetadata, one retrieve, one deploy of what changed.
 
 CumulusCI's own add_page_layout_fields is not used: it skips every layout after the first one that
 already has the field, redeploys unchanged layouts and keeps no copy (docs/salesforce-facts.md,
@@ -11,12 +12,13 @@ from dataclasses import dataclass, field
 
 from ..errors import OrgError
 from ..org.deploy_package import deploy_package
-from ..org.guard import changed_since
+from ..org.guard import changed_since, pages_changed_since
 from ..org.read import reuse_or_read
 from ..salesforce import names
 from ..salesforce.describe import DESCRIBE_OBJECT, individual_lookup
 from ..salesforce.layouts import EMAIL_OPT_OUT_FIELD, INDIVIDUAL_FIELD, TARGET_OBJECTS, add_field_bytes, unified_diff
 from . import snapshots
+from .pages import PagePlan, plan_pages
 
 # Above this many unchanged layouts of one object, the log gives their count, not each name (the full
 # list stays in return_values): at 300 layouts per object a line each buries the ones that changed.
@@ -35,6 +37,7 @@ class LayoutOptions:
     permission_sets: dict[str, bytes] = field(default_factory=dict)
     dry_run: bool = False
     check_only: bool = False
+    pages: bool = True  # also the Dynamic Forms record pages (never with explicit `layouts`)
 
 
 @dataclass
@@ -83,6 +86,9 @@ class LayoutsResult:
     dry_run: bool = False
     check_only: bool = False
     permission_sets_deployed: list[str] = field(default_factory=list)
+    pages_changed: list[str] = field(default_factory=list)
+    pages_unchanged: list[str] = field(default_factory=list)
+    pages: list[dict] = field(default_factory=list)  # each page read: name, object, kind, verdict
 
     def return_values(self) -> dict:
         return dict(self.__dict__)
@@ -114,8 +120,9 @@ def individual_fields(org, objects, dry_run: bool, log) -> tuple[dict[str, str],
 
 
 def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResult:
-    """Add the Individual lookup to every layout of the chosen objects that lacks it, in one deploy with the
-    deferred permission sets; snapshot the originals first and refuse when a layout changed since the read."""
+    """Add the Individual lookup to every layout of the chosen objects that lacks it, and (with `pages`) to
+    every Dynamic Forms record page of them that lacks it, in one deploy with the deferred permission sets;
+    snapshot the originals first and refuse when a layout or page changed since the read."""
     o = options
     if o.layouts:
         wanted = sorted({names.layout_object(n) for n in o.layouts})
@@ -126,9 +133,11 @@ def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResul
         level = log.warning if (o.objects or o.layouts) else log.info
         level(f"{obj}: person accounts are off in this org; its layouts are skipped.")
     objects = [obj for obj in wanted if obj in fields]
-    state, _ = reuse_or_read(org.metadata, read, objects=objects, layouts=o.layouts)
+    read_pages = o.pages and not o.layouts
+    state, _ = reuse_or_read(org.metadata, read, objects=objects, layouts=o.layouts, pages=read_pages)
     files = {n: d for n, d in state.layout_files.items() if names.layout_object(n) in objects}
     plan = plan_layouts(files, fields, o.behavior, o.position)
+    pages = plan_pages(state, fields) if read_pages else PagePlan()
     packages = {e["retrieveName"]: e.get("namespacePrefix") for e in state.layouts if e.get("retrieveName")}
 
     def show(name):  # logged listings: object, decoded name and package, as Setup shows them
@@ -142,11 +151,22 @@ def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResul
         skipped=[full(n) for n in plan.skipped] + [f"{obj} (person accounts off)" for obj in skipped_objects],
         dry_run=o.dry_run,
         check_only=o.check_only,
+        pages_changed=list(pages.changes),
+        pages_unchanged=list(pages.unchanged),
+        pages=[
+            {"name": n, "object": state.page_classes[n].sobject_type, "kind": k, "verdict": v}
+            for n, (k, v, _) in pages.rows.items()
+        ],
     )
     _log_unchanged(log, plan.unchanged, show)
-    if not plan.changes:
+    for name, (kind, verdict, reason) in pages.rows.items():
+        log.info(
+            f"  Lightning page {name} ({kind}): {verdict}" + ("" if verdict == "gets the field" else f"; {reason}")
+        )
+    if not plan.changes and not pages.changes:
         rest = "no layout to deploy" if o.permission_sets else "nothing to deploy"
-        log.info(f"Every target layout ({len(plan.unchanged)}) already has the Individual field: {rest}.")
+        also = f" and Dynamic Forms page ({len(pages.unchanged)})" if pages.unchanged else ""
+        log.info(f"Every target layout ({len(plan.unchanged)}){also} already has the Individual field: {rest}.")
         _deploy_permission_sets_alone(org, o, result, log)
         return result
     for name in plan.changes:
@@ -154,14 +174,18 @@ def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResul
     if o.dry_run:
         for name, (old, new) in plan.changes.items():
             log.info(unified_diff(old, new, f"layouts/{names.file_name(name)}"))
-        log.info(f"Dry run: {len(plan.changes)} layout(s) would change; nothing was deployed.")
+        for name, (old, new) in pages.changes.items():
+            log.info(unified_diff(old, new, f"flexipages/{name}.flexipage"))
+        log.info(f"Dry run: {len(plan.changes)} layout(s){_pages_phrase(pages)} would change; nothing was deployed.")
         return result
     if not o.check_only:
-        moved = changed_since(org.metadata, state, plan.changes, tooling_query=org.rest.tooling_query, warn=log.warning)
-        if moved:
+        tooling = org.rest.tooling_query
+        moved = changed_since(org.metadata, state, plan.changes, tooling_query=tooling, warn=log.warning)
+        moved_pages = pages_changed_since(org.metadata, state, pages.changes, tooling_query=tooling, warn=log.warning)
+        if moved or moved_pages:
             raise OrgError(
-                "Nothing was deployed: layout(s) changed in the org since they were read: "
-                + ", ".join(full(n) for n in moved)
+                "Nothing was deployed: layout(s) or page(s) changed in the org since they were read: "
+                + ", ".join([full(n) for n in moved] + moved_pages)
                 + ". Run the task again to work from the new version."
             )
         path = snapshots.write_snapshot(
@@ -171,10 +195,13 @@ def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResul
             org_id=org.org_id or "",
             api_version=org.api_version,
             packages=packages,
+            pages={n: old for n, (old, _) in pages.changes.items()},
         )
         result.snapshot = str(path)
         log.info(f"Snapshot of the originals: {path}")
-    package = deploy_package(org.api_version, layouts=plan.new_files(), permission_sets=o.permission_sets)
+    package = deploy_package(
+        org.api_version, layouts=plan.new_files(), permission_sets=o.permission_sets, pages=pages.new_files()
+    )
     org.metadata.deploy(package, check_only=o.check_only)
     result.deployed = not o.check_only
     if not o.check_only:
@@ -182,12 +209,18 @@ def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResul
     verb = "Validated (check only, nothing saved)" if o.check_only else "Deployed"
     also = f" and permission set(s) {', '.join(sorted(o.permission_sets))}" if o.permission_sets else ""
     log.info(
-        f"{verb} in one deploy: {len(plan.changes)} layout(s) with the Individual field{also}; "
-        f"{len(plan.unchanged)} layout(s) already had it."
+        f"{verb} in one deploy: {len(plan.changes)} layout(s){_pages_phrase(pages)} with the Individual "
+        f"field{also}; {len(plan.unchanged)} layout(s) already had it."
     )
     if result.snapshot:
-        log.info(f"To put them back: cci task run restore_layouts --org {org.name} -o snapshot '{result.snapshot}'")
+        log.info(
+            f"To put them back: cci task run restore_page_changes --org {org.name} -o snapshot '{result.snapshot}'"
+        )
     return result
+
+
+def _pages_phrase(pages: PagePlan) -> str:
+    return f" and {len(pages.changes)} Lightning page(s)" if pages.changes else ""
 
 
 def _log_unchanged(log, unchanged, show):

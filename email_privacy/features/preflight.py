@@ -16,7 +16,9 @@ from dataclasses import asdict, dataclass
 from ..cci.report import log_table
 from ..errors import OrgError
 from ..org import read as org_read
+from ..salesforce.layouts import INDIVIDUAL_FIELD
 from ..salesforce.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL, FEATURE_SETTINGS
+from .pages import HAS_FIELD, LACKS_FIELD, page_report
 from .settings import SettingsOptions, desired_settings
 from .verify import configured, state_rows, target_objects
 
@@ -230,6 +232,7 @@ class PreflightOptions:
     permission_sets: list[str]
     allow_unknown_edition: bool = False
     dry_run: bool = False
+    pages: bool = True  # also read and classify the Lightning record pages of Contact, Lead and Account
 
 
 @dataclass
@@ -240,6 +243,18 @@ class PreflightResult:
 
     def return_values(self) -> dict:
         return dict(self.values)
+
+
+def check_pages(state, objects) -> list[Check]:
+    """One check per Lightning record page read: its kind, and whether the flow will add the field to it.
+    The standard lookup names stand in for the describe's here (the layouts step asks the describe)."""
+    fields = {o: INDIVIDUAL_FIELD[o] for o in objects}
+    out = []
+    for page in page_report(state, fields):
+        verdict = {LACKS_FIELD: CHANGE, HAS_FIELD: OK}.get(page["verdict"], INFO)
+        action = f"gets Record.{fields[page['target']]}" if verdict == CHANGE else page["reason"]
+        out.append(Check(f"Lightning page {page['name']} ({page['object']})", page["kind"], verdict, action))
+    return out
 
 
 def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
@@ -259,13 +274,14 @@ def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
 
     person_accounts = org.rest.person_accounts_enabled()
     objects = target_objects(options.objects, person_accounts, log)
-    state = org_read.read_org(org.metadata, objects, permission_sets=options.permission_sets)
+    state = org_read.read_org(org.metadata, objects, permission_sets=options.permission_sets, pages=options.pages)
     lightning = state.lightning_on
     # Lightning unknown under auto: count Enhanced Email as wanted (the Lightning check warns about it).
     desired = desired_settings(options.settings, True if lightning is None else lightning)
     checks.append(check_person_accounts(person_accounts))
     checks.append(check_lightning(lightning, options.settings.enhanced_email))
     checks += check_settings(state.settings, desired)
+    checks += check_pages(state, objects)
     log_table(log, "Email privacy prerequisites", CHECK_COLUMNS, [c.as_dict() for c in checks])
     raise_on_failures(checks)
     already = configured(state_rows(state, objects, options.settings))
@@ -286,6 +302,7 @@ def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
         "enhanced_email": options.settings.enhanced_email,
         "email_tracking": options.settings.email_tracking,
         "objects": objects,
+        "pages": options.pages,
         "person_accounts": person_accounts,
         "lightning": lightning,
         "edition": record.get("OrganizationType"),

@@ -1,11 +1,12 @@
-"""Snapshots: the retrieved originals of layouts, written before they are changed, so they can be put back.
+"""Snapshots: the retrieved originals of layouts and Lightning pages, written before they are changed, so
+they can be put back.
 
-Layout: `<base>/<org name>/<UTC timestamp>/` holding `layouts/<file name>.layout` (MDAPI, as
-retrieved), `package.xml` (so the folder deploys as it is) and `manifest.json` (org, time, each
-layout's retrieve name, object, label and package as Setup shows them, display name, file and
-sha256). Folders are 0700 and files 0600: layouts can hold business information, and nobody but the
-owner needs them. A snapshot is written to a temporary
-folder and renamed into place, so a crash never leaves half a snapshot that restore would trust.
+Layout: `<base>/<org name>/<UTC timestamp>/` holding `layouts/<file name>.layout` and
+`flexipages/<name>.flexipage` (MDAPI, as retrieved), `package.xml` (so the folder deploys as it is)
+and `manifest.json` (org, time, each layout's retrieve name, object, label and package as Setup shows
+them, display name, file and sha256; each page's name, file and sha256). Folders are 0700 and files
+0600: layouts can hold business information, and nobody but the owner needs them. A snapshot is
+written to a temporary folder and renamed into place, so a crash never leaves half a snapshot that restore would trust.
 """
 
 from __future__ import annotations
@@ -59,8 +60,10 @@ def write_snapshot(
     api_version: str = API_VERSION,
     now: datetime | None = None,
     packages: dict[str, str | None] | None = None,
+    pages: dict[str, bytes] | None = None,
 ) -> Path:
-    """Write {layout retrieve name: bytes} as a new snapshot and return its folder.
+    """Write {layout retrieve name: bytes} (and `pages`, {FlexiPage name: bytes}) as a new snapshot and
+    return its folder.
 
     `packages` ({retrieve name: listMetadata namespacePrefix}) names the package of managed layouts
     in the manifest; without it the package is read from the name.
@@ -74,7 +77,9 @@ def write_snapshot(
     tmp = org_dir / f".{stamp}.tmp"
     _mkdir_private(tmp / "layouts")
     # The folder is a deploy package as it stands: restore_layouts, or anyone by hand, can deploy it back.
-    for path, data in deploy_package(api_version, layouts=layouts).items():
+    pages = dict(pages or {})
+    for path, data in deploy_package(api_version, layouts=layouts, pages=pages).items():
+        (tmp / path).parent.mkdir(mode=0o700, exist_ok=True)
         _write_private(tmp / path, data)
     entries = []
     for name in sorted(layouts):
@@ -98,6 +103,11 @@ def write_snapshot(
         "api_version": api_version,
         "layouts": entries,
     }
+    if pages:
+        manifest["pages"] = [
+            {"name": n, "file": f"flexipages/{n}.flexipage", "sha256": hashlib.sha256(pages[n]).hexdigest()}
+            for n in sorted(pages)
+        ]
     _write_private(tmp / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     os.rename(tmp, final)
     return final
@@ -135,6 +145,20 @@ def load_snapshot(path: Path) -> tuple[dict, dict[str, bytes]]:
         entries = manifest["layouts"]
     except (ValueError, KeyError, TypeError):
         raise OptionError(f"Option snapshot: {manifest_path} is not a valid snapshot manifest.") from None
+    return manifest, _load_files(path, manifest_path, entries)
+
+
+def load_pages(path: Path, manifest: dict) -> dict[str, bytes]:
+    """{FlexiPage name: bytes} of a snapshot (none in one that changed layouts only), checked as the layouts are."""
+    path = Path(path)
+    try:
+        entries = list(manifest.get("pages", []))
+    except TypeError:
+        raise OptionError(f"Option snapshot: {path / MANIFEST} is not a valid snapshot manifest.") from None
+    return _load_files(path, path / MANIFEST, entries)
+
+
+def _load_files(path: Path, manifest_path: Path, entries) -> dict[str, bytes]:
     layouts = {}
     for entry in entries:
         file = path / entry["file"]
@@ -148,4 +172,4 @@ def load_snapshot(path: Path) -> tuple[dict, dict[str, bytes]]:
             raise OptionError(f"Option snapshot: {file} was changed since the snapshot was taken (sha256 differs).")
         metadata_xml.parse(data, str(file))  # refuse hostile or broken XML before it reaches the org
         layouts[entry["name"]] = data
-    return manifest, layouts
+    return layouts

@@ -1,6 +1,7 @@
 """Verification: is the org really configured? Pure functions over what one read of the org returned.
 
-Rows (one per setting, one per target layout) carry the name a person recognises, the API name, the
+Rows (one per setting, one per target layout, one per Lightning record page of Contact, Lead and
+Account when pages are read) carry the name a person recognises, the API name, the
 state found, whether it is required and whether it is right; cci.report draws them as a table or writes
 them as JSON, cci.junit as a JUnit XML file and a Markdown summary for CI pages. The org is configured
 when every required row is right.
@@ -16,7 +17,7 @@ from ..cci.junit import junit_xml, markdown_summary
 from ..cci.report import log_table, write_json, write_private
 from ..errors import OrgError
 from ..org.read import reuse_or_read
-from ..salesforce import names
+from ..salesforce import flexipages, names
 from ..salesforce.layouts import INDIVIDUAL_FIELD, has_field
 from ..salesforce.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL, FEATURE_SETTINGS
 from .settings import SettingsOptions, desired_settings
@@ -38,9 +39,12 @@ class Row:
     ok: bool
     object: str = ""  # for layouts: Contact, Lead, PersonAccount
     package: str = ""  # for managed layouts: the namespace of the package that installed it
+    page_kind: str = ""  # for pages: the kind flexipages.classify gives (dynamic_forms, record_detail ...)
 
     @property
     def verdict(self) -> str:
+        if self.kind == "Page" and not self.required:
+            return "left alone"
         if not self.required and self.state != "on":
             return "not required"
         return "OK" if self.ok else "MISSING"
@@ -101,6 +105,24 @@ def layout_rows(
     return rows
 
 
+def page_rows(state, objects: Iterable[str]) -> list[Row]:
+    """One row per record page the read kept: a Dynamic Forms page of a target object must place the
+    Individual field (it shows its own fields, not the layout's); every other page is listed, left alone."""
+    objects = list(objects)
+    rows = []
+    for name in sorted(state.page_files):
+        page = state.page_classes[name]
+        if page.kind in flexipages.CHANGED_KINDS and page.target in objects:
+            field = INDIVIDUAL_FIELD[page.target]
+            present = flexipages.has_field(metadata_xml.parse(state.page_files[name], name), field)
+            state_text = f"has {field}" if present else f"lacks {field}"
+            rows.append(Row("Page", name, name, state_text, True, present, page.target, page_kind=page.kind))
+        else:
+            obj = page.target or page.sobject_type
+            rows.append(Row("Page", name, name, page.reason, False, True, obj, page_kind=page.kind))
+    return rows
+
+
 def target_objects(requested, person_accounts: bool, logger=None) -> list[str]:
     """The objects whose layouts are in scope: `requested`, or Contact and Lead plus PersonAccount where person
     accounts are on. A PersonAccount request on an org without them is dropped with a warning."""
@@ -119,7 +141,8 @@ def state_rows(state, objects: Iterable[str], settings_options: SettingsOptions)
     lightning = state.lightning_on
     required = desired_settings(settings_options, True if lightning is None else lightning)
     packages = {e["retrieveName"]: e.get("namespacePrefix") for e in state.layouts if e.get("retrieveName")}
-    return setting_rows(state.settings, required) + layout_rows(state.layout_files, objects, packages)
+    rows = setting_rows(state.settings, required) + layout_rows(state.layout_files, objects, packages)
+    return rows + page_rows(state, objects)
 
 
 def table_columns(rows: Iterable[Row]) -> tuple:
@@ -147,6 +170,9 @@ def failure_message(rows: Iterable[Row]) -> str:
         parts.append("; ".join(settings))
     if layouts:
         parts.append(f"{len(layouts)} layout(s) lack the Individual field: {', '.join(layouts)}")
+    pages = [f"{r.name} ({r.object})" for r in rows if r.kind == "Page"]
+    if pages:
+        parts.append(f"{len(pages)} Dynamic Forms page(s) lack the Individual field: {', '.join(pages)}")
     return (
         "The org is not configured for individual email-tracking preferences: "
         + "; ".join(parts)
@@ -171,6 +197,11 @@ def report_data(rows: Iterable[Row], org: Mapping, checked_at: str, reused_read:
         "reused_prerequisites_read": reused_read,
         "settings": [r.as_dict() for r in rows if r.kind == "Setting"],
         "layouts": [r.as_dict() for r in rows if r.kind == "Layout"],
+        "pages": [
+            {"name": r.name, "object": r.object, "kind": r.page_kind, "state": r.state, "verdict": r.verdict}
+            for r in rows
+            if r.kind == "Page"
+        ],
     }
 
 
@@ -196,6 +227,7 @@ class VerifyOptions:
     dry_run: bool = False
     junit_path: Path | None = None
     summary_path: Path | None = None
+    pages: bool = True  # also the Lightning record pages of Contact, Lead and Account
 
 
 @dataclass
@@ -220,7 +252,7 @@ def verify(org, read, options: VerifyOptions, log) -> VerifyResult:
     # Reuse is sound only when nothing can have been deployed since that read: a dry run, or an org the
     # read already showed configured (the steps between deploy only what is missing).
     stale = read is not None and not (options.dry_run or configured(state_rows(read, objects, options.settings)))
-    state, reused = reuse_or_read(org.metadata, read, settings=True, objects=objects, stale=stale)
+    state, reused = reuse_or_read(org.metadata, read, settings=True, objects=objects, stale=stale, pages=options.pages)
     rows = state_rows(state, objects, options.settings)
     source = "reusing the prerequisites' read: nothing deployed since" if reused else "read back from the org"
     log_table(log, f"Email privacy verification ({source})", table_columns(rows), [r.as_dict() for r in rows])
@@ -231,8 +263,9 @@ def verify(org, read, options: VerifyOptions, log) -> VerifyResult:
     result = VerifyResult(ok, reused, str(options.report_path or ""), data)
     if ok:
         log.info(
-            "The org honours individual email-tracking preferences: every setting is on and every layout has "
-            "the Individual field."
+            "The org honours individual email-tracking preferences: every setting is on and every layout "
+            + ("and Dynamic Forms page " if any(r.kind == "Page" and r.required for r in rows) else "")
+            + "has the Individual field."
         )
     elif options.dry_run:
         log.warning("Dry run: " + failure_message(rows))

@@ -14,15 +14,20 @@ def deploy_package(
     layouts: Mapping[str, bytes] | None = None,
     permission_sets: Mapping[str, bytes] | None = None,
     settings: Mapping[str, bytes] | None = None,
+    pages: Mapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """{path: bytes} for MetadataClient.deploy: `layouts` ({retrieve name: file}) under layouts/,
     `permission_sets` ({name: MDAPI file}) under permissionsets/, `settings` ({settings type: file})
-    under settings/, and package.xml listing them all."""
+    under settings/, `pages` ({FlexiPage name: file}) under flexipages/, and package.xml listing them all."""
     layouts, permission_sets = dict(layouts or {}), dict(permission_sets or {})
     stems = {metadata_xml.settings_file_stem(t): data for t, data in (settings or {}).items()}
     files = {f"settings/{stem}.settings": data for stem, data in stems.items()}
     files.update({f"layouts/{names.file_name(n)}": data for n, data in layouts.items()})
     files.update({f"permissionsets/{n}.permissionset": data for n, data in permission_sets.items()})
+    pages = dict(pages or {})
+    files.update({f"flexipages/{n}.flexipage": data for n, data in pages.items()})
     members = {"Layout": sorted(layouts), "PermissionSet": sorted(permission_sets), "Settings": list(stems)}
+    if pages:
+        members["FlexiPage"] = sorted(pages)
     files["package.xml"] = package_xml(members, api_version)
     return files

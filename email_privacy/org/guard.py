@@ -1,5 +1,5 @@
-"""The lost-update guard: another admin may save a layout between our retrieve and our deploy, and
-deploying our copy would silently undo their change; the guard finds such layouts before the deploy.
+"""The lost-update guard: another admin may save a layout or a Lightning page between our retrieve and
+our deploy, and deploying our copy would silently undo their change; the guard finds them before the deploy.
 
 The read has used the flow's one listMetadata, so the guard asks the Tooling API instead: one REST
 query, whatever the number of layouts. When that cannot answer for every layout, it says why and
@@ -45,12 +45,14 @@ def _utc(when: datetime) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def guard_soql(state) -> str:
+def guard_soql(state, tooling_object: str = "Layout") -> str:
     """The guard's one query: every layout changed at or after the latest lastModifiedDate the read saw,
     truncated to whole seconds (a SOQL dateTime literal has none finer), so its size does not grow with
-    the number of layouts. A layout changed after the read is changed after every date the read saw."""
-    latest = max(_utc(d) for d in state.layout_modified.values()).astimezone(UTC)
-    return f"SELECT Id, LastModifiedDate FROM Layout WHERE LastModifiedDate >= {latest:%Y-%m-%dT%H:%M:%SZ}"
+    the number of layouts. A layout changed after the read is changed after every date the read saw.
+    With `tooling_object` FlexiPage, the same over the read's Lightning pages."""
+    dates = state.page_modified if tooling_object == "FlexiPage" else state.layout_modified
+    latest = max(_utc(d) for d in dates.values()).astimezone(UTC)
+    return f"SELECT Id, LastModifiedDate FROM {tooling_object} WHERE LastModifiedDate >= {latest:%Y-%m-%dT%H:%M:%SZ}"
 
 
 def _tooling_unusable(state, wanted: list[str]) -> str | None:
@@ -70,14 +72,18 @@ def tooling_conflicts(rows: Iterable[dict], state, wanted: Iterable[str]) -> lis
     Ids are matched on their first 15 characters (an org may answer 18 where the read had 15, or the
     reverse); dates are compared as instants, not as text (`.000Z` and `.000+0000` are the same time).
     """
-    by_id = {state.layout_ids[n][:15]: n for n in wanted}
+    return _conflicts(rows, state.layout_ids, state.layout_modified, wanted)
+
+
+def _conflicts(rows: Iterable[dict], ids: dict, modified: dict, wanted: Iterable[str]) -> list[str]:
+    by_id = {ids[n][:15]: n for n in wanted}
     changed = set()
     for row in rows:
         name = by_id.get(str(row.get("Id") or "")[:15])
         if name is None:
             continue
         now = _parse_rest_datetime(row.get("LastModifiedDate"))
-        if now is None or not _same_instant(now, _utc(state.layout_modified[name])):
+        if now is None or not _same_instant(now, _utc(modified[name])):
             changed.add(name)
     return sorted(changed)
 
@@ -117,3 +123,29 @@ def _listed_changes(client, state, wanted: list[str]) -> list[str]:
         if now is None or (before is not None and now != before):
             changed.append(name)
     return changed
+
+
+def pages_changed_since(client, state, pages: Iterable[str], tooling_query=None, warn=None) -> list[str]:
+    """Lightning pages of `pages` changed in the org since the read `state`: one Tooling query on FlexiPage
+    (Tooling API Reference, FlexiPage: Id, LastModifiedDate), else a listMetadata of FlexiPage."""
+    wanted = sorted(set(pages))
+    if not wanted:
+        return []
+    if tooling_query is not None:
+        lacking = [n for n in wanted if not state.page_ids.get(n) or state.page_modified.get(n) is None]
+        why = f"the read gave no id or lastModifiedDate for page(s) {', '.join(lacking[:3])}" if lacking else None
+        if why is None:
+            try:
+                rows = tooling_query(guard_soql(state, "FlexiPage"))
+                return _conflicts(rows, state.page_ids, state.page_modified, wanted)
+            except GuardQueryRefused as e:
+                why = f"the org refused the Tooling API query on FlexiPage ({e})"
+        if warn is not None:
+            warn(f"Lost-update check: {why}; checking the pages with listMetadata instead.")
+    current = {e["fullName"]: e.get("lastModifiedDate") for e in client.list("FlexiPage")}
+    return [
+        n
+        for n in wanted
+        if current.get(n) is None
+        or (state.page_modified.get(n) is not None and _utc(current[n]) != _utc(state.page_modified[n]))
+    ]

@@ -166,8 +166,35 @@ def _error_message(response) -> str:
     return first_line("; ".join(msgs) or response.text)
 
 
+# listMetadata takes up to three queries per call (Metadata API Developer Guide, listMetadata).
+MAX_LIST_TYPES = 3
+
+
 class _List(_FastRetryingCall, cci_metadata.ApiListMetadata):
     what = "listMetadata"
+
+
+class _ListTypes(_List):
+    """listMetadata for up to three types in one call (CumulusCI's call sends one query): one `queries`
+    element per type, and the results grouped by their own `type` element."""
+
+    def __init__(self, task, types, as_of_version):
+        super().__init__(task, types[0], as_of_version=as_of_version)
+        self.types = list(types)
+
+    def _build_envelope_start(self):
+        one = super()._build_envelope_start()
+        query = f"<queries>\n        <type>{self.metadata_type}</type>\n      </queries>"
+        queries = "".join(f"<queries><type>{t}</type></queries>" for t in self.types)
+        if query not in one:
+            raise OrgError("listMetadata: CumulusCI's envelope changed; cannot list several types in one call")
+        return one.replace(query, queries, 1)
+
+    def _process_response(self, response):
+        grouped = {t: [] for t in self.types}
+        for entry in super()._process_response(response)[self.metadata_type]:
+            grouped.setdefault(entry.get("type") or self.metadata_type, []).append(entry)
+        return grouped
 
 
 class _Retrieve(_FastRetryingCall, cci_metadata.ApiRetrieveUnpackaged):
@@ -312,6 +339,15 @@ class MetadataClient:
         lastModifiedDate (datetime)..."""
         call = self._bind(_List(self.task, metadata_type, as_of_version=self.api_version))
         return list(call()[metadata_type])
+
+    def list_types(self, types) -> dict[str, list[dict]]:
+        """One listMetadata for up to three types (the call's limit): {type: entries}."""
+        types = list(types)
+        if not 1 <= len(types) <= MAX_LIST_TYPES:
+            raise ValueError(f"listMetadata takes 1 to {MAX_LIST_TYPES} types per call, not {len(types)}")
+        if len(types) == 1:
+            return {types[0]: self.list(types[0])}
+        return self._bind(_ListTypes(self.task, types, self.api_version))()
 
     def retrieve(self, members: dict[str, list[str]]) -> RetrieveResult:
         """One retrieve of {type: [member, ...]}."""

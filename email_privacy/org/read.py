@@ -2,7 +2,8 @@
 the one rule every task follows: reuse the flow's read when it holds what the task needs, else read anew.
 
 Every retrieve costs seconds of polling and counts against org limits, so the whole read is ONE
-listMetadata (Layout) and ONE retrieve (Settings + Layouts + PermissionSets together). The flow's
+listMetadata (Layout, and FlexiPage when pages are read: the call takes up to three types) and ONE
+retrieve (Settings + Layouts + Lightning pages + PermissionSets together). The flow's
 prerequisites task does this read and hands the OrgState to the later tasks through its
 return_values; standalone, each task reads for itself.
 """
@@ -15,7 +16,7 @@ from datetime import datetime
 
 from .. import metadata_xml
 from ..errors import OptionError, OrgError
-from ..salesforce import names
+from ..salesforce import flexipages, names
 from ..salesforce.settings import LIGHTNING, READ_TYPES, read_settings
 
 
@@ -32,6 +33,12 @@ class OrgState:
     permission_sets: dict[str, bytes] = field(default_factory=dict)  # {name: MDAPI file bytes}
     permission_sets_read: tuple[str, ...] = ()  # names asked for (absent from permission_sets: not in the org)
     listed: bool = True  # False when explicit layout names were read without listMetadata
+    # Lightning record pages of Contact, Lead and Account, keyed by FlexiPage name (read with `pages`).
+    pages_read: bool = False
+    page_files: dict[str, bytes] = field(default_factory=dict)
+    page_classes: dict[str, flexipages.PageClass] = field(default_factory=dict)
+    page_modified: dict[str, datetime] = field(default_factory=dict)
+    page_ids: dict[str, str] = field(default_factory=dict)
 
     @property
     def lightning_on(self) -> bool | None:
@@ -39,15 +46,16 @@ class OrgState:
         value = self.settings.get(LIGHTNING[0], {}).get(LIGHTNING[1])
         return value if isinstance(value, bool) else None
 
-    def covers(self, objects: Iterable[str]) -> bool:
-        """Whether this read included every layout of `objects` (so a task may reuse it)."""
-        return self.listed and set(objects) <= set(self.objects)
+    def covers(self, objects: Iterable[str], pages: bool = False) -> bool:
+        """Whether this read included every layout of `objects` (and the record pages, when `pages`)."""
+        return self.listed and set(objects) <= set(self.objects) and (self.pages_read or not pages)
 
-    def holds(self, settings: bool, objects: Iterable[str], permission_sets: Iterable[str]) -> bool:
-        """Whether this read has the settings (if asked), every layout of `objects` and each permission set asked."""
+    def holds(self, settings: bool, objects: Iterable[str], permission_sets: Iterable[str], pages=False) -> bool:
+        """Whether this read has the settings (if asked), every layout of `objects` (and the record pages,
+        when `pages`) and each permission set asked."""
         return (
             (not settings or bool(self.settings))
-            and (not objects or self.covers(objects))
+            and (not objects or self.covers(objects, pages))
             and set(permission_sets) <= set(self.permission_sets_read)
         )
 
@@ -58,12 +66,13 @@ class OrgState:
             "settings": self.settings,
             "layouts": sorted(self.layout_files),
             "permission_sets": sorted(self.permission_sets),
+            "pages": {n: self.page_classes[n].kind for n in sorted(self.page_classes)},
         }
 
     def __repr__(self) -> str:
         # Kept short: CumulusCI may print option values, and this object carries whole files.
-        layouts, settings = len(self.layout_files), sorted(self.settings)
-        return f"OrgState(objects={list(self.objects)}, layouts={layouts}, settings={settings})"
+        layouts, settings, pages = len(self.layout_files), sorted(self.settings), len(self.page_files)
+        return f"OrgState(objects={list(self.objects)}, layouts={layouts}, pages={pages}, settings={settings})"
 
 
 class PermissionSetFiles(Mapping):
@@ -111,19 +120,30 @@ def read_org(
     layouts: Iterable[str] | None = None,
     permission_sets: Iterable[str] = (),
     include_settings: bool = True,
+    pages: bool = False,
+    page_names: Iterable[str] | None = None,
 ) -> OrgState:
-    """Read settings, the layouts of `objects` (or the explicit `layouts` names) and `permission_sets`.
+    """Read settings, the layouts of `objects` (or the explicit `layouts` names) and `permission_sets`;
+    with `pages`, also the Lightning record pages of Contact, Lead and Account (`page_names` names them
+    instead of listing: the pages an earlier read found).
 
     One listMetadata (skipped when `layouts` names them) and one retrieve. Layout files are keyed by
     retrieve name; their lastModifiedDate comes from listMetadata, else from the retrieve's fileProperties.
     """
     objects = tuple(objects)
+    page_entries: list[dict] = []
     if layouts is not None:
         entries = [
             {"fullName": n, "fileName": f"layouts/{names.file_name(n)}", "retrieveName": names.encode(n)}
             for n in layouts
         ]
         listed = False
+        if pages and page_names is not None:
+            page_entries = [{"fullName": n} for n in page_names]
+    elif objects and pages:
+        found = client.list_types(["Layout", "FlexiPage"])
+        entries, page_entries = target_layouts(found["Layout"], objects), found.get("FlexiPage", [])
+        listed = True
     elif objects:
         entries = target_layouts(client.list("Layout"), objects)
         listed = True
@@ -134,9 +154,17 @@ def read_org(
         members["Settings"] = settings_members()
     if entries:
         members["Layout"] = [e["retrieveName"] for e in entries]
+    if page_entries:
+        members["FlexiPage"] = sorted(e["fullName"] for e in page_entries)
     if permission_sets:
         members["PermissionSet"] = list(permission_sets)
-    state = OrgState(objects=objects, layouts=entries, listed=listed, permission_sets_read=tuple(permission_sets))
+    state = OrgState(
+        objects=objects,
+        layouts=entries,
+        listed=listed,
+        permission_sets_read=tuple(permission_sets),
+        pages_read=pages and (listed or page_names is not None),
+    )
     if not members:
         return state
     result = client.retrieve(members)
@@ -160,6 +188,8 @@ def read_org(
                 state.layout_ids[name] = layout_id
         elif folder == "permissionsets" and base.endswith(".permissionset"):
             state.permission_sets[base[: -len(".permissionset")]] = data
+        elif folder == "flexipages" and base.endswith(".flexipage"):
+            _keep_page(state, base[: -len(".flexipage")], data, page_entries, modified.get(path), ids.get(path))
     if layouts is not None:
         missing = [n for n in entries if n["retrieveName"] not in state.layout_files]
         if missing:
@@ -172,6 +202,22 @@ def read_org(
     return state
 
 
+def _keep_page(state: OrgState, name: str, data: bytes, entries: list[dict], modified, page_id) -> None:
+    """Keep a retrieved page when it is a record page of Contact, Lead or Account (its kind says which);
+    apps, home pages and other objects' pages are dropped here, as the layouts of other objects are."""
+    page = flexipages.classify(metadata_xml.parse(data, f"flexipages/{name}.flexipage"), name)
+    if page.kind in ("other_object", "not_record_page"):
+        return
+    entry = next((e for e in entries if e["fullName"] == name), {})
+    state.page_files[name] = data
+    state.page_classes[name] = page
+    when = entry.get("lastModifiedDate") or modified
+    if when is not None:
+        state.page_modified[name] = when
+    if entry.get("id") or page_id:
+        state.page_ids[name] = entry.get("id") or page_id
+
+
 def reuse_or_read(
     client,
     known: OrgState | None,
@@ -181,6 +227,7 @@ def reuse_or_read(
     layouts: Iterable[str] | None = None,
     permission_sets: Iterable[str] = (),
     stale: bool = False,
+    pages: bool = False,
 ) -> tuple[OrgState, bool]:
     """The read a task works from, and whether it is the flow's read `known` reused.
 
@@ -190,17 +237,28 @@ def reuse_or_read(
     layouts without a second listMetadata, and a layout gone from the org since is an OrgError.
     """
     objects, permission_sets = tuple(objects), tuple(permission_sets)
-    if known is not None and layouts is None and not stale and known.holds(settings, objects, permission_sets):
+    if known is not None and layouts is None and not stale and known.holds(settings, objects, permission_sets, pages):
         return known, True
-    if known is None or layouts is not None or not objects or not known.covers(objects):
+    if known is None or layouts is not None or not objects or not known.covers(objects, pages):
         return read_org(
-            client, objects, layouts=layouts, permission_sets=permission_sets, include_settings=settings
+            client,
+            objects,
+            layouts=layouts,
+            permission_sets=permission_sets,
+            include_settings=settings,
+            pages=pages and layouts is None,
         ), False
     wanted = set(objects)
     listed = sorted(n for n in known.layout_files if names.layout_object(n) in wanted)
     try:
         return read_org(
-            client, objects, layouts=listed, permission_sets=permission_sets, include_settings=settings
+            client,
+            objects,
+            layouts=listed,
+            permission_sets=permission_sets,
+            include_settings=settings,
+            pages=pages,
+            page_names=sorted(known.page_files) if pages else None,
         ), False
     except OptionError as err:
         raise OrgError(f"A layout was deleted during the run ({err}); run the task again.") from None

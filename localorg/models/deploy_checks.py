@@ -20,6 +20,7 @@ TYPES = {
     "Layout": ("layouts", ".layout"),
     "Settings": ("settings", ".settings"),
     "PermissionSet": ("permissionsets", ".permissionset"),
+    "FlexiPage": ("flexipages", ".flexipage"),
 }
 DIRECTORIES = {d: (t, s) for t, (d, s) in TYPES.items()}
 MAX_ZIP_ENTRIES = 5000

@@ -9,6 +9,7 @@ from email_privacy.metadata_xml import XmlInputError, read_package_xml
 from . import deploy_checks
 from .deploy_checks import TYPES, Problem
 from .field_names import layout_fields, object_exists, object_fields
+from .flexipage_checks import check_flexipage
 from .layout_names import LayoutName
 
 
@@ -167,6 +168,9 @@ def _judge(store, type_name, member, data, consent, declared, fail_names) -> lis
         names = {member, name.list_full_name}
     elif type_name == "Settings":
         problems = deploy_checks.check_settings(doc, member)
+        names = {member}
+    elif type_name == "FlexiPage":
+        problems = check_flexipage(doc, lambda obj: object_fields(obj, store.identity, consent))
         names = {member}
     else:
         problems = deploy_checks.check_permission_set(doc, lambda obj: object_fields(obj, store.identity, consent))

@@ -25,6 +25,7 @@ class OrgIdentity:
     instance_name: str = "LOCAL1"
     layouts_per_object: int = 0
     managed_layouts: bool = False
+    dynamic_forms: bool = False  # seeds Lightning record pages built with Dynamic Forms
 
     def __post_init__(self):
         if not self.org_id:

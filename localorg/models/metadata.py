@@ -28,9 +28,10 @@ from .deploy_plan import DeployOutcome, RetrieveOutcome
 from .identity import OrgIdentity
 from .ids import random_id
 from .layout_names import LayoutName
+from .seed.flexipages import seed_pages
 from .seed.layouts import NAMESPACES
 
-ID_PREFIX = {"Layout": "00h", "PermissionSet": "0PS", "Settings": "0Xs"}
+ID_PREFIX = {"Layout": "00h", "PermissionSet": "0PS", "Settings": "0Xs", "FlexiPage": "0M0"}
 ADMIN_NAME = "Local Admin"
 
 
@@ -100,6 +101,9 @@ class MetadataStore:
                 self._store("Layout", name.member, data, stamp, name.namespace)
             for stem, data in seed.seed_settings(self.identity).items():
                 self._store("Settings", stem, data, stamp, None)
+            if self.identity.dynamic_forms:
+                for member, data in seed_pages(self.identity.person_accounts).items():
+                    self._store("FlexiPage", member, data, stamp, None)
             self._save_props()
 
     def _stamp(self) -> datetime:
@@ -195,6 +199,28 @@ class MetadataStore:
                         "TableEnumOrId": name.object,
                         "ManageableState": p["manageableState"],
                         "LayoutType": "Standard",
+                        "CreatedById": self.identity.user_id,
+                        "CreatedDate": rest_datetime(p["createdDate"]),
+                        "LastModifiedById": self.identity.user_id,
+                        "LastModifiedDate": rest_datetime(p["lastModifiedDate"]),
+                    }
+                )
+            return rows
+
+    def tooling_flexipages(self) -> list[dict]:
+        """Rows of the Tooling API's FlexiPage object: Id is listMetadata's id, LastModifiedDate its date."""
+        with self._lock:
+            rows = []
+            for member in self.members("FlexiPage"):
+                p = self._props[f"FlexiPage:{member}"]
+                root = metadata_xml.parse(self.read("FlexiPage", member), member).getroot()
+                rows.append(
+                    {
+                        "Id": p["id"],
+                        "DeveloperName": member,
+                        "MasterLabel": root.findtext(f"{{{MDAPI_NS}}}masterLabel") or member,
+                        "NamespacePrefix": p["namespacePrefix"],
+                        "Type": root.findtext(f"{{{MDAPI_NS}}}type") or "",
                         "CreatedById": self.identity.user_id,
                         "CreatedDate": rest_datetime(p["createdDate"]),
                         "LastModifiedById": self.identity.user_id,

@@ -298,4 +298,17 @@ TOOLING_FIELDS = {
         Field("LastModifiedById", "string", "Last Modified By ID", readonly=True),
         Field("LastModifiedDate", "datetime", "Last Modified Date", readonly=True),
     ],
+    # FlexiPage: one row per Lightning page, Id = listMetadata's id (0M0); the fields the Tooling API
+    # Reference lists for it (docs/salesforce-facts.md, "Lightning record pages (FlexiPage) and Dynamic Forms").
+    "FlexiPage": [
+        Field("Id", "id", "FlexiPage ID", readonly=True),
+        Field("DeveloperName", "string", "Developer Name", readonly=True),
+        Field("MasterLabel", "string", "Label", readonly=True),
+        Field("NamespacePrefix", "string", "Namespace Prefix", readonly=True),
+        Field("Type", "picklist", "Type", readonly=True),
+        Field("CreatedById", "string", "Created By ID", readonly=True),
+        Field("CreatedDate", "datetime", "Created Date", readonly=True),
+        Field("LastModifiedById", "string", "Last Modified By ID", readonly=True),
+        Field("LastModifiedDate", "datetime", "Last Modified Date", readonly=True),
+    ],
 }

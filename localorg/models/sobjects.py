@@ -87,6 +87,8 @@ class OrgSource(Source):
     def rows(self, obj, prefilter=None):
         if self._tooling_object(obj) == "Layout":
             return self.org.metadata.tooling_layouts()
+        if self._tooling_object(obj) == "FlexiPage":
+            return self.org.metadata.tooling_flexipages()
         if obj in VIRTUAL_FIELDS:
             return virtual_rows(self.org, obj)
         visible = {f.name for f in object_fields(self.org, obj)}

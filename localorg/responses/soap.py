@@ -27,6 +27,7 @@ _DESCRIBE = {
     "Layout": ("layouts", "layout"),
     "PermissionSet": ("permissionsets", "permissionset"),
     "Settings": ("settings", "settings"),
+    "FlexiPage": ("flexipages", "flexipage"),
 }
 
 
@@ -136,9 +137,19 @@ def _job(org, req, kind):
 # ---- operations ----------------------------------------------------------------------------------
 
 
+MAX_LIST_QUERIES = 3
+
+
 def op_list_metadata(org, req) -> Response:
     env, resp = _reply("listMetadata")
-    for query in _children(req, "queries"):
+    queries = _children(req, "queries")
+    if len(queries) > MAX_LIST_QUERIES:
+        # This org's words: listMetadata takes up to three queries a call (Metadata API Developer Guide, listMetadata).
+        raise SoapFault(
+            "sf:INVALID_TYPE",
+            f"listMetadata takes at most {MAX_LIST_QUERIES} queries per call; this call has {len(queries)}",
+        )
+    for query in queries:
         type_name = _text(query, "type")
         if not type_name:
             raise SoapFault("sf:INVALID_TYPE", "INVALID_TYPE: listMetadata query without a type")

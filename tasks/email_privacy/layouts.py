@@ -1,9 +1,12 @@
-"""CumulusCI tasks: add the Individual lookup to page layouts, and put layouts back from a snapshot."""
+"""CumulusCI tasks: add the Individual lookup to page layouts and Dynamic Forms record pages, and put them back
+from a snapshot."""
 
 from email_privacy.cci.options import (
     CHECK_ONLY_OPTION,
     CLIENT_TASK_OPTIONS,
     ORG_STATE_OPTION,
+    PAGES_OPTION,
+    parse_bool,
     parse_choice,
     parse_existing_path,
     parse_folder,
@@ -41,10 +44,13 @@ the name is taken from the org's describe) to every page layout of the chosen ob
 
 One listMetadata finds the layouts (managed ones included), one retrieve fetches them, and one deploy
 sends only the layouts that changed; a layout that already has the field, with any behavior, is left
-exactly as it is. In the flow, the permission set step's changes (if any) go in that same deploy.
+exactly as it is. Lightning record pages built with Dynamic Forms show their own fields, not the layout's:
+the Contact, Lead and person-account ones that lack the field get it in the same deploy (pages false leaves
+pages out; Record Detail and business-account pages are left alone and listed with their kind). In the flow,
+the permission set step's changes (if any) go in that same deploy.
 Before deploying, the retrieved originals are written to a snapshot folder
-(.email_privacy/snapshots/<org>/<UTC time>/, owner-only) that restore_layouts can deploy back, and
-each layout's lastModifiedDate is checked again: if someone changed a layout meanwhile, nothing is
+(.email_privacy/snapshots/<org>/<UTC time>/, owner-only) that restore_page_changes can deploy back, and
+each layout's and page's lastModifiedDate is checked again: if someone changed a layout meanwhile, nothing is
 deployed and the task asks you to run it again. That check is one Tooling API query (REST) for the
 layouts changed since the read, whatever their number; where the org refuses it, the task says so
 and checks with a second listMetadata instead.
@@ -65,6 +71,7 @@ and checks with a second listMetadata instead.
         },
         "dry_run": {"description": "Print the diff of every layout that would change; deploy nothing (default false)."},
         **CHECK_ONLY_OPTION,
+        **PAGES_OPTION,
         "snapshot_dir": {"description": "Folder for snapshots (default .email_privacy/snapshots, in the project)."},
         **ORG_STATE_OPTION,
         "permission_sets": {
@@ -95,6 +102,7 @@ and checks with a second listMetadata instead.
             permission_sets=permission_sets,
             dry_run=self.dry_run,
             check_only=self.check_only,
+            pages=parse_bool("pages", self.options.get("pages"), True),
         )
         if objects and layouts:
             raise OptionError("Options objects and layouts: give one or the other, not both.")
@@ -104,10 +112,11 @@ and checks with a second listMetadata instead.
         self.return_values = result.return_values()
 
 
-class RestoreLayouts(MetadataTask):
+class RestorePageChanges(MetadataTask):
     task_docs = """
-Deploys back the page layouts saved in a snapshot by add_individual_field_to_layouts (by default the
-newest snapshot of this org), in one deploy, and lists what it restored.
+Deploys back the page layouts and Lightning record pages saved in a snapshot by
+add_individual_field_to_layouts (by default the newest snapshot of this org), in one deploy, and lists
+what it restored. Also runs as restore_layouts, its former name.
 """
     task_options = {
         "snapshot": {"description": "Path of a snapshot folder (default: the newest for this org)."},
@@ -122,7 +131,7 @@ newest snapshot of this org), in one deploy, and lists what it restored.
         value = self.options.get("snapshot")
         if value not in (None, ""):
             # Checked up front so a wrong path fails before any call to the org.
-            self.snapshot, self.manifest, self.layouts = self._load(value)
+            self.snapshot, self.manifest, self.layouts, self.pages = self._load(value)
         else:
             self.snapshot = None
         self.snapshot_dir = parse_folder("snapshot_dir", self.options.get("snapshot_dir"), snapshots.DEFAULT_BASE)
@@ -130,14 +139,26 @@ newest snapshot of this org), in one deploy, and lists what it restored.
     @staticmethod
     def _load(path):
         folder = parse_existing_path("snapshot", path, kind="folder")
-        return (folder, *snapshots.load_snapshot(folder))
+        manifest, layouts = snapshots.load_snapshot(folder)
+        return folder, manifest, layouts, snapshots.load_pages(folder, manifest)
 
     def _run_task(self):
         if self.snapshot is None:
-            self.snapshot, self.manifest, self.layouts = self._load(
+            self.snapshot, self.manifest, self.layouts, self.pages = self._load(
                 snapshots.newest_snapshot(self.snapshot_dir, self.org_config.name)
             )
         result = restore_layouts(
-            self.connection, self.snapshot, self.manifest, self.layouts, self.logger, self.dry_run, self.check_only
+            self.connection,
+            self.snapshot,
+            self.manifest,
+            self.layouts,
+            self.logger,
+            self.dry_run,
+            self.check_only,
+            pages=self.pages,
         )
         self.return_values = result.return_values()
+
+
+# The task's former class name, for projects whose cumulusci.yml names it.
+RestoreLayouts = RestorePageChanges

@@ -21,13 +21,16 @@ and prints each item with a verdict (OK, WILL CHANGE, WARNING, FAIL, INFO) and w
   Metadata, API Enabled;
 - person accounts on or off (decides whether PersonAccount layouts are in scope);
 - Lightning Experience on or off (decides Enhanced Email under enhanced_email: auto);
-- the current values of the four settings.
+- the current values of the four settings;
+- each Lightning record page of Contact, Lead and Account with its kind (Dynamic Forms, person account,
+  business account, Record Detail ...) and whether the flow will add the Individual field to it (pages false
+  leaves pages out).
 
 Fails, naming the edition or the permission, on an unsupported edition or a missing permission. It reads the
-org's settings and target layouts once (one listMetadata, one retrieve) and returns that read as org_state, so
-the later steps of enable_individual_email_tracking reuse it instead of reading again. Its other return values
-(dry_run, enhanced_email, email_tracking, objects, person_accounts, lightning, edition, checks...) let the flow set
-a choice once, on this step, for every later step.
+org's settings, target layouts and record pages once (one listMetadata, one retrieve) and returns that read as
+org_state, so the later steps of enable_individual_email_tracking reuse it instead of reading again. Its other
+return values (dry_run, enhanced_email, email_tracking, objects, pages, person_accounts, lightning, edition,
+checks...) let the flow set a choice once, on this step, for every later step.
 """
     task_options = {
         "allow_unknown_edition": {
@@ -47,6 +50,10 @@ a choice once, on this step, for every later step.
             "description": "Objects whose layouts are in scope, comma-separated, from Contact, Lead, PersonAccount. "
             "Default: Contact and Lead, plus PersonAccount where person accounts are on."
         },
+        "pages": {
+            "description": "Also the Lightning record pages of Contact, Lead and Account (default true); "
+            "returned for the later steps, so false on this step leaves pages out of the whole flow."
+        },
         "dry_run": {
             "description": "Changes nothing here either way; returned as dry_run so the flow's later steps can read "
             "it (-o check_email_privacy_prerequisites__dry_run true makes the whole flow a dry run). Default: false."
@@ -61,6 +68,7 @@ a choice once, on this step, for every later step.
         self.allow_unknown = parse_bool("allow_unknown_edition", o.get("allow_unknown_edition"), False)
         self.settings_options = SettingsOptions.from_options(o)
         self.objects = parse_list("objects", o.get("objects"), TARGET_OBJECTS)
+        self.pages = parse_bool("pages", o.get("pages"), True)
 
     def _permission_set_names(self) -> list[str]:
         # Read in the same retrieve, so deploy_email_privacy_permission_set can compare without reading again.
@@ -69,6 +77,11 @@ a choice once, on this step, for every later step.
 
     def _run_task(self):
         options = PreflightOptions(
-            self.settings_options, self.objects, self._permission_set_names(), self.allow_unknown, self.dry_run
+            self.settings_options,
+            self.objects,
+            self._permission_set_names(),
+            self.allow_unknown,
+            self.dry_run,
+            self.pages,
         )
         self.return_values = check_prerequisites(self.connection, options, self.logger).return_values()

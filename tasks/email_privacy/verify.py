@@ -1,7 +1,7 @@
 """CumulusCI task verify_email_privacy: read the org back and fail unless it is really configured."""
 
 from email_privacy.cci import report
-from email_privacy.cci.options import CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, parse_list
+from email_privacy.cci.options import CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, PAGES_OPTION, parse_bool, parse_list
 from email_privacy.cci.task import MetadataTask
 from email_privacy.features.settings import SettingsOptions
 from email_privacy.features.verify import VerifyOptions, verify
@@ -15,7 +15,9 @@ Reads the org back (one retrieve of the settings and the target layouts) and fai
 - Data Protection and Privacy ("Make data protection details available in records"), Enforce email privacy
   settings and, unless email_tracking is false, Enable Email Tracking are on;
 - Enhanced Email is on where it is required (enhanced_email: auto = where Lightning Experience is on; true);
-- every Contact, Lead and (where person accounts are on) Person Account page layout has the Individual field.
+- every Contact, Lead and (where person accounts are on) Person Account page layout has the Individual field;
+- every Lightning record page built with Dynamic Forms for those objects places the Individual field (pages false
+  leaves pages out); other record pages of Contact, Lead and Account are listed with their kind, left alone.
 
 Prints a table of every setting and layout (the names a person sees in Setup) with its state and verdict; the
 report option writes the same as JSON, the junit option as a JUnit XML file (one test case per row, for CI
@@ -42,6 +44,7 @@ it retrieves again. With dry_run it reports what is not configured yet as a warn
             "description": "Objects whose layouts must have the Individual field, from Contact, Lead, PersonAccount. "
             "Default: Contact and Lead, plus PersonAccount where person accounts are on."
         },
+        **PAGES_OPTION,
         **ORG_STATE_OPTION,
         "dry_run": {"description": "Warn instead of failing when the org is not configured. Default: false."},
         **CLIENT_TASK_OPTIONS,
@@ -55,10 +58,17 @@ it retrieves again. With dry_run it reports what is not configured yet as a warn
         )
         self.settings_options = SettingsOptions.from_options(o)
         self.objects = parse_list("objects", o.get("objects"), TARGET_OBJECTS)
+        self.pages = parse_bool("pages", o.get("pages"), True)
 
     def _run_task(self):
         p = self.paths
         options = VerifyOptions(
-            self.settings_options, self.objects, p["report"], self.dry_run, p["junit"], p["summary"]
+            self.settings_options,
+            self.objects,
+            p["report"],
+            self.dry_run,
+            junit_path=p["junit"],
+            summary_path=p["summary"],
+            pages=self.pages,
         )
         self.return_values = verify(self.connection, self.org_state, options, self.logger).return_values()

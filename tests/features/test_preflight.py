@@ -2,9 +2,13 @@
 
 import pytest
 
+from email_privacy import metadata_xml
 from email_privacy.errors import OrgError
 from email_privacy.features import preflight as pf
+from email_privacy.org.read import OrgState
+from email_privacy.salesforce import flexipages
 from email_privacy.salesforce.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL
+from localorg.models.seed.flexipages import seed_pages
 
 ALL_PERMS = {
     "PermissionsCustomizeApplication": True,
@@ -130,3 +134,17 @@ def test_target_objects():
     assert pf.target_objects(None, False) == ["Contact", "Lead"]
     assert pf.target_objects(["Lead", "PersonAccount"], False) == ["Lead"]
     assert pf.target_objects(["PersonAccount"], True) == ["PersonAccount"]
+
+
+def test_each_record_page_is_a_check_with_its_kind_and_what_happens():
+    state = OrgState(objects=("Contact", "Lead"), pages_read=True)
+    for name, data in seed_pages().items():
+        state.page_files[name] = data
+        state.page_classes[name] = flexipages.classify(metadata_xml.parse(data, name), name)
+    checks = {c.item: c for c in pf.check_pages(state, ["Contact", "Lead"])}
+    lead = checks["Lightning page Lead_Record_Page (Lead)"]
+    assert (lead.state, lead.verdict, lead.action) == ("dynamic_forms", pf.CHANGE, "gets Record.IndividualId")
+    detail = checks["Lightning page Contact_Record_Detail_Page (Contact)"]
+    assert (detail.state, detail.verdict) == ("record_detail", pf.INFO)
+    # PersonAccount not in scope: the person-account page is listed, not changed.
+    assert checks["Lightning page Person_Account_Record_Page (Account)"].verdict == pf.INFO

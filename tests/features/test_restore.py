@@ -7,6 +7,7 @@ import pytest
 
 from email_privacy.features.restore import restore_layouts
 from email_privacy.metadata_xml import read_package_xml
+from localorg.models.seed.flexipages import seed_pages
 from tests.inprocess_org import actions, connection, count, files, layout, record_deploys, serve
 
 LOG = logging.getLogger("tests.features")
@@ -42,3 +43,10 @@ def test_check_only_validates_and_claims_nothing_restored(org, tmp_path):
     before = files(org, "Layout")
     result = restore_layouts(connection(org), tmp_path, MANIFEST, LAYOUTS, LOG, check_only=True)
     assert count(org.log, "deploy") == 1 and result.restored == [] and files(org, "Layout") == before
+
+
+def test_pages_go_back_in_the_same_deploy(org, tmp_path):
+    page = seed_pages()["Contact_Record_Page"]
+    result = restore_layouts(connection(org), tmp_path, MANIFEST, LAYOUTS, LOG, pages={"Contact_Record_Page": page})
+    assert result.restored_pages == ["Contact_Record_Page"] and count(org.log, "deploy") == 1
+    assert org.metadata.read("FlexiPage", "Contact_Record_Page") == page

@@ -2,11 +2,14 @@
 
 import pytest
 
+from email_privacy import metadata_xml
 from email_privacy.errors import OrgError
 from email_privacy.features import verify
 from email_privacy.features.settings import SettingsOptions
 from email_privacy.org.read import OrgState
+from email_privacy.salesforce import flexipages
 from email_privacy.salesforce.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL
+from localorg.models.seed.flexipages import seed_pages
 
 NS = "http://soap.sforce.com/2006/04/metadata"
 
@@ -133,3 +136,28 @@ def test_report_data_has_the_same_rows_as_the_table():
         "verdict",
         "item",
     }
+
+
+def _with_pages(layouts, **page_files):
+    state = OrgState(objects=tuple(OBJECTS), settings=ALL_ON, layout_files=layouts, pages_read=True)
+    for name, data in page_files.items():
+        state.page_files[name] = data
+        state.page_classes[name] = flexipages.classify(metadata_xml.parse(data, name), name)
+    return verify.state_rows(state, OBJECTS, SettingsOptions.from_options({}))
+
+
+def test_a_dynamic_forms_page_without_the_field_fails_and_other_pages_are_listed():
+    seeded = seed_pages()
+    rows = _with_pages(
+        GOOD_LAYOUTS, Lead_Record_Page=seeded["Lead_Record_Page"], Detail=seeded["Contact_Record_Detail_Page"]
+    )
+    assert not verify.configured(rows)
+    with pytest.raises(
+        OrgError, match=r"1 Dynamic Forms page\(s\) lack the Individual field: Lead_Record_Page \(Lead\)"
+    ):
+        verify.raise_unless_configured(rows)
+    data = verify.report_data(rows, {"name": "dev"}, "now", False)
+    assert [(p["name"], p["kind"], p["verdict"]) for p in data["pages"]] == [
+        ("Detail", "record_detail", "left alone"),
+        ("Lead_Record_Page", "dynamic_forms", "MISSING"),
+    ]

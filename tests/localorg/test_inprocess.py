@@ -8,6 +8,7 @@ from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession, SalesforceMalformedRequest
 
 from email_privacy.metadata_xml import package_xml
+from email_privacy.org.metadata import MetadataClient
 from localorg import inprocess
 from localorg.faults import parse_faults
 from localorg.models.org import SeedOptions
@@ -78,3 +79,14 @@ def test_only_the_orgs_host_is_served(org):
     with pytest.raises(requests.ConnectionError, match="Connection refused by Responses"):
         requests.get("https://elsewhere.test/services/data")
     assert requests.get(f"{org.base_url}/services/data").status_code == 401  # served: no session given
+
+
+def test_dynamic_forms_pages_list_with_layouts_in_one_call(tmp_path):
+    with inprocess.serve(tmp_path / "org", person_accounts=True, dynamic_forms=True) as org:
+        client = MetadataClient(inprocess_task(org), "63.0")
+        found = client.list_types(["Layout", "FlexiPage"])
+        assert {e["fullName"] for e in found["FlexiPage"]} == set(org.metadata.members("FlexiPage"))
+        assert "Contact_Record_Page" in {e["fullName"] for e in found["FlexiPage"]}
+        assert {e["type"] for e in found["Layout"]} == {"Layout"} and client.calls["listMetadata"] == 1
+        got = client.retrieve({"FlexiPage": ["Lead_Record_Page"]})
+        assert got.files["flexipages/Lead_Record_Page.flexipage"] == org.metadata.read("FlexiPage", "Lead_Record_Page")

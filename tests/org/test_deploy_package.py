@@ -30,3 +30,12 @@ def test_an_empty_kind_is_left_out_of_package_xml():
     files = deploy_package("63.0", permission_sets={"A": b"<PermissionSet/>"})
     assert sorted(files) == ["package.xml", "permissionsets/A.permissionset"]
     assert read_package_xml(files["package.xml"]) == {"PermissionSet": ["A"]}
+
+
+def test_pages_go_under_flexipages_and_into_package_xml():
+    files = deploy_package("63.0", layouts={"Contact-Contact Layout": b"<l/>"}, pages={"Contact_Record_Page": b"<p/>"})
+    assert files["flexipages/Contact_Record_Page.flexipage"] == b"<p/>"
+    assert read_package_xml(files["package.xml"]) == {
+        "FlexiPage": ["Contact_Record_Page"],
+        "Layout": ["Contact-Contact Layout"],
+    }

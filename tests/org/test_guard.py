@@ -141,3 +141,45 @@ def test_a_whole_second_tooling_date_matches_a_read_within_that_second():
         {"Id": IDS[B], "LastModifiedDate": "2026-11-27T07:05:10.000+0000"},
     ]  # B: the next second, a change
     assert guard.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == [B]
+
+
+P, Q = "Contact_Record_Page", "Lead_Record_Page"
+PAGE_READ = {P: datetime(2026, 11, 27, 7, 0, 0, 250000), Q: datetime(2026, 11, 27, 7, 9, 0)}
+PAGE_IDS = {P: "0M0000000000001AAA", Q: "0M0000000000002AAB"}
+
+
+def page_state():
+    return OrgState(objects=("Contact", "Lead"), page_modified=dict(PAGE_READ), page_ids=dict(PAGE_IDS))
+
+
+class PageLister:
+    def __init__(self, modified):
+        self.modified, self.lists = modified, []
+
+    def list(self, type_name):
+        self.lists.append(type_name)
+        return [{"fullName": n, "lastModifiedDate": d} for n, d in self.modified.items()]
+
+
+def test_pages_are_guarded_by_one_tooling_query_on_flexipage():
+    rows = [
+        {"Id": PAGE_IDS[Q][:15], "LastModifiedDate": "2026-11-27T07:09:00.000+0000"},
+        {"Id": PAGE_IDS[P], "LastModifiedDate": "2026-11-27T07:10:00.000+0000"},  # saved by someone else
+    ]
+    tooling, client = Tooling(rows), PageLister(PAGE_READ)
+    assert guard.pages_changed_since(client, page_state(), [P, Q], tooling_query=tooling) == [P]
+    assert tooling.asked == [
+        "SELECT Id, LastModifiedDate FROM FlexiPage WHERE LastModifiedDate >= 2026-11-27T07:09:00Z"
+    ]
+    assert client.lists == []
+    assert guard.pages_changed_since(client, page_state(), [], tooling_query=tooling) == []
+
+
+def test_pages_fall_back_to_list_metadata_when_the_query_is_refused():
+    warned = []
+    client = PageLister({P: PAGE_READ[P]})  # Q is gone from the org
+    changed = guard.pages_changed_since(
+        client, page_state(), [P, Q], tooling_query=Tooling(refuse="INVALID_TYPE"), warn=warned.append
+    )
+    assert changed == [Q] and client.lists == ["FlexiPage"]
+    assert "refused the Tooling API query on FlexiPage (INVALID_TYPE)" in warned[0]

@@ -214,3 +214,16 @@ def test_consent_management_true_deploys(tmp_path):
         )
         assert org.metadata.settings_value("PartyDataModelSettings", "enableConsentManagement") is True
         assert org.visibility.consent  # Individual and the IndividualId lookups now exist
+
+
+def test_list_types_is_one_call_grouped_by_type(tmp_path):
+    with serve(tmp_path, dynamic_forms=True) as org:
+        c = client(org)
+        found = c.list_types(["Layout", "FlexiPage"])
+        assert sorted(e["fullName"] for e in found["Layout"]) == sorted(
+            e["fullName"] for e in org.metadata.list_metadata("Layout")
+        )
+        assert "Contact_Record_Page" in [e["fullName"] for e in found["FlexiPage"]]
+        assert count(org.log, "listMetadata") == 1
+        with pytest.raises(ValueError, match="1 to 3 types"):
+            c.list_types(["Layout", "FlexiPage", "Settings", "PermissionSet"])

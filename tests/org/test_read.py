@@ -5,9 +5,10 @@ import pytest
 
 from email_privacy.errors import OrgError
 from email_privacy.org.metadata import MetadataClient
-from email_privacy.org.read import OrgState, reuse_or_read
+from email_privacy.org.read import OrgState, read_org, reuse_or_read
+from localorg.models.seed.flexipages import seed_pages
 from tests.harness import inprocess_task
-from tests.inprocess_org import actions, layout, serve
+from tests.inprocess_org import actions, count, deploy, layout, serve
 
 CONTACT = "Contact-Contact Layout"
 LEAD = "Lead-Lead Layout"
@@ -115,3 +116,46 @@ def test_objects_the_flow_read_did_not_cover_are_listed_and_read(org):
     _, reused = reuse_or_read(client(org), known, objects=["Contact"])
     assert reused is False
     assert org.calls == [("list", "Layout"), ("retrieve", {"Layout": members(org, "Contact")})]
+
+
+PAGE_CONTACT, PAGE_DETAIL, PAGE_APP = "Contact_Record_Page", "Contact_Record_Detail_Page", "Sales_App_Page"
+KEPT = {
+    PAGE_CONTACT: "dynamic_forms",
+    PAGE_DETAIL: "record_detail",
+    "Lead_Record_Page": "dynamic_forms",
+    "Business_Account_Record_Page": "business_account",
+}
+
+
+@pytest.fixture
+def pages_org(tmp_path):
+    """An org with the seeded record pages (Dynamic Forms) and an app page, which the read drops."""
+    with serve(tmp_path, dynamic_forms=True) as org:
+        app = seed_pages()[PAGE_CONTACT].replace(b"<type>RecordPage</type>", b"<type>AppPage</type>")
+        deploy(org, {f"flexipages/{PAGE_APP}.flexipage": app})
+        org.log.write_text("")
+        yield org
+
+
+def test_pages_are_listed_with_the_layouts_and_retrieved_with_them(pages_org):
+    org = pages_org
+    state = read_org(client(org), ["Contact"], pages=True)
+    assert count(org.log, "listMetadata") == 1 and count(org.log, "retrieve") == 1
+    # Only record pages of Contact, Lead and Account are kept (the app page is dropped), each with its kind.
+    assert {n: c.kind for n, c in state.page_classes.items()} == KEPT
+    assert state.pages_read and state.page_ids[PAGE_CONTACT].startswith("0M0")
+    assert state.page_files[PAGE_CONTACT] == org.metadata.read("FlexiPage", PAGE_CONTACT)
+    assert reuse_or_read(client(org), state, objects=["Contact"], pages=True) == (state, True)
+
+
+def test_a_read_without_pages_is_not_reused_for_pages_and_a_stale_one_reads_its_pages_by_name(pages_org):
+    org = pages_org
+    without = read_org(client(org), ["Contact"])
+    assert without.page_files == {}
+    _, reused = reuse_or_read(client(org), without, objects=["Contact"], pages=True)
+    assert reused is False
+    with_pages = read_org(client(org), ["Contact"], pages=True)
+    org.log.write_text("")
+    state, _ = reuse_or_read(client(org), with_pages, objects=["Contact"], pages=True, stale=True)
+    assert count(org.log, "listMetadata") == 0 and count(org.log, "retrieve") == 1
+    assert sorted(state.page_files) == sorted(KEPT)

@@ -22,8 +22,12 @@ OBJECTS = ["Contact", "Lead"]
 
 
 def state(settings, layout):
+    # As the flow's prerequisites step reads: the record pages with the layouts (none in this org).
     return OrgState(
-        objects=tuple(OBJECTS), settings=settings, layout_files={f"{o}-{o} Layout": layout for o in OBJECTS}
+        objects=tuple(OBJECTS),
+        settings=settings,
+        layout_files={f"{o}-{o} Layout": layout for o in OBJECTS},
+        pages_read=True,
     )
 
 
@@ -73,8 +77,17 @@ def test_after_changes_it_retrieves_the_listed_layouts_once_without_listing_agai
 def test_standalone_reads_with_listing(org, read):
     rv = make(org, {})()
     # No layout names given: the read lists the layouts itself (listMetadata), settings included.
-    assert read.calls == [(tuple(OBJECTS), {"layouts": None, "permission_sets": (), "include_settings": True})]
+    assert read.calls == [
+        (tuple(OBJECTS), {"layouts": None, "permission_sets": (), "include_settings": True, "pages": True})
+    ]
     assert count(org.log, "listMetadata") == 1 and count(org.log, "retrieve") == 1 and rv["configured"] is True
+
+
+def test_pages_false_reads_no_pages(org, read):
+    make(org, {"pages": "false"})()
+    assert read.calls == [
+        (tuple(OBJECTS), {"layouts": None, "permission_sets": (), "include_settings": True, "pages": False})
+    ]
 
 
 def test_unconfigured_org_fails_with_one_line(tmp_path):
@@ -100,6 +113,7 @@ def test_dry_run_reuses_the_read_and_warns_instead_of_failing(org, read, caplog)
         ({"objects": "Opportunity"}, "objects"),
         ({"email_tracking": "often"}, "email_tracking"),
         ({"dry_run": "2"}, "dry_run"),
+        ({"pages": "some"}, "pages"),
     ],
 )
 def test_bad_options_one_line_naming_the_option(tmp_path, options, named):

@@ -150,12 +150,16 @@ def contact_record_detail() -> bytes:
     return page.write("Contact Record Detail Page", "Contact", header, main, _activity(page))
 
 
-def seed_pages() -> dict[str, bytes]:
-    """{FlexiPage member name: MDAPI file bytes} for the record pages a Dynamic Forms local org starts with."""
-    return {
+def seed_pages(person_accounts: bool = True) -> dict[str, bytes]:
+    """{FlexiPage member name: MDAPI file bytes} for the record pages a Dynamic Forms local org starts with;
+    the person-account page only where person accounts are on (its person fields exist only there)."""
+    pages = {
         "Contact_Record_Page": contact_dynamic_forms(),
         "Lead_Record_Page": lead_dynamic_forms(),
         "Person_Account_Record_Page": person_account_dynamic_forms(),
         "Business_Account_Record_Page": business_account_dynamic_forms(),
         "Contact_Record_Detail_Page": contact_record_detail(),
     }
+    if not person_accounts:
+        del pages["Person_Account_Record_Page"]
+    return pages

@@ -240,3 +240,17 @@ def test_check_deploy_status_echoes_ignore_warnings(org, ignore):
     started = call(org, envelope)
     status = call(org, env.CHECK_DEPLOY_STATUS.format(process_id=text(started, "m:result/m:id")))
     assert text(status, "m:result/m:ignoreWarnings") == ignore
+
+
+def test_list_metadata_takes_up_to_three_queries(org, xsd):
+    queries = "".join(f"<queries><type>{t}</type></queries>" for t in ("Layout", "FlexiPage", "PermissionSet"))
+    envelope = env.LIST_METADATA.format(metadata_type="Layout", folder="", as_of_version="63.0")
+    three = envelope.replace("<queries>\n        <type>Layout</type>\n      </queries>", queries)
+    assert three != envelope
+    reply = validated(xsd, call(org, three))
+    assert {text(r, "m:type") for r in reply} == {"Layout"}  # no pages or permission sets in this org
+    four = three.replace("</asOfVersion>", "</asOfVersion>", 1).replace(
+        queries, queries + "<queries><type>Settings</type></queries>"
+    )
+    fault = call(org, four, status=500)
+    assert "at most 3 queries" in etree.tostring(fault).decode()

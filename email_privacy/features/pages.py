@@ -1,0 +1,79 @@
+"""The Individual lookup on Lightning record pages built with Dynamic Forms, planned from the flow's read.
+
+A Dynamic Forms page shows its own field instances, not the page layout (docs/salesforce-facts.md,
+"Lightning record pages (FlexiPage) and Dynamic Forms"), so a target page that lacks the field gets
+it in the same deploy as the layouts; every other page is listed with its kind and left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import metadata_xml
+from ..salesforce import flexipages
+
+# Verdicts of a page, as the prerequisites table, the layouts task and the verify report give them.
+GETS_FIELD = "gets the field"
+HAS_FIELD = "has the field"
+LACKS_FIELD = "lacks the field"
+LEFT_ALONE = "left alone"
+NOT_CHOSEN = "left alone (object not chosen)"
+
+
+@dataclass
+class PagePlan:
+    """{page name: (old bytes, new bytes)} to deploy, pages that already have the field, and every page's
+    kind and verdict ({name: (kind, verdict, reason)}) for the reports."""
+
+    changes: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    rows: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+
+    def new_files(self) -> dict[str, bytes]:
+        return {n: new for n, (_, new) in self.changes.items()}
+
+
+def plan_pages(state, fields: dict[str, str]) -> PagePlan:
+    """Add the Individual lookup (`fields`: {target object: lookup name, from the describe}) to every Dynamic
+    Forms target page of the read `state` that lacks it; a page whose target is not in `fields` is left alone."""
+    plan = PagePlan()
+    for name in sorted(state.page_files):
+        page = state.page_classes[name]
+        if page.kind not in flexipages.CHANGED_KINDS:
+            plan.rows[name] = (page.kind, LEFT_ALONE, page.reason)
+        elif page.target not in fields:
+            plan.rows[name] = (page.kind, NOT_CHOSEN, page.reason)
+        else:
+            old = state.page_files[name]
+            new = flexipages.add_field(old, page.target, fields[page.target], name=f"flexipages/{name}.flexipage")
+            if new is None:
+                plan.unchanged.append(name)
+                plan.rows[name] = (page.kind, HAS_FIELD, page.reason)
+            else:
+                plan.changes[name] = (old, new)
+                plan.rows[name] = (page.kind, GETS_FIELD, page.reason)
+    return plan
+
+
+def page_report(state, fields: dict[str, str]) -> list[dict]:
+    """Each page of the read with its object, kind and verdict as it stands in the org (no edit planned):
+    a Dynamic Forms target page has the field or lacks it; the others are left alone."""
+    out = []
+    for name in sorted(state.page_files):
+        page = state.page_classes[name]
+        if page.kind in flexipages.CHANGED_KINDS and page.target in fields:
+            tree = metadata_xml.parse(state.page_files[name], f"flexipages/{name}.flexipage")
+            verdict = HAS_FIELD if flexipages.has_field(tree, fields[page.target]) else LACKS_FIELD
+        else:
+            verdict = NOT_CHOSEN if page.kind in flexipages.CHANGED_KINDS else LEFT_ALONE
+        out.append(
+            {
+                "name": name,
+                "object": page.sobject_type,
+                "kind": page.kind,
+                "target": page.target,
+                "verdict": verdict,
+                "reason": page.reason,
+            }
+        )
+    return out
