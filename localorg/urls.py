@@ -1,6 +1,6 @@
 """The local org's routes as data: (method, path regex, handler), matched in order by server.Router."""
 
-from .responses import bulk, describe, oauth, rest, soap
+from .responses import bulk, describe, devhub, oauth, rest, soap
 
 V = r"^/services/data/v(?P<version>\d+\.\d)"
 JOBS = V + r"/jobs"
@@ -14,6 +14,8 @@ ROUTES = [
     ("GET", V + r"/sobjects/?$", describe.describe_global),
     ("GET", V + r"/sobjects/(?P<sobject>\w+)/describe/?$", describe.describe),
     ("GET", V + r"/sobjects/(?P<sobject>\w+)/?$", describe.sobject_basic),
+    ("POST", V + r"/sobjects/ScratchOrgInfo/?$", devhub.create_scratch_org_info),
+    ("DELETE", V + r"/sobjects/ActiveScratchOrg/(?P<record_id>\w+)/?$", devhub.delete_active_scratch_org),
     ("POST", V + r"/sobjects/(?P<sobject>\w+)/?$", rest.create_record),
     ("GET", V + r"/sobjects/(?P<sobject>\w+)/(?P<record_id>\w+)/?$", rest.get_record),
     ("PATCH", V + r"/sobjects/(?P<sobject>\w+)/(?P<record_id>\w+)/?$", rest.update_record),

@@ -25,6 +25,9 @@ class OrgIdentity:
     instance_name: str = "LOCAL1"
     layouts_per_object: int = 0
     managed_layouts: bool = False
+    org_name: str = "EmailPrivacy Local Org"  # Organization.Name
+    dev_hub: bool = False  # answers for ScratchOrgInfo and ActiveScratchOrg, and creates scratch orgs
+    trial_expiration: str | None = None  # Organization.TrialExpirationDate; set on scratch orgs
 
     def __post_init__(self):
         if not self.org_id:

@@ -49,6 +49,7 @@ class LocalOrg:
         self.faults = faults or Faults()
         self.lock = threading.RLock()
         self.base_url = "https://127.0.0.1"  # where it is served (set by `org serve` and inprocess)
+        self.orgs = None  # the OrgSet serving this org with others (models/orgs.py), when there is one
         profile_path = self.root / "org.json"
         self.is_new = not profile_path.is_file()
         if self.is_new:
@@ -93,7 +94,9 @@ class LocalOrg:
     @property
     def visibility(self) -> Visibility:
         """Which objects and fields exist right now (Individual needs consent management)."""
-        return Visibility(consent=self.consent_enabled, person_accounts=self.identity.person_accounts)
+        return Visibility(
+            consent=self.consent_enabled, person_accounts=self.identity.person_accounts, dev_hub=self.identity.dev_hub
+        )
 
     def close(self) -> None:
         self.records.close()

@@ -28,12 +28,12 @@ def virtual_rows(org, obj: str) -> list[dict]:
         return [
             {
                 "Id": p.org_id,
-                "Name": "EmailPrivacy Local Org",
+                "Name": p.org_name,
                 "OrganizationType": p.edition,
                 "IsSandbox": p.is_sandbox,
                 "InstanceName": p.instance_name,
                 "NamespacePrefix": None,
-                "TrialExpirationDate": None,
+                "TrialExpirationDate": p.trial_expiration,
                 "PreferencesConsentManagementEnabled": org.consent_enabled,
                 "LanguageLocaleKey": "en_US",
                 "DefaultLocaleSidKey": "en_GB",

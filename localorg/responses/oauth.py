@@ -27,7 +27,7 @@ def _oauth_error(error: str, description: str) -> Response:
     return Response.json({"error": error, "error_description": description}, status=400)
 
 
-def _jwt_subject(assertion: str) -> str | None:
+def jwt_subject(assertion: str) -> str | None:
     """The `sub` of a well-formed JWT (header.payload.signature); None if it is not one."""
     parts = assertion.split(".")
     if len(parts) != 3 or not all(parts[:2]):
@@ -40,18 +40,27 @@ def _jwt_subject(assertion: str) -> str | None:
 
 
 def oauth_token(org, request: Request) -> Response:
-    """POST /services/oauth2/token: refresh-token and JWT-bearer grants."""
+    """POST /services/oauth2/token: refresh-token, JWT-bearer and authorization-code grants."""
     form = {k: v[0] for k, v in parse_qs(request.body.decode("utf-8", "replace")).items()}
     grant = form.get("grant_type")
     if grant == "refresh_token":
         if not hmac.compare_digest(form.get("refresh_token", ""), org.sessions.refresh_token):
             return _oauth_error("invalid_grant", "expired access/refresh token")
     elif grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
-        subject = _jwt_subject(form.get("assertion", ""))
+        subject = jwt_subject(form.get("assertion", ""))
         if subject is None:
             return _oauth_error("invalid_grant", "invalid assertion")
         if subject != org.identity.username:
             return _oauth_error("invalid_grant", "user hasn't approved this consumer")
+    elif grant == "authorization_code":
+        # The code a Dev Hub put in ScratchOrgInfo.AuthCode: one use, for the client and callback it names.
+        client = org.sessions.take_code(form.get("code", ""))
+        if client is None:
+            return _oauth_error("invalid_grant", "invalid authorization code")
+        if form.get("client_id") != client["client_id"]:
+            return _oauth_error("invalid_client_id", "client identifier invalid")
+        if form.get("redirect_uri") != client["redirect_uri"]:
+            return _oauth_error("redirect_uri_mismatch", "redirect_uri must match configuration")
     else:
         return _oauth_error("unsupported_grant_type", "grant type not supported")
     token = org.sessions.issue()
@@ -60,17 +69,19 @@ def oauth_token(org, request: Request) -> Response:
     signature = base64.b64encode(
         hmac.new(org.identity.org_id.encode(), (identity_url(org) + issued_at).encode(), hashlib.sha256).digest()
     ).decode()
-    return Response.json(
-        {
-            "access_token": token,
-            "signature": signature,
-            "scope": "refresh_token web api full",
-            "instance_url": base_url(org),
-            "id": identity_url(org),
-            "token_type": "Bearer",
-            "issued_at": issued_at,
-        }
-    )
+    reply = {
+        "access_token": token,
+        "signature": signature,
+        "scope": "refresh_token web api full",
+        "instance_url": base_url(org),
+        "id": identity_url(org),
+        "token_type": "Bearer",
+        "issued_at": issued_at,
+    }
+    if grant == "authorization_code":
+        # The code grant hands out the refresh token too; sf refreshes the scratch org's session with it.
+        reply["refresh_token"] = org.sessions.refresh_token
+    return Response.json(reply)
 
 
 def _identity(org) -> dict:
