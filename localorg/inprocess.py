@@ -68,6 +68,7 @@ def callback(org: LocalOrg, router: Router, request_log: RequestLog):
             ms=(time.monotonic() - started) * 1000,
             bytes_in=len(request.body),
             bytes_out=len(response.body),
+            org=request.org_id,
         )
         return response.status, {"Content-Type": response.content_type, **response.headers}, response.body
 

@@ -89,6 +89,7 @@ def dispatch(org, router: Router, request: Request) -> Response:
         target = orgs.by_token(token) if orgs is not None else (org if org.sessions.valid(token) else None)
         if target is None:
             return invalid_session(path)
+    request.org_id = target.identity.org_id
     if not is_handshake(request.method, path):
         fault = org.faults.next_api_request()
         if fault == "http-503":
@@ -145,6 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = split.path
         body, problem = self._read_body()
         close = problem is not None
+        request = None
         if problem == "length":
             response = rest_error(400, "JSON_PARSER_ERROR", "Invalid Content-Length")
         elif problem == "too_large":
@@ -181,6 +183,7 @@ class _Handler(BaseHTTPRequestHandler):
             ms=(time.monotonic() - started) * 1000,
             bytes_in=len(body),
             bytes_out=len(response.body),
+            org=request.org_id if request else None,
         )
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)

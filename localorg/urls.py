@@ -23,6 +23,7 @@ ROUTES = [
     ("PATCH", V + r"/composite/sobjects/?$", rest.collections),
     ("GET", V + r"/(?:query|queryAll)/?$", rest.query),
     ("GET", V + r"/tooling/query/?$", rest.tooling_query),
+    ("PATCH", V + r"/tooling/sobjects/SourceMember/(?P<record_id>\w+)/?$", devhub.update_source_member),
     ("GET", V + r"/(?:tooling/)?query/(?P<locator>01g\w+)-(?P<offset>\d+)$", rest.query_more),
     ("POST", r"^/services/Soap/m/(?P<version>\d+\.\d)(?:/(?P<org_id>\w+))?$", soap.handle),
     ("POST", JOBS + r"/ingest/?$", bulk.create_ingest),

@@ -23,6 +23,7 @@ from .records import RecordStore
 from .schema import Visibility
 from .seed import seed_people
 from .sessions import Sessions
+from .source_tracking import SourceMembers
 
 
 @dataclass
@@ -57,6 +58,8 @@ class LocalOrg:
         else:
             self.identity = OrgIdentity.load(profile_path)
         self.metadata = MetadataStore(self.root, self.identity)
+        if self.identity.source_tracking:
+            self.metadata.source_members = SourceMembers(self.root / "source-members.json", self.identity.user_id)
         self.records = RecordStore(self.root / "records.sqlite")
         self.bulk_jobs = BulkJobs()
         self.query_cursors = QueryCursors()

@@ -96,6 +96,7 @@ def create_scratch_org_info(org, request: Request, version: str) -> Response:
         person_accounts=any(f.lower() == "personaccounts" for f in features),
         is_sandbox=True,
         trial_expiration=expires,
+        source_tracking=True,
         org_name=given.get("orgname") or "Scratch Org",
     )
     org.records.set_system_fields("ScratchOrgInfo", info_id, {"Status": "New", "SignupUsername": username})
@@ -154,4 +155,25 @@ def delete_active_scratch_org(org, request: Request, version: str, record_id: st
         row["ScratchOrgInfoId"],
         {"Status": "Deleted", "DeletedDate": date.today().isoformat(), "AuthCode": None},
     )
+    return Response(status=204, body=b"")
+
+
+def update_source_member(org, request: Request, version: str, record_id: str) -> Response:
+    """PATCH tooling/sobjects/SourceMember/<id>: the sf CLI zeroes RevisionCounter after its settings deploy."""
+    members = org.metadata.source_members
+    if members is None:
+        raise NotFound()
+    try:
+        body = request.json()
+    except ValueError:
+        return rest_error(400, "JSON_PARSER_ERROR", "The request body is not valid JSON")
+    if not isinstance(body, dict) or set(body) - {"attributes", "RevisionCounter"}:
+        return _refuse(
+            "SourceMember: only RevisionCounter can be updated", "INVALID_FIELD_FOR_INSERT_UPDATE", ["RevisionCounter"]
+        )
+    value = body.get("RevisionCounter")
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        return _refuse(f"RevisionCounter: a whole number from 0, not {value!r}", fields=["RevisionCounter"])
+    if not members.set_revision_counter(record_id, value):
+        raise NotFound()
     return Response(status=204, body=b"")

@@ -61,6 +61,24 @@ def _new_scratch(hub, hub_token, body=PERSON_ACCOUNTS_BODY):
     return info
 
 
+def _settings_zip() -> bytes:
+    """A zip as sf builds a definition's settings: one shape_<ms>/ folder, roots without a namespace."""
+    files = {
+        "settings/PartyDataModel.settings": "<?xml version='1.0'?>\n<PartyDataModelSettings>\n"
+        "    <enableConsentManagement>true</enableConsentManagement>\n</PartyDataModelSettings>",
+        "package.xml": "<?xml version='1.0'?>\n<Package xmlns='http://soap.sforce.com/2006/04/metadata'>\n"
+        "    <types>\n        <members>PartyDataModel</members>\n        <name>Settings</name>\n    </types>\n"
+        "    <version>63.0</version>\n</Package>",
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("shape_1795986447842/", "")
+        zf.writestr("shape_1795986447842/settings/", "")
+        for name, text in files.items():
+            zf.writestr(f"shape_1795986447842/{name}", text)
+    return buf.getvalue()
+
+
 def test_the_dev_hub_check_answers_on_the_hub_and_fails_on_other_orgs(hub, tmp_path):
     token = hub.sessions.issue()
     assert _query(hub, token, "SELECT Id FROM ScratchOrgInfo limit 1", "51.0").status_code == 200
@@ -162,19 +180,7 @@ def test_the_cli_settings_deploy_lands_in_the_scratch_org(hub):
     """The zip as sf builds it: one shape_<ms>/ folder, settings without a namespace, no org id in the path."""
     info = _new_scratch(hub, hub.sessions.issue())
     token = _code_grant(hub, info).json()["access_token"]
-    files = {
-        "settings/PartyDataModel.settings": "<?xml version='1.0'?>\n<PartyDataModelSettings>\n"
-        "    <enableConsentManagement>true</enableConsentManagement>\n</PartyDataModelSettings>",
-        "package.xml": "<?xml version='1.0'?>\n<Package xmlns='http://soap.sforce.com/2006/04/metadata'>\n"
-        "    <types>\n        <members>PartyDataModel</members>\n        <name>Settings</name>\n    </types>\n"
-        "    <version>63.0</version>\n</Package>",
-    }
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("shape_1795986447842/", "")
-        zf.writestr("shape_1795986447842/settings/", "")
-        for name, text in files.items():
-            zf.writestr(f"shape_1795986447842/{name}", text)
+    buf = io.BytesIO(_settings_zip())
     envelope = (
         '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
         '<soapenv:Header xmlns="http://soap.sforce.com/2006/04/metadata"><SessionHeader><sessionId>{t}</sessionId>'
@@ -264,3 +270,29 @@ def test_scratch_orgs_survive_a_restart_of_the_hub(tmp_path):
     with inprocess.serve(tmp_path / "hub") as hub:
         reply = _get(hub, "/services/oauth2/userinfo", token)
         assert reply.status_code == 200 and reply.json()["preferred_username"] == info["SignupUsername"]
+
+
+def test_scratch_orgs_track_deployed_settings_as_source_members_and_other_orgs_do_not(hub):
+    info = _new_scratch(hub, hub.sessions.issue())
+    scratch = hub.orgs.scratch(info["ScratchOrg"])
+    token = _code_grant(hub, info).json()["access_token"]
+    soql = "SELECT Id, MemberType, MemberName FROM SourceMember WHERE RevisionCounter > 0"
+    assert _get(hub, f"{V}/tooling/query", token, q=soql).json()["totalSize"] == 0
+    scratch.metadata.deploy(_settings_zip(), single_package=False)
+    rows = _get(hub, f"{V}/tooling/query", token, q=soql).json()["records"]
+    assert [(r["MemberType"], r["MemberName"]) for r in rows] == [("Settings", "PartyDataModel")]
+    patched = requests.patch(
+        f"{hub.base_url}{V}/tooling/sobjects/SourceMember/{rows[0]['Id']}",
+        json={"RevisionCounter": 0},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert patched.status_code == 204
+    assert _get(hub, f"{V}/tooling/query", token, q=soql).json()["totalSize"] == 0
+    refused = requests.patch(
+        f"{hub.base_url}{V}/tooling/sobjects/SourceMember/{rows[0]['Id']}",
+        json={"MemberName": "x"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert refused.status_code == 400 and "only RevisionCounter" in refused.json()[0]["message"]
+    on_hub = _get(hub, f"{V}/tooling/query", hub.sessions.issue(), q=soql)
+    assert on_hub.status_code == 400 and on_hub.json()[0]["errorCode"] == "INVALID_TYPE"
