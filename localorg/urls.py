@@ -1,6 +1,6 @@
 """The local org's routes as data: (method, path regex, handler), matched in order by server.Router."""
 
-from .responses import bulk, describe, devhub, oauth, rest, soap
+from .responses import bulk, describe, devhub, oauth, refusals, rest, soap
 
 V = r"^/services/data/v(?P<version>\d+\.\d)"
 JOBS = V + r"/jobs"
@@ -23,6 +23,7 @@ ROUTES = [
     ("PATCH", V + r"/composite/sobjects/?$", rest.collections),
     ("GET", V + r"/(?:query|queryAll)/?$", rest.query),
     ("GET", V + r"/tooling/query/?$", rest.tooling_query),
+    ("GET", V + r"/tooling/executeAnonymous/?$", refusals.execute_anonymous),
     ("PATCH", V + r"/tooling/sobjects/SourceMember/(?P<record_id>\w+)/?$", devhub.update_source_member),
     ("GET", V + r"/(?:tooling/)?query/(?P<locator>01g\w+)-(?P<offset>\d+)$", rest.query_more),
     ("POST", r"^/services/Soap/m/(?P<version>\d+\.\d)(?:/(?P<org_id>\w+))?$", soap.handle),

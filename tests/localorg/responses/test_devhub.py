@@ -296,3 +296,16 @@ def test_scratch_orgs_track_deployed_settings_as_source_members_and_other_orgs_d
     assert refused.status_code == 400 and "only RevisionCounter" in refused.json()[0]["message"]
     on_hub = _get(hub, f"{V}/tooling/query", hub.sessions.issue(), q=soql)
     assert on_hub.status_code == 400 and on_hub.json()[0]["errorCode"] == "INVALID_TYPE"
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        (f"{V}/tooling/executeAnonymous?anonymousBody=System.debug(1);", "does not run Apex"),
+        (f"{V}/tooling/query?q=SELECT Id FROM CustomObject WHERE ManageableState != 'unmanaged'", "CustomObject"),
+    ],
+)
+def test_calls_the_local_org_does_not_model_are_refused_as_such(hub, path, words):
+    reply = _get(hub, path, hub.sessions.issue())
+    assert reply.status_code == 501 and reply.json()[0]["errorCode"] == "NOT_MODELLED_BY_LOCAL_ORG"
+    assert words in reply.json()[0]["message"]
