@@ -2,7 +2,7 @@
 Dev Hub, each under DIR/scratch-orgs/<org id>/ with its own identity, users, tokens, metadata and records.
 
 All orgs share one origin. The sf CLI keeps one auth per username, not per host (docs/salesforce-facts.md,
-"Scratch orgs and the Dev Hub"), so a request finds its org by what it carries: an access token (Bearer or
+"Salesforce's own CLI (sf) and scratch orgs"), so a request finds its org by what it carries: an access token (Bearer or
 SOAP SessionHeader), or on the token endpoint its code, refresh token or JWT subject. A token reaches only
 the org that issued it.
 """

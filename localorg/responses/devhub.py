@@ -1,6 +1,6 @@
 """The Dev Hub side of scratch orgs: creating a ScratchOrgInfo creates the org, deleting its ActiveScratchOrg
-deletes it (Object Reference: ScratchOrgInfo, ActiveScratchOrg; docs/salesforce-facts.md, "Scratch orgs and
-the Dev Hub").
+deletes it (Object Reference: ScratchOrgInfo, ActiveScratchOrg; docs/salesforce-facts.md, "Salesforce's own
+CLI (sf) and scratch orgs").
 
 The new org is seeded from the create body: Edition, Features (PersonAccounts), OrgName, Username, AdminEmail,
 DurationDays. Its settings start at the org's defaults; the definition's `settings` never reach the Dev Hub
