@@ -7,7 +7,6 @@ from orgs/dev.json (docs/salesforce-facts.md, "Salesforce's own CLI (sf) and scr
 """
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from types import SimpleNamespace
@@ -194,4 +193,3 @@ def test_cci_makes_a_scratch_org_whose_settings_come_from_the_cli_deploy(hub, co
     )
     assert grant.status_code == 400 and grant.json()["error"] == "invalid_grant"
     assert _get(hub, "/services/oauth2/userinfo", hub_token).status_code == 200
-    shutil.rmtree(hub.home / ".sfdx" / "orgs", ignore_errors=True)  # sf's per-org caches, if any were left

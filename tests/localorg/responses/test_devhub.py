@@ -309,3 +309,10 @@ def test_calls_the_local_org_does_not_model_are_refused_as_such(hub, path, words
     reply = _get(hub, path, hub.sessions.issue())
     assert reply.status_code == 501 and reply.json()[0]["errorCode"] == "NOT_MODELLED_BY_LOCAL_ORG"
     assert words in reply.json()[0]["message"]
+
+
+def test_an_org_that_is_not_a_dev_hub_creates_no_scratch_orgs(tmp_path):
+    with inprocess.serve(tmp_path / "plain", host="plain.test") as plain:
+        reply = _create(plain, plain.sessions.issue(), PERSON_ACCOUNTS_BODY)
+        assert reply.status_code == 404 and reply.json()[0]["errorCode"] == "NOT_FOUND"
+        assert plain.orgs.all() == [plain] and not (plain.root / "scratch-orgs").exists()
