@@ -46,6 +46,8 @@ def _definition_problem(body: dict) -> Response | None:
     if edition.strip().lower() not in EDITIONS:
         allowed = ", ".join(e.capitalize() for e in EDITIONS)
         return _refuse(f"Edition: the local Dev Hub models {allowed}, not {edition!r}", fields=["Edition"])
+    if given.get("features") is not None and not isinstance(given["features"], str):
+        return _refuse("Features: a semicolon-separated string, e.g. 'PersonAccounts'", fields=["Features"])
     for feature in _features(given.get("features")):
         if feature.lower() not in FEATURES:
             return _refuse(

@@ -250,6 +250,7 @@ def test_delete_removes_the_scratch_org_and_its_tokens(hub):
             "Features: the local Dev Hub models PersonAccounts, not 'MultiCurrency'",
         ),
         ({"Snapshot": "snap1"}, "Snapshot: the local Dev Hub does not model it"),
+        ({"Features": ["PersonAccounts"]}, "Features: a semicolon-separated string"),
         ({"Edition": None}, "Required fields are missing: [Edition]"),
         ({"DurationDays": 31}, "DurationDays: a whole number from 1 to 30"),
         ({"Bogus": 1}, "No such column 'Bogus' on sobject of type ScratchOrgInfo"),
