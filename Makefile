@@ -4,6 +4,7 @@
 #   and actionlint over the GitHub Actions workflows.
 # make demo: a local org in a temporary folder, the main flow run against it with the real cci.
 # make bench: benchmarks (not part of make test).
+# make scratch-demo: the scratch-org path offline: a local Dev Hub, the real sf and cci (docs/scratch-orgs.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,7 +19,7 @@ STANDALONE_STAMP := $(STANDALONE_CCI)/.installed-$(CCI_PIN)
 SF_DIR := build/sf
 SF_STAMP := $(SF_DIR)/.installed
 
-.PHONY: test test-fast lint demo bench clean
+.PHONY: test test-fast lint demo bench scratch-demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +55,9 @@ test-fast: lint
 
 demo: $(STAMP)
 	$(BIN)/python -m email_privacy.cli.demo
+
+scratch-demo: $(STAMP) $(SF_STAMP)
+	scripts/scratch-orgs-offline.sh $(SCRATCH_CONFIG)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

@@ -100,6 +100,11 @@ def org():
 @click.option("--no-lightning", is_flag=True, help="New org only: Lightning Experience off.")
 @click.option("--sandbox", is_flag=True, help="New org only: Organization.IsSandbox true.")
 @click.option(
+    "--dev-hub",
+    is_flag=True,
+    help="New org only: a Dev Hub; the scratch orgs it creates live under STATE/scratch-orgs/ and are served too.",
+)
+@click.option(
     "--request-log",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Append one JSON line per request to this file.",
@@ -162,6 +167,7 @@ def _serve(
     without_customize_application,
     no_lightning,
     sandbox,
+    dev_hub,
     request_log,
     jwt_cert,
     jwt_client_id,
@@ -173,6 +179,7 @@ def _serve(
     from .faults import parse_faults
     from .models.identity import OrgIdentity
     from .models.org import LocalOrg, SeedOptions
+    from .models.orgs import OrgSet
     from .requestlog import RequestLog
     from .server import OrgServer
     from .tls import ensure_certificate, server_context, write_ca_bundle
@@ -192,6 +199,7 @@ def _serve(
         customize_application=not without_customize_application,
         lightning=not no_lightning,
         is_sandbox=sandbox,
+        dev_hub=dev_hub,
         layouts_per_object=layouts_per_object,
         managed_layouts=managed_layouts,
         dynamic_forms=dynamic_forms,
@@ -202,13 +210,14 @@ def _serve(
         fault_state,
         SeedOptions(contacts=contacts, leads=leads, person_accounts_count=person_accounts_count),
     )
+    orgs = OrgSet(local)
     cert, key = ensure_certificate(local.root / "tls")
     bundle = write_ca_bundle(cert, local.root / "tls" / "ca-bundle.pem")
     try:
         server = OrgServer(local, ROUTES, server_context(cert, key), port=port, request_log=RequestLog(request_log))
     except OSError as e:
         raise OptionError(f"--port {port}: cannot listen on 127.0.0.1:{port} ({e.strerror})") from e
-    local.base_url = f"https://127.0.0.1:{server.port}"
+    orgs.set_base_url(f"https://127.0.0.1:{server.port}")
     if app is not None:
         local.install_connected_app(app)
     env_path = env_file or local.root / "env.sh"
@@ -231,5 +240,5 @@ def _serve(
     stop.wait()
     server.shutdown()
     server.server_close()
-    local.close()
+    orgs.close()
     click.echo("local org stopped", err=True)

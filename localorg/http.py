@@ -25,6 +25,7 @@ class Request:
     query: Mapping[str, list[str]] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)  # keys lower-case
     body: bytes = b""
+    org_id: str | None = None  # set by dispatch: the org that answers it (for the request log)
 
     def param(self, name: str, default: str | None = None) -> str | None:
         """First value of a query-string parameter."""

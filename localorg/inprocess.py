@@ -24,6 +24,7 @@ from .faults import Faults
 from .http import Request
 from .models.identity import OrgIdentity
 from .models.org import LocalOrg, SeedOptions
+from .models.orgs import OrgSet
 from .requestlog import RequestLog
 from .server import Router, dispatch
 from .urls import ROUTES
@@ -67,6 +68,7 @@ def callback(org: LocalOrg, router: Router, request_log: RequestLog):
             ms=(time.monotonic() - started) * 1000,
             bytes_in=len(request.body),
             bytes_out=len(response.body),
+            org=request.org_id,
         )
         return response.status, {"Content-Type": response.content_type, **response.headers}, response.body
 
@@ -85,7 +87,8 @@ def serve(
 ):
     """A LocalOrg under state_dir answering https://<host>/ through `responses`.
 
-    identity: OrgIdentity fields (person_accounts, edition, managed_layouts ...) for a new org.
+    identity: OrgIdentity fields (person_accounts, edition, managed_layouts, dev_hub ...) for a new org;
+    the scratch orgs a Dev Hub creates are answered on the same host (org.orgs).
     mock: a responses.RequestsMock to register on (one the caller already started); by default a
     new one is started and stopped with the block.
     request_log: a file for one JSON line per request, as `org serve --request-log` writes
@@ -94,7 +97,8 @@ def serve(
     import responses
 
     org = LocalOrg(Path(state_dir), OrgIdentity(**identity), faults=faults, seed=seed)
-    org.base_url = f"https://{host}"
+    orgs = OrgSet(org)
+    orgs.set_base_url(f"https://{host}")
     pattern = re.compile(rf"https://{re.escape(host)}(?::443)?/.*")
     answer = callback(org, Router(ROUTES), RequestLog(request_log))
     owned = mock is None
@@ -109,4 +113,4 @@ def serve(
         if owned:
             rsps.stop()
             rsps.reset()
-        org.close()
+        orgs.close()

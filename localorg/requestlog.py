@@ -1,7 +1,8 @@
 """`--request-log FILE`: one JSON line per request, for benchmarks and tests.
 
 Fields: method, path (never the query string, which may carry secrets), soap_action (or null),
-status, ms, bytes_in, bytes_out. Tokens never appear: paths and SOAPAction headers do not carry them.
+status, ms, bytes_in, bytes_out, org (the id of the org that answered; null when no org did).
+Tokens never appear: paths and SOAPAction headers do not carry them.
 """
 
 import json
@@ -19,7 +20,16 @@ class RequestLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
 
     def write(
-        self, *, method: str, path: str, soap_action: str | None, status: int, ms: float, bytes_in: int, bytes_out: int
+        self,
+        *,
+        method: str,
+        path: str,
+        soap_action: str | None,
+        status: int,
+        ms: float,
+        bytes_in: int,
+        bytes_out: int,
+        org: str | None = None,
     ) -> None:
         """Append one line (flushed at once, so a test can read it while the server runs)."""
         if not self.path:
@@ -33,6 +43,7 @@ class RequestLog:
                 "ms": round(ms, 2),
                 "bytes_in": bytes_in,
                 "bytes_out": bytes_out,
+                "org": org,
             }
         )
         with self._lock, open(self.path, "a", encoding="utf-8") as fh:

@@ -66,9 +66,18 @@ class Router:
 
 
 def dispatch(org, router: Router, request: Request) -> Response:
-    """Answer one request: session check, faults, routing, the handler. Never raises."""
+    """Answer one request: session check, faults, routing, the handler. Never raises.
+
+    org is the org the server was started on; with an OrgSet (org.orgs) the request is answered by the
+    org its token belongs to. Faults are the started org's.
+    """
     path = request.path
-    if path not in PUBLIC_PATHS:
+    orgs = org.orgs
+    target = org
+    if path in PUBLIC_PATHS:
+        if orgs is not None:
+            target = orgs.for_grant(request.body)
+    else:
         if is_soap(path):
             try:
                 token = soap_session_id(request.body)
@@ -76,8 +85,11 @@ def dispatch(org, router: Router, request: Request) -> Response:
                 return soap_fault("soapenv:Client", f"INVALID_XML: {e}")
         else:
             token = bearer_token(request)
-        if not org.sessions.valid(token):
+        # Each org answers only the tokens it issued (models/orgs.py).
+        target = orgs.by_token(token) if orgs is not None else (org if org.sessions.valid(token) else None)
+        if target is None:
             return invalid_session(path)
+    request.org_id = target.identity.org_id
     if not is_handshake(request.method, path):
         fault = org.faults.next_api_request()
         if fault == "http-503":
@@ -97,7 +109,7 @@ def dispatch(org, router: Router, request: Request) -> Response:
                 f"HTTP Method '{request.method}' not allowed. Allowed are {','.join(sorted(set(groups)))}",
             )
         return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
-    return answer(org, handler, request, groups)
+    return answer(target, handler, request, groups)
 
 
 def answer(org, handler, request: Request, groups: dict) -> Response:
@@ -134,6 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = split.path
         body, problem = self._read_body()
         close = problem is not None
+        request = None
         if problem == "length":
             response = rest_error(400, "JSON_PARSER_ERROR", "Invalid Content-Length")
         elif problem == "too_large":
@@ -170,6 +183,7 @@ class _Handler(BaseHTTPRequestHandler):
             ms=(time.monotonic() - started) * 1000,
             bytes_in=len(body),
             bytes_out=len(response.body),
+            org=request.org_id if request else None,
         )
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)

@@ -1,6 +1,6 @@
 """The local org's routes as data: (method, path regex, handler), matched in order by server.Router."""
 
-from .responses import bulk, composite, describe, oauth, rest, soap
+from .responses import bulk, composite, describe, devhub, oauth, refusals, rest, soap
 
 V = r"^/services/data/v(?P<version>\d+\.\d)"
 JOBS = V + r"/jobs"
@@ -14,6 +14,8 @@ ROUTES = [
     ("GET", V + r"/sobjects/?$", describe.describe_global),
     ("GET", V + r"/sobjects/(?P<sobject>\w+)/describe/?$", describe.describe),
     ("GET", V + r"/sobjects/(?P<sobject>\w+)/?$", describe.sobject_basic),
+    ("POST", V + r"/sobjects/ScratchOrgInfo/?$", devhub.create_scratch_org_info),
+    ("DELETE", V + r"/sobjects/ActiveScratchOrg/(?P<record_id>\w+)/?$", devhub.delete_active_scratch_org),
     ("POST", V + r"/sobjects/(?P<sobject>\w+)/?$", rest.create_record),
     ("GET", V + r"/sobjects/(?P<sobject>\w+)/(?P<record_id>\w+)/?$", rest.get_record),
     ("PATCH", V + r"/sobjects/(?P<sobject>\w+)/(?P<record_id>\w+)/?$", rest.update_record),
@@ -24,6 +26,8 @@ ROUTES = [
     ("PATCH", V + r"/composite/sobjects/?$", rest.collections),
     ("GET", V + r"/(?:query|queryAll)/?$", rest.query),
     ("GET", V + r"/tooling/query/?$", rest.tooling_query),
+    ("GET", V + r"/tooling/executeAnonymous/?$", refusals.execute_anonymous),
+    ("PATCH", V + r"/tooling/sobjects/SourceMember/(?P<record_id>\w+)/?$", devhub.update_source_member),
     ("GET", V + r"/(?:tooling/)?query/(?P<locator>01g\w+)-(?P<offset>\d+)$", rest.query_more),
     ("POST", r"^/services/Soap/m/(?P<version>\d+\.\d)(?:/(?P<org_id>\w+))?$", soap.handle),
     ("POST", JOBS + r"/ingest/?$", bulk.create_ingest),

@@ -160,6 +160,32 @@ def _check_item(doc, item, style, label, field_object, fields, seen) -> list[Pro
     return problems
 
 
+def in_metadata_namespace(data: bytes) -> bytes:
+    """A Settings file whose elements carry no namespace, moved into the metadata namespace.
+
+    The sf CLI deploys a scratch definition's settings without a namespace on the root, and Salesforce
+    accepts them (docs/salesforce-facts.md, "Salesforce's own CLI (sf) and scratch orgs"); the org keeps
+    them as it keeps every Settings file. Anything else (namespaced, malformed) is returned unchanged.
+    """
+    try:
+        root = metadata_xml.parse(data, "settings").getroot()
+    except XmlInputError:
+        return data  # the checks report the parse error
+    if etree.QName(root).namespace is not None:
+        return data
+
+    def moved(src, parent=None):
+        tag = f"{{{MDAPI_NS}}}{etree.QName(src).localname}"
+        el = etree.Element(tag, nsmap={None: MDAPI_NS}) if parent is None else etree.SubElement(parent, tag)
+        el.text, el.tail = src.text, src.tail
+        for child in src:
+            if isinstance(child.tag, str) and etree.QName(child).namespace is None:
+                moved(child, el)
+        return el
+
+    return metadata_xml.serialize(etree.ElementTree(moved(root)))
+
+
 def check_settings(doc: Document, stem: str) -> list[Problem]:
     """Judge a Settings file: a known type, its root element, field order, and never consent management off."""
     settings_type = metadata_xml.settings_type_for_stem(stem)

@@ -106,6 +106,8 @@ def plan(store, files: dict[str, bytes], fail_names: set[str]) -> list[Planned]:
             )
             continue
         member = name[: -len(suffix)]
+        if type_name == "Settings":
+            data = deploy_checks.in_metadata_namespace(data)
         by_type.setdefault(type_name, set()).add(member)
         result = ComponentResult(type_name, member, path, True)
         problems = _judge(store, type_name, member, data, consent, declared, fail_names)

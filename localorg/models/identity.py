@@ -26,6 +26,10 @@ class OrgIdentity:
     layouts_per_object: int = 0
     managed_layouts: bool = False
     dynamic_forms: bool = False  # seeds Lightning record pages built with Dynamic Forms
+    org_name: str = "EmailPrivacy Local Org"  # Organization.Name
+    dev_hub: bool = False  # answers for ScratchOrgInfo and ActiveScratchOrg, and creates scratch orgs
+    trial_expiration: str | None = None  # Organization.TrialExpirationDate; set on scratch orgs
+    source_tracking: bool = False  # SourceMember rows for deployed changes, as scratch orgs keep them
 
     def __post_init__(self):
         if not self.org_id:

@@ -56,6 +56,7 @@ class MetadataStore:
         self._lock = threading.RLock()
         self._last_stamp = datetime.fromtimestamp(0, UTC)
         self.jobs: dict[str, DeployOutcome | RetrieveOutcome] = {}
+        self.source_members = None  # SourceMembers of an org that tracks source (models/source_tracking.py)
         self._props: dict[str, dict] = (
             json.loads(self._props_path.read_text(encoding="utf-8")) if self._props_path.is_file() else {}
         )
@@ -344,6 +345,9 @@ class MetadataStore:
                     data = self._merged_settings(p.member, p.data) if p.type == "Settings" else p.data
                     p.result.created, p.result.changed, p.result.id = self._store(p.type, p.member, data, stamp, ns)
                 self._save_props()
+                if self.source_members is not None:
+                    touched = [(p.type, p.member) for p in keep if p.result.created or p.result.changed]
+                    self.source_members.changed(touched, api_datetime(stamp))
             outcome.status = "Failed" if failed and not keep else ("SucceededPartial" if failed else "Succeeded")
             outcome.completed = api_datetime(self._stamp())
             self.jobs[outcome.id] = outcome

@@ -27,6 +27,7 @@ from .records import RecordStore
 from .schema import Visibility
 from .seed import seed_people
 from .sessions import Sessions
+from .source_tracking import SourceMembers
 
 
 @dataclass
@@ -53,6 +54,7 @@ class LocalOrg:
         self.faults = faults or Faults()
         self.lock = threading.RLock()
         self.base_url = "https://127.0.0.1"  # where it is served (set by `org serve` and inprocess)
+        self.orgs = None  # the OrgSet serving this org with others (models/orgs.py), when there is one
         profile_path = self.root / "org.json"
         self.is_new = not profile_path.is_file()
         if self.is_new:
@@ -60,6 +62,8 @@ class LocalOrg:
         else:
             self.identity = OrgIdentity.load(profile_path)
         self.metadata = MetadataStore(self.root, self.identity)
+        if self.identity.source_tracking:
+            self.metadata.source_members = SourceMembers(self.root / "source-members.json", self.identity.user_id)
         self.records = RecordStore(self.root / "records.sqlite")
         self.bulk_jobs = BulkJobs()
         self.query_cursors = QueryCursors()
@@ -110,7 +114,9 @@ class LocalOrg:
     @property
     def visibility(self) -> Visibility:
         """Which objects and fields exist right now (Individual needs consent management)."""
-        return Visibility(consent=self.consent_enabled, person_accounts=self.identity.person_accounts)
+        return Visibility(
+            consent=self.consent_enabled, person_accounts=self.identity.person_accounts, dev_hub=self.identity.dev_hub
+        )
 
     def close(self) -> None:
         self.records.close()

@@ -44,7 +44,7 @@ class RecordStore:
             self.db.execute("CREATE TABLE IF NOT EXISTS counters (object TEXT PRIMARY KEY, next INTEGER NOT NULL)")
             for obj, fields in FIELDS.items():
                 cols = ", ".join(
-                    f'"{f.name}" {"INTEGER" if f.type == "boolean" else "TEXT"}'
+                    f'"{f.name}" {"INTEGER" if f.type in ("boolean", "int") else "TEXT"}'
                     + (" PRIMARY KEY" if f.name == "Id" else "")
                     for f in fields
                 )
@@ -173,6 +173,12 @@ class RecordStore:
                 return int(value)
             if isinstance(value, str) and value.lower() in ("true", "false"):
                 return int(value.lower() == "true")
+            raise RecordError(
+                "INVALID_TYPE_ON_FIELD_IN_RECORD", f"{f.label}: value not of required type: {value}", [f.name]
+            )
+        if f.type == "int":
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
             raise RecordError(
                 "INVALID_TYPE_ON_FIELD_IN_RECORD", f"{f.label}: value not of required type: {value}", [f.name]
             )
@@ -333,6 +339,15 @@ class RecordStore:
     def _delete_children(self, obj: str, record_id: str) -> None:
         for child, field_name in _cascading_lookups(obj):
             self.db.execute(f'DELETE FROM "{child}" WHERE "{field_name}" = ?', (record_id,))
+
+    def set_system_fields(self, obj: str, record_id: str, values: dict) -> None:
+        """Write fields only the org itself sets (read-only to clients), e.g. a ScratchOrgInfo's Status."""
+        known = {f.name for f in FIELDS[obj]}
+        assert set(values) <= known, set(values) - known
+        stamp = now_iso()
+        sets = ", ".join(f'"{k}" = ?' for k in [*values, "LastModifiedDate", "SystemModstamp"])
+        with self._lock:
+            self.db.execute(f'UPDATE "{obj}" SET {sets} WHERE Id = ?', (*values.values(), stamp, stamp, record_id))
 
     def delete_many(self, obj: str, ids: list) -> list[dict]:
         """Delete records by Id; per-record results (MALFORMED_ID, ENTITY_IS_DELETED) in the order given."""

@@ -198,7 +198,63 @@ FIELDS: dict[str, list[Field]] = {
         _individual_lookup(prefilterable=False),
         *_AUDIT,
     ],
+    # Dev Hub objects (Object Reference: ScratchOrgInfo, ActiveScratchOrg); they exist in a Dev Hub only.
+    "ScratchOrgInfo": [
+        _std("Id", "id", readonly=True, label="Scratch Org Info ID"),
+        _std("Name", readonly=True, label="Number"),
+        _std("OrgName", label="Org Name"),
+        _std("Edition", "picklist"),
+        _std("Features", length=10000),
+        _std("DurationDays", "int", label="Duration (Days)"),
+        _std("AdminEmail", "email", label="Admin Email"),
+        _std("Username"),
+        _std("Description", length=255),
+        _std("HasSampleData", "boolean"),
+        _std("Language", "picklist"),
+        _std("Country", length=3),
+        _std("Release", "picklist"),
+        _std("Namespace", length=15),
+        _std("Snapshot", length=80),
+        _std("SourceOrg", length=15),
+        _std("Template", length=15),
+        _std("Package2AncestorIds", length=10000),
+        _std("ConnectedAppConsumerKey", length=120),
+        _std("ConnectedAppCallbackUrl", length=2000),
+        _std("Status", "picklist", readonly=True),
+        _std("ErrorCode", readonly=True, length=8),
+        _std("ScratchOrg", readonly=True, length=15),
+        _std("SignupUsername", readonly=True),
+        _std("SignupEmail", "email", readonly=True),
+        _std("SignupInstance", readonly=True, length=15),
+        _std("LoginUrl", readonly=True, length=2000),
+        _std("AuthCode", readonly=True, length=120),
+        _std("ExpirationDate", "date", readonly=True),
+        _std("DeletedDate", "date", readonly=True),
+        _std("CreatedById", "reference", reference_to="User", readonly=True, label="Created By ID"),
+        _OWNER,
+        *_AUDIT,
+    ],
+    "ActiveScratchOrg": [
+        _std("Id", "id", readonly=True, label="Active Scratch Org ID"),
+        _std("Name", readonly=True),
+        _std("OrgName", readonly=True),
+        _std("Edition", "picklist", readonly=True),
+        _std("Features", readonly=True, length=10000),
+        _std("HasSampleData", "boolean", readonly=True),
+        _std("Namespace", readonly=True, length=15),
+        _std("ScratchOrg", readonly=True, length=15),
+        _std("ScratchOrgInfoId", "reference", reference_to="ScratchOrgInfo", readonly=True),
+        _std("SignupEmail", "email", readonly=True),
+        _std("SignupInstance", readonly=True, length=15),
+        _std("SignupUsername", readonly=True),
+        _std("ExpirationDate", "date", readonly=True),
+        _std("Description", length=255),
+        _std("CreatedById", "reference", reference_to="User", readonly=True, label="Created By ID"),
+        _OWNER,
+        *_AUDIT,
+    ],
 }
+DEV_HUB_OBJECTS = ("ScratchOrgInfo", "ActiveScratchOrg")
 
 KEY_PREFIX = {
     "Account": "001",
@@ -209,6 +265,8 @@ KEY_PREFIX = {
     "Organization": "00D",
     "UserPermissionAccess": "0up",
     "RecordType": "012",
+    "ScratchOrgInfo": "2SR",
+    "ActiveScratchOrg": "2AS",
 }
 PREFIX_OBJECT = {v: k for k, v in KEY_PREFIX.items()}
 # Name is computed from FirstName and LastName on these (a person account's Name too).
@@ -221,8 +279,11 @@ class Visibility:
 
     consent: bool = False  # PartyDataModelSettings.enableConsentManagement
     person_accounts: bool = False
+    dev_hub: bool = False
 
     def object_exists(self, obj: str) -> bool:
+        if obj in DEV_HUB_OBJECTS:
+            return self.dev_hub
         return obj in FIELDS and (obj != "Individual" or self.consent)
 
     def fields(self, obj: str) -> list[Field]:
@@ -280,6 +341,8 @@ LABELS = {
     "User": ("User", "Users"),
     "Organization": ("Organization", "Organizations"),
     "UserPermissionAccess": ("User Permission Access", "User Permission Access"),
+    "ScratchOrgInfo": ("Scratch Org Info", "Scratch Org Infos"),
+    "ActiveScratchOrg": ("Active Scratch Org", "Active Scratch Orgs"),
 }
 
 
@@ -309,6 +372,20 @@ TOOLING_FIELDS = {
         Field("CreatedById", "string", "Created By ID", readonly=True),
         Field("CreatedDate", "datetime", "Created Date", readonly=True),
         Field("LastModifiedById", "string", "Last Modified By ID", readonly=True),
+        Field("LastModifiedDate", "datetime", "Last Modified Date", readonly=True),
+    ],
+    # Source tracking (Tooling API Reference: SourceMember); only orgs that track source have it.
+    "SourceMember": [
+        Field("Id", "id", "Source Member ID", readonly=True),
+        Field("MemberType", "string", "Member Type", readonly=True),
+        Field("MemberName", "string", "Member Name", readonly=True),
+        Field("MemberIdOrName", "string", "Member Id Or Name", readonly=True),
+        Field("RevisionCounter", "int", "Revision Counter"),
+        Field("RevisionNum", "int", "Revision Number", readonly=True),
+        Field("IsNameObsolete", "boolean", "Is Name Obsolete", readonly=True),
+        Field("IsNewMember", "boolean", "Is New Member", readonly=True),
+        Field("ChangedBy", "string", "Changed By", readonly=True),
+        Field("CreatedDate", "datetime", "Created Date", readonly=True),
         Field("LastModifiedDate", "datetime", "Last Modified Date", readonly=True),
     ],
 }

@@ -29,12 +29,12 @@ def virtual_rows(org, obj: str) -> list[dict]:
         return [
             {
                 "Id": p.org_id,
-                "Name": "EmailPrivacy Local Org",
+                "Name": p.org_name,
                 "OrganizationType": p.edition,
                 "IsSandbox": p.is_sandbox,
                 "InstanceName": p.instance_name,
                 "NamespacePrefix": None,
-                "TrialExpirationDate": None,
+                "TrialExpirationDate": p.trial_expiration,
                 "PreferencesConsentManagementEnabled": org.consent_enabled,
                 "LanguageLocaleKey": "en_US",
                 "DefaultLocaleSidKey": "en_GB",
@@ -75,7 +75,10 @@ class OrgSource(Source):
     def _tooling_object(self, obj: str) -> str | None:
         if not self.tooling:
             return None
-        return next((o for o in TOOLING_FIELDS if o.lower() == (obj or "").lower()), None)
+        found = next((o for o in TOOLING_FIELDS if o.lower() == (obj or "").lower()), None)
+        if found == "SourceMember" and self.org.metadata.source_members is None:
+            return None  # an org that does not track source has no SourceMember
+        return found
 
     def canonical_object(self, obj):
         return self._tooling_object(obj) or canonical_object(self.org, obj)
@@ -89,6 +92,8 @@ class OrgSource(Source):
             return self.org.metadata.tooling_layouts()
         if self._tooling_object(obj) == "FlexiPage":
             return self.org.metadata.tooling_flexipages()
+        if self._tooling_object(obj) == "SourceMember":
+            return self.org.metadata.source_members.rows()
         if obj in VIRTUAL_FIELDS:
             return virtual_rows(self.org, obj)
         visible = {f.name for f in object_fields(self.org, obj)}

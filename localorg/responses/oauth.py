@@ -2,8 +2,10 @@
 identity service and userinfo, shaped as Salesforce answers them."""
 
 import base64
+import binascii
 import hashlib
 import hmac
+import json
 import time
 from urllib.parse import parse_qs
 
@@ -27,8 +29,20 @@ def _oauth_error(error: str, description: str) -> Response:
     return Response.json({"error": error, "error_description": description}, status=400)
 
 
+def jwt_subject(assertion: str) -> str | None:
+    """The `sub` of a well-formed JWT (header.payload.signature); None if it is not one."""
+    parts = assertion.split(".")
+    if len(parts) != 3 or not all(parts[:2]):
+        return None
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (binascii.Error, ValueError):
+        return None
+    return payload.get("sub") if isinstance(payload, dict) else None
+
+
 def oauth_token(org, request: Request) -> Response:
-    """POST /services/oauth2/token: refresh-token and JWT-bearer grants."""
+    """POST /services/oauth2/token: refresh-token, JWT-bearer and authorization-code grants."""
     form = {k: v[0] for k, v in parse_qs(request.body.decode("utf-8", "replace")).items()}
     grant = form.get("grant_type")
     if grant == "refresh_token":
@@ -40,6 +54,15 @@ def oauth_token(org, request: Request) -> Response:
             connected_app.check_assertion(org.connected_app, form.get("assertion", ""), org.identity.username, accepted)
         except OAuthError as e:
             return _oauth_error(e.error, e.description)
+    elif grant == "authorization_code":
+        # The code a Dev Hub put in ScratchOrgInfo.AuthCode: one use, for the client and callback it names.
+        client = org.sessions.take_code(form.get("code", ""))
+        if client is None:
+            return _oauth_error("invalid_grant", "invalid authorization code")
+        if form.get("client_id") != client["client_id"]:
+            return _oauth_error("invalid_client_id", "client identifier invalid")
+        if form.get("redirect_uri") != client["redirect_uri"]:
+            return _oauth_error("redirect_uri_mismatch", "redirect_uri must match configuration")
     else:
         return _oauth_error("unsupported_grant_type", "grant type not supported")
     token = org.sessions.issue()
@@ -48,17 +71,19 @@ def oauth_token(org, request: Request) -> Response:
     signature = base64.b64encode(
         hmac.new(org.identity.org_id.encode(), (identity_url(org) + issued_at).encode(), hashlib.sha256).digest()
     ).decode()
-    return Response.json(
-        {
-            "access_token": token,
-            "signature": signature,
-            "scope": "refresh_token web api full",
-            "instance_url": base_url(org),
-            "id": identity_url(org),
-            "token_type": "Bearer",
-            "issued_at": issued_at,
-        }
-    )
+    reply = {
+        "access_token": token,
+        "signature": signature,
+        "scope": "refresh_token web api full",
+        "instance_url": base_url(org),
+        "id": identity_url(org),
+        "token_type": "Bearer",
+        "issued_at": issued_at,
+    }
+    if grant == "authorization_code":
+        # The code grant hands out the refresh token too; sf refreshes the scratch org's session with it.
+        reply["refresh_token"] = org.sessions.refresh_token
+    return Response.json(reply)
 
 
 def _identity(org) -> dict:

@@ -13,6 +13,7 @@ from ..models.schema import FIELDS, KEY_PREFIX, VIRTUAL_FIELDS, Field
 from ..models.sobjects import OrgSource, canonical_object, object_fields, virtual_rows
 from ..soql import PAGE_SIZE, columns, execute
 from .describe import COLLECTION_MAX
+from .refusals import unmodelled_tooling_query
 
 LATEST_VERSION = 63
 OLDEST_VERSION = 31
@@ -238,6 +239,8 @@ def query(org, request: Request, version: str) -> Response:
 
 def tooling_query(org, request: Request, version: str) -> Response:
     """GET tooling/query?q=SOQL: the same subset over the same objects, plus the Tooling API's Layout."""
+    if refused := unmodelled_tooling_query(request.param("q")):
+        return refused
     return _query(org, request, version, "tooling/query")
 
 
