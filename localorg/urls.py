@@ -27,7 +27,11 @@ ROUTES = [
     ("GET", V + r"/(?:query|queryAll)/?$", rest.query),
     ("GET", V + r"/tooling/query/?$", rest.tooling_query),
     ("GET", V + r"/tooling/executeAnonymous/?$", refusals.execute_anonymous),
-    ("PATCH", V + r"/tooling/sobjects/SourceMember/(?P<record_id>\w+)/?$", devhub.update_source_member),
+    (
+        "PATCH",
+        V + r"/tooling/sobjects/SourceMember/(?P<record_id>[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?)/?$",
+        devhub.update_source_member,
+    ),
     ("GET", V + r"/(?:tooling/)?query/(?P<locator>01g\w+)-(?P<offset>\d+)$", rest.query_more),
     ("POST", r"^/services/Soap/m/(?P<version>\d+\.\d)(?:/(?P<org_id>\w+))?$", soap.handle),
     ("POST", JOBS + r"/ingest/?$", bulk.create_ingest),

@@ -317,3 +317,10 @@ def test_an_org_that_is_not_a_dev_hub_creates_no_scratch_orgs(tmp_path):
         reply = _create(plain, plain.sessions.issue(), PERSON_ACCOUNTS_BODY)
         assert reply.status_code == 404 and reply.json()[0]["errorCode"] == "NOT_FOUND"
         assert plain.orgs.all() == [plain] and not (plain.root / "scratch-orgs").exists()
+
+
+def test_a_source_member_describe_is_not_taken_for_a_record_update(hub):
+    # sf asks `tooling/sobjects/SourceMember/describe` to learn whether an org tracks source; an org that does
+    # not answers as for any object it lacks, never "method not allowed" (which sf reports as a failure).
+    reply = _get(hub, f"{V}/tooling/sobjects/SourceMember/describe", hub.sessions.issue())
+    assert reply.status_code == 404, reply.text
