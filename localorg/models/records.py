@@ -19,7 +19,7 @@ from pathlib import Path
 from ..exceptions import RecordError
 from .ids import normalize_id, sf_id
 from .record_types import PERSON_ACCOUNT_ID, is_record_type_of
-from .schema import FIELDS, KEY_PREFIX, PERSON_NAMED, PREFIX_OBJECT, Field, Visibility
+from .schema import FIELDS, KEY_PREFIX, PERSON_NAMED, PREFIX_OBJECT, Field, Visibility, cascading_lookups
 
 
 def now_iso() -> str:
@@ -337,7 +337,7 @@ class RecordStore:
             return ids
 
     def _delete_children(self, obj: str, record_id: str) -> None:
-        for child, field_name in _cascading_lookups(obj):
+        for child, field_name in cascading_lookups(obj):
             self.db.execute(f'DELETE FROM "{child}" WHERE "{field_name}" = ?', (record_id,))
 
     def set_system_fields(self, obj: str, record_id: str, values: dict) -> None:
@@ -374,35 +374,19 @@ class RecordStore:
         return results
 
 
-def _cascading_lookups(obj: str) -> list[tuple[str, str]]:
-    """(child object, lookup field) whose records go with a deleted obj record (cascadeDelete in the describe)."""
-    return [
-        (child, f.name)
-        for child, fields in FIELDS.items()
-        for f in fields
-        if f.reference_to == obj and f.child_relationship and f.child_relationship[1]
-    ]
+ROLLED_BACK = {
+    "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+    "message": "Record rolled back because not all records were valid and the request was using AllOrNone header",
+    "fields": [],
+}
 
 
 def _rolled_back(cleaned, ids=None) -> list[dict]:
-    results = []
-    for i, c in enumerate(cleaned):
-        rid = ids[i] if ids else None
-        if isinstance(c, RecordError):
-            results.append({"id": rid, "success": False, "errors": [c.as_error()]})
-        else:
-            results.append(
-                {
-                    "id": rid,
-                    "success": False,
-                    "errors": [
-                        {
-                            "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
-                            "message": "Record rolled back because not all records were valid and the request was using"
-                            " AllOrNone header",
-                            "fields": [],
-                        }
-                    ],
-                }
-            )
-    return results
+    return [
+        {
+            "id": ids[i] if ids else None,
+            "success": False,
+            "errors": [c.as_error() if isinstance(c, RecordError) else dict(ROLLED_BACK)],
+        }
+        for i, c in enumerate(cleaned)
+    ]

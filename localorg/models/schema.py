@@ -47,8 +47,7 @@ def _std(name, type_="string", **kw) -> Field:
     return Field(name, type_, label, length=length, **kw)
 
 
-# The parts of a person's name (Contact, Lead, Individual, User): parts of the compound Name field, and not
-# under field-level security (recorded real describes).
+# A person's name parts (Contact, Lead, Individual, User): in Name, not under field security (real describes).
 _PERSON_NAME = (("extraTypeInfo", "personname"), ("permissionable", False))
 _NAME_PART = (("compoundFieldName", "Name"), *_PERSON_NAME)
 # Account's name: an account's own Name, or a person account's FirstName/LastName (all three name fields).
@@ -361,8 +360,7 @@ TOOLING_FIELDS = {
         Field("LastModifiedById", "string", "Last Modified By ID", readonly=True),
         Field("LastModifiedDate", "datetime", "Last Modified Date", readonly=True),
     ],
-    # FlexiPage: one row per Lightning page, Id = listMetadata's id (0M0); the fields the Tooling API
-    # Reference lists for it (docs/salesforce-facts.md, "Lightning record pages (FlexiPage) and Dynamic Forms").
+    # FlexiPage: a row per Lightning page, Id = listMetadata's id (0M0); fields per the Tooling API Reference.
     "FlexiPage": [
         Field("Id", "id", "FlexiPage ID", readonly=True),
         Field("DeveloperName", "string", "Developer Name", readonly=True),
@@ -389,3 +387,13 @@ TOOLING_FIELDS = {
         Field("LastModifiedDate", "datetime", "Last Modified Date", readonly=True),
     ],
 }
+
+
+def cascading_lookups(obj: str) -> list[tuple[str, str]]:
+    """(child object, lookup field) whose records go with a deleted obj record (cascadeDelete in the describe)."""
+    return [
+        (child, f.name)
+        for child, fields in FIELDS.items()
+        for f in fields
+        if f.reference_to == obj and f.child_relationship and f.child_relationship[1]
+    ]
