@@ -80,6 +80,15 @@ def audiences(base_url: str, is_sandbox: bool) -> tuple[str, ...]:
     return (SANDBOX_LOGIN if is_sandbox else PRODUCTION_LOGIN, base_url.rstrip("/"))
 
 
+def subject(assertion: str) -> str | None:
+    """The `sub` claim of a well-formed JWT, unverified (to pick the org it is for); None if it is not one."""
+    try:
+        claims = jwt.decode(assertion, options={"verify_signature": False})
+    except jwt.InvalidTokenError:
+        return None
+    return claims.get("sub") if isinstance(claims.get("sub"), str) else None
+
+
 def check_assertion(
     app: ConnectedApp | None, assertion: str, username: str, accepted: tuple[str, ...], now: float | None = None
 ) -> None:

@@ -12,11 +12,11 @@ import threading
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from . import connected_app
 from .identity import OrgIdentity
 from .org import LocalOrg
 
 SCRATCH_DIR = "scratch-orgs"
-JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 
 class OrgSet:
@@ -65,10 +65,8 @@ class OrgSet:
                 return org
             if grant == "refresh_token" and form.get("refresh_token") == org.sessions.refresh_token:
                 return org
-        if grant == JWT_GRANT:
-            from ..responses.oauth import jwt_subject
-
-            subject = (jwt_subject(form.get("assertion", "")) or "").lower()
+        if grant == connected_app.GRANT_TYPE:
+            subject = (connected_app.subject(form.get("assertion", "")) or "").lower()
             return next((o for o in self.all() if o.identity.username.lower() == subject), self.primary)
         return self.primary
 

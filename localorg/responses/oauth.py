@@ -2,10 +2,8 @@
 identity service and userinfo, shaped as Salesforce answers them."""
 
 import base64
-import binascii
 import hashlib
 import hmac
-import json
 import time
 from urllib.parse import parse_qs
 
@@ -27,18 +25,6 @@ def identity_url(org) -> str:
 
 def _oauth_error(error: str, description: str) -> Response:
     return Response.json({"error": error, "error_description": description}, status=400)
-
-
-def jwt_subject(assertion: str) -> str | None:
-    """The `sub` of a well-formed JWT (header.payload.signature); None if it is not one."""
-    parts = assertion.split(".")
-    if len(parts) != 3 or not all(parts[:2]):
-        return None
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
-    except (binascii.Error, ValueError):
-        return None
-    return payload.get("sub") if isinstance(payload, dict) else None
 
 
 def oauth_token(org, request: Request) -> Response:
