@@ -1,15 +1,75 @@
-"""Shared test fixtures: the Metadata API schema (from the installed WSDL), the real-world corpus, the local org."""
+"""Shared test fixtures: the Metadata API schema (from the installed WSDL), the real-world corpus, the local org;
+and the marks saying what each test starts (tests/starts.py), derived here at collection and checked at run time."""
 
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from tests import metadata_schema
+from tests import metadata_schema, starts
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 REALWORLD = SHARED / "realworld"
+
+
+DERIVED = {*starts.KINDS, "e2e"}
+
+
+def pytest_configure(config):
+    for kind, meaning in starts.KINDS.items():
+        config.addinivalue_line("markers", f"{kind}: {meaning} (derived, never written by hand)")
+    config.addinivalue_line("markers", starts.E2E)
+    config.stash[LAUNCHES] = starts.Launches()
+
+
+LAUNCHES = pytest.StashKey[starts.Launches]()
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config, items):
+    """Mark each test by what it starts; a hand-written mark of these names is an error, since it would go stale."""
+    by_hand = [item.nodeid for item in items if any(m.name in DERIVED for m in item.iter_markers())]
+    if by_hand:
+        raise pytest.UsageError(
+            f"{', '.join(sorted(DERIVED))} marks are derived from what a test starts (tests/starts.py); "
+            f"remove the hand-written mark from: {', '.join(by_hand[:5])}"
+        )
+    for item in items:
+        found = starts.kinds(item)
+        for kind in sorted(found):
+            item.add_marker(kind)
+        if found:
+            item.add_marker("e2e")
+        group = starts.shared_group(item)
+        if group:  # `make test` runs with --dist loadgroup: one worker per shared org
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    launches = item.config.stash[LAUNCHES]
+    launches.current = item.nodeid
+    yield
+    launches.current = None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test that starts a process its marks do not name fails: the derivation missed a starter."""
+    outcome = yield
+    report = outcome.get_result()
+    if call.when != "teardown":
+        return
+    marked = {m.name for m in item.iter_markers() if m.name in starts.KINDS}
+    missed = item.config.stash[LAUNCHES].unmarked(item.nodeid, marked)
+    if missed and report.passed:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{item.nodeid} started {', '.join(sorted(missed))} but is not marked so: start it through a helper "
+            "tests/starts.py knows (the local_org fixture, LocalOrgProcess, run_cci, SfRun, a path under build/cci "
+            "or build/sf) or add your helper to starts.STARTERS"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,6 @@ import pytest
 from tests.e2e.sf_cli import ALIAS, SfRun, org_get, require_sf, sfdx_project
 from tests.harness import LocalOrgProcess, org_files, records
 
-pytestmark = pytest.mark.e2e
-
 LAYOUT = "Contact-Contact Layout"
 BAD_FIELD = "NoSuchField__c"
 MD = "http://soap.sforce.com/2006/04/metadata"

@@ -194,7 +194,6 @@ def test_bad_option_is_refused_in_one_line_naming_it_before_any_call(task, optio
     assert sorted(tmp_path.rglob("*")) == before
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize(
     "task, option, value, words",
     [

@@ -22,8 +22,6 @@ from tests.harness import (
     soap_actions,
 )
 
-pytestmark = pytest.mark.e2e
-
 FAST = ("backoff", "0", "poll_interval", "0.05")  # retries without waiting: the bound is what is tested
 WHERE = ("contacts_where", "Email != null")
 
