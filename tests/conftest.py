@@ -113,19 +113,31 @@ def assert_valid(schema, data: bytes, name: str = "document"):
         raise AssertionError(f"{name} does not validate: {schema.error_log}")
 
 
-@pytest.fixture
-def local_org(tmp_path):
-    """Factory: `local_org(**serve_options)` starts `email-privacy org serve` (tests/harness.py);
-    stopped at teardown."""
+def _serve(folder):
+    """A factory `start(**serve_options)` of local orgs under `folder` (tests/harness.py); all stopped after."""
     from tests.harness import LocalOrgProcess
 
     started = []
 
     def start(state_dir=None, **options):
-        org = LocalOrgProcess(tmp_path / f"org{len(started)}", state_dir=state_dir, **options)
+        org = LocalOrgProcess(folder / f"org{len(started)}", state_dir=state_dir, **options)
         started.append(org)
         return org.start()
 
     yield start
     for org in started:
         org.stop()
+
+
+@pytest.fixture
+def local_org(tmp_path):
+    """Factory: `local_org(**serve_options)` starts `email-privacy org serve` (tests/harness.py);
+    stopped at teardown."""
+    yield from _serve(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_local_org(tmp_path_factory):
+    """The same factory for a module: an org its tests share because each only reads it, or changes it in a way
+    no other test looks at (every check counts requests and files from its own start)."""
+    yield from _serve(tmp_path_factory.mktemp("module-org"))
