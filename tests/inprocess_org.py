@@ -79,6 +79,7 @@ def deploy(org, files: dict[str, bytes]) -> None:
             zf.writestr(path, data)
     outcome = org.metadata.deploy(buf.getvalue())
     assert outcome.status == "Succeeded", (outcome.error_message, [c.problem for c in outcome.failures])
+    return outcome
 
 
 def enable_consent(org) -> None:
