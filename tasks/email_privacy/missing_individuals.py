@@ -49,6 +49,11 @@ In the flow enable_individual_email_tracking this step is off unless
     def _work(self, client: RecordsClient, stem):
         return run(client, self.request, lists_stem=stem)
 
+    def _update_credentials(self):
+        # Off (the flow's default): no call to the org at all, not even a token refresh.
+        if self.enabled:
+            super()._update_credentials()
+
     def _run_task(self):
         if not self.enabled:
             self.logger.info("create_missing_individuals is off (enabled: false): nothing done.")
