@@ -57,6 +57,7 @@ class MetadataStore:
         self._last_stamp = datetime.fromtimestamp(0, UTC)
         self.jobs: dict[str, DeployOutcome | RetrieveOutcome] = {}
         self.source_members = None  # SourceMembers of an org that tracks source (models/source_tracking.py)
+        self.on_deployed = None  # called with [(type, member, bytes)] a deploy stored (records that mirror metadata)
         self._props: dict[str, dict] = (
             json.loads(self._props_path.read_text(encoding="utf-8")) if self._props_path.is_file() else {}
         )
@@ -345,6 +346,8 @@ class MetadataStore:
                     data = self._merged_settings(p.member, p.data) if p.type == "Settings" else p.data
                     p.result.created, p.result.changed, p.result.id = self._store(p.type, p.member, data, stamp, ns)
                 self._save_props()
+                if self.on_deployed is not None:
+                    self.on_deployed([(p.type, p.member, self.read(p.type, p.member)) for p in keep])
                 if self.source_members is not None:
                     touched = [(p.type, p.member) for p in keep if p.result.created or p.result.changed]
                     self.source_members.changed(touched, api_datetime(stamp))

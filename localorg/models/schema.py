@@ -8,7 +8,7 @@ Describes, SOQL, record validation and the records store all read this module.
 
 from dataclasses import dataclass
 
-from . import field_describe, organization
+from . import access, field_describe, organization
 
 
 @dataclass(frozen=True)
@@ -343,6 +343,7 @@ LABELS = {
     "ScratchOrgInfo": ("Scratch Org Info", "Scratch Org Infos"),
     "ActiveScratchOrg": ("Active Scratch Org", "Active Scratch Orgs"),
 }
+access.register(FIELDS, KEY_PREFIX, PREFIX_OBJECT, LABELS, VIRTUAL_FIELDS, _std, _AUDIT)
 
 
 # Objects only the Tooling API has (its /tooling/query; the data API's /query answers INVALID_TYPE, as

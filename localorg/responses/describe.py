@@ -27,6 +27,11 @@ FLAGS = {
     "User": {**_RECORD_OBJECT, "deletable": False, "mergeable": False, "undeletable": False},
     "Organization": {**_NOTHING, "replicateable": True, "retrieveable": True, "updateable": True},
     "UserPermissionAccess": _NOTHING,
+    # Setup objects (models/access.py): read through the API; only assignments are created and deleted.
+    **dict.fromkeys(
+        ("Profile", "PermissionSet", "ObjectPermissions", "FieldPermissions"), {**_NOTHING, "retrieveable": True}
+    ),
+    "PermissionSetAssignment": {**_NOTHING, "createable": True, "deletable": True, "retrieveable": True},
 }
 _CONSTANT_ENTRY = {
     "activateable": False, "associateEntityType": None, "associateParentEntity": None, "custom": False,
