@@ -172,7 +172,8 @@ def test_a_page_deleted_since_the_read_stops_the_deploy_and_is_not_recreated(tmp
 
 
 def test_guard_follows_next_records_url(tmp_path, monkeypatch):
-    # The guard asks for every layout saved at or after the read's latest date (whole seconds): a new org's
+    # The guard asks for every layout saved at or after the earliest read date of those to deploy (whole
+    # seconds): a new org's
     # layouts share one date, so all 2,112 answer, 2,000 a page. The one saved by someone else comes last.
     with serve(tmp_path, layouts_per_object=700) as org:
         rows = org.metadata.tooling_layouts()
