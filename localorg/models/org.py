@@ -23,6 +23,7 @@ from .connected_app import ConnectedApp
 from .cursors import QueryCursors
 from .identity import OrgIdentity
 from .metadata import MetadataStore
+from .org_settings import OrgSettings
 from .records import RecordStore
 from .schema import Visibility
 from .seed import seed_people
@@ -48,10 +49,12 @@ class LocalOrg:
         identity: OrgIdentity | None = None,
         faults: Faults | None = None,
         seed: SeedOptions | None = None,
+        settings: OrgSettings | None = None,
     ):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.faults = faults or Faults()
+        self.settings = settings or OrgSettings()
         self.lock = threading.RLock()
         self.base_url = "https://127.0.0.1"  # where it is served (set by `org serve` and inprocess)
         self.orgs = None  # the OrgSet serving this org with others (models/orgs.py), when there is one

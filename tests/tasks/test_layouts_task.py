@@ -10,6 +10,7 @@ from email_privacy import metadata_xml
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.features import snapshots
 from email_privacy.salesforce.layouts import has_field
+from localorg.models.org_settings import OrgSettings
 from localorg.requestlog import read_log
 from tests.conftest import import_task
 from tests.harness import inprocess_task
@@ -174,11 +175,11 @@ def test_a_page_deleted_since_the_read_stops_the_deploy_and_is_not_recreated(tmp
 def test_guard_follows_next_records_url(tmp_path, monkeypatch):
     # The guard asks for every layout saved at or after the earliest read date of those to deploy (whole
     # seconds): a new org's
-    # layouts share one date, so all 2,112 answer, 2,000 a page. The one saved by someone else comes last.
-    with serve(tmp_path, layouts_per_object=700) as org:
+    # layouts share one date, so all answer, 20 a page here. The one saved by someone else comes last.
+    with serve(tmp_path, layouts_per_object=8, settings=OrgSettings(query_page_size=20)) as org:
         rows = org.metadata.tooling_layouts()
         last = org.metadata.members("Layout")[-1]
-        assert len(rows) > 2000 and rows[-1]["Id"] == org.metadata.file_properties("Layout", last)["id"]
+        assert 20 < len(rows) <= 40 and rows[-1]["Id"] == org.metadata.file_properties("Layout", last)["id"]
         assert last.startswith("Lead-")
         save_after_retrieve(monkeypatch, org, last)  # another admin saves the last layout
         with pytest.raises(OrgError, match="Nothing was deployed") as e:
