@@ -1,11 +1,11 @@
-"""Who may do what: Profile, PermissionSet, ObjectPermissions, FieldPermissions, PermissionSetAssignment.
+"""Who may do what: the seed and upkeep of Profile, PermissionSet, ObjectPermissions, FieldPermissions and
+PermissionSetAssignment records (objects/profile.py and its neighbours define the objects).
 
-Registered into the one schema (schema.py) as stored objects, so SOQL, describes and record writes see
-them as any other. As in Salesforce (docs/salesforce-facts.md, "Who can edit a field"): every profile
-owns a permission set (IsOwnedByProfile = true) holding its object and field permissions; each user is
-assigned the permission set of their profile as well as any others; a user's access is the union of
-every permission set assigned. Only PermissionSetAssignment is created through the API here; the
-others come from the seed and from deployed PermissionSet metadata (sync_permission_set).
+As in Salesforce (docs/salesforce-facts.md, "Who can edit a field"): every profile owns a permission set
+(IsOwnedByProfile = true) holding its object and field permissions; each user is assigned the permission
+set of their profile as well as any others; a user's access is the union of every permission set
+assigned. Only PermissionSetAssignment is created through the API; the others come from the seed and
+from deployed PermissionSet metadata (sync_permission_set).
 """
 
 from lxml import etree
@@ -15,84 +15,6 @@ REP_PROFILE = "Standard User"
 REP_ACCESS = ("none", "read", "edit")  # what REP_PROFILE may do to Individual and its two flags
 TRACKED_FIELDS = ("HasOptedOutTracking", "HasOptedOutProcessing")
 MD_NS = "http://soap.sforce.com/2006/04/metadata"
-
-KEY_PREFIX = {
-    "Profile": "00e",
-    "PermissionSet": "0PS",
-    "ObjectPermissions": "110",
-    "FieldPermissions": "01k",
-    "PermissionSetAssignment": "0Pa",
-}
-LABELS = {
-    "Profile": ("Profile", "Profiles"),
-    "PermissionSet": ("Permission Set", "Permission Sets"),
-    "ObjectPermissions": ("Object Permissions", "Object Permissions"),
-    "FieldPermissions": ("Field Permissions", "Field Permissions"),
-    "PermissionSetAssignment": ("Permission Set Assignment", "Permission Set Assignments"),
-}
-
-
-def fields(std, audit) -> dict:
-    """{object: [Field]} built with the schema's own field maker (`std`) and audit fields."""
-    ro = {"readonly": True}
-    parent = dict(reference_to="PermissionSet", label="Parent ID", create_only=True, required=True)
-    return {
-        "Profile": [
-            std("Id", "id", label="Profile ID", **ro),
-            std("Name", label="Name", length=255, **ro),
-            std("UserType", "picklist", label="User Type", **ro),
-            std("PermissionsViewAllData", "boolean", label="View All Data", **ro),
-            std("PermissionsModifyAllData", "boolean", label="Modify All Data", **ro),
-            std("PermissionsPrivacyDataAccess", "boolean", label="Allow user to access privacy data", **ro),
-            *audit,
-        ],
-        "PermissionSet": [
-            std("Id", "id", label="PermissionSet ID", **ro),
-            std("Name", label="Permission Set Name", **ro),
-            std("Label", label="Permission Set Label", **ro),
-            std("Description", length=255, **ro),
-            std("IsOwnedByProfile", "boolean", label="Is Owned By Profile", **ro),
-            std("IsCustom", "boolean", label="Is Custom", **ro),
-            std("ProfileId", "reference", reference_to="Profile", label="Profile ID", **ro),
-            std("NamespacePrefix", length=15, **ro),
-            std("PermissionsViewAllData", "boolean", label="View All Data", **ro),
-            std("PermissionsModifyAllData", "boolean", label="Modify All Data", **ro),
-            std("PermissionsPrivacyDataAccess", "boolean", label="Allow user to access privacy data", **ro),
-            *audit,
-        ],
-        "ObjectPermissions": [
-            std("Id", "id", label="ObjectPermissions ID", **ro),
-            std("ParentId", "reference", **parent),
-            std("SobjectType", "picklist", label="Sobject Type Name", **ro),
-            *[
-                std(f"Permissions{p}", "boolean", **ro)
-                for p in ("Read", "Create", "Edit", "Delete", "ViewAllRecords", "ModifyAllRecords")
-            ],
-            *audit,
-        ],
-        "FieldPermissions": [
-            std("Id", "id", label="FieldPermissions ID", **ro),
-            std("ParentId", "reference", **parent),
-            std("SobjectType", "picklist", label="Sobject Type Name", **ro),
-            std("Field", label="Field Name", length=255, **ro),
-            std("PermissionsRead", "boolean", label="Read Access", **ro),
-            std("PermissionsEdit", "boolean", label="Edit Access", **ro),
-            *audit,
-        ],
-        "PermissionSetAssignment": [
-            std("Id", "id", label="Permission Set Assignment ID", **ro),
-            std("AssigneeId", "reference", reference_to="User", label="Assignee ID", required=True, create_only=True),
-            std(
-                "PermissionSetId",
-                "reference",
-                reference_to="PermissionSet",
-                label="Permission Set ID",
-                required=True,
-                create_only=True,
-            ),
-            *audit,
-        ],
-    }
 
 
 def _permissions(records, parent_id: str, obj: str, object_perms: dict, field_perms: dict) -> None:
@@ -192,18 +114,3 @@ def sync_permission_set(records, name: str, data: bytes) -> None:
         field_perms.setdefault(obj, {})[field] = (flag(el, "readable"), flag(el, "editable"))
     for obj in set(objects) | set(field_perms):
         _permissions(records, ps, obj, objects.get(obj, {}), field_perms.get(obj, {}))
-
-
-def register(fields_by_object, key_prefix, prefix_object, labels, virtual_fields, std, audit) -> None:
-    """Add these objects to the one schema, the User's profile lookup, and the running user's privacy-data
-    permission (the Consent API needs it or View All Data: docs/salesforce-facts.md, "Consent API")."""
-    fields_by_object.update(fields(std, audit))
-    fields_by_object["User"].insert(
-        -len(audit), std("ProfileId", "reference", reference_to="Profile", label="Profile ID")
-    )
-    key_prefix.update(KEY_PREFIX)
-    prefix_object.update({v: k for k, v in KEY_PREFIX.items()})
-    labels.update(LABELS)
-    virtual_fields["UserPermissionAccess"].append(
-        std("PermissionsPrivacyDataAccess", "boolean", label="PrivacyDataAccess", readonly=True)
-    )

@@ -136,6 +136,11 @@ class MetadataStore:
         old["lastModifiedDate"] = when
         return created, changed, old["id"]
 
+    def _remove(self, type_name, member) -> str:
+        """Delete one component (a destructiveChanges deploy); return the id it had."""
+        self.path_for(type_name, member).unlink(missing_ok=True)
+        return self._props.pop(f"{type_name}:{member}")["id"]
+
     def _save_props(self) -> None:
         write_atomic(self._props_path, (json.dumps(self._props, indent=1, sort_keys=True) + "\n").encode())
 
@@ -342,6 +347,9 @@ class MetadataStore:
             if not check_only and keep:
                 stamp = self._stamp()
                 for p in keep:
+                    if p.delete:
+                        p.result.deleted, p.result.id = True, self._remove(p.type, p.member)
+                        continue
                     ns = self._namespace_of(p.type, p.member)
                     data = self._merged_settings(p.member, p.data) if p.type == "Settings" else p.data
                     p.result.created, p.result.changed, p.result.id = self._store(p.type, p.member, data, stamp, ns)
