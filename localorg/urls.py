@@ -1,6 +1,6 @@
 """The local org's routes as data: (method, path regex, handler), matched in order by server.Router."""
 
-from .responses import bulk, composite, describe, devhub, oauth, refusals, rest, soap
+from .responses import bulk, composite, consent, describe, devhub, oauth, refusals, rest, soap
 
 V = r"^/services/data/v(?P<version>\d+\.\d)"
 JOBS = V + r"/jobs"
@@ -39,6 +39,8 @@ ROUTES = [
         r"^/services/Soap/m/(?P<version>\d+\.\d)(?:/(?P<org_id>00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?))?(?:/\w*)*$",
         soap.handle,
     ),
+    ("GET", V + r"/consent/action/(?P<action>\w+)/?$", consent.action),
+    ("GET", V + r"/consent/multiaction/?$", consent.multiaction),
     ("POST", JOBS + r"/ingest/?$", bulk.create_ingest),
     ("PUT", JOBS + r"/ingest/(?P<job_id>\w+)/batches/?$", bulk.upload),
     ("GET", JOBS + r"/ingest/(?P<job_id>\w+)/?$", bulk.ingest_job),
