@@ -161,7 +161,7 @@ def _deletions(store, manifest: str, data: bytes) -> list[Planned]:
     """One Planned deletion per member of a delete manifest; a member the org lacks fails its line."""
     try:
         named = read_package_xml(data, manifest)
-    except XmlInputError as e:
+    except XmlRefused as e:
         return [Planned("", manifest, manifest, data, ComponentResult("", manifest, manifest, False, str(e)))]
     planned = []
     for type_name, members in sorted(named.items()):
