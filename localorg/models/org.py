@@ -67,6 +67,7 @@ class LocalOrg:
         self.records = RecordStore(self.root / "records.sqlite")
         self.bulk_jobs = BulkJobs()
         self.query_cursors = QueryCursors()
+        self.single_access_codes: set[str] = set()  # front-door codes not used yet (in memory, as short-lived)
         self.sessions = Sessions(self.root / "auth.json", self.identity.org_id)
         self.connected_app = ConnectedApp.load(self.root)
         if self.is_new:
