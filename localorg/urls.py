@@ -4,7 +4,7 @@ Method "*" matches any method a path has no route for: the refusals of what a re
 local org does not model (responses/refusals.py), so a client hears "not modelled", never a 404.
 """
 
-from .responses import bulk, composite, describe, devhub, oauth, refusals, resources, rest, soap
+from .responses import bulk, composite, consent, describe, devhub, oauth, refusals, resources, rest, soap
 
 V = r"^/services/data/v(?P<version>\d+\.\d)"
 JOBS = V + r"/jobs"
@@ -59,6 +59,8 @@ ROUTES = [
     ),
     ("GET", V + r"/(?:tooling/)?query/(?P<locator>01g\w+)-(?P<offset>\d+)$", rest.query_more),
     ("POST", r"^/services/Soap/m/(?P<version>\d+\.\d)(?:/(?P<org_id>\w+))?$", soap.handle),
+    ("GET", V + r"/consent/action/(?P<action>\w+)/?$", consent.action),
+    ("GET", V + r"/consent/multiaction/?$", consent.multiaction),
     ("POST", JOBS + r"/ingest/?$", bulk.create_ingest),
     ("PUT", JOBS + r"/ingest/(?P<job_id>\w+)/batches/?$", bulk.upload),
     ("GET", JOBS + r"/ingest/(?P<job_id>\w+)/?$", bulk.ingest_job),

@@ -78,13 +78,19 @@ A list longer than 1,000 entries is written whole to a CSV file next to the repo
         self.report_file = report_path("report", self.options.get("report"))
         self.retries = parse_int("retries", self.options.get("retries"), default=3, minimum=0, maximum=10)
 
+    title = "Individual privacy requests"
+
+    def _work(self, client: RecordsClient, stem):
+        """The one call: the report of the run."""
+        return run(client, self.request, lists_stem=stem)
+
     def _run_task(self):
         mount_rest_retries(self.sf, retries=self.retries)
         client = RecordsClient.from_sf(self.sf, refresh=lambda: refresh_session(self), progress=self.logger.info)
         stem = self.report_file.with_suffix("") if self.report_file else None
-        report = run(client, self.request, lists_stem=stem)
+        report = self._work(client, stem)
 
-        title = "Individual privacy requests" + (" (dry run: nothing changed)" if report.dry_run else "")
+        title = self.title + (" (dry run: nothing changed)" if report.dry_run else "")
         log_table(
             self.logger, title, [("what", "What"), ("count", "Count"), ("meaning", "Meaning")], report.summary_rows()
         )
