@@ -75,6 +75,7 @@ class LocalOrg:
         self.metadata.on_consent_off = lambda: purge_privacy_data(self.records)
         self.bulk_jobs = BulkJobs()
         self.query_cursors = QueryCursors()
+        self.single_access_codes: set[str] = set()  # front-door codes not used yet (in memory, as short-lived)
         self.sessions = Sessions(self.root / "auth.json", self.identity.org_id)
         self.connected_app = ConnectedApp.load(self.root)
         self.metadata.on_deployed = self._deployed
