@@ -53,6 +53,17 @@ class PrivacyRequest:
         return read_csv(self.csv_path) if self.csv_path else iter(())
 
 
+def parse_where(name: str, value) -> str:
+    """A SOQL condition (what follows WHERE), one statement."""
+    text = str(value).strip()
+    if not text or ";" in text or re.match(r"(?i)^\s*where\b", text):
+        raise OptionError(
+            f"Option {name}: {value!r} is not a SOQL condition; give what follows WHERE, "
+            "e.g. \"Email LIKE '%@example.com'\"."
+        )
+    return text
+
+
 def parse_request(options: dict) -> PrivacyRequest:
     """Validate the task's options up front; OptionError naming the option on any mistake."""
     flags = {}
@@ -66,13 +77,7 @@ def parse_request(options: dict) -> PrivacyRequest:
         value = options.get(name)
         if value in (None, ""):
             continue
-        text = str(value).strip()
-        if not text or ";" in text or re.match(r"(?i)^\s*where\b", text):
-            raise OptionError(
-                f"Option {name}: {value!r} is not a SOQL condition; give what follows WHERE, "
-                "e.g. \"Email LIKE '%@example.com'\"."
-            )
-        where[obj] = text
+        where[obj] = parse_where(name, value)
     csv_path, count, objects = None, 0, set()
     if options.get("csv") not in (None, ""):
         csv_path = parse_existing_path("csv", options.get("csv"))
