@@ -111,6 +111,10 @@ class OptionSpec:
     def __contains__(self, name) -> bool:
         return name in self.options
 
+    def pick(self, *names: str) -> tuple[Option, ...]:
+        """These options as declared here, for another task that takes them too."""
+        return tuple(self.options[name] for name in names)
+
     def task_options(self) -> TaskOptions:
         return TaskOptions((o.name, o.task_option()) for o in self)
 

@@ -210,7 +210,11 @@ def run(client: RecordsClient, request: PrivacyRequest, lists_stem=None) -> Repo
 
     Long lists (not found, failed) go to CSV files named after `lists_stem` (report.py)."""
     names, optional = target_names(request)
-    targets = resolve_targets(client, names, optional)
+    return run_targets(client, resolve_targets(client, names, optional), request, lists_stem)
+
+
+def run_targets(client: RecordsClient, targets: dict[str, Target], request: PrivacyRequest, lists_stem=None) -> Report:
+    """find -> plan -> apply over targets already resolved; the report."""
     with tempfile.TemporaryDirectory(prefix="individual-privacy-") as folder:
         index = MatchIndex(folder)
         try:

@@ -53,17 +53,6 @@ class PrivacyRequest:
         return read_csv(self.csv_path) if self.csv_path else iter(())
 
 
-def parse_where(name: str, value) -> str:
-    """A SOQL condition (what follows WHERE), one statement."""
-    text = str(value).strip()
-    if not text or ";" in text or re.match(r"(?i)^\s*where\b", text):
-        raise OptionError(
-            f"Option {name}: {value!r} is not a SOQL condition; give what follows WHERE, "
-            "e.g. \"Email LIKE '%@example.com'\"."
-        )
-    return text
-
-
 def parse_request(options: dict) -> PrivacyRequest:
     """Validate the task's options up front; OptionError naming the option on any mistake."""
     flags = {}
@@ -72,12 +61,7 @@ def parse_request(options: dict) -> PrivacyRequest:
             flags[fieldname] = parse_bool(name, options.get(name))
     if not flags:
         raise OptionError("Options dont_track and dont_process: give at least one of them (true or false).")
-    where = {}
-    for name, obj in WHERE_OPTIONS.items():
-        value = options.get(name)
-        if value in (None, ""):
-            continue
-        where[obj] = parse_where(name, value)
+    where = parse_where(options)
     csv_path, count, objects = None, 0, set()
     if options.get("csv") not in (None, ""):
         csv_path = parse_existing_path("csv", options.get("csv"))
@@ -98,20 +82,47 @@ def parse_request(options: dict) -> PrivacyRequest:
         flags=flags,
         csv_path=csv_path,
         where=where,
-        dry_run=parse_bool("dry_run", options.get("dry_run"), default=False),
-        bulk_threshold=parse_int(
+        **parse_run_options(options),
+        csv_rows=count,
+        csv_objects=frozenset(objects),
+    )
+
+
+def parse_where(options: dict) -> dict[str, str]:
+    """{object: SOQL condition} from contacts_where, leads_where, person_accounts_where (those given)."""
+    return {
+        obj: parse_condition(name, options.get(name))
+        for name, obj in WHERE_OPTIONS.items()
+        if options.get(name) not in (None, "")
+    }
+
+
+def parse_condition(name: str, value) -> str:
+    """One SOQL condition (what follows WHERE), one statement."""
+    text = str(value).strip()
+    if not text or ";" in text or re.match(r"(?i)^\s*where\b", text):
+        raise OptionError(
+            f"Option {name}: {value!r} is not a SOQL condition; give what follows WHERE, "
+            "e.g. \"Email LIKE '%@example.com'\"."
+        )
+    return text
+
+
+def parse_run_options(options: dict) -> dict:
+    """dry_run, bulk_threshold and upload_limit, checked: PrivacyRequest's keyword arguments."""
+    return {
+        "dry_run": parse_bool("dry_run", options.get("dry_run"), default=False),
+        "bulk_threshold": parse_int(
             "bulk_threshold", options.get("bulk_threshold"), default=DEFAULT_BULK_THRESHOLD, minimum=1
         ),
-        upload_limit=parse_int(
+        "upload_limit": parse_int(
             "upload_limit",
             options.get("upload_limit"),
             default=SALESFORCE_UPLOAD_LIMIT,
             minimum=MIN_UPLOAD_LIMIT,
             maximum=SALESFORCE_UPLOAD_LIMIT,
         ),
-        csv_rows=count,
-        csv_objects=frozenset(objects),
-    )
+    }
 
 
 def read_csv(path: Path) -> Iterator[InputRow]:

@@ -26,6 +26,7 @@ class ComponentResult:
     column: int | None = None
     created: bool = False
     changed: bool = False
+    deleted: bool = False
     id: str | None = None
 
 
@@ -69,6 +70,7 @@ class Planned:
     path: str  # relative to DIR/metadata
     data: bytes
     result: ComponentResult
+    delete: bool = False  # named in a destructiveChanges manifest: removed from the org, not written
 
 
 def plan(store, files: dict[str, bytes], fail_names: set[str]) -> list[Planned]:
@@ -82,6 +84,9 @@ def plan(store, files: dict[str, bytes], fail_names: set[str]) -> list[Planned]:
         pkg_result.success, pkg_result.problem = False, str(e)
         declared = {}
     planned.append(Planned("", "package.xml", "package.xml", pkg, pkg_result))
+    for manifest in DESTRUCTIVE_MANIFESTS:
+        if manifest in files:
+            planned += _deletions(store, manifest, files.pop(manifest))
     consent = bool(store.settings_value("PartyDataModelSettings", "enableConsentManagement"))
     by_type: dict[str, set[str]] = {}
     for path, data in sorted(files.items()):
@@ -144,6 +149,29 @@ def plan(store, files: dict[str, bytes], fail_names: set[str]) -> list[Planned]:
                         ),
                     )
                 )
+    return planned
+
+
+# The delete manifests a deploy may carry beside package.xml, in package.xml's format without wildcards
+# (Metadata API Developer Guide, "Deleting Components from an Organization").
+DESTRUCTIVE_MANIFESTS = ("destructiveChangesPre.xml", "destructiveChanges.xml", "destructiveChangesPost.xml")
+
+
+def _deletions(store, manifest: str, data: bytes) -> list[Planned]:
+    """One Planned deletion per member of a delete manifest; a member the org lacks fails its line."""
+    try:
+        named = read_package_xml(data, manifest)
+    except XmlInputError as e:
+        return [Planned("", manifest, manifest, data, ComponentResult("", manifest, manifest, False, str(e)))]
+    planned = []
+    for type_name, members in sorted(named.items()):
+        for member in members:
+            result = ComponentResult(type_name, member, manifest, True)
+            if type_name not in TYPES or member == "*" or member not in store.members(type_name):
+                # Salesforce reports a missing component as a warning, which fails the deploy unless
+                # ignoreWarnings; the local org fails the line.
+                result.success, result.problem = False, f"No {type_name} named: {member} found"
+            planned.append(Planned(type_name, member, manifest, b"", result, delete=True))
     return planned
 
 

@@ -57,6 +57,7 @@ class MetadataStore:
         self._last_stamp = datetime.fromtimestamp(0, UTC)
         self.jobs: dict[str, DeployOutcome | RetrieveOutcome] = {}
         self.source_members = None  # SourceMembers of an org that tracks source (models/source_tracking.py)
+        self.on_deployed = None  # called with [(type, member, bytes)] a deploy stored (records that mirror metadata)
         self._props: dict[str, dict] = (
             json.loads(self._props_path.read_text(encoding="utf-8")) if self._props_path.is_file() else {}
         )
@@ -134,6 +135,11 @@ class MetadataStore:
             }
         old["lastModifiedDate"] = when
         return created, changed, old["id"]
+
+    def _remove(self, type_name, member) -> str:
+        """Delete one component (a destructiveChanges deploy); return the id it had."""
+        self.path_for(type_name, member).unlink(missing_ok=True)
+        return self._props.pop(f"{type_name}:{member}")["id"]
 
     def _save_props(self) -> None:
         write_atomic(self._props_path, (json.dumps(self._props, indent=1, sort_keys=True) + "\n").encode())
@@ -341,10 +347,15 @@ class MetadataStore:
             if not check_only and keep:
                 stamp = self._stamp()
                 for p in keep:
+                    if p.delete:
+                        p.result.deleted, p.result.id = True, self._remove(p.type, p.member)
+                        continue
                     ns = self._namespace_of(p.type, p.member)
                     data = self._merged_settings(p.member, p.data) if p.type == "Settings" else p.data
                     p.result.created, p.result.changed, p.result.id = self._store(p.type, p.member, data, stamp, ns)
                 self._save_props()
+                if self.on_deployed is not None:
+                    self.on_deployed([(p.type, p.member, self.read(p.type, p.member)) for p in keep])
                 if self.source_members is not None:
                     touched = [(p.type, p.member) for p in keep if p.result.created or p.result.changed]
                     self.source_members.changed(touched, api_datetime(stamp))

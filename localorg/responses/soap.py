@@ -254,7 +254,7 @@ def _deploy_message(parent, tag, c, when):
             ("componentType", c.component_type),
             ("created", c.created),
             ("createdDate", when),
-            ("deleted", False),
+            ("deleted", c.deleted),
             ("fileName", c.file_name),
             ("fullName", c.full_name),
             ("id", c.id),

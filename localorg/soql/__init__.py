@@ -21,8 +21,8 @@ Errors are SoqlError(error_code, message): MALFORMED_QUERY for syntax, INVALID_T
 that does not exist, INVALID_FIELD for a field the object lacks.
 """
 
-from .executor import PAGE_SIZE, Source, columns, execute
+from .executor import Source, columns, execute
 from .lexer import SoqlError
 from .parser import Count, Path, parse
 
-__all__ = ["PAGE_SIZE", "Count", "columns", "Path", "Source", "SoqlError", "execute", "parse"]
+__all__ = ["Count", "columns", "Path", "Source", "SoqlError", "execute", "parse"]

@@ -10,8 +10,6 @@ from ..models.ids import normalize_id
 from .lexer import SoqlError, as_instant, near
 from .parser import BoolOp, Compare, Count, Path, Query, parse
 
-PAGE_SIZE = 2000
-
 
 class Source(ABC):
     """What the engine needs from an org (models/sobjects.py supplies the real one).

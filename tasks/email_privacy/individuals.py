@@ -7,7 +7,7 @@ from email_privacy.cci.spec import OptionSpec, existing_file, file_to_write, fla
 from email_privacy.cci.task import OptionsTask
 from email_privacy.errors import OrgError
 from email_privacy.features.individuals import parse_request, run
-from email_privacy.features.individuals_request import DEFAULT_BULK_THRESHOLD, MIN_UPLOAD_LIMIT, parse_where
+from email_privacy.features.individuals_request import DEFAULT_BULK_THRESHOLD, MIN_UPLOAD_LIMIT, parse_condition
 from email_privacy.org.ingest_files import SALESFORCE_UPLOAD_LIMIT
 from email_privacy.org.records_client import RecordsClient
 from email_privacy.org.rest import mount_rest_retries, refresh_session
@@ -48,14 +48,14 @@ A list longer than 1,000 entries is written whole to a CSV file next to the repo
         text(
             "contacts_where",
             "SOQL condition choosing contacts (what follows WHERE), e.g. \"Email LIKE '%@example.com'\".",
-            parse_where,
+            parse_condition,
             "a SOQL condition",
         ),
-        text("leads_where", "SOQL condition choosing leads.", parse_where, "a SOQL condition"),
+        text("leads_where", "SOQL condition choosing leads.", parse_condition, "a SOQL condition"),
         text(
             "person_accounts_where",
             "SOQL condition choosing person accounts (IsPersonAccount = true is added).",
-            parse_where,
+            parse_condition,
             "a SOQL condition",
         ),
         flag(
@@ -97,13 +97,19 @@ A list longer than 1,000 entries is written whole to a CSV file next to the repo
         self.report_file = self.parsed_options.report
         self.retries = self.parsed_options.retries
 
+    title = "Individual privacy requests"
+
+    def _work(self, client: RecordsClient, stem):
+        """The one call: the report of the run."""
+        return run(client, self.request, lists_stem=stem)
+
     def _run_task(self):
         mount_rest_retries(self.sf, retries=self.retries)
         client = RecordsClient.from_sf(self.sf, refresh=lambda: refresh_session(self), progress=self.logger.info)
         stem = self.report_file.with_suffix("") if self.report_file else None
-        report = run(client, self.request, lists_stem=stem)
+        report = self._work(client, stem)
 
-        title = "Individual privacy requests" + (" (dry run: nothing changed)" if report.dry_run else "")
+        title = self.title + (" (dry run: nothing changed)" if report.dry_run else "")
         log_table(
             self.logger, title, [("what", "What"), ("count", "Count"), ("meaning", "Meaning")], report.summary_rows()
         )

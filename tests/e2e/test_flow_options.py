@@ -15,8 +15,10 @@ from tests.harness import LocalOrgProcess, api_requests, error_line, ok, org_fil
 FLOW = "enable_individual_email_tracking"
 STEPS = (
     "check_email_privacy_prerequisites, deploy_email_privacy_settings, deploy_email_privacy_permission_set, "
-    "add_individual_field_to_layouts, verify_email_privacy"
+    "add_individual_field_to_layouts, verify_email_privacy, create_missing_individuals"
 )
+
+WIDE = {"COLUMNS": "2000"}  # rich wraps a message at the terminal's width: wide enough to compare it whole
 
 CONSUMER_TASK = '''\
 from cumulusci.core.tasks import BaseTask
@@ -79,7 +81,7 @@ def untouched(org, since: int, before: dict) -> None:
 )
 def test_a_mistaken_option_stops_the_flow_in_one_line_before_the_org_is_called(org, option, value, expected):
     before, since = org_files(org), len(org.requests())
-    result = run_cci(org, "flow", "run", FLOW, "--org", "sim", "-o", option, value)
+    result = run_cci(org, "flow", "run", FLOW, "--org", "sim", "-o", option, value, env=WIDE)
     assert error_line(result).startswith(expected)
     assert "Running task: deploy_email_privacy_settings" not in result.stdout + result.stderr
     untouched(org, since, before)
@@ -87,7 +89,9 @@ def test_a_mistaken_option_stops_the_flow_in_one_line_before_the_org_is_called(o
 
 def test_a_folder_given_as_step_5s_report_file_stops_the_flow(org, tmp_path):
     before, since = org_files(org), len(org.requests())
-    result = run_cci(org, "flow", "run", FLOW, "--org", "sim", "-o", "verify_email_privacy__report", str(tmp_path))
+    result = run_cci(
+        org, "flow", "run", FLOW, "--org", "sim", "-o", "verify_email_privacy__report", str(tmp_path), env=WIDE
+    )
     assert error_line(result) == (
         f"Error: Option verify_email_privacy__report: {tmp_path} is a folder; give the path of a JSON file to write."
     )
@@ -105,6 +109,7 @@ def test_every_mistake_gets_its_own_error_line(org):
         "sim",
         *("-o", "check_email_privacy_prerequisites__dry_rn", "true"),
         *("-o", "add_individual_field_to_layouts__behavior", "Hidden"),
+        env=WIDE,
     )
     assert result.returncode != 0 and "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
@@ -118,7 +123,9 @@ def test_every_mistake_gets_its_own_error_line(org):
 
 def test_task_run_refuses_an_option_it_does_not_have_in_one_line(org):
     before, since = org_files(org), len(org.requests())
-    result = run_cci(org, "task", "run", "deploy_email_privacy_settings", "--org", "sim", "-o", "dryrun", "true")
+    result = run_cci(
+        org, "task", "run", "deploy_email_privacy_settings", "--org", "sim", "-o", "dryrun", "true", env=WIDE
+    )
     assert error_line(result) == (
         "Error: Option dryrun: no such option; did you mean dry_run? Its options: enhanced_email, email_tracking, "
         "consent_management, dry_run, check_only, api_version, retries, backoff, poll_interval."
@@ -150,6 +157,7 @@ def test_through_a_consumers_config_qa_the_same_typo_stops_and_its_own_options_p
         "sim",
         *("-o", "check_email_privacy_prerequisites__dry_rn", "true"),
         *("-o", "consumer_layouts__shade", "dark"),
+        env=WIDE,
     )
     line = error_line(result)
     assert line.startswith(

@@ -9,6 +9,7 @@ from localorg.http import Request
 from localorg.models import layout_names as rest_names
 from localorg.models.identity import OrgIdentity
 from localorg.models.org import LocalOrg, SeedOptions
+from localorg.models.org_settings import OrgSettings
 
 
 @pytest.fixture
@@ -179,6 +180,16 @@ def test_large_results_are_paged_by_2000(make_org):
         call(org, "GET", "/services/data/v63.0/query/01g000000000999-2000")[1][0]["errorCode"]
         == "INVALID_QUERY_LOCATOR"
     )
+
+
+def test_query_page_size_is_the_orgs_setting(make_org):
+    org = make_org(seed=SeedOptions(contacts=15))
+    org.settings = OrgSettings(query_page_size=7)
+    pages = [query(org, "SELECT Id FROM Contact")[1]]
+    while not pages[-1]["done"]:
+        pages.append(call(org, "GET", pages[-1]["nextRecordsUrl"])[1])
+    assert [len(p["records"]) for p in pages] == [7, 7, 1]
+    assert pages[0]["nextRecordsUrl"].endswith("-7") and pages[1]["nextRecordsUrl"].endswith("-14")
 
 
 def test_seeded_people_are_deterministic_and_realistic(make_org):

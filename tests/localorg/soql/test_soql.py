@@ -3,7 +3,7 @@
 import pytest
 
 from localorg.models.schema import FIELDS, Field, Visibility
-from localorg.soql import PAGE_SIZE, SoqlError, Source, execute, parse
+from localorg.soql import SoqlError, Source, execute, parse
 
 
 class FakeSource(Source):
@@ -154,10 +154,6 @@ def test_malformed_message_points_at_the_column():
     with pytest.raises(SoqlError) as info:
         parse("SELECT Id FROM Contact WHERE")
     assert "ERROR at Row:1:Column:29" in info.value.message
-
-
-def test_page_size_is_salesforces():
-    assert PAGE_SIZE == 2000
 
 
 def test_top_level_equality_is_offered_to_the_source_as_a_prefilter():
