@@ -125,6 +125,18 @@ def org():
     default=0,
     help="New org only: person accounts to seed (needs --person-accounts).",
 )
+@click.option(
+    "--rep-users",
+    type=click.IntRange(0, 10_000),
+    default=0,
+    help="New org only: active users on the Standard User profile to seed besides the running user.",
+)
+@click.option(
+    "--rep-access",
+    type=click.Choice(["none", "read", "edit"]),
+    default="none",
+    help="New org only: what the Standard User profile may do to Individual's Don't Track and Don't Process.",
+)
 def serve(**options):
     """Serve a local org from STATE until interrupted."""
     try:
@@ -175,6 +187,8 @@ def _serve(
     contacts,
     leads,
     person_accounts_count,
+    rep_users,
+    rep_access,
 ):
     from .faults import parse_faults
     from .models.identity import OrgIdentity
@@ -208,7 +222,13 @@ def _serve(
         state_dir,
         identity,
         fault_state,
-        SeedOptions(contacts=contacts, leads=leads, person_accounts_count=person_accounts_count),
+        SeedOptions(
+            contacts=contacts,
+            leads=leads,
+            person_accounts_count=person_accounts_count,
+            rep_users=rep_users,
+            rep_access=rep_access,
+        ),
     )
     orgs = OrgSet(local)
     cert, key = ensure_certificate(local.root / "tls")

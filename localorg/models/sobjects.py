@@ -59,6 +59,7 @@ def virtual_rows(org, obj: str) -> list[dict]:
                 "PermissionsLightningExperienceUser": p.lightning,
                 "PermissionsViewSetup": admin,
                 "PermissionsViewAllData": admin,
+                "PermissionsPrivacyDataAccess": False,
             }
         ]
     return []
