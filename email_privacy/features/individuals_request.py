@@ -47,6 +47,7 @@ class PrivacyRequest:
     upload_limit: int = SALESFORCE_UPLOAD_LIMIT
     csv_rows: int = 0
     csv_objects: frozenset = frozenset()  # the object column's values (None: rows without one)
+    confirm: bool = True  # ask the Consent API about the people afterwards
 
     def rows(self) -> Iterator[InputRow]:
         """The CSV's rows again, streamed (already checked)."""
@@ -83,6 +84,7 @@ def parse_request(options: dict) -> PrivacyRequest:
         csv_path=csv_path,
         where=where,
         **parse_run_options(options),
+        confirm=parse_bool("confirm", options.get("confirm"), default=True),
         csv_rows=count,
         csv_objects=frozenset(objects),
     )

@@ -88,6 +88,12 @@ A list longer than 1,000 entries is written whole to a CSV file next to the repo
             0,
             10,
         ),
+        flag(
+            "confirm",
+            "Afterwards ask Salesforce's Consent API about every record changed or already set (200 a call) and "
+            "report how many it confirms and which it does not.",
+            default=True,
+        ),
     )
 
     def _init_options(self, kwargs):
@@ -98,6 +104,24 @@ A list longer than 1,000 entries is written whole to a CSV file next to the repo
         self.retries = self.parsed_options.retries
 
     title = "Individual privacy requests"
+
+    def _log_consent(self, consent: dict | None) -> None:
+        if not consent:
+            return
+        if consent.get("skipped"):
+            self.logger.warning(f"Consent API not asked: {consent['skipped']}")
+            return
+        self.logger.info(
+            f"Consent API: {consent['confirmed']} of {consent['asked']} people confirmed {consent['meaning']} "
+            f"({consent['calls']} calls)."
+        )
+        if consent["not_confirmed_count"]:
+            log_table(
+                self.logger,
+                f"Not confirmed by the Consent API ({consent['not_confirmed_count']})",
+                [("object", "Object"), ("id", "Id"), ("email", "Email"), ("answer", "Consent API's answer")],
+                consent["not_confirmed"][:FAILED_SHOWN],
+            )
 
     def _work(self, client: RecordsClient, stem):
         """The one call: the report of the run."""
@@ -128,6 +152,7 @@ A list longer than 1,000 entries is written whole to a CSV file next to the repo
             )
         if report.failed_file:
             self.logger.warning(f"Every failed record: {report.failed_file}")
+        self._log_consent(report.consent)
         self.logger.info(
             f"API calls: {report.api_calls} ({', '.join(f'{k}: {v}' for k, v in report.api_calls_by_kind.items())})"
         )
