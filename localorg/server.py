@@ -4,9 +4,17 @@ Auth is central: every request except the OAuth token endpoint needs a token thi
 REST in `Authorization: Bearer`, SOAP in the SessionHeader's <sessionId>. Handlers run one at a
 time under org.lock, so state changes never interleave. A handler that raises gets a
 Salesforce-shaped 500 and the server keeps serving.
+
+Workers: one thread per connection (TLS handshake included), so a client's burst of hundreds of
+connections (`sf project generate manifest --from-org` opens one per listMetadata call) is accepted
+at once from a deep listen queue instead of waiting behind Python's default backlog of 5, and a
+kept-alive connection holds its thread only until it has been idle for IDLE_SECONDS. Accepted
+sockets set TCP_NODELAY: headers and body go out as two writes, and Nagle's algorithm would hold
+the second until the client's delayed ACK (about 40 ms a request on a kept-alive connection).
 """
 
 import re
+import socket
 import sys
 import threading
 import time
@@ -31,7 +39,16 @@ from .tls import LOOPBACK
 
 # Salesforce refuses REST bodies far smaller; 64 MB keeps a deploy of a few thousand layouts possible.
 MAX_BODY = 64 * 1024 * 1024
+# Linux caps the listen queue at net.core.somaxconn (4096 by default since 5.4).
+LISTEN_BACKLOG = 1024
+IDLE_SECONDS = 120
 PUBLIC_PATHS = {"/services/oauth2/token"}
+# Refused without asking for a session: a login over SOAP, OAuth endpoints that take no bearer token, and the
+# pages a browser opens, so their client hears "not modelled" rather than a false "session expired".
+PUBLIC_REFUSALS = re.compile(
+    r"^/services/Soap/[uc]/|^/services/oauth2/(?:revoke|introspect|authorize|logout)$|"
+    r"^/(?:$|lightning/|secur/|apex/|one/|setup/|home/)"
+)
 
 
 def is_soap(path: str) -> bool:
@@ -59,9 +76,10 @@ class Router:
         for m, rx, handler in self.routes:
             found = rx.match(path)
             if found:
-                if m == method:
+                if m == method or (m == "*" and not allowed):  # a path's own routes answer 405 first
                     return handler, found.groupdict()
-                allowed.append(m)
+                if m != "*":
+                    allowed.append(m)
         return None, allowed
 
 
@@ -77,6 +95,8 @@ def dispatch(org, router: Router, request: Request) -> Response:
     if path in PUBLIC_PATHS:
         if orgs is not None:
             target = orgs.for_grant(request.body)
+    elif PUBLIC_REFUSALS.match(path):
+        pass  # answered by the org the server was started on: a refusal reveals nothing of any org
     else:
         if is_soap(path):
             try:
@@ -135,6 +155,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: CumulusCI's sessions reuse connections
     server_version = "EmailPrivacyLocalOrg/1"
     sys_version = ""
+    timeout = IDLE_SECONDS  # an idle kept-alive connection gives its thread back
 
     def log_message(self, fmt, *args):
         """Silent: the request log (--request-log) replaces http.server's stderr lines."""
@@ -184,6 +205,7 @@ class _Handler(BaseHTTPRequestHandler):
             bytes_in=len(body),
             bytes_out=len(response.body),
             org=request.org_id if request else None,
+            consequence=response.consequence,
         )
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
@@ -252,6 +274,7 @@ class OrgServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, org, routes, ssl_context, port: int = 0, request_log: RequestLog | None = None):
         super().__init__((LOOPBACK, port), _Handler)
@@ -266,7 +289,9 @@ class OrgServer(ThreadingHTTPServer):
 
     def get_request(self):
         # Handshake in the request thread, not the accept loop, so one slow client cannot stall the rest.
-        return self.socket.accept()
+        conn, address = self.socket.accept()
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return conn, address
 
     def finish_request(self, request, client_address):
         try:

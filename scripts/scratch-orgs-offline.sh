@@ -28,8 +28,8 @@ for _ in $(seq 100); do [ -f "$WORK/hub/env.sh" ] && break; sleep 0.1; done
 . "$WORK/hub/env.sh"
 unset CUMULUSCI_ORG_sim
 export NODE_EXTRA_CA_CERTS="$WORK/hub/tls/cert.pem" SF_TARGET_DEV_HUB=hub \
-	SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_USE_GENERIC_UNIX_KEYCHAIN=true \
-	SF_SKIP_NEW_VERSION_CHECK=true SF_LOG_LEVEL=fatal SF_TEMP_SHOW_SECRETS=true
+	SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_DISABLE_AUTOUPDATE=true \
+	SF_USE_GENERIC_UNIX_KEYCHAIN=true SF_SKIP_NEW_VERSION_CHECK=true SF_LOG_LEVEL=fatal SF_TEMP_SHOW_SECRETS=true
 CUMULUSCI_KEY=$(.venv/bin/python -c "import secrets; print(secrets.token_hex(8))")
 export CUMULUSCI_KEY
 

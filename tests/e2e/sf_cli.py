@@ -2,7 +2,9 @@
 build/sf) run against a local org: a logged-in sf home per org, and `sf ... --json` as parsed JSON.
 
 Quiet and offline: no telemetry, no update checks, the generic keychain (no desktop keyring), and
-NODE_EXTRA_CA_CERTS set to the local org's self-signed certificate.
+NODE_EXTRA_CA_CERTS set to the local org's self-signed certificate. oclif's update hook reads
+SF_DISABLE_AUTOUPDATE (@oclif/plugin-update, hooks/init.js); without it each run may leave a background
+`sf update` behind. SF_AUTOUPDATE_DISABLE is sf's own name for the same switch.
 """
 
 import json
@@ -19,6 +21,7 @@ ALIAS = "sim"
 QUIET = {
     "SF_DISABLE_TELEMETRY": "true",
     "SF_AUTOUPDATE_DISABLE": "true",
+    "SF_DISABLE_AUTOUPDATE": "true",
     "SF_USE_GENERIC_UNIX_KEYCHAIN": "true",
     "SF_SKIP_NEW_VERSION_CHECK": "true",
     "SF_LOG_LEVEL": "fatal",

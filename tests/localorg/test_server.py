@@ -272,3 +272,17 @@ def test_port_in_use_is_a_one_line_error(tmp_path):
         s.listen()
         result = serve_cli("--state", str(tmp_path / "o"), "--port", str(s.getsockname()[1]))
     assert result.returncode == 2 and "cannot listen on 127.0.0.1" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_accepted_sockets_send_without_nagles_delay_and_the_listen_queue_is_deep(tmp_path, org):
+    cert, key = ensure_certificate(tmp_path / "tls")
+    server = OrgServer(org, ROUTES, server_context(cert, key))
+    try:
+        client = socket.create_connection(("127.0.0.1", server.port))
+        conn, _ = server.get_request()
+        assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+        conn.close()
+        client.close()
+        assert server.request_queue_size >= 600
+    finally:
+        server.server_close()
