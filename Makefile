@@ -1,5 +1,5 @@
 # make test: everything a fresh machine needs, then lint and every test (fast and end-to-end) on $(WORKERS)
-#   pytest-xdist workers; tests sharing a started org stay on one worker (--dist loadgroup).
+#   pytest-xdist workers, a module at a time (--dist loadscope), so a module's shared org starts once.
 # make test-fast: lint and every in-process test: those that start no local org server and no real client
 #   (the e2e mark, derived from what each test starts: tests/starts.py).
 # make lint: ruff's formatter and linter over the whole tree (settings in pyproject.toml), changing nothing,
@@ -51,7 +51,7 @@ lint: $(STAMP)
 	$(BIN)/actionlint -color=false .github/workflows/*.yml
 
 test: lint $(STANDALONE_STAMP) $(SF_STAMP)
-	$(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist loadscope
 
 test-fast: lint
 	$(BIN)/python -m pytest -q -rs -m "not e2e"

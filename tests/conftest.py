@@ -21,6 +21,10 @@ def pytest_configure(config):
         config.addinivalue_line("markers", f"{kind}: {meaning} (derived, never written by hand)")
     config.addinivalue_line("markers", starts.E2E)
     config.stash[LAUNCHES] = starts.Launches()
+    # `make demo` and the CI job script snapshot into the project's own folder, as they do for users; made here,
+    # once, so cci runs on two workers never race to create it.
+    for folder in (ROOT / ".email_privacy", ROOT / ".email_privacy" / "snapshots"):
+        folder.mkdir(mode=0o700, exist_ok=True)
 
 
 LAUNCHES = pytest.StashKey[starts.Launches]()
@@ -41,9 +45,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(kind)
         if found:
             item.add_marker("e2e")
-        group = starts.shared_group(item)
-        if group:  # `make test` runs with --dist loadgroup: one worker per shared org
-            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.hookimpl(hookwrapper=True)

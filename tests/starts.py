@@ -123,17 +123,6 @@ def kinds(item) -> set[str]:
     return found
 
 
-def shared_group(item) -> str | None:
-    """The xdist group of a test that shares a started org with its neighbours (a module-, class- or
-    package-scoped fixture that starts something), so that org is started once, on one worker."""
-    info = getattr(item, "_fixtureinfo", None)
-    for name in getattr(item, "fixturenames", ()):
-        for fixturedef in (info.name2fixturedefs.get(name, ()) if info else ())[-1:]:
-            if fixturedef.scope in ("module", "class", "package") and _kinds_of(fixturedef.func, set()):
-                return fixturedef.baseid if fixturedef.scope == "package" else item.nodeid.split("::")[0]
-    return None
-
-
 def launched_kind(argv) -> str | None:
     """What a started process is, from its command line, or None for anything else (git, bash, our CLI)."""
     argv = [str(a) for a in (argv if isinstance(argv, (list, tuple)) else [argv])]
