@@ -208,6 +208,7 @@ class _Handler(BaseHTTPRequestHandler):
             bytes_in=len(body),
             bytes_out=len(response.body),
             org=request.org_id if request else None,
+            consequence=response.consequence,
         )
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)

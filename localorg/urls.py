@@ -60,7 +60,12 @@ ROUTES = [
         devhub.update_source_member,
     ),
     ("GET", V + r"/(?:tooling/)?query/(?P<locator>01g\w+)-(?P<offset>\d+)$", rest.query_more),
-    ("POST", r"^/services/Soap/m/(?P<version>\d+\.\d)(?:/(?P<org_id>\w+))?$", soap.handle),
+    # After the version: an org id, or any path (simple-salesforce posts to .../63.0/deployRequest/<id>).
+    (
+        "POST",
+        r"^/services/Soap/m/(?P<version>\d+\.\d)(?:/(?P<org_id>00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?))?(?:/\w*)*$",
+        soap.handle,
+    ),
     ("GET", V + r"/consent/action/(?P<action>\w+)/?$", consent.action),
     ("GET", V + r"/consent/multiaction/?$", consent.multiaction),
     ("POST", JOBS + r"/ingest/?$", bulk.create_ingest),

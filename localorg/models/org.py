@@ -26,6 +26,7 @@ from .cursors import QueryCursors
 from .identity import OrgIdentity
 from .metadata import MetadataStore
 from .org_settings import OrgSettings
+from .privacy import purge_privacy_data
 from .records import RecordStore
 from .schema import Visibility
 from .seed import seed_people
@@ -72,6 +73,7 @@ class LocalOrg:
         if self.identity.source_tracking:
             self.metadata.source_members = SourceMembers(self.root / "source-members.json", self.identity.user_id)
         self.records = RecordStore(self.root / "records.sqlite")
+        self.metadata.on_consent_off = lambda: purge_privacy_data(self.records)
         self.bulk_jobs = BulkJobs()
         self.bulk_v1 = BulkV1Jobs(self.bulk_jobs.next_id)
         self.query_cursors = QueryCursors()

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from email_privacy.cci.options import CHECK_ONLY_OPTION, CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, parse_bool
-from email_privacy.cci.task import MetadataTask
+from email_privacy.cci.spec import OptionSpec, flag, text
+from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, ORG_STATE, MetadataTask
 from email_privacy.errors import OptionError
 from email_privacy.features.permission_set import (
     DEFAULT_PATH,
@@ -20,22 +20,22 @@ edit Individual records and their Don't Track / Don't Process fields), converted
 format in Python, in one deploy. It first retrieves the org's copies (or reuses the flow's read) and
 deploys nothing when the org already holds every element of them.
 """
-    task_options = {
-        "path": {"description": f"Folder of *.permissionset-meta.xml files (default {DEFAULT_PATH})."},
-        "dry_run": {"description": "Say what would be deployed; deploy nothing (default false)."},
-        **CHECK_ONLY_OPTION,
-        **ORG_STATE_OPTION,
-        "defer_to_layouts": {
-            "description": "Set by the flow: deploy nothing, return what to deploy (return value "
-            "deferred_files, {name: file}) so add_individual_field_to_layouts sends them in its one "
-            "deploy (default false)."
-        },
-        **CLIENT_TASK_OPTIONS,
-    }
+    options_spec = OptionSpec(
+        text("path", "Folder of *.permissionset-meta.xml files, relative to the project.", allowed="path of a folder"),
+        flag("dry_run", "Say what would be deployed; deploy nothing."),
+        CHECK_ONLY,
+        ORG_STATE,
+        flag(
+            "defer_to_layouts",
+            "Set by the flow: deploy nothing, return what to deploy (return value deferred_files, {name: file}) so "
+            "add_individual_field_to_layouts sends them in its one deploy.",
+        ),
+        *CLIENT_OPTIONS,
+    )
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
-        folder = Path(str(self.options.get("path") or DEFAULT_PATH))
+        folder = Path(self.parsed_options.path or DEFAULT_PATH)
         if not folder.is_absolute() and self.project_config.repo_root:
             folder = Path(self.project_config.repo_root) / folder
         if not folder.is_dir():
@@ -43,7 +43,7 @@ deploys nothing when the org already holds every element of them.
         self.local = local_permission_sets(folder)
         if not self.local:
             raise OptionError(f"Option path: {folder} holds no *{SOURCE_SUFFIX} file.")
-        self.defer = parse_bool("defer_to_layouts", self.options.get("defer_to_layouts"), False)
+        self.defer = self.parsed_options.defer_to_layouts
 
     def _run_task(self):
         result = deploy_permission_sets(
