@@ -1,10 +1,18 @@
 """CumulusCI task verify_email_privacy: read the org back and fail unless it is really configured."""
 
 from email_privacy.cci import report
-from email_privacy.cci.options import CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, PAGES_OPTION, parse_bool, parse_list
+from email_privacy.cci.options import (
+    CLIENT_TASK_OPTIONS,
+    ORG_STATE_OPTION,
+    PAGES_OPTION,
+    parse_bool,
+    parse_int,
+    parse_list,
+)
 from email_privacy.cci.task import MetadataTask
 from email_privacy.features.settings import SettingsOptions
 from email_privacy.features.verify import VerifyOptions, verify
+from email_privacy.features.who_can_tick import DEFAULT_MINIMUM
 from email_privacy.salesforce.layouts import TARGET_OBJECTS
 
 
@@ -18,6 +26,10 @@ Reads the org back (one retrieve of the settings and the target layouts) and fai
 - every Contact, Lead and (where person accounts are on) Person Account page layout has the Individual field;
 - every Lightning record page built with Dynamic Forms for those objects places the Individual field (pages false
   leaves pages out); other record pages of Contact, Lead and Account are listed with their kind, left alone.
+
+It also counts, per flag, the active users who can edit Don't Track and Don't Process on Individual records
+and through which profiles and permission sets; fewer than min_editors besides you is a warning row (the
+org still counts as configured), since then no rep can honour a request.
 
 Prints a table of every setting and layout (the names a person sees in Setup) with its state and verdict; the
 report option writes the same as JSON, the junit option as a JUnit XML file (one test case per row, for CI
@@ -45,6 +57,14 @@ it retrieves again. With dry_run it reports what is not configured yet as a warn
             "Default: Contact and Lead, plus PersonAccount where person accounts are on."
         },
         **PAGES_OPTION,
+        "editors": {
+            "description": "Also count the active users who can edit Don't Track and Don't Process on Individual "
+            "records, and through which profiles and permission sets (four REST queries). Default: true."
+        },
+        "min_editors": {
+            "description": "How many active users besides you must be able to edit each flag; fewer gives a "
+            "warning row. Default: 1."
+        },
         **ORG_STATE_OPTION,
         "dry_run": {"description": "Warn instead of failing when the org is not configured. Default: false."},
         **CLIENT_TASK_OPTIONS,
@@ -59,6 +79,8 @@ it retrieves again. With dry_run it reports what is not configured yet as a warn
         self.settings_options = SettingsOptions.from_options(o)
         self.objects = parse_list("objects", o.get("objects"), TARGET_OBJECTS)
         self.pages = parse_bool("pages", o.get("pages"), True)
+        self.editors = parse_bool("editors", o.get("editors"), True)
+        self.min_editors = parse_int("min_editors", o.get("min_editors"), DEFAULT_MINIMUM, minimum=0, maximum=100000)
 
     def _run_task(self):
         p = self.paths
@@ -70,5 +92,8 @@ it retrieves again. With dry_run it reports what is not configured yet as a warn
             junit_path=p["junit"],
             summary_path=p["summary"],
             pages=self.pages,
+            editors=self.editors,
+            min_editors=self.min_editors,
+            running_user=self.org_config.user_id or "",
         )
         self.return_values = verify(self.connection, self.org_state, options, self.logger).return_values()
