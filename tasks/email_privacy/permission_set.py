@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
-from email_privacy.cci.options import CHECK_ONLY_OPTION, CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, parse_bool, parse_list
-from email_privacy.cci.task import MetadataTask
+from email_privacy.cci.spec import OptionSpec, flag, name_list, text
+from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, ORG_STATE, MetadataTask
 from email_privacy.errors import OptionError
 from email_privacy.features.assign_permission_set import PERMISSION_SET, assign
+from email_privacy.features.individuals_request import parse_condition
 from email_privacy.features.permission_set import (
     DEFAULT_PATH,
     SOURCE_SUFFIX,
@@ -25,33 +26,34 @@ With assign_to_usernames or assign_to_where it then assigns Email Privacy: Indiv
 active users (IsActive = true is always added) who do not hold it yet; a second run writes nothing; a dry
 run lists them. In the flow the set is deployed with the layouts, so a later step (assign_only) assigns it.
 """
-    task_options = {
-        "path": {"description": f"Folder of *.permissionset-meta.xml files (default {DEFAULT_PATH})."},
-        "dry_run": {"description": "Say what would be deployed; deploy nothing (default false)."},
-        **CHECK_ONLY_OPTION,
-        **ORG_STATE_OPTION,
-        "defer_to_layouts": {
-            "description": "Set by the flow: deploy nothing, return what to deploy (return value "
-            "deferred_files, {name: file}) so add_individual_field_to_layouts sends them in its one "
-            "deploy (default false)."
-        },
-        "assign_to_usernames": {
-            "description": f"Comma-separated usernames of active users to assign {PERMISSION_SET} to "
-            "(those who hold it already are left alone)."
-        },
-        "assign_to_where": {
-            "description": 'SOQL condition on User choosing whom to assign it to, e.g. "Profile.Name = '
-            "'Standard User'\" (IsActive = true is always added)."
-        },
-        "assign_only": {
-            "description": "Set by the flow: deploy nothing, only make the assignments asked for (default false)."
-        },
-        **CLIENT_TASK_OPTIONS,
-    }
+    options_spec = OptionSpec(
+        text("path", "Folder of *.permissionset-meta.xml files, relative to the project.", allowed="path of a folder"),
+        flag("dry_run", "Say what would be deployed; deploy nothing."),
+        CHECK_ONLY,
+        ORG_STATE,
+        flag(
+            "defer_to_layouts",
+            "Set by the flow: deploy nothing, return what to deploy (return value deferred_files, {name: file}) so "
+            "add_individual_field_to_layouts sends them in its one deploy.",
+        ),
+        name_list(
+            "assign_to_usernames",
+            f"Usernames of active users to assign {PERMISSION_SET} to (those who hold it already are left alone).",
+        ),
+        text(
+            "assign_to_where",
+            "SOQL condition on User choosing whom to assign it to, e.g. \"Profile.Name = 'Standard User'\" "
+            "(IsActive = true is always added).",
+            parse_condition,
+            "a SOQL condition",
+        ),
+        flag("assign_only", "Set by the flow: deploy nothing, only make the assignments asked for."),
+        *CLIENT_OPTIONS,
+    )
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
-        folder = Path(str(self.options.get("path") or DEFAULT_PATH))
+        folder = Path(self.parsed_options.path or DEFAULT_PATH)
         if not folder.is_absolute() and self.project_config.repo_root:
             folder = Path(self.project_config.repo_root) / folder
         if not folder.is_dir():
@@ -59,17 +61,12 @@ run lists them. In the flow the set is deployed with the layouts, so a later ste
         self.local = local_permission_sets(folder)
         if not self.local:
             raise OptionError(f"Option path: {folder} holds no *{SOURCE_SUFFIX} file.")
-        self.defer = parse_bool("defer_to_layouts", self.options.get("defer_to_layouts"), False)
-        self.assign_only = parse_bool("assign_only", self.options.get("assign_only"), False)
-        self.usernames = parse_list("assign_to_usernames", self.options.get("assign_to_usernames"))
-        self.where = str(self.options.get("assign_to_where") or "").strip()
+        self.defer = self.parsed_options.defer_to_layouts
+        self.assign_only = self.parsed_options.assign_only
+        self.usernames = self.parsed_options.assign_to_usernames
+        self.where = self.parsed_options.assign_to_where or ""
         if self.usernames and self.where:
             raise OptionError("Options assign_to_usernames and assign_to_where: give one of them, not both.")
-        if self.where and (";" in self.where or self.where.lower().startswith("where ")):
-            raise OptionError(
-                f"Option assign_to_where: {self.where!r} is not a SOQL condition; give what follows WHERE, "
-                "e.g. \"Profile.Name = 'Standard User'\"."
-            )
 
     def _update_credentials(self):
         # The flow's assignment step with nothing to assign makes no call, not even a token refresh.
