@@ -182,6 +182,7 @@ def test_paths(tmp_path):
 
 def test_problems_lists_every_mistake_and_leaves_flow_references_to_their_step():
     assert SPEC.problems({"dry_run": "^^check.dry_run", "org_state": "^^check.org_state"}) == []
+    assert SPEC.problems({"retries": "$project_config.project__custom__retries"}) == []
     assert SPEC.problems({"dry_rn": "1", "retries": "x", "position": "top"}, label=lambda n: f"t__{n}") == [
         "Option t__dry_rn: no such option; did you mean dry_run? Its options: dry_run, position, objects, retries, "
         "backoff.",
