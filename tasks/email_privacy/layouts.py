@@ -16,7 +16,7 @@ from email_privacy.cci.task import MetadataTask
 from email_privacy.errors import OptionError
 from email_privacy.features import snapshots
 from email_privacy.features.layouts import LayoutOptions, add_individual_field
-from email_privacy.features.restore import restore_layouts
+from email_privacy.features.restore import RestoreOptions, restore_layouts
 from email_privacy.org.read import PermissionSetFiles
 from email_privacy.salesforce import names
 from email_privacy.salesforce.layouts import BEHAVIORS, POSITIONS, TARGET_OBJECTS
@@ -49,7 +49,7 @@ the Contact, Lead and person-account ones that lack the field get it in the same
 pages out; Record Detail and business-account pages are left alone and listed with their kind). In the flow,
 the permission set step's changes (if any) go in that same deploy.
 Before deploying, the retrieved originals are written to a snapshot folder
-(.email_privacy/snapshots/<org>/<UTC time>/, owner-only) that restore_page_changes can deploy back, and
+(.email_privacy/snapshots/<org id>/<UTC time>/, owner-only) that restore_page_changes can deploy back, and
 each layout's and page's lastModifiedDate is checked again: if someone changed a layout meanwhile, nothing is
 deployed and the task asks you to run it again. That check is one Tooling API query (REST) for the
 layouts changed since the read, whatever their number; where the org refuses it, the task says so
@@ -115,13 +115,28 @@ and checks with a second listMetadata instead.
 class RestorePageChanges(MetadataTask):
     task_docs = """
 Deploys back the page layouts and Lightning record pages saved in a snapshot by
-add_individual_field_to_layouts (by default the newest snapshot of this org), in one deploy, and lists
-what it restored. Also runs as restore_layouts, its former name.
+add_individual_field_to_layouts (by default the newest snapshot of this org, found by its org id), in one
+deploy, and lists what it restored. Also runs as restore_layouts, its former name.
+
+A snapshot restores only into the org it was taken from (its manifest's org id); another org's is refused
+before anything is deployed, unless allow_other_org is true (a refreshed sandbox gets a new org id). One
+retrieve reads the snapshot's layouts and pages as the org holds them now: one that someone changed or deleted
+since our change is listed and left alone, unless overwrite_changed is true.
 """
     task_options = {
         "snapshot": {"description": "Path of a snapshot folder (default: the newest for this org)."},
         "snapshot_dir": {"description": "Where to look for the newest snapshot (default .email_privacy/snapshots)."},
-        "dry_run": {"description": "List what would be restored; deploy nothing (default false)."},
+        "allow_other_org": {
+            "description": "Restore a snapshot taken from another org id, e.g. the production org this sandbox "
+            "was refreshed from (default false)."
+        },
+        "overwrite_changed": {
+            "description": "Also restore layouts and pages changed in the org since our change, losing those "
+            "changes (default false: they are listed and left alone)."
+        },
+        "dry_run": {
+            "description": "List what would be restored and what is left alone; deploy nothing (default false)."
+        },
         **CHECK_ONLY_OPTION,
         **CLIENT_TASK_OPTIONS,
     }
@@ -135,6 +150,12 @@ what it restored. Also runs as restore_layouts, its former name.
         else:
             self.snapshot = None
         self.snapshot_dir = parse_folder("snapshot_dir", self.options.get("snapshot_dir"), snapshots.DEFAULT_BASE)
+        self.restore_options = RestoreOptions(
+            dry_run=self.dry_run,
+            check_only=self.check_only,
+            allow_other_org=parse_bool("allow_other_org", self.options.get("allow_other_org"), False),
+            overwrite_changed=parse_bool("overwrite_changed", self.options.get("overwrite_changed"), False),
+        )
 
     @staticmethod
     def _load(path):
@@ -145,17 +166,10 @@ what it restored. Also runs as restore_layouts, its former name.
     def _run_task(self):
         if self.snapshot is None:
             self.snapshot, self.manifest, self.layouts, self.pages = self._load(
-                snapshots.newest_snapshot(self.snapshot_dir, self.org_config.name)
+                snapshots.newest_snapshot(self.snapshot_dir, self.org_config.org_id, self.org_config.name)
             )
         result = restore_layouts(
-            self.connection,
-            self.snapshot,
-            self.manifest,
-            self.layouts,
-            self.logger,
-            self.dry_run,
-            self.check_only,
-            pages=self.pages,
+            self.connection, self.snapshot, self.manifest, self.layouts, self.logger, self.restore_options, self.pages
         )
         self.return_values = result.return_values()
 
