@@ -125,6 +125,24 @@ def org():
     default=0,
     help="New org only: person accounts to seed (needs --person-accounts).",
 )
+@click.option(
+    "--rep-users",
+    type=click.IntRange(0, 10_000),
+    default=0,
+    help="New org only: active users on the Standard User profile to seed besides the running user.",
+)
+@click.option(
+    "--rep-access",
+    type=click.Choice(["none", "read", "edit"]),
+    default="none",
+    help="New org only: what the Standard User profile may do to Individual's Don't Track and Don't Process.",
+)
+@click.option(
+    "--deploy-queue-polls",
+    type=click.IntRange(0, 100),
+    default=0,
+    help="Each deploy waits queued (Pending) for N status polls before it runs, so it can be canceled.",
+)
 def serve(**options):
     """Serve a local org from STATE until interrupted."""
     try:
@@ -175,6 +193,9 @@ def _serve(
     contacts,
     leads,
     person_accounts_count,
+    rep_users,
+    rep_access,
+    deploy_queue_polls,
 ):
     from .faults import parse_faults
     from .models.identity import OrgIdentity
@@ -208,8 +229,15 @@ def _serve(
         state_dir,
         identity,
         fault_state,
-        SeedOptions(contacts=contacts, leads=leads, person_accounts_count=person_accounts_count),
+        SeedOptions(
+            contacts=contacts,
+            leads=leads,
+            person_accounts_count=person_accounts_count,
+            rep_users=rep_users,
+            rep_access=rep_access,
+        ),
     )
+    local.settings.deploy_queue_polls = deploy_queue_polls
     orgs = OrgSet(local)
     cert, key = ensure_certificate(local.root / "tls")
     bundle = write_ca_bundle(cert, local.root / "tls" / "ca-bundle.pem")

@@ -70,6 +70,7 @@ def callback(org: LocalOrg, router: Router, request_log: RequestLog):
             bytes_in=len(request.body),
             bytes_out=len(response.body),
             org=request.org_id,
+            consequence=response.consequence,
         )
         return response.status, {"Content-Type": response.content_type, **response.headers}, response.body
 

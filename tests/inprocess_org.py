@@ -82,6 +82,7 @@ def deploy(org, files: dict[str, bytes], deleted: dict[str, list[str]] | None = 
             zf.writestr(path, data)
     outcome = org.metadata.deploy(buf.getvalue())
     assert outcome.status == "Succeeded", (outcome.error_message, [c.problem for c in outcome.failures])
+    return outcome
 
 
 def enable_consent(org) -> None:

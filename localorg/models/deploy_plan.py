@@ -4,8 +4,7 @@ writes only when the plan allows)."""
 
 from dataclasses import dataclass, field
 
-from email_privacy.metadata_xml import XmlInputError, read_package_xml
-
+from ..xml import XmlRefused, read_package_xml
 from . import deploy_checks
 from .deploy_checks import TYPES, Problem
 from .field_names import layout_fields, object_exists, object_fields
@@ -43,6 +42,14 @@ class DeployOutcome:
     error_message: str | None = None
     components: list[ComponentResult] = field(default_factory=list)
     ignore_warnings: bool = False  # as the deploy's DeployOptions asked; checkDeployStatus echoes it
+    consequences: list[str] = field(default_factory=list)  # what else the deploy did to the org (request log)
+    request: object = None  # the DeployRequest, kept to run it when queued or again as a quick deploy
+    polls_left: int = 0  # status polls a queued deploy still waits
+    quick_deployed: bool = False  # a validation deployRecentValidation has deployed
+
+    @property
+    def done(self) -> bool:
+        return self.status not in ("Pending", "InProgress")
 
     @property
     def failures(self) -> list[ComponentResult]:
@@ -80,7 +87,7 @@ def plan(store, files: dict[str, bytes], fail_names: set[str]) -> list[Planned]:
     pkg_result = ComponentResult("", "package.xml", "package.xml", True)
     try:
         declared = read_package_xml(pkg)
-    except XmlInputError as e:
+    except XmlRefused as e:
         pkg_result.success, pkg_result.problem = False, str(e)
         declared = {}
     planned.append(Planned("", "package.xml", "package.xml", pkg, pkg_result))
@@ -161,7 +168,7 @@ def _deletions(store, manifest: str, data: bytes) -> list[Planned]:
     """One Planned deletion per member of a delete manifest; a member the org lacks fails its line."""
     try:
         named = read_package_xml(data, manifest)
-    except XmlInputError as e:
+    except XmlRefused as e:
         return [Planned("", manifest, manifest, data, ComponentResult("", manifest, manifest, False, str(e)))]
     planned = []
     for type_name, members in sorted(named.items()):

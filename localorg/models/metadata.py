@@ -18,16 +18,16 @@ from pathlib import Path
 
 from lxml import etree
 
-from email_privacy import metadata_xml
-from email_privacy.metadata_xml import API_VERSION, MDAPI_NS, package_xml
-
+from .. import xml
 from ..files import write_atomic
+from ..xml import API_VERSION, MDAPI_NS, package_xml
 from . import deploy_checks, deploy_plan, seed
 from .deploy_checks import TYPES
 from .deploy_plan import DeployOutcome, RetrieveOutcome
 from .identity import OrgIdentity
 from .ids import random_id
 from .layout_names import LayoutName
+from .privacy import CONSENT_SWITCH
 from .seed.flexipages import seed_pages
 from .seed.layouts import NAMESPACES
 
@@ -57,6 +57,8 @@ class MetadataStore:
         self._last_stamp = datetime.fromtimestamp(0, UTC)
         self.jobs: dict[str, DeployOutcome | RetrieveOutcome] = {}
         self.source_members = None  # SourceMembers of an org that tracks source (models/source_tracking.py)
+        self.on_consent_off = None  # the org's purge when consent management is turned off (models/privacy.py)
+        self.on_deployed = None  # called with [(type, member, bytes)] a deploy stored (records that mirror metadata)
         self._props: dict[str, dict] = (
             json.loads(self._props_path.read_text(encoding="utf-8")) if self._props_path.is_file() else {}
         )
@@ -74,6 +76,9 @@ class MetadataStore:
         directory, suffix = TYPES[type_name]
         return self.dir / directory / f"{member}{suffix}"
 
+    def types_held(self) -> set[str]:
+        return {key.split(":", 1)[0] for key in self._props}
+
     def members(self, type_name: str) -> list[str]:
         """Members of a type, as retrieve and deploy name them, sorted."""
         return sorted(k.split(":", 1)[1] for k in self._props if k.split(":", 1)[0] == type_name)
@@ -89,7 +94,7 @@ class MetadataStore:
         data = self.read("Settings", settings_type[: -len("Settings")])
         if data is None:
             return None
-        text = metadata_xml.parse(data, f"settings/{settings_type}").getroot().findtext(f"{{{MDAPI_NS}}}{field_name}")
+        text = xml.parse(data, f"settings/{settings_type}").getroot().findtext(f"{{{MDAPI_NS}}}{field_name}")
         return None if text is None else text.strip() == "true"
 
     # ---- seeding -----------------------------------------------------------------------------
@@ -219,7 +224,7 @@ class MetadataStore:
             rows = []
             for member in self.members("FlexiPage"):
                 p = self._props[f"FlexiPage:{member}"]
-                root = metadata_xml.parse(self.read("FlexiPage", member), member).getroot()
+                root = xml.parse(self.read("FlexiPage", member), member).getroot()
                 rows.append(
                     {
                         "Id": p["id"],
@@ -309,23 +314,20 @@ class MetadataStore:
         single_package: bool = True,
         fail_names=(),
         ignore_warnings: bool = False,
+        outcome: DeployOutcome | None = None,
     ) -> DeployOutcome:
         """Judge and (when allowed) apply a deploy; the outcome is kept for checkDeployStatus.
 
-        `fail_names`: full names that must fail (the --fault deploy-fail set).
+        `fail_names`: full names that must fail (the --fault deploy-fail set). `outcome`: a queued deploy's
+        (models/deploy_jobs.py), now run.
         """
         with self._lock:
-            started = api_datetime(self._stamp())
+            started = self.now()
             # Deploy ids carry the 0Af key prefix in real orgs; retrieve ids 09S.
-            outcome = DeployOutcome(
-                random_id("0Af"),
-                check_only,
-                rollback_on_error,
-                started,
-                started,
-                "Failed",
-                ignore_warnings=ignore_warnings,
-            )
+            new = DeployOutcome(random_id("0Af"), check_only, rollback_on_error, started, started, "Failed")
+            outcome = outcome or new
+            outcome.created, outcome.completed = outcome.created or started, started
+            outcome.status, outcome.ignore_warnings = "Failed", ignore_warnings
             try:
                 planned = deploy_plan.plan(self, deploy_checks.read_zip(zip_bytes, single_package), set(fail_names))
             except deploy_checks.ZipRefused as e:
@@ -344,6 +346,7 @@ class MetadataStore:
             if failed and (rollback_on_error or not keep):
                 keep = []
             if not check_only and keep:
+                consent_before = self.settings_value(*CONSENT_SWITCH)
                 stamp = self._stamp()
                 for p in keep:
                     if p.delete:
@@ -353,22 +356,30 @@ class MetadataStore:
                     data = self._merged_settings(p.member, p.data) if p.type == "Settings" else p.data
                     p.result.created, p.result.changed, p.result.id = self._store(p.type, p.member, data, stamp, ns)
                 self._save_props()
+                if self.on_deployed is not None:
+                    self.on_deployed([(p.type, p.member, self.read(p.type, p.member)) for p in keep])
                 if self.source_members is not None:
                     touched = [(p.type, p.member) for p in keep if p.result.created or p.result.changed]
                     self.source_members.changed(touched, api_datetime(stamp))
+                if consent_before and self.settings_value(*CONSENT_SWITCH) is False and self.on_consent_off:
+                    outcome.consequences.append(self.on_consent_off())
             outcome.status = "Failed" if failed and not keep else ("SucceededPartial" if failed else "Succeeded")
             outcome.completed = api_datetime(self._stamp())
             self.jobs[outcome.id] = outcome
             return outcome
 
+    def now(self) -> str:
+        """A Metadata API timestamp, later than any the store has given."""
+        return api_datetime(self._stamp())
+
     def _merged_settings(self, stem: str, data: bytes) -> bytes:
         """A deployed settings file changes only the fields it names; the others keep their value
         (docs/salesforce-facts.md, "Settings metadata")."""
-        settings_type = metadata_xml.settings_type_for_stem(stem)
+        settings_type = stem + "Settings"
         values: dict[str, str] = {}
         for doc in (self.read("Settings", stem), data):
             if doc is not None:
-                for child in metadata_xml.parse(doc, f"settings/{stem}.settings").getroot():
+                for child in xml.parse(doc, f"settings/{stem}.settings").getroot():
                     if isinstance(child.tag, str):
                         values[etree.QName(child).localname] = child.text or ""
         return seed.settings_document(settings_type, values)

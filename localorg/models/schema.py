@@ -71,3 +71,13 @@ def cascading_lookups(obj: str) -> list[tuple[str, str]]:
         for f in fields
         if f.reference_to == obj and f.child_relationship and f.child_relationship[1]
     ]
+
+
+def child_lookups(visibility: Visibility, obj: str) -> list[tuple[str, Field]]:
+    """(child object, lookup field) of the lookups to obj that exist now and name their relationship on obj."""
+    return [
+        (child, f)
+        for child in FIELDS
+        for f in visibility.fields(child)
+        if f.reference_to == obj and f.child_relationship
+    ]

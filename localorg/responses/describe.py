@@ -5,7 +5,7 @@ describes; docs/salesforce-facts.md, "Describes")."""
 from ..exceptions import NotFound
 from ..http import Request, Response
 from ..models.record_types import record_types
-from ..models.schema import FIELDS, KEY_PREFIX, LABELS, OBJECTS, VIRTUAL_FIELDS
+from ..models.schema import FIELDS, KEY_PREFIX, LABELS, OBJECTS, VIRTUAL_FIELDS, child_lookups
 from ..models.sobjects import canonical_object, object_fields
 from .oauth import base_url
 
@@ -62,22 +62,20 @@ def _record_type_infos(org, obj: str, version: str) -> list[dict]:
 def _child_relationships(org, obj: str) -> list[dict]:
     """The lookups to obj among the fields that exist now that name their relationship on the parent."""
     out = []
-    for child in FIELDS:
-        for f in org.visibility.fields(child):
-            if f.reference_to == obj and f.child_relationship:
-                name, cascade = f.child_relationship
-                out.append(
-                    {
-                        "cascadeDelete": cascade,
-                        "childSObject": child,
-                        "deprecatedAndHidden": False,
-                        "field": f.name,
-                        "junctionIdListNames": [],
-                        "junctionReferenceTo": [],
-                        "relationshipName": name,
-                        "restrictedDelete": False,
-                    }  # fmt: skip
-                )
+    for child, f in child_lookups(org.visibility, obj):
+        name, cascade = f.child_relationship
+        out.append(
+            {
+                "cascadeDelete": cascade,
+                "childSObject": child,
+                "deprecatedAndHidden": False,
+                "field": f.name,
+                "junctionIdListNames": [],
+                "junctionReferenceTo": [],
+                "relationshipName": name,
+                "restrictedDelete": False,
+            }  # fmt: skip
+        )
     return out
 
 

@@ -14,6 +14,7 @@ OBJECT = SObject(
         std("IsActive", "boolean"),
         std("UserType", "picklist", readonly=True),
         individual_lookup(prefilterable=False),
+        std("ProfileId", "reference", reference_to="Profile", label="Profile ID"),
         *AUDIT,
     ),
     label="User",

@@ -10,6 +10,7 @@ PERMISSIONS = (
     "LightningExperienceUser",
     "ViewSetup",
     "ViewAllData",
+    "PrivacyDataAccess",  # Allow user to access privacy data (the Consent API takes it or View All Data)
 )
 
 OBJECT = SObject(

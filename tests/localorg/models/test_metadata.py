@@ -193,13 +193,15 @@ def test_check_only_writes_nothing(tmp_path):
     assert snapshot(tmp_path) == before
 
 
-def test_consent_management_false_is_refused(tmp_path):
+def test_a_setting_deployed_with_the_value_it_has_is_a_no_op_success(tmp_path):
     store = make_store(tmp_path)
-    deploy(store, {"settings/PartyDataModel.settings": CONSENT_ON})
+    before = store.read("Settings", "PartyDataModel")
     off = settings("PartyDataModelSettings", "    <enableConsentManagement>false</enableConsentManagement>\n")
-    out = deploy(store, {"settings/PartyDataModel.settings": off}, rollback_on_error=False)
-    assert out.status == "Failed" and "refused" in out.failures[0].problem
-    assert store.settings_value("PartyDataModelSettings", "enableConsentManagement") is True
+    out = deploy(store, {"settings/PartyDataModel.settings": off})
+    assert out.status == "Succeeded" and out.consequences == []
+    (component,) = [c for c in out.successes if c.component_type == "Settings"]
+    assert (component.created, component.changed) == (False, False)
+    assert store.read("Settings", "PartyDataModel") == before
 
 
 def test_injected_fault_fails_the_named_component(tmp_path):

@@ -125,7 +125,7 @@ def test_count_forms():
         ("SELECT Id FROM Contact WHERE Email = 'x' AND LastName = 'y' OR Id = null", "MALFORMED_QUERY", "'OR'"),
         ("SELECT Id FROM Contact WHERE Email = 'unterminated", "MALFORMED_QUERY", "unterminated string"),
         ("SELECT Id FROM Contact WHERE Email = 'bad \\q escape'", "MALFORMED_QUERY", "Illegal character sequence"),
-        ("SELECT Id FROM Contact GROUP BY Email", "MALFORMED_QUERY", "'GROUP'"),
+        ("SELECT Id FROM Contact GROUP BY Email", "MALFORMED_QUERY", "Field must be grouped or aggregated: Id"),
         ("SELECT Id FROM Contact LIMIT -1", "MALFORMED_QUERY", "unexpected token"),
         ("SELECT Id, COUNT() FROM Contact", "MALFORMED_QUERY", "grouped or aggregated"),
         ("SELECT Id FROM Contact WHERE Email = 'a' ;", "MALFORMED_QUERY", "';'"),
@@ -226,7 +226,11 @@ def test_datetime_literals_compare_as_instants(where, expected):
             "must be of type string and should be enclosed in quotes",
         ),
         ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27T25:00:00Z", "MALFORMED_QUERY", "2026-11-27T25"),
-        ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27", "MALFORMED_QUERY", "unexpected token"),
+        (
+            "SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27",
+            "INVALID_FIELD",
+            "must be of type dateTime and should not be enclosed in quotes",
+        ),
         ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27T07:00:00", "MALFORMED_QUERY", "unexpected token"),
     ],
 )
