@@ -77,12 +77,17 @@ def test_every_task_declares_a_spec_and_its_task_options_are_the_specs(name):
     assert all(info["description"] and info["type"] for info in cls.task_options.values())
 
 
-def test_declaring_task_options_by_hand_beside_a_spec_is_refused():
+def test_declaring_task_options_by_hand_is_refused():
     with pytest.raises(TypeError, match="task_options is derived"):
 
         class Both(OptionsTask, BaseTask):  # noqa: F841
             options_spec = SPEC
             task_options = {"x": {"description": "drifts"}}
+
+    with pytest.raises(TypeError, match=r"declare options_spec = OptionSpec\(\.\.\.\)"):
+
+        class ByHand(MetadataTask):  # noqa: F841
+            task_options = {"x": {"description": "not parsed, not checked"}}
 
 
 def test_an_option_declared_twice_is_refused():
