@@ -1,6 +1,19 @@
 """Account, business and person accounts (Object Reference, Account; recorded real describes)."""
 
-from .base import AUDIT, NOT_PERMISSIONABLE, OWNER, RECORD_URLS, SObject, individual_lookup, std
+from .base import (
+    AUDIT,
+    CLEAN_STATUS,
+    LEAD_SOURCES,
+    NOT_PERMISSIONABLE,
+    OWNER,
+    RATINGS,
+    RECORD_URLS,
+    SALUTATIONS,
+    SObject,
+    address,
+    individual_lookup,
+    std,
+)
 
 # Account's name: an account's own Name, or a person account's FirstName/LastName (all three name fields).
 ACCOUNT_NAME = (
@@ -25,6 +38,170 @@ INDUSTRIES = (
     "Not For Profit", "Recreation", "Retail", "Shipping", "Technology", "Telecommunications", "Transportation",
     "Utilities", "Other",
 )  # fmt: skip
+
+# The rest of the standard fields a real org describes (recorded real describe, CumulusCI's test cassette;
+# docs/salesforce-facts.md, "Describes"): names, types, lengths, labels, flags and picklist values.
+STANDARD = (
+    std("MasterRecordId", "reference", label="Master Record ID", reference_to="Account", readonly=True),
+    std(
+        "ParentId",
+        "reference",
+        label="Parent Account ID",
+        reference_to="Account",
+        child_relationship=("ChildAccounts", False),
+        describe_keys=(("searchPrefilterable", True),),
+    ),
+    *address("Billing", "Billing"),
+    *address("Shipping", "Shipping"),
+    std("Fax", "phone", label="Account Fax", length=40),
+    std("AccountNumber", length=40),
+    std("Website", "url", length=255),
+    std(
+        "PhotoUrl", "url", label="Photo URL", length=255, readonly=True, describe_keys=(("extraTypeInfo", "imageurl"),)
+    ),
+    std("Sic", label="SIC Code", length=20),
+    std("AnnualRevenue", "currency", describe_keys=(("precision", 18),)),
+    std("NumberOfEmployees", "int", label="Employees", describe_keys=(("digits", 8),)),
+    std("Ownership", "picklist", length=40, picklist=("Public", "Private", "Subsidiary", "Other")),
+    std("TickerSymbol", length=20),
+    std("Description", "textarea", label="Account Description", length=32000),
+    std("Rating", "picklist", label="Account Rating", length=40, picklist=RATINGS),
+    std("Site", label="Account Site"),
+    std("CreatedById", "reference", label="Created By ID", reference_to="User", readonly=True, defaulted=True),
+    std(
+        "LastModifiedById", "reference", label="Last Modified By ID", reference_to="User", readonly=True, defaulted=True
+    ),
+    std("LastActivityDate", "date", label="Last Activity", readonly=True),
+    std("LastViewedDate", "datetime", readonly=True),
+    std("LastReferencedDate", "datetime", readonly=True),
+    std("IsPartner", "boolean", label="Partner Account", readonly=True, describe_keys=(("updateable", True),)),
+    std(
+        "IsCustomerPortal",
+        "boolean",
+        label="Customer Portal Account",
+        readonly=True,
+        describe_keys=(("updateable", True),),
+    ),
+    std("ChannelProgramName", length=255, readonly=True, describe_keys=(("filterable", False), ("sortable", False))),
+    std(
+        "ChannelProgramLevelName", length=255, readonly=True, describe_keys=(("filterable", False), ("sortable", False))
+    ),
+    std("Jigsaw", label="Data.com Key", length=20),
+    std(
+        "JigsawCompanyId",
+        label="Jigsaw Company ID",
+        length=20,
+        readonly=True,
+        describe_keys=(("relationshipName", "JigsawCompany"),),
+    ),
+    std("CleanStatus", "picklist", length=40, picklist=CLEAN_STATUS, describe_keys=(("restrictedPicklist", True),)),
+    std("AccountSource", "picklist", length=40, picklist=LEAD_SOURCES),
+    std("DunsNumber", label="D-U-N-S Number", length=9),
+    std("Tradestyle", length=255),
+    std("NaicsCode", label="NAICS Code", length=8),
+    std("NaicsDesc", label="NAICS Description", length=120),
+    std("YearStarted", length=4),
+    std("SicDesc", label="SIC Description"),
+    std(
+        "DandbCompanyId",
+        "reference",
+        label="D&B Company ID",
+        reference_to="DandBCompany",
+        describe_keys=(("searchPrefilterable", True),),
+    ),
+    std(
+        "OperatingHoursId",
+        "reference",
+        label="Operating Hour ID",
+        reference_to="OperatingHours",
+        describe_keys=(("searchPrefilterable", True),),
+    ),
+    std(
+        "Salutation",
+        "picklist",
+        length=40,
+        picklist=(*SALUTATIONS, "Mx."),
+        needs_person_accounts=True,
+        describe_keys=(
+            ("compoundFieldName", "Name"),
+            ("extraTypeInfo", "switchablepersonname"),
+            ("permissionable", False),
+        ),
+    ),
+    std(
+        "PersonContactId",
+        "reference",
+        label="Contact ID",
+        reference_to="Contact",
+        readonly=True,
+        needs_person_accounts=True,
+        describe_keys=(("searchPrefilterable", True),),
+    ),
+    *address("PersonMailing", "Mailing", needs_person_accounts=True),
+    *address("PersonOther", "Other", needs_person_accounts=True),
+    std("PersonMobilePhone", "phone", label="Mobile", length=40, needs_person_accounts=True),
+    std("PersonHomePhone", "phone", label="Home Phone", length=40, needs_person_accounts=True),
+    std("PersonOtherPhone", "phone", label="Other Phone", length=40, needs_person_accounts=True),
+    std("PersonAssistantPhone", "phone", label="Asst. Phone", length=40, needs_person_accounts=True),
+    std("PersonTitle", label="Title", needs_person_accounts=True),
+    std("PersonDepartment", label="Department", needs_person_accounts=True),
+    std("PersonAssistantName", label="Assistant", length=40, needs_person_accounts=True),
+    std(
+        "PersonLeadSource",
+        "picklist",
+        label="Lead Source",
+        length=255,
+        picklist=LEAD_SOURCES,
+        needs_person_accounts=True,
+    ),
+    std("PersonBirthdate", "date", label="Birthdate", needs_person_accounts=True),
+    std("PersonHasOptedOutOfFax", "boolean", label="Fax Opt Out", needs_person_accounts=True),
+    std("PersonDoNotCall", "boolean", label="Do Not Call", needs_person_accounts=True),
+    std(
+        "PersonLastCURequestDate",
+        "datetime",
+        label="Last Stay-in-Touch Request Date",
+        readonly=True,
+        needs_person_accounts=True,
+    ),
+    std(
+        "PersonLastCUUpdateDate",
+        "datetime",
+        label="Last Stay-in-Touch Save Date",
+        readonly=True,
+        needs_person_accounts=True,
+    ),
+    std(
+        "PersonEmailBouncedReason",
+        label="Email Bounced Reason",
+        length=255,
+        needs_person_accounts=True,
+        describe_keys=(("permissionable", False),),
+    ),
+    std(
+        "PersonEmailBouncedDate",
+        "datetime",
+        label="Email Bounced Date",
+        needs_person_accounts=True,
+        describe_keys=(("permissionable", False),),
+    ),
+    std(
+        "PersonPronouns",
+        "picklist",
+        label="Pronouns",
+        length=255,
+        picklist=("He/Him", "She/Her", "They/Them", "He/They", "She/They", "Not Listed"),
+        needs_person_accounts=True,
+    ),
+    std(
+        "PersonGenderIdentity",
+        "picklist",
+        label="Gender Identity",
+        length=255,
+        picklist=("Male", "Female", "Nonbinary", "Not Listed"),
+        needs_person_accounts=True,
+    ),
+)
 
 OBJECT = SObject(
     "Account",
@@ -51,6 +228,7 @@ OBJECT = SObject(
         individual_lookup("PersonIndividualId", prefilterable=False, needs_person_accounts=True),
         OWNER,
         *AUDIT,
+        *STANDARD,
     ),
     label="Account",
     plural="Accounts",
