@@ -2,13 +2,14 @@
 
 from .base import (
     AUDIT,
-    CLEAN_STATUS,
+    DANDB_COMPANY,
     LEAD_SOURCES,
     NOT_PERMISSIONABLE,
     OWNER,
     RATINGS,
     RECORD_URLS,
     SALUTATIONS,
+    SHARED_STANDARD,
     SObject,
     address,
     individual_lookup,
@@ -56,9 +57,6 @@ STANDARD = (
     std("Fax", "phone", label="Account Fax", length=40),
     std("AccountNumber", length=40),
     std("Website", "url", length=255),
-    std(
-        "PhotoUrl", "url", label="Photo URL", length=255, readonly=True, describe_keys=(("extraTypeInfo", "imageurl"),)
-    ),
     std("Sic", label="SIC Code", length=20),
     std("AnnualRevenue", "currency", describe_keys=(("precision", 18),)),
     std("NumberOfEmployees", "int", label="Employees", describe_keys=(("digits", 8),)),
@@ -67,13 +65,6 @@ STANDARD = (
     std("Description", "textarea", label="Account Description", length=32000),
     std("Rating", "picklist", label="Account Rating", length=40, picklist=RATINGS),
     std("Site", label="Account Site"),
-    std("CreatedById", "reference", label="Created By ID", reference_to="User", readonly=True, defaulted=True),
-    std(
-        "LastModifiedById", "reference", label="Last Modified By ID", reference_to="User", readonly=True, defaulted=True
-    ),
-    std("LastActivityDate", "date", label="Last Activity", readonly=True),
-    std("LastViewedDate", "datetime", readonly=True),
-    std("LastReferencedDate", "datetime", readonly=True),
     std("IsPartner", "boolean", label="Partner Account", readonly=True, describe_keys=(("updateable", True),)),
     std(
         "IsCustomerPortal",
@@ -86,7 +77,6 @@ STANDARD = (
     std(
         "ChannelProgramLevelName", length=255, readonly=True, describe_keys=(("filterable", False), ("sortable", False))
     ),
-    std("Jigsaw", label="Data.com Key", length=20),
     std(
         "JigsawCompanyId",
         label="Jigsaw Company ID",
@@ -94,7 +84,6 @@ STANDARD = (
         readonly=True,
         describe_keys=(("relationshipName", "JigsawCompany"),),
     ),
-    std("CleanStatus", "picklist", length=40, picklist=CLEAN_STATUS, describe_keys=(("restrictedPicklist", True),)),
     std("AccountSource", "picklist", length=40, picklist=LEAD_SOURCES),
     std("DunsNumber", label="D-U-N-S Number", length=9),
     std("Tradestyle", length=255),
@@ -102,13 +91,6 @@ STANDARD = (
     std("NaicsDesc", label="NAICS Description", length=120),
     std("YearStarted", length=4),
     std("SicDesc", label="SIC Description"),
-    std(
-        "DandbCompanyId",
-        "reference",
-        label="D&B Company ID",
-        reference_to="DandBCompany",
-        describe_keys=(("searchPrefilterable", True),),
-    ),
     std(
         "OperatingHoursId",
         "reference",
@@ -201,6 +183,8 @@ STANDARD = (
         picklist=("Male", "Female", "Nonbinary", "Not Listed"),
         needs_person_accounts=True,
     ),
+    *SHARED_STANDARD,
+    DANDB_COMPANY,
 )
 
 OBJECT = SObject(

@@ -153,3 +153,26 @@ def address(prefix: str, label: str, **kw) -> list[Field]:
         ),  # fmt: skip
         std(compound, "address", label=f"{label}Address", readonly=True, **kw),
     ]
+
+
+# Standard fields Contact, Lead and Account all have, alike (recorded describes).
+SHARED_STANDARD = (
+    std("CreatedById", "reference", label="Created By ID", reference_to="User", readonly=True, defaulted=True),
+    std(
+        "LastModifiedById", "reference", label="Last Modified By ID", reference_to="User", readonly=True, defaulted=True
+    ),
+    std("LastActivityDate", "date", label="Last Activity", readonly=True),
+    std("LastViewedDate", "datetime", readonly=True),
+    std("LastReferencedDate", "datetime", readonly=True),
+    std(
+        "PhotoUrl", "url", label="Photo URL", length=255, readonly=True, describe_keys=(("extraTypeInfo", "imageurl"),)
+    ),
+    std("Jigsaw", label="Data.com Key", length=20),
+    std("CleanStatus", "picklist", length=40, picklist=CLEAN_STATUS, describe_keys=(("restrictedPicklist", True),)),
+)
+
+# Lead and Account (not Contact): the D&B company record.
+DANDB_COMPANY = std(
+    "DandbCompanyId", "reference", label="D&B Company ID", reference_to="DandBCompany",
+    describe_keys=(("searchPrefilterable", True),),
+)  # fmt: skip

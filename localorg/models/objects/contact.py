@@ -2,10 +2,10 @@
 
 from .base import (
     AUDIT,
-    CLEAN_STATUS,
     LEAD_SOURCES,
     OWNER,
     RECORD_URLS,
+    SHARED_STANDARD,
     SObject,
     address,
     individual_lookup,
@@ -38,22 +38,11 @@ STANDARD = (
     std("LeadSource", "picklist", length=255, picklist=LEAD_SOURCES),
     std("Birthdate", "date"),
     std("Description", "textarea", label="Contact Description", length=32000),
-    std("CreatedById", "reference", label="Created By ID", reference_to="User", readonly=True, defaulted=True),
-    std(
-        "LastModifiedById", "reference", label="Last Modified By ID", reference_to="User", readonly=True, defaulted=True
-    ),
-    std("LastActivityDate", "date", label="Last Activity", readonly=True),
     std("LastCURequestDate", "datetime", label="Last Stay-in-Touch Request Date", readonly=True),
     std("LastCUUpdateDate", "datetime", label="Last Stay-in-Touch Save Date", readonly=True),
-    std("LastViewedDate", "datetime", readonly=True),
-    std("LastReferencedDate", "datetime", readonly=True),
     std("EmailBouncedReason", length=255, describe_keys=(("permissionable", False),)),
     std("EmailBouncedDate", "datetime", describe_keys=(("permissionable", False),)),
     std("IsEmailBounced", "boolean", readonly=True),
-    std(
-        "PhotoUrl", "url", label="Photo URL", length=255, readonly=True, describe_keys=(("extraTypeInfo", "imageurl"),)
-    ),
-    std("Jigsaw", label="Data.com Key", length=20),
     std(
         "JigsawContactId",
         label="Jigsaw Contact ID",
@@ -61,9 +50,9 @@ STANDARD = (
         readonly=True,
         describe_keys=(("relationshipName", "JigsawContact"),),
     ),
-    std("CleanStatus", "picklist", length=40, picklist=CLEAN_STATUS, describe_keys=(("restrictedPicklist", True),)),
     std("HasOptedOutOfFax", "boolean", label="Fax Opt Out"),
     std("DoNotCall", "boolean", label="Do Not Call"),
+    *SHARED_STANDARD,
 )
 
 OBJECT = SObject(

@@ -3,11 +3,12 @@
 from .account import INDUSTRIES
 from .base import (
     AUDIT,
-    CLEAN_STATUS,
+    DANDB_COMPANY,
     LEAD_SOURCES,
     RATINGS,
     RECORD_URLS,
     SALUTATIONS,
+    SHARED_STANDARD,
     SObject,
     address,
     individual_lookup,
@@ -26,9 +27,6 @@ STANDARD = (
     std("MobilePhone", "phone", length=40),
     std("Fax", "phone", length=40),
     std("Website", "url", length=255),
-    std(
-        "PhotoUrl", "url", label="Photo URL", length=255, readonly=True, describe_keys=(("extraTypeInfo", "imageurl"),)
-    ),
     std("Description", "textarea", length=32000),
     std("LeadSource", "picklist", length=255, picklist=LEAD_SOURCES),
     std("Industry", "picklist", length=255, picklist=INDUSTRIES),
@@ -63,14 +61,6 @@ STANDARD = (
         describe_keys=(("searchPrefilterable", True),),
     ),
     std("IsUnreadByOwner", "boolean", label="Unread By Owner", describe_keys=(("permissionable", False),)),
-    std("CreatedById", "reference", label="Created By ID", reference_to="User", readonly=True, defaulted=True),
-    std(
-        "LastModifiedById", "reference", label="Last Modified By ID", reference_to="User", readonly=True, defaulted=True
-    ),
-    std("LastActivityDate", "date", label="Last Activity", readonly=True),
-    std("LastViewedDate", "datetime", readonly=True),
-    std("LastReferencedDate", "datetime", readonly=True),
-    std("Jigsaw", label="Data.com Key", length=20),
     std(
         "JigsawContactId",
         label="Jigsaw Contact ID",
@@ -78,19 +68,13 @@ STANDARD = (
         readonly=True,
         describe_keys=(("relationshipName", "JigsawContact"),),
     ),
-    std("CleanStatus", "picklist", length=40, picklist=CLEAN_STATUS, describe_keys=(("restrictedPicklist", True),)),
     std("CompanyDunsNumber", label="Company D-U-N-S Number", length=9),
-    std(
-        "DandbCompanyId",
-        "reference",
-        label="D&B Company ID",
-        reference_to="DandBCompany",
-        describe_keys=(("searchPrefilterable", True),),
-    ),
     std("EmailBouncedReason", length=255, readonly=True, describe_keys=(("updateable", True),)),
     std("EmailBouncedDate", "datetime", readonly=True, describe_keys=(("updateable", True),)),
     std("HasOptedOutOfFax", "boolean", label="Fax Opt Out"),
     std("DoNotCall", "boolean", label="Do Not Call"),
+    *SHARED_STANDARD,
+    DANDB_COMPANY,
 )
 
 OBJECT = SObject(
