@@ -82,7 +82,7 @@ class RecordStore:
     def _row(obj: str, row: sqlite3.Row) -> dict:
         out = dict(row)
         for f in FIELDS[obj]:
-            if f.type == "boolean" and out.get(f.name) is not None:
+            if f.type == "boolean" and f.name in out:  # a checkbox is never null (a column added later may be)
                 out[f.name] = bool(out[f.name])
             elif f.type == "address":
                 out[f.name] = address_value(out, f.name[: -len("Address")])
