@@ -137,6 +137,12 @@ def org():
     default="none",
     help="New org only: what the Standard User profile may do to Individual's Don't Track and Don't Process.",
 )
+@click.option(
+    "--deploy-queue-polls",
+    type=click.IntRange(0, 100),
+    default=0,
+    help="Each deploy waits queued (Pending) for N status polls before it runs, so it can be canceled.",
+)
 def serve(**options):
     """Serve a local org from STATE until interrupted."""
     try:
@@ -189,6 +195,7 @@ def _serve(
     person_accounts_count,
     rep_users,
     rep_access,
+    deploy_queue_polls,
 ):
     from .faults import parse_faults
     from .models.identity import OrgIdentity
@@ -230,6 +237,7 @@ def _serve(
             rep_access=rep_access,
         ),
     )
+    local.settings.deploy_queue_polls = deploy_queue_polls
     orgs = OrgSet(local)
     cert, key = ensure_certificate(local.root / "tls")
     bundle = write_ca_bundle(cert, local.root / "tls" / "ca-bundle.pem")

@@ -21,6 +21,7 @@ from email_privacy.errors import OrgError
 from email_privacy.salesforce.describe import DESCRIBE_OBJECT, has_person_accounts, individual_lookup
 
 from ..org.records_client import Every, RecordsClient
+from .consent_check import ask_consent
 from .individual_report import Report
 from .individual_writes import apply
 from .individuals_request import OBJECTS, PrivacyRequest, parse_request  # noqa: F401 (the operation's inputs)
@@ -226,6 +227,8 @@ def run_targets(client: RecordsClient, targets: dict[str, Target], request: Priv
             )
             apply(client, index, targets, request, report, folder)
             report.set_lists(index.not_found(), index.failed(), lists_stem)
+            if request.flags and request.confirm and not request.dry_run:
+                report.consent = ask_consent(client, index.confirmable(), request.flags)
         finally:
             index.close()
     report.api_calls = client.calls

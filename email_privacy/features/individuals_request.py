@@ -47,6 +47,7 @@ class PrivacyRequest:
     upload_limit: int = SALESFORCE_UPLOAD_LIMIT
     csv_rows: int = 0
     csv_objects: frozenset = frozenset()  # the object column's values (None: rows without one)
+    confirm: bool = True  # ask the Consent API about the people afterwards
 
     def rows(self) -> Iterator[InputRow]:
         """The CSV's rows again, streamed (already checked)."""
@@ -83,6 +84,7 @@ def parse_request(options: dict) -> PrivacyRequest:
         csv_path=csv_path,
         where=where,
         **parse_run_options(options),
+        confirm=parse_bool("confirm", options.get("confirm"), default=True),
         csv_rows=count,
         csv_objects=frozenset(objects),
     )
@@ -90,19 +92,22 @@ def parse_request(options: dict) -> PrivacyRequest:
 
 def parse_where(options: dict) -> dict[str, str]:
     """{object: SOQL condition} from contacts_where, leads_where, person_accounts_where (those given)."""
-    where = {}
-    for name, obj in WHERE_OPTIONS.items():
-        value = options.get(name)
-        if value in (None, ""):
-            continue
-        text = str(value).strip()
-        if not text or ";" in text or re.match(r"(?i)^\s*where\b", text):
-            raise OptionError(
-                f"Option {name}: {value!r} is not a SOQL condition; give what follows WHERE, "
-                "e.g. \"Email LIKE '%@example.com'\"."
-            )
-        where[obj] = text
-    return where
+    return {
+        obj: parse_condition(name, options.get(name))
+        for name, obj in WHERE_OPTIONS.items()
+        if options.get(name) not in (None, "")
+    }
+
+
+def parse_condition(name: str, value) -> str:
+    """One SOQL condition (what follows WHERE), one statement."""
+    text = str(value).strip()
+    if not text or ";" in text or re.match(r"(?i)^\s*where\b", text):
+        raise OptionError(
+            f"Option {name}: {value!r} is not a SOQL condition; give what follows WHERE, "
+            "e.g. \"Email LIKE '%@example.com'\"."
+        )
+    return text
 
 
 def parse_run_options(options: dict) -> dict:
