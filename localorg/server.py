@@ -35,6 +35,7 @@ from .http import (
     soap_session_id,
 )
 from .requestlog import RequestLog
+from .responses.bulk_v1 import error as bulk_v1_error
 from .tls import LOOPBACK
 
 # Salesforce refuses REST bodies far smaller; 64 MB keeps a deploy of a few thousand layouts possible.
@@ -55,8 +56,10 @@ def is_soap(path: str) -> bool:
     return path.startswith("/services/Soap/")
 
 
-def invalid_session(path: str) -> Response:
-    """What an org answers for a missing, wrong or expired session."""
+def invalid_session(path: str, request: Request | None = None) -> Response:
+    """What an org answers for a missing, wrong or expired session (Bulk API 1.0: HTTP 400, InvalidSessionId)."""
+    if path.startswith("/services/async/") and request is not None:
+        return bulk_v1_error(request, "InvalidSessionId", "Invalid session id")
     if is_soap(path):
         return soap_fault(
             "sf:INVALID_SESSION_ID", "INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session"
@@ -108,7 +111,7 @@ def dispatch(org, router: Router, request: Request) -> Response:
         # Each org answers only the tokens it issued (models/orgs.py).
         target = orgs.by_token(token) if orgs is not None else (org if org.sessions.valid(token) else None)
         if target is None:
-            return invalid_session(path)
+            return invalid_session(path, request)
     request.org_id = target.identity.org_id
     if not is_handshake(request.method, path):
         fault = org.faults.next_api_request()
@@ -119,7 +122,7 @@ def dispatch(org, router: Router, request: Request) -> Response:
                 )
             return rest_error(503, "SERVER_UNAVAILABLE", "The server is temporarily unavailable")
         if fault == "session-expired":
-            return invalid_session(path)
+            return invalid_session(path, request)
     handler, groups = router.match(request.method, path)
     if handler is None:
         if groups:

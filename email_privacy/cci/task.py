@@ -58,9 +58,12 @@ class OptionsTask:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if "task_options" in cls.__dict__:
+            raise TypeError(
+                f"{cls.__name__}: declare options_spec = OptionSpec(...) (email_privacy/cci/spec.py); "
+                "task_options is derived from it"
+            )
         if "options_spec" in cls.__dict__:
-            if "task_options" in cls.__dict__:
-                raise TypeError(f"{cls.__name__}: declare options_spec only; task_options is derived from it")
             cls.task_options = cls.options_spec.task_options()
 
     def _init_options(self, kwargs):
