@@ -1,6 +1,6 @@
 """The local org's routes as data: (method, path regex, handler), matched in order by server.Router."""
 
-from .responses import bulk, composite, describe, devhub, oauth, refusals, rest, soap
+from .responses import bulk, composite, describe, devhub, limits, oauth, refusals, rest, soap
 
 V = r"^/services/data/v(?P<version>\d+\.\d)"
 JOBS = V + r"/jobs"
@@ -24,6 +24,7 @@ ROUTES = [
     ("POST", V + r"/composite/batch/?$", composite.batch),
     ("POST", V + r"/composite/sobjects/?$", rest.collections),
     ("PATCH", V + r"/composite/sobjects/?$", rest.collections),
+    ("GET", V + r"/limits/?$", limits.limits),
     ("GET", V + r"/(?:query|queryAll)/?$", rest.query),
     ("GET", V + r"/tooling/query/?$", rest.tooling_query),
     ("GET", V + r"/tooling/executeAnonymous/?$", refusals.execute_anonymous),

@@ -6,6 +6,7 @@
   DIR/auth.json         the refresh token and issued access tokens (owner-only)         sessions.py
   DIR/connected-app.json  the connected app JWT bearer assertions are checked against   connected_app.py
   DIR/tls/              the self-signed certificate for 127.0.0.1                        tls.py
+  DIR/api-usage.json    DailyApiRequests: the allocation and the requests served           api_usage.py
 
 A new DIR is seeded from the serve options; an existing DIR keeps its state and its identity
 (the options that shape a new org are then ignored, so a restart never reshapes an org).
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..faults import Faults
+from .api_usage import ApiUsage
 from .bulk_jobs import BulkJobs
 from .connected_app import ConnectedApp
 from .cursors import QueryCursors
@@ -69,6 +71,7 @@ class LocalOrg:
         self.query_cursors = QueryCursors()
         self.sessions = Sessions(self.root / "auth.json", self.identity.org_id)
         self.connected_app = ConnectedApp.load(self.root)
+        self.api_usage = ApiUsage(self.root)
         if self.is_new:
             self.metadata.seed()
             self._seed_records(seed or SeedOptions())
@@ -119,4 +122,5 @@ class LocalOrg:
         )
 
     def close(self) -> None:
+        self.api_usage.save()
         self.records.close()
