@@ -1,0 +1,30 @@
+"""CumulusCI task check_api_requests: enough daily API requests left for a run? Checked before any change."""
+
+from email_privacy.cci import report
+from email_privacy.cci.options import CLIENT_TASK_OPTIONS, parse_int
+from email_privacy.cci.task import MetadataTask
+from email_privacy.features.api_requests import check_api_requests
+
+
+class CheckApiRequests(MetadataTask):
+    task_docs = """
+Reads the org's remaining daily API requests (the Limits resource, DailyApiRequests) and fails, changing
+nothing, when fewer than minimum are left: Salesforce refuses every API request once the rolling 24-hour
+allocation is spent, so a run started near it can stop half-way and starve the org's other integrations.
+As a flow's first step it keeps the later steps from running. The report option writes what it read as
+JSON (max, remaining, minimum, enough), before failing, so CI can tell a skipped org from a failed one.
+"""
+    task_options = {
+        "minimum": {"description": "Fewest daily API requests that must be left to go on. Default: 0 (only report)."},
+        "report": {"description": "Path of a JSON file to write what was read to (mode 0600). Default: none."},
+        **CLIENT_TASK_OPTIONS,
+    }
+
+    def _init_options(self, kwargs):
+        super()._init_options(kwargs)
+        self.minimum = parse_int("minimum", self.options.get("minimum"), 0, minimum=0)
+        self.report_path = report.report_path("report", self.options.get("report"))
+
+    def _run_task(self):
+        checked = check_api_requests(self.connection, self.minimum, self.report_path, self.logger)
+        self.return_values = checked.as_dict()
