@@ -133,6 +133,18 @@ def org():
     help="DailyApiRequests left at start: N for the org the server is started on, USERNAME=N for the served "
     "org (a Dev Hub's scratch org too) with that username (repeatable).",
 )
+@click.option(
+    "--rep-users",
+    type=click.IntRange(0, 10_000),
+    default=0,
+    help="New org only: active users on the Standard User profile to seed besides the running user.",
+)
+@click.option(
+    "--rep-access",
+    type=click.Choice(["none", "read", "edit"]),
+    default="none",
+    help="New org only: what the Standard User profile may do to Individual's Don't Track and Don't Process.",
+)
 def serve(**options):
     """Serve a local org from STATE until interrupted."""
     try:
@@ -202,6 +214,8 @@ def _serve(
     contacts,
     leads,
     person_accounts_count,
+    rep_users,
+    rep_access,
     api_requests_left=(),
 ):
     from .faults import parse_faults
@@ -236,7 +250,13 @@ def _serve(
         state_dir,
         identity,
         fault_state,
-        SeedOptions(contacts=contacts, leads=leads, person_accounts_count=person_accounts_count),
+        SeedOptions(
+            contacts=contacts,
+            leads=leads,
+            person_accounts_count=person_accounts_count,
+            rep_users=rep_users,
+            rep_access=rep_access,
+        ),
     )
     orgs = OrgSet(local)
     _leave_api_requests(orgs, api_requests_left)

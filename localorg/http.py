@@ -9,8 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from email_privacy import metadata_xml
-
+from . import xml
 from .exceptions import SalesforceError, SoapFault
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -45,6 +44,7 @@ class Response:
     body: bytes = b""
     content_type: str = "application/json;charset=UTF-8"
     headers: dict[str, str] = field(default_factory=dict)
+    consequence: str | None = None  # what the request did beyond its answer, for the request log
 
     @classmethod
     def json(cls, obj, status: int = 200) -> "Response":
@@ -100,8 +100,8 @@ def bearer_token(request: Request) -> str | None:
 def soap_session_id(body: bytes) -> str | None:
     """The <sessionId> inside the SOAP header's SessionHeader; InvalidRequestBody if the XML is bad."""
     try:
-        tree = metadata_xml.parse(body, "SOAP request")
-    except Exception as e:  # XmlInputError, size limits: the message says what
+        tree = xml.parse(body, "SOAP request")
+    except xml.XmlRefused as e:
         raise InvalidRequestBody(str(e)) from e
     for el in tree.iter():
         if isinstance(el.tag, str) and el.tag.rpartition("}")[2] == "sessionId":

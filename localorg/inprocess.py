@@ -24,6 +24,7 @@ from .faults import Faults
 from .http import Request
 from .models.identity import OrgIdentity
 from .models.org import LocalOrg, SeedOptions
+from .models.org_settings import OrgSettings
 from .models.orgs import OrgSet
 from .requestlog import RequestLog
 from .server import Router, dispatch
@@ -69,6 +70,7 @@ def callback(org: LocalOrg, router: Router, request_log: RequestLog):
             bytes_in=len(request.body),
             bytes_out=len(response.body),
             org=request.org_id,
+            consequence=response.consequence,
         )
         return response.status, {"Content-Type": response.content_type, **response.headers}, response.body
 
@@ -83,6 +85,7 @@ def serve(
     faults: Faults | None = None,
     mock=None,
     request_log: Path | None = None,
+    settings: OrgSettings | None = None,
     **identity,
 ):
     """A LocalOrg under state_dir answering https://<host>/ through `responses`.
@@ -93,10 +96,11 @@ def serve(
     new one is started and stopped with the block.
     request_log: a file for one JSON line per request, as `org serve --request-log` writes
     (requestlog.read_log reads it), e.g. to count Metadata API calls by SOAP action.
+    settings: the org's OrgSettings (e.g. a smaller query page size).
     """
     import responses
 
-    org = LocalOrg(Path(state_dir), OrgIdentity(**identity), faults=faults, seed=seed)
+    org = LocalOrg(Path(state_dir), OrgIdentity(**identity), faults=faults, seed=seed, settings=settings)
     orgs = OrgSet(org)
     orgs.set_base_url(f"https://{host}")
     pattern = re.compile(rf"https://{re.escape(host)}(?::443)?/.*")

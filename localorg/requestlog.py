@@ -1,7 +1,9 @@
 """`--request-log FILE`: one JSON line per request, for benchmarks and tests.
 
 Fields: method, path (never the query string, which may carry secrets), soap_action (or null),
-status, ms, bytes_in, bytes_out, org (the id of the org that answered; null when no org did).
+status, ms, bytes_in, bytes_out, org (the id of the org that answered; null when no org did), and
+`consequence` on a request that did more to the org than its answer says (a deploy turning consent
+management off purges the org's data protection details).
 Tokens never appear: paths and SOAPAction headers do not carry them.
 """
 
@@ -30,22 +32,24 @@ class RequestLog:
         bytes_in: int,
         bytes_out: int,
         org: str | None = None,
+        consequence: str | None = None,
     ) -> None:
         """Append one line (flushed at once, so a test can read it while the server runs)."""
         if not self.path:
             return
-        line = json.dumps(
-            {
-                "method": method,
-                "path": path,
-                "soap_action": soap_action,
-                "status": status,
-                "ms": round(ms, 2),
-                "bytes_in": bytes_in,
-                "bytes_out": bytes_out,
-                "org": org,
-            }
-        )
+        entry = {
+            "method": method,
+            "path": path,
+            "soap_action": soap_action,
+            "status": status,
+            "ms": round(ms, 2),
+            "bytes_in": bytes_in,
+            "bytes_out": bytes_out,
+            "org": org,
+        }
+        if consequence:
+            entry["consequence"] = consequence
+        line = json.dumps(entry)
         with self._lock, open(self.path, "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
 

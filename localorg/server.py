@@ -46,6 +46,12 @@ PUBLIC_PATHS = {"/services/oauth2/token"}
 # The requests that count against DailyApiRequests: REST (not the Versions URI), SOAP and Bulk; OAuth
 # and the identity URL do not (docs/salesforce-facts.md, "API request limits").
 COUNTED = re.compile(r"^/services/(?:data/v\d+\.\d|Soap/|async/)")
+# Refused without asking for a session: a login over SOAP, OAuth endpoints that take no bearer token, and the
+# pages a browser opens, so their client hears "not modelled" rather than a false "session expired".
+PUBLIC_REFUSALS = re.compile(
+    r"^/services/Soap/[uc]/|^/services/oauth2/(?:revoke|introspect|authorize|logout)$|"
+    r"^/(?:$|lightning/|secur/|apex/|one/|setup/|home/)"
+)
 
 
 def is_soap(path: str) -> bool:
@@ -73,9 +79,10 @@ class Router:
         for m, rx, handler in self.routes:
             found = rx.match(path)
             if found:
-                if m == method:
+                if m == method or (m == "*" and not allowed):  # a path's own routes answer 405 first
                     return handler, found.groupdict()
-                allowed.append(m)
+                if m != "*":
+                    allowed.append(m)
         return None, allowed
 
 
@@ -91,6 +98,8 @@ def dispatch(org, router: Router, request: Request) -> Response:
     if path in PUBLIC_PATHS:
         if orgs is not None:
             target = orgs.for_grant(request.body)
+    elif PUBLIC_REFUSALS.match(path):
+        pass  # answered by the org the server was started on: a refusal reveals nothing of any org
     else:
         if is_soap(path):
             try:
@@ -114,7 +123,7 @@ def dispatch(org, router: Router, request: Request) -> Response:
             return rest_error(503, "SERVER_UNAVAILABLE", "The server is temporarily unavailable")
         if fault == "session-expired":
             return invalid_session(path)
-    counted = COUNTED.match(path) is not None
+    counted = COUNTED.match(path) is not None and not PUBLIC_REFUSALS.match(path)
     if counted and not target.api_usage.spend():
         return limit_exceeded(path)
     response = route(target, router, request)
@@ -219,6 +228,7 @@ class _Handler(BaseHTTPRequestHandler):
             bytes_in=len(body),
             bytes_out=len(response.body),
             org=request.org_id if request else None,
+            consequence=response.consequence,
         )
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)

@@ -1,19 +1,41 @@
-"""The local org's routes as data: (method, path regex, handler), matched in order by server.Router."""
+"""The local org's routes as data: (method, path regex, handler), matched in order by server.Router.
 
-from .responses import bulk, composite, describe, devhub, limits, oauth, refusals, rest, soap
+Method "*" matches any method a path has no route for: the refusals of what a real org serves and the
+local org does not model (responses/refusals.py), so a client hears "not modelled", never a 404.
+"""
+
+from .responses import bulk, composite, consent, describe, devhub, limits, oauth, refusals, resources, rest, soap
 
 V = r"^/services/data/v(?P<version>\d+\.\d)"
 JOBS = V + r"/jobs"
+# The resources a real org lists for a version (REST API Developer Guide, "List Available REST Resources",
+# its v66.0 example), plus ui-api (User Interface API Developer Guide).
+REST_RESOURCES = (
+    "tooling|metadata|eclair|folders|prechatForms|contact-tracing|jsonxform|chatter|payments|tabs|appMenu|"
+    "quickActions|queryAll|commerce|wave|iot|analytics|search|smartdatadiscovery|composite|parameterizedSearch|"
+    "fingerprint|theme|nouns|domino|event|serviceTemplates|recent|connect|licensing|limits|process|dedupe|"
+    "async-queries|query|jobs|localizedvalue|mobile|emailConnect|consent|tokenizer|compactLayouts|async|sobjects|"
+    "actions|support|ui-api"
+)
+# An sObject's resources beyond its describe and records (a describe's `urls` name several).
+SOBJECT_RESOURCES = (
+    "describe/(?:layouts|compactLayouts|approvalLayouts|namedLayouts)(?:/.*)?|listviews(?:/.*)?|quickActions(?:/.*)?"
+    "|updated|deleted|defaultValues|eventSchema|relationships(?:/.*)?|suggestedArticles|platformaction"
+)
 
 ROUTES = [
     ("POST", r"^/services/oauth2/token$", oauth.oauth_token),
     ("GET", r"^/services/oauth2/userinfo$", oauth.userinfo),
     ("GET", r"^/id/(?P<org_id>\w+)/(?P<user_id>\w+)$", oauth.identity),
+    ("GET", r"^/services/oauth2/singleaccess$", resources.single_access),
+    ("POST", r"^/services/oauth2/singleaccess$", resources.single_access),
+    ("GET", r"^/secur/frontdoor\.jsp$", resources.frontdoor),
     ("GET", r"^/services/data/?$", rest.versions),
     ("GET", V + r"/?$", rest.resources),
     ("GET", V + r"/sobjects/?$", describe.describe_global),
     ("GET", V + r"/sobjects/(?P<sobject>\w+)/describe/?$", describe.describe),
     ("GET", V + r"/sobjects/(?P<sobject>\w+)/?$", describe.sobject_basic),
+    ("*", V + r"/sobjects/(?P<sobject>\w+)/(?P<resource>" + SOBJECT_RESOURCES + r")/?$", refusals.sobject_resource),
     ("POST", V + r"/sobjects/ScratchOrgInfo/?$", devhub.create_scratch_org_info),
     ("DELETE", V + r"/sobjects/ActiveScratchOrg/(?P<record_id>\w+)/?$", devhub.delete_active_scratch_org),
     ("POST", V + r"/sobjects/(?P<sobject>\w+)/?$", rest.create_record),
@@ -26,6 +48,9 @@ ROUTES = [
     ("PATCH", V + r"/composite/sobjects/?$", rest.collections),
     ("GET", V + r"/limits/?$", limits.limits),
     ("GET", V + r"/(?:query|queryAll)/?$", rest.query),
+    ("GET", V + r"/limits/recordCount/?$", resources.record_count),
+    ("GET", V + r"/search/?$", resources.search),
+    ("POST", V + r"/composite/tree/(?P<sobject>\w+)/?$", composite.tree),
     ("GET", V + r"/tooling/query/?$", rest.tooling_query),
     ("GET", V + r"/tooling/executeAnonymous/?$", refusals.execute_anonymous),
     (
@@ -34,7 +59,14 @@ ROUTES = [
         devhub.update_source_member,
     ),
     ("GET", V + r"/(?:tooling/)?query/(?P<locator>01g\w+)-(?P<offset>\d+)$", rest.query_more),
-    ("POST", r"^/services/Soap/m/(?P<version>\d+\.\d)(?:/(?P<org_id>\w+))?$", soap.handle),
+    # After the version: an org id, or any path (simple-salesforce posts to .../63.0/deployRequest/<id>).
+    (
+        "POST",
+        r"^/services/Soap/m/(?P<version>\d+\.\d)(?:/(?P<org_id>00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?))?(?:/\w*)*$",
+        soap.handle,
+    ),
+    ("GET", V + r"/consent/action/(?P<action>\w+)/?$", consent.action),
+    ("GET", V + r"/consent/multiaction/?$", consent.multiaction),
     ("POST", JOBS + r"/ingest/?$", bulk.create_ingest),
     ("PUT", JOBS + r"/ingest/(?P<job_id>\w+)/batches/?$", bulk.upload),
     ("GET", JOBS + r"/ingest/(?P<job_id>\w+)/?$", bulk.ingest_job),
@@ -48,4 +80,11 @@ ROUTES = [
     ("POST", JOBS + r"/query/?$", bulk.create_query),
     ("GET", JOBS + r"/query/(?P<job_id>\w+)/?$", bulk.query_job),
     ("GET", JOBS + r"/query/(?P<job_id>\w+)/results/?$", bulk.query_results),
+    # What a real org serves and the local org does not model: refused, last, for any method.
+    ("*", r"^/services/Soap/(?P<api>[a-zA-Z]+)/", refusals.soap_api),
+    ("*", V + r"/tooling/sobjects/(?P<sobject>\w+)(?:/.*)?$", refusals.tooling_sobject),
+    ("*", V + r"/(?P<resource>" + REST_RESOURCES + r")(?:/.*)?$", refusals.rest_resource),
+    ("*", r"^/services/apexrest(?:/.*)?$", refusals.apex_rest),
+    ("*", r"^/services/oauth2/(?P<endpoint>revoke|introspect|authorize|logout)$", refusals.oauth_endpoint),
+    ("*", r"^/(?:$|lightning/|secur/|apex/|one/|setup/|home/)", refusals.user_interface),
 ]

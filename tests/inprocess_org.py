@@ -66,8 +66,9 @@ def type_and_member(path: str) -> tuple[str, str]:
     return type_name, file_name[: -len(suffix)]
 
 
-def deploy(org, files: dict[str, bytes]) -> None:
-    """Deploy MDAPI files ({'layouts/X.layout': bytes}) as another admin would; the org must accept them."""
+def deploy(org, files: dict[str, bytes], deleted: dict[str, list[str]] | None = None) -> None:
+    """Deploy MDAPI files ({'layouts/X.layout': bytes}) as another admin would, deleting `deleted`
+    ({type: [member, ...]}, a destructiveChanges.xml); the org must accept them."""
     members: dict[str, list[str]] = {}
     for path in files:
         type_name, member = type_and_member(path)
@@ -75,10 +76,13 @@ def deploy(org, files: dict[str, bytes]) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("package.xml", package_xml(members, API_VERSION))
+        if deleted:
+            zf.writestr("destructiveChanges.xml", package_xml(deleted, API_VERSION))
         for path, data in files.items():
             zf.writestr(path, data)
     outcome = org.metadata.deploy(buf.getvalue())
     assert outcome.status == "Succeeded", (outcome.error_message, [c.problem for c in outcome.failures])
+    return outcome
 
 
 def enable_consent(org) -> None:
@@ -130,6 +134,22 @@ def save_after_retrieve(monkeypatch, org, *members: str) -> None:
         return outcome
 
     monkeypatch.setattr(org.metadata, "retrieve", retrieve_then_someone_saves)
+
+
+def delete_after_retrieve(monkeypatch, org, type_name: str, *members: str) -> None:
+    """Another admin deletes these components right after the first retrieve (the read): the lost-update
+    race where our deploy would re-create what they deleted."""
+    retrieve = org.metadata.retrieve
+    done = []
+
+    def retrieve_then_someone_deletes(*args, **kwargs):
+        outcome = retrieve(*args, **kwargs)
+        if not done:
+            deploy(org, {}, deleted={type_name: list(members)})
+            done.append(True)
+        return outcome
+
+    monkeypatch.setattr(org.metadata, "retrieve", retrieve_then_someone_deletes)
 
 
 def record_deploys(monkeypatch, org, before=None) -> list[dict[str, bytes]]:

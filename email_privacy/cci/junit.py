@@ -44,7 +44,10 @@ def _action(state: str) -> str:
 
 
 def what_to_do(row: Mapping, org: str) -> str:
-    """One or two sentences: how to put this row right, from the row's kind, object, name and state."""
+    """One or two sentences: how to put this row right, from the row's kind, object, name and state (or the
+    row's own `todo`, for rows whose remedy is not a rerun of the flow)."""
+    if row.get("todo"):
+        return str(row["todo"])
     rerun = f"cci flow run {FLOW} --org {org}"
     kind = str(row.get("kind") or "item")
     obj = str(row.get("object") or "")
@@ -93,14 +96,16 @@ def _md(text) -> str:
     return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_summary(rows: Iterable[Mapping], org: str) -> str:
-    """A heading saying whether the org is configured, a table of every row, and what to do for each failure."""
+def markdown_summary(rows: Iterable[Mapping], org: str, heading: str = "") -> str:
+    """A heading saying whether the org is configured (or `heading`), a table of every row, and what to do for
+    each failure."""
     rows = list(rows)
     bad = [r for r in rows if not r.get("ok")]
     packaged = any(r.get("package") for r in rows)
     verdict = "configured" if not bad else f"NOT configured ({len(bad)} of {len(rows)} items need action)"
     headers = ["Item", "Name", *(["Package"] if packaged else []), "State", "Verdict"]
-    lines = [f"### Email privacy: {_md(org)} is {verdict}", "", "| " + " | ".join(headers) + " |"]
+    title = heading or f"Email privacy: {_md(org)} is {verdict}"
+    lines = [f"### {title}", "", "| " + " | ".join(headers) + " |"]
     lines.append("|" + "|".join("---" for _ in headers) + "|")
     for r in rows:
         mark = "✅" if r.get("ok") else "❌"

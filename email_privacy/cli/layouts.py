@@ -73,7 +73,11 @@ def _options(objects, behavior, position):
 def layouts_command(path: Path, objects: str, dry_run: bool, check: bool, behavior: str, position: str):
     """Add the Individual field to every Contact, Lead and PersonAccount layout file under PATH."""
     chosen, behavior, position = _options(objects, behavior, position)
-    offline_edit.carry_out(plan(path, chosen, behavior, position), dry_run, check, "layout", "other objects")
+    nothing = (
+        f"nothing found under {path}: no layout file of {', '.join(chosen)} (*.layout, *.layout-meta.xml); "
+        "nothing was changed."
+    )
+    offline_edit.carry_out(plan(path, chosen, behavior, position), dry_run, check, "layout", "other objects", nothing)
 
 
 # cli.main loads `email_privacy.cli.layouts:layouts` when the subcommand is used.

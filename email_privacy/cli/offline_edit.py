@@ -118,10 +118,11 @@ def write_all(changes: dict) -> None:
         os.replace(tmp, path)
 
 
-def carry_out(result: Plan, dry_run: bool, check: bool, noun: str, skipped_as: str) -> None:
+def carry_out(result: Plan, dry_run: bool, check: bool, noun: str, skipped_as: str, nothing_found: str) -> None:
     """Report or write a plan as the command's output; raise for bad files and (with --check) for changes.
 
-    `noun` names the files ("layout", "page"); `skipped_as` says why the skipped ones were skipped.
+    `noun` names the files ("layout", "page"); `skipped_as` says why the skipped ones were skipped;
+    `nothing_found` is the one line for a PATH that holds no target file at all.
     """
     if dry_run and check:
         raise click.UsageError("--dry-run and --check cannot be used together; choose one.")
@@ -130,6 +131,9 @@ def carry_out(result: Plan, dry_run: bool, check: bool, noun: str, skipped_as: s
             click.echo(f"email-privacy: error: {line}", err=True)
         more = f" (and {len(result.errors) - 1} more above)" if len(result.errors) > 1 else ""
         raise EmailPrivacyError(f"{result.errors[0]}{more}; no file was changed")
+    if not (result.changes or result.already or result.notes):
+        # A CI gate pointed at the wrong folder must not pass on "0 would change".
+        raise click.UsageError(nothing_found)
 
     if dry_run:
         for p, (old, new) in result.changes.items():

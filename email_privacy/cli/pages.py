@@ -55,7 +55,11 @@ def plan(root: Path, objects) -> Plan:
 def pages_command(path: Path, objects: str, dry_run: bool, check: bool):
     """Add the Individual field to every Dynamic Forms Contact, Lead and person-account record page under PATH."""
     chosen = offline_edit.parse_objects(objects, flexipages.TARGET_OBJECTS)
-    offline_edit.carry_out(plan(path, chosen), dry_run, check, "page", "not target pages")
+    nothing = (
+        f"nothing found under {path}: no record page of {', '.join(chosen)} (*.flexipage, *.flexipage-meta.xml); "
+        "nothing was changed."
+    )
+    offline_edit.carry_out(plan(path, chosen), dry_run, check, "page", "not target pages", nothing)
 
 
 # cli.main loads `email_privacy.cli.pages:pages` when the subcommand is used.

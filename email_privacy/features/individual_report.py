@@ -33,6 +33,7 @@ class Report:
     failed_file: str | None = None
     api_calls: int = 0
     api_calls_by_kind: dict = field(default_factory=dict)
+    consent: dict | None = None  # the Consent API's confirmation (features/consent_check.py), when asked
 
     COUNTS = ("matched", "created", "linked", "updated", "already_set", "not_found", "failed")
 
@@ -51,7 +52,15 @@ class Report:
             "not_found": "emails or ids with no record",
             "failed": "records the org refused",
         }
-        return [{"what": n, "count": self.count(n), "meaning": meanings[n]} for n in self.COUNTS]
+        rows = [{"what": n, "count": self.count(n), "meaning": meanings[n]} for n in self.COUNTS]
+        if self.consent and "asked" in self.consent:
+            rows += [
+                {"what": "confirmed", "count": self.consent["confirmed"],
+                 "meaning": f"people Salesforce's Consent API confirms {self.consent['meaning']}"},
+                {"what": "not_confirmed", "count": self.consent["not_confirmed_count"],
+                 "meaning": "people the Consent API does not confirm (listed below)"},
+            ]  # fmt: skip
+        return rows
 
     def to_dict(self) -> dict:
         return asdict(self)

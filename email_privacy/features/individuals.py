@@ -21,6 +21,7 @@ from email_privacy.errors import OrgError
 from email_privacy.salesforce.describe import DESCRIBE_OBJECT, has_person_accounts, individual_lookup
 
 from ..org.records_client import Every, RecordsClient
+from .consent_check import ask_consent
 from .individual_report import Report
 from .individual_writes import apply
 from .individuals_request import OBJECTS, PrivacyRequest, parse_request  # noqa: F401 (the operation's inputs)
@@ -210,7 +211,11 @@ def run(client: RecordsClient, request: PrivacyRequest, lists_stem=None) -> Repo
 
     Long lists (not found, failed) go to CSV files named after `lists_stem` (report.py)."""
     names, optional = target_names(request)
-    targets = resolve_targets(client, names, optional)
+    return run_targets(client, resolve_targets(client, names, optional), request, lists_stem)
+
+
+def run_targets(client: RecordsClient, targets: dict[str, Target], request: PrivacyRequest, lists_stem=None) -> Report:
+    """find -> plan -> apply over targets already resolved; the report."""
     with tempfile.TemporaryDirectory(prefix="individual-privacy-") as folder:
         index = MatchIndex(folder)
         try:
@@ -222,6 +227,8 @@ def run(client: RecordsClient, request: PrivacyRequest, lists_stem=None) -> Repo
             )
             apply(client, index, targets, request, report, folder)
             report.set_lists(index.not_found(), index.failed(), lists_stem)
+            if request.flags and request.confirm and not request.dry_run:
+                report.consent = ask_consent(client, index.confirmable(), request.flags)
         finally:
             index.close()
     report.api_calls = client.calls

@@ -47,6 +47,7 @@ class PrivacyRequest:
     upload_limit: int = SALESFORCE_UPLOAD_LIMIT
     csv_rows: int = 0
     csv_objects: frozenset = frozenset()  # the object column's values (None: rows without one)
+    confirm: bool = True  # ask the Consent API about the people afterwards
 
     def rows(self) -> Iterator[InputRow]:
         """The CSV's rows again, streamed (already checked)."""
@@ -61,18 +62,7 @@ def parse_request(options: dict) -> PrivacyRequest:
             flags[fieldname] = parse_bool(name, options.get(name))
     if not flags:
         raise OptionError("Options dont_track and dont_process: give at least one of them (true or false).")
-    where = {}
-    for name, obj in WHERE_OPTIONS.items():
-        value = options.get(name)
-        if value in (None, ""):
-            continue
-        text = str(value).strip()
-        if not text or ";" in text or re.match(r"(?i)^\s*where\b", text):
-            raise OptionError(
-                f"Option {name}: {value!r} is not a SOQL condition; give what follows WHERE, "
-                "e.g. \"Email LIKE '%@example.com'\"."
-            )
-        where[obj] = text
+    where = parse_where(options)
     csv_path, count, objects = None, 0, set()
     if options.get("csv") not in (None, ""):
         csv_path = parse_existing_path("csv", options.get("csv"))
@@ -93,20 +83,45 @@ def parse_request(options: dict) -> PrivacyRequest:
         flags=flags,
         csv_path=csv_path,
         where=where,
-        dry_run=parse_bool("dry_run", options.get("dry_run"), default=False),
-        bulk_threshold=parse_int(
+        **parse_run_options(options),
+        confirm=parse_bool("confirm", options.get("confirm"), default=True),
+        csv_rows=count,
+        csv_objects=frozenset(objects),
+    )
+
+
+def parse_where(options: dict) -> dict[str, str]:
+    """{object: SOQL condition} from contacts_where, leads_where, person_accounts_where (those given)."""
+    where = {}
+    for name, obj in WHERE_OPTIONS.items():
+        value = options.get(name)
+        if value in (None, ""):
+            continue
+        text = str(value).strip()
+        if not text or ";" in text or re.match(r"(?i)^\s*where\b", text):
+            raise OptionError(
+                f"Option {name}: {value!r} is not a SOQL condition; give what follows WHERE, "
+                "e.g. \"Email LIKE '%@example.com'\"."
+            )
+        where[obj] = text
+    return where
+
+
+def parse_run_options(options: dict) -> dict:
+    """dry_run, bulk_threshold and upload_limit, checked: PrivacyRequest's keyword arguments."""
+    return {
+        "dry_run": parse_bool("dry_run", options.get("dry_run"), default=False),
+        "bulk_threshold": parse_int(
             "bulk_threshold", options.get("bulk_threshold"), default=DEFAULT_BULK_THRESHOLD, minimum=1
         ),
-        upload_limit=parse_int(
+        "upload_limit": parse_int(
             "upload_limit",
             options.get("upload_limit"),
             default=SALESFORCE_UPLOAD_LIMIT,
             minimum=MIN_UPLOAD_LIMIT,
             maximum=SALESFORCE_UPLOAD_LIMIT,
         ),
-        csv_rows=count,
-        csv_objects=frozenset(objects),
-    )
+    }
 
 
 def read_csv(path: Path) -> Iterator[InputRow]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..errors import OrgError
 from ..org.deploy_package import deploy_package
-from ..org.guard import changed_since, pages_changed_since
+from ..org.guard import Moved, changed_since, pages_changed_since
 from ..org.read import reuse_or_read
 from ..salesforce import names
 from ..salesforce.describe import DESCRIBE_OBJECT, individual_lookup
@@ -183,11 +183,7 @@ def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResul
         moved = changed_since(org.metadata, state, plan.changes, tooling_query=tooling, warn=log.warning)
         moved_pages = pages_changed_since(org.metadata, state, pages.changes, tooling_query=tooling, warn=log.warning)
         if moved or moved_pages:
-            raise OrgError(
-                "Nothing was deployed: layout(s) or page(s) changed in the org since they were read: "
-                + ", ".join([full(n) for n in moved] + moved_pages)
-                + ". Run the task again to work from the new version."
-            )
+            raise OrgError(lost_update_message(moved, moved_pages))
         path = snapshots.write_snapshot(
             o.snapshot_dir,
             org.name,
@@ -217,6 +213,21 @@ def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResul
             f"To put them back: cci task run restore_page_changes --org {org.name} -o snapshot '{result.snapshot}'"
         )
     return result
+
+
+def lost_update_message(layouts: Moved, pages: Moved) -> str:
+    """The one line when the guard stops a deploy: what changed and what was deleted since the read."""
+    parts = []
+    changed = [names.display_name(n) for n in layouts.changed] + pages.changed
+    if changed:
+        parts.append(f"layout(s) or page(s) changed in the org since they were read: {', '.join(changed)}")
+    deleted = [names.display_name(n) for n in layouts.deleted] + pages.deleted
+    if deleted:
+        parts.append(
+            f"layout(s) or page(s) deleted from the org since they were read (a deploy would re-create them): "
+            f"{', '.join(deleted)}"
+        )
+    return f"Nothing was deployed: {'; '.join(parts)}. Run the task again to work from the org as it is now."
 
 
 def _pages_phrase(pages: PagePlan) -> str:

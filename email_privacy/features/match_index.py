@@ -210,6 +210,12 @@ class MatchIndex:
     def set_orphans(self, seqs: list[int]) -> None:
         self._many("UPDATE match SET orphan = 1 WHERE seq = ?", ((s,) for s in seqs))
 
+    def confirmable(self) -> Iterator[tuple]:
+        """(object, id, email) of every matched record no step failed for, in match order."""
+        yield from self.db.execute(
+            "SELECT object, id, email FROM match WHERE id NOT IN (SELECT id FROM failed) ORDER BY seq"
+        )
+
     # -- failures ---------------------------------------------------------------------------------
     def fail_records(self, step: str, seqs_and_errors: list[tuple]) -> None:
         """A failure per record: (match seq, the org's error)."""

@@ -1,5 +1,6 @@
-"""The lost-update guard: another admin may save a layout or a Lightning page between our retrieve and
-our deploy, and deploying our copy would silently undo their change; the guard finds them before the deploy.
+"""The lost-update guard: another admin may save, or delete, a layout or a Lightning page between our retrieve
+and our deploy; deploying our copy would silently undo their change, or re-create what they deleted. The
+guard finds them before the deploy.
 
 The read has used the flow's one listMetadata, so the guard asks the Tooling API instead: one REST
 query, whatever the number of layouts. When that cannot answer for every layout, it says why and
@@ -8,7 +9,8 @@ asks listMetadata again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ..salesforce import names
@@ -19,25 +21,77 @@ class GuardQueryRefused(Exception):
     """The org refused the lost-update guard's Tooling API query (INVALID_TYPE, no access, API disabled)."""
 
 
-def changed_since(client, state, names_to_check: Iterable[str], tooling_query=None, warn=None) -> list[str]:
-    """Layouts of `names_to_check` whose lastModifiedDate in the org now differs from the read's `state`.
+@dataclass
+class Moved:
+    """What the guard found: components whose lastModifiedDate moved since the read, and components the
+    org no longer has."""
+
+    changed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.deleted)
+
+
+@dataclass
+class _Kind:
+    """One type the guard checks: its Tooling object, the read's ids and dates, and the listMetadata fallback."""
+
+    tooling_object: str
+    noun: str
+    ids: dict
+    modified: dict
+    listed: Callable[[], dict]  # {name: lastModifiedDate} from a fresh listMetadata
+    shown: Callable[[str], str] = str
+
+
+def changed_since(client, state, names_to_check: Iterable[str], tooling_query=None, warn=None) -> Moved:
+    """Layouts of `names_to_check` changed in the org since the read `state`, or deleted from it.
 
     `tooling_query(soql) -> rows` is a REST call raising GuardQueryRefused when the org refuses it;
     when it cannot answer for every layout, `warn` says why and listMetadata answers instead.
     """
+
+    def listed():
+        objects = state.objects or {names.layout_object(n) for n in names_to_check}
+        return {e["retrieveName"]: e.get("lastModifiedDate") for e in target_layouts(client.list("Layout"), objects)}
+
+    kind = _Kind("Layout", "layout(s)", state.layout_ids, state.layout_modified, listed, names.display_name)
+    return _guard(kind, names_to_check, tooling_query, warn)
+
+
+def pages_changed_since(client, state, pages: Iterable[str], tooling_query=None, warn=None) -> Moved:
+    """Lightning pages of `pages` changed in the org since the read `state`, or deleted from it: one Tooling
+    query on FlexiPage (Tooling API Reference, FlexiPage: Id, LastModifiedDate), else a listMetadata of FlexiPage."""
+
+    def listed():
+        return {e["fullName"]: e.get("lastModifiedDate") for e in client.list("FlexiPage")}
+
+    kind = _Kind("FlexiPage", "page(s)", state.page_ids, state.page_modified, listed)
+    return _guard(kind, pages, tooling_query, warn)
+
+
+def _guard(kind: _Kind, names_to_check: Iterable[str], tooling_query, warn) -> Moved:
     wanted = sorted(set(names_to_check))
     if not wanted:
-        return []
+        return Moved()
     if tooling_query is not None:
-        why = _tooling_unusable(state, wanted)
+        lacking = [n for n in wanted if not kind.ids.get(n) or kind.modified.get(n) is None]
+        why = (
+            f"the read gave no id or lastModifiedDate for {len(lacking)} {kind.noun} "
+            f"({', '.join(kind.shown(n) for n in lacking[:3])}{', ...' if len(lacking) > 3 else ''})"
+            if lacking
+            else None
+        )
         if why is None:
             try:
-                return tooling_conflicts(tooling_query(guard_soql(state)), state, wanted)
+                rows = tooling_query(guard_soql(kind.modified, wanted, kind.tooling_object))
+                return tooling_moved(rows, kind.ids, kind.modified, wanted)
             except GuardQueryRefused as e:
-                why = f"the org refused the Tooling API query ({e})"
+                why = f"the org refused the Tooling API query on {kind.tooling_object} ({e})"
         if warn is not None:
             warn(f"Lost-update check: {why}; checking with listMetadata instead.")
-    return _listed_changes(client, state, wanted)
+    return _listed_moved(kind.listed(), kind.modified, wanted)
 
 
 def _utc(when: datetime) -> datetime:
@@ -45,47 +99,34 @@ def _utc(when: datetime) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def guard_soql(state, tooling_object: str = "Layout") -> str:
-    """The guard's one query: every layout changed at or after the latest lastModifiedDate the read saw,
-    truncated to whole seconds (a SOQL dateTime literal has none finer), so its size does not grow with
-    the number of layouts. A layout changed after the read is changed after every date the read saw.
-    With `tooling_object` FlexiPage, the same over the read's Lightning pages."""
-    dates = state.page_modified if tooling_object == "FlexiPage" else state.layout_modified
-    latest = max(_utc(d) for d in dates.values()).astimezone(UTC)
-    return f"SELECT Id, LastModifiedDate FROM {tooling_object} WHERE LastModifiedDate >= {latest:%Y-%m-%dT%H:%M:%SZ}"
+def guard_soql(modified: dict, wanted: Iterable[str], tooling_object: str = "Layout") -> str:
+    """The guard's one query: every component of the type saved at or after the earliest lastModifiedDate the
+    read saw among those about to be deployed, truncated to whole seconds (a SOQL dateTime literal has none
+    finer). Each of them still in the org comes back, changed or not, so one that does not was deleted; the
+    query's size does not grow with the number of components."""
+    earliest = min(_utc(modified[n]) for n in wanted).astimezone(UTC)
+    return f"SELECT Id, LastModifiedDate FROM {tooling_object} WHERE LastModifiedDate >= {earliest:%Y-%m-%dT%H:%M:%SZ}"
 
 
-def _tooling_unusable(state, wanted: list[str]) -> str | None:
-    """Why the Tooling query cannot check every layout of `wanted` (no id or date from the read), or None."""
-    lacking = [n for n in wanted if not state.layout_ids.get(n) or state.layout_modified.get(n) is None]
-    if lacking:
-        return (
-            f"the read gave no id or lastModifiedDate for {len(lacking)} layout(s) "
-            f"({', '.join(names.display_name(n) for n in lacking[:3])}{', ...' if len(lacking) > 3 else ''})"
-        )
-    return None
-
-
-def tooling_conflicts(rows: Iterable[dict], state, wanted: Iterable[str]) -> list[str]:
-    """Layouts of `wanted` that a Tooling `Layout` row shows with another LastModifiedDate than the read's.
+def tooling_moved(rows: Iterable[dict], ids: dict, modified: dict, wanted: Iterable[str]) -> Moved:
+    """Of `wanted`, those a Tooling row shows with another LastModifiedDate than the read's (changed), and
+    those no row names (deleted).
 
     Ids are matched on their first 15 characters (an org may answer 18 where the read had 15, or the
     reverse); dates are compared as instants, not as text (`.000Z` and `.000+0000` are the same time).
     """
-    return _conflicts(rows, state.layout_ids, state.layout_modified, wanted)
-
-
-def _conflicts(rows: Iterable[dict], ids: dict, modified: dict, wanted: Iterable[str]) -> list[str]:
+    wanted = sorted(set(wanted))
     by_id = {ids[n][:15]: n for n in wanted}
-    changed = set()
+    seen, changed = set(), set()
     for row in rows:
         name = by_id.get(str(row.get("Id") or "")[:15])
         if name is None:
             continue
+        seen.add(name)
         now = _parse_rest_datetime(row.get("LastModifiedDate"))
         if now is None or not _same_instant(now, _utc(modified[name])):
             changed.add(name)
-    return sorted(changed)
+    return Moved(changed=sorted(changed), deleted=[n for n in wanted if n not in seen])
 
 
 def _same_instant(tooling: datetime, read: datetime) -> bool:
@@ -110,42 +151,13 @@ def _parse_rest_datetime(value) -> datetime | None:
         return None
 
 
-def _listed_changes(client, state, wanted: list[str]) -> list[str]:
-    """The guard through a fresh listMetadata: changed or gone since the read."""
-    current = {
-        e["retrieveName"]: e.get("lastModifiedDate")
-        for e in target_layouts(client.list("Layout"), state.objects or {names.layout_object(n) for n in wanted})
-    }
-    changed = []
+def _listed_moved(current: dict, modified: dict, wanted: list[str]) -> Moved:
+    """The guard through a fresh listMetadata ({name: lastModifiedDate}): changed or gone since the read."""
+    moved = Moved()
     for name in wanted:
-        before = state.layout_modified.get(name)
-        now = current.get(name)
-        if now is None or (before is not None and now != before):
-            changed.append(name)
-    return changed
-
-
-def pages_changed_since(client, state, pages: Iterable[str], tooling_query=None, warn=None) -> list[str]:
-    """Lightning pages of `pages` changed in the org since the read `state`: one Tooling query on FlexiPage
-    (Tooling API Reference, FlexiPage: Id, LastModifiedDate), else a listMetadata of FlexiPage."""
-    wanted = sorted(set(pages))
-    if not wanted:
-        return []
-    if tooling_query is not None:
-        lacking = [n for n in wanted if not state.page_ids.get(n) or state.page_modified.get(n) is None]
-        why = f"the read gave no id or lastModifiedDate for page(s) {', '.join(lacking[:3])}" if lacking else None
-        if why is None:
-            try:
-                rows = tooling_query(guard_soql(state, "FlexiPage"))
-                return _conflicts(rows, state.page_ids, state.page_modified, wanted)
-            except GuardQueryRefused as e:
-                why = f"the org refused the Tooling API query on FlexiPage ({e})"
-        if warn is not None:
-            warn(f"Lost-update check: {why}; checking the pages with listMetadata instead.")
-    current = {e["fullName"]: e.get("lastModifiedDate") for e in client.list("FlexiPage")}
-    return [
-        n
-        for n in wanted
-        if current.get(n) is None
-        or (state.page_modified.get(n) is not None and _utc(current[n]) != _utc(state.page_modified[n]))
-    ]
+        before, now = modified.get(name), current.get(name, ...)
+        if now is ...:
+            moved.deleted.append(name)
+        elif now is None or (before is not None and _utc(now) != _utc(before)):
+            moved.changed.append(name)
+    return moved

@@ -184,6 +184,12 @@ class RecordsClient:
         """totalSize of a `SELECT COUNT() ...` query."""
         return int(self.request("GET", "/query", "query", params={"q": soql}).json().get("totalSize", 0))
 
+    def consent(self, actions: list[str], ids: list[str]) -> dict:
+        """Salesforce's Consent API answer, {id: {result, proceed: {action: "true"/"false", ...}}}, for every
+        action in one call (consent/multiaction, API 45.0+; docs/salesforce-facts.md, "Consent API")."""
+        params = {"actions": ",".join(actions), "ids": ",".join(ids)}
+        return self.request("GET", "/consent/multiaction", "Consent API", params=params).json()
+
     # -- REST writes --------------------------------------------------------------------------
     def collection_write(self, sobject: str, operation: str, rows: Iterable[dict]) -> Iterator[Outcome]:
         """insert/update/delete through sObject Collections, 200 a call, allOrNone false; outcomes in row order."""

@@ -1,4 +1,4 @@
-"""How the local org judges a deploy, as a real org would, from the project's schema knowledge.
+"""How the local org judges a deploy, as a real org would, from the Metadata API schema (models/wsdl.py).
 
 Pure functions: bytes and lxml trees in, a list of Problems out. The store (metadata.py)
 decides what to keep. Texts marked "Salesforce's text" are the org's own words (docs/salesforce-facts.md); the
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from email_privacy import metadata_xml
-from email_privacy.metadata_xml import MDAPI_NS, XmlInputError
+from .. import xml
+from ..xml import MDAPI_NS, XmlRefused
+from .wsdl import schema
 
 # Metadata types this org stores: directory and file suffix (Metadata API Developer Guide).
 TYPES = {
@@ -63,30 +64,46 @@ class Document:
 def parse_component(data: bytes, file_name: str) -> tuple[Document | None, list[Problem]]:
     """Parse a component safely; malformed XML is a Problem with the parser's line and column."""
     try:
-        tree = metadata_xml.parse(data, file_name)
-    except XmlInputError as e:
+        tree = xml.parse(data, file_name)
+    except XmlRefused as e:
         line, col = e.position
         return None, [Problem(f"Error parsing file: {str(e).split(': ', 1)[-1]}", line, col)]
     return Document(tree, data.decode("utf-8", errors="replace").splitlines()), []
 
 
-def check_sequence(doc: Document, parent, order, type_name: str, base=()) -> list[Problem]:
-    """Children of `parent` must be known elements in `order` (repeats allowed where adjacent).
+def check_type(doc: Document, parent, type_name: str) -> list[Problem]:
+    """`parent` as the schema's `type_name`: known children in order (a repeated element together), enumeration
+    and boolean values, and each child of a schema type judged as that type in turn.
 
-    Salesforce's text: `Element {http://soap.sforce.com/2006/04/metadata}X invalid at this location in type Y`.
+    Salesforce's texts: `Element {ns}X invalid at this location in type Y`, `'v' is not a valid value for the
+    enum 'E'` (docs/salesforce-facts.md).
     """
-    allowed = list(base) + list(order)
+    elements = {e.name: (i, e) for i, e in enumerate(schema().elements(type_name))}
     problems, last = [], -1
     for child in parent:
         if not isinstance(child.tag, str):
             continue  # comments and processing instructions
         q = etree.QName(child)
-        idx = allowed.index(q.localname) if q.namespace == MDAPI_NS and q.localname in allowed else -1
-        if idx < last or idx < 0:
-            line, col = doc.where(child)
+        idx, element = elements.get(q.localname, (-1, None)) if q.namespace == MDAPI_NS else (-1, None)
+        line, col = doc.where(child)
+        if idx < last or element is None:
             problems.append(Problem(f"Element {child.tag} invalid at this location in type {type_name}", line, col))
             continue
         last = idx
+        value = (child.text or "").strip()
+        allowed = None if element.builtin else schema().enumeration(element.type)
+        if allowed is not None and value not in allowed:
+            problems.append(Problem(f"'{value}' is not a valid value for the enum '{element.type}'", line, col))
+        elif element.builtin and element.type == "boolean" and value not in ("true", "false"):
+            problems.append(
+                Problem(
+                    f"'{value}' is not a valid value for the type 'boolean' in {q.localname} (allowed: true, false)",
+                    line,
+                    col,
+                )
+            )
+        elif not element.builtin and schema().has_type(element.type):
+            problems += check_type(doc, child, element.type)
     return problems
 
 
@@ -102,11 +119,10 @@ def check_layout(doc: Document, layout_object: str, fields: set[str]) -> list[Pr
                 col,
             )
         ]
-    problems = check_sequence(doc, root, metadata_xml.LAYOUT, "Layout", metadata_xml.METADATA_BASE)
+    problems = check_type(doc, root, "Layout")
     field_object = "Account" if layout_object == "PersonAccount" else layout_object
     seen: set[str] = set()
     for section in root.findall(_q("layoutSections")):
-        problems += check_sequence(doc, section, metadata_xml.LAYOUT_SECTION, "LayoutSection")
         style = section.findtext(_q("style"))
         line, col = doc.where(section)
         label = section.findtext(_q("label")) or "(no label)"
@@ -115,18 +131,13 @@ def check_layout(doc: Document, layout_object: str, fields: set[str]) -> list[Pr
             problems.append(
                 Problem(
                     f"Layout section {label!r} lacks the required element style "
-                    f"(allowed: {', '.join(metadata_xml.LAYOUT_SECTION_STYLES)})",
+                    f"(allowed: {', '.join(schema().enumeration('LayoutSectionStyle'))})",
                     line,
                     col,
                 )
             )
-        elif style not in metadata_xml.LAYOUT_SECTION_STYLES:
-            # Salesforce's form for a bad enumeration value.
-            problems.append(Problem(f"'{style}' is not a valid value for the enum 'LayoutSectionStyle'", line, col))
         for column in section.findall(_q("layoutColumns")):
-            problems += check_sequence(doc, column, metadata_xml.LAYOUT_COLUMN, "LayoutColumn")
             for item in column.findall(_q("layoutItems")):
-                problems += check_sequence(doc, item, metadata_xml.LAYOUT_ITEM, "LayoutItem")
                 problems += _check_item(doc, item, style, label, field_object, fields, seen)
     return problems
 
@@ -134,9 +145,6 @@ def check_layout(doc: Document, layout_object: str, fields: set[str]) -> list[Pr
 def _check_item(doc, item, style, label, field_object, fields, seen) -> list[Problem]:
     problems = []
     line, col = doc.where(item)
-    behavior = item.findtext(_q("behavior"))
-    if behavior is not None and behavior not in metadata_xml.LAYOUT_ITEM_BEHAVIORS:
-        problems.append(Problem(f"'{behavior}' is not a valid value for the enum 'UiBehavior'", line, col))
     field = item.findtext(_q("field"))
     if field is None:
         return problems
@@ -168,8 +176,8 @@ def in_metadata_namespace(data: bytes) -> bytes:
     them as it keeps every Settings file. Anything else (namespaced, malformed) is returned unchanged.
     """
     try:
-        root = metadata_xml.parse(data, "settings").getroot()
-    except XmlInputError:
+        root = xml.parse(data, "settings").getroot()
+    except XmlRefused:
         return data  # the checks report the parse error
     if etree.QName(root).namespace is not None:
         return data
@@ -183,13 +191,13 @@ def in_metadata_namespace(data: bytes) -> bytes:
                 moved(child, el)
         return el
 
-    return metadata_xml.serialize(etree.ElementTree(moved(root)))
+    return xml.serialize(etree.ElementTree(moved(root)))
 
 
 def check_settings(doc: Document, stem: str) -> list[Problem]:
-    """Judge a Settings file: a known type, its root element, field order, and never consent management off."""
-    settings_type = metadata_xml.settings_type_for_stem(stem)
-    if settings_type not in metadata_xml.SETTINGS:
+    """Judge a Settings file: a settings type of the schema, its root element, its fields as the schema types them."""
+    settings_type = stem + "Settings"
+    if not schema().is_metadata_type(settings_type):
         # Salesforce's text (docs/salesforce-facts.md).
         return [Problem(f"settings/{stem}.settings is not a valid metadata object")]
     root = doc.tree.getroot()
@@ -203,38 +211,7 @@ def check_settings(doc: Document, stem: str) -> list[Problem]:
                 col,
             )
         ]
-    problems = check_sequence(
-        doc, root, metadata_xml.SETTINGS[settings_type], settings_type, metadata_xml.METADATA_BASE
-    )
-    for child in root:
-        if not isinstance(child.tag, str) or not etree.QName(child).localname.startswith("enable"):
-            continue
-        value = (child.text or "").strip()
-        line, col = doc.where(child)
-        if value not in ("true", "false"):
-            problems.append(
-                Problem(
-                    f"'{value}' is not a valid value for the type 'boolean' "
-                    f"in {etree.QName(child).localname} (allowed: true, false)",
-                    line,
-                    col,
-                )
-            )
-        elif (
-            settings_type == "PartyDataModelSettings"
-            and etree.QName(child).localname == "enableConsentManagement"
-            and value == "false"
-        ):
-            # Refused on purpose: in a real org this purges every data protection record.
-            problems.append(
-                Problem(
-                    "PartyDataModelSettings.enableConsentManagement false is refused by the local "
-                    "org: turning it off purges the org's data protection details",
-                    line,
-                    col,
-                )
-            )
-    return problems
+    return check_type(doc, root, settings_type)
 
 
 def check_permission_set(doc: Document, object_fields) -> list[Problem]:

@@ -4,8 +4,7 @@ writes only when the plan allows)."""
 
 from dataclasses import dataclass, field
 
-from email_privacy.metadata_xml import XmlInputError, read_package_xml
-
+from ..xml import XmlRefused, read_package_xml
 from . import deploy_checks
 from .deploy_checks import TYPES, Problem
 from .field_names import layout_fields, object_exists, object_fields
@@ -26,6 +25,7 @@ class ComponentResult:
     column: int | None = None
     created: bool = False
     changed: bool = False
+    deleted: bool = False
     id: str | None = None
 
 
@@ -42,6 +42,7 @@ class DeployOutcome:
     error_message: str | None = None
     components: list[ComponentResult] = field(default_factory=list)
     ignore_warnings: bool = False  # as the deploy's DeployOptions asked; checkDeployStatus echoes it
+    consequences: list[str] = field(default_factory=list)  # what else the deploy did to the org (request log)
 
     @property
     def failures(self) -> list[ComponentResult]:
@@ -69,6 +70,7 @@ class Planned:
     path: str  # relative to DIR/metadata
     data: bytes
     result: ComponentResult
+    delete: bool = False  # named in a destructiveChanges manifest: removed from the org, not written
 
 
 def plan(store, files: dict[str, bytes], fail_names: set[str]) -> list[Planned]:
@@ -78,10 +80,13 @@ def plan(store, files: dict[str, bytes], fail_names: set[str]) -> list[Planned]:
     pkg_result = ComponentResult("", "package.xml", "package.xml", True)
     try:
         declared = read_package_xml(pkg)
-    except XmlInputError as e:
+    except XmlRefused as e:
         pkg_result.success, pkg_result.problem = False, str(e)
         declared = {}
     planned.append(Planned("", "package.xml", "package.xml", pkg, pkg_result))
+    for manifest in DESTRUCTIVE_MANIFESTS:
+        if manifest in files:
+            planned += _deletions(store, manifest, files.pop(manifest))
     consent = bool(store.settings_value("PartyDataModelSettings", "enableConsentManagement"))
     by_type: dict[str, set[str]] = {}
     for path, data in sorted(files.items()):
@@ -144,6 +149,29 @@ def plan(store, files: dict[str, bytes], fail_names: set[str]) -> list[Planned]:
                         ),
                     )
                 )
+    return planned
+
+
+# The delete manifests a deploy may carry beside package.xml, in package.xml's format without wildcards
+# (Metadata API Developer Guide, "Deleting Components from an Organization").
+DESTRUCTIVE_MANIFESTS = ("destructiveChangesPre.xml", "destructiveChanges.xml", "destructiveChangesPost.xml")
+
+
+def _deletions(store, manifest: str, data: bytes) -> list[Planned]:
+    """One Planned deletion per member of a delete manifest; a member the org lacks fails its line."""
+    try:
+        named = read_package_xml(data, manifest)
+    except XmlRefused as e:
+        return [Planned("", manifest, manifest, data, ComponentResult("", manifest, manifest, False, str(e)))]
+    planned = []
+    for type_name, members in sorted(named.items()):
+        for member in members:
+            result = ComponentResult(type_name, member, manifest, True)
+            if type_name not in TYPES or member == "*" or member not in store.members(type_name):
+                # Salesforce reports a missing component as a warning, which fails the deploy unless
+                # ignoreWarnings; the local org fails the line.
+                result.success, result.problem = False, f"No {type_name} named: {member} found"
+            planned.append(Planned(type_name, member, manifest, b"", result, delete=True))
     return planned
 
 

@@ -1,15 +1,13 @@
 """How the local org judges a deployed Lightning page (FlexiPage): element order, fields, identifiers.
 
-Element order follows the Metadata API schema (email_privacy.metadata_xml, from metadata.wsdl API
-63.0) and is reported in Salesforce's words, as for layouts (deploy_checks.check_sequence). No public
+Element order and values follow the Metadata API schema (models/wsdl.py) and are reported in Salesforce's
+words, as for layouts (deploy_checks.check_type). No public
 source gives Salesforce's exact text for a field instance naming a missing field or for a repeated
 identifier, so those two texts are this org's own (marked below), worded to name what is wrong.
 """
 
-from email_privacy import metadata_xml
-from email_privacy.metadata_xml import MDAPI_NS
-
-from .deploy_checks import Document, Problem, check_sequence
+from ..xml import MDAPI_NS
+from .deploy_checks import Document, Problem, check_type
 
 RECORD_PREFIX = "Record."
 
@@ -29,7 +27,7 @@ def check_flexipage(doc: Document, fields_of) -> list[Problem]:
     if root.tag != _q("FlexiPage"):
         line, col = doc.where(root)
         return [Problem(f"Element {root.tag} invalid at this location in type FlexiPage", line, col)]
-    problems = check_sequence(doc, root, metadata_xml.FLEXIPAGE, "FlexiPage", metadata_xml.METADATA_BASE)
+    problems = check_type(doc, root, "FlexiPage")
     sobject = (root.findtext(_q("sobjectType")) or "").strip()
     fields = fields_of(sobject) if sobject else None
     if sobject and fields is None:
@@ -38,20 +36,10 @@ def check_flexipage(doc: Document, fields_of) -> list[Problem]:
         problems.append(Problem(f"sobjectType {sobject!r} is not an object of this org", line, col))
     seen: dict[str, int] = {}
     for region in _kids(root, "flexiPageRegions"):
-        problems += check_sequence(doc, region, metadata_xml.FLEXIPAGE_REGION, "FlexiPageRegion")
         for item in _kids(region, "itemInstances"):
-            problems += check_sequence(doc, item, metadata_xml.ITEM_INSTANCE, "ItemInstance")
             for comp in _kids(item, "componentInstance"):
-                problems += check_sequence(doc, comp, metadata_xml.COMPONENT_INSTANCE, "ComponentInstance")
-                for prop in _kids(comp, "componentInstanceProperties"):
-                    problems += check_sequence(
-                        doc, prop, metadata_xml.COMPONENT_INSTANCE_PROPERTY, "ComponentInstanceProperty"
-                    )
                 problems += _identifier(doc, comp, seen)
             for inst in _kids(item, "fieldInstance"):
-                problems += check_sequence(doc, inst, metadata_xml.FIELD_INSTANCE, "FieldInstance")
-                for prop in _kids(inst, "fieldInstanceProperties"):
-                    problems += check_sequence(doc, prop, metadata_xml.FIELD_INSTANCE_PROPERTY, "FieldInstanceProperty")
                 problems += _identifier(doc, inst, seen)
                 problems += _field(doc, inst, sobject, fields)
     return problems

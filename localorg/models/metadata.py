@@ -18,16 +18,16 @@ from pathlib import Path
 
 from lxml import etree
 
-from email_privacy import metadata_xml
-from email_privacy.metadata_xml import API_VERSION, MDAPI_NS, package_xml
-
+from .. import xml
 from ..files import write_atomic
+from ..xml import API_VERSION, MDAPI_NS, package_xml
 from . import deploy_checks, deploy_plan, seed
 from .deploy_checks import TYPES
 from .deploy_plan import DeployOutcome, RetrieveOutcome
 from .identity import OrgIdentity
 from .ids import random_id
 from .layout_names import LayoutName
+from .privacy import CONSENT_SWITCH
 from .seed.flexipages import seed_pages
 from .seed.layouts import NAMESPACES
 
@@ -57,6 +57,8 @@ class MetadataStore:
         self._last_stamp = datetime.fromtimestamp(0, UTC)
         self.jobs: dict[str, DeployOutcome | RetrieveOutcome] = {}
         self.source_members = None  # SourceMembers of an org that tracks source (models/source_tracking.py)
+        self.on_consent_off = None  # the org's purge when consent management is turned off (models/privacy.py)
+        self.on_deployed = None  # called with [(type, member, bytes)] a deploy stored (records that mirror metadata)
         self._props: dict[str, dict] = (
             json.loads(self._props_path.read_text(encoding="utf-8")) if self._props_path.is_file() else {}
         )
@@ -89,7 +91,7 @@ class MetadataStore:
         data = self.read("Settings", settings_type[: -len("Settings")])
         if data is None:
             return None
-        text = metadata_xml.parse(data, f"settings/{settings_type}").getroot().findtext(f"{{{MDAPI_NS}}}{field_name}")
+        text = xml.parse(data, f"settings/{settings_type}").getroot().findtext(f"{{{MDAPI_NS}}}{field_name}")
         return None if text is None else text.strip() == "true"
 
     # ---- seeding -----------------------------------------------------------------------------
@@ -134,6 +136,11 @@ class MetadataStore:
             }
         old["lastModifiedDate"] = when
         return created, changed, old["id"]
+
+    def _remove(self, type_name, member) -> str:
+        """Delete one component (a destructiveChanges deploy); return the id it had."""
+        self.path_for(type_name, member).unlink(missing_ok=True)
+        return self._props.pop(f"{type_name}:{member}")["id"]
 
     def _save_props(self) -> None:
         write_atomic(self._props_path, (json.dumps(self._props, indent=1, sort_keys=True) + "\n").encode())
@@ -214,7 +221,7 @@ class MetadataStore:
             rows = []
             for member in self.members("FlexiPage"):
                 p = self._props[f"FlexiPage:{member}"]
-                root = metadata_xml.parse(self.read("FlexiPage", member), member).getroot()
+                root = xml.parse(self.read("FlexiPage", member), member).getroot()
                 rows.append(
                     {
                         "Id": p["id"],
@@ -339,15 +346,23 @@ class MetadataStore:
             if failed and (rollback_on_error or not keep):
                 keep = []
             if not check_only and keep:
+                consent_before = self.settings_value(*CONSENT_SWITCH)
                 stamp = self._stamp()
                 for p in keep:
+                    if p.delete:
+                        p.result.deleted, p.result.id = True, self._remove(p.type, p.member)
+                        continue
                     ns = self._namespace_of(p.type, p.member)
                     data = self._merged_settings(p.member, p.data) if p.type == "Settings" else p.data
                     p.result.created, p.result.changed, p.result.id = self._store(p.type, p.member, data, stamp, ns)
                 self._save_props()
+                if self.on_deployed is not None:
+                    self.on_deployed([(p.type, p.member, self.read(p.type, p.member)) for p in keep])
                 if self.source_members is not None:
                     touched = [(p.type, p.member) for p in keep if p.result.created or p.result.changed]
                     self.source_members.changed(touched, api_datetime(stamp))
+                if consent_before and self.settings_value(*CONSENT_SWITCH) is False and self.on_consent_off:
+                    outcome.consequences.append(self.on_consent_off())
             outcome.status = "Failed" if failed and not keep else ("SucceededPartial" if failed else "Succeeded")
             outcome.completed = api_datetime(self._stamp())
             self.jobs[outcome.id] = outcome
@@ -356,11 +371,11 @@ class MetadataStore:
     def _merged_settings(self, stem: str, data: bytes) -> bytes:
         """A deployed settings file changes only the fields it names; the others keep their value
         (docs/salesforce-facts.md, "Settings metadata")."""
-        settings_type = metadata_xml.settings_type_for_stem(stem)
+        settings_type = stem + "Settings"
         values: dict[str, str] = {}
         for doc in (self.read("Settings", stem), data):
             if doc is not None:
-                for child in metadata_xml.parse(doc, f"settings/{stem}.settings").getroot():
+                for child in xml.parse(doc, f"settings/{stem}.settings").getroot():
                     if isinstance(child.tag, str):
                         values[etree.QName(child).localname] = child.text or ""
         return seed.settings_document(settings_type, values)

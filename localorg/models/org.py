@@ -19,12 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..faults import Faults
+from .access import seed_access, sync_permission_set
 from .api_usage import ApiUsage
 from .bulk_jobs import BulkJobs
 from .connected_app import ConnectedApp
 from .cursors import QueryCursors
 from .identity import OrgIdentity
 from .metadata import MetadataStore
+from .org_settings import OrgSettings
+from .privacy import purge_privacy_data
 from .records import RecordStore
 from .schema import Visibility
 from .seed import seed_people
@@ -39,6 +42,8 @@ class SeedOptions:
     contacts: int = 0
     leads: int = 0
     person_accounts_count: int = 0
+    rep_users: int = 0  # active users on the Standard User profile besides the running user
+    rep_access: str = "none"  # Standard User's access to Individual's Don't Track / Don't Process (access.py)
 
 
 class LocalOrg:
@@ -50,10 +55,12 @@ class LocalOrg:
         identity: OrgIdentity | None = None,
         faults: Faults | None = None,
         seed: SeedOptions | None = None,
+        settings: OrgSettings | None = None,
     ):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.faults = faults or Faults()
+        self.settings = settings or OrgSettings()
         self.lock = threading.RLock()
         self.base_url = "https://127.0.0.1"  # where it is served (set by `org serve` and inprocess)
         self.orgs = None  # the OrgSet serving this org with others (models/orgs.py), when there is one
@@ -67,11 +74,14 @@ class LocalOrg:
         if self.identity.source_tracking:
             self.metadata.source_members = SourceMembers(self.root / "source-members.json", self.identity.user_id)
         self.records = RecordStore(self.root / "records.sqlite")
+        self.metadata.on_consent_off = lambda: purge_privacy_data(self.records)
         self.bulk_jobs = BulkJobs()
         self.query_cursors = QueryCursors()
+        self.single_access_codes: set[str] = set()  # front-door codes not used yet (in memory, as short-lived)
         self.sessions = Sessions(self.root / "auth.json", self.identity.org_id)
         self.connected_app = ConnectedApp.load(self.root)
         self.api_usage = ApiUsage(self.root)
+        self.metadata.on_deployed = self._deployed
         if self.is_new:
             self.metadata.seed()
             self._seed_records(seed or SeedOptions())
@@ -103,6 +113,13 @@ class LocalOrg:
         # The running user's id is the profile's (CumulusCI reads it from the identity URL).
         self.records.db.execute('UPDATE "User" SET Id = ? WHERE Username = ?', (p.user_id, p.username))
         seed_people(self.records, p.user_id, seed.contacts, seed.leads, seed.person_accounts_count)
+        seed_access(self.records, p.user_id, p.customize_application, seed.rep_users, seed.rep_access)
+
+    def _deployed(self, stored) -> None:
+        """Records that mirror deployed metadata: a PermissionSet's row and its permissions."""
+        for type_name, member, data in stored:
+            if type_name == "PermissionSet" and data:
+                sync_permission_set(self.records, member, data)
 
     def install_connected_app(self, app: ConnectedApp) -> None:
         """Give the org this connected app (replacing any other), kept in its state."""

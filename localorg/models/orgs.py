@@ -35,6 +35,7 @@ class OrgSet:
 
     def _adopt(self, org: LocalOrg) -> LocalOrg:
         org.base_url = self.primary.base_url
+        org.settings = self.primary.settings  # scratch orgs behave as the org serving them
         org.orgs = self
         self._scratch[org.identity.org_id] = org
         return org

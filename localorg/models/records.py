@@ -349,6 +349,14 @@ class RecordStore:
         with self._lock:
             self.db.execute(f'UPDATE "{obj}" SET {sets} WHERE Id = ?', (*values.values(), stamp, stamp, record_id))
 
+    def purge(self, objects: list[str], lookups: list[tuple[str, str]]) -> None:
+        """Delete every record of `objects` and clear the (object, field) lookups, in one transaction."""
+        with self._transaction():
+            for obj in objects:
+                self.db.execute(f'DELETE FROM "{obj}"')
+            for obj, field_name in lookups:
+                self.db.execute(f'UPDATE "{obj}" SET "{field_name}" = NULL WHERE "{field_name}" IS NOT NULL')
+
     def delete_many(self, obj: str, ids: list) -> list[dict]:
         """Delete records by Id; per-record results (MALFORMED_ID, ENTITY_IS_DELETED) in the order given."""
         results = []

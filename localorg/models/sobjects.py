@@ -4,7 +4,9 @@ the computed single-row objects, and the SOQL engine's view of the org (OrgSourc
 from ..soql import Source
 from .ids import normalize_id
 from .organization import standing_values
-from .schema import FIELDS, TOOLING_FIELDS, VIRTUAL_FIELDS, Field
+from .schema import FIELDS, TOOLING_FIELDS, VIRTUAL_FIELDS, Field, child_lookups
+
+TIME_ZONE = "Europe/London"  # the org's TimeZoneSidKey: where SOQL date literals' days begin
 
 
 def object_fields(org, obj: str) -> list[Field]:
@@ -38,7 +40,7 @@ def virtual_rows(org, obj: str) -> list[dict]:
                 "PreferencesConsentManagementEnabled": org.consent_enabled,
                 "LanguageLocaleKey": "en_US",
                 "DefaultLocaleSidKey": "en_GB",
-                "TimeZoneSidKey": "Europe/London",
+                "TimeZoneSidKey": TIME_ZONE,
                 "Country": "GB",
                 **standing_values("GB", p.user_id, org.created),
             }
@@ -57,6 +59,7 @@ def virtual_rows(org, obj: str) -> list[dict]:
                 "PermissionsLightningExperienceUser": p.lightning,
                 "PermissionsViewSetup": admin,
                 "PermissionsViewAllData": admin,
+                "PermissionsPrivacyDataAccess": False,
             }
         ]
     return []
@@ -65,8 +68,20 @@ def virtual_rows(org, obj: str) -> list[dict]:
 class OrgSource(Source):
     """The SOQL engine's view of a LocalOrg; `tooling` adds the Tooling API's own objects (TOOLING_FIELDS)."""
 
+    time_zone = TIME_ZONE
+    week_start = 0  # the org's locale, en_GB, starts weeks on Monday
+
     def __init__(self, org, api_version: str, tooling: bool = False):
         self.org, self.api_version, self.tooling = org, api_version, tooling
+
+    def child_relationships(self, obj):
+        """The lookups to obj that exist now and name their relationship on obj (as its describe lists them)."""
+        if self._tooling_object(obj):
+            return {}
+        return {
+            f.child_relationship[0].lower(): (child, f.name, f.child_relationship[0])
+            for child, f in child_lookups(self.org.visibility, obj)
+        }
 
     @property
     def sobjects_url(self) -> str:

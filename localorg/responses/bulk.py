@@ -16,17 +16,14 @@ Jobs live in memory: a restarted org has forgotten them, as an org forgets jobs 
 
 import csv
 import io
-import time
 
 from .. import soql
 from ..http import Response
-from ..models import bulk_jobs
-from ..models.records import now_iso
+from ..models.bulk_jobs import INGEST_OPERATIONS
 from ..models.schema import KEY_PREFIX
 from ..models.sobjects import OrgSource
 from ..soql.parser import Path
 
-INGEST_OPERATIONS = ("insert", "update", "upsert", "delete")
 QUERY_PAGE = 50000  # rows per results page when the client gives no maxRecords
 
 
@@ -34,12 +31,8 @@ def _error(status: int, code: str, message: str) -> Response:
     return Response.json([{"errorCode": code, "message": message}], status=status)
 
 
-def _job(org, job_id: str, kind: str):
-    return org.bulk_jobs.get(job_id, kind)
-
-
-def _not_found(job_id: str) -> Response:
-    return _error(404, "NOT_FOUND", f"The requested resource does not exist: job {job_id}")
+def _public(info: dict) -> dict:
+    return {k: v for k, v in info.items() if v is not None}
 
 
 # -- ingest ----------------------------------------------------------------------------------------
@@ -70,88 +63,35 @@ def create_ingest(org, request, version):
             f"InvalidJob : External ID was blank or not an external ID field: {external}; "
             "the local org upserts on Id only",
         )
-    job_id = org.bulk_jobs.new_id()
-    stamp = now_iso()
-    info = {
-        "id": job_id,
-        "operation": operation,
-        "object": obj,
-        "createdById": org.identity.user_id,
-        "createdDate": stamp,
-        "systemModstamp": stamp,
-        "state": "Open",
-        "externalIdFieldName": external,
-        "concurrencyMode": "Parallel",
-        "contentType": "CSV",
-        "apiVersion": float(version),
-        "jobType": "V2Ingest",
-        "contentUrl": f"services/data/v{version}/jobs/ingest/{job_id}/batches",
-        "lineEnding": body.get("lineEnding", "LF"),
-        "columnDelimiter": "COMMA",
-    }
-    org.bulk_jobs.add({"info": info, "data": None, "results": None})
-    return Response.json(_public(info))
-
-
-def _public(info: dict) -> dict:
-    return {k: v for k, v in info.items() if v is not None}
+    line_ending = body.get("lineEnding", "LF")
+    job = org.bulk_jobs.open_ingest(obj, operation, external, line_ending, org.identity.user_id, version)
+    return Response.json(_public(job.info))
 
 
 def upload(org, request, version, job_id):
     """PUT /jobs/ingest/ID/batches: the job's one CSV."""
-    job = _job(org, job_id, "ingest")
-    if job is None:
-        return _not_found(job_id)
-    if job["info"]["state"] != "Open" or job["data"] is not None:
-        return _error(
-            409,
-            "INVALIDJOBSTATE",
-            "Found multiple contents for job: " + job_id
-            if job["data"] is not None
-            else f"Job {job_id} is not Open: {job['info']['state']}",
-        )
-    try:
-        job["data"] = request.body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return _error(400, "INVALIDBATCH", "InvalidBatch : the CSV is not UTF-8")
+    org.bulk_jobs.get(job_id, "ingest").upload(request.body)
     return Response(status=201, body=b"", content_type="text/plain")
 
 
 def ingest_job(org, request, version, job_id):
     """GET /jobs/ingest/ID (info), PATCH (UploadComplete or Aborted), DELETE."""
-    job = _job(org, job_id, "ingest")
-    if job is None:
-        return _not_found(job_id)
-    info = job["info"]
+    job = org.bulk_jobs.get(job_id, "ingest")
     if request.method == "GET":
-        return Response.json(_public(info))
+        return Response.json(_public(job.info))
     if request.method == "DELETE":
-        if info["state"] not in ("JobComplete", "Aborted", "Failed", "UploadComplete"):
-            return _error(400, "INVALIDJOBSTATE", f"Job {job_id} can be deleted only once it is closed")
         org.bulk_jobs.delete(job_id)
         return Response(status=204, body=b"", content_type="text/plain")
     try:
         state = request.json().get("state")
     except (ValueError, AttributeError):
         return _error(400, "JSON_PARSER_ERROR", "The request body must be a JSON object with state.")
-    if state == "Aborted" and info["state"] in ("Open", "UploadComplete", "InProgress"):
-        info.update(state="Aborted", systemModstamp=now_iso())
-        return Response.json(_public(info))
-    if state != "UploadComplete" or info["state"] != "Open":
-        return _error(400, "INVALIDJOBSTATE", f"Cannot change job {job_id} from {info['state']} to {state}")
-    started = time.monotonic()
-    info.update(state="UploadComplete", systemModstamp=now_iso())
-    reply = dict(_public(info))
-    bulk_jobs.process(org, job)
-    elapsed = int((time.monotonic() - started) * 1000)
-    info.update(
-        totalProcessingTime=elapsed,
-        apiActiveProcessingTime=elapsed,
-        apexProcessingTime=0,
-        retries=0,
-        systemModstamp=now_iso(),
-    )
-    return Response.json(reply)
+    if state == "Aborted":
+        job.abort()
+        return Response.json(_public(job.info))
+    if state != "UploadComplete":
+        return _error(400, "INVALIDJOBSTATE", f"Cannot change job {job_id} from {job.state} to {state}")
+    return Response.json(_public(job.close(org)))
 
 
 def _csv(header, rows) -> Response:
@@ -169,26 +109,18 @@ def _sf_error(result: dict) -> str:
 
 def ingest_results(org, request, version, job_id, kind):
     """GET successfulResults / failedResults / unprocessedrecords."""
-    job = _job(org, job_id, "ingest")
-    if job is None:
-        return _not_found(job_id)
-    header = job.get("header") or []
-    results = job["results"] or []
+    job = org.bulk_jobs.get(job_id, "ingest")
     if kind == "successfulResults":
         return _csv(
-            ["sf__Id", "sf__Created", *header],
-            [[r["id"], "true" if c else "false", *v] for v, r, c in results if r["success"]],
+            ["sf__Id", "sf__Created", *job.header],
+            [[r["id"], "true" if c else "false", *v] for v, r, c in job.results if r["success"]],
         )
     if kind == "failedResults":
         return _csv(
-            ["sf__Id", "sf__Error", *header],
-            [[r["id"] or "", _sf_error(r), *v] for v, r, _ in results if not r["success"]],
+            ["sf__Id", "sf__Error", *job.header],
+            [[r["id"] or "", _sf_error(r), *v] for v, r, _ in job.results if not r["success"]],
         )
-    if job["info"]["state"] == "Aborted" and job["data"]:
-        reader = csv.reader(io.StringIO(job["data"]))
-        header = next(reader, [])
-        return _csv(header, list(reader))
-    return _csv(header, [])
+    return _csv(*job.unprocessed())
 
 
 # -- query -----------------------------------------------------------------------------------------
@@ -227,40 +159,18 @@ def create_query(org, request, version):
     except soql.SoqlError as exc:
         return _error(400, exc.error_code, exc.message)
     columns, rows = _flatten(parsed, result["records"])
-    job_id = org.bulk_jobs.new_id()
-    stamp = now_iso()
-    info = {
-        "id": job_id,
-        "operation": body["operation"],
-        "object": parsed.obj,
-        "createdById": org.identity.user_id,
-        "createdDate": stamp,
-        "systemModstamp": stamp,
-        "state": "UploadComplete",
-        "concurrencyMode": "Parallel",
-        "contentType": "CSV",
-        "apiVersion": float(version),
-        "jobType": "V2Query",
-        "lineEnding": "LF",
-        "columnDelimiter": "COMMA",
-    }
-    reply = dict(info)
-    info.update(state="JobComplete", numberRecordsProcessed=len(rows), retries=0, totalProcessingTime=0)
-    org.bulk_jobs.add({"info": info, "columns": columns, "rows": rows})
+    reply = org.bulk_jobs.run_query(body["operation"], parsed.obj, columns, rows, org.identity.user_id, version)
     return Response.json(reply)
 
 
 def query_job(org, request, version, job_id):
     """GET /jobs/query/ID."""
-    job = _job(org, job_id, "query")
-    return Response.json(job["info"]) if job else _not_found(job_id)
+    return Response.json(org.bulk_jobs.get(job_id, "query").info)
 
 
 def query_results(org, request, version, job_id):
     """GET /jobs/query/ID/results?maxRecords=N&locator=L: one page of CSV."""
-    job = _job(org, job_id, "query")
-    if job is None:
-        return _not_found(job_id)
+    job = org.bulk_jobs.get(job_id, "query")
     try:
         start = int(request.param("locator") or 0)
         size = int(request.param("maxRecords") or QUERY_PAGE)
@@ -268,10 +178,10 @@ def query_results(org, request, version, job_id):
         return _error(400, "INVALID_LOCATOR", "Invalid locator or maxRecords")
     if start < 0 or size < 1:
         return _error(400, "INVALID_LOCATOR", "Invalid locator or maxRecords")
-    page = job["rows"][start : start + size]
+    page = job.rows[start : start + size]
     following = start + size
-    response = _csv(job["columns"], [["" if v is None else _text(v) for v in row] for row in page])
-    response.headers["Sforce-Locator"] = str(following) if following < len(job["rows"]) else "null"
+    response = _csv(job.columns, [["" if v is None else _text(v) for v in row] for row in page])
+    response.headers["Sforce-Locator"] = str(following) if following < len(job.rows) else "null"
     response.headers["Sforce-NumberOfRecords"] = str(len(page))
     return response
 

@@ -1,5 +1,6 @@
-"""The REST API's `composite` and `composite/batch` resources: several requests in one call, each routed
-and answered as if sent alone (REST API Developer Guide, "Composite" and "Batch"; docs/salesforce-facts.md).
+"""The REST API's `composite`, `composite/batch` and `composite/tree` resources: several requests in one call,
+each routed and answered as if sent alone (REST API Developer Guide, "Composite" and "Batch"; docs/salesforce-facts.md),
+and records with their children created together ("sObject Tree").
 
 `composite` runs subrequests in order and lets a later one name an earlier result as `@{referenceId.path}`;
 `composite/batch` runs independent subrequests whose URLs are relative to /services/data/.
@@ -9,7 +10,11 @@ import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from ..exceptions import NotFound
 from ..http import Request, Response, rest_error
+from ..models import trees
+from ..models.schema import FIELDS
+from ..models.sobjects import canonical_object
 
 COMPOSITE_MAX = 25  # subrequests per composite or batch call
 REFERENCE = re.compile(r"@\{([A-Za-z0-9_]+)((?:\.[A-Za-z0-9_]+|\[\d+\])*)\}")
@@ -133,3 +138,86 @@ def batch(org, request: Request, version: str) -> Response:
         results.append({"statusCode": resp.status, "result": _body(resp)})
         halted = resp.status >= 400 and bool(body.get("haltOnError"))
     return Response.json({"hasErrors": any(r["statusCode"] >= 400 for r in results), "results": results})
+
+
+TREE_MAX = 200  # records per sObject Tree request, all levels together
+TREE_DEPTH = 5
+
+
+def _child_lookup(org, parent: str, relationship: str):
+    """(child object, lookup field) of a parent's child relationship, or None."""
+    for child in FIELDS:
+        for f in org.visibility.fields(child):
+            if (
+                f.reference_to == parent
+                and f.child_relationship
+                and f.child_relationship[0].lower() == relationship.lower()
+            ):
+                return child, f.name
+    return None
+
+
+def _tree_nodes(org, records, obj: str, nodes: list, parent=None, lookup=None, depth=0) -> None:
+    """Flatten one level of a tree request into nodes; TreeInputError on what Salesforce refuses."""
+    if depth >= TREE_DEPTH:
+        raise _TreeInputError(f"A tree may be at most {TREE_DEPTH} levels deep")
+    for record in records:
+        attrs = record.get("attributes") if isinstance(record, dict) else None
+        if not isinstance(attrs, dict) or not attrs.get("referenceId"):
+            raise _TreeInputError("Include a reference ID for each record in the request")
+        if str(attrs.get("type", obj)).lower() != obj.lower():
+            raise _TreeInputError(f"The record {attrs['referenceId']} is a {attrs.get('type')}, not a {obj}")
+        values, children = {}, []
+        for key, value in record.items():
+            if key == "attributes":
+                continue
+            if isinstance(value, dict) and isinstance(value.get("records"), list):
+                found = _child_lookup(org, obj, key)
+                if found is None:
+                    raise _TreeInputError(f"INVALID_FIELD: No such relationship '{key}' on sobject of type {obj}")
+                children.append((found, value["records"]))
+            else:
+                values[key] = value
+        nodes.append(trees.Node(str(attrs["referenceId"]), obj, values, parent, lookup, depth))
+        here = len(nodes) - 1
+        for (child, field_name), child_records in children:
+            _tree_nodes(org, child_records, child, nodes, here, field_name, depth + 1)
+
+
+class _TreeInputError(ValueError):
+    """A tree request Salesforce refuses as a whole."""
+
+
+def tree(org, request: Request, version: str, sobject: str) -> Response:
+    """POST composite/tree/<Object>: {"records": [...]} -> 201 {hasErrors: false, results: [{referenceId, id}]},
+    or 400 {hasErrors: true, results: [{referenceId, errors}]} with nothing created."""
+    obj = canonical_object(org, sobject)
+    if obj not in FIELDS:
+        raise NotFound()
+    try:
+        body = request.json()
+    except (ValueError, UnicodeDecodeError) as e:
+        return rest_error(400, "JSON_PARSER_ERROR", f"The request body is not valid JSON: {str(e)[:120]}")
+    records = body.get("records") if isinstance(body, dict) else None
+    if not isinstance(records, list) or not records:
+        return rest_error(400, "JSON_PARSER_ERROR", 'The request body must be {"records": [...]}')
+    nodes: list = []
+    try:
+        _tree_nodes(org, records, obj, nodes)
+    except _TreeInputError as e:
+        return rest_error(400, "INVALID_INPUT", str(e))
+    if len(nodes) > TREE_MAX:
+        return rest_error(
+            400, "LIMIT_EXCEEDED", f"A tree request may hold at most {TREE_MAX} records, not {len(nodes)}"
+        )
+    refs = [n.ref for n in nodes]
+    if len(set(refs)) != len(refs):
+        return rest_error(400, "INVALID_INPUT", "Duplicate ReferenceId provided in the request")
+    created, errors = trees.insert(org, nodes)
+    if errors:
+        results = [{"referenceId": ref, "errors": errs} for ref, errs in errors.items()]
+        return Response.json({"hasErrors": True, "results": results}, status=400)
+    return Response.json(
+        {"hasErrors": False, "results": [{"referenceId": ref, "id": rid} for ref, rid in created.items()]},
+        status=201,
+    )

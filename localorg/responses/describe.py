@@ -5,29 +5,12 @@ describes; docs/salesforce-facts.md, "Describes")."""
 from ..exceptions import NotFound
 from ..http import Request, Response
 from ..models.record_types import record_types
-from ..models.schema import FIELDS, KEY_PREFIX, LABELS, VIRTUAL_FIELDS
+from ..models.schema import FIELDS, KEY_PREFIX, LABELS, OBJECTS, VIRTUAL_FIELDS, child_lookups
 from ..models.sobjects import canonical_object, object_fields
 from .oauth import base_url
 
 COLLECTION_MAX = 200
 
-# Global-describe flags as real orgs report them for these objects.
-_RECORD_OBJECT = {
-    "createable": True, "deletable": True, "feedEnabled": True, "layoutable": True, "mergeable": True,
-    "mruEnabled": True, "replicateable": True, "retrieveable": True, "searchable": True, "triggerable": True,
-    "undeletable": True, "updateable": True,
-}  # fmt: skip
-_NOTHING = dict.fromkeys(_RECORD_OBJECT, False)
-FLAGS = {
-    "Account": _RECORD_OBJECT,
-    "Contact": _RECORD_OBJECT,
-    "Lead": _RECORD_OBJECT,
-    # Not in the recordings: a record object, but Salesforce merges only leads, contacts, cases and accounts.
-    "Individual": {**_RECORD_OBJECT, "mergeable": False},
-    "User": {**_RECORD_OBJECT, "deletable": False, "mergeable": False, "undeletable": False},
-    "Organization": {**_NOTHING, "replicateable": True, "retrieveable": True, "updateable": True},
-    "UserPermissionAccess": _NOTHING,
-}
 _CONSTANT_ENTRY = {
     "activateable": False, "associateEntityType": None, "associateParentEntity": None, "custom": False,
     "customSetting": False, "deepCloneable": False, "deprecatedAndHidden": False, "hasSubtypes": False,
@@ -38,38 +21,18 @@ _CONSTANT_DESCRIBE = {
     "implementedBy": None, "implementsInterfaces": None, "listviewable": None, "lookupLayoutable": None,
     "namedLayoutInfos": [], "networkScopeFieldName": None, "sobjectDescribeOption": "FULL", "supportedScopes": [],
 }  # fmt: skip
-# The object's resources real orgs name in `urls` (beyond sobject, describe, rowTemplate).
-_LAYOUTS = {"layouts": "/describe/layouts", "compactLayouts": "/describe/compactLayouts"}
-_RECORD_URLS = {
-    **_LAYOUTS,
-    "approvalLayouts": "/describe/approvalLayouts",
-    "listviews": "/listviews",
-    "quickActions": "/quickActions",
-}
-URLS = {
-    "Account": _RECORD_URLS,
-    "Contact": _RECORD_URLS,
-    "Lead": _RECORD_URLS,
-    "Individual": _RECORD_URLS,
-    "User": {
-        **_LAYOUTS,
-        "namedLayouts": "/describe/namedLayouts/{LayoutName}",
-        "passwordUtilities": "/{ID}/password",
-        "quickActions": "/quickActions",
-    },
-}
 
 
 def _urls(obj: str, version: str) -> dict:
     base = f"/services/data/v{version}/sobjects/{obj}"
     out = {"sobject": base, "describe": base + "/describe", "rowTemplate": base + "/{ID}"}
-    out.update({name: base + path for name, path in URLS.get(obj, {}).items()})
+    out.update({name: base + path for name, path in OBJECTS[obj].urls.items()})
     return out
 
 
 def _object_summary(obj: str, version: str) -> dict:
     label, plural = LABELS[obj]
-    out = {**_CONSTANT_ENTRY, **FLAGS[obj], "name": obj, "label": label, "labelPlural": plural}
+    out = {**_CONSTANT_ENTRY, **OBJECTS[obj].flags, "name": obj, "label": label, "labelPlural": plural}
     out.update({"keyPrefix": KEY_PREFIX.get(obj), "urls": _urls(obj, version)})
     return dict(sorted(out.items()))
 
@@ -99,22 +62,20 @@ def _record_type_infos(org, obj: str, version: str) -> list[dict]:
 def _child_relationships(org, obj: str) -> list[dict]:
     """The lookups to obj among the fields that exist now that name their relationship on the parent."""
     out = []
-    for child in FIELDS:
-        for f in org.visibility.fields(child):
-            if f.reference_to == obj and f.child_relationship:
-                name, cascade = f.child_relationship
-                out.append(
-                    {
-                        "cascadeDelete": cascade,
-                        "childSObject": child,
-                        "deprecatedAndHidden": False,
-                        "field": f.name,
-                        "junctionIdListNames": [],
-                        "junctionReferenceTo": [],
-                        "relationshipName": name,
-                        "restrictedDelete": False,
-                    }  # fmt: skip
-                )
+    for child, f in child_lookups(org.visibility, obj):
+        name, cascade = f.child_relationship
+        out.append(
+            {
+                "cascadeDelete": cascade,
+                "childSObject": child,
+                "deprecatedAndHidden": False,
+                "field": f.name,
+                "junctionIdListNames": [],
+                "junctionReferenceTo": [],
+                "relationshipName": name,
+                "restrictedDelete": False,
+            }  # fmt: skip
+        )
     return out
 
 
@@ -145,7 +106,7 @@ def describe(org, request: Request, version: str, sobject: str) -> Response:
             "searchLayoutable": layoutable,
         }
     )
-    if obj in URLS:
+    if OBJECTS[obj].urls:
         host, prefix = base_url(org), KEY_PREFIX.get(obj)
         out["urls"].update(
             {

@@ -1,8 +1,11 @@
 """Calls the local org does not model, refused in one line that says so, rather than answered with a
-success it did not earn. Each route names the call; the reply is HTTP 501 with Salesforce's REST error shape.
+success it did not earn, a 404 or a session error. Each route names the call; the reply is HTTP 501 with
+Salesforce's REST error shape (a SOAP fault on the SOAP APIs).
 """
 
-from ..http import Request, Response, rest_error
+from ..exceptions import NotFound
+from ..http import Request, Response, rest_error, soap_fault
+from ..models.sobjects import canonical_object
 from ..soql.lexer import SoqlError
 from ..soql.parser import parse
 
@@ -35,3 +38,60 @@ def unmodelled_tooling_query(q: str | None) -> Response | None:
     return rest_error(
         501, NOT_MODELLED, f"The local org does not model the Tooling API's {found} (docs/scratch-orgs.md)"
     )
+
+
+def rest_not_modelled(what: str) -> Response:
+    """501 NOT_MODELLED_BY_LOCAL_ORG in REST's error shape, naming what is missing."""
+    return rest_error(501, NOT_MODELLED, f"The local org does not model {what} (docs/local-org.md)")
+
+
+def soap_api(org, request: Request, api: str) -> Response:
+    """POST Soap/<api>/...: the SOAP APIs other than the Metadata API (Soap/s is Apex's, which `sf apex run`
+    calls for executeAnonymous; Soap/u and Soap/c are the partner and enterprise APIs, whose `login` simple_salesforce
+    sends for a username and password), refused as a SOAP fault a SOAP client can read."""
+    what = {
+        "s": "the Apex SOAP API (Soap/s: executeAnonymous, compileClasses, runTests): it runs no Apex",
+        "u": "the partner SOAP API (Soap/u), login included: log in with OAuth (refresh token or JWT)",
+        "c": "the enterprise SOAP API (Soap/c), login included: log in with OAuth (refresh token or JWT)",
+        "T": "the Tooling SOAP API (Soap/T)",
+    }.get(api, f"the SOAP API Soap/{api}")
+    return soap_fault(f"sf:{NOT_MODELLED}", f"{NOT_MODELLED}: The local org does not model {what}", status=501)
+
+
+def sobject_resource(org, request: Request, version: str, sobject: str, resource: str) -> Response:
+    """An sObject's resources a describe names in `urls` beyond the describe and its records (layouts,
+    compactLayouts, listviews, quickActions ...): refused for an object the org has, 404 for one it lacks."""
+    if not canonical_object(org, sobject):
+        raise NotFound()
+    return rest_not_modelled(f"sobjects/{sobject}/{resource} (it has no page layouts, list views or actions)")
+
+
+def rest_resource(org, request: Request, version: str, resource: str) -> Response:
+    """A resource of the REST API's version listing that the local org does not serve (or not this part of it)."""
+    tail = request.path.split(f"/v{version}/", 1)[1].rstrip("/")
+    return rest_not_modelled(f"the REST resource {request.method} {tail}")
+
+
+def apex_rest(org, request: Request) -> Response:
+    """services/apexrest: Apex REST classes; the local org runs no Apex."""
+    return rest_not_modelled("Apex REST (services/apexrest): it runs no Apex")
+
+
+def oauth_endpoint(org, request: Request, endpoint: str) -> Response:
+    """OAuth endpoints beyond the token, userinfo and single-access ones (revoke, introspect, authorize ...)."""
+    return rest_not_modelled(f"the OAuth endpoint services/oauth2/{endpoint}")
+
+
+def user_interface(org, request: Request) -> Response:
+    """The pages a browser opens (/, /lightning, /secur, /apex ...): the local org has no user interface."""
+    return rest_not_modelled(f"the user interface ({request.path}): it serves the APIs only")
+
+
+def tooling_sobject(org, request: Request, version: str, sobject: str) -> Response:
+    """tooling/sobjects/<X>/...: the Tooling objects the local org does not model are refused; any other is
+    answered as an org without it answers (sf asks for SourceMember's describe to learn whether an org tracks
+    source, and reads the 404 as "it does not")."""
+    found = next((o for o in UNMODELLED_TOOLING if o.lower() == sobject.lower()), None)
+    if found is None:
+        raise NotFound()
+    return rest_not_modelled(f"the Tooling API's {found} (docs/scratch-orgs.md)")

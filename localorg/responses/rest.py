@@ -11,7 +11,7 @@ from ..models.ids import normalize_id
 from ..models.records import RecordError
 from ..models.schema import FIELDS, KEY_PREFIX, VIRTUAL_FIELDS, Field
 from ..models.sobjects import OrgSource, canonical_object, object_fields, virtual_rows
-from ..soql import PAGE_SIZE, columns, execute
+from ..soql import columns, execute
 from .describe import COLLECTION_MAX
 from .refusals import unmodelled_tooling_query
 
@@ -209,15 +209,15 @@ def collections(org, request: Request, version: str) -> Response:
 
 
 def _page(org, version: str, result: dict, prefix: str) -> dict:
-    records = result["records"]
-    if len(records) <= PAGE_SIZE:
+    records, size = result["records"], org.settings.query_page_size
+    if len(records) <= size:
         return result
     locator = org.query_cursors.open(records)
     return {
         "totalSize": result["totalSize"],
         "done": False,
-        "nextRecordsUrl": f"/services/data/v{version}/{prefix}/{locator}-{PAGE_SIZE}",
-        "records": records[:PAGE_SIZE],
+        "nextRecordsUrl": f"/services/data/v{version}/{prefix}/{locator}-{size}",
+        "records": records[:size],
     }
 
 
@@ -250,7 +250,7 @@ def query_more(org, request: Request, version: str, locator: str, offset: str) -
     start = int(offset)
     if records is None or start > len(records):
         return rest_error(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
-    end = start + PAGE_SIZE
+    end = start + org.settings.query_page_size
     prefix = "tooling/query" if "/tooling/" in request.path else "query"
     out = {"totalSize": len(records), "done": end >= len(records), "records": records[start:end]}
     if end < len(records):

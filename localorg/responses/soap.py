@@ -12,12 +12,11 @@ import binascii
 
 from lxml import etree
 
-from email_privacy import metadata_xml
-from email_privacy.metadata_xml import API_VERSION, MDAPI_NS, XmlInputError
-
+from .. import xml
 from ..exceptions import SoapFault
 from ..http import Request, Response, error_reply
 from ..models.deploy_plan import DeployOutcome, RetrieveOutcome
+from ..xml import API_VERSION, MDAPI_NS, XmlRefused
 
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -64,7 +63,7 @@ def _reply(operation: str):
 
 
 def _send(env) -> Response:
-    return Response.xml(metadata_xml.serialize(env))
+    return Response.xml(xml.serialize(env))
 
 
 _FILE_PROPERTIES = (
@@ -121,9 +120,10 @@ def _bool(el, name, default: bool) -> bool:
     value = _text(el, name)
     if value is None:
         return default
-    if value not in ("true", "false", "1", "0"):
+    # Any case: simple-salesforce's deploy sends Python's `False`, and real orgs take it.
+    if value.lower() not in ("true", "false", "1", "0"):
         raise SoapFault("soapenv:Client", f"'{value}' is not a valid value for the type xsd:boolean in {name}")
-    return value in ("true", "1")
+    return value.lower() in ("true", "1")
 
 
 def _job(org, req, kind):
@@ -241,7 +241,9 @@ def op_deploy(org, req) -> Response:
         ignore_warnings=_bool(opts, "ignoreWarnings", False),
         fail_names=fail_names,
     )
-    return _async_result("deploy", outcome.id, False)
+    response = _async_result("deploy", outcome.id, False)
+    response.consequence = "; ".join(outcome.consequences) or None
+    return response
 
 
 def _deploy_message(parent, tag, c, when):
@@ -254,7 +256,7 @@ def _deploy_message(parent, tag, c, when):
             ("componentType", c.component_type),
             ("created", c.created),
             ("createdDate", when),
-            ("deleted", False),
+            ("deleted", c.deleted),
             ("fileName", c.file_name),
             ("fullName", c.full_name),
             ("id", c.id),
@@ -325,8 +327,8 @@ OPERATIONS = {
 def operation_of(body: bytes):
     """The operation element of a SOAP request; SoapFault when the envelope is not one."""
     try:
-        root = metadata_xml.parse(body, "request").getroot()
-    except XmlInputError as e:
+        root = xml.parse(body, "request").getroot()
+    except XmlRefused as e:
         raise SoapFault("soapenv:Client", f"Unable to parse the request: {str(e).split(': ', 1)[-1]}") from None
     if root.tag != f"{{{SOAP_NS}}}Envelope":
         raise SoapFault("soapenv:Client", f"Expected a SOAP 1.1 Envelope, found {root.tag}")

@@ -21,8 +21,9 @@ Errors are SoqlError(error_code, message): MALFORMED_QUERY for syntax, INVALID_T
 that does not exist, INVALID_FIELD for a field the object lacks.
 """
 
-from .executor import PAGE_SIZE, Source, columns, execute
+from .columns import columns
+from .executor import Source, execute
 from .lexer import SoqlError
-from .parser import Count, Path, parse
+from .parser import Aggregate, Count, Path, parse
 
-__all__ = ["PAGE_SIZE", "Count", "columns", "Path", "Source", "SoqlError", "execute", "parse"]
+__all__ = ["Aggregate", "Count", "columns", "Path", "Source", "SoqlError", "execute", "parse"]

@@ -1,16 +1,12 @@
 """The SOQL executor: a parsed Query run over a Source (the org), shaped as Salesforce shapes query replies."""
 
-import operator
-import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from ..models.ids import normalize_id
-from .lexer import SoqlError, as_instant, near
-from .parser import BoolOp, Compare, Count, Path, Query, parse
-
-PAGE_SIZE = 2000
+from .conditions import Conditions
+from .lexer import SoqlError, near
+from .parser import Aggregate, FieldsFn, Path, Query, Subquery, parse
+from .paths import _norm, _resolve, _Resolved
 
 
 class Source(ABC):
@@ -21,6 +17,15 @@ class Source(ABC):
     """
 
     api_version = "63.0"
+    time_zone = "UTC"  # where date literals' days begin (the org's TimeZoneSidKey)
+    week_start = 0  # the locale's first day of the week, Monday 0 (THIS_WEEK ...)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def child_relationships(self, obj: str) -> dict:
+        """{lower-case relationship name: (child object, lookup field, relationship name)} of obj's children."""
+        return {}
 
     @property
     def sobjects_url(self) -> str:
@@ -45,86 +50,11 @@ class Source(ABC):
         """obj's API name as the org spells it, or None when it does not exist."""
 
 
-@dataclass
-class _Resolved:
-    """A path checked against the schema."""
-
-    path: Path
-    field_name: str  # canonical name of the last part
-    field_type: str
-    parent_field: str | None = None  # e.g. IndividualId for Individual.X
-    parent_obj: str | None = None
-    relationship: str | None = None  # canonical relationship name, e.g. Individual
-
-
-def _invalid_field(q: str, pos: int, name: str, obj: str) -> SoqlError:
-    return SoqlError(
-        "INVALID_FIELD",
-        near(q, pos) + f"No such column '{name}' on entity '{obj}'. If you are "
-        "attempting to use a custom field, be sure to append the '__c' after the custom field name. "
-        "Please reference your WSDL or the describe call for the appropriate names.",
-    )
-
-
-def _resolve(q: str, source: Source, obj: str, path: Path) -> _Resolved:
-    fmap = source.fields(obj)
-    if len(path.parts) == 1:
-        f = fmap.get(path.parts[0].lower())
-        if not f:
-            raise _invalid_field(q, path.pos, path.parts[0], obj)
-        return _Resolved(path, f.name, f.type)
-    rel, name = path.parts
-    ref = next((f for f in fmap.values() if f.reference_to and f.name.lower() == rel.lower() + "id"), None)
-    if not ref:
-        raise SoqlError(
-            "INVALID_FIELD",
-            near(q, path.pos) + f"Didn't understand relationship '{rel}' in field "
-            f"path. If you are attempting to use a custom relationship, be sure to append the '__r' after "
-            "the custom relationship name. Please reference your WSDL or the describe call for the "
-            "appropriate names.",
-        )
-    parent_fields = source.fields(ref.reference_to) or {}
-    pf = parent_fields.get(name.lower())
-    if not pf:
-        raise _invalid_field(q, path.pos, path.text, obj)
-    return _Resolved(path, pf.name, pf.type, ref.name, ref.reference_to, ref.name[:-2])
-
-
-def _full_id(value):
-    return (normalize_id(value) or value) if isinstance(value, str) else value
-
-
-def _norm(value):
-    return value.lower() if isinstance(value, str) else value
-
-
-def _like(pattern: str) -> re.Pattern:
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
-        i += 1
-    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
-
-
-_COMPARE = {
-    "=": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-
-
-class _Executor:
+class _Executor(Conditions):
     def __init__(self, q: str, query: Query, source: Source):
         self.q, self.query, self.source = q, query, source
         self._parents: dict[tuple[str, str], dict | None] = {}
+        self._relationships: dict[int, tuple[str, str, str]] = {}
 
     def value(self, row: dict, r: _Resolved):
         if r.parent_field is None:
@@ -138,113 +68,7 @@ class _Executor:
         parent = self._parents[key]
         return parent.get(r.field_name) if parent else None
 
-    def compile(self, node):
-        """A predicate row -> bool for a WHERE tree (schema checked once, here)."""
-        if isinstance(node, BoolOp):
-            parts = [self.compile(n) for n in node.items]
-            if node.op == "not":
-                return lambda row: not parts[0](row)
-            if node.op == "and":
-                return lambda row: all(p(row) for p in parts)
-            return lambda row: any(p(row) for p in parts)
-        r = _resolve(self.q, self.source, self.query.obj, node.path)
-        self._check_type(r, node)
-        op, value = node.op, node.value
-        if r.field_type in ("id", "reference"):  # a 15-character id names the same record as its 18-character form
-            value = [_full_id(v) for v in value] if isinstance(value, list) else _full_id(value)
-        if r.field_type == "datetime":
-            return self._compile_datetime(r, op, value)
-        if op == "like":
-            rx = _like(value)
-            return lambda row: isinstance(v := self.value(row, r), str) and bool(rx.fullmatch(v))
-        if op in ("in", "notin"):
-            wanted = {_norm(v) for v in value}
-            if op == "in":
-                return lambda row: _norm(self.value(row, r)) in wanted and self.value(row, r) is not None
-            return lambda row: _norm(self.value(row, r)) not in wanted
-        target = _norm(value)
-        if op == "=":
-            return lambda row: _norm(self.value(row, r)) == target
-        if op == "!=":
-            return lambda row: _norm(self.value(row, r)) != target
-        cmp = _COMPARE[op]
-
-        def ordered(row):
-            v = _norm(self.value(row, r))
-            try:
-                return v is not None and target is not None and cmp(v, target)
-            except TypeError:
-                return False
-
-        return ordered
-
-    def _compile_datetime(self, r: _Resolved, op: str, value):
-        """A datetime comparison (=, !=, <, <=, >, >=, IN, NOT IN): row values in any Salesforce datetime
-        form and dateTime literals compared as instants. _check_type has refused quoted values (and LIKE)."""
-
-        def instant(row):
-            return as_instant(self.value(row, r))
-
-        if op in ("in", "notin"):
-            wanted = {as_instant(v) for v in value}
-            if op == "in":
-                return lambda row: (v := instant(row)) is not None and v in wanted
-            return lambda row: instant(row) not in wanted
-        target = as_instant(value)
-        compare = _COMPARE[op]
-        if op == "!=":
-            return lambda row: instant(row) != target
-        if target is None:  # = null; an ordering against null matches nothing
-            return (lambda row: instant(row) is None) if op == "=" else (lambda row: False)
-        return lambda row: (v := instant(row)) is not None and compare(v, target)
-
-    def prefilter(self, node) -> tuple[str, list] | None:
-        """(field, values) that every matching row must equal one of, from a top-level `=` or `IN`
-        on a string field of the queried object itself, so a source can use an index."""
-        candidates = node.items if isinstance(node, BoolOp) and node.op == "and" else [node]
-        for c in candidates:
-            if isinstance(c, Compare) and c.op in ("=", "in") and len(c.path.parts) == 1:
-                values = c.value if c.op == "in" else [c.value]
-                if values and all(isinstance(v, str) for v in values):
-                    r = _resolve(self.q, self.source, self.query.obj, c.path)
-                    return r.field_name, values
-        return None
-
-    def _check_type(self, r: _Resolved, node: Compare) -> None:
-        values = node.value if isinstance(node.value, list) else [node.value]
-        for v in values:
-            if v is None:
-                continue
-            if r.field_type == "boolean" and not isinstance(v, bool):
-                raise SoqlError(
-                    "INVALID_FIELD",
-                    near(self.q, node.path.pos)
-                    + f"value of filter criterion for field '{r.field_name}' must be of type boolean "
-                    "and should not be enclosed in quotes",
-                )
-            if r.field_type == "datetime" and not isinstance(v, datetime):
-                raise SoqlError(
-                    "INVALID_FIELD",
-                    near(self.q, node.path.pos)
-                    + f"value of filter criterion for field '{r.field_name}' must be of type dateTime "
-                    "and should not be enclosed in quotes",
-                )
-            if r.field_type != "datetime" and isinstance(v, datetime):
-                raise SoqlError(
-                    "INVALID_FIELD",
-                    near(self.q, node.path.pos)
-                    + f"value of filter criterion for field '{r.field_name}' must be of type "
-                    f"{r.field_type} and should be enclosed in quotes",
-                )
-            if r.field_type != "boolean" and isinstance(v, bool):
-                raise SoqlError(
-                    "INVALID_FIELD",
-                    near(self.q, node.path.pos)
-                    + f"value of filter criterion for field '{r.field_name}' must be of type "
-                    f"{r.field_type} and should be enclosed in quotes",
-                )
-
-    def run(self) -> dict:
+    def resolve_object(self) -> str:
         query, source = self.query, self.source
         obj = source.canonical_object(query.obj)
         if obj is None:
@@ -256,38 +80,122 @@ class _Executor:
                 "appropriate names.",
             )
         query.obj = obj
-        counts = [s for s in query.select if isinstance(s, Count)]
-        for c in counts:
-            if c.path:
-                _resolve(self.q, source, obj, c.path)
-        selected = [_resolve(self.q, source, obj, p) for p in query.select if isinstance(p, Path)]
-        predicate = self.compile(query.where) if query.where is not None else (lambda row: True)
-        order = [(_resolve(self.q, source, obj, p), desc, nulls_last) for p, desc, nulls_last in query.order_by]
-        rows = [row for row in source.rows(obj, self.prefilter(query.where)) if predicate(row)]
-        for r, desc, nulls_last in reversed(order):  # stable sorts, last key first
-            present = [row for row in rows if self.value(row, r) is not None]
-            missing = [row for row in rows if self.value(row, r) is None]
-            present.sort(key=lambda row: _norm(self.value(row, r)), reverse=desc)
+        return obj
+
+    def select_items(self, obj: str) -> list:
+        """The select list with FIELDS() expanded to the object's fields; a field selected twice is refused."""
+        out, seen = [], set()
+        unbounded = any(isinstance(s, FieldsFn) and s.kind != "standard" for s in self.query.select)
+        if unbounded and (self.query.limit is None or self.query.limit > FIELDS_LIMIT):
+            raise SoqlError(
+                "MALFORMED_QUERY",
+                near(self.q, 0) + f"The SOQL FIELDS function must have a LIMIT of at most {FIELDS_LIMIT}",
+            )
+        for item in self.query.select:
+            paths = [item]
+            if isinstance(item, FieldsFn):
+                paths = [
+                    Path((f.name,), item.pos)
+                    for f in self.source.fields(obj).values()
+                    if item.kind == "all" or (item.kind == "custom") == f.name.endswith("__c")
+                ]
+            for p in paths:
+                key = p.text.lower() if isinstance(p, Path) else id(p)
+                if key in seen:
+                    raise SoqlError("INVALID_FIELD", near(self.q, p.pos) + f"duplicate field selected: {p.text}")
+                seen.add(key)
+                out.append(p)
+        return out
+
+    def ordered(self, rows: list, keys) -> list:
+        """Rows sorted by (value function, descending, nulls last) keys, stably, last key first."""
+        for key, desc, nulls_last in reversed(keys):
+            present = [row for row in rows if key(row) is not None]
+            missing = [row for row in rows if key(row) is None]
+            present.sort(key=lambda row: _norm(key(row)), reverse=desc)
             rows = present + missing if nulls_last else missing + present
-        rows = rows[query.offset :]
+        return rows
+
+    def matching_rows(self, obj: str) -> list:
+        predicate = self.compile(self.query.where) if self.query.where is not None else (lambda row: True)
+        return [row for row in self.source.rows(obj, self.prefilter(self.query.where)) if predicate(row)]
+
+    def run(self) -> dict:
+        from . import aggregate  # aggregate builds on this module
+
+        query, source = self.query, self.source
+        obj = self.resolve_object()
+        items = self.select_items(obj)
+        if query.aggregates or query.group_by:
+            for a in query.aggregates:
+                if a.path:
+                    _resolve(self.q, source, obj, a.path)
+            if any(a.func == "count" and a.path is None for a in query.aggregates):
+                rows = self.matching_rows(obj)[query.offset :]
+                n = len(rows) if query.limit is None else min(len(rows), query.limit)
+                return {"totalSize": n, "done": True, "records": []}
+            return aggregate.run(self, obj, self.matching_rows(obj))
+        selected = [(item, _resolve(self.q, source, obj, item)) if isinstance(item, Path) else (item, None)
+                    for item in items]  # fmt: skip
+        order = [(self._order_key(obj, p), desc, nulls_last) for p, desc, nulls_last in query.order_by]
+        rows = self.ordered(self.matching_rows(obj), order)[query.offset :]
         if query.limit is not None:
             rows = rows[: query.limit]
-        if counts:
-            c = counts[0]
-            if c.path is None:
-                return {"totalSize": len(rows), "done": True, "records": []}
-            r = _resolve(self.q, source, obj, c.path)
-            n = sum(1 for row in rows if self.value(row, r) is not None)
-            return {
-                "totalSize": 1,
-                "done": True,
-                "records": [{"attributes": {"type": "AggregateResult"}, c.alias or "expr0": n}],
-            }
-        return {"totalSize": len(rows), "done": True, "records": [self.shape(row, obj, selected) for row in rows]}
+        children = {id(item): self.children(obj, item, rows) for item, _ in selected if isinstance(item, Subquery)}
+        records = [self.shape(row, obj, selected, children) for row in rows]
+        return {"totalSize": len(rows), "done": True, "records": records}
 
-    def shape(self, row: dict, obj: str, selected: list[_Resolved]) -> dict:
+    def _order_key(self, obj: str, key):
+        if isinstance(key, Aggregate):
+            raise SoqlError("MALFORMED_QUERY", near(self.q, key.pos) + "Ordered field must be grouped or aggregated")
+        r = _resolve(self.q, self.source, obj, key)
+        return lambda row: self.value(row, r)
+
+    def child_relationship(self, obj: str, sub: Subquery) -> tuple[str, str, str]:
+        """(child object, lookup field, relationship name) the subquery's FROM names; its query then runs on the
+        child object."""
+        if id(sub) in self._relationships:
+            return self._relationships[id(sub)]
+        found = self.source.child_relationships(obj).get(sub.query.obj.lower())
+        if not found:
+            raise SoqlError(
+                "INVALID_TYPE",
+                near(self.q, sub.query.obj_pos) + f"Didn't understand relationship '{sub.query.obj}' in FROM part of "
+                "query call. If you are attempting to use a custom relationship, be sure to append the '__r' after "
+                "the custom relationship name. Please reference your WSDL or the describe call for the appropriate "
+                "names.",
+            )
+        self._relationships[id(sub)] = found
+        sub.query.obj = found[0]
+        return found
+
+    def children(self, obj: str, sub: Subquery, parents: list) -> dict:
+        """{parent id: the subquery's result for it} for a parent-to-child subquery (its LIMIT per parent)."""
+        child_obj, lookup, _ = self.child_relationship(obj, sub)
+        inner = _Executor(self.q, sub.query, self.source)
+        items = inner.select_items(child_obj)
+        selected = [(p, _resolve(self.q, self.source, child_obj, p)) for p in items]
+        order = [(inner._order_key(child_obj, p), desc, nl) for p, desc, nl in sub.query.order_by]
+        wanted = {row.get("Id") for row in parents}
+        by_parent: dict = {}
+        for row in inner.ordered([r for r in inner.matching_rows(child_obj) if r.get(lookup) in wanted], order):
+            by_parent.setdefault(row.get(lookup), []).append(row)
+        out = {}
+        for pid, rows in by_parent.items():
+            rows = rows[sub.query.offset :]
+            rows = rows if sub.query.limit is None else rows[: sub.query.limit]
+            if rows:
+                records = [inner.shape(row, child_obj, selected, {}) for row in rows]
+                out[pid] = {"totalSize": len(records), "done": True, "records": records}
+        return out
+
+    def shape(self, row: dict, obj: str, selected: list, children: dict) -> dict:
         rec = {"attributes": {"type": obj, "url": f"{self.source.sobjects_url}/{obj}/{row.get('Id')}"}}
-        for r in selected:
+        for item, r in selected:
+            if isinstance(item, Subquery):
+                name = self.child_relationship(obj, item)[2]
+                rec[name] = children[id(item)].get(row.get("Id"))  # null when the parent has no such children
+                continue
             if r.parent_field is None:
                 rec[r.field_name] = row.get(r.field_name)
                 continue
@@ -303,31 +211,9 @@ class _Executor:
         return rec
 
 
+FIELDS_LIMIT = 200  # FIELDS(ALL) and FIELDS(CUSTOM) need a LIMIT of at most 200 (SOQL Reference, "FIELDS()")
+
+
 def execute(q: str, source: Source) -> dict:
     """Run a query; the full result {totalSize, done, records} (paging is the caller's)."""
     return _Executor(q, parse(q), source).run()
-
-
-def columns(q: str, source: Source) -> dict:
-    """The query's column metadata, what `query?q=...&columns=true` answers instead of records (sf's
-    `data query` reads it after every query that returns rows): the select list in order, a relationship
-    path as its relationship with the field as a join column, COUNT(...) as an aggregate column."""
-    query = parse(q)
-    obj = source.canonical_object(query.obj)
-    if obj is None:
-        _Executor(q, query, source).run()  # raises the INVALID_TYPE a query of it gets
-    out, unaliased = [], 0
-    for item in query.select:
-        if isinstance(item, Count):
-            if item.path:
-                _resolve(q, source, obj, item.path)
-            name = item.alias or f"expr{unaliased}"  # SOQL names unaliased aggregates expr0, expr1, ...
-            unaliased += not item.alias
-            out.append({"aggregate": True, "columnName": name, "joinColumns": []})
-            continue
-        r = _resolve(q, source, obj, item)
-        column = {"aggregate": False, "columnName": r.field_name, "joinColumns": []}
-        if r.relationship:
-            column = {"aggregate": False, "columnName": r.relationship, "joinColumns": [column]}
-        out.append(column)
-    return {"columnMetadata": out, "entityName": obj}

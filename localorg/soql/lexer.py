@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from ..exceptions import SoqlError  # noqa: F401 (the SOQL modules' error, re-exported)
 
@@ -11,9 +11,11 @@ _TOKEN = re.compile(
     (?P<ws>\s+)
   | (?P<string>'(?:[^'\\]|\\.)*')
   | (?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:\d{2}))
+  | (?P<date>\d{4}-\d{2}-\d{2})
   | (?P<number>-?\d+(?:\.\d+)?)
   | (?P<op><>|!=|<=|>=|=|<|>)
   | (?P<punct>[(),])
+  | (?P<nliteral>[A-Za-z_]+:\d+)
   | (?P<ident>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
 """,
     re.VERBOSE,
@@ -61,7 +63,7 @@ _KEYWORDS = {
 
 @dataclass
 class Tok:
-    kind: str  # string number op punct ident kw eof
+    kind: str  # string number date datetime nliteral op punct ident kw eof
     text: str
     value: object
     pos: int
@@ -79,6 +81,8 @@ def tokenize(q: str) -> list[Tok]:
             toks.append(Tok("string", text, _unescape(q, pos, text[1:-1]), pos))
         elif kind == "datetime":
             toks.append(Tok("datetime", text, _datetime_literal(q, pos, text), pos))
+        elif kind == "date":
+            toks.append(Tok("date", text, _date_literal(q, pos, text), pos))
         elif kind == "number":
             toks.append(Tok("number", text, float(text) if "." in text else int(text), pos))
         elif kind == "ident" and text.lower() in _KEYWORDS:
@@ -94,6 +98,14 @@ def _datetime_literal(q: str, pos: int, text: str) -> datetime:
     """A SOQL dateTime literal as an aware datetime; MALFORMED_QUERY when it names no real instant."""
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise malformed(q, pos, f"line 1:{pos} no viable alternative at character '{text}'") from None
+
+
+def _date_literal(q: str, pos: int, text: str) -> date:
+    """A SOQL date value (YYYY-MM-DD); MALFORMED_QUERY when it names no real day."""
+    try:
+        return date.fromisoformat(text)
     except ValueError:
         raise malformed(q, pos, f"line 1:{pos} no viable alternative at character '{text}'") from None
 

@@ -1,8 +1,13 @@
-"""The SOQL parser: tokens to a Query tree (paths, counts, comparisons, boolean operators)."""
+"""The SOQL parser: tokens to a Query tree (paths, aggregates, FIELDS(), child subqueries, comparisons,
+boolean operators, GROUP BY)."""
 
 from dataclasses import dataclass, field
 
+from .dates import DATE_LITERALS, DateLiteral
 from .lexer import SoqlError, Tok, malformed, near, tokenize
+
+AGGREGATES = ("count", "count_distinct", "sum", "min", "max", "avg")
+FIELDS_KINDS = ("all", "standard", "custom")
 
 
 @dataclass
@@ -16,9 +21,36 @@ class Path:
 
 
 @dataclass
-class Count:
-    path: Path | None
+class Aggregate:
+    """COUNT(), COUNT(f), COUNT_DISTINCT(f), SUM(f), MIN(f), MAX(f), AVG(f), with an optional alias."""
+
+    func: str  # lower case, one of AGGREGATES
+    path: Path | None  # None for COUNT()
     alias: str | None
+    pos: int
+
+    @property
+    def text(self) -> str:
+        """As Salesforce names the column to a reader (columns=true's displayName)."""
+        return f"{self.func.upper()}({self.path.text if self.path else ''})"
+
+
+Count = Aggregate  # the name other modules test for ("an aggregate query")
+
+
+@dataclass
+class FieldsFn:
+    """FIELDS(ALL | STANDARD | CUSTOM)."""
+
+    kind: str
+    pos: int
+
+
+@dataclass
+class Subquery:
+    """A parent-to-child subquery: (SELECT ... FROM <child relationship> ...)."""
+
+    query: "Query"
     pos: int
 
 
@@ -37,21 +69,26 @@ class BoolOp:
 
 @dataclass
 class Query:
-    select: list  # Path | Count
+    select: list  # Path | Aggregate | FieldsFn | Subquery
     obj: str
     obj_pos: int
     where: object = None
-    order_by: list = field(default_factory=list)  # (Path, descending, nulls_last)
+    group_by: list = field(default_factory=list)  # Path
+    order_by: list = field(default_factory=list)  # (Path | Aggregate, descending, nulls_last)
     limit: int | None = None
     offset: int = 0
+
+    @property
+    def aggregates(self) -> list:
+        return [s for s in self.select if isinstance(s, Aggregate)]
 
 
 class _Parser:
     def __init__(self, q: str):
         self.q, self.toks, self.i = q, tokenize(q), 0
 
-    def peek(self) -> Tok:
-        return self.toks[self.i]
+    def peek(self, ahead: int = 0) -> Tok:
+        return self.toks[min(self.i + ahead, len(self.toks) - 1)]
 
     def take(self) -> Tok:
         tok = self.toks[self.i]
@@ -81,6 +118,12 @@ class _Parser:
             raise self.fail()
         return self.take()
 
+    def punct(self, text: str) -> bool:
+        if self.peek().kind == "punct" and self.peek().text == text:
+            self.i += 1
+            return True
+        return False
+
     def path(self) -> Path:
         tok = self.expect("ident")
         parts = tuple(tok.text.split("."))
@@ -91,12 +134,11 @@ class _Parser:
             )
         return Path(parts, tok.pos)
 
-    def query(self) -> Query:
+    def query(self, nested: bool = False) -> Query:
         self.expect_kw("select")
-        select = [self.item()]
-        while self.peek().kind == "punct" and self.peek().text == ",":
-            self.take()
-            select.append(self.item())
+        select = [self.item(nested)]
+        while self.punct(","):
+            select.append(self.item(nested))
         self.expect_kw("from")
         obj_tok = self.expect("ident")
         if "." in obj_tok.text:
@@ -104,24 +146,45 @@ class _Parser:
         query = Query(select, obj_tok.text, obj_tok.pos)
         if self.kw("where"):
             query.where = self.condition()
+        if self.kw("group"):
+            self.expect_kw("by")
+            query.group_by.append(self.path())
+            while self.punct(","):
+                query.group_by.append(self.path())
+        if self.peek().kind == "kw" and self.peek().value == "having":
+            raise SoqlError("NOT_MODELLED_BY_LOCAL_ORG", near(self.q, self.peek().pos) + "HAVING is not modelled")
         if self.kw("order"):
             self.expect_kw("by")
             query.order_by.append(self.order_item())
-            while self.peek().kind == "punct" and self.peek().text == ",":
-                self.take()
+            while self.punct(","):
                 query.order_by.append(self.order_item())
         if self.kw("limit"):
             query.limit = self.whole_number()
         if self.kw("offset"):
             query.offset = self.whole_number()
-        if self.peek().kind != "eof":
+        if not nested and self.peek().kind != "eof":
             raise self.fail()
-        if any(isinstance(s, Count) for s in select) and len(select) > 1:
-            raise SoqlError(
-                "MALFORMED_QUERY",
-                near(self.q, select[1].pos if hasattr(select[1], "pos") else 0) + "Field must be grouped or aggregated",
-            )
+        self._check_grouping(query)
         return query
+
+    def _check_grouping(self, query: Query) -> None:
+        """COUNT() stands alone; with other aggregates or GROUP BY, every plain field must be grouped."""
+        counts = [a for a in query.aggregates if a.func == "count" and a.path is None]
+        if counts and len(query.select) > 1:
+            other = next(s for s in query.select if s is not counts[0])
+            raise SoqlError(
+                "MALFORMED_QUERY", near(self.q, getattr(other, "pos", 0)) + "Field must be grouped or aggregated"
+            )
+        if not (query.aggregates or query.group_by):
+            return
+        grouped = {p.text.lower() for p in query.group_by}
+        for item in query.select:
+            if isinstance(item, Path) and item.text.lower() not in grouped:
+                raise SoqlError(
+                    "MALFORMED_QUERY", near(self.q, item.pos) + f"Field must be grouped or aggregated: {item.parts[-1]}"
+                )
+            if isinstance(item, (FieldsFn, Subquery)):
+                raise malformed(self.q, item.pos, "Field must be grouped or aggregated")
 
     def whole_number(self) -> int:
         tok = self.peek()
@@ -130,21 +193,49 @@ class _Parser:
         self.take()
         return tok.value
 
-    def item(self):
-        tok = self.peek()
-        if tok.kind == "kw" and tok.value == "count":
-            self.take()
-            self.expect("punct", "(")
-            path = None
-            if self.peek().kind == "ident":
-                path = self.path()
+    def function(self):
+        """An aggregate or FIELDS() call, when the next tokens are NAME '('; else None."""
+        tok, nxt = self.peek(), self.peek(1)
+        if tok.kind not in ("kw", "ident") or nxt.kind != "punct" or nxt.text != "(":
+            return None
+        name = tok.text.lower()
+        if name == "fields":
+            self.i += 2
+            kind = self.expect("ident")
+            if kind.text.lower() not in FIELDS_KINDS:
+                raise self.fail(kind)
             self.expect("punct", ")")
-            alias = self.take().text if self.peek().kind == "ident" else None
-            return Count(path, alias, tok.pos)
+            return FieldsFn(kind.text.lower(), tok.pos)
+        if name not in AGGREGATES:
+            raise SoqlError("MALFORMED_QUERY", near(self.q, tok.pos) + f"Unknown function: {tok.text}")
+        self.i += 2
+        path = None
+        if self.peek().kind == "ident":
+            path = self.path()
+        elif name != "count":
+            raise self.fail()
+        self.expect("punct", ")")
+        alias = self.take().text if self.peek().kind == "ident" else None
+        return Aggregate(name, path, alias, tok.pos)
+
+    def item(self, nested: bool):
+        found = self.function()
+        if found is not None:
+            return found
+        tok = self.peek()
+        if tok.kind == "punct" and tok.text == "(":
+            if nested:
+                raise self.fail()  # subqueries nest one level
+            self.take()
+            inner = self.query(nested=True)
+            self.expect("punct", ")")
+            return Subquery(inner, tok.pos)
         return self.path()
 
     def order_item(self):
-        path = self.path()
+        key = self.function() or self.path()
+        if isinstance(key, FieldsFn):
+            raise self.fail()
         desc = False
         if self.kw("desc"):
             desc = True
@@ -157,7 +248,7 @@ class _Parser:
             else:
                 self.expect_kw("last")
                 nulls_last = True
-        return (path, desc, nulls_last)
+        return (key, desc, nulls_last)
 
     def condition(self):
         items = [self.unary()]
@@ -174,9 +265,7 @@ class _Parser:
     def unary(self):
         if self.kw("not"):
             return BoolOp("not", [self.unary()])
-        tok = self.peek()
-        if tok.kind == "punct" and tok.text == "(":
-            self.take()
+        if self.punct("("):
             inner = self.condition()
             self.expect("punct", ")")
             return inner
@@ -199,8 +288,7 @@ class _Parser:
         if self.kw("in"):
             self.expect("punct", "(")
             values = [self.value()]
-            while self.peek().kind == "punct" and self.peek().text == ",":
-                self.take()
+            while self.punct(","):
                 values.append(self.value())
             self.expect("punct", ")")
             return Compare(path, "notin" if negate else "in", values)
@@ -208,10 +296,15 @@ class _Parser:
 
     def value(self):
         tok = self.take()
-        if tok.kind in ("string", "number", "datetime"):
+        if tok.kind in ("string", "number", "datetime", "date"):
             return tok.value
         if tok.kind == "kw" and tok.value in ("true", "false", "null"):
             return {"true": True, "false": False, "null": None}[tok.value]
+        if tok.kind in ("ident", "nliteral"):
+            name, _, n = tok.text.partition(":")
+            takes_n = DATE_LITERALS.get(name.upper())
+            if takes_n is not None and takes_n == bool(n):
+                return DateLiteral(name.upper(), int(n) if n else None, tok.pos)
         raise self.fail(tok)
 
 

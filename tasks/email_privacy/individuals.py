@@ -69,6 +69,10 @@ A list longer than 1,000 entries is written whole to a CSV file next to the repo
             "description": "How many times a call failing with HTTP 502/503/504 or a connection error is "
             "repeated. Default 3."
         },
+        "confirm": {
+            "description": "true: afterwards ask Salesforce's Consent API about every record changed or already "
+            "set (200 a call) and report how many it confirms and which it does not. Default true."
+        },
     }
 
     def _init_options(self, kwargs):
@@ -78,13 +82,37 @@ A list longer than 1,000 entries is written whole to a CSV file next to the repo
         self.report_file = report_path("report", self.options.get("report"))
         self.retries = parse_int("retries", self.options.get("retries"), default=3, minimum=0, maximum=10)
 
+    title = "Individual privacy requests"
+
+    def _log_consent(self, consent: dict | None) -> None:
+        if not consent:
+            return
+        if consent.get("skipped"):
+            self.logger.warning(f"Consent API not asked: {consent['skipped']}")
+            return
+        self.logger.info(
+            f"Consent API: {consent['confirmed']} of {consent['asked']} people confirmed {consent['meaning']} "
+            f"({consent['calls']} calls)."
+        )
+        if consent["not_confirmed_count"]:
+            log_table(
+                self.logger,
+                f"Not confirmed by the Consent API ({consent['not_confirmed_count']})",
+                [("object", "Object"), ("id", "Id"), ("email", "Email"), ("answer", "Consent API's answer")],
+                consent["not_confirmed"][:FAILED_SHOWN],
+            )
+
+    def _work(self, client: RecordsClient, stem):
+        """The one call: the report of the run."""
+        return run(client, self.request, lists_stem=stem)
+
     def _run_task(self):
         mount_rest_retries(self.sf, retries=self.retries)
         client = RecordsClient.from_sf(self.sf, refresh=lambda: refresh_session(self), progress=self.logger.info)
         stem = self.report_file.with_suffix("") if self.report_file else None
-        report = run(client, self.request, lists_stem=stem)
+        report = self._work(client, stem)
 
-        title = "Individual privacy requests" + (" (dry run: nothing changed)" if report.dry_run else "")
+        title = self.title + (" (dry run: nothing changed)" if report.dry_run else "")
         log_table(
             self.logger, title, [("what", "What"), ("count", "Count"), ("meaning", "Meaning")], report.summary_rows()
         )
@@ -103,6 +131,7 @@ A list longer than 1,000 entries is written whole to a CSV file next to the repo
             )
         if report.failed_file:
             self.logger.warning(f"Every failed record: {report.failed_file}")
+        self._log_consent(report.consent)
         self.logger.info(
             f"API calls: {report.api_calls} ({', '.join(f'{k}: {v}' for k, v in report.api_calls_by_kind.items())})"
         )

@@ -224,3 +224,29 @@ def test_installed_command_runs(tmp_path):
     assert done.returncode == 0
     assert done.stdout.strip().endswith("6 changed, 0 already had the field, 2 skipped as other objects")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("mode", [[], ["--check"], ["--dry-run"]])
+@pytest.mark.parametrize("content", ["empty", "other objects only", "pages only"])
+def test_a_folder_without_target_layouts_exits_2_with_one_line(tmp_path, capsys, mode, content):
+    """A CI gate pointed at the wrong folder must fail, not pass on "0 would change"."""
+    root = tmp_path / "src"
+    root.mkdir()
+    if content == "other objects only":
+        for name, case in OTHERS.items():
+            (root / name).write_bytes(CASES[case][1])
+    elif content == "pages only":
+        (root / "Contact_Record_Page.flexipage-meta.xml").write_text("<FlexiPage/>")
+    message = (
+        f"nothing found under {root}: no layout file of Contact, Lead, PersonAccount "
+        "(*.layout, *.layout-meta.xml); nothing was changed."
+    )
+    assert_usage_error(capsys, run, root, mode, message)
+
+
+def test_objects_that_no_layout_of_the_folder_belongs_to_exit_2(tmp_path, capsys):
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "Contact-Contact Layout.layout").write_bytes(CASES["one column, no opt-out"][1])
+    message = f"nothing found under {root}: no layout file of Lead (*.layout, *.layout-meta.xml); nothing was changed."
+    assert_usage_error(capsys, run, root, ["--objects", "Lead", "--check"], message)

@@ -171,3 +171,33 @@ def test_installed_command_runs(tmp_path):
     assert done.returncode == 0
     assert done.stdout.strip().endswith("3 changed, 0 already had the field, 4 skipped as not target pages")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("mode", [[], ["--check"], ["--dry-run"]])
+@pytest.mark.parametrize("content", ["empty", "other pages only", "layouts only"])
+def test_a_folder_without_target_pages_exits_2_with_one_line(tmp_path, capsys, mode, content):
+    """A CI gate pointed at the wrong folder must fail, not pass on "0 would change"."""
+    root = tmp_path / "src"
+    root.mkdir()
+    if content == "other pages only":
+        for name, data in OTHERS.items():
+            (root / name).write_bytes(data)
+    elif content == "layouts only":
+        (root / "Contact-Contact Layout.layout").write_text("<Layout/>")
+    message = (
+        f"nothing found under {root}: no record page of Contact, Lead, PersonAccount "
+        "(*.flexipage, *.flexipage-meta.xml); nothing was changed."
+    )
+    assert_usage_error(capsys, run, root, mode, message)
+
+
+def test_a_folder_with_only_pages_left_alone_is_not_empty(tmp_path, capsys):
+    """A Record Detail Contact page is a page of a target object: the folder is the right one, nothing to do."""
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "Contact_Detail.flexipage-meta.xml").write_bytes(LEFT_ALONE["Contact_Detail.flexipage-meta.xml"])
+    code, out, _ = run(capsys, root, "--check")
+    assert (
+        code == 0
+        and out.strip().splitlines()[-1] == "0 would change, 0 already had the field, 1 skipped as not target pages"
+    )

@@ -41,6 +41,12 @@ def tooling_queries(org):
     return [r for r in org.requests() if r.get("method") == "GET" and "/tooling/query" in (r.get("path") or "")]
 
 
+def consequences(org):
+    """What the org's request log says requests did beyond their answer: a deploy turning consent management
+    off says it purged the org's data protection details (tests/localorg/models/test_privacy.py)."""
+    return [r["consequence"] for r in org.requests() if r.get("consequence")]
+
+
 def tokens(org):
     return [r for r in org.requests() if r.get("method") == "POST" and r.get("path") == "/services/oauth2/token"]
 
@@ -109,6 +115,7 @@ def test_full_run_then_second_run_deploys_nothing(local_org, tmp_path):
     assert len(deploys(org)) == before, "the second run deployed something"
     assert soap_count(org, "listMetadata", org.requests()[seen:]) == 1 and len(tooling_queries(org)) == 1
     assert "already configured" in out(second)
+    assert consequences(org) == []  # neither run turned consent management off
 
 
 @pytest.mark.parametrize(
@@ -153,4 +160,4 @@ def test_org_without_person_accounts_configures_contact_and_lead_and_the_permiss
             assert has_field(metadata_xml.parse_file(path), "IndividualId"), path.name
     # The permission set names only Individual fields, so it deploys where person accounts are off.
     assert (org.metadata_dir / "permissionsets" / "Email_Privacy_Individual_Access.permissionset").is_file()
-    assert len(deploys(org)) == 2
+    assert len(deploys(org)) == 2 and consequences(org) == []

@@ -10,12 +10,14 @@ from email_privacy import metadata_xml
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.features import snapshots
 from email_privacy.salesforce.layouts import has_field
+from localorg.models.org_settings import OrgSettings
 from localorg.requestlog import read_log
 from tests.conftest import import_task
 from tests.harness import inprocess_task
 from tests.inprocess_org import (
     actions,
     count,
+    delete_after_retrieve,
     deploy,
     layout,
     record_deploys,
@@ -147,13 +149,37 @@ def test_lost_update_stops_without_deploying(org, tmp_path, monkeypatch):
     assert targets(org) == before
 
 
+def test_a_layout_deleted_since_the_read_stops_the_deploy_and_is_not_recreated(org, tmp_path, monkeypatch):
+    gone = "Lead-Lead %28Sales%29 Layout"
+    before = {p: d for p, d in targets(org).items() if gone not in p}
+    delete_after_retrieve(monkeypatch, org, "Layout", gone)  # another admin deletes it after our read
+    with pytest.raises(OrgError) as e:
+        run(AddIndividualFieldToLayouts, tmp_path, org)
+    assert str(e.value) == (
+        "Nothing was deployed: layout(s) or page(s) deleted from the org since they were read (a deploy would "
+        "re-create them): Lead-Lead (Sales) Layout. Run the task again to work from the org as it is now."
+    )
+    assert count(org.log, "deploy") == 0 and count(org.log, "tooling/query") == 1
+    assert org.metadata.read("Layout", gone) is None and targets(org) == before
+    assert not (tmp_path / "snaps" / "inprocess").exists()
+
+
+def test_a_page_deleted_since_the_read_stops_the_deploy_and_is_not_recreated(tmp_path, monkeypatch):
+    with serve(tmp_path, dynamic_forms=True) as org:
+        delete_after_retrieve(monkeypatch, org, "FlexiPage", "Lead_Record_Page")
+        with pytest.raises(OrgError, match=r"deleted from the org since they were read.*: Lead_Record_Page\. Run"):
+            run(AddIndividualFieldToLayouts, tmp_path, org)
+        assert count(org.log, "deploy") == 0 and org.metadata.read("FlexiPage", "Lead_Record_Page") is None
+
+
 def test_guard_follows_next_records_url(tmp_path, monkeypatch):
-    # The guard asks for every layout saved at or after the read's latest date (whole seconds): a new org's
-    # layouts share one date, so all 2,112 answer, 2,000 a page. The one saved by someone else comes last.
-    with serve(tmp_path, layouts_per_object=700) as org:
+    # The guard asks for every layout saved at or after the earliest read date of those to deploy (whole
+    # seconds): a new org's
+    # layouts share one date, so all answer, 20 a page here. The one saved by someone else comes last.
+    with serve(tmp_path, layouts_per_object=8, settings=OrgSettings(query_page_size=20)) as org:
         rows = org.metadata.tooling_layouts()
         last = org.metadata.members("Layout")[-1]
-        assert len(rows) > 2000 and rows[-1]["Id"] == org.metadata.file_properties("Layout", last)["id"]
+        assert 20 < len(rows) <= 40 and rows[-1]["Id"] == org.metadata.file_properties("Layout", last)["id"]
         assert last.startswith("Lead-")
         save_after_retrieve(monkeypatch, org, last)  # another admin saves the last layout
         with pytest.raises(OrgError, match="Nothing was deployed") as e:

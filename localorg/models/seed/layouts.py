@@ -10,9 +10,8 @@ import random
 
 from lxml import etree
 
-from email_privacy import metadata_xml
-from email_privacy.metadata_xml import MDAPI_NS
-
+from ... import xml
+from ...xml import MDAPI_NS
 from ..field_names import MANAGED_FIELDS, field_object, layout_objects
 from ..identity import OrgIdentity
 from ..layout_names import LayoutName
@@ -240,7 +239,7 @@ def layout_document(name: LayoutName, identity: OrgIdentity, rng: random.Random)
         element(root, "showRunAssignmentRulesCheckbox", "false")
     element(root, "showSubmitAndAttachButton", "false")
     etree.indent(root, space="    ")
-    return metadata_xml.serialize(root)
+    return xml.serialize(root)
 
 
 def seed_layouts(identity: OrgIdentity) -> dict[LayoutName, bytes]:

@@ -2,21 +2,21 @@
 
 from lxml import etree
 
-from email_privacy import metadata_xml
-from email_privacy.metadata_xml import MDAPI_NS
-
+from ... import xml
+from ...xml import MDAPI_NS
 from ..identity import OrgIdentity
+from ..wsdl import schema
 from .layouts import element
 
 
 def settings_document(settings_type: str, values: dict[str, str]) -> bytes:
     """A Settings document with `values` written in schema order."""
     root = etree.Element(f"{{{MDAPI_NS}}}{settings_type}", nsmap={None: MDAPI_NS})
-    for field in metadata_xml.SETTINGS[settings_type]:
+    for field in schema().names(settings_type):
         if field in values:
             element(root, field, values[field])
     etree.indent(root, space="    ")
-    return metadata_xml.serialize(root)
+    return xml.serialize(root)
 
 
 def seed_settings(identity: OrgIdentity) -> dict[str, bytes]:
@@ -92,4 +92,4 @@ def seed_settings(identity: OrgIdentity) -> dict[str, bytes]:
             "enableUsersAreLightningOnly": "false",
         },
     }
-    return {metadata_xml.settings_file_stem(t): settings_document(t, v) for t, v in values.items()}
+    return {t.removesuffix("Settings"): settings_document(t, v) for t, v in values.items()}

@@ -18,7 +18,18 @@ from email_privacy.org.metadata import make_zip
 from email_privacy.salesforce import names
 from localorg.models.identity import OrgIdentity
 from localorg.models.org import LocalOrg
-from tests.harness import BIN, REPO, all_have_field, cci_task, error_line, layout_files, ok, restart_with, soap_actions
+from tests.harness import (
+    BIN,
+    REPO,
+    all_have_field,
+    cci_task,
+    error_line,
+    layout_files,
+    ok,
+    restart_with,
+    run_cci,
+    soap_actions,
+)
 
 CONTACT = "Contact-Contact Layout"
 
@@ -61,6 +72,19 @@ def test_local_org_moves_last_modified_date_on_every_deploy_and_only_then(tmp_pa
         org.close()
 
 
+def start_cci(org, *args) -> subprocess.Popen:
+    """The real cci started in the background (it will wait at the org's hold fault), output captured."""
+    return subprocess.Popen(
+        [str(BIN / "cci"), *map(str, args)],
+        cwd=REPO,
+        env={**org.env, "COLUMNS": "400"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+
+
 def wait_for(path, proc, timeout=60.0):
     deadline = time.monotonic() + timeout
     while not path.exists():
@@ -78,24 +102,16 @@ def test_concurrent_run_stops_without_deploying_names_the_layout_and_keeps_the_o
     before = layout_files(org)
     seen = len(org.requests())
 
-    run_a = subprocess.Popen(
-        [
-            str(BIN / "cci"),
-            "task",
-            "run",
-            "add_individual_field_to_layouts",
-            "--org",
-            "sim",
-            "-o",
-            "snapshot_dir",
-            str(tmp_path / "snaps_a"),
-        ],
-        cwd=REPO,
-        env={**org.env, "COLUMNS": "400"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        stdin=subprocess.DEVNULL,
+    run_a = start_cci(
+        org,
+        "task",
+        "run",
+        "add_individual_field_to_layouts",
+        "--org",
+        "sim",
+        "-o",
+        "snapshot_dir",
+        tmp_path / "snaps_a",
     )
     try:
         wait_for(tmp_path / "release.held", run_a)  # A has read every layout and waits
@@ -134,3 +150,37 @@ def test_concurrent_run_stops_without_deploying_names_the_layout_and_keeps_the_o
     final = layout_files(org)
     assert all_have_field(org) and final[CONTACT] == after[CONTACT]
     assert behavior_of(final[CONTACT], "IndividualId") == ["Readonly"]
+
+
+def test_a_layout_deleted_during_the_flow_stops_it_in_one_line_and_is_not_recreated(local_org, tmp_path):
+    """The flow reads every layout (held right after its retrieve); meanwhile another admin deletes one with
+    CumulusCI's own uninstall_src (a destructiveChanges deploy). The flow must stop before its layouts deploy:
+    deploying our copy would re-create the layout they deleted."""
+    org = local_org()
+    release = tmp_path / "release"
+    restart_with(org, [f"hold:checkRetrieveStatus@{release}"])
+    gone = "Lead-Lead %28Sales%29 Layout"
+    before = layout_files(org)
+    seen = len(org.requests())
+    flow = start_cci(org, "flow", "run", "enable_individual_email_tracking", "--org", "sim")
+    try:
+        wait_for(tmp_path / "release.held", flow)
+        doomed = tmp_path / "doomed" / "layouts"
+        doomed.mkdir(parents=True)
+        (doomed / f"{gone}.layout").write_bytes(before[gone])
+        ok(run_cci(org, "task", "run", "uninstall_src", "--org", "sim", "-o", "path", str(doomed.parent)))
+        assert gone not in layout_files(org)
+    finally:
+        release.touch()
+        stdout, stderr = flow.communicate(timeout=300)
+
+    line = error_line(subprocess.CompletedProcess(flow.args, flow.returncode, stdout, stderr))
+    assert line == (
+        "Error: Nothing was deployed: layout(s) or page(s) deleted from the org since they were read (a deploy "
+        "would re-create them): Lead-Lead (Sales) Layout. Run the task again to work from the org as it is now."
+    )
+    # Two deploys after the read: the flow's settings (step 2) and the other admin's deletion; no layouts.
+    assert soap_actions(org, seen).count("deploy") == 2
+    after = layout_files(org)
+    assert gone not in after and after == {n: d for n, d in before.items() if n != gone}
+    assert "Running task: verify_email_privacy" not in stdout + stderr

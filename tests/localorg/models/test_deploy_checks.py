@@ -132,11 +132,9 @@ def test_settings_order_and_unknown_file_name_and_consent_off():
     )
     (p,) = judge_settings(settings("IndividualSettings", ""), "Individual")
     assert p.problem == "settings/Individual.settings is not a valid metadata object"
-    (p,) = judge_settings(
-        settings("PartyDataModelSettings", "    <enableConsentManagement>false</enableConsentManagement>\n"),
-        "PartyDataModel",
-    )
-    assert "enableConsentManagement false is refused" in p.problem
+    # Valid metadata: a real org takes it (and purges its privacy data when it was on; test_privacy.py).
+    off = settings("PartyDataModelSettings", "    <enableConsentManagement>false</enableConsentManagement>\n")
+    assert judge_settings(off, "PartyDataModel") == []
     (p,) = judge_settings(
         settings("ActivitiesSettings", "    <enableEmailTracking>yes</enableEmailTracking>\n"), "Activities"
     )

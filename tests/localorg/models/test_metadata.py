@@ -193,13 +193,15 @@ def test_check_only_writes_nothing(tmp_path):
     assert snapshot(tmp_path) == before
 
 
-def test_consent_management_false_is_refused(tmp_path):
+def test_a_setting_deployed_with_the_value_it_has_is_a_no_op_success(tmp_path):
     store = make_store(tmp_path)
-    deploy(store, {"settings/PartyDataModel.settings": CONSENT_ON})
+    before = store.read("Settings", "PartyDataModel")
     off = settings("PartyDataModelSettings", "    <enableConsentManagement>false</enableConsentManagement>\n")
-    out = deploy(store, {"settings/PartyDataModel.settings": off}, rollback_on_error=False)
-    assert out.status == "Failed" and "refused" in out.failures[0].problem
-    assert store.settings_value("PartyDataModelSettings", "enableConsentManagement") is True
+    out = deploy(store, {"settings/PartyDataModel.settings": off})
+    assert out.status == "Succeeded" and out.consequences == []
+    (component,) = [c for c in out.successes if c.component_type == "Settings"]
+    assert (component.created, component.changed) == (False, False)
+    assert store.read("Settings", "PartyDataModel") == before
 
 
 def test_injected_fault_fails_the_named_component(tmp_path):
@@ -305,3 +307,34 @@ def test_permission_set_field_the_object_lacks(tmp_path):
     out = store.deploy(zip_of({"package.xml": pkg({"PermissionSet": ["X"]}), "permissionsets/X.permissionset": ps}))
     assert out.failures[0].problem == "In field: field - no CustomField named Contact.Nope__c found"
     assert out.failures[0].line == 2
+
+
+def destructive(store, members, check_only=False):
+    """A delete-only deploy: an empty package.xml and destructiveChanges.xml naming `members`."""
+    return store.deploy(zip_of({"package.xml": pkg({}), "destructiveChanges.xml": pkg(members)}), check_only=check_only)
+
+
+def test_destructive_changes_delete_a_component_and_its_properties(tmp_path):
+    store = make_store(tmp_path)
+    contact = "Contact-Contact Layout"
+    layout_id = store.file_properties("Layout", contact)["id"]
+    assert destructive(store, {"Layout": [contact]}, check_only=True).status == "Succeeded"
+    assert store.read("Layout", contact) is not None  # a validation deletes nothing
+    outcome = destructive(store, {"Layout": [contact]})
+    assert outcome.status == "Succeeded"
+    [line] = [c for c in outcome.components if c.full_name == contact]
+    assert line.deleted and line.id == layout_id and line.file_name == "destructiveChanges.xml"
+    assert store.read("Layout", contact) is None and contact not in store.members("Layout")
+    assert contact not in {e["fullName"] for e in store.list_metadata("Layout")}
+    assert all(r["Id"] != layout_id for r in store.tooling_layouts())
+    assert not store.path_for("Layout", contact).exists()
+    # Restarted on the same folder, the org still lacks it.
+    assert MetadataStore(tmp_path, OrgIdentity()).read("Layout", contact) is None
+
+
+def test_destructive_changes_naming_a_missing_component_delete_nothing(tmp_path):
+    store = make_store(tmp_path)
+    before = snapshot(tmp_path)
+    outcome = destructive(store, {"Layout": ["Contact-Contact Layout", "Contact-No Such Layout"]})
+    assert outcome.status == "Failed" and snapshot(tmp_path) == before
+    assert [c.problem for c in outcome.failures] == ["No Layout named: Contact-No Such Layout found"]

@@ -1,4 +1,7 @@
-from localorg.models.schema import FIELDS, TOOLING_FIELDS, VIRTUAL_FIELDS, Field, Visibility
+from pathlib import Path
+
+from localorg.models import objects
+from localorg.models.schema import FIELDS, OBJECTS, TOOLING_FIELDS, VIRTUAL_FIELDS, Field, Visibility
 
 
 def test_each_object_is_defined_once_across_stored_computed_and_tooling_objects():
@@ -23,3 +26,13 @@ def test_visibility_follows_the_switches():
     assert not off.object_exists("Individual") and on.object_exists("Individual")
     assert "individualid" not in off.field_map("Contact") and "individualid" in on.field_map("Contact")
     assert "personemail" not in off.field_map("Account") and "personemail" in on.field_map("Account")
+
+
+def test_every_object_module_is_registered_and_assembled():
+    folder = Path(objects.__file__).parent
+    modules = {p.stem for p in folder.glob("*.py")} - {"__init__", "base"}
+    assert modules == set(objects.REGISTERED)
+    assert list(OBJECTS) == [o.name for o in objects.registered()]
+    for o in OBJECTS.values():
+        table = {"stored": FIELDS, "virtual": VIRTUAL_FIELDS, "tooling": TOOLING_FIELDS}[o.kind]
+        assert table[o.name] == list(o.fields)

@@ -10,6 +10,7 @@ from localorg.http import Request
 from localorg.models.identity import OrgIdentity
 from localorg.models.org import LocalOrg, SeedOptions
 from localorg.responses import bulk
+from localorg.server import answer
 from tests.inprocess_org import enable_consent
 
 V = "63.0"
@@ -34,7 +35,7 @@ def call(org, handler, method, body=b"", params=None, **groups):
     if isinstance(body, (dict, list)):
         body = json.dumps(body).encode()
     request = Request(method=method, path="/", query={k: [v] for k, v in (params or {}).items()}, body=body)
-    return handler(org, request, version=V, **groups)
+    return answer(org, handler, request, {"version": V, **groups})
 
 
 def rows(response):

@@ -9,6 +9,7 @@ from localorg.http import Request
 from localorg.models import layout_names as rest_names
 from localorg.models.identity import OrgIdentity
 from localorg.models.org import LocalOrg, SeedOptions
+from localorg.models.org_settings import OrgSettings
 
 
 @pytest.fixture
@@ -181,6 +182,16 @@ def test_large_results_are_paged_by_2000(make_org):
     )
 
 
+def test_query_page_size_is_the_orgs_setting(make_org):
+    org = make_org(seed=SeedOptions(contacts=15))
+    org.settings = OrgSettings(query_page_size=7)
+    pages = [query(org, "SELECT Id FROM Contact")[1]]
+    while not pages[-1]["done"]:
+        pages.append(call(org, "GET", pages[-1]["nextRecordsUrl"])[1])
+    assert [len(p["records"]) for p in pages] == [7, 7, 1]
+    assert pages[0]["nextRecordsUrl"].endswith("-7") and pages[1]["nextRecordsUrl"].endswith("-14")
+
+
 def test_seeded_people_are_deterministic_and_realistic(make_org):
     a = make_org(seed=SeedOptions(contacts=50, leads=20, person_accounts_count=10), person_accounts=True)
     b = make_org(seed=SeedOptions(contacts=50, leads=20, person_accounts_count=10), person_accounts=True)
@@ -351,15 +362,19 @@ def test_columns_true_answers_the_select_lists_column_metadata(make_org):
     )
     assert status == 200 and got["entityName"] == "Contact"
     assert got["columnMetadata"] == [
-        {"aggregate": False, "columnName": "Id", "joinColumns": []},
+        {"aggregate": False, "columnName": "Id", "displayName": "Id", "joinColumns": []},
         {
             "aggregate": False,
             "columnName": "Account",
-            "joinColumns": [{"aggregate": False, "columnName": "Name", "joinColumns": []}],
+            "displayName": "Account",
+            "joinColumns": [{"aggregate": False, "columnName": "Name", "displayName": "Name", "joinColumns": []}],
         },
     ]
     status, got = call(org, "GET", "/services/data/v63.0/query", q="SELECT COUNT(Email) FROM Contact", columns="true")
-    assert got["columnMetadata"] == [{"aggregate": True, "columnName": "expr0", "joinColumns": []}]
+    # sf reads an aggregate column's displayName (the function as written) and prints it as the heading
+    assert got["columnMetadata"] == [
+        {"aggregate": True, "columnName": "expr0", "displayName": "COUNT(Email)", "joinColumns": []}
+    ]
     status, got = call(org, "GET", TOOLING, q="SELECT name, TableEnumOrId FROM Layout", columns="true")
     assert status == 200 and [c["columnName"] for c in got["columnMetadata"]] == ["Name", "TableEnumOrId"]
     status, got = call(org, "GET", "/services/data/v63.0/query", q="SELECT Nope FROM Contact", columns="true")

@@ -3,7 +3,7 @@
 import pytest
 
 from localorg.models.schema import FIELDS, Field, Visibility
-from localorg.soql import PAGE_SIZE, SoqlError, Source, execute, parse
+from localorg.soql import SoqlError, Source, execute, parse
 
 
 class FakeSource(Source):
@@ -125,7 +125,7 @@ def test_count_forms():
         ("SELECT Id FROM Contact WHERE Email = 'x' AND LastName = 'y' OR Id = null", "MALFORMED_QUERY", "'OR'"),
         ("SELECT Id FROM Contact WHERE Email = 'unterminated", "MALFORMED_QUERY", "unterminated string"),
         ("SELECT Id FROM Contact WHERE Email = 'bad \\q escape'", "MALFORMED_QUERY", "Illegal character sequence"),
-        ("SELECT Id FROM Contact GROUP BY Email", "MALFORMED_QUERY", "'GROUP'"),
+        ("SELECT Id FROM Contact GROUP BY Email", "MALFORMED_QUERY", "Field must be grouped or aggregated: Id"),
         ("SELECT Id FROM Contact LIMIT -1", "MALFORMED_QUERY", "unexpected token"),
         ("SELECT Id, COUNT() FROM Contact", "MALFORMED_QUERY", "grouped or aggregated"),
         ("SELECT Id FROM Contact WHERE Email = 'a' ;", "MALFORMED_QUERY", "';'"),
@@ -154,10 +154,6 @@ def test_malformed_message_points_at_the_column():
     with pytest.raises(SoqlError) as info:
         parse("SELECT Id FROM Contact WHERE")
     assert "ERROR at Row:1:Column:29" in info.value.message
-
-
-def test_page_size_is_salesforces():
-    assert PAGE_SIZE == 2000
 
 
 def test_top_level_equality_is_offered_to_the_source_as_a_prefilter():
@@ -230,7 +226,11 @@ def test_datetime_literals_compare_as_instants(where, expected):
             "must be of type string and should be enclosed in quotes",
         ),
         ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27T25:00:00Z", "MALFORMED_QUERY", "2026-11-27T25"),
-        ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27", "MALFORMED_QUERY", "unexpected token"),
+        (
+            "SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27",
+            "INVALID_FIELD",
+            "must be of type dateTime and should not be enclosed in quotes",
+        ),
         ("SELECT Id FROM Layout WHERE LastModifiedDate >= 2026-11-27T07:00:00", "MALFORMED_QUERY", "unexpected token"),
     ],
 )

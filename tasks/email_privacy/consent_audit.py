@@ -1,0 +1,91 @@
+"""CumulusCI task audit_individual_privacy: thin; the work is in email_privacy.features.consent_audit."""
+
+from datetime import UTC, datetime
+
+from cumulusci.tasks.salesforce import BaseSalesforceApiTask
+
+from email_privacy.cci import junit, report
+from email_privacy.cci.options import parse_bool, parse_int
+from email_privacy.errors import OrgError
+from email_privacy.features.consent_audit import run_audit
+from email_privacy.features.individuals import parse_request
+from email_privacy.org.records_client import RecordsClient
+from email_privacy.org.rest import mount_rest_retries, refresh_session
+
+from .individuals import SetIndividualPrivacy
+
+CHOICE_OPTIONS = ("csv", "contacts_where", "leads_where", "person_accounts_where", "bulk_threshold", "retries")
+
+
+class AuditIndividualPrivacy(BaseSalesforceApiTask):
+    task_docs = """
+Asks Salesforce's own Consent API whether the chosen people may be tracked or processed, and fails
+unless it answers what their flags should say: ``dont_track true`` expects "may not track"
+(consent/action track false) for every one, ``dont_process true`` "may not process", false the opposite.
+The Consent API aggregates across every record linked to a person (contact, lead, person account, user,
+Individual) and answers the least permissive preference, so a person whose Individual someone changed back
+by hand, or who is linked to another Individual, shows up here.
+
+Choose the people exactly as for set_individual_privacy: a CSV file (column ``email`` or ``id``, optional
+``object``) or a SOQL condition per object. The Consent API is asked 200 people a call. The running user
+needs View All Data or Allow User Access to Privacy Data; without either the task says which.
+
+The result is a table in the log (one row for the whole set, one per person not confirmed, up to 1,000,
+and one for emails or ids with no record); ``report`` writes it as JSON, ``junit`` as a JUnit XML file and
+``summary`` as a Markdown table, each readable by the owner only. ``dry_run`` warns instead of failing.
+"""
+
+    task_options = {
+        **{k: SetIndividualPrivacy.task_options[k] for k in CHOICE_OPTIONS},
+        "dont_track": {
+            "description": "true or false: what Don't Track should be for these people (true: the Consent API "
+            "must answer that they may not be tracked). Give dont_track, dont_process or both."
+        },
+        "dont_process": {"description": "true or false: what Don't Process should be for these people."},
+        "report": {"description": "Path of a JSON file to write the audit to (readable by you only)."},
+        "junit": {"description": "Path of a JUnit XML file: one test case per row, for CI test reporters."},
+        "summary": {"description": "Path of a Markdown file with the table, e.g. for a CI job summary."},
+        "dry_run": {"description": "Warn instead of failing when people are not confirmed. Default: false."},
+    }
+
+    def _init_options(self, kwargs):
+        super()._init_options(kwargs)
+        self.request = parse_request(self.options)
+        self.paths = report.report_paths(
+            self.options, {"report": "JSON file", "junit": "JUnit XML file", "summary": "Markdown file"}
+        )
+        self.retries = parse_int("retries", self.options.get("retries"), default=3, minimum=0, maximum=10)
+        self.warn_only = parse_bool("dry_run", self.options.get("dry_run"), default=False)
+
+    def _run_task(self):
+        mount_rest_retries(self.sf, retries=self.retries)
+        client = RecordsClient.from_sf(self.sf, refresh=lambda: refresh_session(self), progress=self.logger.info)
+        audit = run_audit(client, self.request)
+        rows = audit.rows()
+        org = self.org_config.name or "org"
+        columns = [("item", "Item"), ("name", "Name"), ("state", "State"), ("verdict", "Verdict")]
+        report.log_table(self.logger, "Consent API audit", columns, rows)
+        data = {**audit.to_dict(), "rows": rows, "api_calls": client.calls}
+        p = self.paths
+        if p["report"]:
+            report.write_json(p["report"], data)
+        if p["junit"]:
+            stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            junit.write_private(p["junit"], junit.junit_xml(rows, org, stamp))
+        if p["summary"]:
+            verdict = "all confirmed" if audit.ok else f"{audit.check.not_confirmed_count} NOT confirmed"
+            heading = f"Consent API audit of {org}: {verdict}"
+            junit.write_private(p["summary"], junit.markdown_summary(rows, org, heading).encode("utf-8"))
+        self.return_values = data
+        if audit.ok and not audit.not_found_count:
+            return
+        message = (
+            f"The Consent API does not confirm {audit.check.not_confirmed_count} of {audit.check.asked} people "
+            f"{audit.to_dict()['meaning']}"
+            + (f"; {audit.not_found_count} emails or ids name no record" if audit.not_found_count else "")
+            + "."
+        )
+        if self.warn_only:
+            self.logger.warning(message)
+            return
+        raise OrgError(message)

@@ -1,0 +1,112 @@
+"""The rep's side with the real cci against the local org over HTTPS: the flow with its optional backfill
+step gives 300 contacts and 100 leads each a data privacy record; set_individual_privacy flags 300 and
+Salesforce's Consent API (as the local org computes it) confirms them; the audit catches one changed back.
+
+One org and one flow run for the module; each test only reads what the fixture's runs left."""
+
+import json
+import sqlite3
+
+import pytest
+
+from localorg.process import LocalOrgProcess
+from tests.harness import run_cci
+
+FLOW = "enable_individual_email_tracking"
+
+
+def db(org, write=False):
+    mode = "rw" if write else "ro"
+    con = sqlite3.connect(f"file:{org.state_dir / 'records.sqlite'}?mode={mode}", uri=True, isolation_level=None)
+    con.row_factory = sqlite3.Row
+    return con
+
+
+def output(result):
+    return result.stdout + result.stderr
+
+
+def task(org, name, work, *options):
+    report = work / f"{name}-{len(list(work.glob(name + '*')))}.json"
+    args = ["task", "run", name, "--org", "sim", "-o", "report", str(report)]
+    for i in range(0, len(options), 2):
+        args += ["-o", options[i], options[i + 1]]
+    result = run_cci(org, *args, timeout=300)
+    return result, (json.loads(report.read_text()) if report.is_file() else None)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    work = tmp_path_factory.mktemp("rep")
+    org = LocalOrgProcess(work / "org", contacts=300, leads=100, rep_users=3).start()
+    try:
+        data = {"org": org, "work": work}
+        flow = ["flow", "run", FLOW, "--org", "sim", "-o", "create_missing_individuals__enabled", "true",
+                "-o", "add_individual_field_to_layouts__snapshot_dir", str(work / "snapshots")]  # fmt: skip
+        data["flow"] = run_cci(org, *flow, timeout=300)
+        con = db(org)
+        data["individuals_after_flow"] = con.execute("SELECT COUNT(*) FROM Individual").fetchone()[0]
+        data["linked_after_flow"] = {
+            obj: [
+                dict(r)
+                for r in con.execute(
+                    f"SELECT o.FirstName f, o.LastName l, i.FirstName fi, i.LastName li, i.HasOptedOutTracking t, "
+                    f"i.HasOptedOutProcessing p FROM {obj} o JOIN Individual i ON i.Id = o.IndividualId"
+                )
+            ]
+            for obj in ("Contact", "Lead")
+        }
+        before = len(org.requests())
+        data["backfill_again"] = task(org, "create_missing_individuals", work)
+        data["backfill_again_calls"] = org.requests()[before:]
+        emails = [r["Email"] for r in con.execute("SELECT Email FROM Contact ORDER BY rowid")]
+        csv = work / "people.csv"
+        csv.write_text("email\n" + "\n".join(emails) + "\n", encoding="utf-8")
+        data["flag"] = task(org, "set_individual_privacy", work, "csv", str(csv), "dont_track", "true")
+        data["audit_clean"] = task(org, "audit_individual_privacy", work, "csv", str(csv), "dont_track", "true")
+        changed = con.execute("SELECT Id, IndividualId FROM Contact ORDER BY rowid LIMIT 1").fetchone()
+        db(org, write=True).execute(
+            "UPDATE Individual SET HasOptedOutTracking = 0 WHERE Id = ?", (changed["IndividualId"],)
+        )
+        data["changed"] = changed["Id"]
+        junit = work / "audit.xml"
+        data["audit"] = task(
+            org, "audit_individual_privacy", work, "csv", str(csv), "dont_track", "true", "junit", str(junit)
+        )
+        data["junit"] = junit.read_text() if junit.is_file() else ""
+        yield data
+    finally:
+        org.stop()
+
+
+def test_the_flow_step_gives_all_400_records_an_individual_and_a_rerun_writes_nothing(run):
+    assert run["flow"].returncode == 0, output(run["flow"])[-4000:]
+    assert run["individuals_after_flow"] == 400
+    for obj, rows in run["linked_after_flow"].items():
+        assert len(rows) == (300 if obj == "Contact" else 100)
+        assert all((r["f"], r["l"], r["t"], r["p"]) == (r["fi"], r["li"], 0, 0) for r in rows)
+    result, report = run["backfill_again"]
+    assert result.returncode == 0, output(result)[-3000:]
+    assert (report["matched"], report["created"], report["linked"]) == (0, 0, 0)
+    writes = [c for c in run["backfill_again_calls"] if c["method"] in ("POST", "PATCH", "PUT", "DELETE")]
+    assert [c["path"] for c in writes] == ["/services/oauth2/token"]  # only cci's token refresh
+
+
+def test_set_individual_privacy_is_confirmed_by_the_consent_api_for_all_300(run):
+    result, report = run["flag"]
+    assert result.returncode == 0, output(result)[-3000:]
+    assert (report["matched"], report["updated"]) == (300, 300)
+    assert report["consent"]["asked"] == report["consent"]["confirmed"] == 300
+    assert report["consent"]["calls"] == 2  # 200 people a call
+    assert "300 of 300 people confirmed not to be tracked" in output(result)
+    clean, audit = run["audit_clean"]
+    assert clean.returncode == 0 and audit["confirmed_all"] and audit["confirmed"] == 300
+
+
+def test_the_audit_reports_the_contact_changed_back_by_hand(run):
+    result, audit = run["audit"]
+    assert result.returncode != 0
+    assert "does not confirm 1 of 300 people not to be tracked" in output(result)
+    assert "Traceback" not in output(result)
+    assert [p["id"] for p in audit["not_confirmed"]] == [run["changed"]]
+    assert run["changed"] in run["junit"] and 'failures="2"' in run["junit"]
