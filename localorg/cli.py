@@ -145,6 +145,12 @@ def org():
     default="none",
     help="New org only: what the Standard User profile may do to Individual's Don't Track and Don't Process.",
 )
+@click.option(
+    "--deploy-queue-polls",
+    type=click.IntRange(0, 100),
+    default=0,
+    help="Each deploy waits queued (Pending) for N status polls before it runs, so it can be canceled.",
+)
 def serve(**options):
     """Serve a local org from STATE until interrupted."""
     try:
@@ -216,6 +222,7 @@ def _serve(
     person_accounts_count,
     rep_users,
     rep_access,
+    deploy_queue_polls,
     api_requests_left=(),
 ):
     from .faults import parse_faults
@@ -258,6 +265,7 @@ def _serve(
             rep_access=rep_access,
         ),
     )
+    local.settings.deploy_queue_polls = deploy_queue_polls
     orgs = OrgSet(local)
     _leave_api_requests(orgs, api_requests_left)
     cert, key = ensure_certificate(local.root / "tls")

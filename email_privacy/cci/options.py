@@ -1,21 +1,31 @@
-"""Parsing of task and CLI option values, each failure one line naming the option.
+"""Parsing of task and CLI option values, each failure one line naming the option, the value and what is allowed.
 
 CumulusCI passes options as strings from `cci ... -o name value` and as YAML values from
 cumulusci.yml; its own process_bool_arg raises a TypeError that does not name the option, so
-every task of this project parses its options here instead.
-
-CumulusCI's typed options (cumulusci.utils.options.CCIOptions, pydantic models) are not used: their
-failures read "Error in 'x' option: 'value could not be parsed to a boolean'", without the value given
-or what is allowed, they refuse options a task does not declare, and they make self.options read-only;
-the flow's org_state and permission_sets values are Python objects, not strings.
+every task of this project parses its options here instead, through its option spec (spec.py).
 """
 
+import difflib
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import OptionError
 
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
+
+
+def nearest(name: str, allowed: Iterable[str]) -> str | None:
+    """The allowed name closest to `name` (difflib, case-insensitive), or None when none is close: close enough
+    for a slip of the keyboard (dry_rn, Contacts), not for another word (Account is not PersonAccount)."""
+    by_lower = {str(a).lower(): str(a) for a in allowed}
+    found = difflib.get_close_matches(str(name).lower(), list(by_lower), n=1, cutoff=0.75)
+    return by_lower[found[0]] if found else None
+
+
+def _did_you_mean(value, allowed) -> str:
+    close = nearest(value, allowed)
+    return f" (did you mean {close}?)" if close else ""
 
 
 def parse_bool(name: str, value, default: bool | None = None) -> bool:
@@ -41,9 +51,12 @@ def parse_choice(name: str, value, allowed, default=None) -> str:
             raise OptionError(f"Option {name} is required: use one of {', '.join(allowed)}.")
         return default
     by_lower = {str(a).lower(): a for a in allowed}
-    text = str(value).strip().lower()
+    text = str(value).strip().lower()  # a YAML boolean reads as "true" / "false"
     if text not in by_lower:
-        raise OptionError(f"Option {name}: {value!r} is not allowed; use one of {', '.join(map(str, allowed))}.")
+        raise OptionError(
+            f"Option {name}: {value!r} is not allowed{_did_you_mean(text, allowed)}; "
+            f"use one of {', '.join(map(str, allowed))}."
+        )
     return by_lower[text]
 
 
@@ -62,7 +75,10 @@ def parse_list(name: str, value, allowed=None) -> list[str]:
         by_lower = {a.lower(): a for a in allowed}
         bad = [i for i in items if i.lower() not in by_lower]
         if bad:
-            raise OptionError(f"Option {name}: {', '.join(bad)} not allowed; use any of {', '.join(allowed)}.")
+            raise OptionError(
+                f"Option {name}: {', '.join(bad)} not allowed{_did_you_mean(bad[0], allowed)}; "
+                f"use any of {', '.join(allowed)}."
+            )
         items = [by_lower[i.lower()] for i in items]
     return items
 
@@ -136,51 +152,12 @@ def parse_folder(name: str, value, default, must_exist: bool = False) -> Path:
     return path
 
 
-# Option entries several tasks share word for word, for `cci task info`.
-CHECK_ONLY_OPTION = {"check_only": {"description": "Validate the deploy in the org without saving it (default false)."}}
-PAGES_OPTION = {
-    "pages": {
-        "description": "Also the Lightning record pages of Contact, Lead and Account: Dynamic Forms pages get "
-        "the Individual field; set false to leave pages out (default true)."
-    }
-}
-ORG_STATE_OPTION = {
-    "org_state": {"description": "Set by the flow only: the prerequisites task's read of the org, reused."}
-}
-
-# Options every task that calls the Metadata API takes, as task_options entries for `cci task info`.
-CLIENT_TASK_OPTIONS = {
-    "api_version": {
-        "description": "Metadata API version to use, e.g. 63.0 (default: the project's package api_version)."
-    },
-    "retries": {
-        "description": "How many times to repeat a call after an HTTP 5xx, a connection reset or a timeout (default 3)."
-    },
-    "backoff": {"description": "Seconds to wait before the first repeat, doubling each time (default 0.5)."},
-    "poll_interval": {
-        "description": "Seconds between the first status polls of a retrieve or deploy, growing to 5 (default 0.1)."
-    },
-}
-
-
-def client_settings(options) -> dict:
-    """Validate CLIENT_TASK_OPTIONS from raw task options; OptionError naming the option on a bad value."""
-
-    def seconds(name, default):
-        value = options.get(name)
-        if value is None or value == "":
-            return default
-        try:
-            number = float(str(value).strip())
-        except ValueError:
-            number = -1.0
-        if not 0 <= number <= 600:
-            raise OptionError(f"Option {name}: {value!r} is not allowed; use a number of seconds from 0 to 600.")
-        return number
-
-    return {
-        "api_version": parse_api_version("api_version", options.get("api_version"), "") or None,
-        "retries": parse_int("retries", options.get("retries"), 3, minimum=0, maximum=10),
-        "backoff": seconds("backoff", 0.5),
-        "poll_interval": seconds("poll_interval", 0.1),
-    }
+def parse_seconds(name: str, value, maximum: float = 600) -> float:
+    """Return a number of seconds from 0 to `maximum`."""
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= maximum:
+        raise OptionError(f"Option {name}: {value!r} is not allowed; use a number of seconds from 0 to {maximum:g}.")
+    return number

@@ -1,4 +1,5 @@
-"""The base class of this project's org tasks: validated client options, the org connection, lean token refreshes."""
+"""The base classes of this project's tasks: options from one declarative spec (OptionsTask), and for org tasks
+validated client options, the org connection and lean token refreshes (MetadataTask)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ..org.connection import Connection
 from ..org.metadata import MetadataClient
 from ..org.read import OrgState
 from ..org.rest import RestClient, mount_rest_retries
-from .options import client_settings, parse_bool
+from .spec import OptionSpec, api_version, flag, flow_problems, seconds, set_by_flow, whole
 
 # When a task of this process last refreshed each org config's token (time.monotonic()); weak keys so
 # an org config that is gone leaves no entry behind (and a new one at the same address is not mistaken).
@@ -20,9 +21,67 @@ _REFRESHED_AT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 REFRESH_REUSE_SECONDS = 300.0
 
 
-class MetadataTask(BaseSalesforceApiTask):
-    """Base of this project's org tasks: validated client options (CLIENT_TASK_OPTIONS, dry_run,
-    check_only, org_state), `self.client` (a MetadataClient), `self.sf` with REST retries mounted."""
+# Options several tasks share word for word.
+CHECK_ONLY = flag("check_only", "Validate the deploy in the org without saving it.", default=False)
+PAGES = flag(
+    "pages",
+    "Also the Lightning record pages of Contact, Lead and Account: Dynamic Forms pages get the Individual field; "
+    "false leaves pages out.",
+    default=True,
+)
+ORG_STATE = set_by_flow(
+    "org_state",
+    "Set by the flow only: the prerequisites task's read of the org, reused.",
+    lambda value: isinstance(value, OrgState),
+    "^^check_email_privacy_prerequisites.org_state",
+)
+# Every task that calls the Metadata API takes these.
+CLIENT_OPTIONS = (
+    api_version("api_version", "Metadata API version to use, e.g. 63.0.", "the project's package api_version"),
+    whole("retries", "How many times to repeat a call after an HTTP 5xx, a connection reset or a timeout.", 3, 0, 10),
+    seconds("backoff", "Seconds to wait before the first repeat, doubling each time.", 0.5),
+    seconds("poll_interval", "Seconds between the first status polls of a retrieve or deploy, growing to 5.", 0.1),
+)
+
+
+class OptionsTask:
+    """Mixin (before the CumulusCI task class) for a task whose options come from one OptionSpec.
+
+    Declare `options_spec = OptionSpec(...)` on the class: its `task_options` (what `cci task info` shows) is
+    derived from it, an option name the spec lacks is refused in one line, and the parsed values are in
+    `self.parsed_options` (one attribute per option, the default where not given). A task with
+    `checks_flow = True` also checks, in a flow, every option of every step before it touches the org.
+    """
+
+    options_spec: OptionSpec = OptionSpec()
+    checks_flow: bool = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "task_options" in cls.__dict__:
+            raise TypeError(
+                f"{cls.__name__}: declare options_spec = OptionSpec(...) (email_privacy/cci/spec.py); "
+                "task_options is derived from it"
+            )
+        if "options_spec" in cls.__dict__:
+            cls.task_options = cls.options_spec.task_options()
+
+    def _init_options(self, kwargs):
+        super()._init_options(kwargs)
+        if self.checks_flow and self.flow is not None:
+            problems = flow_problems(self.flow)
+            if problems:
+                # cci prints an exception as "Error: <message>": each problem gets its own Error: line.
+                raise OptionError("\nError: ".join(problems))
+        self.parsed_options = self.options_spec.parse(self.options, task=self.name)
+
+
+class MetadataTask(OptionsTask, BaseSalesforceApiTask):
+    """Base of this project's org tasks: options from `options_spec` (which takes CLIENT_OPTIONS, and dry_run,
+    check_only and org_state where the task has them), `self.client` (a MetadataClient), `self.sf` with
+    REST retries mounted. A subclass's own spec replaces this one, so it lists *CLIENT_OPTIONS too."""
+
+    options_spec = OptionSpec(*CLIENT_OPTIONS)
 
     def _update_credentials(self):
         """Refresh the token, unless a task of this process refreshed this same org config moments ago.
@@ -42,28 +101,22 @@ class MetadataTask(BaseSalesforceApiTask):
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
-        self.client_settings = client_settings(self.options)
-        self.dry_run = parse_bool("dry_run", self.options.get("dry_run"), False)
-        self.check_only = parse_bool("check_only", self.options.get("check_only"), False)
-        self.org_state = self._org_state()
+        o = self.parsed_options
+        self.client_settings = {
+            "api_version": getattr(o, "api_version", None),
+            "retries": getattr(o, "retries", 3),
+            "backoff": getattr(o, "backoff", 0.5),
+            "poll_interval": getattr(o, "poll_interval", 0.1),
+        }
+        self.dry_run = bool(getattr(o, "dry_run", False))
+        self.check_only = bool(getattr(o, "check_only", False))
+        self.org_state = getattr(o, "org_state", None)
 
     def _init_task(self):
         super()._init_task()
         mount_rest_retries(self.sf, self.client_settings["retries"], self.client_settings["backoff"])
         self.client = MetadataClient(self, **self.client_settings)
         self.rest = RestClient(self, self.sf)
-
-    def _org_state(self):
-        """The flow's OrgState (option org_state, from the prerequisites task), or None."""
-        value = self.options.get("org_state")
-        if value in (None, ""):
-            return None
-        if not isinstance(value, OrgState):
-            raise OptionError(
-                "Option org_state: only the flow passes it (^^check_email_privacy_prerequisites.org_state); "
-                "leave it out."
-            )
-        return value
 
     @property
     def connection(self) -> Connection:

@@ -92,19 +92,22 @@ def parse_request(options: dict) -> PrivacyRequest:
 
 def parse_where(options: dict) -> dict[str, str]:
     """{object: SOQL condition} from contacts_where, leads_where, person_accounts_where (those given)."""
-    where = {}
-    for name, obj in WHERE_OPTIONS.items():
-        value = options.get(name)
-        if value in (None, ""):
-            continue
-        text = str(value).strip()
-        if not text or ";" in text or re.match(r"(?i)^\s*where\b", text):
-            raise OptionError(
-                f"Option {name}: {value!r} is not a SOQL condition; give what follows WHERE, "
-                "e.g. \"Email LIKE '%@example.com'\"."
-            )
-        where[obj] = text
-    return where
+    return {
+        obj: parse_condition(name, options.get(name))
+        for name, obj in WHERE_OPTIONS.items()
+        if options.get(name) not in (None, "")
+    }
+
+
+def parse_condition(name: str, value) -> str:
+    """One SOQL condition (what follows WHERE), one statement."""
+    text = str(value).strip()
+    if not text or ";" in text or re.match(r"(?i)^\s*where\b", text):
+        raise OptionError(
+            f"Option {name}: {value!r} is not a SOQL condition; give what follows WHERE, "
+            "e.g. \"Email LIKE '%@example.com'\"."
+        )
+    return text
 
 
 def parse_run_options(options: dict) -> dict:

@@ -117,6 +117,10 @@ class RestClient:
         """The records of one REST query (its first page: the queries here return one row)."""
         return self.call(self.sf.query, soql)["records"]
 
+    def query_all(self, soql: str) -> list[dict]:
+        """Every record of a REST query, its pages followed (a call per page of up to 2,000 rows)."""
+        return self.call(self.sf.query_all, soql)["records"]
+
     def organization(self, fields) -> dict:
         """The Organization record. CumulusCI already read it while refreshing the token; query only if it did not."""
         org = self.task.org_config.organization_sobject

@@ -43,6 +43,13 @@ class DeployOutcome:
     components: list[ComponentResult] = field(default_factory=list)
     ignore_warnings: bool = False  # as the deploy's DeployOptions asked; checkDeployStatus echoes it
     consequences: list[str] = field(default_factory=list)  # what else the deploy did to the org (request log)
+    request: object = None  # the DeployRequest, kept to run it when queued or again as a quick deploy
+    polls_left: int = 0  # status polls a queued deploy still waits
+    quick_deployed: bool = False  # a validation deployRecentValidation has deployed
+
+    @property
+    def done(self) -> bool:
+        return self.status not in ("Pending", "InProgress")
 
     @property
     def failures(self) -> list[ComponentResult]:

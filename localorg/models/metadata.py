@@ -76,6 +76,9 @@ class MetadataStore:
         directory, suffix = TYPES[type_name]
         return self.dir / directory / f"{member}{suffix}"
 
+    def types_held(self) -> set[str]:
+        return {key.split(":", 1)[0] for key in self._props}
+
     def members(self, type_name: str) -> list[str]:
         """Members of a type, as retrieve and deploy name them, sorted."""
         return sorted(k.split(":", 1)[1] for k in self._props if k.split(":", 1)[0] == type_name)
@@ -311,23 +314,20 @@ class MetadataStore:
         single_package: bool = True,
         fail_names=(),
         ignore_warnings: bool = False,
+        outcome: DeployOutcome | None = None,
     ) -> DeployOutcome:
         """Judge and (when allowed) apply a deploy; the outcome is kept for checkDeployStatus.
 
-        `fail_names`: full names that must fail (the --fault deploy-fail set).
+        `fail_names`: full names that must fail (the --fault deploy-fail set). `outcome`: a queued deploy's
+        (models/deploy_jobs.py), now run.
         """
         with self._lock:
-            started = api_datetime(self._stamp())
+            started = self.now()
             # Deploy ids carry the 0Af key prefix in real orgs; retrieve ids 09S.
-            outcome = DeployOutcome(
-                random_id("0Af"),
-                check_only,
-                rollback_on_error,
-                started,
-                started,
-                "Failed",
-                ignore_warnings=ignore_warnings,
-            )
+            new = DeployOutcome(random_id("0Af"), check_only, rollback_on_error, started, started, "Failed")
+            outcome = outcome or new
+            outcome.created, outcome.completed = outcome.created or started, started
+            outcome.status, outcome.ignore_warnings = "Failed", ignore_warnings
             try:
                 planned = deploy_plan.plan(self, deploy_checks.read_zip(zip_bytes, single_package), set(fail_names))
             except deploy_checks.ZipRefused as e:
@@ -367,6 +367,10 @@ class MetadataStore:
             outcome.completed = api_datetime(self._stamp())
             self.jobs[outcome.id] = outcome
             return outcome
+
+    def now(self) -> str:
+        """A Metadata API timestamp, later than any the store has given."""
+        return api_datetime(self._stamp())
 
     def _merged_settings(self, stem: str, data: bytes) -> bytes:
         """A deployed settings file changes only the fields it names; the others keep their value

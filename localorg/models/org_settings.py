@@ -9,3 +9,4 @@ QUERY_PAGE_SIZE = 2000  # REST query rows per page, Salesforce's default batch s
 @dataclass
 class OrgSettings:
     query_page_size: int = QUERY_PAGE_SIZE  # rows per REST query page before nextRecordsUrl
+    deploy_queue_polls: int = 0  # status polls a deploy waits as Pending (so a client can cancel it); 0 runs it at once

@@ -15,11 +15,25 @@ from lxml import etree
 from .. import xml
 from ..exceptions import SoapFault
 from ..http import Request, Response, error_reply
+from ..models import deploy_jobs, metadata_types
 from ..models.deploy_plan import DeployOutcome, RetrieveOutcome
 from ..xml import API_VERSION, MDAPI_NS, XmlRefused
-
-SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
-XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+from .refusals import NOT_MODELLED
+from .soap_wire import (
+    SOAP_NS,
+    XSI_NS,
+    add,
+    async_result,
+    boolean,
+    children,
+    file_properties,
+    fill,
+    find_job,
+    parameter,
+    reply,
+    send,
+    text,
+)
 
 # describeMetadata: what this org holds (directory, suffix, metaFile false, not in folders).
 _DESCRIBE = {
@@ -30,110 +44,6 @@ _DESCRIBE = {
 }
 
 
-# ---- building replies ----------------------------------------------------------------------------
-
-
-def _envelope():
-    env = etree.Element(f"{{{SOAP_NS}}}Envelope", nsmap={"soapenv": SOAP_NS, None: MDAPI_NS, "xsi": XSI_NS})
-    return env, etree.SubElement(env, f"{{{SOAP_NS}}}Body")
-
-
-def _add(parent, tag, value=None):
-    """Append <tag>; booleans as true/false; None adds nothing (optional elements left out)."""
-    el = etree.SubElement(parent, f"{{{MDAPI_NS}}}{tag}")
-    if isinstance(value, bool):
-        el.text = "true" if value else "false"
-    elif value is not None:
-        el.text = str(value)
-    return el
-
-
-def _fill(parent, tag, pairs):
-    """Append <tag> holding (name, value) children in order; None values are left out."""
-    el = _add(parent, tag)
-    for name, value in pairs:
-        if value is not None:
-            _add(el, name, value)
-    return el
-
-
-def _reply(operation: str):
-    env, body = _envelope()
-    return env, _add(body, f"{operation}Response")
-
-
-def _send(env) -> Response:
-    return Response.xml(xml.serialize(env))
-
-
-_FILE_PROPERTIES = (
-    "createdById",
-    "createdByName",
-    "createdDate",
-    "fileName",
-    "fullName",
-    "id",
-    "lastModifiedById",
-    "lastModifiedByName",
-    "lastModifiedDate",
-    "manageableState",
-    "namespacePrefix",
-    "type",
-)
-
-
-def _file_properties(parent, tag, props: dict):
-    return _fill(parent, tag, [(k, props.get(k)) for k in _FILE_PROPERTIES])
-
-
-def _async_result(operation: str, job_id: str, done: bool) -> Response:
-    env, resp = _reply(operation)
-    _fill(resp, "result", [("done", done), ("id", job_id), ("state", "Completed" if done else "Queued")])
-    return _send(env)
-
-
-# ---- reading requests ----------------------------------------------------------------------------
-
-
-def _children(el, name):
-    # CumulusCI's envelopes put fields in the metadata namespace or in none (describeMetadata): match by local name.
-    return [c for c in el if isinstance(c.tag, str) and etree.QName(c).localname == name]
-
-
-def _parameter(op, position: int, name: str):
-    """The operation's parameter at `position` of its WSDL sequence. Salesforce's document-literal binding
-    takes parameters by position and type, so jsforce's `<retrieve><request>` is as good as the WSDL's
-    `<retrieve><retrieveRequest>` (docs/salesforce-facts.md, "Salesforce's own CLI")."""
-    params = [c for c in op if isinstance(c.tag, str)]
-    named = _children(op, name)
-    if named:
-        return named[0]
-    return params[position] if len(params) > position else None
-
-
-def _text(el, name, default=None):
-    found = _children(el, name)
-    return (found[0].text or "").strip() if found else default
-
-
-def _bool(el, name, default: bool) -> bool:
-    value = _text(el, name)
-    if value is None:
-        return default
-    # Any case: simple-salesforce's deploy sends Python's `False`, and real orgs take it.
-    if value.lower() not in ("true", "false", "1", "0"):
-        raise SoapFault("soapenv:Client", f"'{value}' is not a valid value for the type xsd:boolean in {name}")
-    return value.lower() in ("true", "1")
-
-
-def _job(org, req, kind):
-    job_id = _text(req, "asyncProcessId") or _text(req, "id")
-    job = org.metadata.jobs.get(job_id or "")
-    if not isinstance(job, kind):
-        raise SoapFault("sf:INVALID_ID_FIELD", f"INVALID_ID_FIELD: invalid id: {job_id}")
-    return job
-
-
 # ---- operations ----------------------------------------------------------------------------------
 
 
@@ -141,8 +51,8 @@ MAX_LIST_QUERIES = 3
 
 
 def op_list_metadata(org, req) -> Response:
-    env, resp = _reply("listMetadata")
-    queries = _children(req, "queries")
+    env, resp = reply("listMetadata")
+    queries = children(req, "queries")
     if len(queries) > MAX_LIST_QUERIES:
         # This org's words: listMetadata takes up to three queries a call (Metadata API Developer Guide, listMetadata).
         raise SoapFault(
@@ -150,19 +60,32 @@ def op_list_metadata(org, req) -> Response:
             f"listMetadata takes at most {MAX_LIST_QUERIES} queries per call; this call has {len(queries)}",
         )
     for query in queries:
-        type_name = _text(query, "type")
+        type_name = text(query, "type")
         if not type_name:
             raise SoapFault("sf:INVALID_TYPE", "INVALID_TYPE: listMetadata query without a type")
+        _refuse_unmodelled(org, type_name)
         for props in org.metadata.list_metadata(type_name):
-            _file_properties(resp, "result", props)
-    return _send(env)
+            file_properties(resp, "result", props)
+    return send(env)
+
+
+def _refuse_unmodelled(org, type_name: str) -> None:
+    """A metadata type the org neither models nor was given: saying it has none could be false, so it says so."""
+    if not metadata_types.holds_type(org.metadata, type_name):
+        fault = SoapFault(
+            f"sf:{NOT_MODELLED}",
+            f"{NOT_MODELLED}: The local org does not model the metadata type {type_name}: it models "
+            f"{', '.join(metadata_types.types(org.metadata))} and keeps any type deployed to it (docs/local-org.md)",
+        )
+        fault.status = 501
+        raise fault
 
 
 def op_describe_metadata(org, req) -> Response:
-    env, resp = _reply("describeMetadata")
-    result = _add(resp, "result")
+    env, resp = reply("describeMetadata")
+    result = add(resp, "result")
     for xml_name, (directory, suffix) in _DESCRIBE.items():
-        _fill(
+        fill(
             result,
             "metadataObjects",
             [
@@ -173,59 +96,59 @@ def op_describe_metadata(org, req) -> Response:
                 ("xmlName", xml_name),
             ],
         )
-    _add(result, "organizationNamespace", "")
-    _add(result, "partialSaveAllowed", True)
-    _add(result, "testRequired", False)
-    return _send(env)
+    add(result, "organizationNamespace", "")
+    add(result, "partialSaveAllowed", True)
+    add(result, "testRequired", False)
+    return send(env)
 
 
 def op_retrieve(org, req) -> Response:
-    request = _parameter(req, 0, "retrieveRequest")
+    request = parameter(req, 0, "retrieveRequest")
     if request is None:
         raise SoapFault("soapenv:Client", "retrieve needs a retrieveRequest")
-    unpackaged = (_children(request, "unpackaged") or [None])[0]
+    unpackaged = (children(request, "unpackaged") or [None])[0]
     if unpackaged is None:
-        names = [p.text for p in _children(request, "packageNames")]
+        names = [p.text for p in children(request, "packageNames")]
         raise SoapFault(
             "sf:INVALID_CROSS_REFERENCE_KEY",
             f"INVALID_CROSS_REFERENCE_KEY: No package named '{', '.join(names)}' found",
         )
     requested: dict[str, list[str]] = {}
-    for types in _children(unpackaged, "types"):
-        name = _text(types, "name")
+    for types in children(unpackaged, "types"):
+        name = text(types, "name")
         if name:
-            requested.setdefault(name, []).extend((m.text or "").strip() for m in _children(types, "members"))
-    version = _text(request, "apiVersion", API_VERSION)
+            requested.setdefault(name, []).extend((m.text or "").strip() for m in children(types, "members"))
+    version = text(request, "apiVersion", API_VERSION)
     outcome = org.metadata.retrieve(requested, version)
-    return _async_result("retrieve", outcome.id, False)
+    return async_result("retrieve", outcome.id, False)
 
 
 def op_check_status(org, req) -> Response:
     # The call CumulusCI polls retrieves with (removed from the WSDL long ago; orgs still answer it).
-    job = _job(org, req, (RetrieveOutcome, DeployOutcome))
-    return _async_result("checkStatus", job.id, True)
+    job = find_job(org, req, (RetrieveOutcome, DeployOutcome))
+    return async_result("checkStatus", job.id, getattr(job, "done", True))
 
 
 def op_check_retrieve_status(org, req) -> Response:
-    job: RetrieveOutcome = _job(org, req, RetrieveOutcome)
-    include_zip = _bool(req, "includeZip", True)
-    env, resp = _reply("checkRetrieveStatus")
-    result = _add(resp, "result")
-    _add(result, "done", True)
+    job: RetrieveOutcome = find_job(org, req, RetrieveOutcome)
+    include_zip = boolean(req, "includeZip", True)
+    env, resp = reply("checkRetrieveStatus")
+    result = add(resp, "result")
+    add(result, "done", True)
     for props in job.file_properties:
-        _file_properties(result, "fileProperties", props)
-    _add(result, "id", job.id)
+        file_properties(result, "fileProperties", props)
+    add(result, "id", job.id)
     for file_name, problem in job.messages:
-        _fill(result, "messages", [("fileName", file_name), ("problem", problem)])
-    _add(result, "status", "Succeeded")
-    _add(result, "success", True)
-    _add(result, "zipFile", base64.b64encode(job.zip_bytes).decode("ascii") if include_zip else "")
-    return _send(env)
+        fill(result, "messages", [("fileName", file_name), ("problem", problem)])
+    add(result, "status", "Succeeded")
+    add(result, "success", True)
+    add(result, "zipFile", base64.b64encode(job.zip_bytes).decode("ascii") if include_zip else "")
+    return send(env)
 
 
 def op_deploy(org, req) -> Response:
-    zip_text = _text(req, "ZipFile")
-    opts = (_children(req, "DeployOptions") or [None])[0]
+    zip_text = text(req, "ZipFile")
+    opts = (children(req, "DeployOptions") or [None])[0]
     if zip_text is None or opts is None:
         raise SoapFault("soapenv:Client", "deploy needs ZipFile and DeployOptions")
     try:
@@ -233,21 +156,56 @@ def op_deploy(org, req) -> Response:
     except (binascii.Error, ValueError):
         raise SoapFault("soapenv:Client", "ZipFile is not valid base64") from None
     fail_names = getattr(org.faults, "deploy_fail", set()) if getattr(org, "faults", None) else set()
-    outcome = org.metadata.deploy(
-        data,
-        check_only=_bool(opts, "checkOnly", False),
-        rollback_on_error=_bool(opts, "rollbackOnError", True),
-        single_package=_bool(opts, "singlePackage", False),
-        ignore_warnings=_bool(opts, "ignoreWarnings", False),
-        fail_names=fail_names,
+    outcome = deploy_jobs.submit(
+        org.metadata,
+        deploy_jobs.DeployRequest(data, boolean(opts, "singlePackage", False), frozenset(fail_names)),
+        check_only=boolean(opts, "checkOnly", False),
+        rollback_on_error=boolean(opts, "rollbackOnError", True),
+        ignore_warnings=boolean(opts, "ignoreWarnings", False),
+        queued_polls=org.settings.deploy_queue_polls if hasattr(org, "settings") else 0,
     )
-    response = _async_result("deploy", outcome.id, False)
+    return _with_consequences(async_result("deploy", outcome.id, False), outcome)
+
+
+def _with_consequences(response: Response, outcome: DeployOutcome) -> Response:
     response.consequence = "; ".join(outcome.consequences) or None
     return response
 
 
+def op_deploy_recent_validation(org, req) -> Response:
+    outcome = deploy_jobs.quick_deploy(org.metadata, text(req, "validationId") or text(req, "id") or "")
+    env, resp = reply("deployRecentValidation")
+    add(resp, "result", outcome.id)
+    return _with_consequences(send(env), outcome)
+
+
+def op_cancel_deploy(org, req) -> Response:
+    outcome = deploy_jobs.cancel(org.metadata, text(req, "id") or text(req, "String") or "")
+    env, resp = reply("cancelDeploy")
+    fill(resp, "result", [("done", outcome.done), ("id", outcome.id)])
+    return send(env)
+
+
+def op_read_metadata(org, req) -> Response:
+    type_name = text(req, "type") or ""
+    _refuse_unmodelled(org, type_name)
+    env, resp = reply("readMetadata")
+    result = add(resp, "result")
+    for full_name in [(c.text or "").strip() for c in children(req, "fullNames")]:
+        records = add(result, "records")
+        records.set(f"{{{XSI_NS}}}type", type_name)
+        root = metadata_types.read_component(org.metadata, type_name, full_name)
+        if root is None:
+            continue  # as Salesforce answers a name it lacks: a record with nothing in it
+        add(records, "fullName", full_name)
+        for child in root:
+            if isinstance(child.tag, str) and etree.QName(child).localname != "fullName":
+                records.append(child)
+    return send(env)
+
+
 def _deploy_message(parent, tag, c, when):
-    _fill(
+    fill(
         parent,
         tag,
         [
@@ -269,33 +227,33 @@ def _deploy_message(parent, tag, c, when):
 
 
 def op_check_deploy_status(org, req) -> Response:
-    job: DeployOutcome = _job(org, req, DeployOutcome)
-    include = _bool(req, "includeDetails", False)
-    env, resp = _reply("checkDeployStatus")
-    result = _add(resp, "result")
+    job: DeployOutcome = deploy_jobs.poll(org.metadata, text(req, "asyncProcessId") or text(req, "id") or "")
+    include = boolean(req, "includeDetails", False)
+    env, resp = reply("checkDeployStatus")
+    result = add(resp, "result")
     errors = len([c for c in job.failures if c.component_type])
     deployed = len([c for c in job.successes if c.component_type])
     pairs = [
         ("checkOnly", job.check_only),
-        ("completedDate", job.completed),
+        ("completedDate", job.completed or None),
         ("createdBy", org.identity.user_id),
         ("createdByName", "Local Admin"),
         ("createdDate", job.created),
     ]
     for name, value in pairs:
-        _add(result, name, value)
-    details = _add(result, "details")
+        add(result, name, value)
+    details = add(result, "details")
     if include:
         for c in job.failures:
             _deploy_message(details, "componentFailures", c, job.completed)
         for c in job.successes:
             _deploy_message(details, "componentSuccesses", c, job.completed)
     for name, value in [
-        ("done", True),
+        ("done", job.done),
         ("errorMessage", job.error_message),
         ("id", job.id),
         ("ignoreWarnings", job.ignore_warnings),
-        ("lastModifiedDate", job.completed),
+        ("lastModifiedDate", job.completed or job.created),
         ("numberComponentErrors", errors),
         ("numberComponentsDeployed", deployed if job.status != "Failed" else 0),
         ("numberComponentsTotal", errors + deployed),
@@ -306,11 +264,11 @@ def op_check_deploy_status(org, req) -> Response:
         ("runTestsEnabled", False),
         ("startDate", job.created),
         ("status", job.status),
-        ("success", job.status != "Failed"),
+        ("success", job.status in ("Succeeded", "SucceededPartial")),
     ]:
         if value is not None:
-            _add(result, name, value)
-    return _send(env)
+            add(result, name, value)
+    return send(env)
 
 
 OPERATIONS = {
@@ -321,6 +279,9 @@ OPERATIONS = {
     "checkRetrieveStatus": op_check_retrieve_status,
     "deploy": op_deploy,
     "checkDeployStatus": op_check_deploy_status,
+    "deployRecentValidation": op_deploy_recent_validation,
+    "cancelDeploy": op_cancel_deploy,
+    "readMetadata": op_read_metadata,
 }
 
 

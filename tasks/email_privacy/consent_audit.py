@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
 from email_privacy.cci import junit, report
-from email_privacy.cci.options import parse_bool, parse_int
+from email_privacy.cci.spec import OptionSpec, file_to_write, flag
+from email_privacy.cci.task import OptionsTask
 from email_privacy.errors import OrgError
 from email_privacy.features.consent_audit import run_audit
 from email_privacy.features.individuals import parse_request
@@ -17,7 +18,7 @@ from .individuals import SetIndividualPrivacy
 CHOICE_OPTIONS = ("csv", "contacts_where", "leads_where", "person_accounts_where", "bulk_threshold", "retries")
 
 
-class AuditIndividualPrivacy(BaseSalesforceApiTask):
+class AuditIndividualPrivacy(OptionsTask, BaseSalesforceApiTask):
     task_docs = """
 Asks Salesforce's own Consent API whether the chosen people may be tracked or processed, and fails
 unless it answers what their flags should say: ``dont_track true`` expects "may not track"
@@ -35,27 +36,32 @@ and one for emails or ids with no record); ``report`` writes it as JSON, ``junit
 ``summary`` as a Markdown table, each readable by the owner only. ``dry_run`` warns instead of failing.
 """
 
-    task_options = {
-        **{k: SetIndividualPrivacy.task_options[k] for k in CHOICE_OPTIONS},
-        "dont_track": {
-            "description": "true or false: what Don't Track should be for these people (true: the Consent API "
-            "must answer that they may not be tracked). Give dont_track, dont_process or both."
-        },
-        "dont_process": {"description": "true or false: what Don't Process should be for these people."},
-        "report": {"description": "Path of a JSON file to write the audit to (readable by you only)."},
-        "junit": {"description": "Path of a JUnit XML file: one test case per row, for CI test reporters."},
-        "summary": {"description": "Path of a Markdown file with the table, e.g. for a CI job summary."},
-        "dry_run": {"description": "Warn instead of failing when people are not confirmed. Default: false."},
-    }
+    options_spec = OptionSpec(
+        *SetIndividualPrivacy.options_spec.pick(*CHOICE_OPTIONS),
+        flag(
+            "dont_track",
+            "What Don't Track should be for these people (true: the Consent API must answer that they may not be "
+            "tracked). Give dont_track, dont_process or both.",
+            default=None,
+        ),
+        flag("dont_process", "What Don't Process should be for these people.", default=None),
+        file_to_write("report", "Path of a JSON file to write the audit to (readable by you only)."),
+        file_to_write(
+            "junit", "Path of a JUnit XML file: one test case per row, for CI test reporters.", "JUnit XML file"
+        ),
+        file_to_write("summary", "Path of a Markdown file with the table, e.g. for a CI job summary.", "Markdown file"),
+        flag("dry_run", "Warn instead of failing when people are not confirmed."),
+    )
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
-        self.request = parse_request(self.options)
+        o = self.parsed_options
+        self.request = parse_request(vars(o))
         self.paths = report.report_paths(
-            self.options, {"report": "JSON file", "junit": "JUnit XML file", "summary": "Markdown file"}
+            vars(o), {"report": "JSON file", "junit": "JUnit XML file", "summary": "Markdown file"}
         )
-        self.retries = parse_int("retries", self.options.get("retries"), default=3, minimum=0, maximum=10)
-        self.warn_only = parse_bool("dry_run", self.options.get("dry_run"), default=False)
+        self.retries = o.retries
+        self.warn_only = o.dry_run
 
     def _run_task(self):
         mount_rest_retries(self.sf, retries=self.retries)

@@ -2,17 +2,20 @@
 
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
-from email_privacy.cci.options import parse_int
-from email_privacy.cci.report import log_table, report_path, write_json
+from email_privacy.cci.report import log_table, write_json
+from email_privacy.cci.spec import OptionSpec, existing_file, file_to_write, flag, text, whole
+from email_privacy.cci.task import OptionsTask
 from email_privacy.errors import OrgError
 from email_privacy.features.individuals import parse_request, run
+from email_privacy.features.individuals_request import DEFAULT_BULK_THRESHOLD, MIN_UPLOAD_LIMIT, parse_condition
+from email_privacy.org.ingest_files import SALESFORCE_UPLOAD_LIMIT
 from email_privacy.org.records_client import RecordsClient
 from email_privacy.org.rest import mount_rest_retries, refresh_session
 
 FAILED_SHOWN = 20  # failed records listed in the log; the JSON report has them all
 
 
-class SetIndividualPrivacy(BaseSalesforceApiTask):
+class SetIndividualPrivacy(OptionsTask, BaseSalesforceApiTask):
     task_docs = """
 Records individual requests not to be tracked or processed: sets Don't Track
 (Individual.HasOptedOutTracking) and/or Don't Process (Individual.HasOptedOutProcessing) on the
@@ -36,51 +39,69 @@ not_found (emails or ids with no record), failed (object, id, email, step, the o
 A list longer than 1,000 entries is written whole to a CSV file next to the report, which names it.
 """
 
-    task_options = {
-        "csv": {
-            "description": "Path of a CSV file with a column email or id (or both), and optionally object "
-            "(Contact, Lead or PersonAccount)."
-        },
-        "contacts_where": {
-            "description": "SOQL condition choosing contacts (what follows WHERE), e.g. \"Email LIKE '%@example.com'\"."
-        },
-        "leads_where": {"description": "SOQL condition choosing leads."},
-        "person_accounts_where": {
-            "description": "SOQL condition choosing person accounts (IsPersonAccount = true is added)."
-        },
-        "dont_track": {
-            "description": "true or false: the value for Don't Track (HasOptedOutTracking). "
-            "Give dont_track, dont_process or both."
-        },
-        "dont_process": {"description": "true or false: the value for Don't Process (HasOptedOutProcessing)."},
-        "dry_run": {
-            "description": "true: report what would be created, linked and updated; change nothing. Default false."
-        },
-        "bulk_threshold": {"description": "From this many records on, use Bulk API 2.0 instead of REST. Default 2000."},
-        "upload_limit": {
-            "description": "Largest Bulk API 2.0 upload in bytes, counted base64-encoded as Salesforce counts it; "
-            "a larger write is split into several jobs. Default and most 150000000 (150 MB), least 1000."
-        },
-        "report": {
-            "description": "Path of a JSON file to write the report to (created readable by you only). "
-            "Lists longer than 1,000 entries go to <report>.not_found.csv and <report>.failed.csv."
-        },
-        "retries": {
-            "description": "How many times a call failing with HTTP 502/503/504 or a connection error is "
-            "repeated. Default 3."
-        },
-        "confirm": {
-            "description": "true: afterwards ask Salesforce's Consent API about every record changed or already "
-            "set (200 a call) and report how many it confirms and which it does not. Default true."
-        },
-    }
+    options_spec = OptionSpec(
+        existing_file(
+            "csv",
+            "Path of a CSV file with a column email or id (or both), and optionally object "
+            "(Contact, Lead or PersonAccount).",
+        ),
+        text(
+            "contacts_where",
+            "SOQL condition choosing contacts (what follows WHERE), e.g. \"Email LIKE '%@example.com'\".",
+            parse_condition,
+            "a SOQL condition",
+        ),
+        text("leads_where", "SOQL condition choosing leads.", parse_condition, "a SOQL condition"),
+        text(
+            "person_accounts_where",
+            "SOQL condition choosing person accounts (IsPersonAccount = true is added).",
+            parse_condition,
+            "a SOQL condition",
+        ),
+        flag(
+            "dont_track",
+            "The value for Don't Track (HasOptedOutTracking). Give dont_track, dont_process or both.",
+            default=None,
+        ),
+        flag("dont_process", "The value for Don't Process (HasOptedOutProcessing).", default=None),
+        flag("dry_run", "Report what would be created, linked and updated; change nothing."),
+        whole(
+            "bulk_threshold", "From this many records on, use Bulk API 2.0 instead of REST.", DEFAULT_BULK_THRESHOLD, 1
+        ),
+        whole(
+            "upload_limit",
+            "Largest Bulk API 2.0 upload in bytes, counted base64-encoded as Salesforce counts it; a larger write "
+            "is split into several jobs.",
+            SALESFORCE_UPLOAD_LIMIT,
+            MIN_UPLOAD_LIMIT,
+            SALESFORCE_UPLOAD_LIMIT,
+        ),
+        file_to_write(
+            "report",
+            "Path of a JSON file to write the report to (created readable by you only). Lists longer than 1,000 "
+            "entries go to <report>.not_found.csv and <report>.failed.csv.",
+        ),
+        whole(
+            "retries",
+            "How many times a call failing with HTTP 502/503/504 or a connection error is repeated.",
+            3,
+            0,
+            10,
+        ),
+        flag(
+            "confirm",
+            "Afterwards ask Salesforce's Consent API about every record changed or already set (200 a call) and "
+            "report how many it confirms and which it does not.",
+            default=True,
+        ),
+    )
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
         # Everything checked before any call to the org: a mistake costs nothing.
-        self.request = parse_request(self.options)
-        self.report_file = report_path("report", self.options.get("report"))
-        self.retries = parse_int("retries", self.options.get("retries"), default=3, minimum=0, maximum=10)
+        self.request = parse_request(vars(self.parsed_options))
+        self.report_file = self.parsed_options.report
+        self.retries = self.parsed_options.retries
 
     title = "Individual privacy requests"
 

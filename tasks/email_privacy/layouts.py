@@ -1,18 +1,9 @@
 """CumulusCI tasks: add the Individual lookup to page layouts and Dynamic Forms record pages, and put them back
 from a snapshot."""
 
-from email_privacy.cci.options import (
-    CHECK_ONLY_OPTION,
-    CLIENT_TASK_OPTIONS,
-    ORG_STATE_OPTION,
-    PAGES_OPTION,
-    parse_bool,
-    parse_choice,
-    parse_existing_path,
-    parse_folder,
-    parse_list,
-)
-from email_privacy.cci.task import MetadataTask
+from email_privacy.cci.options import parse_existing_path, parse_list
+from email_privacy.cci.spec import OptionSpec, choice, flag, folder, name_list, set_by_flow, text
+from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, ORG_STATE, PAGES, MetadataTask
 from email_privacy.errors import OptionError
 from email_privacy.features import snapshots
 from email_privacy.features.layouts import LayoutOptions, add_individual_field
@@ -22,19 +13,23 @@ from email_privacy.salesforce import names
 from email_privacy.salesforce.layouts import BEHAVIORS, POSITIONS, TARGET_OBJECTS
 
 
-def _deferred_permission_sets(value) -> dict[str, bytes]:
-    """The permission sets the flow's step 3 deferred ({name: MDAPI file bytes}); OptionError for anything else."""
-    if value in (None, ""):
-        return {}
-    if not (
-        isinstance(value, PermissionSetFiles)
-        and all(k and "/" not in k and isinstance(v, bytes) for k, v in value.items())
-    ):
-        raise OptionError(
-            "Option permission_sets: only the flow passes it "
-            "(^^deploy_email_privacy_permission_set.deferred_files); leave it out."
-        )
-    return dict(value)
+def _is_deferred_permission_sets(value) -> bool:
+    """The permission sets the flow's step 3 deferred ({name: MDAPI file bytes})."""
+    return isinstance(value, PermissionSetFiles) and all(
+        k and "/" not in k and isinstance(v, bytes) for k, v in value.items()
+    )
+
+
+def _layout_names(name, value) -> list[str]:
+    """Layout full names Object-Layout Name of the target objects."""
+    layouts = parse_list(name, value)
+    for layout in layouts:
+        if "-" not in layout or layout.partition("-")[0] not in TARGET_OBJECTS:
+            raise OptionError(
+                f"Option {name}: {layout!r} is not allowed; use full names Object-Layout Name "
+                f"of {', '.join(TARGET_OBJECTS)} layouts."
+            )
+    return layouts
 
 
 class AddIndividualFieldToLayouts(MetadataTask):
@@ -55,57 +50,58 @@ deployed and the task asks you to run it again. That check is one Tooling API qu
 layouts changed since the read, whatever their number; where the org refuses it, the task says so
 and checks with a second listMetadata instead.
 """
-    task_options = {
-        "objects": {
-            "description": "Objects whose layouts get the field: any of Contact, Lead, PersonAccount "
-            "(default: Contact, Lead, and PersonAccount where person accounts are on)."
-        },
-        "layouts": {
-            "description": "Explicit layout full names instead of every layout of the objects, "
-            "e.g. 'Contact-Contact Layout,Lead-Lead %28Marketing%29 Layout'."
-        },
-        "behavior": {"description": "Behavior of the new item: Edit (default) or Readonly."},
-        "position": {
-            "description": "after_email_opt_out (default; falls back to the end of the first section's first "
-            "column) or end_of_first_section. Never in a CustomLinks section."
-        },
-        "dry_run": {"description": "Print the diff of every layout that would change; deploy nothing (default false)."},
-        **CHECK_ONLY_OPTION,
-        **PAGES_OPTION,
-        "snapshot_dir": {"description": "Folder for snapshots (default .email_privacy/snapshots, in the project)."},
-        **ORG_STATE_OPTION,
-        "permission_sets": {
-            "description": "Set by the flow only: permission sets to deploy with the layouts, in the same "
-            "deploy (^^deploy_email_privacy_permission_set.deferred_files)."
-        },
-        **CLIENT_TASK_OPTIONS,
-    }
+    options_spec = OptionSpec(
+        name_list(
+            "objects",
+            "Objects whose layouts get the field.",
+            TARGET_OBJECTS,
+            "Contact, Lead, and PersonAccount where person accounts are on",
+        ),
+        text(
+            "layouts",
+            "Explicit layout full names instead of every layout of the objects, "
+            "e.g. 'Contact-Contact Layout,Lead-Lead %28Marketing%29 Layout'.",
+            _layout_names,
+            "comma-separated layout full names Object-Layout Name",
+        ),
+        choice("behavior", BEHAVIORS, "Behavior of the new item.", default="Edit"),
+        choice(
+            "position",
+            POSITIONS,
+            "Where the new item goes: after_email_opt_out falls back to the end of the first section's first "
+            "column. Never in a CustomLinks section.",
+            default=POSITIONS[0],
+        ),
+        flag("dry_run", "Print the diff of every layout that would change; deploy nothing."),
+        CHECK_ONLY,
+        PAGES,
+        folder("snapshot_dir", "Folder for snapshots, in the project.", snapshots.DEFAULT_BASE),
+        ORG_STATE,
+        set_by_flow(
+            "permission_sets",
+            "Set by the flow only: permission sets to deploy with the layouts, in the same deploy.",
+            _is_deferred_permission_sets,
+            "^^deploy_email_privacy_permission_set.deferred_files",
+        ),
+        *CLIENT_OPTIONS,
+    )
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
-        permission_sets = _deferred_permission_sets(self.options.get("permission_sets"))
-        objects = parse_list("objects", self.options.get("objects"), TARGET_OBJECTS)
-        layouts = parse_list("layouts", self.options.get("layouts"))
-        for name in layouts:
-            obj = name.partition("-")[0]
-            if "-" not in name or obj not in TARGET_OBJECTS:
-                raise OptionError(
-                    f"Option layouts: {name!r} is not allowed; use full names Object-Layout Name "
-                    f"of {', '.join(TARGET_OBJECTS)} layouts."
-                )
+        o = self.parsed_options
+        if o.objects and o.layouts:
+            raise OptionError("Options objects and layouts: give one or the other, not both.")
         self.layout_options = LayoutOptions(
-            objects=objects,
-            layouts=[names.encode(n) for n in layouts] or None,
-            behavior=parse_choice("behavior", self.options.get("behavior"), BEHAVIORS, "Edit"),
-            position=parse_choice("position", self.options.get("position"), POSITIONS, POSITIONS[0]),
-            snapshot_dir=parse_folder("snapshot_dir", self.options.get("snapshot_dir"), snapshots.DEFAULT_BASE),
-            permission_sets=permission_sets,
+            objects=o.objects,
+            layouts=[names.encode(n) for n in o.layouts or ()] or None,
+            behavior=o.behavior,
+            position=o.position,
+            snapshot_dir=o.snapshot_dir,
+            permission_sets=dict(o.permission_sets or {}),
             dry_run=self.dry_run,
             check_only=self.check_only,
-            pages=parse_bool("pages", self.options.get("pages"), True),
+            pages=o.pages,
         )
-        if objects and layouts:
-            raise OptionError("Options objects and layouts: give one or the other, not both.")
 
     def _run_task(self):
         result = add_individual_field(self.connection, self.org_state, self.layout_options, self.logger)
@@ -118,23 +114,23 @@ Deploys back the page layouts and Lightning record pages saved in a snapshot by
 add_individual_field_to_layouts (by default the newest snapshot of this org), in one deploy, and lists
 what it restored. Also runs as restore_layouts, its former name.
 """
-    task_options = {
-        "snapshot": {"description": "Path of a snapshot folder (default: the newest for this org)."},
-        "snapshot_dir": {"description": "Where to look for the newest snapshot (default .email_privacy/snapshots)."},
-        "dry_run": {"description": "List what would be restored; deploy nothing (default false)."},
-        **CHECK_ONLY_OPTION,
-        **CLIENT_TASK_OPTIONS,
-    }
+    options_spec = OptionSpec(
+        folder("snapshot", "Path of a snapshot folder.", must_exist=True),
+        folder("snapshot_dir", "Where to look for the newest snapshot.", snapshots.DEFAULT_BASE),
+        flag("dry_run", "List what would be restored; deploy nothing."),
+        CHECK_ONLY,
+        *CLIENT_OPTIONS,
+    )
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
-        value = self.options.get("snapshot")
-        if value not in (None, ""):
+        o = self.parsed_options
+        if o.snapshot is not None:
             # Checked up front so a wrong path fails before any call to the org.
-            self.snapshot, self.manifest, self.layouts, self.pages = self._load(value)
+            self.snapshot, self.manifest, self.layouts, self.pages = self._load(o.snapshot)
         else:
             self.snapshot = None
-        self.snapshot_dir = parse_folder("snapshot_dir", self.options.get("snapshot_dir"), snapshots.DEFAULT_BASE)
+        self.snapshot_dir = o.snapshot_dir
 
     @staticmethod
     def _load(path):

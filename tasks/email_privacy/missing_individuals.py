@@ -1,7 +1,7 @@
 """CumulusCI task create_missing_individuals: thin; the work is in email_privacy.features.missing_individuals."""
 
-from email_privacy.cci.options import parse_bool, parse_int
-from email_privacy.cci.report import report_path
+from email_privacy.cci.spec import OptionSpec, flag, text
+from email_privacy.features.individuals_request import parse_condition
 from email_privacy.features.missing_individuals import parse_options, run
 from email_privacy.org.records_client import RecordsClient
 
@@ -24,27 +24,40 @@ In the flow enable_individual_email_tracking this step is off unless
 ``-o create_missing_individuals__enabled true`` is given.
 """
 
-    task_options = {
-        "contacts_where": {
-            "description": "SOQL condition choosing contacts (what follows WHERE); only contacts, leads and "
-            "person accounts with a condition are then searched. Default: every contact without an Individual."
-        },
-        "leads_where": {"description": "SOQL condition choosing leads (converted leads are always left out)."},
-        "person_accounts_where": {
-            "description": "SOQL condition choosing person accounts (IsPersonAccount = true is added)."
-        },
-        "dry_run": {"description": "true: report how many records would get an Individual; change nothing."},
-        "enabled": {"description": "false: do nothing (the flow's step is off by default). Default true."},
-        **{k: SetIndividualPrivacy.task_options[k] for k in ("bulk_threshold", "upload_limit", "report", "retries")},
-    }
+    options_spec = OptionSpec(
+        text(
+            "contacts_where",
+            "SOQL condition choosing contacts (what follows WHERE); only contacts, leads and person accounts with a "
+            "condition are then searched.",
+            parse_condition,
+            "a SOQL condition",
+        ),
+        text(
+            "leads_where",
+            "SOQL condition choosing leads (converted leads are always left out).",
+            parse_condition,
+            "a SOQL condition",
+        ),
+        text(
+            "person_accounts_where",
+            "SOQL condition choosing person accounts (IsPersonAccount = true is added).",
+            parse_condition,
+            "a SOQL condition",
+        ),
+        flag("dry_run", "Report how many records would get an Individual; change nothing."),
+        flag("enabled", "false: do nothing (the flow's step is off by default).", default=True),
+        *SetIndividualPrivacy.options_spec.pick("bulk_threshold", "upload_limit", "report", "retries"),
+    )
     title = "Records given an Individual"
 
     def _init_options(self, kwargs):
+        # The options as this task declares them, not set_individual_privacy's request.
         super(SetIndividualPrivacy, self)._init_options(kwargs)
-        self.enabled = parse_bool("enabled", self.options.get("enabled"), default=True)
-        self.request = parse_options(self.options)
-        self.report_file = report_path("report", self.options.get("report"))
-        self.retries = parse_int("retries", self.options.get("retries"), default=3, minimum=0, maximum=10)
+        o = self.parsed_options
+        self.enabled = o.enabled
+        self.request = parse_options(vars(o))
+        self.report_file = o.report
+        self.retries = o.retries
 
     def _work(self, client: RecordsClient, stem):
         return run(client, self.request, lists_stem=stem)

@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from email_privacy.cci.options import CLIENT_TASK_OPTIONS, parse_bool, parse_list
-from email_privacy.cci.task import MetadataTask
+from email_privacy.cci.spec import OptionSpec, choice, flag, name_list
+from email_privacy.cci.task import CLIENT_OPTIONS, MetadataTask
 from email_privacy.features.permission_set import DEFAULT_PATH, SOURCE_SUFFIX
 from email_privacy.features.preflight import PreflightOptions, check_prerequisites
-from email_privacy.features.settings import SettingsOptions
+from email_privacy.features.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions
 from email_privacy.salesforce.layouts import TARGET_OBJECTS
 
 
@@ -32,43 +32,51 @@ org_state, so the later steps of enable_individual_email_tracking reuse it inste
 return values (dry_run, enhanced_email, email_tracking, objects, pages, person_accounts, lightning, edition,
 checks...) let the flow set a choice once, on this step, for every later step.
 """
-    task_options = {
-        "allow_unknown_edition": {
-            "description": "Go on (with a warning) when Organization.OrganizationType is a value this project does not "
-            "know, e.g. an Essentials org. Default: false."
-        },
-        "enhanced_email": {
-            "description": "auto (Enhanced Email required only where Lightning Experience is on), true or false. "
-            "Returned for the later steps. Default: auto."
-        },
-        "email_tracking": {
-            "description": "Whether Activity Settings' Enable Email Tracking is to be on. "
-            "Returned for the later steps. "
-            "Default: true."
-        },
-        "objects": {
-            "description": "Objects whose layouts are in scope, comma-separated, from Contact, Lead, PersonAccount. "
-            "Default: Contact and Lead, plus PersonAccount where person accounts are on."
-        },
-        "pages": {
-            "description": "Also the Lightning record pages of Contact, Lead and Account (default true); "
-            "returned for the later steps, so false on this step leaves pages out of the whole flow."
-        },
-        "dry_run": {
-            "description": "Changes nothing here either way; returned as dry_run so the flow's later steps can read "
-            "it (-o check_email_privacy_prerequisites__dry_run true makes the whole flow a dry run). Default: false."
-        },
-        **CLIENT_TASK_OPTIONS,
-    }
+    checks_flow = True  # step 1 of the flow: every step's options are checked before the org is touched
+    options_spec = OptionSpec(
+        flag(
+            "allow_unknown_edition",
+            "Go on (with a warning) when Organization.OrganizationType is a value this project does not know, "
+            "e.g. an Essentials org.",
+        ),
+        choice(
+            "enhanced_email",
+            ENHANCED_EMAIL_CHOICES,
+            "auto: Enhanced Email required only where Lightning Experience is on. Returned for the later steps.",
+            default="auto",
+        ),
+        flag(
+            "email_tracking",
+            "Whether Activity Settings' Enable Email Tracking is to be on. Returned for the later steps.",
+            default=True,
+        ),
+        name_list(
+            "objects",
+            "Objects whose layouts are in scope. Returned for the later steps.",
+            TARGET_OBJECTS,
+            "Contact and Lead, plus PersonAccount where person accounts are on",
+        ),
+        flag(
+            "pages",
+            "Also the Lightning record pages of Contact, Lead and Account; returned for the later steps, so false "
+            "on this step leaves pages out of the whole flow.",
+            default=True,
+        ),
+        flag(
+            "dry_run",
+            "Changes nothing here either way; returned as dry_run so the flow's later steps can read it "
+            "(-o check_email_privacy_prerequisites__dry_run true makes the whole flow a dry run).",
+        ),
+        *CLIENT_OPTIONS,
+    )
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
-        o = self.options
-        # Every option is checked here, before the org is touched, with a one-line message naming it.
-        self.allow_unknown = parse_bool("allow_unknown_edition", o.get("allow_unknown_edition"), False)
-        self.settings_options = SettingsOptions.from_options(o)
-        self.objects = parse_list("objects", o.get("objects"), TARGET_OBJECTS)
-        self.pages = parse_bool("pages", o.get("pages"), True)
+        o = self.parsed_options
+        self.allow_unknown = o.allow_unknown_edition
+        self.settings_options = SettingsOptions(enhanced_email=o.enhanced_email, email_tracking=o.email_tracking)
+        self.objects = o.objects
+        self.pages = o.pages
 
     def _permission_set_names(self) -> list[str]:
         # Read in the same retrieve, so deploy_email_privacy_permission_set can compare without reading again.

@@ -1,8 +1,27 @@
 """CumulusCI task deploy_email_privacy_settings: turn on the org settings the feature needs, only what is off."""
 
-from email_privacy.cci.options import CHECK_ONLY_OPTION, CLIENT_TASK_OPTIONS, ORG_STATE_OPTION
-from email_privacy.cci.task import MetadataTask
-from email_privacy.features.settings import SettingsOptions, deploy_settings
+from email_privacy.cci.options import parse_bool
+from email_privacy.cci.spec import Option, OptionSpec, choice, flag
+from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, ORG_STATE, MetadataTask
+from email_privacy.errors import OptionError
+from email_privacy.features.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions, deploy_settings
+from email_privacy.salesforce.settings import PURGE_WARNING
+
+
+def _only_true(name, value) -> bool:
+    if not parse_bool(name, value):
+        raise OptionError(f"Option {name}: false is not allowed; {PURGE_WARNING}.")
+    return True
+
+
+CONSENT_MANAGEMENT = Option(
+    "consent_management",
+    "Data Protection and Privacy; only true is accepted: deploying false would purge the org's data protection "
+    "records.",
+    "true only",
+    _only_true,
+    default=True,
+)
 
 
 class DeployEmailPrivacySettings(MetadataTask):
@@ -18,27 +37,29 @@ each settings file holding only the fields it changes; when everything is on it 
 says the org is already configured. It never deploys enableConsentManagement false: that would purge
 the org's data protection records.
 """
-    task_options = {
-        "enhanced_email": {
-            "description": "auto (default: on only where Lightning Experience is on), true, "
-            "or false (leave Enhanced Email as it is)."
-        },
-        "email_tracking": {
-            "description": "Turn on Activity Settings' Enable Email Tracking (default true; false leaves it as it is)."
-        },
-        "consent_management": {
-            "description": "Data Protection and Privacy; only true is accepted (the default): "
-            "deploying false would purge the org's data protection records."
-        },
-        "dry_run": {"description": "Print what would change; deploy nothing (default false)."},
-        **CHECK_ONLY_OPTION,
-        **ORG_STATE_OPTION,
-        **CLIENT_TASK_OPTIONS,
-    }
+    options_spec = OptionSpec(
+        choice(
+            "enhanced_email",
+            ENHANCED_EMAIL_CHOICES,
+            "auto: on only where Lightning Experience is on; false leaves Enhanced Email as it is.",
+            default="auto",
+        ),
+        flag(
+            "email_tracking",
+            "Turn on Activity Settings' Enable Email Tracking; false leaves it as it is.",
+            default=True,
+        ),
+        CONSENT_MANAGEMENT,
+        flag("dry_run", "Print what would change; deploy nothing."),
+        CHECK_ONLY,
+        ORG_STATE,
+        *CLIENT_OPTIONS,
+    )
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
-        self.settings_options = SettingsOptions.from_options(self.options)
+        o = self.parsed_options
+        self.settings_options = SettingsOptions(enhanced_email=o.enhanced_email, email_tracking=o.email_tracking)
 
     def _run_task(self):
         result = deploy_settings(

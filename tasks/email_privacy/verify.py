@@ -1,10 +1,11 @@
 """CumulusCI task verify_email_privacy: read the org back and fail unless it is really configured."""
 
 from email_privacy.cci import report
-from email_privacy.cci.options import CLIENT_TASK_OPTIONS, ORG_STATE_OPTION, PAGES_OPTION, parse_bool, parse_list
-from email_privacy.cci.task import MetadataTask
-from email_privacy.features.settings import SettingsOptions
+from email_privacy.cci.spec import OptionSpec, choice, file_to_write, flag, name_list, whole
+from email_privacy.cci.task import CLIENT_OPTIONS, ORG_STATE, PAGES, MetadataTask
+from email_privacy.features.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions
 from email_privacy.features.verify import VerifyOptions, verify
+from email_privacy.features.who_can_tick import DEFAULT_MINIMUM
 from email_privacy.salesforce.layouts import TARGET_OBJECTS
 
 
@@ -19,6 +20,10 @@ Reads the org back (one retrieve of the settings and the target layouts) and fai
 - every Lightning record page built with Dynamic Forms for those objects places the Individual field (pages false
   leaves pages out); other record pages of Contact, Lead and Account are listed with their kind, left alone.
 
+It also counts, per flag, the active users who can edit Don't Track and Don't Process on Individual records
+and through which profiles and permission sets (four REST queries); fewer than min_editors besides you is a
+warning row (the org still counts as configured), since then no rep can honour a request.
+
 Prints a table of every setting and layout (the names a person sees in Setup) with its state and verdict; the
 report option writes the same as JSON, the junit option as a JUnit XML file (one test case per row, for CI
 test reporters) and the summary option as a Markdown table (for a CI job summary), each readable by the owner
@@ -26,39 +31,60 @@ only. In the flow it takes the prerequisites' read as org_state and reuses it, w
 that read already showed the org configured or the run is a dry run (nothing was deployed in between); otherwise
 it retrieves again. With dry_run it reports what is not configured yet as a warning instead of failing.
 """
-    task_options = {
-        "report": {"description": "Path of a JSON file to write the verification to (mode 0600). Default: none."},
-        "junit": {
-            "description": "Path of a JUnit XML file to write: one test case per row of the table, a failure for "
-            "each one that is wrong, with what to do (mode 0600). Default: none."
-        },
-        "summary": {
-            "description": "Path of a Markdown file to write the verification table to, e.g. for a CI job summary "
-            "(mode 0600). Default: none."
-        },
-        "enhanced_email": {
-            "description": "auto (required only where Lightning Experience is on), true or false. Default: auto."
-        },
-        "email_tracking": {"description": "Whether Enable Email Tracking must be on. Default: true."},
-        "objects": {
-            "description": "Objects whose layouts must have the Individual field, from Contact, Lead, PersonAccount. "
-            "Default: Contact and Lead, plus PersonAccount where person accounts are on."
-        },
-        **PAGES_OPTION,
-        **ORG_STATE_OPTION,
-        "dry_run": {"description": "Warn instead of failing when the org is not configured. Default: false."},
-        **CLIENT_TASK_OPTIONS,
-    }
+    options_spec = OptionSpec(
+        file_to_write("report", "Path of a JSON file to write the verification to (mode 0600)."),
+        file_to_write(
+            "junit",
+            "Path of a JUnit XML file to write: one test case per row of the table, a failure for each one that is "
+            "wrong, with what to do (mode 0600).",
+            "JUnit XML file",
+        ),
+        file_to_write(
+            "summary",
+            "Path of a Markdown file to write the verification table to, e.g. for a CI job summary (mode 0600).",
+            "Markdown file",
+        ),
+        choice(
+            "enhanced_email",
+            ENHANCED_EMAIL_CHOICES,
+            "auto: required only where Lightning Experience is on.",
+            default="auto",
+        ),
+        flag("email_tracking", "Whether Enable Email Tracking must be on.", default=True),
+        name_list(
+            "objects",
+            "Objects whose layouts must have the Individual field.",
+            TARGET_OBJECTS,
+            "Contact and Lead, plus PersonAccount where person accounts are on",
+        ),
+        PAGES,
+        flag(
+            "editors",
+            "Also count the active users who can edit Don't Track and Don't Process, and through which profiles "
+            "and permission sets.",
+            default=True,
+        ),
+        whole(
+            "min_editors",
+            "How many active users besides you must be able to edit each flag; fewer gives a warning row.",
+            DEFAULT_MINIMUM,
+            0,
+            1_000_000,
+        ),
+        ORG_STATE,
+        flag("dry_run", "Warn instead of failing when the org is not configured."),
+        *CLIENT_OPTIONS,
+    )
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
-        o = self.options
+        o = self.parsed_options
         self.paths = report.report_paths(
-            o, {"report": "JSON file", "junit": "JUnit XML file", "summary": "Markdown file"}
+            vars(o), {"report": "JSON file", "junit": "JUnit XML file", "summary": "Markdown file"}
         )
-        self.settings_options = SettingsOptions.from_options(o)
-        self.objects = parse_list("objects", o.get("objects"), TARGET_OBJECTS)
-        self.pages = parse_bool("pages", o.get("pages"), True)
+        self.settings_options = SettingsOptions(enhanced_email=o.enhanced_email, email_tracking=o.email_tracking)
+        self.objects = o.objects
+        self.pages = o.pages
 
     def _run_task(self):
         p = self.paths
@@ -70,5 +96,8 @@ it retrieves again. With dry_run it reports what is not configured yet as a warn
             junit_path=p["junit"],
             summary_path=p["summary"],
             pages=self.pages,
+            editors=self.parsed_options.editors,
+            min_editors=self.parsed_options.min_editors,
+            running_user=self.org_config.user_id or "",
         )
         self.return_values = verify(self.connection, self.org_state, options, self.logger).return_values()

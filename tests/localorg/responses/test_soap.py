@@ -185,7 +185,7 @@ def test_deploy_fail_fault_from_org_faults(org):
         ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', "soapenv:Client", "DOCTYPE"),
         (
             f'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
-            f'<readMetadata xmlns="{MDAPI_NS}"/></soap:Body></soap:Envelope>',
+            f'<frobnicateMetadata xmlns="{MDAPI_NS}"/></soap:Body></soap:Envelope>',
             "soapenv:Client",
             "No operation available",
         ),

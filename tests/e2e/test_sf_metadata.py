@@ -1,0 +1,84 @@
+"""The Metadata API's release and housekeeping calls with the real clients: `sf project deploy validate` then
+`sf project deploy quick`, `sf project deploy cancel` of a queued deploy, `sf org list metadata` of a type the
+org does not model (refused as not modelled), and simple-salesforce's mdapi (readMetadata on `Soap/m/63.0/`)."""
+
+import pytest
+from simple_salesforce import Salesforce
+
+from tests.e2e.sf_cli import ALIAS, SfRun, access_token, require_sf
+from tests.e2e.test_sf_cli import LAYOUT, deploy_args, layout_bytes
+from tests.harness import LocalOrgProcess, org_files
+
+
+@pytest.fixture(scope="module")
+def queued_org(tmp_path_factory):
+    """One org whose deploys wait two status polls before they run (so one can be canceled)."""
+    require_sf()
+    org = LocalOrgProcess(tmp_path_factory.mktemp("sf-metadata"), deploy_queue_polls=2).start()
+    try:
+        yield org
+    finally:
+        org.stop()
+
+
+@pytest.fixture
+def sf(queued_org, tmp_path):
+    run = SfRun(queued_org, tmp_path / "sf-home")
+    run.login()
+    return run
+
+
+def test_validate_then_quick_deploy_lands_the_validated_layout(sf, tmp_path):
+    layout = layout_bytes(sf.org).replace(b"<label>", b"<label>Validated ", 1)
+    args, cwd = deploy_args("mdapi", tmp_path, f"layouts/{LAYOUT}.layout", layout, "Layout", LAYOUT)
+    before = org_files(sf.org)
+    validated = sf.ok("project", "deploy", "validate", *args, "-o", ALIAS, "--wait", "10", cwd=cwd)
+    assert validated["status"] == "Succeeded" and validated["checkOnly"] is True
+    assert org_files(sf.org) == before  # a validation changes nothing
+    quick = sf.ok("project", "deploy", "quick", "--job-id", validated["id"], "-o", ALIAS, "--wait", "10", cwd=cwd)
+    assert quick["status"] == "Succeeded" and quick["id"] != validated["id"]
+    assert layout_bytes(sf.org) == layout
+    code, again = sf("project", "deploy", "quick", "--job-id", validated["id"], "-o", ALIAS, "--wait", "10", cwd=cwd)
+    assert code != 0 and "can't be used for quick deployment" in again["message"]
+
+
+def test_cancel_of_a_queued_deploy_applies_nothing(sf, tmp_path):
+    layout = layout_bytes(sf.org).replace(b"<label>", b"<label>Canceled ", 1)
+    args, cwd = deploy_args("mdapi", tmp_path, f"layouts/{LAYOUT}.layout", layout, "Layout", LAYOUT)
+    before = org_files(sf.org)
+    started = sf.ok("project", "deploy", "start", *args, "-o", ALIAS, "--async", cwd=cwd)
+    canceled = sf.ok("project", "deploy", "cancel", "--job-id", started["id"], "-o", ALIAS, "--wait", "5", cwd=cwd)
+    assert canceled["status"] == "Canceled" and canceled["id"] == started["id"]
+    assert org_files(sf.org) == before
+
+
+def test_list_metadata_of_an_unmodelled_type_is_refused_as_not_modelled(sf):
+    code, reply = sf("org", "list", "metadata", "-m", "CustomObject", "-o", ALIAS)
+    assert code != 0 and "NOT_MODELLED_BY_LOCAL_ORG" in reply["message"] and "CustomObject" in reply["message"]
+    listed = sf.ok("org", "list", "metadata", "-m", "Layout", "-o", ALIAS)
+    assert {entry["fullName"] for entry in listed} >= {LAYOUT}
+
+
+def test_simple_salesforce_reads_metadata_through_soap_m_with_a_trailing_slash(queued_org, monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", queued_org.env["REQUESTS_CA_BUNDLE"])  # zeep's own session reads it
+    sf = Salesforce(
+        instance_url=queued_org.url, session_id=access_token(queued_org), version="63.0", session=_session(queued_org)
+    )
+    assert sf.metadata_url.endswith("/services/Soap/m/63.0/")
+    layout = sf.mdapi.Layout.read(LAYOUT)
+    assert layout.fullName == LAYOUT
+    stored = layout_bytes(queued_org).decode()
+    assert len(layout.layoutSections) == stored.count("<layoutSections>")
+    assert f"<label>{layout.layoutSections[0].label}</label>" in stored
+    settings = sf.mdapi.PartyDataModelSettings.read("PartyDataModel")
+    assert settings.enableConsentManagement is False  # a new org's value
+    lines = [r for r in queued_org.requests() if r["path"] == "/services/Soap/m/63.0/"]
+    assert [r["status"] for r in lines] == [200, 200]  # both reads, on the path with the trailing slash
+
+
+def _session(org):
+    import requests
+
+    session = requests.Session()
+    session.verify = org.env["REQUESTS_CA_BUNDLE"]
+    return session
