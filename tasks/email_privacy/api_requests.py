@@ -1,8 +1,7 @@
 """CumulusCI task check_api_requests: enough daily API requests left for a run? Checked before any change."""
 
-from email_privacy.cci import report
-from email_privacy.cci.options import CLIENT_TASK_OPTIONS, parse_int
-from email_privacy.cci.task import MetadataTask
+from email_privacy.cci.spec import OptionSpec, file_to_write, whole
+from email_privacy.cci.task import CLIENT_OPTIONS, MetadataTask
 from email_privacy.features.api_requests import check_api_requests
 
 
@@ -14,16 +13,16 @@ allocation is spent, so a run started near it can stop half-way and starve the o
 As a flow's first step it keeps the later steps from running. The report option writes what it read as
 JSON (max, remaining, minimum, enough), before failing, so CI can tell a skipped org from a failed one.
 """
-    task_options = {
-        "minimum": {"description": "Fewest daily API requests that must be left to go on. Default: 0 (only report)."},
-        "report": {"description": "Path of a JSON file to write what was read to (mode 0600). Default: none."},
-        **CLIENT_TASK_OPTIONS,
-    }
+    options_spec = OptionSpec(
+        whole("minimum", "Fewest daily API requests that must be left to go on (0: only report).", 0, 0, 100_000_000),
+        file_to_write("report", "Path of a JSON file to write what was read to (mode 0600)."),
+        *CLIENT_OPTIONS,
+    )
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
-        self.minimum = parse_int("minimum", self.options.get("minimum"), 0, minimum=0)
-        self.report_path = report.report_path("report", self.options.get("report"))
+        self.minimum = self.parsed_options.minimum
+        self.report_path = self.parsed_options.report
 
     def _run_task(self):
         checked = check_api_requests(self.connection, self.minimum, self.report_path, self.logger)
