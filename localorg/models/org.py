@@ -22,6 +22,7 @@ from ..faults import Faults
 from .access import seed_access, sync_permission_set
 from .api_usage import ApiUsage
 from .bulk_jobs import BulkJobs
+from .bulk_v1 import BulkV1Jobs
 from .connected_app import ConnectedApp
 from .cursors import QueryCursors
 from .identity import OrgIdentity
@@ -76,6 +77,7 @@ class LocalOrg:
         self.records = RecordStore(self.root / "records.sqlite")
         self.metadata.on_consent_off = lambda: purge_privacy_data(self.records)
         self.bulk_jobs = BulkJobs()
+        self.bulk_v1 = BulkV1Jobs(self.bulk_jobs.next_id)
         self.query_cursors = QueryCursors()
         self.single_access_codes: set[str] = set()  # front-door codes not used yet (in memory, as short-lived)
         self.sessions = Sessions(self.root / "auth.json", self.identity.org_id)

@@ -95,3 +95,9 @@ def tooling_sobject(org, request: Request, version: str, sobject: str) -> Respon
     if found is None:
         raise NotFound()
     return rest_not_modelled(f"the Tooling API's {found} (docs/scratch-orgs.md)")
+
+
+def bulk_v1_resource(org, request: Request, version: str, resource: str) -> Response:
+    """Bulk API 1.0 resources beyond jobs, batches and results (a job's transformation spec, PK chunking's
+    extra batches ...)."""
+    return rest_not_modelled(f"the Bulk API 1.0 resource {request.method} {resource}")
