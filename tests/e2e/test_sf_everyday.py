@@ -115,6 +115,15 @@ def test_tree_export_plan_then_import_plan_copies_accounts_with_their_contacts(s
         ]
 
 
+def test_bulk_hard_delete_removes_the_rows(sf, tmp_path):
+    created = sf.ok("data", "create", "record", "--sobject", "Contact", "--values", "LastName=Ephemeral", "-o", ALIAS)
+    (tmp_path / "gone.csv").write_text(f"Id\n{created['id']}\n", encoding="utf-8")
+    done = sf.ok("data", "delete", "bulk", "--sobject", "Contact", "--file", str(tmp_path / "gone.csv"),
+                 "--hard-delete", "--wait", "5", "--target-org", ALIAS)  # fmt: skip
+    assert done["jobInfo"]["operation"] == "hardDelete" and done["jobInfo"]["numberRecordsProcessed"] == 1
+    assert records(sf.org, f"SELECT COUNT(*) FROM \"Contact\" WHERE Id = '{created['id']}'") == [(0,)]
+
+
 def test_org_open_url_only_gives_a_one_time_front_door_url_of_the_org(sf):
     opened = sf.ok("org", "open", "--url-only", "--target-org", ALIAS)
     url = opened["url"]
