@@ -3,7 +3,7 @@
 # make lint: ruff's formatter and linter over the whole tree (settings in pyproject.toml), changing nothing,
 #   and actionlint over the GitHub Actions workflows.
 # make demo: a local org in a temporary folder, the main flow run against it with the real cci.
-# make bench: benchmarks (not part of make test).
+# make bench: benchmarks (not part of make test), then the fleet path against 300 orgs (tests/e2e/test_fleet.py).
 # make docs: the real-run blocks of README.md and docs/*.md made again from real runs against local orgs.
 # make scratch-demo: the scratch-org path offline: a local Dev Hub, the real sf and cci (docs/scratch-orgs.md).
 PYTHON ?= python3
@@ -66,6 +66,7 @@ docs: $(STAMP) $(STANDALONE_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+	EMAIL_PRIVACY_FLEET_ORGS=300 $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_fleet.py
 
 clean:
 	rm -rf $(VENV) build .email_privacy

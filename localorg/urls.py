@@ -4,7 +4,20 @@ Method "*" matches any method a path has no route for: the refusals of what a re
 local org does not model (responses/refusals.py), so a client hears "not modelled", never a 404.
 """
 
-from .responses import bulk, bulk_v1, composite, consent, describe, devhub, oauth, refusals, resources, rest, soap
+from .responses import (
+    bulk,
+    bulk_v1,
+    composite,
+    consent,
+    describe,
+    devhub,
+    limits,
+    oauth,
+    refusals,
+    resources,
+    rest,
+    soap,
+)
 
 V = r"^/services/data/v(?P<version>\d+\.\d)"
 JOBS = V + r"/jobs"
@@ -48,6 +61,7 @@ ROUTES = [
     ("POST", V + r"/composite/batch/?$", composite.batch),
     ("POST", V + r"/composite/sobjects/?$", rest.collections),
     ("PATCH", V + r"/composite/sobjects/?$", rest.collections),
+    ("GET", V + r"/limits/?$", limits.limits),
     ("GET", V + r"/(?:query|queryAll)/?$", rest.query),
     ("GET", V + r"/limits/recordCount/?$", resources.record_count),
     ("GET", V + r"/search/?$", resources.search),

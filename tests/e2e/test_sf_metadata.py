@@ -53,10 +53,17 @@ def test_cancel_of_a_queued_deploy_applies_nothing(sf, tmp_path):
 
 
 def test_list_metadata_of_an_unmodelled_type_is_refused_as_not_modelled(sf):
-    code, reply = sf("org", "list", "metadata", "-m", "CustomObject", "-o", ALIAS)
-    assert code != 0 and "NOT_MODELLED_BY_LOCAL_ORG" in reply["message"] and "CustomObject" in reply["message"]
+    code, reply = sf("org", "list", "metadata", "-m", "ApexClass", "-o", ALIAS)
+    assert code != 0 and "NOT_MODELLED_BY_LOCAL_ORG" in reply["message"] and "ApexClass" in reply["message"]
     listed = sf.ok("org", "list", "metadata", "-m", "Layout", "-o", ALIAS)
     assert {entry["fullName"] for entry in listed} >= {LAYOUT}
+    # The standard objects and profiles are there, as in a real org.
+    objects = sf.ok("org", "list", "metadata", "-m", "CustomObject", "-o", ALIAS)
+    assert {e["fullName"] for e in objects} == {p.stem for p in (sf.org.metadata_dir / "objects").glob("*.object")}
+    assert {e["fullName"] for e in sf.ok("org", "list", "metadata", "-m", "Profile", "-o", ALIAS)} >= {
+        "Admin",
+        "Standard",
+    }
 
 
 def test_simple_salesforce_reads_metadata_through_soap_m_with_a_trailing_slash(queued_org, monkeypatch):
