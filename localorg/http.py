@@ -89,7 +89,10 @@ class InvalidRequestBody(ValueError):
 
 
 def bearer_token(request: Request) -> str | None:
-    """The token of an `Authorization: Bearer X` (or Salesforce's older `OAuth X`) header."""
+    """The token of an `Authorization: Bearer X` (or Salesforce's older `OAuth X`) header, or of the
+    `X-SFDC-Session` header Bulk API 1.0 clients send."""
+    if request.headers.get("x-sfdc-session", "").strip():
+        return request.headers["x-sfdc-session"].strip().removeprefix("Bearer ").strip()
     value = request.headers.get("authorization", "")
     scheme, _, token = value.partition(" ")
     if scheme.lower() in ("bearer", "oauth") and token.strip():

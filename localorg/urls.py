@@ -4,10 +4,25 @@ Method "*" matches any method a path has no route for: the refusals of what a re
 local org does not model (responses/refusals.py), so a client hears "not modelled", never a 404.
 """
 
-from .responses import bulk, composite, consent, describe, devhub, oauth, refusals, resources, rest, soap
+from .responses import (
+    bulk,
+    bulk_v1,
+    composite,
+    consent,
+    describe,
+    devhub,
+    limits,
+    oauth,
+    refusals,
+    resources,
+    rest,
+    soap,
+)
 
 V = r"^/services/data/v(?P<version>\d+\.\d)"
 JOBS = V + r"/jobs"
+ASYNC_JOB = r"^/services/async/(?P<version>\d+\.\d)/job"
+BATCH = ASYNC_JOB + r"/(?P<job_id>\w+)/batch/(?P<batch_id>\w+)"
 # The resources a real org lists for a version (REST API Developer Guide, "List Available REST Resources",
 # its v66.0 example), plus ui-api (User Interface API Developer Guide).
 REST_RESOURCES = (
@@ -46,6 +61,7 @@ ROUTES = [
     ("POST", V + r"/composite/batch/?$", composite.batch),
     ("POST", V + r"/composite/sobjects/?$", rest.collections),
     ("PATCH", V + r"/composite/sobjects/?$", rest.collections),
+    ("GET", V + r"/limits/?$", limits.limits),
     ("GET", V + r"/(?:query|queryAll)/?$", rest.query),
     ("GET", V + r"/limits/recordCount/?$", resources.record_count),
     ("GET", V + r"/search/?$", resources.search),
@@ -79,11 +95,21 @@ ROUTES = [
     ("POST", JOBS + r"/query/?$", bulk.create_query),
     ("GET", JOBS + r"/query/(?P<job_id>\w+)/?$", bulk.query_job),
     ("GET", JOBS + r"/query/(?P<job_id>\w+)/results/?$", bulk.query_results),
+    ("POST", ASYNC_JOB + r"/?$", bulk_v1.create_job),
+    ("GET", ASYNC_JOB + r"/(?P<job_id>\w+)/?$", bulk_v1.job),
+    ("POST", ASYNC_JOB + r"/(?P<job_id>\w+)/?$", bulk_v1.job),
+    ("GET", ASYNC_JOB + r"/(?P<job_id>\w+)/batch/?$", bulk_v1.batches),
+    ("POST", ASYNC_JOB + r"/(?P<job_id>\w+)/batch/?$", bulk_v1.batches),
+    ("GET", BATCH + r"/?$", bulk_v1.batch),
+    ("GET", BATCH + r"/request/?$", bulk_v1.batch_request),
+    ("GET", BATCH + r"/result/?$", bulk_v1.batch_result),
+    ("GET", BATCH + r"/result/(?P<result_id>\w+)/?$", bulk_v1.query_result),
     # What a real org serves and the local org does not model: refused, last, for any method.
-    ("*", r"^/services/Soap/(?P<api>[a-zA-Z]+)/", refusals.soap_api),
+    ("*", r"^/services/Soap/(?P<api>(?!m/)[a-zA-Z]+)/", refusals.soap_api),
     ("*", V + r"/tooling/sobjects/(?P<sobject>\w+)(?:/.*)?$", refusals.tooling_sobject),
     ("*", V + r"/(?P<resource>" + REST_RESOURCES + r")(?:/.*)?$", refusals.rest_resource),
     ("*", r"^/services/apexrest(?:/.*)?$", refusals.apex_rest),
+    ("*", r"^/services/async/(?P<version>\d+\.\d)/(?P<resource>.+)$", refusals.bulk_v1_resource),
     ("*", r"^/services/oauth2/(?P<endpoint>revoke|introspect|authorize|logout)$", refusals.oauth_endpoint),
     ("*", r"^/(?:$|lightning/|secur/|apex/|one/|setup/|home/)", refusals.user_interface),
 ]

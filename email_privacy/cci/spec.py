@@ -26,7 +26,6 @@ from types import SimpleNamespace
 
 from ..errors import OptionError
 from .options import (
-    absolute,
     nearest,
     parse_api_version,
     parse_bool,
@@ -41,8 +40,10 @@ from .report import report_path
 
 # Flags CumulusCI's `cci task run` hands to every task as options (cli/task.py; BaseTask skips the same).
 CUMULUSCI_FLAGS = frozenset({"debug", "debug_before", "debug_after", "no_prompt"})
-# A value the flow fills in from an earlier step's return values when the step starts (flowrunner.py).
+# Values CumulusCI fills in only when the task starts: an earlier step's return value (`^^step.name`,
+# flowrunner.py) and a project setting (`$project_config.name`, core/tasks.py).
 RETURN_VALUE_PREFIX = "^^"
+PROJECT_CONFIG_MARK = "$project_config."
 
 Check = Callable[[str, object], object]  # (option label, given value) -> parsed value; OptionError on a bad one
 
@@ -129,7 +130,7 @@ class OptionSpec:
     def problems(self, given: Mapping, task: str | None = None, label: Callable[[str], str] | None = None) -> list[str]:
         """Every problem with `given` (raw task options), one line each: unknown names first, then bad values.
 
-        A value the flow fills in from an earlier step (`^^step.value`) is that step's to check.
+        A value filled in when the task starts (`^^step.value`, `$project_config.name`) is checked then.
         """
         label = label or (lambda name: name)
         found = [
@@ -139,7 +140,7 @@ class OptionSpec:
         ]
         for option in self:
             value = given.get(option.name)
-            if isinstance(value, str) and value.startswith(RETURN_VALUE_PREFIX):
+            if isinstance(value, str) and (value.startswith(RETURN_VALUE_PREFIX) or PROJECT_CONFIG_MARK in value):
                 continue
             try:
                 option.parse(value, label(option.name))
@@ -291,7 +292,6 @@ __all__ = [
     "Option",
     "OptionSpec",
     "TaskOptions",
-    "absolute",
     "api_version",
     "choice",
     "existing_file",

@@ -21,6 +21,7 @@ from ..salesforce import flexipages, names
 from ..salesforce.layouts import INDIVIDUAL_FIELD, has_field
 from ..salesforce.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL, FEATURE_SETTINGS
 from .settings import SettingsOptions, desired_settings
+from .who_can_tick import DEFAULT_MINIMUM, editors
 
 # The table shows what a person acts on; the JSON report adds api_name, object and required.
 COLUMNS = (("item", "Item"), ("name", "Name"), ("state", "State"), ("verdict", "Verdict"))
@@ -40,9 +41,12 @@ class Row:
     object: str = ""  # for layouts: Contact, Lead, PersonAccount
     package: str = ""  # for managed layouts: the namespace of the package that installed it
     page_kind: str = ""  # for pages: the kind flexipages.classify gives (dynamic_forms, record_detail ...)
+    warning: bool = False  # right enough to pass, but worth a person's attention (too few can edit a flag)
 
     @property
     def verdict(self) -> str:
+        if self.warning:
+            return "WARNING"
         if self.kind == "Page" and not self.required:
             return "left alone"
         if not self.required and self.state != "on":
@@ -197,6 +201,7 @@ def report_data(rows: Iterable[Row], org: Mapping, checked_at: str, reused_read:
         "reused_prerequisites_read": reused_read,
         "settings": [r.as_dict() for r in rows if r.kind == "Setting"],
         "layouts": [r.as_dict() for r in rows if r.kind == "Layout"],
+        "access": [r.as_dict() for r in rows if r.kind == "Access"],
         "pages": [
             {"name": r.name, "object": r.object, "kind": r.page_kind, "state": r.state, "verdict": r.verdict}
             for r in rows
@@ -228,6 +233,9 @@ class VerifyOptions:
     junit_path: Path | None = None
     summary_path: Path | None = None
     pages: bool = True  # also the Lightning record pages of Contact, Lead and Account
+    editors: bool = True  # also who can edit Don't Track and Don't Process (features/who_can_tick.py)
+    min_editors: int = DEFAULT_MINIMUM  # active users besides the running user who must be able to
+    running_user: str = ""  # the running user's id
 
 
 @dataclass
@@ -242,6 +250,23 @@ class VerifyResult:
         return {**head, **self.data}
 
 
+ASSIGN_HINT = (
+    "Assign them the permission set Email Privacy: Individual Access (deploy_email_privacy_permission_set "
+    "with assign_to_usernames or assign_to_where)."
+)
+
+
+def access_rows(org, options: "VerifyOptions") -> list[Row]:
+    """One row per flag: how many active users can edit it and through what; a warning under the minimum."""
+    if not options.editors:
+        return []
+    return [
+        Row("Access", f"Who can edit {e.label}", f"Individual.{e.field}", e.state(), True, True,
+            warning=e.others < options.min_editors)
+        for e in editors(org.rest.query_all, options.running_user)
+    ]  # fmt: skip
+
+
 def verify(org, read, options: VerifyOptions, log) -> VerifyResult:
     """Read the org back (or reuse the flow's read when nothing can have been deployed since), log the table,
     write the JSON report. OrgError unless configured, a warning in a dry run."""
@@ -253,9 +278,12 @@ def verify(org, read, options: VerifyOptions, log) -> VerifyResult:
     # read already showed configured (the steps between deploy only what is missing).
     stale = read is not None and not (options.dry_run or configured(state_rows(read, objects, options.settings)))
     state, reused = reuse_or_read(org.metadata, read, settings=True, objects=objects, stale=stale, pages=options.pages)
-    rows = state_rows(state, objects, options.settings)
+    rows = state_rows(state, objects, options.settings) + access_rows(org, options)
     source = "reusing the prerequisites' read: nothing deployed since" if reused else "read back from the org"
     log_table(log, f"Email privacy verification ({source})", table_columns(rows), [r.as_dict() for r in rows])
+    for r in rows:
+        if r.warning:
+            log.warning(f"{r.name}: {r.state}; fewer than {options.min_editors} besides you. {ASSIGN_HINT}")
     ok = configured(rows)
     who = {"name": org.name, "org_id": org.org_id, "instance_url": org.instance_url}
     data = report_data(rows, who, datetime.now(UTC).isoformat(timespec="seconds"), reused)

@@ -117,6 +117,10 @@ class RestClient:
         """The records of one REST query (its first page: the queries here return one row)."""
         return self.call(self.sf.query, soql)["records"]
 
+    def query_all(self, soql: str) -> list[dict]:
+        """Every record of a REST query, its pages followed (a call per page of up to 2,000 rows)."""
+        return self.call(self.sf.query_all, soql)["records"]
+
     def organization(self, fields) -> dict:
         """The Organization record. CumulusCI already read it while refreshing the token; query only if it did not."""
         org = self.task.org_config.organization_sobject
@@ -141,6 +145,14 @@ class RestClient:
         except SalesforceError as e:
             raise GuardQueryRefused(_rest_error_words(e) or f"HTTP {getattr(e, 'status', '?')}") from None
         return records
+
+    def daily_api_requests(self) -> dict:
+        """The org's DailyApiRequests from the Limits resource: {"Max": ..., "Remaining": ...}."""
+        limits = self.call(self.sf.limits)
+        entry = limits.get("DailyApiRequests") if isinstance(limits, dict) else None
+        if not isinstance(entry, dict) or "Remaining" not in entry:
+            raise OrgError("The org's Limits resource (/limits) lists no DailyApiRequests; the check cannot run.")
+        return {"Max": int(entry.get("Max", 0)), "Remaining": int(entry["Remaining"])}
 
     def describe(self, sobject: str) -> dict:
         """The sObject's describe, fetched once per client."""

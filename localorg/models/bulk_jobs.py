@@ -15,7 +15,8 @@ from ..exceptions import NotFound, SalesforceError
 from .ids import sf_id
 from .records import now_iso
 
-INGEST_OPERATIONS = ("insert", "update", "upsert", "delete")
+# hardDelete skips the recycle bin; the local org keeps none, so it deletes as delete does.
+INGEST_OPERATIONS = ("insert", "update", "upsert", "delete", "hardDelete")
 CLOSED_STATES = ("JobComplete", "Aborted", "Failed", "UploadComplete")
 
 
@@ -98,31 +99,42 @@ class BulkJob:
         obj, operation = self.info["object"], self.info["operation"]
         if not self.data:
             return self._fail("InvalidBatch : No data was uploaded for this job")
-        reader = csv.reader(io.StringIO(self.data))
-        header = next(reader, None) or []
-        fields = org.visibility.field_map(obj)
-        unknown = [h for h in header if h.lower() not in fields]
-        if unknown:
-            return self._fail(f"InvalidBatch : Field name not found : {unknown[0]}")
-        if operation in ("update", "delete") and not any(h.lower() == "id" for h in header):
-            return self._fail("InvalidBatch : Id column is required for " + operation)
-        rows = [r for r in reader if any(v.strip() for v in r)]
-        records = []
-        for values in rows:
-            record = {}
-            for name, value in zip(header, values, strict=False):
-                if value == "":
-                    continue  # an empty value leaves the field as it is
-                record[fields[name.lower()].name] = None if value == "#N/A" else value
-            records.append(record)
-        results, created = _apply(org, obj, operation, records)
+        try:
+            header, rows, records = read_csv(org, obj, operation, self.data)
+        except ValueError as e:
+            return self._fail(str(e))
+        results, created = apply_records(org, obj, operation, records)
         self.results = list(zip(rows, results, created, strict=False))
         self.header = header
         failed = sum(1 for r in results if not r["success"])
         self.info.update(state="JobComplete", numberRecordsProcessed=len(results), numberRecordsFailed=failed)
 
 
-def _apply(org, obj: str, operation: str, records: list[dict]):
+def read_csv(org, obj: str, operation: str, text: str) -> tuple[list[str], list[list[str]], list[dict]]:
+    """(header, rows, records keyed by field name) of an ingest CSV; ValueError with Salesforce's message when a
+    column names no field or an Id column is missing. An empty value is left out; `#N/A` is null."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None) or []
+    fields = org.visibility.field_map(obj)
+    unknown = [h for h in header if h.lower() not in fields]
+    if unknown:
+        raise ValueError(f"InvalidBatch : Field name not found : {unknown[0]}")
+    if operation in ("update", "delete", "hardDelete") and not any(h.lower() == "id" for h in header):
+        raise ValueError("InvalidBatch : Id column is required for " + operation)
+    rows = [r for r in reader if any(v.strip() for v in r)]
+    records = []
+    for values in rows:
+        record = {}
+        for name, value in zip(header, values, strict=False):
+            if value == "":
+                continue  # an empty value leaves the field as it is
+            record[fields[name.lower()].name] = None if value == "#N/A" else value
+        records.append(record)
+    return header, rows, records
+
+
+def apply_records(org, obj: str, operation: str, records: list[dict]):
+    """Per-record results and whether each was created, for an ingest operation (Bulk API 1.0 and 2.0)."""
     store, vis = org.records, org.visibility
     if operation == "insert":
         results = store.create_many(obj, records, vis, owner=org.identity.user_id)
@@ -157,8 +169,12 @@ class BulkJobs:
         self._jobs: dict[str, BulkJob] = {}
         self._ids = itertools.count(1)
 
+    def next_id(self) -> str:
+        """A new job id; Bulk API 1.0 jobs (models/bulk_v1.py) draw from it too, as both are jobs of one org."""
+        return sf_id("750", next(self._ids))
+
     def _new(self, user_id: str, version: str, **info) -> BulkJob:
-        job_id = sf_id("750", next(self._ids))
+        job_id = self.next_id()
         stamp = now_iso()
         job = BulkJob(
             {

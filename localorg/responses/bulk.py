@@ -94,7 +94,7 @@ def ingest_job(org, request, version, job_id):
     return Response.json(_public(job.close(org)))
 
 
-def _csv(header, rows) -> Response:
+def csv_reply(header, rows) -> Response:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header)
@@ -102,7 +102,7 @@ def _csv(header, rows) -> Response:
     return Response(status=200, body=out.getvalue().encode("utf-8"), content_type="text/csv")
 
 
-def _sf_error(result: dict) -> str:
+def error_text(result: dict) -> str:
     # Salesforce's form: STATUS_CODE:message:field,field --
     return " ".join(f"{e['statusCode']}:{e['message']}:{','.join(e.get('fields') or [])} --" for e in result["errors"])
 
@@ -111,22 +111,22 @@ def ingest_results(org, request, version, job_id, kind):
     """GET successfulResults / failedResults / unprocessedrecords."""
     job = org.bulk_jobs.get(job_id, "ingest")
     if kind == "successfulResults":
-        return _csv(
+        return csv_reply(
             ["sf__Id", "sf__Created", *job.header],
             [[r["id"], "true" if c else "false", *v] for v, r, c in job.results if r["success"]],
         )
     if kind == "failedResults":
-        return _csv(
+        return csv_reply(
             ["sf__Id", "sf__Error", *job.header],
-            [[r["id"] or "", _sf_error(r), *v] for v, r, _ in job.results if not r["success"]],
+            [[r["id"] or "", error_text(r), *v] for v, r, _ in job.results if not r["success"]],
         )
-    return _csv(*job.unprocessed())
+    return csv_reply(*job.unprocessed())
 
 
 # -- query -----------------------------------------------------------------------------------------
 
 
-def _flatten(query, records: list[dict]):
+def flatten(query, records: list[dict]):
     """CSV columns as the query names them (`Individual.HasOptedOutTracking`), and rows of values."""
 
     paths = [p for p in query.select if isinstance(p, Path)]
@@ -158,7 +158,7 @@ def create_query(org, request, version):
         result = soql.execute(body["query"], OrgSource(org, version))
     except soql.SoqlError as exc:
         return _error(400, exc.error_code, exc.message)
-    columns, rows = _flatten(parsed, result["records"])
+    columns, rows = flatten(parsed, result["records"])
     reply = org.bulk_jobs.run_query(body["operation"], parsed.obj, columns, rows, org.identity.user_id, version)
     return Response.json(reply)
 
@@ -180,13 +180,13 @@ def query_results(org, request, version, job_id):
         return _error(400, "INVALID_LOCATOR", "Invalid locator or maxRecords")
     page = job.rows[start : start + size]
     following = start + size
-    response = _csv(job.columns, [["" if v is None else _text(v) for v in row] for row in page])
+    response = csv_reply(job.columns, [["" if v is None else csv_value(v) for v in row] for row in page])
     response.headers["Sforce-Locator"] = str(following) if following < len(job.rows) else "null"
     response.headers["Sforce-NumberOfRecords"] = str(len(page))
     return response
 
 
-def _text(value) -> str:
+def csv_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

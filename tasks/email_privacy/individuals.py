@@ -113,7 +113,7 @@ A list longer than 1,000 entries is written whole to a CSV file next to the repo
             return
         self.logger.info(
             f"Consent API: {consent['confirmed']} of {consent['asked']} people confirmed {consent['meaning']} "
-            f"({consent['calls']} calls)."
+            f"({consent['calls']} call(s))."
         )
         if consent["not_confirmed_count"]:
             log_table(

@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
-from email_privacy.cci.spec import OptionSpec, flag, text
+from email_privacy.cci.spec import OptionSpec, flag, name_list, text
 from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, ORG_STATE, MetadataTask
 from email_privacy.errors import OptionError
+from email_privacy.features.assign_permission_set import PERMISSION_SET, assign
+from email_privacy.features.individuals_request import parse_condition
 from email_privacy.features.permission_set import (
     DEFAULT_PATH,
     SOURCE_SUFFIX,
@@ -19,6 +21,10 @@ Deploys the permission sets in force-app/main/default/permissionsets (the one th
 edit Individual records and their Don't Track / Don't Process fields), converted to Metadata API
 format in Python, in one deploy. It first retrieves the org's copies (or reuses the flow's read) and
 deploys nothing when the org already holds every element of them.
+
+With assign_to_usernames or assign_to_where it then assigns Email Privacy: Individual Access to those
+active users (IsActive = true is always added) who do not hold it yet; a second run writes nothing; a dry
+run lists them. In the flow the set is deployed with the layouts, so a later step (assign_only) assigns it.
 """
     options_spec = OptionSpec(
         text("path", "Folder of *.permissionset-meta.xml files, relative to the project.", allowed="path of a folder"),
@@ -30,6 +36,18 @@ deploys nothing when the org already holds every element of them.
             "Set by the flow: deploy nothing, return what to deploy (return value deferred_files, {name: file}) so "
             "add_individual_field_to_layouts sends them in its one deploy.",
         ),
+        name_list(
+            "assign_to_usernames",
+            f"Usernames of active users to assign {PERMISSION_SET} to (those who hold it already are left alone).",
+        ),
+        text(
+            "assign_to_where",
+            "SOQL condition on User choosing whom to assign it to, e.g. \"Profile.Name = 'Standard User'\" "
+            "(IsActive = true is always added).",
+            parse_condition,
+            "a SOQL condition",
+        ),
+        flag("assign_only", "Set by the flow: deploy nothing, only make the assignments asked for."),
         *CLIENT_OPTIONS,
     )
 
@@ -44,9 +62,30 @@ deploys nothing when the org already holds every element of them.
         if not self.local:
             raise OptionError(f"Option path: {folder} holds no *{SOURCE_SUFFIX} file.")
         self.defer = self.parsed_options.defer_to_layouts
+        self.assign_only = self.parsed_options.assign_only
+        self.usernames = self.parsed_options.assign_to_usernames
+        self.where = self.parsed_options.assign_to_where or ""
+        if self.usernames and self.where:
+            raise OptionError("Options assign_to_usernames and assign_to_where: give one of them, not both.")
+
+    def _update_credentials(self):
+        # The flow's assignment step with nothing to assign makes no call, not even a token refresh.
+        if not self.assign_only or self.usernames or self.where:
+            super()._update_credentials()
 
     def _run_task(self):
+        wanted = bool(self.usernames or self.where)
+        if self.assign_only:
+            self.return_values = {"assignment": self._assign().to_dict() if wanted else None}
+            return
         result = deploy_permission_sets(
             self.connection, self.org_state, self.local, self.logger, self.dry_run, self.check_only, self.defer
         )
         self.return_values = result.return_values()
+        if wanted and self.defer:
+            self.logger.info("The assignment follows the layouts deploy (the flow's assign_only step).")
+        elif wanted and not self.check_only:
+            self.return_values["assignment"] = self._assign().to_dict()
+
+    def _assign(self):
+        return assign(self.rest, self.usernames, self.where, self.dry_run, self.logger)

@@ -1,10 +1,11 @@
 """CumulusCI task verify_email_privacy: read the org back and fail unless it is really configured."""
 
 from email_privacy.cci import report
-from email_privacy.cci.spec import OptionSpec, choice, file_to_write, flag, name_list
+from email_privacy.cci.spec import OptionSpec, choice, file_to_write, flag, name_list, whole
 from email_privacy.cci.task import CLIENT_OPTIONS, ORG_STATE, PAGES, MetadataTask
 from email_privacy.features.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions
 from email_privacy.features.verify import VerifyOptions, verify
+from email_privacy.features.who_can_tick import DEFAULT_MINIMUM
 from email_privacy.salesforce.layouts import TARGET_OBJECTS
 
 
@@ -18,6 +19,10 @@ Reads the org back (one retrieve of the settings and the target layouts) and fai
 - every Contact, Lead and (where person accounts are on) Person Account page layout has the Individual field;
 - every Lightning record page built with Dynamic Forms for those objects places the Individual field (pages false
   leaves pages out); other record pages of Contact, Lead and Account are listed with their kind, left alone.
+
+It also counts, per flag, the active users who can edit Don't Track and Don't Process on Individual records
+and through which profiles and permission sets (four REST queries); fewer than min_editors besides you is a
+warning row (the org still counts as configured), since then no rep can honour a request.
 
 Prints a table of every setting and layout (the names a person sees in Setup) with its state and verdict; the
 report option writes the same as JSON, the junit option as a JUnit XML file (one test case per row, for CI
@@ -53,6 +58,19 @@ it retrieves again. With dry_run it reports what is not configured yet as a warn
             "Contact and Lead, plus PersonAccount where person accounts are on",
         ),
         PAGES,
+        flag(
+            "editors",
+            "Also count the active users who can edit Don't Track and Don't Process, and through which profiles "
+            "and permission sets.",
+            default=True,
+        ),
+        whole(
+            "min_editors",
+            "How many active users besides you must be able to edit each flag; fewer gives a warning row.",
+            DEFAULT_MINIMUM,
+            0,
+            1_000_000,
+        ),
         ORG_STATE,
         flag("dry_run", "Warn instead of failing when the org is not configured."),
         *CLIENT_OPTIONS,
@@ -78,5 +96,8 @@ it retrieves again. With dry_run it reports what is not configured yet as a warn
             junit_path=p["junit"],
             summary_path=p["summary"],
             pages=self.pages,
+            editors=self.parsed_options.editors,
+            min_editors=self.parsed_options.min_editors,
+            running_user=self.org_config.user_id or "",
         )
         self.return_values = verify(self.connection, self.org_state, options, self.logger).return_values()

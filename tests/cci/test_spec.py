@@ -77,12 +77,24 @@ def test_every_task_declares_a_spec_and_its_task_options_are_the_specs(name):
     assert all(info["description"] and info["type"] for info in cls.task_options.values())
 
 
-def test_declaring_task_options_by_hand_beside_a_spec_is_refused():
+def test_declaring_task_options_by_hand_is_refused():
     with pytest.raises(TypeError, match="task_options is derived"):
 
         class Both(OptionsTask, BaseTask):  # noqa: F841
             options_spec = SPEC
             task_options = {"x": {"description": "drifts"}}
+
+    with pytest.raises(TypeError, match=r"declare options_spec = OptionSpec\(\.\.\.\)"):
+
+        class ByHand(MetadataTask):  # noqa: F841
+            task_options = {"x": {"description": "not parsed, not checked"}}
+
+
+def test_the_mixin_goes_before_the_cumulusci_task_class():
+    with pytest.raises(TypeError, match="put OptionsTask before"):
+
+        class After(BaseTask, OptionsTask):  # noqa: F841
+            options_spec = SPEC
 
 
 def test_an_option_declared_twice_is_refused():
@@ -182,6 +194,7 @@ def test_paths(tmp_path):
 
 def test_problems_lists_every_mistake_and_leaves_flow_references_to_their_step():
     assert SPEC.problems({"dry_run": "^^check.dry_run", "org_state": "^^check.org_state"}) == []
+    assert SPEC.problems({"retries": "$project_config.project__custom__retries"}) == []
     assert SPEC.problems({"dry_rn": "1", "retries": "x", "position": "top"}, label=lambda n: f"t__{n}") == [
         "Option t__dry_rn: no such option; did you mean dry_run? Its options: dry_run, position, objects, retries, "
         "backoff.",

@@ -7,15 +7,24 @@ The consuming project's runs use the stand-alone cci (build/cci) with this check
 
 import pytest
 import yaml
+from cumulusci.core.flowrunner import StepVersion
 
+from tests.conftest import import_task
 from tests.e2e.test_sources import cci, consumer_project  # noqa: F401 (cci is a fixture)
 from tests.e2e.test_sources import run as run_standalone
-from tests.harness import LocalOrgProcess, api_requests, error_line, ok, org_files, run_cci, soap_actions
+from tests.harness import REPO, LocalOrgProcess, api_requests, error_line, ok, org_files, run_cci, soap_actions
 
 FLOW = "enable_individual_email_tracking"
-STEPS = (
-    "check_email_privacy_prerequisites, deploy_email_privacy_settings, deploy_email_privacy_permission_set, "
-    "add_individual_field_to_layouts, verify_email_privacy, create_missing_individuals"
+PROJECT = yaml.safe_load((REPO / "cumulusci.yml").read_text(encoding="utf-8"))
+# The steps' tasks in step order, each once, as the message lists them.
+STEPS = ", ".join(
+    dict.fromkeys(
+        step["task"]
+        for _, step in sorted(PROJECT["flows"][FLOW]["steps"].items(), key=lambda item: StepVersion(str(item[0])))
+    )
+)
+PREREQUISITE_OPTIONS = ", ".join(
+    o.name for o in import_task("preflight").CheckEmailPrivacyPrerequisites.options_spec if not o.flow_only
 )
 
 WIDE = {"COLUMNS": "2000"}  # rich wraps a message at the terminal's width: wide enough to compare it whole
@@ -56,8 +65,7 @@ def untouched(org, since: int, before: dict) -> None:
             "check_email_privacy_prerequisites__dry_rn",
             "true",
             "Error: Option check_email_privacy_prerequisites__dry_rn: no such option of "
-            "check_email_privacy_prerequisites; did you mean dry_run? Its options: allow_unknown_edition, "
-            "enhanced_email, email_tracking, objects, pages, dry_run, api_version, retries, backoff, poll_interval.",
+            f"check_email_privacy_prerequisites; did you mean dry_run? Its options: {PREREQUISITE_OPTIONS}.",
         ),
         (
             "check_email_privacy_prerequisite__dry_run",
@@ -126,9 +134,10 @@ def test_task_run_refuses_an_option_it_does_not_have_in_one_line(org):
     result = run_cci(
         org, "task", "run", "deploy_email_privacy_settings", "--org", "sim", "-o", "dryrun", "true", env=WIDE
     )
+    settings = import_task("settings").DeployEmailPrivacySettings.options_spec
     assert error_line(result) == (
-        "Error: Option dryrun: no such option; did you mean dry_run? Its options: enhanced_email, email_tracking, "
-        "consent_management, dry_run, check_only, api_version, retries, backoff, poll_interval."
+        "Error: Option dryrun: no such option; did you mean dry_run? "
+        f"Its options: {', '.join(o.name for o in settings if not o.flow_only)}."
     )
     untouched(org, since, before)
 

@@ -261,7 +261,7 @@ def test_listing_snapshot_and_verify_report_show_recognisable_names(run):
     assert "will add the field: Contact: Acme Contact (Partner) Layout [package acme]" in text
     assert "will add the field: Lead: Lead Layout für Café 製品" in text
     # the snapshot manifest: every changed layout, named as in Setup, with its package
-    (snapshot,) = (run["snapshots"] / "sim").iterdir()
+    (snapshot,) = (run["snapshots"] / run["org"].org_config["org_id"]).iterdir()
     manifest = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
     assert {(e["object"], e["label"], e["package"] or "") for e in manifest["layouts"]} == expected
     assert {e["name"] for e in manifest["layouts"]} == {n.member for n in targets.values()}

@@ -43,7 +43,10 @@ def run(tmp_path_factory):
         data = {"org": org, "work": work}
         flow = ["flow", "run", FLOW, "--org", "sim", "-o", "create_missing_individuals__enabled", "true",
                 "-o", "add_individual_field_to_layouts__snapshot_dir", str(work / "snapshots")]  # fmt: skip
-        data["flow"] = run_cci(org, *flow, timeout=300)
+        data["flow"] = run_cci(
+            org, *flow, "-o", "verify_email_privacy__report", str(work / "verify1.json"), timeout=300
+        )
+        data["verify1"] = json.loads((work / "verify1.json").read_text())
         con = db(org)
         data["individuals_after_flow"] = con.execute("SELECT COUNT(*) FROM Individual").fetchone()[0]
         data["linked_after_flow"] = {
@@ -59,6 +62,12 @@ def run(tmp_path_factory):
         before = len(org.requests())
         data["backfill_again"] = task(org, "create_missing_individuals", work)
         data["backfill_again_calls"] = org.requests()[before:]
+        deploys = sum(1 for r in org.requests() if r.get("soap_action") == "deploy")
+        assign = ["-o", "deploy_email_privacy_permission_set__assign_to_where", "Username LIKE 'rep%'"]
+        report2 = ["-o", "verify_email_privacy__report", str(work / "verify2.json")]
+        data["flow2"] = run_cci(org, *flow, *assign, *report2, timeout=300)
+        data["flow2_deploys"] = sum(1 for r in org.requests() if r.get("soap_action") == "deploy") - deploys
+        data["verify2"] = json.loads((work / "verify2.json").read_text())
         emails = [r["Email"] for r in con.execute("SELECT Email FROM Contact ORDER BY rowid")]
         csv = work / "people.csv"
         csv.write_text("email\n" + "\n".join(emails) + "\n", encoding="utf-8")
@@ -110,3 +119,18 @@ def test_the_audit_reports_the_contact_changed_back_by_hand(run):
     assert "Traceback" not in output(result)
     assert [p["id"] for p in audit["not_confirmed"]] == [run["changed"]]
     assert run["changed"] in run["junit"] and 'failures="2"' in run["junit"]
+
+
+def test_verify_warns_no_rep_can_edit_then_the_flow_assigns_by_condition_and_verify_counts_them(run):
+    first = {r["api_name"]: r for r in run["verify1"]["access"]}
+    assert set(first) == {"Individual.HasOptedOutTracking", "Individual.HasOptedOutProcessing"}
+    assert all(
+        r["verdict"] == "WARNING" and r["state"].startswith("0 active users besides you") for r in first.values()
+    )
+    assert "Assign them the permission set" in output(run["flow"])
+    assert run["flow2"].returncode == 0, output(run["flow2"])[-4000:]
+    assert run["flow2_deploys"] == 0  # the second run deploys nothing; it only assigns
+    assert "assigned to 3 user(s)" in output(run["flow2"])
+    second = {r["api_name"]: r for r in run["verify2"]["access"]}
+    assert all(r["verdict"] == "OK" and r["state"].startswith("3 active users besides you") for r in second.values())
+    assert all("Email Privacy: Individual Access 3" in r["state"] for r in second.values())

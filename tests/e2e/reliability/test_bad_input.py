@@ -42,10 +42,17 @@ CATALOGUE = [
         ["enhanced_email", "'sometimes'", "auto, true, false"],
     ),
     ("check_email_privacy_prerequisites", {"email_tracking": "often"}, ["email_tracking", "'often'", BOOL]),
+    # Not an option of the prerequisites (deploy_email_privacy_settings has it): refused as a name.
     (
         "check_email_privacy_prerequisites",
         {"consent_management": "false"},
-        ["consent_management", "false is not allowed", "purge"],
+        ["consent_management", "no such option", "Its options: allow_unknown_edition"],
+    ),
+    ("check_email_privacy_prerequisites", {"dry_rn": "true"}, ["dry_rn", "no such option", "did you mean dry_run?"]),
+    (
+        "add_individual_field_to_layouts",
+        {"postion": "end_of_first_section"},
+        ["postion", "did you mean position?"],
     ),
     (
         "check_email_privacy_prerequisites",

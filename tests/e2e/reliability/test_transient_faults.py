@@ -114,7 +114,9 @@ def test_layouts_beyond_the_bound_on_the_deploy_change_nothing_and_keep_the_snap
     )
     assert "deploy failed after 3 attempts (HTTP 503)" in line
     assert soap_actions(org, seen)[-3:] == ["deploy"] * 3 and org_files(org) == before
-    assert len(list((tmp_path / "s" / "sim").glob("*/manifest.json"))) == 1  # written before the deploy
+    assert (
+        len(list((tmp_path / "s" / org.org_config["org_id"]).glob("*/manifest.json"))) == 1
+    )  # written before the deploy
 
 
 def test_rest_tasks_beyond_the_bound_fail_in_one_line_and_change_nothing(local_org):

@@ -109,6 +109,17 @@ def test_delete_and_upsert_on_id(org):
     assert org.records.get("Individual", keep)["LastName"] == "Kept"
 
 
+def test_hard_delete_deletes_the_rows_and_reports_them(org):
+    gone = org.records.create("Contact", {"LastName": "Gone"}, org.visibility)
+    job_id = run_job(org, "Contact", "hardDelete", f"Id\n{gone}\n")
+    assert org.records.get("Contact", gone) is None
+    info = json.loads(call(org, bulk.ingest_job, "GET", job_id=job_id).body)
+    assert (info["operation"], info["state"], info["numberRecordsProcessed"]) == ("hardDelete", "JobComplete", 1)
+    assert [
+        r["sf__Id"] for r in rows(call(org, bulk.ingest_results, "GET", job_id=job_id, kind="successfulResults"))
+    ] == [gone]
+
+
 def test_unknown_column_fails_the_job_with_salesforce_words(org):
     job_id = run_job(org, "Individual", "insert", "LastName,Bogus__c\nA,b\n")
     info = json.loads(call(org, bulk.ingest_job, "GET", job_id=job_id).body)
