@@ -6,7 +6,7 @@ The same scenarios at 20,000 and 100,000 contacts are volume runs: `make bench` 
 import json
 import sqlite3
 
-from tests.harness import not_polls, run_cci
+from tests.harness import flat_calls, run_cci
 
 CONTACTS = 1500
 BULK = ("bulk_threshold", "50")  # Bulk API from 50 records, so a few hundred show the Bulk path
@@ -99,7 +99,7 @@ def test_rest_for_a_few_then_bulk_with_flat_calls_then_writes_split_into_jobs(lo
     assert big["already_set"] == 107 and big["updated"] == 0  # only Don't Track asked: the first 7 are set too
     assert any("/jobs/ingest" in c["path"] for c in big_calls)
     assert not [c for c in big_calls if "/composite/sobjects" in c["path"]]
-    assert len(not_polls(big_calls)) <= len(not_polls(mid_calls)) + 2, (len(mid_calls), len(big_calls))
+    assert len(flat_calls(big_calls)) <= len(flat_calls(mid_calls)) + 2, (len(mid_calls), len(big_calls))
 
     # Every contact (each tenth named twice): Don't Track off and Don't Process on for the 1,000 with an
     # Individual, an Individual created and linked for the other 500; a 10,000-byte upload limit splits each
