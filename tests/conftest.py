@@ -30,21 +30,28 @@ def pytest_configure(config):
 LAUNCHES = pytest.StashKey[starts.Launches]()
 
 
+BY_HAND = pytest.StashKey[set]()
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(config, items):
-    """Mark each test by what it starts; a hand-written mark of these names is an error, since it would go stale."""
-    by_hand = [item.nodeid for item in items if any(m.name in DERIVED for m in item.iter_markers())]
-    if by_hand:
-        raise pytest.UsageError(
-            f"{', '.join(sorted(DERIVED))} marks are derived from what a test starts (tests/starts.py); "
-            f"remove the hand-written mark from: {', '.join(by_hand[:5])}"
-        )
+    """Mark each test by what it starts. A hand-written mark of these names would go stale: its test fails."""
+    config.stash[BY_HAND] = {item.nodeid for item in items if any(m.name in DERIVED for m in item.iter_markers())}
     for item in items:
         found = starts.kinds(item)
         for kind in sorted(found):
             item.add_marker(kind)
         if found:
             item.add_marker("e2e")
+
+
+def pytest_runtest_setup(item):
+    if item.nodeid in item.config.stash[BY_HAND]:
+        pytest.fail(
+            f"{', '.join(sorted(DERIVED))} marks are derived from what a test starts (tests/starts.py): "
+            "remove the hand-written one",
+            pytrace=False,
+        )
 
 
 @pytest.hookimpl(hookwrapper=True)
