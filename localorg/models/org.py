@@ -109,6 +109,13 @@ class LocalOrg:
                     "Email": "admin@example.com",
                     "IsActive": 1,
                     "UserType": "Standard",
+                    "Alias": "ladmin",
+                    "CommunityNickname": "local.admin",
+                    # The org's own time zone and locale (Organization's, sobjects.virtual_rows).
+                    "TimeZoneSidKey": "Europe/London",
+                    "LocaleSidKey": "en_GB",
+                    "LanguageLocaleKey": "en_US",
+                    "EmailEncodingKey": "UTF-8",
                 }
             ],
         )
