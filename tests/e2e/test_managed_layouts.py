@@ -230,7 +230,6 @@ def expected_targets():
     return {f"{n.member}.layout": n for n in seed_layout_names(OrgIdentity(**PROFILE)) if n.object in target_objects()}
 
 
-@pytest.mark.e2e
 def test_first_run_puts_the_field_once_on_every_target_layout(run):
     assert run["first"].returncode == 0, output(run["first"])[-4000:]
     before, after = run["before"], run["after_first"]
@@ -254,7 +253,6 @@ def test_first_run_puts_the_field_once_on_every_target_layout(run):
     assert any(names.layout_object(n) == "acme__Donation__c" for n in map(names.full_name_from_path, after))
 
 
-@pytest.mark.e2e
 def test_listing_snapshot_and_verify_report_show_recognisable_names(run):
     text = output(run["first"])
     targets = expected_targets()
@@ -290,7 +288,6 @@ def test_listing_snapshot_and_verify_report_show_recognisable_names(run):
     assert "%28" not in table and "acme__" not in table
 
 
-@pytest.mark.e2e
 def test_second_run_deploys_nothing(run):
     assert run["second"].returncode == 0, output(run["second"])[-4000:]
     assert "deploy" not in run["second_actions"]
@@ -298,7 +295,6 @@ def test_second_run_deploys_nothing(run):
     assert "already configured" in output(run["second"])
 
 
-@pytest.mark.e2e
 def test_restore_layouts_puts_every_layout_back_byte_identical(run):
     assert run["restore"].returncode == 0, output(run["restore"])[-4000:]
     assert run["after_restore"] == run["before"]
