@@ -126,6 +126,12 @@ def org():
     help="New org only: person accounts to seed (needs --person-accounts).",
 )
 @click.option(
+    "--trimmed-individual-pages",
+    is_flag=True,
+    help="New org only: the Individual layout (and, with --dynamic-forms, its record page) lack Don't Track and "
+    "Don't Process, as in an org whose admin removed them.",
+)
+@click.option(
     "--rep-users",
     type=click.IntRange(0, 10_000),
     default=0,
@@ -193,6 +199,7 @@ def _serve(
     contacts,
     leads,
     person_accounts_count,
+    trimmed_individual_pages,
     rep_users,
     rep_access,
     deploy_queue_polls,
@@ -224,6 +231,7 @@ def _serve(
         layouts_per_object=layouts_per_object,
         managed_layouts=managed_layouts,
         dynamic_forms=dynamic_forms,
+        trimmed_individual_pages=trimmed_individual_pages,
     )
     local = LocalOrg(
         state_dir,
