@@ -1,9 +1,12 @@
-# make test: everything a fresh machine needs, then lint and every test (fast and end-to-end).
-# make test-fast: lint and the tests that run no real client against a local org.
+# make test: everything a fresh machine needs, then lint and every test (fast and end-to-end) on $(WORKERS)
+#   pytest-xdist workers, a module at a time (--dist loadscope), so a module's shared org starts once.
+# make test-fast: lint and every in-process test: those that start no local org server and no real client
+#   (the e2e mark, derived from what each test starts: tests/starts.py).
 # make lint: ruff's formatter and linter over the whole tree (settings in pyproject.toml), changing nothing,
 #   and actionlint over the GitHub Actions workflows.
 # make demo: a local org in a temporary folder, the main flow run against it with the real cci.
-# make bench: benchmarks (not part of make test).
+# make bench: benchmarks (not part of make test), then the fleet path against 300 orgs (tests/e2e/test_fleet.py).
+# make docs: the real-run blocks of README.md and docs/*.md made again from real runs against local orgs.
 # make scratch-demo: the scratch-org path offline: a local Dev Hub, the real sf and cci (docs/scratch-orgs.md).
 PYTHON ?= python3
 VENV := .venv
@@ -18,8 +21,9 @@ STANDALONE_STAMP := $(STANDALONE_CCI)/.installed-$(CCI_PIN)
 # runs on Node 20. Without node/npm it is left out and those tests skip, saying so.
 SF_DIR := build/sf
 SF_STAMP := $(SF_DIR)/.installed
+WORKERS ?= 2
 
-.PHONY: test test-fast lint demo bench scratch-demo clean
+.PHONY: test test-fast lint demo bench scratch-demo clean docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +52,7 @@ lint: $(STAMP)
 	$(BIN)/actionlint -color=false .github/workflows/*.yml
 
 test: lint $(STANDALONE_STAMP) $(SF_STAMP)
-	$(BIN)/python -m pytest -q -rs
+	$(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist loadscope
 
 test-fast: lint
 	$(BIN)/python -m pytest -q -rs -m "not e2e"
@@ -59,8 +63,13 @@ demo: $(STAMP)
 scratch-demo: $(STAMP) $(SF_STAMP)
 	scripts/scratch-orgs-offline.sh $(SCRATCH_CONFIG)
 
+# The real-run blocks of README.md and docs/*.md, made again from real runs (scripts/real_runs.py; --check: compare).
+docs: $(STAMP) $(STANDALONE_STAMP)
+	$(BIN)/python scripts/real_runs.py
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+	EMAIL_PRIVACY_FLEET_ORGS=300 $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_fleet.py
 
 clean:
 	rm -rf $(VENV) build .email_privacy

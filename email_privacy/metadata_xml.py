@@ -10,6 +10,9 @@ elements are out of order fails. The lists below are taken from the v63 WSDL's c
 tests compare them with the WSDL that simple-salesforce ships, so they cannot drift.
 """
 
+import hashlib
+from copy import deepcopy
+
 from lxml import etree
 
 from .errors import XmlInputError
@@ -58,6 +61,30 @@ def parse_file(path) -> etree._ElementTree:
     except OSError as e:
         raise XmlInputError(f"{path}: cannot read ({e.strerror})") from None
     return parse(data, str(path))
+
+
+def canonical_children(data: bytes, name: str) -> list[bytes]:
+    """Each top-level element of a metadata document in order, canonicalised (C14N) with whitespace-only text
+    and comments dropped: two documents that differ only in layout and comments give the same list."""
+    root = parse(data, name).getroot()
+    out = []
+    for child in root:
+        if not isinstance(child.tag, str):
+            continue
+        copy = deepcopy(child)  # edited below; the parsed document stays as it was
+        etree.strip_elements(copy, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+        for el in copy.iter():
+            if el.text is not None and not el.text.strip():
+                el.text = None
+            if el.tail is not None and not el.tail.strip():
+                el.tail = None
+        out.append(etree.tostring(copy, method="c14n"))
+    return out
+
+
+def content_digest(data: bytes, name: str) -> str:
+    """sha256 of a document's canonical top-level elements (canonical_children), for "is it still the same"."""
+    return hashlib.sha256(b"\n".join(canonical_children(data, name))).hexdigest()
 
 
 def serialize(tree) -> bytes:

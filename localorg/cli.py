@@ -132,6 +132,14 @@ def org():
     "Don't Process, as in an org whose admin removed them.",
 )
 @click.option(
+    "--api-requests-left",
+    "api_requests_left",
+    multiple=True,
+    metavar="[USERNAME=]N",
+    help="DailyApiRequests left at start: N for the org the server is started on, USERNAME=N for the served "
+    "org (a Dev Hub's scratch org too) with that username (repeatable).",
+)
+@click.option(
     "--rep-users",
     type=click.IntRange(0, 10_000),
     default=0,
@@ -179,6 +187,25 @@ def _connected_app(jwt_cert, jwt_client_id):
         raise OptionError(f"--jwt-cert: {e}") from None
 
 
+def _leave_api_requests(orgs, specs) -> None:
+    """Apply each --api-requests-left: every spec is checked first, so a bad one changes nothing."""
+    plan = []
+    for spec in specs:
+        username, _, count = spec.rpartition("=")
+        if not count.strip().isdigit():
+            raise OptionError(f"--api-requests-left {spec!r}: give N or USERNAME=N, N a whole number of requests")
+        org = orgs.primary
+        if username:
+            org = next((o for o in orgs.all() if o.identity.username.lower() == username.lower()), None)
+            if org is None:
+                raise OptionError(f"--api-requests-left {spec!r}: no org served here has the username {username!r}")
+        if int(count) > org.api_usage.max:
+            raise OptionError(f"--api-requests-left {spec!r}: at most {org.api_usage.max} (the org's Max)")
+        plan.append((org, int(count)))
+    for org, count in plan:
+        org.api_usage.set_remaining(count)
+
+
 def _serve(
     state_dir,
     port,
@@ -203,6 +230,7 @@ def _serve(
     rep_users,
     rep_access,
     deploy_queue_polls,
+    api_requests_left=(),
 ):
     from .faults import parse_faults
     from .models.identity import OrgIdentity
@@ -247,6 +275,7 @@ def _serve(
     )
     local.settings.deploy_queue_polls = deploy_queue_polls
     orgs = OrgSet(local)
+    _leave_api_requests(orgs, api_requests_left)
     cert, key = ensure_certificate(local.root / "tls")
     bundle = write_ca_bundle(cert, local.root / "tls" / "ca-bundle.pem")
     try:

@@ -44,6 +44,9 @@ MAX_BODY = 64 * 1024 * 1024
 LISTEN_BACKLOG = 1024
 IDLE_SECONDS = 120
 PUBLIC_PATHS = {"/services/oauth2/token"}
+# The requests that count against DailyApiRequests: REST (not the Versions URI), SOAP and Bulk; OAuth
+# and the identity URL do not (docs/salesforce-facts.md, "API request limits").
+COUNTED = re.compile(r"^/services/(?:data/v\d+\.\d|Soap/|async/)")
 # Refused without asking for a session: a login over SOAP, OAuth endpoints that take no bearer token, and the
 # pages a browser opens, so their client hears "not modelled" rather than a false "session expired".
 PUBLIC_REFUSALS = re.compile(
@@ -123,6 +126,28 @@ def dispatch(org, router: Router, request: Request) -> Response:
             return rest_error(503, "SERVER_UNAVAILABLE", "The server is temporarily unavailable")
         if fault == "session-expired":
             return invalid_session(path, request)
+    counted = COUNTED.match(path) is not None and not PUBLIC_REFUSALS.match(path)
+    if counted and not target.api_usage.spend():
+        return limit_exceeded(path, request)
+    response = route(target, router, request)
+    if counted and not is_soap(path):
+        usage = target.api_usage
+        response.headers["Sforce-Limit-Info"] = f"api-usage={usage.used()}/{usage.max}"
+    return response
+
+
+def limit_exceeded(path: str, request: Request) -> Response:
+    """What an org answers once its DailyApiRequests are spent."""
+    if path.startswith("/services/async/"):
+        return bulk_v1_error(request, "ExceededQuota", "TotalRequests Limit exceeded.")
+    if is_soap(path):
+        return soap_fault("sf:REQUEST_LIMIT_EXCEEDED", "REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.")
+    return rest_error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+
+
+def route(target, router: Router, request: Request) -> Response:
+    """The handler for the request's method and path, run for `target`; 405 or 404 when there is none."""
+    path = request.path
     handler, groups = router.match(request.method, path)
     if handler is None:
         if groups:

@@ -4,7 +4,20 @@ Method "*" matches any method a path has no route for: the refusals of what a re
 local org does not model (responses/refusals.py), so a client hears "not modelled", never a 404.
 """
 
-from .responses import bulk, bulk_v1, composite, consent, describe, devhub, oauth, refusals, resources, rest, soap
+from .responses import (
+    bulk,
+    bulk_v1,
+    composite,
+    consent,
+    describe,
+    devhub,
+    limits,
+    oauth,
+    refusals,
+    resources,
+    rest,
+    soap,
+)
 
 V = r"^/services/data/v(?P<version>\d+\.\d)"
 JOBS = V + r"/jobs"
@@ -48,6 +61,7 @@ ROUTES = [
     ("POST", V + r"/composite/batch/?$", composite.batch),
     ("POST", V + r"/composite/sobjects/?$", rest.collections),
     ("PATCH", V + r"/composite/sobjects/?$", rest.collections),
+    ("GET", V + r"/limits/?$", limits.limits),
     ("GET", V + r"/(?:query|queryAll)/?$", rest.query),
     ("GET", V + r"/limits/recordCount/?$", resources.record_count),
     ("GET", V + r"/search/?$", resources.search),
@@ -91,7 +105,7 @@ ROUTES = [
     ("GET", BATCH + r"/result/?$", bulk_v1.batch_result),
     ("GET", BATCH + r"/result/(?P<result_id>\w+)/?$", bulk_v1.query_result),
     # What a real org serves and the local org does not model: refused, last, for any method.
-    ("*", r"^/services/Soap/(?P<api>[a-zA-Z]+)/", refusals.soap_api),
+    ("*", r"^/services/Soap/(?P<api>(?!m/)[a-zA-Z]+)/", refusals.soap_api),
     ("*", V + r"/tooling/sobjects/(?P<sobject>\w+)(?:/.*)?$", refusals.tooling_sobject),
     ("*", V + r"/(?P<resource>" + REST_RESOURCES + r")(?:/.*)?$", refusals.rest_resource),
     ("*", r"^/services/apexrest(?:/.*)?$", refusals.apex_rest),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import weakref
 
+from cumulusci.core.tasks import BaseTask
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
 from ..errors import OptionError
@@ -64,6 +65,9 @@ class OptionsTask:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if BaseTask in cls.__mro__ and cls.__mro__.index(OptionsTask) > cls.__mro__.index(BaseTask):
+            # BaseTask._init_options does not call super(): after it, the spec would never be applied.
+            raise TypeError(f"{cls.__name__}: put OptionsTask before the CumulusCI task class in its bases")
         if "task_options" in cls.__dict__:
             raise TypeError(
                 f"{cls.__name__}: declare options_spec = OptionSpec(...) (email_privacy/cci/spec.py); "

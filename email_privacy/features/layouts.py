@@ -209,6 +209,7 @@ def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResul
             api_version=org.api_version,
             packages=packages,
             pages={n: old for n, (old, _) in pages.changes.items()},
+            deployed={**plan.new_files(), **pages.new_files()},
         )
         result.snapshot = str(path)
         log.info(f"Snapshot of the originals: {path}")

@@ -7,11 +7,8 @@ conversion is done here: for a PermissionSet it is a rename to `permissionsets/X
 
 from __future__ import annotations
 
-from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from lxml import etree
 
 from .. import metadata_xml
 from ..org.deploy_package import deploy_package
@@ -31,23 +28,6 @@ def local_permission_sets(folder: Path) -> dict[str, bytes]:
     return found
 
 
-def _canonical_children(data: bytes, name: str) -> set[bytes]:
-    """Each top-level element of a metadata document, canonicalised with whitespace-only text dropped."""
-    root = metadata_xml.parse(data, name).getroot()
-    out = set()
-    for child in root:
-        if not isinstance(child.tag, str):
-            continue
-        copy = deepcopy(child)  # edited below; the parsed document stays as it was
-        for el in copy.iter():
-            if el.text is not None and not el.text.strip():
-                el.text = None
-            if el.tail is not None and not el.tail.strip():
-                el.tail = None
-        out.add(etree.tostring(copy, method="c14n"))
-    return out
-
-
 def already_in_org(ours: bytes, theirs: bytes | None, name: str) -> bool:
     """Whether deploying `ours` would change nothing: every element of ours is in the org's copy as it is.
 
@@ -55,7 +35,9 @@ def already_in_org(ours: bytes, theirs: bytes | None, name: str) -> bool:
     """
     if theirs is None:
         return False
-    return _canonical_children(ours, name) <= _canonical_children(theirs, f"{name} (org)")
+    return set(metadata_xml.canonical_children(ours, name)) <= set(
+        metadata_xml.canonical_children(theirs, f"{name} (org)")
+    )
 
 
 @dataclass

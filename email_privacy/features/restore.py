@@ -1,13 +1,16 @@
 """Put page layouts and Lightning pages back from a snapshot written by add_individual_field_to_layouts,
-in one deploy."""
+in one deploy, into the org the snapshot came from, and only where the org still holds what our change left."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import metadata_xml
+from ..errors import OptionError
 from ..org.deploy_package import deploy_package
 from ..salesforce import names
+from .snapshots import same_org
 
 
 @dataclass
@@ -15,6 +18,7 @@ class RestoreResult:
     snapshot: str
     restored: list[str] = field(default_factory=list)
     restored_pages: list[str] = field(default_factory=list)
+    left_alone: list[str] = field(default_factory=list)  # changed in the org since our change, not restored
     dry_run: bool = False
     check_only: bool = False
 
@@ -22,24 +26,98 @@ class RestoreResult:
         return dict(self.__dict__)
 
 
+@dataclass
+class RestoreOptions:
+    dry_run: bool = False
+    check_only: bool = False
+    allow_other_org: bool = False  # restore a snapshot of another org id (a refreshed sandbox's, say)
+    overwrite_changed: bool = False  # also restore what someone changed in the org since our change
+
+
+def check_org(manifest: dict, org, snapshot: Path, allow_other_org: bool, log) -> None:
+    """Refuse, in one line, a snapshot taken from another org than `org` (or from an org it does not name),
+    unless `allow_other_org`."""
+    taken_from = str(manifest.get("org_id") or "")
+    if same_org(taken_from, org.org_id):
+        return
+    source = f"org {taken_from} ({manifest.get('org_name') or 'name unknown'})" if taken_from else "an unnamed org"
+    here = f"org {org.org_id or 'id unknown'} ({org.name})"
+    if allow_other_org:
+        log.warning(f"Snapshot {snapshot} was taken from {source}; restoring it into {here} (allow_other_org).")
+        return
+    raise OptionError(
+        f"Option snapshot: {snapshot} was taken from {source}, not from this {here}; nothing was deployed. "
+        "If this org is a copy of that one (a refreshed sandbox gets a new org id), run again with "
+        "-o allow_other_org true."
+    )
+
+
+def changed_since_our_change(org, manifest: dict, layouts: dict[str, bytes], pages: dict[str, bytes]) -> list[str]:
+    """Layouts and pages of the snapshot that the org no longer holds as our change left them (edited or
+    deleted since), from one retrieve; those the manifest has no digest for (older snapshots) count as changed.
+
+    The comparison ignores whitespace and comments (metadata_xml.content_digest): the org may write back
+    what we deployed laid out its own way. Should an org write it back otherwise changed, the layout counts as
+    changed: an error on the safe side (it is named and left alone; overwrite_changed restores it)."""
+    entries = {e["name"]: e for e in manifest.get("layouts", []) + manifest.get("pages", [])}
+    files = {n: entries[n]["file"] for n in [*layouts, *pages] if n in entries}
+    members = {"Layout": sorted(n for n in layouts), "FlexiPage": sorted(pages)}
+    now = org.metadata.retrieve({t: m for t, m in members.items() if m}).files
+    changed = []
+    for name in [*sorted(layouts), *sorted(pages)]:
+        expected, file = entries.get(name, {}).get("deployed_digest"), files.get(name, "")
+        current = now.get(file)
+        if expected is None or current is None or metadata_xml.content_digest(current, file) != expected:
+            changed.append(name)
+    return changed
+
+
 def restore_layouts(
-    org, snapshot: Path, manifest: dict, layouts: dict[str, bytes], log, dry_run=False, check_only=False, pages=None
+    org,
+    snapshot: Path,
+    manifest: dict,
+    layouts: dict[str, bytes],
+    log,
+    options: RestoreOptions | None = None,
+    pages=None,
 ) -> RestoreResult:
     """Deploy back `layouts` ({retrieve name: file}) and `pages` ({FlexiPage name: file}) of the snapshot
-    folder `snapshot`."""
-    pages = dict(pages or {})
+    folder `snapshot`, leaving alone (unless told) what someone changed in the org since our change."""
+    o = options or RestoreOptions()
+    check_org(manifest, org, snapshot, o.allow_other_org, log)
+    layouts, pages = dict(layouts), dict(pages or {})
     # The manifest's package names come from listMetadata; older manifests lack them.
     packages = {e["name"]: e.get("package") for e in manifest.get("layouts", [])}
-    shown = [names.human_name(n, packages.get(n)) for n in sorted(layouts)]
-    result = RestoreResult(snapshot=str(snapshot), dry_run=dry_run, check_only=check_only)
-    log.info(f"Snapshot {snapshot}: {len(shown)} layout(s): {', '.join(shown)}")
+
+    def show(name):
+        return names.human_name(name, packages.get(name)) if name in layouts else name
+
+    result = RestoreResult(snapshot=str(snapshot), dry_run=o.dry_run, check_only=o.check_only)
+    log.info(f"Snapshot {snapshot}: {len(layouts)} layout(s): {', '.join(show(n) for n in sorted(layouts))}")
     if pages:
         log.info(f"Snapshot {snapshot}: {len(pages)} Lightning page(s): {', '.join(sorted(pages))}")
-    if dry_run:
-        log.info("Dry run: nothing was deployed.")
+    changed = changed_since_our_change(org, manifest, layouts, pages) if layouts or pages else []
+    if changed:
+        listed = ", ".join(show(n) for n in changed)
+        if o.overwrite_changed:
+            log.warning(f"Changed in the org since our change, restored anyway (overwrite_changed): {listed}")
+        else:
+            log.warning(
+                f"Changed in the org since our change, left alone (-o overwrite_changed true restores them too): "
+                f"{listed}"
+            )
+            result.left_alone = [names.display_name(n) if n in layouts else n for n in changed]
+            layouts = {n: d for n, d in layouts.items() if n not in changed}
+            pages = {n: d for n, d in pages.items() if n not in changed}
+    shown = [show(n) for n in sorted(layouts)] + sorted(pages)
+    if not shown:
+        log.info("Nothing to restore: nothing was deployed.")
         return result
-    org.metadata.deploy(deploy_package(org.api_version, layouts=layouts, pages=pages), check_only=check_only)
-    result.restored = [] if check_only else [names.display_name(n) for n in sorted(layouts)]
-    result.restored_pages = [] if check_only else sorted(pages)
-    log.info(("Validated (check only): " if check_only else "Restored: ") + ", ".join(shown + sorted(pages)))
+    if o.dry_run:
+        log.info(f"Dry run: would restore {', '.join(shown)}; nothing was deployed.")
+        return result
+    org.metadata.deploy(deploy_package(org.api_version, layouts=layouts, pages=pages), check_only=o.check_only)
+    result.restored = [] if o.check_only else [names.display_name(n) for n in sorted(layouts)]
+    result.restored_pages = [] if o.check_only else sorted(pages)
+    log.info(("Validated (check only): " if o.check_only else "Restored: ") + ", ".join(shown))
     return result

@@ -1,12 +1,17 @@
 """Snapshots: the retrieved originals of layouts and Lightning pages, written before they are changed, so
 they can be put back.
 
-Layout: `<base>/<org name>/<UTC timestamp>/` holding `layouts/<file name>.layout` and
+Layout: `<base>/<org id>/<UTC timestamp>/` holding `layouts/<file name>.layout` and
 `flexipages/<name>.flexipage` (MDAPI, as retrieved), `package.xml` (so the folder deploys as it is)
-and `manifest.json` (org, time, each layout's retrieve name, object, label and package as Setup shows
-them, display name, file and sha256; each page's name, file and sha256). Folders are 0700 and files
+and `manifest.json` (org name and id, time, each layout's retrieve name, object, label and package as Setup
+shows them, display name, file and sha256; each page's name, file and sha256; for each, the digest of what our
+change deployed, so restore can tell whether someone changed it since). Folders are 0700 and files
 0600: layouts can hold business information, and nobody but the owner needs them. A snapshot is
 written to a temporary folder and renamed into place, so a crash never leaves half a snapshot that restore would trust.
+
+Snapshots are kept per org id, not per CumulusCI org name: two orgs named `qa` a month apart (a new scratch
+org, a refreshed sandbox) are different orgs. Older snapshots sit under `<base>/<org name>/`; they are still
+found, but only where their manifest names this org's id.
 """
 
 from __future__ import annotations
@@ -29,9 +34,10 @@ MANIFEST = "manifest.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
 
 
-def org_folder_name(org_name: str) -> str:
-    """The org's name made safe as one path segment (`a/b` cannot climb out of the base)."""
-    safe = _UNSAFE.sub("_", org_name or "org").strip(".")
+def org_folder_name(org_key: str) -> str:
+    """The org's id (or, in older snapshots, its name) made safe as one path segment (`a/b` cannot climb out
+    of the base)."""
+    safe = _UNSAFE.sub("_", org_key or "org").strip(".")
     return safe or "org"
 
 
@@ -61,26 +67,32 @@ def write_snapshot(
     now: datetime | None = None,
     packages: dict[str, str | None] | None = None,
     pages: dict[str, bytes] | None = None,
+    deployed: dict[str, bytes] | None = None,
 ) -> Path:
     """Write {layout retrieve name: bytes} (and `pages`, {FlexiPage name: bytes}) as a new snapshot and
     return its folder.
 
     `packages` ({retrieve name: listMetadata namespacePrefix}) names the package of managed layouts
-    in the manifest; without it the package is read from the name.
+    in the manifest; without it the package is read from the name. `deployed` ({layout retrieve name or
+    page name: bytes}) is what our change is about to deploy in their place; its digest is kept.
     """
-    packages = packages or {}
+    packages, deployed = packages or {}, deployed or {}
     now = now or datetime.now(UTC)
-    org_dir = Path(base) / org_folder_name(org_name)
+    org_dir = Path(base) / org_folder_name(org_id or org_name)
     _mkdir_private(org_dir)
     stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
     final = org_dir / stamp
     tmp = org_dir / f".{stamp}.tmp"
     _mkdir_private(tmp / "layouts")
-    # The folder is a deploy package as it stands: restore_layouts, or anyone by hand, can deploy it back.
+    # The folder is a deploy package as it stands: restore_page_changes, or anyone by hand, can deploy it back.
     pages = dict(pages or {})
     for path, data in deploy_package(api_version, layouts=layouts, pages=pages).items():
         (tmp / path).parent.mkdir(mode=0o700, exist_ok=True)
         _write_private(tmp / path, data)
+
+    def digest(name, file):
+        return {"deployed_digest": metadata_xml.content_digest(deployed[name], file)} if name in deployed else {}
+
     entries = []
     for name in sorted(layouts):
         file = f"layouts/{names.file_name(name)}"
@@ -94,6 +106,7 @@ def write_snapshot(
                 "display_name": names.human_name(name, ns),
                 "file": file,
                 "sha256": hashlib.sha256(layouts[name]).hexdigest(),
+                **digest(name, file),
             }
         )
     manifest = {
@@ -105,7 +118,12 @@ def write_snapshot(
     }
     if pages:
         manifest["pages"] = [
-            {"name": n, "file": f"flexipages/{n}.flexipage", "sha256": hashlib.sha256(pages[n]).hexdigest()}
+            {
+                "name": n,
+                "file": f"flexipages/{n}.flexipage",
+                "sha256": hashlib.sha256(pages[n]).hexdigest(),
+                **digest(n, f"flexipages/{n}.flexipage"),
+            }
             for n in sorted(pages)
         ]
     _write_private(tmp / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
@@ -113,25 +131,51 @@ def write_snapshot(
     return final
 
 
-def list_snapshots(base: Path, org_name: str) -> list[Path]:
-    """Complete snapshots of an org, oldest first (names sort by time)."""
-    org_dir = Path(base) / org_folder_name(org_name)
-    if not org_dir.is_dir():
+def same_org(a: str | None, b: str | None) -> bool:
+    """Whether two org ids name the same org (an 18-character id and its 15-character form do)."""
+    return bool(a) and bool(b) and a[:15] == b[:15]
+
+
+def _complete(folder: Path) -> list[Path]:
+    if not folder.is_dir():
         return []
-    return sorted(
-        p for p in org_dir.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file()
+    return [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file()]
+
+
+def _manifest_org_id(folder: Path) -> str:
+    try:
+        return str(json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("org_id") or "")
+    except (OSError, ValueError, AttributeError):
+        return ""
+
+
+def list_snapshots(base: Path, org_id: str, org_name: str | None = None) -> list[Path]:
+    """Complete snapshots of the org `org_id`, oldest first (names sort by time): its own folder, and in the
+    older per-name folder of `org_name` those whose manifest names this org id, never another org's."""
+    base = Path(base)
+    # The folder is the id as the org gave it, 18 characters or 15: either form finds it.
+    own = [d for d in base.iterdir() if d.is_dir() and same_org(d.name, org_id)] if base.is_dir() and org_id else []
+    found = {p for d in own for p in _complete(d)}
+    if org_name:
+        found |= {p for p in _complete(base / org_folder_name(org_name)) if same_org(_manifest_org_id(p), org_id)}
+    return sorted(found, key=lambda p: (p.name, str(p)))
+
+
+def newest_snapshot(base: Path, org_id: str, org_name: str) -> Path:
+    """The newest snapshot of the org `org_id`; OptionError saying where it looked when there is none."""
+    found = list_snapshots(base, org_id, org_name)
+    if found:
+        return found[-1]
+    others = sorted({_manifest_org_id(p) or "unknown" for p in _complete(Path(base) / org_folder_name(org_name))})
+    also = (
+        f" (snapshots of other orgs named {org_name} are there: {', '.join(others)}; never restored here)"
+        if others
+        else ""
     )
-
-
-def newest_snapshot(base: Path, org_name: str) -> Path:
-    """The newest snapshot of an org; OptionError saying where it looked when there is none."""
-    found = list_snapshots(base, org_name)
-    if not found:
-        raise OptionError(
-            f"Option snapshot: no snapshot for org {org_name} under {Path(base) / org_folder_name(org_name)}; "
-            "give the path of one with -o snapshot PATH."
-        )
-    return found[-1]
+    raise OptionError(
+        f"Option snapshot: no snapshot of org {org_name} ({org_id or 'id unknown'}) under {Path(base)}{also}; "
+        "give the path of one with -o snapshot PATH."
+    )
 
 
 def load_snapshot(path: Path) -> tuple[dict, dict[str, bytes]]:

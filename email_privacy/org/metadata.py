@@ -234,7 +234,7 @@ class _Deploy(_FastRetryingCall, cci_metadata.ApiDeploy):
         raise OrgError(
             f"Deploy failed ({status or 'Failed'}), nothing was changed (rollbackOnError): "
             + first_line("; ".join(parts))
-            + ". Fix the component named, or run restore_layouts if layouts look wrong, then run again."
+            + ". Fix the component named, or run restore_page_changes if layouts or pages look wrong, then run again."
         )
 
 

@@ -146,6 +146,14 @@ class RestClient:
             raise GuardQueryRefused(_rest_error_words(e) or f"HTTP {getattr(e, 'status', '?')}") from None
         return records
 
+    def daily_api_requests(self) -> dict:
+        """The org's DailyApiRequests from the Limits resource: {"Max": ..., "Remaining": ...}."""
+        limits = self.call(self.sf.limits)
+        entry = limits.get("DailyApiRequests") if isinstance(limits, dict) else None
+        if not isinstance(entry, dict) or "Remaining" not in entry:
+            raise OrgError("The org's Limits resource (/limits) lists no DailyApiRequests; the check cannot run.")
+        return {"Max": int(entry.get("Max", 0)), "Remaining": int(entry["Remaining"])}
+
     def describe(self, sobject: str) -> dict:
         """The sObject's describe, fetched once per client."""
         if sobject not in self._describes:

@@ -22,6 +22,8 @@ TYPES = {
     "Settings": ("settings", ".settings"),
     "PermissionSet": ("permissionsets", ".permissionset"),
     "FlexiPage": ("flexipages", ".flexipage"),
+    "Profile": ("profiles", ".profile"),
+    "CustomObject": ("objects", ".object"),
 }
 DIRECTORIES = {d: (t, s) for t, (d, s) in TYPES.items()}
 MAX_ZIP_ENTRIES = 5000
@@ -214,18 +216,27 @@ def check_settings(doc: Document, stem: str) -> list[Problem]:
     return check_type(doc, root, settings_type)
 
 
-def check_permission_set(doc: Document, object_fields) -> list[Problem]:
-    """Judge a PermissionSet: its root, and that the objects and fields it grants exist.
+def check_component(doc: Document, type_name: str) -> list[Problem]:
+    """Judge a component of a type the org keeps without modelling it: its root and the schema's types."""
+    root = doc.tree.getroot()
+    if root.tag != _q(type_name):
+        line, col = doc.where(root)
+        return [Problem(f"Element {root.tag} invalid at this location in type {type_name}", line, col)]
+    return check_type(doc, root, type_name)
+
+
+def check_permission_set(doc: Document, object_fields, type_name: str = "PermissionSet") -> list[Problem]:
+    """Judge a PermissionSet (or a Profile): its root, its elements as the schema types them, and that the
+    objects and fields it grants exist.
 
     `object_fields(obj)` gives the fields of an object this org models, None for an object it has
     not (Individual exists only with consent management on), and ... (Ellipsis) for objects it
     does not model, which are let through.
     """
+    problems = check_component(doc, type_name)
+    if problems:
+        return problems
     root = doc.tree.getroot()
-    if root.tag != _q("PermissionSet"):
-        line, col = doc.where(root)
-        return [Problem(f"Element {root.tag} invalid at this location in type PermissionSet", line, col)]
-    problems = []
     for perm in root.findall(_q("objectPermissions")):
         obj = perm.findtext(_q("object")) or ""
         if object_fields(obj) is None:

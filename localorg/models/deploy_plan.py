@@ -5,8 +5,8 @@ writes only when the plan allows)."""
 from dataclasses import dataclass, field
 
 from ..xml import XmlRefused, read_package_xml
-from . import deploy_checks
-from .deploy_checks import TYPES, Problem
+from . import deploy_checks, metadata_types
+from .deploy_checks import Problem
 from .field_names import layout_fields, object_exists, object_fields
 from .flexipage_checks import check_flexipage
 from .layout_names import LayoutName
@@ -98,7 +98,10 @@ def plan(store, files: dict[str, bytes], fail_names: set[str]) -> list[Planned]:
     by_type: dict[str, set[str]] = {}
     for path, data in sorted(files.items()):
         directory, _, name = path.partition("/")
-        type_name, suffix = deploy_checks.DIRECTORIES.get(directory, (None, None))
+        folders = {d: (t, s) for t, (d, s) in store.types.items()}
+        type_name, suffix = (
+            folders.get(directory) or metadata_types.learn(store, declared, directory, name) or (None, "")
+        )
         if type_name is None or "/" in name or not name.endswith(suffix):
             planned.append(
                 Planned(
@@ -112,7 +115,8 @@ def plan(store, files: dict[str, bytes], fail_names: set[str]) -> list[Planned]:
                         path,
                         False,
                         f"Unknown file {path}: the local org takes "
-                        + ", ".join(f"{d}/*{s}" for d, s in TYPES.values()),
+                        + ", ".join(f"{d}/*{s}" for d, s in store.types.values())
+                        + ", and any other single-file metadata type package.xml names",
                     ),
                 )
             )
@@ -174,7 +178,7 @@ def _deletions(store, manifest: str, data: bytes) -> list[Planned]:
     for type_name, members in sorted(named.items()):
         for member in members:
             result = ComponentResult(type_name, member, manifest, True)
-            if type_name not in TYPES or member == "*" or member not in store.members(type_name):
+            if type_name not in store.types or member == "*" or member not in store.members(type_name):
                 # Salesforce reports a missing component as a warning, which fails the deploy unless
                 # ignoreWarnings; the local org fails the line.
                 result.success, result.problem = False, f"No {type_name} named: {member} found"
@@ -209,8 +213,12 @@ def _judge(store, type_name, member, data, consent, declared, fail_names) -> lis
     elif type_name == "FlexiPage":
         problems = check_flexipage(doc, lambda obj: object_fields(obj, store.identity, consent))
         names = {member}
+    elif type_name in ("PermissionSet", "Profile"):
+        fields_of = lambda obj: object_fields(obj, store.identity, consent)  # noqa: E731
+        problems = deploy_checks.check_permission_set(doc, fields_of, type_name)
+        names = {member}
     else:
-        problems = deploy_checks.check_permission_set(doc, lambda obj: object_fields(obj, store.identity, consent))
+        problems = deploy_checks.check_component(doc, type_name)
         names = {member}
     hit = names & set(fail_names)
     if hit:

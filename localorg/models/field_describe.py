@@ -13,7 +13,14 @@ SOAP_TYPES = {
     "date": "xsd:date",
     "int": "xsd:int",
     "double": "xsd:double",
+    "currency": "xsd:double",
+    "percent": "xsd:double",
+    "address": "urn:address",
 }
+# A compound address reads as one value and is filtered, sorted and grouped by its parts (recorded describes).
+_ADDRESS = {"aggregatable": False, "groupable": False, "sortable": False, "queryByDistance": True}
+# A long text area (Description's 32,000 characters) is read only: not filtered, sorted, grouped or aggregated.
+_LONG_TEXT = {"aggregatable": False, "filterable": False, "groupable": False, "sortable": False}
 # Keys whose value is the same for every standard field served here.
 CONSTANT_KEYS = {
     "aiPredictionField": False,
@@ -67,9 +74,11 @@ def default_value(f):
 
 
 def picklist_values(f) -> list[dict]:
+    """Each entry of f.picklist is a value, or (value, label) where the org shows another label."""
+    pairs = [entry if isinstance(entry, tuple) else (entry, entry) for entry in f.picklist]
     return [
-        {"active": True, "defaultValue": value == f.default, "label": value, "validFor": None, "value": value}
-        for value in f.picklist
+        {"active": True, "defaultValue": value == f.default, "label": label, "validFor": None, "value": value}
+        for value, label in pairs
     ]
 
 
@@ -87,7 +96,7 @@ def describe(f) -> dict:
             "createable": not f.readonly,
             "defaultValue": default_value(f),
             "defaultedOnCreate": defaulted,
-            "groupable": f.type != "datetime",
+            "groupable": f.type not in ("datetime", "double", "currency", "percent"),
             "idLookup": f.name in ("Id", "Email", "Username"),
             "label": f.label,
             "length": length,
@@ -96,7 +105,8 @@ def describe(f) -> dict:
             "nillable": nillable,
             # Field-level security applies to optional fields a user can edit; required, defaulted and system
             # fields are not permissionable.
-            "permissionable": updateable and not f.required and not f.defaulted and f.default is None,
+            "permissionable": f.type == "address"
+            or (updateable and not f.required and not f.defaulted and f.default is None),
             "picklistValues": picklist_values(f),
             "referenceTo": [f.reference_to] if f.reference_to else [],
             "relationshipName": f.name[:-2] if f.reference_to else None,
@@ -105,5 +115,10 @@ def describe(f) -> dict:
             "updateable": updateable,
         }
     )
+    if f.type == "address":
+        out.update(_ADDRESS)
+    if f.type == "textarea":
+        out["extraTypeInfo"] = "plaintextarea"
+        out.update(_LONG_TEXT if f.length > 255 else {})
     out.update(f.describe_keys)
     return dict(sorted(out.items()))

@@ -21,8 +21,7 @@ from lxml import etree
 from .. import xml
 from ..files import write_atomic
 from ..xml import API_VERSION, MDAPI_NS, package_xml
-from . import deploy_checks, deploy_plan, seed
-from .deploy_checks import TYPES
+from . import deploy_checks, deploy_plan, metadata_types, seed
 from .deploy_plan import DeployOutcome, RetrieveOutcome
 from .identity import OrgIdentity
 from .ids import random_id
@@ -32,7 +31,7 @@ from .seed.flexipages import seed_pages
 from .seed.individual import seed_individual
 from .seed.layouts import NAMESPACES
 
-ID_PREFIX = {"Layout": "00h", "PermissionSet": "0PS", "Settings": "0Xs", "FlexiPage": "0M0"}
+ID_PREFIX = {"Layout": "00h", "PermissionSet": "0PS", "Settings": "0Xs", "FlexiPage": "0M0", "Profile": "00e"}
 ADMIN_NAME = "Local Admin"
 
 
@@ -56,6 +55,7 @@ class MetadataStore:
         self._props_path = self.root / "metadata-properties.json"
         self._lock = threading.RLock()
         self._last_stamp = datetime.fromtimestamp(0, UTC)
+        self.types = metadata_types.load(self.root)  # {type: (directory, suffix)} of every type it keeps
         self.jobs: dict[str, DeployOutcome | RetrieveOutcome] = {}
         self.source_members = None  # SourceMembers of an org that tracks source (models/source_tracking.py)
         self.on_consent_off = None  # the org's purge when consent management is turned off (models/privacy.py)
@@ -74,7 +74,7 @@ class MetadataStore:
         return NAMESPACES if self.identity.managed_layouts else ()
 
     def path_for(self, type_name: str, member: str) -> Path:
-        directory, suffix = TYPES[type_name]
+        directory, suffix = self.types[type_name]
         return self.dir / directory / f"{member}{suffix}"
 
     def types_held(self) -> set[str]:
@@ -108,6 +108,8 @@ class MetadataStore:
                 self._store("Layout", name.member, data, stamp, name.namespace)
             for stem, data in seed.seed_settings(self.identity).items():
                 self._store("Settings", stem, data, stamp, None)
+            for type_name, member, data in seed.seed_standard(self.identity):
+                self._store(type_name, member, data, stamp, None)
             if self.identity.dynamic_forms:
                 for member, data in seed_pages(self.identity.person_accounts).items():
                     self._store("FlexiPage", member, data, stamp, None)
@@ -136,7 +138,7 @@ class MetadataStore:
         if created:
             old = self._props[key] = {
                 # A true 18-character id (checksum suffix), so a query by its 15-character form finds it too.
-                "id": random_id(ID_PREFIX[type_name]),
+                "id": random_id(ID_PREFIX.get(type_name, "000")),
                 "createdDate": when,
                 "namespacePrefix": namespace,
                 "manageableState": "installed" if namespace else "unmanaged",
@@ -176,15 +178,14 @@ class MetadataStore:
             "type": type_name,
         }
 
-    @staticmethod
-    def file_name(type_name, member) -> str:
-        directory, suffix = TYPES[type_name]
+    def file_name(self, type_name, member) -> str:
+        directory, suffix = self.types[type_name]
         return f"{directory}/{member}{suffix}"
 
     def list_metadata(self, type_name: str) -> list[dict]:
         """listMetadata for one type: every component, managed ones included."""
         with self._lock:
-            if type_name not in TYPES:
+            if type_name not in self.types:
                 return []
             entries = [self.file_properties(type_name, m) for m in self.members(type_name)]
             if type_name == "Layout":
@@ -255,11 +256,11 @@ class MetadataStore:
         with self._lock:
             found, messages = [], []
             for type_name, wanted in requested.items():
-                if type_name not in TYPES:
+                if type_name not in self.types:
                     messages.append(
                         (
                             "package.xml",
-                            f"Entity type: '{type_name}' is unknown to the local org (it holds {', '.join(TYPES)})",
+                            f"Entity type: '{type_name}' is unknown to the local org (it holds {', '.join(self.types)})",  # noqa: E501
                         )
                     )
                     continue
@@ -346,7 +347,7 @@ class MetadataStore:
                 return outcome
             outcome.components = [p.result for p in planned]
             failed = any(not p.result.success for p in planned)
-            keep = [p for p in planned if p.result.success and p.type in TYPES]
+            keep = [p for p in planned if p.result.success and p.type in self.types]
             if failed and (rollback_on_error or not keep):
                 keep = []
             if not check_only and keep:

@@ -6,6 +6,7 @@
   DIR/auth.json         the refresh token and issued access tokens (owner-only)         sessions.py
   DIR/connected-app.json  the connected app JWT bearer assertions are checked against   connected_app.py
   DIR/tls/              the self-signed certificate for 127.0.0.1                        tls.py
+  DIR/api-usage.json    DailyApiRequests: the allocation and the requests served           api_usage.py
 
 A new DIR is seeded from the serve options; an existing DIR keeps its state and its identity
 (the options that shape a new org are then ignored, so a restart never reshapes an org).
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from ..faults import Faults
 from .access import seed_access, sync_permission_set
+from .api_usage import ApiUsage
 from .bulk_jobs import BulkJobs
 from .bulk_v1 import BulkV1Jobs
 from .connected_app import ConnectedApp
@@ -80,6 +82,7 @@ class LocalOrg:
         self.single_access_codes: set[str] = set()  # front-door codes not used yet (in memory, as short-lived)
         self.sessions = Sessions(self.root / "auth.json", self.identity.org_id)
         self.connected_app = ConnectedApp.load(self.root)
+        self.api_usage = ApiUsage(self.root)
         self.metadata.on_deployed = self._deployed
         if self.is_new:
             self.metadata.seed()
@@ -106,6 +109,13 @@ class LocalOrg:
                     "Email": "admin@example.com",
                     "IsActive": 1,
                     "UserType": "Standard",
+                    "Alias": "ladmin",
+                    "CommunityNickname": "local.admin",
+                    # The org's own time zone and locale (Organization's, sobjects.virtual_rows).
+                    "TimeZoneSidKey": "Europe/London",
+                    "LocaleSidKey": "en_GB",
+                    "LanguageLocaleKey": "en_US",
+                    "EmailEncodingKey": "UTF-8",
                 }
             ],
         )
@@ -138,4 +148,5 @@ class LocalOrg:
         )
 
     def close(self) -> None:
+        self.api_usage.save()
         self.records.close()

@@ -18,8 +18,18 @@ from pathlib import Path
 
 from ..exceptions import RecordError
 from .ids import normalize_id, sf_id
-from .record_types import PERSON_ACCOUNT_ID, is_record_type_of
-from .schema import FIELDS, KEY_PREFIX, PERSON_NAMED, PREFIX_OBJECT, Field, Visibility, cascading_lookups
+from .record_types import PERSON_ACCOUNT_ID
+from .record_values import COLUMN_TYPES, address_value, field_value
+from .schema import FIELDS, KEY_PREFIX, PERSON_NAMED, PREFIX_OBJECT, Visibility, cascading_lookups
+
+# Per object: (field, value) a new record gets when it leaves the field out, and the fields the running user fills.
+_DEFAULTS = {
+    obj: (
+        [(f.name, 0 if f.type == "boolean" else f.default) for f in fields if f.type == "boolean" or f.default],
+        [f.name for f in fields if f.name in ("OwnerId", "CreatedById", "LastModifiedById")],
+    )
+    for obj, fields in FIELDS.items()
+}
 
 
 def now_iso() -> str:
@@ -43,12 +53,17 @@ class RecordStore:
         with self._lock:
             self.db.execute("CREATE TABLE IF NOT EXISTS counters (object TEXT PRIMARY KEY, next INTEGER NOT NULL)")
             for obj, fields in FIELDS.items():
+                stored = [f for f in fields if f.type != "address"]  # a compound address is read from its parts
                 cols = ", ".join(
-                    f'"{f.name}" {"INTEGER" if f.type in ("boolean", "int") else "TEXT"}'
-                    + (" PRIMARY KEY" if f.name == "Id" else "")
-                    for f in fields
+                    f'"{f.name}" {COLUMN_TYPES.get(f.type, "TEXT")}' + (" PRIMARY KEY" if f.name == "Id" else "")
+                    for f in stored
                 )
                 self.db.execute(f'CREATE TABLE IF NOT EXISTS "{obj}" ({cols})')
+                # An org saved before a field existed gains its column, empty, as Salesforce adds fields.
+                have = {row[1] for row in self.db.execute(f'PRAGMA table_info("{obj}")')}
+                for f in stored:
+                    if f.name not in have:
+                        self.db.execute(f'ALTER TABLE "{obj}" ADD COLUMN "{f.name}" {COLUMN_TYPES.get(f.type, "TEXT")}')
             for obj, field_name in (("Contact", "Email"), ("Lead", "Email"), ("Account", "PersonEmail")):
                 # NOCASE: SOQL's = and IN on strings ignore case, and rows_where must use the index.
                 self.db.execute(
@@ -76,8 +91,10 @@ class RecordStore:
     def _row(obj: str, row: sqlite3.Row) -> dict:
         out = dict(row)
         for f in FIELDS[obj]:
-            if f.type == "boolean" and out.get(f.name) is not None:
+            if f.type == "boolean" and f.name in out:  # a checkbox is never null (a column added later may be)
                 out[f.name] = bool(out[f.name])
+            elif f.type == "address":
+                out[f.name] = address_value(out, f.name[: -len("Address")])
         return out
 
     def get(self, obj: str, record_id: str) -> dict | None:
@@ -152,7 +169,7 @@ class RecordStore:
                     "and verify that it is read/write for your identity or permission set.",
                     [f.name],
                 )
-            clean[f.name] = self._value(obj, f, value, vis)
+            clean[f.name] = field_value(self, obj, f, value, vis)
         if creating:
             missing = [f.name for f in fmap.values() if f.required and clean.get(f.name) in (None, "")]
             if obj == "Account" and not clean.get("Name") and not clean.get("LastName"):
@@ -163,51 +180,6 @@ class RecordStore:
                 )
         return clean
 
-    def _value(self, obj: str, f: Field, value, vis: Visibility):
-        if value is None:
-            if f.required:
-                raise RecordError("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{f.name}]", [f.name])
-            return None
-        if f.type == "boolean":
-            if isinstance(value, bool):
-                return int(value)
-            if isinstance(value, str) and value.lower() in ("true", "false"):
-                return int(value.lower() == "true")
-            raise RecordError(
-                "INVALID_TYPE_ON_FIELD_IN_RECORD", f"{f.label}: value not of required type: {value}", [f.name]
-            )
-        if f.type == "int":
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-            raise RecordError(
-                "INVALID_TYPE_ON_FIELD_IN_RECORD", f"{f.label}: value not of required type: {value}", [f.name]
-            )
-        if f.type == "reference":
-            full = normalize_id(value)
-            if not full:
-                raise RecordError("MALFORMED_ID", f"{f.label}: id value of incorrect type: {value}", [f.name])
-            if PREFIX_OBJECT.get(full[:3]) != f.reference_to:
-                raise RecordError(
-                    "FIELD_INTEGRITY_EXCEPTION", f"{f.label}: id value of incorrect type: {value}", [f.name]
-                )
-            if f.reference_to == "RecordType":
-                if not is_record_type_of(obj, vis.person_accounts, full):
-                    raise RecordError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [f.name])
-                return full
-            if self.get(f.reference_to, full) is None:
-                raise RecordError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [f.name])
-            return full
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool) and f.type != "boolean":
-            raise RecordError(
-                "INVALID_TYPE_ON_FIELD_IN_RECORD", f"{f.label}: value not of required type: {value}", [f.name]
-            )
-        text = str(value)
-        if f.length and len(text) > f.length and f.type != "email":
-            raise RecordError(
-                "STRING_TOO_LONG", f"{f.label}: data value too large: {text[:40]} (max length={f.length})", [f.name]
-            )
-        return text
-
     @staticmethod
     def _with_name(obj: str, rec: dict) -> dict:
         if obj in PERSON_NAMED or (obj == "Account" and rec.get("IsPersonAccount")):
@@ -215,21 +187,23 @@ class RecordStore:
         return rec
 
     def _insert(self, obj: str, recs: list[dict]) -> None:
-        cols = [f.name for f in FIELDS[obj]]
+        if not recs:
+            return
+        given = set().union(*recs)  # columns no record names stay empty: seeding a million rows stays quick
+        cols = [f.name for f in FIELDS[obj] if f.type != "address" and f.name in given]
         columns = ", ".join(f'"{c}"' for c in cols)
         sql = f'INSERT INTO "{obj}" ({columns}) VALUES ({", ".join("?" * len(cols))})'
         self.db.executemany(sql, [tuple(r.get(c) for c in cols) for r in recs])
 
     def _new_record(self, obj: str, rid: str, clean: dict, stamp: str, owner: str | None) -> dict:
         rec = {"Id": rid, "CreatedDate": stamp, "LastModifiedDate": stamp, "SystemModstamp": stamp, "IsDeleted": 0}
-        if any(f.name == "OwnerId" for f in FIELDS[obj]) and owner:
-            rec["OwnerId"] = owner
+        defaults, system = _DEFAULTS[obj]
+        if owner:
+            rec.update(dict.fromkeys(system, owner))  # the running user, as Salesforce fills them
         rec.update(clean)
-        for f in FIELDS[obj]:
-            if f.type == "boolean" and rec.get(f.name) is None:
-                rec[f.name] = 0
-            elif f.default is not None and rec.get(f.name) is None:  # Lead.Status: its picklist's default
-                rec[f.name] = f.default
+        for name, value in defaults:  # checkboxes false; Lead.Status its picklist's default
+            if rec.get(name) is None:
+                rec[name] = value
         if obj == "Account" and rec.get("RecordTypeId") == PERSON_ACCOUNT_ID:  # the record type makes it a person
             rec["IsPersonAccount"] = 1
         return self._with_name(obj, rec)

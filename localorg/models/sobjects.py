@@ -81,6 +81,7 @@ class OrgSource(Source):
         return {
             f.child_relationship[0].lower(): (child, f.name, f.child_relationship[0])
             for child, f in child_lookups(self.org.visibility, obj)
+            if f.child_relationship[0]  # a lookup without a relationship name has no subquery
         }
 
     @property

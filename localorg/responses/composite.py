@@ -151,7 +151,7 @@ def _child_lookup(org, parent: str, relationship: str):
             if (
                 f.reference_to == parent
                 and f.child_relationship
-                and f.child_relationship[0].lower() == relationship.lower()
+                and (f.child_relationship[0] or "").lower() == relationship.lower()  # some have no name
             ):
                 return child, f.name
     return None

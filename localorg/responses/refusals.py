@@ -3,6 +3,8 @@ success it did not earn, a 404 or a session error. Each route names the call; th
 Salesforce's REST error shape (a SOAP fault on the SOAP APIs).
 """
 
+from xml.sax.saxutils import escape
+
 from ..exceptions import NotFound
 from ..http import Request, Response, rest_error, soap_fault
 from ..models.sobjects import canonical_object
@@ -55,7 +57,17 @@ def soap_api(org, request: Request, api: str) -> Response:
         "c": "the enterprise SOAP API (Soap/c), login included: log in with OAuth (refresh token or JWT)",
         "T": "the Tooling SOAP API (Soap/T)",
     }.get(api, f"the SOAP API Soap/{api}")
-    return soap_fault(f"sf:{NOT_MODELLED}", f"{NOT_MODELLED}: The local org does not model {what}", status=501)
+    message = f"The local org does not model {what}"
+    # The fault's detail carries exceptionCode and exceptionMessage as Salesforce's API faults do
+    # (sf:UnexpectedErrorFault); simple_salesforce's login reads them from there.
+    detail = (
+        '<detail><sf:UnexpectedErrorFault xmlns:sf="urn:fault.partner.soap.sforce.com">'
+        f"<sf:exceptionCode>{NOT_MODELLED}</sf:exceptionCode><sf:exceptionMessage>{escape(message)}"
+        "</sf:exceptionMessage></sf:UnexpectedErrorFault></detail>"
+    )
+    fault = soap_fault(f"sf:{NOT_MODELLED}", f"{NOT_MODELLED}: {message}", status=501)
+    fault.body = fault.body.replace(b"</faultstring>", b"</faultstring>" + detail.encode("utf-8"), 1)
+    return fault
 
 
 def sobject_resource(org, request: Request, version: str, sobject: str, resource: str) -> Response:

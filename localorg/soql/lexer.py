@@ -152,3 +152,13 @@ def near(q: str, pos: int) -> str:
 
 def malformed(q: str, pos: int, message: str) -> SoqlError:
     return SoqlError("MALFORMED_QUERY", near(q, pos) + message)
+
+
+def not_modelled(q: str, pos: int, what: str) -> SoqlError:
+    """SOQL Salesforce accepts that the local org does not model: refused as such (HTTP 501), not as malformed."""
+    err = SoqlError(
+        "NOT_MODELLED_BY_LOCAL_ORG",
+        near(q, pos) + f'{what} is not modelled by the local org (docs/local-org.md, "SOQL, standard objects")',
+    )
+    err.status = 501
+    return err

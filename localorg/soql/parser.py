@@ -4,9 +4,17 @@ boolean operators, GROUP BY)."""
 from dataclasses import dataclass, field
 
 from .dates import DATE_LITERALS, DateLiteral
-from .lexer import SoqlError, Tok, malformed, near, tokenize
+from .lexer import SoqlError, Tok, malformed, near, not_modelled, tokenize
 
 AGGREGATES = ("count", "count_distinct", "sum", "min", "max", "avg")
+# SOQL functions and clauses Salesforce has that the local org does not model (SOQL and SOSL Reference).
+UNMODELLED_FUNCTIONS = (
+    "calendar_month", "calendar_quarter", "calendar_year", "day_in_month", "day_in_week", "day_in_year",
+    "day_only", "fiscal_month", "fiscal_quarter", "fiscal_year", "hour_in_day", "week_in_month", "week_in_year",
+    "converttimezone", "convertcurrency", "format", "tolabel", "grouping", "distance", "geolocation", "rollup",
+    "cube",
+)  # fmt: skip
+UNMODELLED_CLAUSES = ("having", "with", "for", "using", "typeof")
 FIELDS_KINDS = ("all", "standard", "custom")
 
 
@@ -144,15 +152,17 @@ class _Parser:
         if "." in obj_tok.text:
             raise self.fail(obj_tok)
         query = Query(select, obj_tok.text, obj_tok.pos)
+        self.refuse_unmodelled_clause()
         if self.kw("where"):
             query.where = self.condition()
+        self.refuse_unmodelled_clause()
         if self.kw("group"):
             self.expect_kw("by")
+            self.refuse_unmodelled_function()
             query.group_by.append(self.path())
             while self.punct(","):
                 query.group_by.append(self.path())
-        if self.peek().kind == "kw" and self.peek().value == "having":
-            raise SoqlError("NOT_MODELLED_BY_LOCAL_ORG", near(self.q, self.peek().pos) + "HAVING is not modelled")
+        self.refuse_unmodelled_clause()
         if self.kw("order"):
             self.expect_kw("by")
             query.order_by.append(self.order_item())
@@ -162,6 +172,7 @@ class _Parser:
             query.limit = self.whole_number()
         if self.kw("offset"):
             query.offset = self.whole_number()
+        self.refuse_unmodelled_clause()
         if not nested and self.peek().kind != "eof":
             raise self.fail()
         self._check_grouping(query)
@@ -186,6 +197,16 @@ class _Parser:
             if isinstance(item, (FieldsFn, Subquery)):
                 raise malformed(self.q, item.pos, "Field must be grouped or aggregated")
 
+    def refuse_unmodelled_clause(self) -> None:
+        tok = self.peek()
+        if tok.kind in ("kw", "ident") and tok.text.lower() in UNMODELLED_CLAUSES:
+            raise not_modelled(self.q, tok.pos, f"The {tok.text.upper()} clause")
+
+    def refuse_unmodelled_function(self) -> None:
+        tok, nxt = self.peek(), self.peek(1)
+        if tok.text.lower() in UNMODELLED_FUNCTIONS and nxt.kind == "punct" and nxt.text == "(":
+            raise not_modelled(self.q, tok.pos, f"The SOQL function {tok.text.upper()}()")
+
     def whole_number(self) -> int:
         tok = self.peek()
         if tok.kind != "number" or not isinstance(tok.value, int) or tok.value < 0:
@@ -206,6 +227,7 @@ class _Parser:
                 raise self.fail(kind)
             self.expect("punct", ")")
             return FieldsFn(kind.text.lower(), tok.pos)
+        self.refuse_unmodelled_function()
         if name not in AGGREGATES:
             raise SoqlError("MALFORMED_QUERY", near(self.q, tok.pos) + f"Unknown function: {tok.text}")
         self.i += 2
@@ -219,6 +241,8 @@ class _Parser:
         return Aggregate(name, path, alias, tok.pos)
 
     def item(self, nested: bool):
+        if self.peek().text.lower() == "typeof":
+            raise not_modelled(self.q, self.peek().pos, "TYPEOF")
         found = self.function()
         if found is not None:
             return found
@@ -272,6 +296,7 @@ class _Parser:
         return self.comparison()
 
     def comparison(self):
+        self.refuse_unmodelled_function()
         path = self.path()
         tok = self.peek()
         if tok.kind == "op":
@@ -287,6 +312,8 @@ class _Parser:
         negate = self.kw("not")
         if self.kw("in"):
             self.expect("punct", "(")
+            if self.peek().kind == "kw" and self.peek().value == "select":
+                raise not_modelled(self.q, self.peek().pos, "A semi-join (IN or NOT IN a subquery)")
             values = [self.value()]
             while self.punct(","):
                 values.append(self.value())

@@ -7,7 +7,7 @@ from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, INDIVIDUAL, ORG_S
 from email_privacy.errors import OptionError
 from email_privacy.features import snapshots
 from email_privacy.features.layouts import LayoutOptions, add_individual_field
-from email_privacy.features.restore import restore_layouts
+from email_privacy.features.restore import RestoreOptions, restore_layouts
 from email_privacy.org.read import PermissionSetFiles
 from email_privacy.salesforce import names
 from email_privacy.salesforce.layouts import BEHAVIORS, POSITIONS, TARGET_OBJECTS
@@ -44,7 +44,7 @@ the Contact, Lead and person-account ones that lack the field get it in the same
 pages out; Record Detail and business-account pages are left alone and listed with their kind). In the flow,
 the permission set step's changes (if any) go in that same deploy.
 Before deploying, the retrieved originals are written to a snapshot folder
-(.email_privacy/snapshots/<org>/<UTC time>/, owner-only) that restore_page_changes can deploy back, and
+(.email_privacy/snapshots/<org id>/<UTC time>/, owner-only) that restore_page_changes can deploy back, and
 each layout's and page's lastModifiedDate is checked again: if someone changed a layout meanwhile, nothing is
 deployed and the task asks you to run it again. That check is one Tooling API query (REST) for the
 layouts changed since the read, whatever their number; where the org refuses it, the task says so
@@ -113,13 +113,27 @@ and checks with a second listMetadata instead.
 class RestorePageChanges(MetadataTask):
     task_docs = """
 Deploys back the page layouts and Lightning record pages saved in a snapshot by
-add_individual_field_to_layouts (by default the newest snapshot of this org), in one deploy, and lists
-what it restored. Also runs as restore_layouts, its former name.
+add_individual_field_to_layouts (by default the newest snapshot of this org, found by its org id), in one
+deploy, and lists what it restored. Also runs as restore_layouts, its former name.
+
+A snapshot restores only into the org it was taken from (its manifest's org id); another org's is refused
+before anything is deployed, unless allow_other_org is true (a refreshed sandbox gets a new org id). One
+retrieve reads the snapshot's layouts and pages as the org holds them now: one that someone changed or deleted
+since our change is listed and left alone, unless overwrite_changed is true.
 """
     options_spec = OptionSpec(
         folder("snapshot", "Path of a snapshot folder.", must_exist=True),
-        folder("snapshot_dir", "Where to look for the newest snapshot.", snapshots.DEFAULT_BASE),
-        flag("dry_run", "List what would be restored; deploy nothing."),
+        folder("snapshot_dir", "Where to look for the newest snapshot of this org.", snapshots.DEFAULT_BASE),
+        flag(
+            "allow_other_org",
+            "Restore a snapshot taken from another org id, e.g. the production org this sandbox was refreshed from.",
+        ),
+        flag(
+            "overwrite_changed",
+            "Also restore layouts and pages changed or deleted in the org since our change, losing those changes "
+            "(false: they are listed and left alone).",
+        ),
+        flag("dry_run", "List what would be restored and what is left alone; deploy nothing."),
         CHECK_ONLY,
         *CLIENT_OPTIONS,
     )
@@ -133,6 +147,12 @@ what it restored. Also runs as restore_layouts, its former name.
         else:
             self.snapshot = None
         self.snapshot_dir = o.snapshot_dir
+        self.restore_options = RestoreOptions(
+            dry_run=self.dry_run,
+            check_only=self.check_only,
+            allow_other_org=o.allow_other_org,
+            overwrite_changed=o.overwrite_changed,
+        )
 
     @staticmethod
     def _load(path):
@@ -143,17 +163,10 @@ what it restored. Also runs as restore_layouts, its former name.
     def _run_task(self):
         if self.snapshot is None:
             self.snapshot, self.manifest, self.layouts, self.pages = self._load(
-                snapshots.newest_snapshot(self.snapshot_dir, self.org_config.name)
+                snapshots.newest_snapshot(self.snapshot_dir, self.org_config.org_id, self.org_config.name)
             )
         result = restore_layouts(
-            self.connection,
-            self.snapshot,
-            self.manifest,
-            self.layouts,
-            self.logger,
-            self.dry_run,
-            self.check_only,
-            pages=self.pages,
+            self.connection, self.snapshot, self.manifest, self.layouts, self.logger, self.restore_options, self.pages
         )
         self.return_values = result.return_values()
 

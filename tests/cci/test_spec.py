@@ -90,6 +90,13 @@ def test_declaring_task_options_by_hand_is_refused():
             task_options = {"x": {"description": "not parsed, not checked"}}
 
 
+def test_the_mixin_goes_before_the_cumulusci_task_class():
+    with pytest.raises(TypeError, match="put OptionsTask before"):
+
+        class After(BaseTask, OptionsTask):  # noqa: F841
+            options_spec = SPEC
+
+
 def test_an_option_declared_twice_is_refused():
     with pytest.raises(ValueError, match="dry_run is declared twice"):
         OptionSpec(flag("dry_run", "a"), flag("dry_run", "b"))

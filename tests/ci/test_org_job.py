@@ -1,5 +1,6 @@
 """ci/org-job.sh refuses bad arguments and missing credentials in one line, before running cci, printing no value."""
 
+import json
 import subprocess
 
 import pytest
@@ -32,6 +33,11 @@ def run(args, env, tmp_path):
         (["uat", "verify"], {**GOOD, "EMAIL_PRIVACY_USERNAME": ""}, "EMAIL_PRIVACY_USERNAME is empty"),
         (["uat", "verify"], {**GOOD, "EMAIL_PRIVACY_INSTANCE_URL": "acme"}, "EMAIL_PRIVACY_INSTANCE_URL must be"),
         (["uat", "configure"], {**GOOD, "EMAIL_PRIVACY_DRY_RUN": "yes"}, "EMAIL_PRIVACY_DRY_RUN must be true or false"),
+        (
+            ["uat", "verify"],
+            {**GOOD, "EMAIL_PRIVACY_MIN_API_REQUESTS": "-5"},
+            "EMAIL_PRIVACY_MIN_API_REQUESTS '-5' is not allowed: a whole number of requests",
+        ),
     ],
 )
 def test_bad_input_exits_2_in_one_line_without_values(tmp_path, args, env, words):
@@ -49,4 +55,6 @@ def test_a_cci_that_cannot_start_fails_the_job_and_says_so_in_the_summary(tmp_pa
     assert result.returncode != 0
     assert summary.read_text().startswith("### Email privacy: uat was not verified")
     assert (tmp_path / "uat" / "cci.log").is_file()
+    job = json.loads((tmp_path / "uat" / "job.json").read_text())
+    assert (job["mode"], job["skipped"]) == ("verify", False) and job["exit_status"] == result.returncode
     assert "secret" not in result.stdout + result.stderr + summary.read_text()

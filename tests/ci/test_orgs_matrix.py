@@ -94,6 +94,93 @@ def test_main_writes_github_output_and_exits_2_on_bad_input(tmp_path, monkeypatc
     path = org_list(tmp_path, UAT)
     assert orgs_matrix.main(["--file", str(path), "--event", "schedule"]) == 0
     lines = out.read_text().splitlines()
-    assert lines[1] == "count=1" and json.loads(lines[0].removeprefix("matrix="))[0]["mode"] == "verify"
+    assert lines[1] == "count=1" and json.loads(lines[0].removeprefix("matrix="))[0]["orgs"][0]["mode"] == "verify"
     assert orgs_matrix.main(["--file", str(tmp_path / "none.yml"), "--event", "schedule"]) == 2
     assert capsys.readouterr().err.startswith("orgs_matrix: ")
+
+
+def many(n, pairs=1):
+    """n org entries whose secrets come in `pairs` pairs."""
+    return [
+        {
+            **UAT,
+            "name": f"org{i:04d}",
+            "client_id_secret": f"CLIENT_{i % pairs}",
+            "private_key_secret": f"KEY_{i % pairs}",
+            "mode": "verify",
+        }
+        for i in range(n)
+    ]
+
+
+def split(tmp_path, orgs, **settings):
+    path = tmp_path / "orgs.yml"
+    path.write_text(json.dumps({"settings": settings, "orgs": orgs}))
+    entries, checked = orgs_matrix.read_org_list(path)
+    return orgs_matrix.jobs(orgs_matrix.matrix(entries, "schedule"), checked), checked
+
+
+@pytest.mark.parametrize("orgs_per_job", [1, 4])
+def test_600_orgs_make_at_most_256_jobs_covering_each_org_once(tmp_path, orgs_per_job):
+    jobs, _ = split(tmp_path, many(600), orgs_per_job=orgs_per_job)
+    assert len(jobs) <= orgs_matrix.MAX_JOBS
+    names = [o["name"] for j in jobs for o in j["orgs"]]
+    assert sorted(names) == [f"org{i:04d}" for i in range(600)] and len(set(names)) == 600
+    sizes = {len(j["orgs"]) for j in jobs}
+    # One org a job would make 600 jobs: the share grows to the fewest that fit (3); 4 a job fits as asked.
+    assert max(sizes) == (3 if orgs_per_job == 1 else 4)
+    assert [j["job"] for j in jobs] == list(range(1, len(jobs) + 1))
+
+
+def test_a_job_holds_orgs_of_one_pair_of_secrets_only(tmp_path):
+    jobs, _ = split(tmp_path, many(600, pairs=7), orgs_per_job=1)
+    assert len(jobs) <= orgs_matrix.MAX_JOBS
+    for job in jobs:
+        pair = (job["client_id_secret"], job["private_key_secret"])
+        indexes = [int(o["name"][3:]) for o in job["orgs"]]
+        assert all(pair == (f"CLIENT_{i % 7}", f"KEY_{i % 7}") for i in indexes)
+    assert sorted(o["name"] for j in jobs for o in j["orgs"]) == [f"org{i:04d}" for i in range(600)]
+
+
+def test_settings_default_and_reach_each_org_of_each_job(tmp_path):
+    jobs, settings = split(tmp_path, many(10))
+    assert settings == {"orgs_per_job": 4, "max_parallel": 20, "min_api_requests": 1000}
+    assert [len(j["orgs"]) for j in jobs] == [4, 4, 2]
+    assert jobs[0]["title"] == "org0000, org0001 and 2 more" and jobs[2]["title"] == "org0008, org0009"
+    assert all(o["min_api_requests"] == 1000 and "client_id_secret" not in o for j in jobs for o in j["orgs"])
+    jobs, _ = split(tmp_path, many(3), min_api_requests=50, max_parallel=5)
+    assert jobs[0]["orgs"][0]["min_api_requests"] == 50
+
+
+@pytest.mark.parametrize(
+    "settings, words",
+    [
+        ({"orgs_per_job": 0}, "settings.orgs_per_job 0: give a whole number from 1 to 100"),
+        ({"max_parallel": "ten"}, "settings.max_parallel 'ten': give a whole number from 1 to 256"),
+        ({"min_api_requests": True}, "settings.min_api_requests True: give a whole number"),
+        ({"parallel": 3}, "unknown setting 'parallel'; allowed: orgs_per_job, max_parallel, min_api_requests"),
+    ],
+)
+def test_bad_settings_one_line(tmp_path, settings, words):
+    with pytest.raises(orgs_matrix.OrgListError) as err:
+        split(tmp_path, many(2), **settings)
+    assert words in str(err.value) and "\n" not in str(err.value)
+
+
+def test_more_pairs_of_secrets_than_jobs_is_refused(tmp_path):
+    with pytest.raises(orgs_matrix.OrgListError, match="257 pairs of secrets: a job reads one pair"):
+        split(tmp_path, many(300, pairs=257))
+
+
+def test_main_writes_the_plan_and_the_job_counts(tmp_path, monkeypatch):
+    out = tmp_path / "github_output"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(out))
+    path = tmp_path / "orgs.yml"
+    path.write_text(json.dumps({"settings": {"max_parallel": 7}, "orgs": many(9)}))
+    plan = tmp_path / "plan.json"
+    assert orgs_matrix.main(["--file", str(path), "--event", "schedule", "--plan", str(plan)]) == 0
+    outputs = dict(line.split("=", 1) for line in out.read_text().splitlines())
+    assert (outputs["count"], outputs["jobs"], outputs["max_parallel"]) == ("9", "3", "7")
+    data = json.loads(plan.read_text())
+    assert [(o["name"], o["job"]) for o in data["orgs"]][:5] == [(f"org000{i}", 1 + i // 4) for i in range(5)]
+    assert "SF_JWT_KEY" not in plan.read_text() and "KEY_0" not in plan.read_text()

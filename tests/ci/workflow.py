@@ -1,8 +1,11 @@
 """Test support: the Email privacy workflow as data, and its steps' commands and environments resolved the way
 GitHub resolves them for one matrix entry, so tests run exactly what the workflow runs."""
 
+import json
+import os
 import re
 import shlex
+import sys
 from pathlib import Path
 
 import yaml
@@ -59,13 +62,31 @@ def argv(st: dict, env: dict[str, str]) -> list[str]:
 
 
 def matrix_context(entry: dict, secrets: dict[str, str], runner_temp: Path) -> dict:
-    """The expression context of one matrix job."""
+    """The expression context of one matrix job (one job of ci/orgs_matrix.py's matrix)."""
     context = {f"matrix.{k}": v for k, v in entry.items()}
+    context["toJSON(matrix.orgs)"] = json.dumps(entry.get("orgs", []), indent=2)
     context.update({f"secrets.{k}": v for k, v in secrets.items()})
     context["runner.temp"] = str(runner_temp)
     return context
 
 
-def local_command(org: str, mode: str) -> list[str]:
-    """How a person (and the end-to-end test) runs one org's job outside GitHub."""
-    return ["ci/org-job.sh", org, mode]
+def local_command() -> list[str]:
+    """How a person (and the end-to-end tests) runs one job's share of orgs outside GitHub, with the share in
+    EMAIL_PRIVACY_SHARE."""
+    return ["python", "ci/run_share.py"]
+
+
+def share_step_env(wf: dict, entry: dict, secrets: dict[str, str], runner_temp: Path, org, summary: Path) -> dict:
+    """The environment of one job's share step against a local org: the workflow's env for that matrix entry,
+    plus only what a runner has besides it: PATH (cci, python3), HOME, the step summary file, and the local
+    org's self-signed certificate, which a real org does not need."""
+    job = wf["jobs"]["org"]
+    env = step_env(wf, job, step(job, "ci/run_share.py"), matrix_context(entry, secrets, runner_temp))
+    env.update(
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        HOME=str(org.new_home()),
+        REQUESTS_CA_BUNDLE=org.env["REQUESTS_CA_BUNDLE"],
+        SSL_CERT_FILE=org.env["SSL_CERT_FILE"],
+        GITHUB_STEP_SUMMARY=str(summary),
+    )
+    return env

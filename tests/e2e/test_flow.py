@@ -15,7 +15,6 @@ from email_privacy.salesforce.names import full_name_from_path, layout_object
 from email_privacy.salesforce.settings import read_settings
 from tests.harness import run_cci
 
-pytestmark = pytest.mark.e2e
 FLOW = "enable_individual_email_tracking"
 SWITCHES = {
     "PartyDataModel": "enableConsentManagement",

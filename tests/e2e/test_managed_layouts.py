@@ -233,7 +233,6 @@ def expected_targets():
     return {f"{n.member}.layout": n for n in seed_layout_names(OrgIdentity(**PROFILE)) if n.object in target_objects()}
 
 
-@pytest.mark.e2e
 def test_first_run_puts_the_field_once_on_every_target_layout(run):
     assert run["first"].returncode == 0, output(run["first"])[-4000:]
     before, after = run["before"], run["after_first"]
@@ -257,7 +256,6 @@ def test_first_run_puts_the_field_once_on_every_target_layout(run):
     assert any(names.layout_object(n) == "acme__Donation__c" for n in map(names.full_name_from_path, after))
 
 
-@pytest.mark.e2e
 def test_listing_snapshot_and_verify_report_show_recognisable_names(run):
     text = output(run["first"])
     targets = expected_targets()
@@ -266,7 +264,7 @@ def test_listing_snapshot_and_verify_report_show_recognisable_names(run):
     assert "will add the field: Contact: Acme Contact (Partner) Layout [package acme]" in text
     assert "will add the field: Lead: Lead Layout für Café 製品" in text
     # the snapshot manifest: every changed layout, named as in Setup, with its package
-    (snapshot,) = (run["snapshots"] / "sim").iterdir()
+    (snapshot,) = (run["snapshots"] / run["org"].org_config["org_id"]).iterdir()
     manifest = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
     assert {(e["object"], e["label"], e["package"] or "") for e in manifest["layouts"]} == expected
     assert {e["name"] for e in manifest["layouts"]} == {n.member for n in targets.values()}
@@ -294,7 +292,6 @@ def test_listing_snapshot_and_verify_report_show_recognisable_names(run):
     assert "%28" not in table and "acme__" not in table
 
 
-@pytest.mark.e2e
 def test_second_run_deploys_nothing(run):
     assert run["second"].returncode == 0, output(run["second"])[-4000:]
     assert "deploy" not in run["second_actions"]
@@ -302,7 +299,6 @@ def test_second_run_deploys_nothing(run):
     assert "already configured" in output(run["second"])
 
 
-@pytest.mark.e2e
 def test_restore_layouts_puts_every_layout_back_byte_identical(run):
     assert run["restore"].returncode == 0, output(run["restore"])[-4000:]
     assert run["after_restore"] == run["before"]

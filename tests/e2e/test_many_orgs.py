@@ -3,14 +3,12 @@ environment the workflow sets: configure both; an admin then deploys a layout wi
 to one org, and the nightly verify fails for that org only, its JUnit file naming the layout."""
 
 import json
-import os
 import secrets
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from lxml import etree
 
 from email_privacy import metadata_xml
@@ -20,7 +18,6 @@ from tests.ci import workflow
 from tests.harness import all_have_field, ok, run_cci, setting
 from tests.jwt_keys import certificate, private_pem, rsa_key
 
-pytestmark = pytest.mark.e2e
 REPO = workflow.REPO
 NS = {"md": metadata_xml.MDAPI_NS}
 
@@ -43,6 +40,7 @@ def start(local_org, tmp_path, name):
 
 
 def matrix(org_list: Path, event: str, *extra: str) -> list[dict]:
+    """The workflow's jobs for the org list (ci/orgs_matrix.py)."""
     result = subprocess.run(
         [sys.executable, "ci/orgs_matrix.py", "--file", str(org_list), "--event", event, "--mode", "configure", *extra],
         cwd=REPO,
@@ -53,24 +51,17 @@ def matrix(org_list: Path, event: str, *extra: str) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def run_jobs(wf, runs, orgs, all_secrets, runner_temp):
-    """Start ci/org-job.sh for every matrix entry at once, with the org job's step environment, and wait."""
+def run_jobs(wf, jobs, orgs, all_secrets, runner_temp):
+    """Start every job's step (its share of orgs, here one org each: each org has its own connected app and
+    so its own secrets) at once, with the job's step environment, and wait; {org: (exit code, output)}."""
     job = wf["jobs"]["org"]
-    st = workflow.step(job, "ci/org-job.sh")
+    st = workflow.step(job, "ci/run_share.py")
     procs = {}
-    for entry in runs:
-        env = workflow.step_env(wf, job, st, workflow.matrix_context(entry, all_secrets, runner_temp))
-        local = orgs[entry["name"]]
-        # Only what a runner has besides the workflow's env: PATH (cci, python3), HOME, and the local
-        # org's self-signed certificate, which a real org does not need.
-        env.update(
-            PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-            HOME=str(local.new_home()),
-            REQUESTS_CA_BUNDLE=local.env["REQUESTS_CA_BUNDLE"],
-            SSL_CERT_FILE=local.env["SSL_CERT_FILE"],
-            GITHUB_STEP_SUMMARY=str(runner_temp / f"step-summary-{entry['name']}.md"),
-        )
-        procs[entry["name"]] = subprocess.Popen(
+    for entry in jobs:
+        (org_entry,) = entry["orgs"]
+        summary = runner_temp / f"step-summary-{org_entry['name']}.md"
+        env = workflow.share_step_env(wf, entry, all_secrets, runner_temp, orgs[org_entry["name"]], summary)
+        procs[org_entry["name"]] = subprocess.Popen(
             workflow.argv(st, env), cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
     results = {}
@@ -169,7 +160,7 @@ def test_a_dry_run_changes_nothing_and_reports_what_is_missing(local_org, tmp_pa
     org_list = tmp_path / "email-privacy-orgs.yml"
     org_list.write_text(json.dumps({"orgs": [entry]}))
     runs = matrix(org_list, "workflow_dispatch", "--dry-run", "true")
-    assert [(r["mode"], r["dry_run"]) for r in runs] == [("configure", True)]
+    assert [(o["mode"], o["dry_run"]) for j in runs for o in j["orgs"]] == [("configure", True)]
     before = snapshot(org)
     code, output = run_jobs(wf, runs, {"sandbox1": org}, org_secrets, tmp_path / "runner")["sandbox1"]
     assert code == 0, output[-3000:]

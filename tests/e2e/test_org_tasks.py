@@ -3,13 +3,9 @@
 Each test checks the org's own state (DIR/metadata) and its request log, not just cci's exit code.
 """
 
-import pytest
-
 from email_privacy import metadata_xml
 from email_privacy.salesforce.layouts import has_field
 from tests.harness import cci_task, individual_field, layout_files, ok, setting, soap_actions, target_layouts
-
-pytestmark = pytest.mark.e2e
 
 
 def test_settings_dry_run_deploy_then_nothing(local_org):
@@ -45,7 +41,7 @@ def test_layouts_managed_and_odd_names_then_restore(local_org, tmp_path):
     for name, data in target_layouts(org).items():
         assert has_field(metadata_xml.parse(data, name), individual_field(name)), name
     assert any("%28" in n for n in target_layouts(org)) and any("__" in n for n in target_layouts(org))
-    snapshot = sorted((tmp_path / "snaps" / "sim").iterdir())
+    snapshot = sorted((tmp_path / "snaps" / org.org_config["org_id"]).iterdir())
     assert len(snapshot) == 1
 
     seen = len(org.requests())

@@ -4,7 +4,6 @@ the front-door URL, the manifest of everything the org holds; and `sf apex run`,
 """
 
 import json
-import re
 import shutil
 import xml.etree.ElementTree as ET
 
@@ -81,14 +80,47 @@ def test_tree_import_creates_accounts_with_their_contacts(sf, tmp_path):
     imported = sf.ok("data", "import", "tree", "--files", str(tmp_path / "accounts.json"), "--target-org", ALIAS)
     ids = {r["refId"]: r["id"] for r in imported}
     assert set(ids) == {"AcmeRef", "AdaRef", "GraceRef", "GlobexRef"}
-    assert records(sf.org, "SELECT Id, Name FROM \"Account\" WHERE Name LIKE '% Tree' ORDER BY Name") == [
+    assert records(sf.org, f'SELECT Id, Name FROM "Account" WHERE Id IN {in_list(ids)} ORDER BY Name') == [
         (ids["AcmeRef"], "Acme Tree"),
         (ids["GlobexRef"], "Globex Tree"),
     ]
-    assert records(sf.org, "SELECT Id, AccountId FROM \"Contact\" WHERE LastName IN ('Lovelace', 'Hopper')") == [
-        (ids["AdaRef"], ids["AcmeRef"]),
+    assert records(sf.org, f'SELECT Id, AccountId FROM "Contact" WHERE Id IN {in_list(ids)} ORDER BY LastName') == [
         (ids["GraceRef"], ids["AcmeRef"]),
+        (ids["AdaRef"], ids["AcmeRef"]),
     ]
+
+
+def in_list(ids: dict) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in ids.values()) + ")"
+
+
+def test_tree_export_plan_then_import_plan_copies_accounts_with_their_contacts(sf, tmp_path):
+    out = tmp_path / "plan"
+    query = "SELECT Id, Name, (SELECT LastName, Email FROM Contacts) FROM Account"
+    sf.ok("data", "export", "tree", "--query", query, "--plan", "--output-dir", str(out), "--target-org", ALIAS)
+    (plan,) = out.glob("*-plan.json")
+    imported = sf.ok("data", "import", "tree", "--plan", str(plan), "--target-org", ALIAS)
+    ids = {r["refId"]: r["id"] for r in imported}
+    accounts = json.loads((out / "Account.json").read_text(encoding="utf-8"))["records"]
+    contacts = json.loads((out / "Contact.json").read_text(encoding="utf-8"))["records"]
+    assert accounts and contacts and set(ids) == {r["attributes"]["referenceId"] for r in accounts + contacts}
+    for account in accounts:
+        new_id = ids[account["attributes"]["referenceId"]]
+        assert records(sf.org, f"SELECT Name FROM \"Account\" WHERE Id = '{new_id}'") == [(account["Name"],)]
+    for contact in contacts:
+        new_id, parent = ids[contact["attributes"]["referenceId"]], ids[contact["AccountId"].removeprefix("@")]
+        assert records(sf.org, f"SELECT LastName, Email, AccountId FROM \"Contact\" WHERE Id = '{new_id}'") == [
+            (contact["LastName"], contact.get("Email"), parent)
+        ]
+
+
+def test_bulk_hard_delete_removes_the_rows(sf, tmp_path):
+    created = sf.ok("data", "create", "record", "--sobject", "Contact", "--values", "LastName=Ephemeral", "-o", ALIAS)
+    (tmp_path / "gone.csv").write_text(f"Id\n{created['id']}\n", encoding="utf-8")
+    done = sf.ok("data", "delete", "bulk", "--sobject", "Contact", "--file", str(tmp_path / "gone.csv"),
+                 "--hard-delete", "--wait", "5", "--target-org", ALIAS)  # fmt: skip
+    assert done["jobInfo"]["operation"] == "hardDelete" and done["jobInfo"]["numberRecordsProcessed"] == 1
+    assert records(sf.org, f"SELECT COUNT(*) FROM \"Contact\" WHERE Id = '{created['id']}'") == [(0,)]
 
 
 def test_org_open_url_only_gives_a_one_time_front_door_url_of_the_org(sf):
@@ -137,4 +169,4 @@ def test_sf_runs_leave_no_background_update_behind(sf):
     # oclif's update hook touches `lastrun` and spawns `sf update` (logging to autoupdate.log) unless
     # SF_DISABLE_AUTOUPDATE is set; neither file exists after a run.
     assert not (cache / "lastrun").exists() and not (cache / "autoupdate.log").exists()
-    assert re.search(r"SF_DISABLE_AUTOUPDATE", json.dumps(sf.env))
+    assert (sf.home / ".sfdx").is_dir()  # sf did run in this HOME

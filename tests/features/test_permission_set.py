@@ -12,8 +12,9 @@ from tests.inprocess_org import actions, connection, record_deploys, serve
 LOG = logging.getLogger("tests.features")
 
 HEAD = b'<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">'
-OURS = HEAD + b"<label>Access</label><hasActivationRequired>false</hasActivationRequired></PermissionSet>"
-# The org's copy: ours in another order and layout, plus an element Salesforce adds on retrieve.
+# In the schema's element order (hasActivationRequired before label), or an org refuses the deploy.
+OURS = HEAD + b"<hasActivationRequired>false</hasActivationRequired><label>Access</label></PermissionSet>"
+# The org's copy: ours in another layout, plus an element Salesforce adds on retrieve.
 ORG_MORE = (
     HEAD
     + b"\n".join(

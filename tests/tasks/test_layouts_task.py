@@ -1,6 +1,8 @@
 """add_individual_field_to_layouts and restore_layouts against the in-process local org (no socket)."""
 
+import json
 import os
+import shutil
 import stat
 from urllib.parse import unquote
 
@@ -107,7 +109,7 @@ def test_only_changed_layouts_are_deployed(org, tmp_path):
 def test_snapshot_written_before_the_deploy_and_private(org, tmp_path, monkeypatch):
     seen = []
     record_deploys(
-        monkeypatch, org, lambda files: seen.append(snapshots.list_snapshots(tmp_path / "snaps", "inprocess"))
+        monkeypatch, org, lambda files: seen.append(snapshots.list_snapshots(tmp_path / "snaps", org.identity.org_id))
     )
     originals = targets(org)
     task = run(AddIndividualFieldToLayouts, tmp_path, org)
@@ -116,6 +118,10 @@ def test_snapshot_written_before_the_deploy_and_private(org, tmp_path, monkeypat
     assert str(snap) == task.return_values["snapshot"]
     manifest, saved = snapshots.load_snapshot(snap)
     assert {f"layouts/{n}.layout": d for n, d in saved.items()} == originals
+    # What the deploy left, by digest, so restore can tell a layout someone changed since.
+    for entry in manifest["layouts"]:
+        now = org.metadata.read("Layout", entry["name"])
+        assert entry["deployed_digest"] == metadata_xml.content_digest(now, entry["name"]), entry["name"]
     assert stat.S_IMODE(os.stat(snap).st_mode) == 0o700
     for f in snap.rglob("*"):
         assert stat.S_IMODE(os.stat(f).st_mode) == (0o700 if f.is_dir() else 0o600), f
@@ -135,7 +141,7 @@ def test_dry_run_deploys_nothing_and_writes_no_snapshot(org, tmp_path):
     task = run(AddIndividualFieldToLayouts, tmp_path, org, dry_run="true")
     assert count(org.log, "deploy") == 0 and targets(org) == before
     assert sorted(task.return_values["changed"]) == names(before)
-    assert not (tmp_path / "snaps" / "inprocess").exists()
+    assert not (tmp_path / "snaps").exists()
 
 
 def test_check_only_saves_nothing(org, tmp_path):
@@ -150,7 +156,7 @@ def test_lost_update_stops_without_deploying(org, tmp_path, monkeypatch):
     with pytest.raises(OrgError, match=r"Nothing was deployed.*Lead-Lead \(Sales\) Layout.*Run the task again") as e:
         run(AddIndividualFieldToLayouts, tmp_path, org)
     assert "Marketing" not in str(e.value)  # only the layout that moved is named
-    assert count(org.log, "deploy") == 0 and not (tmp_path / "snaps" / "inprocess").exists()
+    assert count(org.log, "deploy") == 0 and not (tmp_path / "snaps").exists()
     assert count(org.log, "tooling/query") == 1 and count(org.log, "listMetadata") == 1  # found by the Tooling query
     assert targets(org) == before
 
@@ -167,7 +173,7 @@ def test_a_layout_deleted_since_the_read_stops_the_deploy_and_is_not_recreated(o
     )
     assert count(org.log, "deploy") == 0 and count(org.log, "tooling/query") == 1
     assert org.metadata.read("Layout", gone) is None and targets(org) == before
-    assert not (tmp_path / "snaps" / "inprocess").exists()
+    assert not (tmp_path / "snaps").exists()
 
 
 def test_a_page_deleted_since_the_read_stops_the_deploy_and_is_not_recreated(tmp_path, monkeypatch):
@@ -200,7 +206,7 @@ def test_deploy_failure_leaves_org_and_snapshot(tmp_path):
         with pytest.raises(OrgError, match="Lead-Lead %28Sales%29 Layout"):
             run(AddIndividualFieldToLayouts, tmp_path, org)
         assert targets(org) == before and count(org.log, "deploy") == 1
-    assert len(snapshots.list_snapshots(tmp_path / "snaps", "inprocess")) == 1
+    assert len(snapshots.list_snapshots(tmp_path / "snaps", org.identity.org_id)) == 1
 
 
 def test_503s_are_retried_during_the_task(tmp_path):
@@ -271,14 +277,14 @@ def test_bad_options_one_line_and_no_call(org, tmp_path, options, message):
 def test_restore_bad_snapshot_path(org, tmp_path):
     with pytest.raises(OptionError, match="Option snapshot: .*nowhere is not an existing folder"):
         run(RestoreLayouts, tmp_path, org, snapshot=str(tmp_path / "nowhere"))
-    with pytest.raises(OptionError, match="no snapshot for org inprocess"):
+    with pytest.raises(OptionError, match="no snapshot of org inprocess"):
         run(RestoreLayouts, tmp_path, org)
     assert actions(org.log) == []
 
 
 def test_restore_refuses_tampered_snapshot(org, tmp_path):
     run(AddIndividualFieldToLayouts, tmp_path, org)
-    snap = snapshots.list_snapshots(tmp_path / "snaps", "inprocess")[0]
+    snap = snapshots.list_snapshots(tmp_path / "snaps", org.identity.org_id)[0]
     victim = next((snap / "layouts").iterdir())
     os.chmod(victim, 0o600)
     victim.write_bytes(victim.read_bytes() + b"\n")
@@ -287,3 +293,30 @@ def test_restore_refuses_tampered_snapshot(org, tmp_path):
     with pytest.raises(OptionError, match="was changed since the snapshot was taken"):
         run(RestoreLayouts, tmp_path, org, snapshot=str(snap))
     assert actions(org.log) == [] and targets(org) == edited
+
+
+def test_restore_by_default_takes_the_newest_snapshot_of_this_org_id_only(org, tmp_path):
+    run(AddIndividualFieldToLayouts, tmp_path, org)
+    [mine] = snapshots.list_snapshots(tmp_path / "snaps", org.identity.org_id)
+    # A newer snapshot of another org of the same name, in the per-name folder older versions wrote.
+    theirs = tmp_path / "snaps" / "inprocess" / "29991231T000000.000000Z"
+    shutil.copytree(mine, theirs)
+    manifest = json.loads((theirs / "manifest.json").read_text())
+    (theirs / "manifest.json").write_text(json.dumps({**manifest, "org_id": "00D000000000009AAA"}))
+    org.log.write_text("")
+    task = run(RestoreLayouts, tmp_path, org)
+    assert task.return_values["snapshot"] == str(mine) and task.return_values["left_alone"] == []
+    assert sorted(task.return_values["restored"]) == sorted(manifest_names(mine))
+    assert count(org.log, "retrieve") == 1 and count(org.log, "deploy") == 1
+
+
+def manifest_names(snapshot):
+    return [unquote(e["name"]) for e in json.loads((snapshot / "manifest.json").read_text())["layouts"]]
+
+
+@pytest.mark.parametrize("option", ["allow_other_org", "overwrite_changed"])
+def test_restore_bad_boolean_is_one_line_and_no_call(org, tmp_path, option):
+    with pytest.raises(OptionError) as e:
+        run(RestoreLayouts, tmp_path, org, **{option: "maybe"})
+    assert str(e.value) == f"Option {option}: 'maybe' is not a boolean; use true or false."
+    assert actions(org.log) == []

@@ -50,9 +50,8 @@ def test_first_run_deploys_mdapi_file_then_second_run_nothing(org):
 
 
 def test_org_copy_with_extra_defaults_and_other_formatting_counts_as_same(org):
-    reformatted = OURS.replace(b"\n    ", b"\n  ").replace(
-        b"</PermissionSet>", b"<license>Salesforce</license></PermissionSet>"
-    )
+    # license sits where the schema puts it (after label): a real org refuses it anywhere else.
+    reformatted = OURS.replace(b"\n    ", b"\n  ").replace(b"</label>", b"</label><license>Salesforce</license>")
     deploy(org, {ORG_PATH: reformatted})
     run(org)
     assert count(org.log, "deploy") == 0 and org.metadata.read("PermissionSet", NAME) == reformatted

@@ -89,6 +89,8 @@ PERSON_NAME = (("extraTypeInfo", "personname"), ("permissionable", False))
 NAME_PART = (("compoundFieldName", "Name"), *PERSON_NAME)
 # Salutation values as recorded: Lead's list carries Mx., Contact's (an older org's) does not.
 SALUTATIONS = ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.")
+LEAD_SOURCES = ("Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other")
+RATINGS = ("Hot", "Warm", "Cold")
 # The Individual lookups are not under field-level security (docs/salesforce-facts.md, "Individual").
 NOT_PERMISSIONABLE = (("permissionable", False),)
 
@@ -115,3 +117,62 @@ AUDIT = [
     std("IsDeleted", "boolean", readonly=True, label="Deleted"),
 ]
 OWNER = std("OwnerId", "reference", reference_to="User", label="Owner ID", defaulted=True)
+
+
+# The Geocode Accuracy values of every address (recorded describes).
+GEOCODE_ACCURACY = ("Address", "NearAddress", "Block", "Street", "ExtendedZip", "Zip", "Neighborhood", "City",
+                    "County", "State", "Unknown")  # fmt: skip
+# Data.com's Clean Status values, with the labels the org shows (recorded describes).
+CLEAN_STATUS = (("Matched", "In Sync"), "Different", ("Acknowledged", "Reviewed"), ("NotFound", "Not Found"),
+                "Inactive", ("Pending", "Not Compared"), ("SelectMatch", "Select Match"), "Skipped")  # fmt: skip
+_COORDINATE = (("precision", 18), ("scale", 15))
+
+
+def address(prefix: str, label: str, **kw) -> list[Field]:
+    """A compound address (Mailing, Billing, or "" for a lead's own): its parts, then the compound field, which
+    reads as one value built from them (records.py) and is never written."""
+    compound = f"{prefix}Address"
+    part = (("compoundFieldName", compound),)
+    label = f"{label} " if label else ""
+    return [
+        std(f"{prefix}Street", "textarea", label=f"{label}Street", length=255, describe_keys=part, **kw),
+        std(f"{prefix}City", label=f"{label}City", length=40, describe_keys=part, **kw),
+        std(f"{prefix}State", label=f"{label}State/Province", length=80, describe_keys=part, **kw),
+        std(f"{prefix}PostalCode", label=f"{label}Zip/Postal Code", length=20, describe_keys=part, **kw),
+        std(f"{prefix}Country", label=f"{label}Country", length=80, describe_keys=part, **kw),
+        std(f"{prefix}Latitude", "double", label=f"{label}Latitude", describe_keys=part + _COORDINATE, **kw),
+        std(f"{prefix}Longitude", "double", label=f"{label}Longitude", describe_keys=part + _COORDINATE, **kw),
+        std(
+            f"{prefix}GeocodeAccuracy",
+            "picklist",
+            label=f"{label}Geocode Accuracy",
+            length=40,
+            picklist=GEOCODE_ACCURACY,
+            describe_keys=part + (("restrictedPicklist", True),),
+            **kw,
+        ),  # fmt: skip
+        std(compound, "address", label=f"{label}Address", readonly=True, **kw),
+    ]
+
+
+# Standard fields Contact, Lead and Account all have, alike (recorded describes).
+SHARED_STANDARD = (
+    std("CreatedById", "reference", label="Created By ID", reference_to="User", readonly=True, defaulted=True),
+    std(
+        "LastModifiedById", "reference", label="Last Modified By ID", reference_to="User", readonly=True, defaulted=True
+    ),
+    std("LastActivityDate", "date", label="Last Activity", readonly=True),
+    std("LastViewedDate", "datetime", readonly=True),
+    std("LastReferencedDate", "datetime", readonly=True),
+    std(
+        "PhotoUrl", "url", label="Photo URL", length=255, readonly=True, describe_keys=(("extraTypeInfo", "imageurl"),)
+    ),
+    std("Jigsaw", label="Data.com Key", length=20),
+    std("CleanStatus", "picklist", length=40, picklist=CLEAN_STATUS, describe_keys=(("restrictedPicklist", True),)),
+)
+
+# Lead and Account (not Contact): the D&B company record.
+DANDB_COMPANY = std(
+    "DandbCompanyId", "reference", label="D&B Company ID", reference_to="DandBCompany",
+    describe_keys=(("searchPrefilterable", True),),
+)  # fmt: skip

@@ -2,6 +2,25 @@
 
 from .base import AUDIT, OWNER, RECORD_OBJECT, RECORD_URLS, SObject, person_name, std
 
+# More of the standard fields (Field Reference, Individual: names, labels, types, lengths;
+# docs/salesforce-facts.md, "Describes"); the picklists' values are the org's to define, none here.
+RO = {"readonly": True}
+STANDARD = (
+    std("ChildrenCount", "int", label="Number of Children", describe_keys=(("digits", 9),)),
+    std("ConsumerCreditScore", "int", describe_keys=(("digits", 9),)),
+    std("ConsumerCreditScoreProviderName", length=255),
+    std("ConvictionsCount", "int", label="Conviction Count", describe_keys=(("digits", 9),)),
+    std("DeathDate", "date"),
+    std("IndividualsAge", "picklist", label="Individual's Age", length=255),
+    std("InfluencerRating", "int", describe_keys=(("digits", 9),)),
+    std("IsHomeOwner", "boolean", label="Is Homeowner"),
+    std("MilitaryService", "picklist", length=255),
+    std("CreatedById", "reference", label="Created By ID", reference_to="User", defaulted=True, **RO),
+    std("LastModifiedById", "reference", label="Last Modified By ID", reference_to="User", defaulted=True, **RO),
+    std("LastViewedDate", "datetime", **RO),
+    std("LastReferencedDate", "datetime", **RO),
+)
+
 OBJECT = SObject(
     "Individual",
     (
@@ -18,6 +37,7 @@ OBJECT = SObject(
         std("BirthDate", "date"),
         OWNER,
         *AUDIT,
+        *STANDARD,
     ),
     label="Individual",
     plural="Individuals",

@@ -66,8 +66,9 @@ def test_nothing_beyond_the_real_required_fields_looks_required_to_a_loader():
 
 def test_permissionable_and_name_parts():
     contact = fields("Contact", consent=True)
-    assert {n for n, d in contact.items() if d["permissionable"]} == {"AccountId", "Email", "Phone", "Title",
-                                                                       "HasOptedOutOfEmail"}  # fmt: skip
+    permissionable = {n for n, d in contact.items() if d["permissionable"]}
+    assert {"AccountId", "Email", "Phone", "Title", "HasOptedOutOfEmail", "MailingCity", "Department"} <= permissionable
+    assert not {"Id", "FirstName", "LastName", "Name", "IndividualId", "OwnerId", "CreatedDate"} & permissionable
     assert contact["FirstName"]["compoundFieldName"] == "Name" and contact["Name"]["extraTypeInfo"] == "personname"
     account = fields("Account", consent=True, person_accounts=True)
     assert account["PersonIndividualId"]["permissionable"] is False

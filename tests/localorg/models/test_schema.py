@@ -36,3 +36,20 @@ def test_every_object_module_is_registered_and_assembled():
     for o in OBJECTS.values():
         table = {"stored": FIELDS, "virtual": VIRTUAL_FIELDS, "tooling": TOOLING_FIELDS}[o.kind]
         assert table[o.name] == list(o.fields)
+
+
+def test_user_and_individual_carry_their_standard_fields():
+    user = {f.name: f.describe() for f in Visibility(consent=True).fields("User")}
+    assert {"Alias", "TimeZoneSidKey", "LocaleSidKey", "ProfileId", "ManagerId", "Department", "Address"} <= set(user)
+    assert [n for n in ("Alias", "CommunityNickname", "LanguageLocaleKey") if user[n]["nillable"]] == []
+    individual = {f.name for f in Visibility(consent=True).fields("Individual")}
+    assert {"IndividualsAge", "ChildrenCount", "DeathDate", "IsHomeOwner", "HasOptedOutTracking"} <= individual
+
+
+def test_contact_lead_and_account_carry_their_address_parts_and_compound_addresses():
+    contact = Visibility().field_map("Contact")
+    assert contact["mailingcity"].length == 40 and contact["mailingaddress"].type == "address"
+    assert contact["mailingaddress"].readonly and contact["mailingaddress"].describe()["soapType"] == "urn:address"
+    assert {"street", "city", "address", "annualrevenue"} <= set(Visibility().field_map("Lead"))
+    person = Visibility(person_accounts=True).field_map("Account")
+    assert "personmailingaddress" in person and "personmailingaddress" not in Visibility().field_map("Account")

@@ -44,7 +44,9 @@ def test_object_describe_urls_record_types_and_children(make_an_org):
     ]
     children = describe(org, "Account")["childRelationships"]
     assert [(c["childSObject"], c["field"], c["relationshipName"], c["cascadeDelete"]) for c in children] == [
-        ("Contact", "AccountId", "Contacts", True)
+        ("Contact", "AccountId", "Contacts", True),
+        ("Lead", "ConvertedAccountId", None, False),  # a lookup with no relationship name, as real orgs list it
+        ("Account", "ParentId", "ChildAccounts", False),
     ]
     assert list(contact) == sorted(contact)
 

@@ -5,7 +5,10 @@ the local org does not model: handlers called without sockets on a real LocalOrg
 import json
 
 import pytest
+from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import SalesforceAuthenticationFailed
 
+from localorg import inprocess
 from localorg.http import Request
 from localorg.models.identity import OrgIdentity
 from localorg.models.org import LocalOrg, SeedOptions
@@ -269,3 +272,12 @@ def test_apex_and_soap_logins_are_refused_in_a_soap_fault_without_a_session_erro
 def test_pages_and_oauth_endpoints_without_a_bearer_token_are_refused_not_401(org, path):
     reply = dispatch(org, Router(ROUTES), Request("GET", path))
     assert reply.status == 501 and json.loads(reply.body)[0]["errorCode"] == NOT_MODELLED
+
+
+def test_simple_salesforce_password_login_hears_not_modelled(tmp_path):
+    # simple_salesforce logs in with a username and password over the partner API's SOAP login at
+    # login.salesforce.com: the in-process org answers that host here.
+    with inprocess.serve(tmp_path / "org", host="login.salesforce.com"):
+        with pytest.raises(SalesforceAuthenticationFailed) as info:
+            Salesforce(username="admin@example.com", password="secret", security_token="token")
+    assert info.value.code == NOT_MODELLED and "log in with OAuth" in str(info.value)

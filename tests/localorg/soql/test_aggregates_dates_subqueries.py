@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from localorg.models.schema import FIELDS, Visibility
-from localorg.soql import SoqlError, Source, columns, execute
+from localorg.soql import SoqlError, Source, bulk_unsupported, columns, execute, parse
 
 NOW = datetime(2026, 12, 2, 10, 30, tzinfo=UTC)  # a Wednesday
 
@@ -181,3 +181,39 @@ def test_columns_of_aggregates_and_subqueries():
         "displayName": "Contacts",
         "joinColumns": [{"aggregate": False, "columnName": "LastName", "displayName": "LastName", "joinColumns": []}],
     }
+
+
+@pytest.mark.parametrize(
+    "q, words",
+    [
+        ("SELECT TYPEOF What WHEN Account THEN Name END FROM Contact", "TYPEOF"),
+        ("SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact)", "semi-join"),
+        ("SELECT CALENDAR_YEAR(CreatedDate), COUNT(Id) FROM Contact GROUP BY CALENDAR_YEAR(CreatedDate)", "CALENDAR"),
+        ("SELECT Id FROM Contact WHERE CALENDAR_YEAR(CreatedDate) = 2026", "CALENDAR_YEAR"),
+        ("SELECT Title, COUNT(Id) FROM Contact GROUP BY ROLLUP(Title)", "ROLLUP"),
+        ("SELECT Id FROM Contact WITH SECURITY_ENFORCED", "WITH"),
+        ("SELECT Id FROM Contact LIMIT 1 FOR UPDATE", "FOR"),
+        ("SELECT toLabel(Title) FROM Contact", "TOLABEL"),
+    ],
+)
+def test_soql_salesforce_has_and_the_local_org_does_not_model_is_refused_as_such(q, words):
+    with pytest.raises(SoqlError) as info:
+        execute(q, Org())
+    assert (info.value.error_code, info.value.status) == ("NOT_MODELLED_BY_LOCAL_ORG", 501)
+    assert words in info.value.message and "not modelled by the local org" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "q, unsupported",
+    [
+        ("SELECT COUNT(Id) FROM Contact", "Aggregate queries"),
+        ("SELECT Title FROM Contact GROUP BY Title", "GROUP BY clauses"),
+        ("SELECT Id FROM Contact LIMIT 5 OFFSET 5", "OFFSET clauses"),
+        ("SELECT Name, (SELECT Id FROM Contacts) FROM Account", "Parent-to-child relationship queries"),
+        ("SELECT Id, MailingAddress FROM Contact", "Compound address fields"),
+        ("SELECT FIELDS(STANDARD) FROM Contact", "Compound address fields"),
+        ("SELECT Id, MailingCity, Account.Name FROM Contact WHERE CreatedDate = TODAY", None),
+    ],
+)
+def test_what_bulk_query_jobs_refuse(q, unsupported):
+    assert bulk_unsupported(q, parse(q), Org()) == unsupported
