@@ -512,4 +512,19 @@ def test_default_name_in_messages():
 def test_unified_diff_of_undecodable_bytes_and_no_final_newline():
     diff = layouts.unified_diff(b"a\n\xff\n", b"a\nb", "x")
     assert "-\ufffd\n" in diff
+    assert "+\ufffd\n" in layouts.unified_diff(b"a\n", b"a\n\xfe\n", "x")
     assert diff.endswith("+b\n\\ No newline at end of file\n")
+
+
+def test_new_item_after_an_empty_space_item():
+    blank = "            <layoutItems>\n                <emptySpace>true</emptySpace>\n            </layoutItems>\n"
+    data = doc(
+        section("C", "OneColumn", "        <layoutColumns>\n" + item("Name") + blank + "        </layoutColumns>\n")
+    )
+    assert_spliced(data, data.replace(blank.encode(), (blank + item("IndividualId")).encode()))
+
+
+def test_items_each_on_a_line_written_without_inner_whitespace():
+    one = "            <layoutItems><behavior>Edit</behavior><field>HasOptedOutOfEmail</field></layoutItems>\n"
+    data = doc(section("C", "OneColumn", "        <layoutColumns>\n" + one + "        </layoutColumns>\n"))
+    assert_spliced(data, data.replace(one.encode(), (one + one.replace("HasOptedOutOfEmail", "IndividualId")).encode()))
