@@ -4,6 +4,7 @@
 #   and actionlint over the GitHub Actions workflows.
 # make demo: a local org in a temporary folder, the main flow run against it with the real cci.
 # make bench: benchmarks (not part of make test), then the fleet path against 300 orgs (tests/e2e/test_fleet.py).
+# make docs: the real-run blocks of README.md and docs/*.md made again from real runs against local orgs.
 # make scratch-demo: the scratch-org path offline: a local Dev Hub, the real sf and cci (docs/scratch-orgs.md).
 PYTHON ?= python3
 VENV := .venv
@@ -19,7 +20,7 @@ STANDALONE_STAMP := $(STANDALONE_CCI)/.installed-$(CCI_PIN)
 SF_DIR := build/sf
 SF_STAMP := $(SF_DIR)/.installed
 
-.PHONY: test test-fast lint demo bench scratch-demo clean
+.PHONY: test test-fast lint demo bench scratch-demo clean docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +59,10 @@ demo: $(STAMP)
 
 scratch-demo: $(STAMP) $(SF_STAMP)
 	scripts/scratch-orgs-offline.sh $(SCRATCH_CONFIG)
+
+# The real-run blocks of README.md and docs/*.md, made again from real runs (scripts/real_runs.py; --check: compare).
+docs: $(STAMP) $(STANDALONE_STAMP)
+	$(BIN)/python scripts/real_runs.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

@@ -2,7 +2,7 @@
 # One org's Email privacy job, the same in GitHub Actions and on a laptop (docs/many-orgs.md):
 #
 #   ci/org-job.sh ORG configure   the flow as a dry run, then for real (EMAIL_PRIVACY_DRY_RUN=true: dry run only)
-#   ci/org-job.sh ORG verify      verify_email_privacy alone
+#   ci/org-job.sh ORG verify      verify_email_privacy alone (after the API-request check)
 #
 # The org is reached as CumulusCI documents for CI: CUMULUSCI_ORG_<ORG> holding username and instance_url
 # (built here from EMAIL_PRIVACY_USERNAME and EMAIL_PRIVACY_INSTANCE_URL unless already set), with

@@ -105,7 +105,7 @@ ROUTES = [
     ("GET", BATCH + r"/result/?$", bulk_v1.batch_result),
     ("GET", BATCH + r"/result/(?P<result_id>\w+)/?$", bulk_v1.query_result),
     # What a real org serves and the local org does not model: refused, last, for any method.
-    ("*", r"^/services/Soap/(?P<api>[a-zA-Z]+)/", refusals.soap_api),
+    ("*", r"^/services/Soap/(?P<api>(?!m/)[a-zA-Z]+)/", refusals.soap_api),
     ("*", V + r"/tooling/sobjects/(?P<sobject>\w+)(?:/.*)?$", refusals.tooling_sobject),
     ("*", V + r"/(?P<resource>" + REST_RESOURCES + r")(?:/.*)?$", refusals.rest_resource),
     ("*", r"^/services/apexrest(?:/.*)?$", refusals.apex_rest),

@@ -182,6 +182,8 @@ def _run_query(org, job: Job, batch: Batch, text: str) -> None:
         parsed = soql.parse(text)
         if any(isinstance(item, soql.Count) for item in parsed.select):
             return batch.fail("InvalidBatch : Aggregate Relationships not supported in Bulk Query")
+        if unsupported := soql.bulk_unsupported(text, parsed, OrgSource(org, str(job.info["apiVersion"]))):
+            return batch.fail(f"InvalidBatch : {unsupported} are not supported in Bulk Query")
         if (parsed.obj or "").lower() != job.info["object"].lower():
             return batch.fail(f"InvalidBatch : The query is on {parsed.obj}, the job on {job.info['object']}")
         result = soql.execute(text, OrgSource(org, str(job.info["apiVersion"])))

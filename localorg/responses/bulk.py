@@ -153,8 +153,8 @@ def create_query(org, request, version):
         return _error(400, "INVALIDJOB", "InvalidJob : a query job needs operation query or queryAll and a query")
     try:
         parsed = soql.parse(body["query"])
-        if any(isinstance(item, soql.Count) for item in parsed.select):
-            return _error(400, "INVALIDJOB", "InvalidJob : Aggregate queries are not supported by Bulk API 2.0 query")
+        if unsupported := soql.bulk_unsupported(body["query"], parsed, OrgSource(org, version)):
+            return _error(400, "INVALIDJOB", f"InvalidJob : {unsupported} are not supported by Bulk API 2.0 query")
         result = soql.execute(body["query"], OrgSource(org, version))
     except soql.SoqlError as exc:
         return _error(400, exc.error_code, exc.message)

@@ -35,15 +35,6 @@ from .soap_wire import (
     text,
 )
 
-# describeMetadata: what this org holds (directory, suffix, metaFile false, not in folders).
-_DESCRIBE = {
-    "Layout": ("layouts", "layout"),
-    "PermissionSet": ("permissionsets", "permissionset"),
-    "Settings": ("settings", "settings"),
-    "FlexiPage": ("flexipages", "flexipage"),
-}
-
-
 # ---- operations ----------------------------------------------------------------------------------
 
 
@@ -84,7 +75,8 @@ def _refuse_unmodelled(org, type_name: str) -> None:
 def op_describe_metadata(org, req) -> Response:
     env, resp = reply("describeMetadata")
     result = add(resp, "result")
-    for xml_name, (directory, suffix) in _DESCRIBE.items():
+    # The types the org keeps (directory, suffix without its dot; single files, not in folders).
+    for xml_name, (directory, suffix) in org.metadata.types.items():
         fill(
             result,
             "metadataObjects",
@@ -92,7 +84,7 @@ def op_describe_metadata(org, req) -> Response:
                 ("directoryName", directory),
                 ("inFolder", False),
                 ("metaFile", False),
-                ("suffix", suffix),
+                ("suffix", suffix.lstrip(".")),
                 ("xmlName", xml_name),
             ],
         )

@@ -1,29 +1,34 @@
-"""The SOQL subset the local org understands: lexer, parser and executor over its records.
+"""The SOQL the local org understands: lexer, parser and executor over its records.
 
-Supported (anything else is refused with Salesforce's error shapes, never a crash):
+Supported (what Salesforce has beyond it is refused as NOT_MODELLED_BY_LOCAL_ORG, anything else with Salesforce's
+error shapes, never a crash):
 
-  SELECT item, ... FROM Object [WHERE condition] [ORDER BY path [ASC|DESC] [NULLS FIRST|LAST], ...]
-         [LIMIT n] [OFFSET n]
+  SELECT item, ... FROM Object [WHERE condition] [GROUP BY path, ...]
+         [ORDER BY path|aggregate [ASC|DESC] [NULLS FIRST|LAST], ...] [LIMIT n] [OFFSET n]
 
   item       Field | Parent.Field (one level: Individual.HasOptedOutTracking, Owner.Name, Account.Name)
-             | COUNT() | COUNT(Field) [alias]
+             | COUNT() | COUNT|COUNT_DISTINCT|SUM|AVG|MIN|MAX(path) [alias] | FIELDS(ALL|STANDARD|CUSTOM)
+             | (SELECT ... FROM ChildRelationship [WHERE ...] [ORDER BY ...] [LIMIT n])
   condition  comparisons joined by AND or by OR (mixing both needs parentheses, as in SOQL),
              NOT (...), parentheses
   comparison path = != <> < <= > >= value | path [NOT] IN (value, ...) | path LIKE 'pattern'
   value      'string' (escapes \\' \\" \\\\ \\n \\r \\t \\b \\f \\% \\_), number, true, false, null,
-             dateTime literal, unquoted: 2026-11-27T07:00:00Z, 2026-11-27T07:00:00.000Z, 2026-11-27T08:00:00+01:00
-             (only against datetime fields, as in SOQL; compared as instants)
+             date (2026-11-27, against date fields), dateTime (2026-11-27T07:00:00Z, ...000Z, ...+01:00, against
+             dateTime fields, compared as instants), date literal (TODAY, LAST_N_DAYS:7 ..., dates.py)
 
 Keywords and field names are case-insensitive; string equality and LIKE are case-insensitive, as
-in Salesforce. Results over 2,000 rows are paged (`done`, `nextRecordsUrl`).
+in Salesforce. Results over 2,000 rows are paged (`done`, `nextRecordsUrl`). Aggregates answer AggregateResult
+records (aggregate.py); `columns=true` answers column metadata (columns.py); bulk.py says what Bulk API query
+jobs refuse.
 
 Errors are SoqlError(error_code, message): MALFORMED_QUERY for syntax, INVALID_TYPE for an object
 that does not exist, INVALID_FIELD for a field the object lacks.
 """
 
+from .bulk import bulk_unsupported
 from .columns import columns
 from .executor import Source, execute
 from .lexer import SoqlError
 from .parser import Aggregate, Count, Path, parse
 
-__all__ = ["Aggregate", "Count", "columns", "Path", "Source", "SoqlError", "execute", "parse"]
+__all__ = ["Aggregate", "bulk_unsupported", "Count", "columns", "Path", "Source", "SoqlError", "execute", "parse"]

@@ -4,7 +4,6 @@ the front-door URL, the manifest of everything the org holds; and `sf apex run`,
 """
 
 import json
-import re
 import shutil
 import xml.etree.ElementTree as ET
 
@@ -115,6 +114,15 @@ def test_tree_export_plan_then_import_plan_copies_accounts_with_their_contacts(s
         ]
 
 
+def test_bulk_hard_delete_removes_the_rows(sf, tmp_path):
+    created = sf.ok("data", "create", "record", "--sobject", "Contact", "--values", "LastName=Ephemeral", "-o", ALIAS)
+    (tmp_path / "gone.csv").write_text(f"Id\n{created['id']}\n", encoding="utf-8")
+    done = sf.ok("data", "delete", "bulk", "--sobject", "Contact", "--file", str(tmp_path / "gone.csv"),
+                 "--hard-delete", "--wait", "5", "--target-org", ALIAS)  # fmt: skip
+    assert done["jobInfo"]["operation"] == "hardDelete" and done["jobInfo"]["numberRecordsProcessed"] == 1
+    assert records(sf.org, f"SELECT COUNT(*) FROM \"Contact\" WHERE Id = '{created['id']}'") == [(0,)]
+
+
 def test_org_open_url_only_gives_a_one_time_front_door_url_of_the_org(sf):
     opened = sf.ok("org", "open", "--url-only", "--target-org", ALIAS)
     url = opened["url"]
@@ -161,4 +169,4 @@ def test_sf_runs_leave_no_background_update_behind(sf):
     # oclif's update hook touches `lastrun` and spawns `sf update` (logging to autoupdate.log) unless
     # SF_DISABLE_AUTOUPDATE is set; neither file exists after a run.
     assert not (cache / "lastrun").exists() and not (cache / "autoupdate.log").exists()
-    assert re.search(r"SF_DISABLE_AUTOUPDATE", json.dumps(sf.env))
+    assert (sf.home / ".sfdx").is_dir()  # sf did run in this HOME

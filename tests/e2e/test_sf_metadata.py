@@ -1,11 +1,12 @@
 """The Metadata API's release and housekeeping calls with the real clients: `sf project deploy validate` then
 `sf project deploy quick`, `sf project deploy cancel` of a queued deploy, `sf org list metadata` of a type the
-org does not model (refused as not modelled), and simple-salesforce's mdapi (readMetadata on `Soap/m/63.0/`)."""
+org does not model (refused as not modelled), settings deployed back unchanged (a no-op success), and
+simple-salesforce's mdapi (readMetadata on `Soap/m/63.0/`)."""
 
 import pytest
 from simple_salesforce import Salesforce
 
-from tests.e2e.sf_cli import ALIAS, SfRun, access_token, require_sf
+from tests.e2e.sf_cli import ALIAS, SfRun, access_token, require_sf, sfdx_project
 from tests.e2e.test_sf_cli import LAYOUT, deploy_args, layout_bytes
 from tests.harness import LocalOrgProcess, org_files
 
@@ -89,3 +90,18 @@ def _session(org):
     session = requests.Session()
     session.verify = org.env["REQUESTS_CA_BUNDLE"]
     return session
+
+
+def test_settings_retrieved_and_deployed_back_unchanged_is_a_no_op_success(sf, tmp_path):
+    project = sfdx_project(tmp_path / "project")
+    sf.ok("project", "retrieve", "start", "--metadata", "Settings:PartyDataModel", "-o", ALIAS, "--wait", "10",
+          cwd=project)  # fmt: skip
+    retrieved = project / "force-app" / "main" / "default" / "settings" / "PartyDataModel.settings-meta.xml"
+    assert b"<enableConsentManagement>false</enableConsentManagement>" in retrieved.read_bytes()
+    before = org_files(sf.org)
+    seen = len(sf.org.requests())
+    result = sf.ok("project", "deploy", "start", "--source-dir", "force-app", "-o", ALIAS, "--wait", "10", cwd=project)
+    assert result["status"] == "Succeeded" and result["success"] is True
+    settings = "settings/PartyDataModel.settings"
+    assert (sf.org.state_dir / "metadata" / settings).read_bytes() == before[f"metadata/{settings}"]
+    assert [r for r in sf.org.requests()[seen:] if r.get("consequence")] == []

@@ -4,6 +4,7 @@ the module; the tests only read it.
 """
 
 import json
+import subprocess
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,7 @@ import requests
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
-from tests.e2e.sf_cli import ALIAS, SfRun, access_token, org_get, require_sf
+from tests.e2e.sf_cli import ALIAS, SF, SfRun, access_token, org_get, require_sf
 from tests.harness import LocalOrgProcess, records
 
 # Where the org's days begin (its TimeZoneSidKey), for the date literals.
@@ -78,6 +79,25 @@ def test_sf_group_by_counts_each_lead_source(sf, org):
         got == {source: (n, last) for source, n, last in held} == {"Web": (2, "Baker"), "Phone Inquiry": (1, "Clark")}
     )
     assert all(r["attributes"]["type"] == "AggregateResult" for r in result["records"])
+
+
+def test_sf_prints_an_aggregate_table(sf, org):
+    """The human format reads every column's displayName: the shape that made sf die with "Value is not a string"."""
+    soql = "SELECT Department, COUNT(Id) FROM Contact WHERE Department != null GROUP BY Department"
+    done = subprocess.run(
+        [str(SF), "data", "query", "--query", soql, "-o", ALIAS, "--result-format", "csv"],
+        env=sf.env, cwd=sf.home, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    held = records(org, 'SELECT Department, COUNT(*) FROM "Contact" WHERE Department IS NOT NULL GROUP BY Department')
+    assert (
+        done.stdout.splitlines()
+        == ["Department,COUNT(Id)", *(f"{d},{n}" for d, n in held)]
+        == [
+            "Department,COUNT(Id)",
+            "Finance,2",
+        ]
+    )
 
 
 def test_sf_date_literals(sf, org):

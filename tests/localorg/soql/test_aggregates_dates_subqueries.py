@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from localorg.models.schema import FIELDS, Visibility
-from localorg.soql import SoqlError, Source, columns, execute
+from localorg.soql import SoqlError, Source, bulk_unsupported, columns, execute, parse
 
 NOW = datetime(2026, 12, 2, 10, 30, tzinfo=UTC)  # a Wednesday
 
@@ -201,3 +201,19 @@ def test_soql_salesforce_has_and_the_local_org_does_not_model_is_refused_as_such
         execute(q, Org())
     assert (info.value.error_code, info.value.status) == ("NOT_MODELLED_BY_LOCAL_ORG", 501)
     assert words in info.value.message and "not modelled by the local org" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "q, unsupported",
+    [
+        ("SELECT COUNT(Id) FROM Contact", "Aggregate queries"),
+        ("SELECT Title FROM Contact GROUP BY Title", "GROUP BY clauses"),
+        ("SELECT Id FROM Contact LIMIT 5 OFFSET 5", "OFFSET clauses"),
+        ("SELECT Name, (SELECT Id FROM Contacts) FROM Account", "Parent-to-child relationship queries"),
+        ("SELECT Id, MailingAddress FROM Contact", "Compound address fields"),
+        ("SELECT FIELDS(STANDARD) FROM Contact", "Compound address fields"),
+        ("SELECT Id, MailingCity, Account.Name FROM Contact WHERE CreatedDate = TODAY", None),
+    ],
+)
+def test_what_bulk_query_jobs_refuse(q, unsupported):
+    assert bulk_unsupported(q, parse(q), Org()) == unsupported
