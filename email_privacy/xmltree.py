@@ -32,6 +32,12 @@ def descendants(tree, name: str) -> list:
     return list(tree.iter(f"{{*}}{name}"))
 
 
+def new_element(parent, name: str):
+    """A detached element `name` in `parent`'s namespace; made by the parent, so it reuses the document's prefix."""
+    ns = etree.QName(parent).namespace
+    return parent.makeelement(f"{{{ns}}}{name}" if ns else name)
+
+
 def root_of(tree):
     """The root element of a tree, or the element itself."""
     return tree.getroot() if hasattr(tree, "getroot") else tree

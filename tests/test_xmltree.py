@@ -24,3 +24,13 @@ def test_root_of_and_copy_tree():
         copied = xmltree.copy_tree(source)
         assert isinstance(copied, etree._ElementTree) and copied.getroot() is not tree.getroot()
         assert etree.tostring(copied) == etree.tostring(tree)
+
+
+def test_new_element_takes_the_parents_namespace_and_prefix():
+    root = etree.fromstring(b'<md:r xmlns:md="urn:a"><md:x/></md:r>')
+    el = xmltree.new_element(root, "y")
+    assert el.tag == "{urn:a}y" and el.getparent() is None
+    root.append(el)
+    assert etree.tostring(root) == b'<md:r xmlns:md="urn:a"><md:x/><md:y/></md:r>'
+    plain = etree.fromstring(b"<r/>")
+    assert xmltree.new_element(plain, "y").tag == "y"

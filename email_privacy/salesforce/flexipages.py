@@ -15,11 +15,9 @@ facet holds the field instances.
 
 from dataclasses import dataclass
 
-from lxml import etree
-
 from .. import metadata_xml
 from ..errors import EmailPrivacyError
-from ..xmltree import child_text, children, copy_tree, local, root_of
+from ..xmltree import child_text, children, copy_tree, local, new_element, root_of
 from . import layouts, splice
 
 # layouts.py holds the per-object field names; pages share them.
@@ -227,9 +225,8 @@ def _locate(page: _Page, opt_out: str):
 
 def _build(parent, spec, ws: str, unit: str):
     """Element (tag, text or [children]) in `parent`'s namespace, children indented one `unit` past `ws`."""
-    ns = etree.QName(parent).namespace
     tag, content = spec
-    el = parent.makeelement(f"{{{ns}}}{tag}" if ns else tag)
+    el = new_element(parent, tag)
     if isinstance(content, str):
         el.text = content
         return el

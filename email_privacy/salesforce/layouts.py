@@ -11,11 +11,9 @@ which would rewrite every line of a hand-formatted layout, and its parser accept
 
 import difflib
 
-from lxml import etree
-
 from .. import metadata_xml
 from ..errors import EmailPrivacyError, OptionError
-from ..xmltree import child_text, children, copy_tree, local, root_of
+from ..xmltree import child_text, children, copy_tree, local, new_element, root_of
 from . import splice
 
 TARGET_OBJECTS = ("Contact", "Lead", "PersonAccount")
@@ -83,14 +81,12 @@ def _builder(field: str, behavior: str, anchor):
             inner, closing = anchor.text or "", kids[-1].tail or ""
         else:
             inner, closing = (ws + unit if ws else ""), ws
-        ns = etree.QName(parent).namespace
-        q = (lambda n: f"{{{ns}}}{n}") if ns else (lambda n: n)
-        item = parent.makeelement(q("layoutItems"))
+        item = new_element(parent, "layoutItems")
         item.text = inner
-        b = etree.SubElement(item, q("behavior"))
-        b.text, b.tail = behavior, inner
-        f = etree.SubElement(item, q("field"))
-        f.text, f.tail = field, closing
+        for name, text, tail in (("behavior", behavior, inner), ("field", field, closing)):
+            child = new_element(item, name)
+            child.text, child.tail = text, tail
+            item.append(child)
         return item
 
     return build
