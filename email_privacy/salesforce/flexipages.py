@@ -79,7 +79,6 @@ class _Page:
     """One reading of a page: its regions in page order, its field sections and field instances."""
 
     def __init__(self, root):
-        self.root = root
         self.regions = children(root, "flexiPageRegions")
         by_name = {}
         for region in self.regions:
@@ -129,11 +128,11 @@ class _Page:
             for _item, name, props in self.components(region):
                 if name != FIELD_SECTION:
                     continue
-                columns = self.by_name.get(props.get("columns", ""))
+                columns = self.by_name.get(props.get("columns"))
                 bodies = []
                 if columns is not None:
                     for _i, cname, cprops in self.components(columns):
-                        body = self.by_name.get(cprops.get("body", "")) if cname == COLUMN else None
+                        body = self.by_name.get(cprops.get("body")) if cname == COLUMN else None
                         if body is not None:
                             bodies.append(body)
                 out.append(bodies)

@@ -523,3 +523,77 @@ def test_default_name_in_messages():
         fp.add_field(b"<FlexiPage>", "Contact", "IndividualId")
     with pytest.raises(EmailPrivacyError, match=r"^page: a Lead page, not a Contact page"):
         fp.add_field(page("Lead", DETAILS), "Contact", "IndividualId")
+
+
+def test_only_record_fields_count():
+    # A field instance of another record (`Parent.`, seven characters like `Record.`) is not the record's field.
+    other = field("HasOptedOutOfEmail").replace("Record.", "Parent.")
+    data = page("Contact", ("Details", [("Contact", ["Name"])]))
+    data = data.replace(field("Name").encode(), (field("Name") + other).encode())
+    parent_lookup = data.replace(b"Parent.HasOptedOut", b"Parent.Individual")
+    assert not fp.has_field(metadata_xml.parse(parent_lookup, "p"), "IndividualId")
+    # Placed at the end of the column, after the other record's field.
+    assert_spliced(data, data.replace(other.encode(), (other + field("IndividualId")).encode()))
+    head = "    <flexiPageRegions>\n        <name>F00-col0</name>\n"
+    only_other = page("Contact", ("Details", [("Contact", [])]))
+    only_other = only_other.replace(head.encode(), head.replace("\n", "\n" + other, 1).encode())
+    assert fp.classify(metadata_xml.parse(only_other, "p")).kind == "no_field_section"
+
+
+def test_is_person_field_reads_the_name_before_a_dot():
+    assert fp.is_person_field("PersonContact.Age__c") and fp.is_person_field("PersonX.Y__c.z")
+    assert not fp.is_person_field("PersonAbc__c") and not fp.is_person_field("Account.PersonEmail")
+
+
+def test_components_before_the_field_section_and_sections_without_columns():
+    data = page("Lead", ("Details", [("Empty",), ("Lead", ["Name"])]))
+    section = (
+        b"        <itemInstances>\n            <componentInstance>\n                <componentInstanceProperties>\n"
+        b"                    <name>columns</name>\n                    <value>F00-cols</value>"
+    )
+    assert data.count(section) == 1
+    data = data.replace(section, comp("c:banner", "banner1").encode() + section)
+    assert_spliced(data, after(data, "Name", field("IndividualId")), "Lead")
+
+
+def test_a_component_that_is_not_a_column_is_not_a_column():
+    data = page("Contact", ("Details", [("Contact", ["Name"])]))
+    spacer = comp("c:spacer", "spacer1", body="Spare")
+    data = data.replace(b"        <name>F00-cols</name>", spacer.encode() + b"        <name>F00-cols</name>")
+    data = data.replace(
+        b"    <masterLabel>", region("Spare", field("HasOptedOutOfEmail")).encode() + b"    <masterLabel>"
+    )
+    assert_spliced(data, after(data, "Name", field("IndividualId")))
+
+
+def test_identifier_counts_only_identifiers():
+    data = page("Contact", DETAILS).replace(b"<masterLabel>Contact Page", b"<masterLabel>RecordIndividualIdField")
+    assert fp.identifier(metadata_xml.parse(data, "p").getroot(), "IndividualId") == "RecordIndividualIdField"
+
+
+def test_minified_column_in_an_indented_page():
+    data = page("Contact", ("Details", [("Contact", ["Name", "HasOptedOutOfEmail"])]))
+    body = "".join(map(field, ["Name", "HasOptedOutOfEmail"]))
+    flat = re.sub(r">\s+<", "><", body).strip()
+    data = data.replace(body.encode(), ("        " + flat + "\n").encode())
+    new = re.sub(r">\s+<", "><", field("IndividualId")).strip()
+    opt_out = re.sub(r">\s+<", "><", field("HasOptedOutOfEmail")).strip()
+    assert_spliced(data, data.replace(opt_out.encode(), (opt_out + new).encode()))
+    empty = page("Lead", ("Details", [("Lead", [], ["Company"])]))
+    head = (
+        b"    <flexiPageRegions>\n        <name>F00-col0</name>\n        <type>Facet</type>\n    </flexiPageRegions>\n"
+    )
+    one_line = b"    <flexiPageRegions><name>F00-col0</name><type>Facet</type></flexiPageRegions>\n"
+    empty = empty.replace(head, one_line)
+    # The region stands on its own line: the new item is indented under it, and its children follow on the next line.
+    filled = (
+        b"    <flexiPageRegions>\n"
+        + field("IndividualId").encode()
+        + b"        "
+        + one_line[len(b"    <flexiPageRegions>") :]
+    )
+    assert_spliced(empty, empty.replace(one_line, filled), "Lead")
+
+
+def test_pages_left_alone_give_none_from_the_tree_api():
+    assert fp.add_field_tree(metadata_xml.parse(page("Contact", detail=True), "p"), "Contact", "IndividualId") is None
