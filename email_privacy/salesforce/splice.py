@@ -84,9 +84,9 @@ def _splice(data: bytes, kind: str, index: int, item) -> bytes | None:
         return None
     m, depth, kind_of_tag = starts[index]
     if kind == "after":
-        # The anchor's end tag is the first end tag after its start that returns to its depth.
+        # The anchor ends with its own tag when empty (`<x/>`), else with the first end tag back at its depth.
         ends = (t[0].end() for t in tokens if t[2] == "end" and t[0].start() > m.start() and t[1] == depth)
-        pos = next(ends, None) if kind_of_tag == "start" else None
+        pos = m.end() if kind_of_tag == "empty" else next(ends, None)
         if pos is None:
             return None
         return data[:pos] + enc(_esc(item.getprevious().tail) + _xml(item)) + data[pos:]

@@ -528,3 +528,12 @@ def test_items_each_on_a_line_written_without_inner_whitespace():
     one = "            <layoutItems><behavior>Edit</behavior><field>HasOptedOutOfEmail</field></layoutItems>\n"
     data = doc(section("C", "OneColumn", "        <layoutColumns>\n" + one + "        </layoutColumns>\n"))
     assert_spliced(data, data.replace(one.encode(), (one + one.replace("HasOptedOutOfEmail", "IndividualId")).encode()))
+
+
+def test_new_item_after_an_empty_item_tag():
+    # `<layoutItems/>` as the last item: the new item follows it; the rest of the file keeps its spelling.
+    empty = "            <layoutItems/>\n"
+    data = doc(
+        section("C", "OneColumn", "        <layoutColumns>\n" + item("Name") + empty + "        </layoutColumns>\n")
+    )
+    assert_spliced(data, data.replace(empty.encode(), (empty + item("IndividualId")).encode()))
