@@ -1,5 +1,7 @@
-# make test: everything a fresh machine needs, then lint and every test (fast and end-to-end).
-# make test-fast: lint and the tests that run no real client against a local org.
+# make test: everything a fresh machine needs, then lint and every test (fast and end-to-end) on $(WORKERS)
+#   pytest-xdist workers, a module at a time (--dist loadscope), so a module's shared org starts once.
+# make test-fast: lint and every in-process test: those that start no local org server and no real client
+#   (the e2e mark, derived from what each test starts: tests/starts.py).
 # make lint: ruff's formatter and linter over the whole tree (settings in pyproject.toml), changing nothing,
 #   and actionlint over the GitHub Actions workflows.
 # make demo: a local org in a temporary folder, the main flow run against it with the real cci.
@@ -19,6 +21,7 @@ STANDALONE_STAMP := $(STANDALONE_CCI)/.installed-$(CCI_PIN)
 # runs on Node 20. Without node/npm it is left out and those tests skip, saying so.
 SF_DIR := build/sf
 SF_STAMP := $(SF_DIR)/.installed
+WORKERS ?= 2
 
 .PHONY: test test-fast lint demo bench scratch-demo clean docs
 
@@ -49,7 +52,7 @@ lint: $(STAMP)
 	$(BIN)/actionlint -color=false .github/workflows/*.yml
 
 test: lint $(STANDALONE_STAMP) $(SF_STAMP)
-	$(BIN)/python -m pytest -q -rs
+	$(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist loadscope
 
 test-fast: lint
 	$(BIN)/python -m pytest -q -rs -m "not e2e"

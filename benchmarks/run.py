@@ -1,5 +1,6 @@
 """`make bench`: this project's flow against CumulusCI's built-in tasks on the local org,
-then the individuals benchmark (benchmarks/individuals.py) where it offers a quick mode.
+then the individuals benchmark (benchmarks/individuals.py) where it offers a quick mode and the volume runs
+(benchmarks/volume.py).
 
     .venv/bin/python benchmarks/run.py                      # 3 and 300 layouts/object, 3 runs each
     .venv/bin/python benchmarks/run.py --quick              # 1 run at 3 layouts/object: a smoke test
@@ -23,6 +24,7 @@ from benchmarks.flow import run_benchmark  # noqa: E402
 from benchmarks.report import acceptance, machine_info, ordered, render_markdown, render_text  # noqa: E402
 
 INDIVIDUALS = ROOT / "benchmarks" / "individuals.py"
+VOLUME = ROOT / "benchmarks" / "volume.py"
 
 
 def sizes_arg(text: str) -> list[int]:
@@ -69,7 +71,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         type=Path,
         help="keep the orgs, request logs and cci output here (default: a temporary folder, removed at the end)",
     )
-    parser.add_argument("--skip-individuals", action="store_true", help="do not run benchmarks/individuals.py")
+    parser.add_argument(
+        "--skip-individuals", action="store_true", help="do not run benchmarks/individuals.py nor benchmarks/volume.py"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.runs, args.partial = [3], 1, False
@@ -88,6 +92,11 @@ def individuals_command(quick: bool) -> list[str] | None:
     if helped.returncode != 0 or "--quick" not in helped.stdout:
         return None
     return [sys.executable, str(INDIVIDUALS), *(["--quick"] if quick else [])]
+
+
+def volume_command(quick: bool) -> list[str]:
+    """The volume runs (benchmarks/volume.py): set_individual_privacy at 20,000 and 100,000 contacts, checked."""
+    return [sys.executable, str(VOLUME), *(["--quick"] if quick else [])]
 
 
 def markdown(info: dict, summaries, checks) -> str:
@@ -153,6 +162,12 @@ def main(argv=None) -> int:
                 status = 1
     elif not args.skip_individuals:
         print("\n(benchmarks/individuals.py not run: absent, or it has no --quick option yet)")
+    if not args.skip_individuals:
+        command = volume_command(args.quick)
+        print(f"\n$ {' '.join(command[1:])}", flush=True)
+        if subprocess.run(command, cwd=ROOT).returncode:
+            print("benchmarks/volume.py failed (its output is above)", file=sys.stderr)
+            status = 1
     return status
 
 

@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,8 @@ _NORMALISE = [
     (re.compile(r"\b(127\.0\.0\.1|localhost):\d+"), r"\1:<port>"),
     (re.compile(r"(?<![\w.])/tmp(?:/[^\s'\"),;]*)?"), "<tmp>"),
     (re.compile(r"\bin \d+(?:\.\d+)?s\b"), "in <n>s"),
+    (re.compile(r"\btest-[0-9a-f]{12}@example\.com\b"), "<scratch user>"),  # sf's scratch-org usernames
+    (re.compile(r"--admin-email=\S+"), "--admin-email=<git user email>"),  # cci takes it from git config
 ]
 
 
@@ -122,11 +125,14 @@ def first_difference(doc: str, fresh: str) -> str:
     return f"the doc has {len(a)} line(s), the run printed {len(b)}"
 
 
-def stale(files: Iterable[Path], rendered: dict[str, str], root: Path = REPO) -> list[str]:
-    """One line per marked block that no longer matches its excerpt (or names no excerpt this script makes)."""
+def stale(files: Iterable[Path], rendered: dict[str, str], root: Path = REPO, skip: Iterable[str] = ()) -> list[str]:
+    """One line per marked block that no longer matches its excerpt (or names no excerpt this script makes);
+    blocks named in `skip` are not looked at."""
     problems = []
     for path in files:
         for name, body in blocks(path.read_text(encoding="utf-8")):
+            if name in skip:
+                continue
             where = f"{path.relative_to(root)}: block {name}"
             if name not in rendered:
                 problems.append(f"{where}: no run makes a block of that name (known: {', '.join(sorted(rendered))})")
@@ -139,6 +145,7 @@ def stale(files: Iterable[Path], rendered: dict[str, str], root: Path = REPO) ->
 
 # ---- cutting excerpts from cci's output ------------------------------------------------------------------------
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _GUTTER = re.compile(r"^(?:\[\d\d/\d\d/\d\d \d\d:\d\d:\d\d\](?: |$)| {20})")
 # cci's own chatter between our lines: banners, option listings, progress.
 _CHATTER = re.compile(
@@ -152,6 +159,7 @@ def log_lines(output: str) -> list[str]:
     """cci's output as the lines a person reads: the time gutter cut, trailing spaces and blank lines gone."""
     lines = []
     for raw in output.splitlines():
+        raw = _ANSI.sub("", raw)
         line = _GUTTER.sub("", "".join(c for c in raw if c.isprintable()).rstrip())  # cci ends with a bell
         if line.strip():
             lines.append(line)
@@ -268,11 +276,12 @@ def collect(work: Path) -> Runs:
     work = Path(work).resolve()
     runs = Runs(work)
     started = []
+    scratch = _start_scratch_demo(work)  # the slowest run, alongside the others
     try:
         org = LocalOrgProcess(work / "serve", state_dir=work / "myorg", person_accounts=True, dynamic_forms=True)
         org.env_file = work / "myorg" / "env.sh"  # where `email-privacy org serve --state DIR` writes it
         started.append(org.start())
-        runs.extra["serve"] = runs.show(org.output().strip().splitlines()[0])
+        runs.extra["serve"] = runs.show(_ready_line(org))
         flow = f"flow run {FLOW} --org sim -o check_email_privacy_prerequisites__enhanced_email false".split()
         flow += ["-o", "verify_email_privacy__report", work / "verify.json"]
         flow += ["-o", "add_individual_field_to_layouts__snapshot_dir", work / "snapshots"]
@@ -304,7 +313,43 @@ def collect(work: Path) -> Runs:
     finally:
         for org in started:
             org.stop()
+        if scratch is not None:
+            try:
+                scratch.wait(timeout=600)
+            except subprocess.TimeoutExpired:
+                scratch.kill()
+                scratch.wait()
+            output = (work / "scratch-demo.txt").read_text(encoding="utf-8", errors="replace")
+            runs.runs["scratch-demo"] = Run("make scratch-demo", runs.show(output), scratch.returncode)
     return runs
+
+
+def _ready_line(org, timeout: float = 30) -> str:
+    """The line the server prints once ready (it may reach its log a moment after the env file)."""
+    deadline = time.monotonic() + timeout
+    while not (lines := org.output().strip().splitlines()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return lines[0] if lines else "(the server printed nothing)"
+
+
+SF = REPO / "build" / "sf" / "node_modules" / ".bin" / "sf"
+
+
+def _start_scratch_demo(work: Path) -> subprocess.Popen | None:
+    """`make scratch-demo` with CumulusCI's dev_org too (scripts/scratch-orgs-offline.sh, the real sf and cci
+    against a local Dev Hub), started in the background; None where build/sf is not installed."""
+    if not SF.is_file():
+        return None
+    env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1", "DEV_ORG": "1", "TMPDIR": str(work)}
+    with open(work / "scratch-demo.txt", "wb") as out:
+        return subprocess.Popen(
+            [str(REPO / "scripts" / "scratch-orgs-offline.sh")],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
 
 
 # ---- the excerpts ----------------------------------------------------------------------------------------------
@@ -373,7 +418,56 @@ def _pages_report(runs: Runs) -> str:
     return "\n".join(json.dumps(p, ensure_ascii=False) for p in runs.extra["report"]["pages"][:2])
 
 
+def _sections(output: str) -> list[tuple[str, list[str]]]:
+    """A shell transcript cut at its `$ command` lines: (command line, the lines it printed)."""
+    sections: list[tuple[str, list[str]]] = []
+    for line in log_lines(output):
+        if line.startswith("$ "):
+            sections.append((line, []))
+        elif sections:
+            sections[-1][1].append(line)
+    return sections
+
+
+ORG_INFO_KEYS = ("config_file", "config_name", "is_sandbox", "org_type", "scratch")
+
+
+def _scratch_demo(runs: Runs) -> str:
+    out = []
+    for command, lines in _sections(runs.runs["scratch-demo"].output):
+        if "dev_org" in command:
+            continue
+        out.append(command)
+        if command.startswith(("$ sf org login", "$ cci org scratch ")):
+            out += lines
+        elif command.startswith("$ cci org info"):
+            out += [line for line in lines if line.startswith(("Creating scratch org", "Created: OrgId", "  Org: "))]
+            out += [line for line in lines if line.split()[:1] and line.split()[0] in ORG_INFO_KEYS]
+        elif command.startswith("$ cci flow run"):
+            kept = [
+                line
+                for line in lines
+                if line.endswith("): already on")
+                or line.startswith(("Deployed in one deploy", "The org honours", "Ran "))
+                or _is_layout_row(line)
+            ]
+            out += collapse(kept, _is_layout_row)
+        elif command.startswith("$ cci org scratch_delete"):
+            out += [line for line in lines if line.startswith(("Deleting scratch org", "scratch orgs left"))]
+    return "\n".join(out)
+
+
+def _scratch_dev_org(runs: Runs) -> str:
+    [(command, lines)] = [s for s in _sections(runs.runs["scratch-demo"].output) if "dev_org" in s[0]]
+    start = next(i for i, line in enumerate(lines) if line.startswith("Running task: unschedule_apex"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("Error: "))
+    kept = [lines[start]] + [line for line in lines[start:end] if line.startswith(("Executing", "Exception in"))]
+    return "\n".join([command, *kept, lines[end]])
+
+
 EXCERPTS: dict[str, Callable[[Runs], str]] = {
+    "scratch-demo": _scratch_demo,
+    "scratch-dev-org": _scratch_dev_org,
     "flow-option-mistakes": _option_mistakes,
     "flow-first-run": _flow_first,
     "flow-second-run": _flow_second,

@@ -47,7 +47,9 @@ run() {
 }
 run cci org scratch "$CONFIG" "$CONFIG" --no-password
 run cci org info "$CONFIG"
-run cci flow run enable_individual_email_tracking --org "$CONFIG"
+# The snapshot goes with the scratch org: into the temporary folder, not the checkout's .email_privacy.
+run cci flow run enable_individual_email_tracking --org "$CONFIG" \
+	-o add_individual_field_to_layouts__snapshot_dir "$WORK/snapshots"
 if [ "${DEV_ORG:-}" = 1 ]; then
 	# Stops at the first call the local org refuses as not modelled (docs/scratch-orgs.md lists them).
 	run cci flow run dev_org --org "$CONFIG" || echo "(dev_org stopped at a call the local org does not model)"

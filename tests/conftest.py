@@ -1,15 +1,83 @@
-"""Shared test fixtures: the Metadata API schema (from the installed WSDL), the real-world corpus, the local org."""
+"""Shared test fixtures: the Metadata API schema (from the installed WSDL), the real-world corpus, the local org;
+and the marks saying what each test starts (tests/starts.py), derived here at collection and checked at run time."""
 
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from tests import metadata_schema
+from tests import metadata_schema, starts
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 REALWORLD = SHARED / "realworld"
+
+
+DERIVED = {*starts.KINDS, "e2e"}
+
+
+def pytest_configure(config):
+    for kind, meaning in starts.KINDS.items():
+        config.addinivalue_line("markers", f"{kind}: {meaning} (derived, never written by hand)")
+    config.addinivalue_line("markers", starts.E2E)
+    config.stash[LAUNCHES] = starts.Launches()
+    # `make demo` and the CI job script snapshot into the project's own folder, as they do for users; made here,
+    # once, so cci runs on two workers never race to create it.
+    for folder in (ROOT / ".email_privacy", ROOT / ".email_privacy" / "snapshots"):
+        folder.mkdir(mode=0o700, exist_ok=True)
+
+
+LAUNCHES = pytest.StashKey[starts.Launches]()
+
+
+BY_HAND = pytest.StashKey[set]()
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config, items):
+    """Mark each test by what it starts. A hand-written mark of these names would go stale: its test fails."""
+    config.stash[BY_HAND] = {item.nodeid for item in items if any(m.name in DERIVED for m in item.iter_markers())}
+    for item in items:
+        found = starts.kinds(item)
+        for kind in sorted(found):
+            item.add_marker(kind)
+        if found:
+            item.add_marker("e2e")
+
+
+def pytest_runtest_setup(item):
+    if item.nodeid in item.config.stash[BY_HAND]:
+        pytest.fail(
+            f"{', '.join(sorted(DERIVED))} marks are derived from what a test starts (tests/starts.py): "
+            "remove the hand-written one",
+            pytrace=False,
+        )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    launches = item.config.stash[LAUNCHES]
+    launches.current = item.nodeid
+    yield
+    launches.current = None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test that starts a process its marks do not name fails: the derivation missed a starter."""
+    outcome = yield
+    report = outcome.get_result()
+    if call.when != "teardown":
+        return
+    marked = {m.name for m in item.iter_markers() if m.name in starts.KINDS}
+    missed = item.config.stash[LAUNCHES].unmarked(item.nodeid, marked)
+    if missed and report.passed:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{item.nodeid} started {', '.join(sorted(missed))} but is not marked so: start it through a helper "
+            "tests/starts.py knows (the local_org fixture, LocalOrgProcess, run_cci, SfRun, a path under build/cci "
+            "or build/sf) or add your helper to starts.STARTERS"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -53,19 +121,31 @@ def assert_valid(schema, data: bytes, name: str = "document"):
         raise AssertionError(f"{name} does not validate: {schema.error_log}")
 
 
-@pytest.fixture
-def local_org(tmp_path):
-    """Factory: `local_org(**serve_options)` starts `email-privacy org serve` (tests/harness.py);
-    stopped at teardown."""
+def _serve(folder):
+    """A factory `start(**serve_options)` of local orgs under `folder` (tests/harness.py); all stopped after."""
     from tests.harness import LocalOrgProcess
 
     started = []
 
     def start(state_dir=None, **options):
-        org = LocalOrgProcess(tmp_path / f"org{len(started)}", state_dir=state_dir, **options)
+        org = LocalOrgProcess(folder / f"org{len(started)}", state_dir=state_dir, **options)
         started.append(org)
         return org.start()
 
     yield start
     for org in started:
         org.stop()
+
+
+@pytest.fixture
+def local_org(tmp_path):
+    """Factory: `local_org(**serve_options)` starts `email-privacy org serve` (tests/harness.py);
+    stopped at teardown."""
+    yield from _serve(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_local_org(tmp_path_factory):
+    """The same factory for a module: an org its tests share because each only reads it, or changes it in a way
+    no other test looks at (every check counts requests and files from its own start)."""
+    yield from _serve(tmp_path_factory.mktemp("module-org"))

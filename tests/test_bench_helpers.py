@@ -272,14 +272,20 @@ def test_a_hung_cci_run_is_recorded_as_exit_minus_one_not_a_crash(tmp_path, monk
 
 
 def test_exit_status_is_0_with_fail_lines_and_1_only_when_a_benchmark_broke(tmp_path, monkeypatch, capsys):
+    assert run.volume_command(True)[-1] == "--quick" and run.volume_command(False) == [sys.executable, str(run.VOLUME)]
     slow = summaries(ours_wall=9.0)  # the project flow no faster than the built-in: FAIL lines
     monkeypatch.setattr(run, "run_benchmark", lambda *a, **k: slow)
     monkeypatch.setattr(run, "individuals_command", lambda quick: None)
+    passing = [sys.executable, "-c", "pass"]
+    monkeypatch.setattr(run, "volume_command", lambda quick: passing)
     assert run.main(["--quick"]) == 0 and "FAIL" in capsys.readouterr().out
     failing = tmp_path / "failing.py"
     failing.write_text("raise SystemExit(3)\n")
     monkeypatch.setattr(run, "individuals_command", lambda quick: [sys.executable, str(failing)])
     assert run.main(["--quick"]) == 1 and "individuals.py failed" in capsys.readouterr().err
+    monkeypatch.setattr(run, "individuals_command", lambda quick: None)
+    monkeypatch.setattr(run, "volume_command", lambda quick: [sys.executable, str(failing)])
+    assert run.main(["--quick"]) == 1 and "volume.py failed" in capsys.readouterr().err
 
     def broken(*a, **k):
         raise RuntimeError("the local org did not start")

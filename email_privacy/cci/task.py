@@ -30,6 +30,12 @@ PAGES = flag(
     "false leaves pages out.",
     default=True,
 )
+INDIVIDUAL = flag(
+    "individual",
+    "Also the Individual object's own page layouts and Dynamic Forms record pages: each must show Don't Track and "
+    "Don't Process (the rep ticks them on the Details tab); false leaves them out.",
+    default=True,
+)
 ORG_STATE = set_by_flow(
     "org_state",
     "Set by the flow only: the prerequisites task's read of the org, reused.",

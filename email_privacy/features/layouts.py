@@ -16,7 +16,15 @@ from ..org.guard import Moved, changed_since, pages_changed_since
 from ..org.read import reuse_or_read
 from ..salesforce import names
 from ..salesforce.describe import DESCRIBE_OBJECT, individual_lookup
-from ..salesforce.layouts import EMAIL_OPT_OUT_FIELD, INDIVIDUAL_FIELD, TARGET_OBJECTS, add_field_bytes, unified_diff
+from ..salesforce.layouts import (
+    INDIVIDUAL_FIELD,
+    INDIVIDUAL_FLAGS,
+    INDIVIDUAL_OBJECT,
+    TARGET_OBJECTS,
+    add_field_bytes,
+    anchor_fields,
+    unified_diff,
+)
 from . import snapshots
 from .pages import PagePlan, plan_pages
 
@@ -38,6 +46,7 @@ class LayoutOptions:
     dry_run: bool = False
     check_only: bool = False
     pages: bool = True  # also the Dynamic Forms record pages (never with explicit `layouts`)
+    individual: bool = True  # also Individual's own layouts and pages get Don't Track and Don't Process
 
 
 @dataclass
@@ -54,25 +63,28 @@ class LayoutPlan:
 
 
 def plan_layouts(layout_files: dict[str, bytes], fields: dict[str, str], behavior: str, position: str) -> LayoutPlan:
-    """Add each object's field (`fields`: {object: field}) to its layouts; layouts of other objects are skipped."""
+    """Add each object's field (`fields`: {object: field, or a tuple of fields}) to its layouts; layouts of other
+    objects are skipped."""
     plan = LayoutPlan()
     for name in sorted(layout_files):
         obj = names.layout_object(name)
         if obj not in fields:
             plan.skipped.append(name)
             continue
-        new = add_field_bytes(
-            layout_files[name],
-            fields[obj],
-            behavior,
-            position,
-            name=names.display_name(name),
-            email_opt_out=EMAIL_OPT_OUT_FIELD.get(obj),
-        )
-        if new is None:
+        old = new = layout_files[name]
+        wanted = (fields[obj],) if isinstance(fields[obj], str) else fields[obj]
+        # Individual's flags always go beside its other privacy flags (else the first section's first column).
+        where = "after_email_opt_out" if obj == INDIVIDUAL_OBJECT else position
+        for i, field_name in enumerate(wanted):  # a second field goes right after the first
+            anchors = (wanted[i - 1],) if i else anchor_fields(obj)
+            edited = add_field_bytes(
+                new, field_name, behavior, where, name=names.display_name(name), email_opt_out=anchors
+            )
+            new = edited if edited is not None else new
+        if new is old:
             plan.unchanged.append(name)
         else:
-            plan.changes[name] = (layout_files[name], new)
+            plan.changes[name] = (old, new)
     return plan
 
 
@@ -128,10 +140,15 @@ def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResul
         wanted = sorted({names.layout_object(n) for n in o.layouts})
     else:
         wanted = o.objects or list(TARGET_OBJECTS)
+    individual = INDIVIDUAL_OBJECT in wanted or (o.individual and not o.layouts)
+    wanted = [w for w in wanted if w != INDIVIDUAL_OBJECT]
     fields, skipped_objects = individual_fields(org, wanted, o.dry_run, log)
     for obj in skipped_objects:
         level = log.warning if (o.objects or o.layouts) else log.info
         level(f"{obj}: person accounts are off in this org; its layouts are skipped.")
+    if individual:
+        fields[INDIVIDUAL_OBJECT] = INDIVIDUAL_FLAGS
+        wanted = [*wanted, INDIVIDUAL_OBJECT]
     objects = [obj for obj in wanted if obj in fields]
     read_pages = o.pages and not o.layouts
     state, _ = reuse_or_read(org.metadata, read, objects=objects, layouts=o.layouts, pages=read_pages)

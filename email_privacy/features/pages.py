@@ -33,6 +33,11 @@ class PagePlan:
         return {n: new for n, (_, new) in self.changes.items()}
 
 
+def _wanted(field) -> tuple[str, ...]:
+    """A target's fields: its Individual lookup, or (on Individual) its two flags."""
+    return (field,) if isinstance(field, str) else tuple(field)
+
+
 def plan_pages(state, fields: dict[str, str]) -> PagePlan:
     """Add the Individual lookup (`fields`: {target object: lookup name, from the describe}) to every Dynamic
     Forms target page of the read `state` that lacks it; a page whose target is not in `fields` is left alone."""
@@ -44,9 +49,13 @@ def plan_pages(state, fields: dict[str, str]) -> PagePlan:
         elif page.target not in fields:
             plan.rows[name] = (page.kind, NOT_CHOSEN, page.reason)
         else:
-            old = state.page_files[name]
-            new = flexipages.add_field(old, page.target, fields[page.target], name=f"flexipages/{name}.flexipage")
-            if new is None:
+            old = new = state.page_files[name]
+            wanted = _wanted(fields[page.target])
+            for i, lookup in enumerate(wanted):  # a second field goes right after the first
+                anchors = (wanted[i - 1],) if i else None
+                edited = flexipages.add_field(new, page.target, lookup, f"flexipages/{name}.flexipage", anchors)
+                new = edited if edited is not None else new
+            if new is old:
                 plan.unchanged.append(name)
                 plan.rows[name] = (page.kind, HAS_FIELD, page.reason)
             else:
@@ -63,7 +72,8 @@ def page_report(state, fields: dict[str, str]) -> list[dict]:
         page = state.page_classes[name]
         if page.kind in flexipages.CHANGED_KINDS and page.target in fields:
             tree = metadata_xml.parse(state.page_files[name], f"flexipages/{name}.flexipage")
-            verdict = HAS_FIELD if flexipages.has_field(tree, fields[page.target]) else LACKS_FIELD
+            present = all(flexipages.has_field(tree, f) for f in _wanted(fields[page.target]))
+            verdict = HAS_FIELD if present else LACKS_FIELD
         else:
             verdict = NOT_CHOSEN if page.kind in flexipages.CHANGED_KINDS else LEFT_ALONE
         out.append(

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import metadata_xml
-from ..org.deploy_package import deploy_package
 from ..org.read import PermissionSetFiles, reuse_or_read
+from .step import Plan, Step
 
 SOURCE_SUFFIX = ".permissionset-meta.xml"
 DEFAULT_PATH = "force-app/main/default/permissionsets"
@@ -60,33 +60,43 @@ class PermissionSetResult:
         }
 
 
+class PermissionSetStep(Step):
+    def __init__(self, org, log, local: dict[str, bytes], dry_run=False, check_only=False, defer=False):
+        super().__init__(org, log, dry_run, check_only)
+        self.local, self.defer = local, defer
+
+    def read(self, known):
+        return reuse_or_read(self.org.metadata, known, permission_sets=list(self.local))[0]
+
+    def plan(self, state) -> Plan:
+        todo = {n: d for n, d in self.local.items() if not already_in_org(d, state.permission_sets.get(n), n)}
+        listed = ", ".join(sorted(todo))
+        # The flow makes two deploys in all (settings, then layouts): the layouts step sends these in its own.
+        deferred = (
+            f"Permission set(s) {listed} differ from the org's: they go in the "
+            "layouts step's deploy (defer_to_layouts); nothing deployed here."
+        )
+        return Plan(
+            parts={"permission_sets": todo},
+            nothing=f"The org already has permission set(s) {', '.join(sorted(self.local))} as in force-app: "
+            "nothing to deploy.",
+            dry_run=f"Dry run: would deploy permission set(s) {listed}; nothing was deployed.",
+            deployed=f"Deployed permission set(s): {listed}",
+            validated=f"Validated (check only): {listed}",
+            deferred=deferred if self.defer else None,
+        )
+
+
 def deploy_permission_sets(
     org, read, local: dict[str, bytes], log, dry_run=False, check_only=False, defer=False
 ) -> PermissionSetResult:
     """Deploy the `local` permission sets ({name: file}) the org's copies differ from, in one deploy; with
     `defer`, deploy nothing and return them as deferred_files for the layouts step's deploy."""
-    state, _ = reuse_or_read(org.metadata, read, permission_sets=list(local))
-    todo = {n: d for n, d in local.items() if not already_in_org(d, state.permission_sets.get(n), n)}
+    outcome = PermissionSetStep(org, log, local, dry_run, check_only, defer).run(read)
+    todo = dict(outcome.plan.parts["permission_sets"])
     result = PermissionSetResult(unchanged=sorted(set(local) - set(todo)), dry_run=dry_run, check_only=check_only)
-    listed = ", ".join(sorted(todo))
-    if not todo:
-        log.info(
-            f"The org already has permission set(s) {', '.join(sorted(local))} as in force-app: nothing to deploy."
-        )
-        return result
-    if dry_run:
-        log.info(f"Dry run: would deploy permission set(s) {listed}; nothing was deployed.")
-        return result
-    if defer:
-        # The flow makes two deploys in all (settings, then layouts): the layouts step sends these in its own.
+    if outcome.deferred:
         result.deferred, result.deferred_files = sorted(todo), PermissionSetFiles(todo)
-        log.info(
-            f"Permission set(s) {listed} differ from the org's: they go in the "
-            "layouts step's deploy (defer_to_layouts); nothing deployed here."
-        )
-        return result
-    org.metadata.deploy(deploy_package(org.api_version, permission_sets=todo), check_only=check_only)
-    if not check_only:
+    if outcome.deployed:
         result.deployed = sorted(todo)
-    log.info(("Validated (check only): " if check_only else "Deployed permission set(s): ") + listed)
     return result

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from ..cci.report import log_table
 from ..errors import OrgError
 from ..org import read as org_read
-from ..salesforce.layouts import INDIVIDUAL_FIELD
+from ..salesforce.layouts import INDIVIDUAL_OBJECT, required_fields
 from ..salesforce.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL, FEATURE_SETTINGS
 from .pages import HAS_FIELD, LACKS_FIELD, page_report
 from .settings import SettingsOptions, desired_settings
@@ -233,6 +233,7 @@ class PreflightOptions:
     allow_unknown_edition: bool = False
     dry_run: bool = False
     pages: bool = True  # also read and classify the Lightning record pages of Contact, Lead and Account
+    individual: bool = True  # also Individual's own layouts and pages (Don't Track / Don't Process)
 
 
 @dataclass
@@ -248,11 +249,12 @@ class PreflightResult:
 def check_pages(state, objects) -> list[Check]:
     """One check per Lightning record page read: its kind, and whether the flow will add the field to it.
     The standard lookup names stand in for the describe's here (the layouts step asks the describe)."""
-    fields = {o: INDIVIDUAL_FIELD[o] for o in objects}
+    fields = {o: required_fields(o) for o in objects}
     out = []
     for page in page_report(state, fields):
         verdict = {LACKS_FIELD: CHANGE, HAS_FIELD: OK}.get(page["verdict"], INFO)
-        action = f"gets Record.{fields[page['target']]}" if verdict == CHANGE else page["reason"]
+        gets = " and ".join(f"Record.{f}" for f in fields.get(page["target"], ()))
+        action = f"gets {gets}" if verdict == CHANGE else page["reason"]
         out.append(Check(f"Lightning page {page['name']} ({page['object']})", page["kind"], verdict, action))
     return out
 
@@ -274,17 +276,19 @@ def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
 
     person_accounts = org.rest.person_accounts_enabled()
     objects = target_objects(options.objects, person_accounts, log)
-    state = org_read.read_org(org.metadata, objects, permission_sets=options.permission_sets, pages=options.pages)
+    # Individual's own layouts and pages come in the same listMetadata and retrieve (no extra round trip).
+    read_objects = [*objects, INDIVIDUAL_OBJECT] if options.individual else objects
+    state = org_read.read_org(org.metadata, read_objects, permission_sets=options.permission_sets, pages=options.pages)
     lightning = state.lightning_on
     # Lightning unknown under auto: count Enhanced Email as wanted (the Lightning check warns about it).
     desired = desired_settings(options.settings, True if lightning is None else lightning)
     checks.append(check_person_accounts(person_accounts))
     checks.append(check_lightning(lightning, options.settings.enhanced_email))
     checks += check_settings(state.settings, desired)
-    checks += check_pages(state, objects)
+    checks += check_pages(state, read_objects)
     log_table(log, "Email privacy prerequisites", CHECK_COLUMNS, [c.as_dict() for c in checks])
     raise_on_failures(checks)
-    already = configured(state_rows(state, objects, options.settings))
+    already = configured(state_rows(state, read_objects, options.settings))
     if already:
         log.info(
             "The org is already configured: every setting is on and every target layout has the Individual field; "
@@ -303,6 +307,7 @@ def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
         "email_tracking": options.settings.email_tracking,
         "objects": objects,
         "pages": options.pages,
+        "individual": options.individual,
         "person_accounts": person_accounts,
         "lightning": lightning,
         "edition": record.get("OrganizationType"),

@@ -26,6 +26,7 @@ from ..salesforce.settings import (
     changes_needed,
     settings_documents,
 )
+from .step import Plan, Step
 
 FORMATS = ("mdapi", "source")
 ENHANCED_EMAIL_CHOICES = ("auto", "true", "false")
@@ -113,26 +114,34 @@ class SettingsResult:
         }
 
 
+class SettingsStep(Step):
+    def __init__(self, org, log, options: SettingsOptions, dry_run=False, check_only=False):
+        super().__init__(org, log, dry_run, check_only)
+        self.options = options
+
+    def read(self, known):
+        return reuse_or_read(self.org.metadata, known, settings=True)[0]
+
+    def plan(self, state) -> Plan:
+        desired = desired_settings(self.options, state.lightning_on)
+        changes = changes_needed(desired, state.settings)
+        self.changed = {f"{t}.{f}": v for t, fields in changes.items() for f, v in fields.items()}
+        changed = list(self.changed)
+        for settings_type, field_name in desired:
+            label = FEATURE_SETTINGS[(settings_type, field_name)]
+            state_text = "to turn on" if f"{settings_type}.{field_name}" in changed else "already on"
+            self.log.info(f"  {label} ({settings_type}.{field_name}): {state_text}")
+        return Plan(
+            parts={"settings": settings_documents(changes)} if changes else {},
+            nothing="The org is already configured: every setting is on; nothing to deploy.",
+            dry_run=f"Dry run: {len(changed)} setting(s) would be turned on; nothing was deployed.",
+            deployed=f"Turned on: {', '.join(changed)}",
+            validated=f"Validated (check only, nothing saved): {', '.join(changed)}",
+        )
+
+
 def deploy_settings(org, read, options: SettingsOptions, log, dry_run=False, check_only=False) -> SettingsResult:
     """Deploy, in one deploy, each settings file holding only the switches of `options` the org has off."""
-    state, _ = reuse_or_read(org.metadata, read, settings=True)
-    desired = desired_settings(options, state.lightning_on)
-    changes = changes_needed(desired, state.settings)
-    changed = {f"{t}.{f}": v for t, fields in changes.items() for f, v in fields.items()}
-    result = SettingsResult(changed=changed, dry_run=dry_run, check_only=check_only)
-    for settings_type, field_name in desired:
-        label = FEATURE_SETTINGS[(settings_type, field_name)]
-        state_text = "to turn on" if f"{settings_type}.{field_name}" in changed else "already on"
-        log.info(f"  {label} ({settings_type}.{field_name}): {state_text}")
-    if not changes:
-        log.info("The org is already configured: every setting is on; nothing to deploy.")
-        return result
-    if dry_run:
-        log.info(f"Dry run: {len(changed)} setting(s) would be turned on; nothing was deployed.")
-        return result
-    package = deploy_package(org.api_version, settings=settings_documents(changes))
-    org.metadata.deploy(package, check_only=check_only)
-    result.deployed = not check_only
-    verb = "Validated (check only, nothing saved)" if check_only else "Turned on"
-    log.info(f"{verb}: {', '.join(changed)}")
-    return result
+    step = SettingsStep(org, log, options, dry_run, check_only)
+    outcome = step.run(read)
+    return SettingsResult(changed=step.changed, deployed=outcome.deployed, dry_run=dry_run, check_only=check_only)

@@ -27,7 +27,7 @@ TARGET_OBJECTS = layouts.TARGET_OBJECTS
 unified_diff = layouts.unified_diff
 
 RECORD_PAGE = "RecordPage"
-PAGE_OBJECTS = ("Contact", "Lead", "Account")
+PAGE_OBJECTS = ("Contact", "Lead", "Account", layouts.INDIVIDUAL_OBJECT)
 FIELD_SECTION = "flexipage:fieldSection"
 COLUMN = "flexipage:column"
 # Components that show the page layout's fields (Record Detail, and its mobile form).
@@ -36,13 +36,13 @@ UI_BEHAVIOR = "none"
 
 # The kinds classify() gives; only the first two get the field.
 KINDS = (
-    "dynamic_forms",  # Contact or Lead page whose field sections hold field instances
+    "dynamic_forms",  # Contact, Lead or Individual page whose field sections hold field instances
     "person_account",  # Account page with field sections and person fields
     "business_account",  # Account page with field sections, no person fields
     "record_detail",  # shows the layout through Record Detail; the layout covers it
     "no_field_section",  # neither field sections with fields nor Record Detail (e.g. highlights only)
     "old_format",  # componentInstances in regions (before API 48): not valid on API 63
-    "other_object",  # a record page of an object other than Contact, Lead, Account
+    "other_object",  # a record page of an object other than Contact, Lead, Account, Individual
     "not_record_page",  # an app, home or other page
 )
 CHANGED_KINDS = ("dynamic_forms", "person_account")
@@ -54,7 +54,7 @@ class PageClass:
 
     kind: str
     sobject_type: str
-    target: str | None  # "Contact", "Lead" or "PersonAccount" when the page gets the field
+    target: str | None  # "Contact", "Lead", "PersonAccount" or "Individual" when the page gets fields
     reason: str
 
 
@@ -208,10 +208,10 @@ def identifier(root, lookup: str) -> str:
     return candidate
 
 
-def _locate(page: _Page, opt_out: str):
+def _locate(page: _Page, anchors: tuple[str, ...]):
     """Where the field goes: ("after", element) or ("into", an item-less facet region), or None."""
     for _region, item, field in page.section_fields():
-        if _same(field, opt_out):
+        if any(_same(field, a) for a in anchors):
             return "after", item
     for bodies in page.sections():
         if not bodies:
@@ -256,7 +256,7 @@ def _new_item(parent, lookup: str, ident: str, ws: str, unit: str):
     return _build(parent, spec, ws, unit)
 
 
-def _edit(tree, target: str, lookup: str, name: str):
+def _edit(tree, target: str, lookup: str, name: str, anchors: tuple[str, ...] | None = None):
     """(new tree, "after"|"into", anchor index, new item), or None when the page is left as it is."""
     root = root_of(tree)
     page_class = classify(root, name)
@@ -268,7 +268,7 @@ def _edit(tree, target: str, lookup: str, name: str):
         return None
     new_tree = copy_tree(tree)
     new_root = new_tree.getroot()
-    where = _locate(_Page(new_root), EMAIL_OPT_OUT_FIELD[target])
+    where = _locate(_Page(new_root), anchors or layouts.anchor_fields(target))
     if where is None:
         raise EmailPrivacyError(f"{name}: no field section column can take {lookup}")
     kind, anchor = where
@@ -290,16 +290,16 @@ def add_field_tree(tree, target: str, lookup: str, name: str = "page"):
     return None if edited is None else edited[0]
 
 
-def add_field(data: bytes, target: str, lookup: str, name: str = "page") -> bytes | None:
+def add_field(data: bytes, target: str, lookup: str, name: str = "page", anchors=None) -> bytes | None:
     """Like add_field_tree, on a file's bytes: the new bytes, or None when the page is left as it is.
 
     Placement: right after the Email Opt Out field instance in the field section column that holds
-    it; else at the end of the first field section's first column. Every byte of the input is kept;
-    only the new item and its indentation are added. Hostile or malformed input raises
-    XmlInputError naming `name`.
+    it (`anchors`: these fields instead); else at the end of the first field section's first column.
+    Every byte of the input is kept; only the new item and its indentation are added. Hostile or
+    malformed input raises XmlInputError naming `name`.
     """
     tree = metadata_xml.parse(data, name)
-    edited = _edit(tree, target, lookup, name)
+    edited = _edit(tree, target, lookup, name, anchors)
     if edited is None:
         return None
     return splice.splice_or_tree(data, name, *edited)

@@ -26,6 +26,26 @@ EMAIL_OPT_OUT_FIELD = {
     "PersonAccount": "PersonHasOptedOutOfEmail",
 }
 
+# The Individual object's own layouts and record pages must show Don't Track and Don't Process (the Help
+# page's last step); new items go beside its other privacy flags (docs/salesforce-facts.md, "The rep's side").
+INDIVIDUAL_OBJECT = "Individual"
+INDIVIDUAL_FLAGS = ("HasOptedOutTracking", "HasOptedOutProcessing")
+PRIVACY_FLAGS = (*INDIVIDUAL_FLAGS, "HasOptedOutProfiling", "HasOptedOutSolicit", "HasOptedOutGeoTracking",
+                 "ShouldForget", "SendIndividualData", "CanStorePiiElsewhere")  # fmt: skip
+
+
+def required_fields(obj: str) -> tuple[str, ...]:
+    """The fields every layout and Dynamic Forms page of `obj` must show: its Individual lookup, or on
+    Individual itself its two flags."""
+    return INDIVIDUAL_FLAGS if obj == INDIVIDUAL_OBJECT else (INDIVIDUAL_FIELD[obj],)
+
+
+def anchor_fields(obj: str) -> tuple[str, ...]:
+    """The fields a new item goes right after where the layout or page has one: Email Opt Out, or on
+    Individual its privacy flags."""
+    return PRIVACY_FLAGS if obj == INDIVIDUAL_OBJECT else (EMAIL_OPT_OUT_FIELD[obj],)
+
+
 # after_email_opt_out falls back to end_of_first_section when the layout has no Email Opt Out item.
 POSITIONS = ("after_email_opt_out", "end_of_first_section")
 BEHAVIORS = ("Edit", "Readonly")

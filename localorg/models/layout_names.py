@@ -1,17 +1,8 @@
 """How the local org names layouts: the encoded file-name form, and the managed-layout quirk.
 
-Facts (docs/salesforce-facts.md, "Page layouts"):
-- A layout's member name is `Object-Layout Name`; in file names and in retrieve/deploy, characters
-  other than letters, digits, space, `_` and `-` are written as %XX of their UTF-8 bytes, upper-case
-  hex. Sources: `(` `)` -> `%28` `%29` in every standard layout name; github.com/forcedotcom/cli/issues/2869
-  (`°` -> `%C2%B0`, `!` -> `%21`, `"` -> `%22`, spaces kept: "not following any known standard like
-  URL encode"); github.com/forcedotcom/cli/issues/1683 (`.` -> `%2E` in `Broker__c-v1%2E1 Broker Layout`).
-- A layout installed by a managed package carries its own namespace after the hyphen in retrieve,
-  deploy and file names (`Contact-FinServ__Contact %28Individual%29 Layout`), but listMetadata
-  reports the fullName (and fileName) without it and gives the namespace in namespacePrefix; the namespace can
-  differ from the object's (github.com/joeferraro/MavensMate/issues/402,
-  github.com/hardisgroupcom/sfdx-hardis/issues/1533, github.com/hardisgroupcom/vscode-sfdx-hardis/issues/454,
-  github.com/joeferraro/MavensMate/issues/869).
+Facts in docs/salesforce-facts.md, "Page layouts": member names `Object-Layout Name`, `%XX`-encoded except
+letters, digits, space, `_` and `-`; a managed layout's own namespace after the hyphen, missing from
+listMetadata's fullName and fileName.
 """
 
 import re

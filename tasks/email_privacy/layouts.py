@@ -3,7 +3,7 @@ from a snapshot."""
 
 from email_privacy.cci.options import parse_existing_path, parse_list
 from email_privacy.cci.spec import OptionSpec, choice, flag, folder, name_list, set_by_flow, text
-from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, ORG_STATE, PAGES, MetadataTask
+from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, INDIVIDUAL, ORG_STATE, PAGES, MetadataTask
 from email_privacy.errors import OptionError
 from email_privacy.features import snapshots
 from email_privacy.features.layouts import LayoutOptions, add_individual_field
@@ -75,6 +75,7 @@ and checks with a second listMetadata instead.
         flag("dry_run", "Print the diff of every layout that would change; deploy nothing."),
         CHECK_ONLY,
         PAGES,
+        INDIVIDUAL,
         folder("snapshot_dir", "Folder for snapshots, in the project.", snapshots.DEFAULT_BASE),
         ORG_STATE,
         set_by_flow(
@@ -101,6 +102,7 @@ and checks with a second listMetadata instead.
             dry_run=self.dry_run,
             check_only=self.check_only,
             pages=o.pages,
+            individual=o.individual,
         )
 
     def _run_task(self):

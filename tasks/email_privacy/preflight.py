@@ -63,6 +63,12 @@ checks...) let the flow set a choice once, on this step, for every later step.
             default=True,
         ),
         flag(
+            "individual",
+            "Also the Individual object's own page layouts and record pages, which must show Don't Track and Don't "
+            "Process on the Details tab; returned for the later steps, so false leaves them out of the whole flow.",
+            default=True,
+        ),
+        flag(
             "dry_run",
             "Changes nothing here either way; returned as dry_run so the flow's later steps can read it "
             "(-o check_email_privacy_prerequisites__dry_run true makes the whole flow a dry run).",
@@ -77,6 +83,7 @@ checks...) let the flow set a choice once, on this step, for every later step.
         self.settings_options = SettingsOptions(enhanced_email=o.enhanced_email, email_tracking=o.email_tracking)
         self.objects = o.objects
         self.pages = o.pages
+        self.individual = o.individual
 
     def _permission_set_names(self) -> list[str]:
         # Read in the same retrieve, so deploy_email_privacy_permission_set can compare without reading again.
@@ -91,5 +98,6 @@ checks...) let the flow set a choice once, on this step, for every later step.
             self.allow_unknown,
             self.dry_run,
             self.pages,
+            self.individual,
         )
         self.return_values = check_prerequisites(self.connection, options, self.logger).return_values()

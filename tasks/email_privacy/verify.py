@@ -2,7 +2,7 @@
 
 from email_privacy.cci import report
 from email_privacy.cci.spec import OptionSpec, choice, file_to_write, flag, name_list, whole
-from email_privacy.cci.task import CLIENT_OPTIONS, ORG_STATE, PAGES, MetadataTask
+from email_privacy.cci.task import CLIENT_OPTIONS, INDIVIDUAL, ORG_STATE, PAGES, MetadataTask
 from email_privacy.features.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions
 from email_privacy.features.verify import VerifyOptions, verify
 from email_privacy.features.who_can_tick import DEFAULT_MINIMUM
@@ -58,6 +58,7 @@ it retrieves again. With dry_run it reports what is not configured yet as a warn
             "Contact and Lead, plus PersonAccount where person accounts are on",
         ),
         PAGES,
+        INDIVIDUAL,
         flag(
             "editors",
             "Also count the active users who can edit Don't Track and Don't Process, and through which profiles "
@@ -96,6 +97,7 @@ it retrieves again. With dry_run it reports what is not configured yet as a warn
             junit_path=p["junit"],
             summary_path=p["summary"],
             pages=self.pages,
+            individual=self.parsed_options.individual,
             editors=self.parsed_options.editors,
             min_editors=self.parsed_options.min_editors,
             running_user=self.org_config.user_id or "",

@@ -1,15 +1,10 @@
 """`make demo`: a throwaway local org, the main flow with the real cci, what changed, the org stopped."""
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
 from email_privacy.cli.demo import describe_changes
-from tests.conftest import ROOT
+from tests.harness import run_demo
 
 SETTINGS = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n<%s xmlns="http://soap.sforce.com/2006/04/metadata"><%s>%s</%s></%s>\n'
@@ -46,16 +41,8 @@ def test_describe_changes_names_switches_layouts_and_new_components():
     assert describe_changes(after, after) == []
 
 
-@pytest.mark.e2e
 def test_demo_runs_the_flow_and_reports_what_changed():
-    result = subprocess.run(
-        [sys.executable, "-m", "email_privacy.cli.demo"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "COLUMNS": "200"},
-    )
+    result = run_demo()
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout
     state = re.search(r"state in (\S+),", out).group(1)

@@ -1,15 +1,15 @@
-"""set_individual_privacy with the real cci against the local org over HTTPS: REST and Bulk paths, 100,000 records."""
+"""set_individual_privacy with the real cci against the local org over HTTPS: the REST path for a few records,
+Bulk API 2.0 for many with a flat number of calls, and writes split into jobs under an upload limit.
+
+The same scenarios at 20,000 and 100,000 contacts are volume runs: `make bench` (benchmarks/volume.py)."""
 
 import json
 import sqlite3
 
-import pytest
+from tests.harness import flat_calls, run_cci
 
-from localorg import process
-from tests.harness import run_cci
-
-pytestmark = pytest.mark.e2e
-CONTACTS = 20000
+CONTACTS = 1500
+BULK = ("bulk_threshold", "50")  # Bulk API from 50 records, so a few hundred show the Bulk path
 
 
 def db(org):
@@ -35,7 +35,7 @@ def write_emails(path, emails):
     return str(path)
 
 
-def test_small_by_rest_then_20000_by_bulk_with_flat_calls(local_org, tmp_path):
+def test_rest_for_a_few_then_bulk_with_flat_calls_then_writes_split_into_jobs(local_org, tmp_path):
     org = local_org(person_accounts=True, contacts=CONTACTS, leads=20, person_accounts_count=10)
     settings = run_cci(org, "task", "run", "deploy_email_privacy_settings", "--org", "sim")
     assert settings.returncode == 0, settings.stdout[-2000:] + settings.stderr[-2000:]
@@ -73,70 +73,60 @@ def test_small_by_rest_then_20000_by_bulk_with_flat_calls(local_org, tmp_path):
     again, _, _ = cci_task(org, tmp_path, "again", "csv", small, "dont_track", "true", "dont_process", "true")
     assert (again["already_set"], again["created"], again["updated"], again["linked"]) == (10, 0, 0, 0)
 
-    # 2,000 then 20,000 contacts through Bulk API 2.0: the number of calls does not grow.
+    # 100 then 1,000 contacts through Bulk API 2.0: the number of calls does not grow.
     mid, mid_calls, _ = cci_task(
-        org, tmp_path, "mid", "csv", write_emails(tmp_path / "mid.csv", contact_emails[7:2007]), "dont_track", "true"
+        org,
+        tmp_path,
+        "mid",
+        "csv",
+        write_emails(tmp_path / "mid.csv", contact_emails[7:107]),
+        "dont_track",
+        "true",
+        *BULK,
     )
-    assert (mid["matched"], mid["created"], mid["failed"]) == (2000, 2000, [])
+    assert (mid["matched"], mid["created"], mid["failed"]) == (100, 100, [])
     big, big_calls, _ = cci_task(
-        org, tmp_path, "big", "csv", write_emails(tmp_path / "big.csv", contact_emails), "dont_track", "true"
+        org,
+        tmp_path,
+        "big",
+        "csv",
+        write_emails(tmp_path / "big.csv", contact_emails[:1000]),
+        "dont_track",
+        "true",
+        *BULK,
     )
-    assert big["matched"] == CONTACTS and big["created"] == CONTACTS - 2007 and big["failed"] == []
-    assert big["already_set"] == 2007 and big["updated"] == 0  # only Don't Track asked: the first 7 are set too
+    assert big["matched"] == 1000 and big["created"] == 1000 - 107 and big["failed"] == []
+    assert big["already_set"] == 107 and big["updated"] == 0  # only Don't Track asked: the first 7 are set too
     assert any("/jobs/ingest" in c["path"] for c in big_calls)
     assert not [c for c in big_calls if "/composite/sobjects" in c["path"]]
-    assert len(big_calls) <= len(mid_calls) + 2, (len(mid_calls), len(big_calls))
+    assert len(flat_calls(big_calls)) <= len(flat_calls(mid_calls)) + 2, (len(mid_calls), len(big_calls))
 
-    unlinked = con.execute("SELECT COUNT(*) FROM Contact WHERE IndividualId IS NULL").fetchone()[0]
-    wrong = con.execute("""SELECT COUNT(*) FROM Contact c JOIN Individual i ON i.Id = c.IndividualId
-                           WHERE i.HasOptedOutTracking != 1 OR i.LastName != c.LastName""").fetchone()[0]
-    assert (unlinked, wrong) == (0, 0)
-    assert con.execute("SELECT COUNT(*) FROM Lead WHERE IndividualId IS NOT NULL").fetchone()[0] == 2
-    assert con.execute("SELECT SUM(HasOptedOutOfEmail) FROM Contact").fetchone()[0] == opt_out_before
-    con.close()
-
-
-def test_100000_contacts_streamed_in_split_jobs_every_individual_right(local_org, tmp_path, monkeypatch):
-    """A first run sets Don't Track on half; a second, over every contact (each named twice), turns it off and
-    Don't Process on, with an upload limit that splits each write into several jobs; a third changes nothing."""
-    count = 100_000
-    monkeypatch.setattr(process, "START_TIMEOUT", 900)  # seeding 100,000 contacts outlasts the default wait
-    org = local_org(contacts=count)
-    settings = run_cci(org, "task", "run", "deploy_email_privacy_settings", "--org", "sim")
-    assert settings.returncode == 0, settings.stdout[-2000:] + settings.stderr[-2000:]
-    con = db(org)
-    emails = [r[0] for r in con.execute("SELECT Email FROM Contact ORDER BY rowid")]
-    opt_out_before = con.execute("SELECT SUM(HasOptedOutOfEmail) FROM Contact").fetchone()[0]
-
-    half, _, _ = cci_task(
-        org, tmp_path, "half", "csv", write_emails(tmp_path / "half.csv", emails[: count // 2]), "dont_track", "true"
-    )
-    assert (half["matched"], half["created"], half["failed_count"]) == (count // 2, count // 2, 0)
-
-    every = write_emails(tmp_path / "all.csv", emails + [e.upper() for e in emails[::10]])
-    options = ("csv", every, "dont_track", "false", "dont_process", "true", "upload_limit", "1500000")
+    # Every contact (each tenth named twice): Don't Track off and Don't Process on for the 1,000 with an
+    # Individual, an Individual created and linked for the other 500; a 10,000-byte upload limit splits each
+    # write (update, insert, link) into several jobs. A second run changes nothing.
+    every = write_emails(tmp_path / "all.csv", contact_emails + [e.upper() for e in contact_emails[::10]])
+    options = ("csv", every, "dont_track", "false", "dont_process", "true", "upload_limit", "10000", *BULK)
     full, calls, stdout = cci_task(org, tmp_path, "all", *options)
-    assert (full["matched"], full["updated"], full["created"], full["linked"]) == (
-        count,
-        count // 2,
-        count // 2,
-        count // 2,
-    )
+    rest = CONTACTS - 1000
+    assert (full["matched"], full["updated"], full["created"], full["linked"]) == (CONTACTS, 1000, rest, rest)
     assert (full["failed_count"], full["not_found_count"], full["not_found"]) == (0, 0, [])
     jobs = [c for c in calls if c["method"] == "POST" and c["path"].endswith("/jobs/ingest")]
     uploads = [c for c in calls if c["method"] == "PUT" and c["path"].endswith("/batches")]
-    assert len(jobs) == len(uploads) >= 6  # update, insert and link each split under 1 MB of CSV
-    assert all(int(c["bytes_in"]) <= 1_000_000 for c in uploads)
+    assert len(jobs) == len(uploads) >= 6  # update, insert and link each split under the limit
+    assert all(int(c["bytes_in"]) <= 10000 for c in uploads)
     assert "records read" in stdout and "JobComplete" in stdout
 
     rows = con.execute("""SELECT COUNT(*), SUM(i.HasOptedOutTracking), SUM(i.HasOptedOutProcessing),
                           SUM(i.LastName = c.LastName AND i.FirstName = c.FirstName)
                           FROM Contact c JOIN Individual i ON i.Id = c.IndividualId""").fetchone()
-    assert tuple(rows) == (count, 0, count, count)
-    assert con.execute("SELECT COUNT(*) FROM Individual").fetchone()[0] == count  # one each, no orphans
+    assert tuple(rows) == (CONTACTS, 0, CONTACTS, CONTACTS)
+    assert con.execute("SELECT COUNT(*) FROM Contact WHERE IndividualId IS NULL").fetchone()[0] == 0
+    # One Individual each (the contacts, two leads, one person account): no orphans.
+    assert con.execute("SELECT COUNT(*) FROM Individual").fetchone()[0] == CONTACTS + 3
+    assert con.execute("SELECT COUNT(*) FROM Lead WHERE IndividualId IS NOT NULL").fetchone()[0] == 2
     assert con.execute("SELECT SUM(HasOptedOutOfEmail) FROM Contact").fetchone()[0] == opt_out_before
 
-    again, again_calls, _ = cci_task(org, tmp_path, "again", *options)
-    assert (again["already_set"], again["created"], again["updated"], again["linked"]) == (count, 0, 0, 0)
+    again, again_calls, _ = cci_task(org, tmp_path, "again-all", *options)
+    assert (again["already_set"], again["created"], again["updated"], again["linked"]) == (CONTACTS, 0, 0, 0)
     assert not [c for c in again_calls if "/jobs/ingest" in c["path"]]
     con.close()

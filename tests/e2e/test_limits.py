@@ -6,8 +6,6 @@ from simple_salesforce import Salesforce
 
 from tests.e2e.sf_cli import ALIAS, SfRun, access_token, require_sf
 
-pytestmark = pytest.mark.e2e
-
 LEFT = 1234
 
 

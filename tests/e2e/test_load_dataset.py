@@ -5,11 +5,7 @@ checked in the org's own database.
 
 import subprocess
 
-import pytest
-
 from tests.harness import ok, records, run_cci
-
-pytestmark = pytest.mark.e2e
 
 MAPPING = """\
 Insert Accounts:

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from lxml import etree
 
 from email_privacy import metadata_xml
@@ -19,7 +18,6 @@ from tests.ci import workflow
 from tests.harness import all_have_field, ok, run_cci, setting
 from tests.jwt_keys import certificate, private_pem, rsa_key
 
-pytestmark = pytest.mark.e2e
 REPO = workflow.REPO
 NS = {"md": metadata_xml.MDAPI_NS}
 

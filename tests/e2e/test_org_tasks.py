@@ -3,13 +3,9 @@
 Each test checks the org's own state (DIR/metadata) and its request log, not just cci's exit code.
 """
 
-import pytest
-
 from email_privacy import metadata_xml
 from email_privacy.salesforce.layouts import has_field
 from tests.harness import cci_task, individual_field, layout_files, ok, setting, soap_actions, target_layouts
-
-pytestmark = pytest.mark.e2e
 
 
 def test_settings_dry_run_deploy_then_nothing(local_org):

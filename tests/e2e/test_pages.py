@@ -5,13 +5,10 @@ on an org without pages, a second run deploys nothing, the restore task puts bot
 
 import json
 
-import pytest
-
 from email_privacy import metadata_xml
 from email_privacy.salesforce import flexipages
 from tests.harness import all_have_field, cci_task, ok, org_files, run_cci, soap_actions
 
-pytestmark = pytest.mark.e2e
 FLOW = "enable_individual_email_tracking"
 # The seeded pages (localorg/models/seed/flexipages.py): kind, and the field a target page must get.
 PAGES = {
@@ -20,6 +17,8 @@ PAGES = {
     "Person_Account_Record_Page": ("person_account", "PersonIndividualId"),
     "Business_Account_Record_Page": ("business_account", None),
     "Contact_Record_Detail_Page": ("record_detail", None),
+    # Individual's own page, seeded with both flags (Don't Track, Don't Process): checked, left as it is.
+    "Individual_Record_Page": ("dynamic_forms", "HasOptedOutTracking"),
 }
 
 

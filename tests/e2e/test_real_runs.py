@@ -17,8 +17,21 @@ def runs(tmp_path_factory):
     return real_runs.collect(tmp_path_factory.mktemp("real-runs"))
 
 
+SCRATCH = ("scratch-demo", "scratch-dev-org")  # made by the real sf too: build/sf
+
+
 def test_every_real_run_block_matches_what_the_tools_print(runs):
-    problems = real_runs.stale(real_runs.doc_files(), real_runs.render(runs))
+    problems = real_runs.stale(real_runs.doc_files(), real_runs.render(runs), skip=SCRATCH)
+    assert problems == [], "\n".join(problems) + "\nRun `make docs` to make the blocks again."
+
+
+def test_the_scratch_org_blocks_match_what_sf_and_cci_print(runs):
+    if "scratch-demo" not in runs.runs:
+        pytest.skip(f"{real_runs.SF} is not installed (make test installs it where node and npm are)")
+    assert runs.runs["scratch-demo"].returncode == 0, runs.runs["scratch-demo"].output[-3000:]
+    rendered = real_runs.render(runs)
+    others = set(rendered) - set(SCRATCH)
+    problems = real_runs.stale(real_runs.doc_files(), rendered, skip=others)
     assert problems == [], "\n".join(problems) + "\nRun `make docs` to make the blocks again."
 
 

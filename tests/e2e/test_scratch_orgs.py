@@ -17,8 +17,6 @@ import requests
 from tests.e2e.sf_cli import QUIET, SF, access_token, require_sf
 from tests.harness import LocalOrgProcess, all_have_field, run_cci, target_layouts
 
-pytestmark = pytest.mark.e2e
-
 HUB_ALIAS = "hub"
 SETTINGS_ROWS = (
     "Data Protection and Privacy",

@@ -13,8 +13,6 @@ import pytest
 from tests.e2e.sf_cli import ALIAS, SfRun, org_get, require_sf, sfdx_project
 from tests.harness import LocalOrgProcess, org_files, records
 
-pytestmark = pytest.mark.e2e
-
 LAYOUT = "Contact-Contact Layout"
 BAD_FIELD = "NoSuchField__c"
 MD = "http://soap.sforce.com/2006/04/metadata"
@@ -28,14 +26,23 @@ CONSENT_ON = (
 )
 
 
-@pytest.fixture
-def sf(local_org, tmp_path):
-    """A started local org (with 3 Contacts and 2 Leads) and sf logged in to it, in a fresh HOME."""
+@pytest.fixture(scope="module")
+def changed_org(module_local_org):
+    """One org (3 Contacts, 2 Leads) for the tests that change it, each in a way no other test reads (a record
+    of its own, a layout label, consent on), with sf logged in once into a template HOME."""
     require_sf()
-    org = local_org(contacts=3, leads=2)
-    run = SfRun(org, tmp_path / "sf-home")
-    run.login()
-    return run
+    org = module_local_org(contacts=3, leads=2)
+    template = SfRun(org, org.workdir / "sf-home-template")
+    template.login()
+    return org, template.home
+
+
+@pytest.fixture
+def sf(changed_org, tmp_path):
+    """sf logged in to the org the changing tests share, in a fresh HOME (a copy of the logged-in one)."""
+    org, template = changed_org
+    shutil.copytree(template, tmp_path / "sf-home")
+    return SfRun(org, tmp_path / "sf-home")
 
 
 @pytest.fixture(scope="module")

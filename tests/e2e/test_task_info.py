@@ -1,15 +1,13 @@
 """`cci task info` explains every task of the project and each of its options (what a release engineer reads)."""
 
 import re
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.conftest import ROOT, import_task
+from tests.harness import run_cci_offline
 
 TASKS = {name: cfg for name, cfg in yaml.safe_load((ROOT / "cumulusci.yml").read_text())["tasks"].items()}
 
@@ -36,14 +34,7 @@ def home(tmp_path_factory):
 def test_task_info_shows_the_docs_and_every_option(task_name, home):
     module, cls = TASKS[task_name]["class_path"].rsplit(".", 1)
     task_class = getattr(import_task(module.split(".", 1)[1]), cls)
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "cci"), "task", "info", task_name],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"HOME": str(home), "PATH": "/usr/bin:/bin", "COLUMNS": "200"},
-    )
+    result = run_cci_offline("task", "info", task_name, home=home)
     assert result.returncode == 0, result.stderr[-2000:]
     shown = words(result.stdout)
     assert words(TASKS[task_name]["description"]) in shown

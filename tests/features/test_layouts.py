@@ -39,7 +39,7 @@ def org(tmp_path):
 
 def flow_read(org):
     """The flow's one read, pages included, as step 1 makes it."""
-    state = read_org(connection(org).metadata, ["Contact", "Lead", "PersonAccount"], pages=True)
+    state = read_org(connection(org).metadata, ["Contact", "Lead", "PersonAccount", "Individual"], pages=True)
     org.log.write_text("")
     return state
 
@@ -60,10 +60,11 @@ def test_pages_go_in_the_one_deploy_with_a_snapshot_and_the_guard(org, tmp_path)
     assert kinds["Contact_Record_Detail_Page"][0] == "record_detail"
 
 
-def test_dry_run_shows_the_page_diff_and_pages_false_leaves_pages_out(org, caplog):
+def test_dry_run_shows_the_page_diff_and_pages_false_leaves_pages_out(org, caplog, tmp_path):
     before = files(org, "FlexiPage")
     with caplog.at_level(logging.INFO):
         add_individual_field(connection(org), flow_read(org), LayoutOptions(dry_run=True), LOG)
     assert "+++ b/flexipages/Lead_Record_Page.flexipage" in caplog.text and count(org.log, "deploy") == 0
-    result = add_individual_field(connection(org), flow_read(org), LayoutOptions(pages=False), LOG)
+    options = LayoutOptions(pages=False, snapshot_dir=tmp_path)
+    result = add_individual_field(connection(org), flow_read(org), options, LOG)
     assert result.pages == [] and result.pages_changed == [] and files(org, "FlexiPage") == before

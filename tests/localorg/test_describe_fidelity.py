@@ -18,8 +18,6 @@ import requests
 from tests.conftest import REALWORLD
 from tests.harness import LocalOrgProcess
 
-pytestmark = pytest.mark.e2e
-
 RECORDED = REALWORLD / "recorded"
 API = "63.0"
 ATTRIBUTES = ("type", "length", "nillable", "defaultedOnCreate", "defaultValue", "referenceTo", "picklistValues")

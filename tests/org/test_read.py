@@ -124,6 +124,7 @@ KEPT = {
     PAGE_DETAIL: "record_detail",
     "Lead_Record_Page": "dynamic_forms",
     "Business_Account_Record_Page": "business_account",
+    "Individual_Record_Page": "dynamic_forms",  # Individual's own page: Don't Track and Don't Process
 }
 
 

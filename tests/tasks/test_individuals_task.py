@@ -1,16 +1,11 @@
 """The set_individual_privacy task class: options checked up front, docs for `cci task info`."""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from cumulusci.tasks.salesforce.tests.util import create_task
 
 from email_privacy.errors import OptionError
 from tests.conftest import import_task
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.harness import run_cci_offline
 
 
 def task_class():
@@ -42,14 +37,7 @@ def test_cci_task_info_explains_every_option(tmp_path):
     home = tmp_path / "home"
     (home / ".cumulusci").mkdir(parents=True)
     (home / ".cumulusci" / "cumulus_timestamp").write_text("99999999999")
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "cci"), "task", "info", "set_individual_privacy"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
-    )
+    result = run_cci_offline("task", "info", "set_individual_privacy", home=home)
     assert result.returncode == 0, result.stderr
     for word in (
         "Don't Track",

@@ -5,8 +5,6 @@ under DIR, lastModifiedDate included); the one-line message names the component 
 the snapshot written before the deploy is still there and `restore_layouts` puts the layouts back from it.
 """
 
-import pytest
-
 from tests.harness import (
     all_have_field,
     cci_task,
@@ -20,8 +18,6 @@ from tests.harness import (
     soap_actions,
     target_layouts,
 )
-
-pytestmark = pytest.mark.e2e
 
 FAILING_LAYOUT = "Contact-Contact %28Sales%29 Layout"
 

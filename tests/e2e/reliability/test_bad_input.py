@@ -3,7 +3,7 @@
 Each entry: the task, the options given, then words the one-line message must hold: the option's name,
 the value given, and what is allowed. The task is built as cci builds it (create_task) inside a
 `responses` mock that fails on any HTTP call; the test asserts no call was made and no file was written.
-A few entries also go through the real `cci task run` against the local org, to show cci prints that one
+A few entries also go through the real `cci task run` against one local org, to show cci prints that one
 line and no traceback, and that the org saw no request beyond cci's own connection handshake.
 """
 
@@ -62,6 +62,7 @@ CATALOGUE = [
     ("check_email_privacy_prerequisites", {"dry_run": "perhaps"}, ["dry_run", "'perhaps'", BOOL]),
     ("check_email_privacy_prerequisites", {"api_version": "abc"}, ["api_version", "'abc'", "a number like 63.0"]),
     ("check_email_privacy_prerequisites", {"retries": "x"}, ["retries", "'x'", "whole number"]),
+    ("check_email_privacy_prerequisites", {"retries": "-2"}, ["retries", "-2", "from 0 to 10"]),
     ("deploy_email_privacy_settings", {"enhanced_email": "junk"}, ["enhanced_email", "'junk'", "auto, true, false"]),
     ("deploy_email_privacy_settings", {"email_tracking": "2"}, ["email_tracking", "'2'", BOOL]),
     (
@@ -79,6 +80,7 @@ CATALOGUE = [
     ("deploy_email_privacy_settings", {"api_version": "v63"}, ["api_version", "'v63'", "a number like 63.0"]),
     ("deploy_email_privacy_settings", {"api_version": "12.0"}, ["api_version", "'12.0'", "a number like 63.0"]),
     ("deploy_email_privacy_settings", {"retries": "11"}, ["retries", "11", "from 0 to 10"]),
+    ("deploy_email_privacy_settings", {"retries": "abc"}, ["retries", "'abc'", "whole number"]),
     ("deploy_email_privacy_settings", {"backoff": "soon"}, ["backoff", "'soon'", NUMBER_OF_SECONDS]),
     ("deploy_email_privacy_settings", {"poll_interval": "-2"}, ["poll_interval", "'-2'", NUMBER_OF_SECONDS]),
     ("deploy_email_privacy_settings", {"org_state": "{}"}, ["org_state", "only the flow passes it", "leave it out"]),
@@ -121,6 +123,7 @@ CATALOGUE = [
     ("add_individual_field_to_layouts", {"check_only": "2"}, ["check_only", "'2'", BOOL]),
     ("add_individual_field_to_layouts", {"api_version": "sixty"}, ["api_version", "'sixty'", "a number like 63.0"]),
     ("add_individual_field_to_layouts", {"backoff": "700"}, ["backoff", "'700'", NUMBER_OF_SECONDS]),
+    ("add_individual_field_to_layouts", {"backoff": "-1"}, ["backoff", "-1", NUMBER_OF_SECONDS]),
     (
         "add_individual_field_to_layouts",
         {"snapshot_dir": "{file}"},
@@ -131,6 +134,7 @@ CATALOGUE = [
     ("restore_layouts", {"snapshot": "{empty}"}, ["snapshot", "{empty}", "not a snapshot folder"]),
     ("restore_layouts", {"dry_run": "nope!"}, ["dry_run", "'nope!'", BOOL]),
     ("restore_layouts", {"check_only": "t"}, ["check_only", "'t'", BOOL]),
+    ("restore_layouts", {"poll_interval": "soon"}, ["poll_interval", "'soon'", NUMBER_OF_SECONDS]),
     ("restore_layouts", {"api_version": "63.x"}, ["api_version", "'63.x'", "a number like 63.0"]),
     ("verify_email_privacy", {"report": "{empty}"}, ["report", "{empty}", "folder"]),
     ("verify_email_privacy", {"objects": "Opportunity"}, ["objects", "Opportunity", "Contact, Lead, PersonAccount"]),
@@ -201,7 +205,12 @@ def test_bad_option_is_refused_in_one_line_naming_it_before_any_call(task, optio
     assert sorted(tmp_path.rglob("*")) == before
 
 
-@pytest.mark.e2e
+@pytest.fixture(scope="module")
+def org(module_local_org):
+    """One org for the real-cci entries: none may change it or call it."""
+    return module_local_org()
+
+
 @pytest.mark.parametrize(
     "task, option, value, words",
     [
@@ -211,9 +220,8 @@ def test_bad_option_is_refused_in_one_line_naming_it_before_any_call(task, optio
         ("verify_email_privacy", "objects", "Case", ["Contact, Lead, PersonAccount"]),
     ],
 )
-def test_bad_option_through_the_real_cci_prints_one_line_and_touches_nothing(local_org, task, option, value, words):
-    org = local_org()
-    before = org_files(org)
+def test_bad_option_through_the_real_cci_prints_one_line_and_touches_nothing(org, task, option, value, words):
+    before, seen = org_files(org), len(org.requests())
     line = error_line(cci_task(org, task, option, value))
     assert f"Option {option}" in line and value in line and all(w in line for w in words)
-    assert api_requests(org) == [] and org_files(org) == before
+    assert api_requests(org, seen) == [] and org_files(org) == before

@@ -18,8 +18,6 @@ from localorg.process import LocalOrgProcess
 from localorg.server import MAX_BODY
 from tests.harness import org_files, records_files
 
-pytestmark = pytest.mark.e2e
-
 LAYOUT = "Contact-Contact Layout"
 M = "http://soap.sforce.com/2006/04/metadata"
 

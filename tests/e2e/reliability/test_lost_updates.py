@@ -10,8 +10,6 @@ stop without deploying anything.
 import subprocess
 import time
 
-import pytest
-
 from email_privacy import metadata_xml
 from email_privacy.metadata_xml import MDAPI_NS, package_xml
 from email_privacy.org.metadata import make_zip
@@ -93,7 +91,6 @@ def wait_for(path, proc, timeout=60.0):
         time.sleep(0.02)
 
 
-@pytest.mark.e2e
 def test_concurrent_run_stops_without_deploying_names_the_layout_and_keeps_the_other_change(local_org, tmp_path):
     org = local_org()
     ok(cci_task(org, "deploy_email_privacy_settings"))

@@ -13,11 +13,7 @@ Without a working keyring cci writes the org it refreshed to ~/.cumulusci/<proje
 tokens included, unless CUMULUSCI_KEY is set: this test catches that, so the harness must set one.
 """
 
-import pytest
-
 from tests.harness import cci_task, error_line, ok, out, private, restart_with, run_cci
-
-pytestmark = pytest.mark.e2e
 
 
 def files_under(*roots):

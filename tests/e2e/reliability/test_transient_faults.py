@@ -6,8 +6,6 @@ state under DIR is byte for byte what it was. Faults are per server process, so 
 on the same DIR with the faults they need (org.restart keeps the port, so cci's saved org stays valid).
 """
 
-import pytest
-
 from tests.harness import (
     all_have_field,
     api_requests,
@@ -21,8 +19,6 @@ from tests.harness import (
     setting,
     soap_actions,
 )
-
-pytestmark = pytest.mark.e2e
 
 FAST = ("backoff", "0", "poll_interval", "0.05")  # retries without waiting: the bound is what is tested
 WHERE = ("contacts_where", "Email != null")
@@ -131,25 +127,3 @@ def test_rest_tasks_beyond_the_bound_fail_in_one_line_and_change_nothing(local_o
     line = error_line(cci_task(org, "set_individual_privacy", *WHERE, "dont_track", "true", "retries", "1"))
     assert "HTTP 503" in line and "SERVER_UNAVAILABLE" in line
     assert org_files(org) == before and records_files(org) == people
-
-
-@pytest.mark.parametrize(
-    "task, option, value, allowed",
-    [
-        ("deploy_email_privacy_settings", "retries", "abc", "whole number"),
-        ("deploy_email_privacy_settings", "retries", "11", "from 0 to 10"),
-        ("add_individual_field_to_layouts", "backoff", "-1", "from 0 to 600"),
-        ("restore_layouts", "poll_interval", "soon", "from 0 to 600"),
-        ("check_email_privacy_prerequisites", "retries", "-2", "from 0 to 10"),
-        ("set_individual_privacy", "retries", "99", "from 0 to 10"),
-    ],
-)
-def test_retry_options_are_validated_before_any_call(local_org, task, option, value, allowed):
-    org = local_org()
-    line = error_line(
-        cci_task(org, task, option, value, "dont_track", "true", *WHERE)
-        if task == "set_individual_privacy"
-        else cci_task(org, task, option, value)
-    )
-    assert f"Option {option}" in line and value in line and allowed in line
-    assert api_requests(org) == []

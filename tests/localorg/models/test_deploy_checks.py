@@ -168,3 +168,15 @@ def test_zip_root_and_single_folder():
         dc.read_zip(_zip({"src/package.xml": b"p"}), True)
     with pytest.raises(dc.ZipRefused, match="not a zip"):
         dc.read_zip(b"not a zip", True)
+
+
+def test_nested_types_are_judged_from_the_wsdl_read_on_its_own():
+    # relatedLists is a RelatedListItem: its order and its SortOrder enumeration come from metadata.wsdl.
+    related, order = "<relatedList>RelatedNoteList</relatedList>", "<sortOrder>Asc</sortOrder>"
+    good = f"    <relatedLists>{related}{order}</relatedLists>\n"
+    assert judge_layout(layout(section(item("Email")), after=good)) == []
+    swapped = f"    <relatedLists>{order}{related}</relatedLists>\n"
+    (p,) = judge_layout(layout(section(item("Email")), after=swapped))
+    assert p.problem == f"Element {{{M}}}relatedList invalid at this location in type RelatedListItem"
+    (p,) = judge_layout(layout(section(item("Email")), after=good.replace(">Asc<", ">Up<")))
+    assert p.problem == "'Up' is not a valid value for the enum 'SortOrder'"
