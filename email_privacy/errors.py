@@ -24,3 +24,7 @@ class XmlInputError(EmailPrivacyError):
 
 class OrgError(EmailPrivacyError):
     """The org refused or failed a call; the message carries the org's own words."""
+
+
+class QueryRefused(Exception):
+    """The org refused a query (HTTP 4xx: INVALID_TYPE, no access, API disabled); the message is its words."""

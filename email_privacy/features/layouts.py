@@ -27,6 +27,7 @@ from ..salesforce.layouts import (
 )
 from . import snapshots
 from .pages import PagePlan, plan_pages
+from .step import deploy
 
 # Above this many unchanged layouts of one object, the log gives their count, not each name (the full
 # list stays in return_values): at 300 layouts per object a line each buries the ones that changed.
@@ -216,7 +217,7 @@ def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResul
     package = deploy_package(
         org.api_version, layouts=plan.new_files(), permission_sets=o.permission_sets, pages=pages.new_files()
     )
-    org.metadata.deploy(package, check_only=o.check_only)
+    deploy(org, package, check_only=o.check_only)
     result.deployed = not o.check_only
     if not o.check_only:
         result.permission_sets_deployed = sorted(o.permission_sets)
@@ -273,7 +274,7 @@ def _deploy_permission_sets_alone(org, o: LayoutOptions, result: LayoutsResult, 
     if o.dry_run:
         log.info(f"Dry run: would deploy permission set(s) {listed}; nothing was deployed.")
         return
-    org.metadata.deploy(deploy_package(org.api_version, permission_sets=o.permission_sets), check_only=o.check_only)
+    deploy(org, deploy_package(org.api_version, permission_sets=o.permission_sets), check_only=o.check_only)
     if not o.check_only:
         result.permission_sets_deployed = sorted(o.permission_sets)
     verb = "Validated (check only, nothing saved)" if o.check_only else "Deployed"

@@ -11,6 +11,7 @@ from ..errors import OptionError
 from ..org.deploy_package import deploy_package
 from ..salesforce import names
 from .snapshots import same_org
+from .step import deploy
 
 
 @dataclass
@@ -116,7 +117,7 @@ def restore_layouts(
     if o.dry_run:
         log.info(f"Dry run: would restore {', '.join(shown)}; nothing was deployed.")
         return result
-    org.metadata.deploy(deploy_package(org.api_version, layouts=layouts, pages=pages), check_only=o.check_only)
+    deploy(org, deploy_package(org.api_version, layouts=layouts, pages=pages), check_only=o.check_only)
     result.restored = [] if o.check_only else [names.display_name(n) for n in sorted(layouts)]
     result.restored_pages = [] if o.check_only else sorted(pages)
     log.info(("Validated (check only): " if o.check_only else "Restored: ") + ", ".join(shown))

@@ -11,7 +11,7 @@ from email_privacy.errors import OrgError
 from email_privacy.features.consent_audit import run_audit
 from email_privacy.features.individuals import parse_request
 from email_privacy.org.records_client import RecordsClient
-from email_privacy.org.rest import mount_rest_retries, refresh_session
+from email_privacy.org.rest import mount_rest_retries, session_refresher
 
 from .individuals import SetIndividualPrivacy
 
@@ -65,7 +65,11 @@ and one for emails or ids with no record); ``report`` writes it as JSON, ``junit
 
     def _run_task(self):
         mount_rest_retries(self.sf, retries=self.retries)
-        client = RecordsClient.from_sf(self.sf, refresh=lambda: refresh_session(self), progress=self.logger.info)
+        client = RecordsClient.from_sf(
+            self.sf,
+            refresh=session_refresher(self.org_config, self.project_config.keychain, self.logger),
+            progress=self.logger.info,
+        )
         audit = run_audit(client, self.request)
         rows = audit.rows()
         org = self.org_config.name or "org"

@@ -10,7 +10,7 @@ from email_privacy.features.individuals import parse_request, run
 from email_privacy.features.individuals_request import DEFAULT_BULK_THRESHOLD, MIN_UPLOAD_LIMIT, parse_condition
 from email_privacy.org.ingest_files import SALESFORCE_UPLOAD_LIMIT
 from email_privacy.org.records_client import RecordsClient
-from email_privacy.org.rest import mount_rest_retries, refresh_session
+from email_privacy.org.rest import mount_rest_retries, session_refresher
 
 FAILED_SHOWN = 20  # failed records listed in the log; the JSON report has them all
 
@@ -129,7 +129,11 @@ A list longer than 1,000 entries is written whole to a CSV file next to the repo
 
     def _run_task(self):
         mount_rest_retries(self.sf, retries=self.retries)
-        client = RecordsClient.from_sf(self.sf, refresh=lambda: refresh_session(self), progress=self.logger.info)
+        client = RecordsClient.from_sf(
+            self.sf,
+            refresh=session_refresher(self.org_config, self.project_config.keychain, self.logger),
+            progress=self.logger.info,
+        )
         stem = self.report_file.with_suffix("") if self.report_file else None
         report = self._work(client, stem)
 
