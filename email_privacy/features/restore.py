@@ -20,6 +20,7 @@ class RestoreResult:
     restored: list[str] = field(default_factory=list)
     restored_pages: list[str] = field(default_factory=list)
     left_alone: list[str] = field(default_factory=list)  # changed in the org since our change, not restored
+    already_restored: list[str] = field(default_factory=list)  # the org holds the snapshot's version already
     dry_run: bool = False
     check_only: bool = False
 
@@ -53,24 +54,32 @@ def check_org(manifest: dict, org, snapshot: Path, allow_other_org: bool, log) -
     )
 
 
-def changed_since_our_change(org, manifest: dict, layouts: dict[str, bytes], pages: dict[str, bytes]) -> list[str]:
-    """Layouts and pages of the snapshot that the org no longer holds as our change left them (edited or
-    deleted since), from one retrieve; those the manifest has no digest for (older snapshots) count as changed.
+def compare_with_org(org, manifest: dict, files: dict[str, bytes], layouts) -> tuple[list[str], list[str]]:
+    """(changed, already): of the snapshot's layouts and pages (`files`, {name: original bytes}; `layouts` says
+    which names are layouts), those the org no longer holds as our change left them (edited or deleted since;
+    those the manifest has no digest for, from older snapshots, count as changed), and those it holds as the
+    snapshot has them already (nothing to put back). One retrieve.
 
     The comparison ignores whitespace and comments (metadata_xml.content_digest): the org may write back
     what we deployed laid out its own way. Should an org write it back otherwise changed, the layout counts as
     changed: an error on the safe side (it is named and left alone; overwrite_changed restores it)."""
     entries = {e["name"]: e for e in manifest.get("layouts", []) + manifest.get("pages", [])}
-    files = {n: entries[n]["file"] for n in [*layouts, *pages] if n in entries}
-    members = {"Layout": sorted(n for n in layouts), "FlexiPage": sorted(pages)}
+    members = {
+        "Layout": sorted(n for n in files if n in layouts),
+        "FlexiPage": sorted(n for n in files if n not in layouts),
+    }
     now = org.metadata.retrieve({t: m for t, m in members.items() if m}).files
-    changed = []
-    for name in [*sorted(layouts), *sorted(pages)]:
-        expected, file = entries.get(name, {}).get("deployed_digest"), files.get(name, "")
+    changed, already = [], []
+    for name in [*members["Layout"], *members["FlexiPage"]]:
+        entry = entries.get(name, {})
+        file = entry.get("file", "")
         current = now.get(file)
-        if expected is None or current is None or metadata_xml.content_digest(current, file) != expected:
+        digest = metadata_xml.content_digest(current, file) if current is not None else None
+        if digest is not None and digest == metadata_xml.content_digest(files[name], file):
+            already.append(name)
+        elif digest is None or digest != entry.get("deployed_digest"):
             changed.append(name)
-    return changed
+    return changed, already
 
 
 def restore_layouts(
@@ -97,7 +106,12 @@ def restore_layouts(
     log.info(f"Snapshot {snapshot}: {len(layouts)} layout(s): {', '.join(show(n) for n in sorted(layouts))}")
     if pages:
         log.info(f"Snapshot {snapshot}: {len(pages)} Lightning page(s): {', '.join(sorted(pages))}")
-    changed = changed_since_our_change(org, manifest, layouts, pages) if layouts or pages else []
+    changed, already = compare_with_org(org, manifest, {**layouts, **pages}, layouts) if layouts or pages else ([], [])
+    if already:
+        log.info(f"Already as in the snapshot, nothing to put back: {', '.join(show(n) for n in already)}")
+        result.already_restored = [names.display_name(n) if n in layouts else n for n in already]
+        layouts = {n: d for n, d in layouts.items() if n not in already}
+        pages = {n: d for n, d in pages.items() if n not in already}
     if changed:
         listed = ", ".join(show(n) for n in changed)
         if o.overwrite_changed:
