@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from lxml import etree
 
-from .report import write_private  # noqa: F401 (the writer for these files, re-exported)
+from ..private_files import write_private  # noqa: F401 (the writer for these files, re-exported)
 
 FLOW = "enable_individual_email_tracking"
 # junit-10.xsd's timestamp is an ISO 8601 date and time without a zone (the JUnit Ant task's form).

@@ -8,7 +8,6 @@ reader never sees half a report.
 
 import io
 import json
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import OptionError
+from ..private_files import write_private
 from .options import absolute
 
 Column = tuple[str, str]  # (row key, header)
@@ -89,21 +89,3 @@ def write_json(path: Path, data) -> Path:
     """Write `data` as JSON to `path` (write_private: mode 0600, atomically); return the path."""
     text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
     return write_private(path, text.encode("utf-8"))
-
-
-def write_private(path: Path, data: bytes) -> Path:
-    """Write `data` to `path`, mode 0600 (new folders 0700), through a temporary file and a rename."""
-    path = Path(path)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    # os.open with the mode, rather than write then chmod, so the file is never readable by others.
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path

@@ -172,7 +172,7 @@ class LayoutsStep(Step):
             self.log.info(f"  Lightning page {name} ({kind}): {verdict}{suffix}")
         parts = {"layouts": layouts.new_files(), "pages": pages.new_files(), "permission_sets": self.o.permission_sets}
         if layouts.changes or pages.changes:
-            return self._change_plan(parts)
+            return self._change_plan(state, parts)
         also = f" and Dynamic Forms page ({len(pages.unchanged)})" if pages.unchanged else ""
         every = f"Every target layout ({len(layouts.unchanged)}){also} already has the Individual field"
         if not self.o.permission_sets:
@@ -188,7 +188,7 @@ class LayoutsStep(Step):
             validated=f"Validated (check only, nothing saved): {done}",
         )
 
-    def _change_plan(self, parts) -> Plan:
+    def _change_plan(self, state, parts) -> Plan:
         layouts, pages, sets = self.layouts, self.pages, self.o.permission_sets
         for name in layouts.changes:
             self.log.info(f"  will add the field: {self.show(name)}")
@@ -202,6 +202,7 @@ class LayoutsStep(Step):
         done = (
             f" in one deploy: {len(layouts.changes)} layout(s){_pages_phrase(pages)} with the Individual "
             f"field{also}; {len(layouts.unchanged)} layout(s) already had it."
+            + _individual_phrase([*layouts.changes, *(state.page_classes[n].target for n in pages.changes)])
         )
         return Plan(
             parts=parts,
@@ -288,6 +289,12 @@ def lost_update_message(layouts: Moved, pages: Moved) -> str:
             f"{', '.join(deleted)}"
         )
     return f"Nothing was deployed: {'; '.join(parts)}. Run the task again to work from the org as it is now."
+
+
+def _individual_phrase(changed: list[str]) -> str:
+    """Said when Individual's own layouts or pages were among the changes: they got its two flags instead."""
+    own = [n for n in changed if n == INDIVIDUAL_OBJECT or ("-" in n and names.layout_object(n) == INDIVIDUAL_OBJECT)]
+    return f" Of these, {len(own)} are Individual's own: they got Don't Track and Don't Process." if own else ""
 
 
 def _pages_phrase(pages: PagePlan) -> str:

@@ -27,6 +27,7 @@ from .. import metadata_xml
 from ..errors import OptionError
 from ..metadata_xml import API_VERSION
 from ..org.deploy_package import deploy_package
+from ..private_files import mkdir_private, write_private
 from ..salesforce import names
 
 DEFAULT_BASE = Path(".email_privacy") / "snapshots"
@@ -39,23 +40,6 @@ def org_folder_name(org_key: str) -> str:
     of the base)."""
     safe = _UNSAFE.sub("_", org_key or "org").strip(".")
     return safe or "org"
-
-
-def _mkdir_private(path: Path) -> None:
-    """Create `path` and any missing parents owner-only (mkdir's parents=True would use the umask)."""
-    missing = []
-    while not path.exists():
-        missing.append(path)
-        path = path.parent
-    for folder in reversed(missing):
-        folder.mkdir(mode=0o700)
-        os.chmod(folder, 0o700)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
 
 
 def write_snapshot(
@@ -79,16 +63,16 @@ def write_snapshot(
     packages, deployed = packages or {}, deployed or {}
     now = now or datetime.now(UTC)
     org_dir = Path(base) / org_folder_name(org_id or org_name)
-    _mkdir_private(org_dir)
+    mkdir_private(org_dir)
     stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
     final = org_dir / stamp
     tmp = org_dir / f".{stamp}.tmp"
-    _mkdir_private(tmp / "layouts")
+    mkdir_private(tmp / "layouts")
     # The folder is a deploy package as it stands: restore_page_changes, or anyone by hand, can deploy it back.
     pages = dict(pages or {})
     for path, data in deploy_package(api_version, layouts=layouts, pages=pages).items():
         (tmp / path).parent.mkdir(mode=0o700, exist_ok=True)
-        _write_private(tmp / path, data)
+        write_private(tmp / path, data)
 
     def digest(name, file):
         return {"deployed_digest": metadata_xml.content_digest(deployed[name], file)} if name in deployed else {}
@@ -126,7 +110,7 @@ def write_snapshot(
             }
             for n in sorted(pages)
         ]
-    _write_private(tmp / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_private(tmp / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     os.rename(tmp, final)
     return final
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from .. import metadata_xml
 from ..cci.junit import junit_xml, markdown_summary
-from ..cci.report import log_table, write_json, write_private
+from ..cci.report import log_table, write_json
 from ..errors import OrgError
 from ..org.read import reuse_or_read
+from ..private_files import write_private
 from ..salesforce import flexipages, names
 from ..salesforce.layouts import INDIVIDUAL_OBJECT, has_field, required_fields
 from ..salesforce.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL, FEATURE_SETTINGS

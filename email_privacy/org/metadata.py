@@ -31,6 +31,7 @@ from requests.adapters import HTTPAdapter
 from .. import metadata_xml
 from ..errors import OrgError, XmlInputError
 from ..metadata_xml import API_VERSION, package_xml
+from ..xmltree import child_texts, descendants
 from .rest import TRANSIENT, first_line
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -38,19 +39,6 @@ MD = "http://soap.sforce.com/2006/04/metadata"
 RETRY_STATUSES = (500, 502, 503, 504)
 MAX_POLL_INTERVAL = 5.0
 MAX_ZIP_BYTES = 200 * 1024 * 1024
-
-
-def _local(el) -> str:
-    return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
-
-
-def _children(el) -> dict[str, str]:
-    """{local name: text} of an element's direct children (the last wins)."""
-    return {_local(c): (c.text or "") for c in el if _local(c)}
-
-
-def _find_all(tree, name: str) -> list:
-    return list(tree.iter(f"{{*}}{name}"))  # any namespace or none, matched by lxml in C
 
 
 def _soap_fault(response) -> tuple[str, str] | None:
@@ -62,10 +50,10 @@ def _soap_fault(response) -> tuple[str, str] | None:
         tree = metadata_xml.parse(body, "SOAP reply")
     except XmlInputError:
         return None
-    faults = _find_all(tree, "Fault")
+    faults = descendants(tree, "Fault")
     if not faults:
         return None
-    info = _children(faults[0])
+    info = child_texts(faults[0])
     return info.get("faultcode", ""), info.get("faultstring", "")
 
 
@@ -162,7 +150,7 @@ def _error_message(response) -> str:
         tree = metadata_xml.parse(response.content, "SOAP reply")
     except XmlInputError:
         return first_line(response.text)
-    msgs = [e.text for e in _find_all(tree, "errorMessage") if e.text]
+    msgs = [e.text for e in descendants(tree, "errorMessage") if e.text]
     return first_line("; ".join(msgs) or response.text)
 
 
@@ -202,11 +190,11 @@ class _Retrieve(_FastRetryingCall, cci_metadata.ApiRetrieveUnpackaged):
 
     def _process_response(self, response):
         tree = metadata_xml.parse(response.content, "retrieve reply")
-        zips = _find_all(tree, "zipFile")
+        zips = descendants(tree, "zipFile")
         if not zips or not zips[0].text:
             raise OrgError(f"retrieve failed: the org sent no zip file ({_error_message(response)})")
-        props = [_children(p) for p in _find_all(tree, "fileProperties")]
-        messages = [_children(m) for m in _find_all(tree, "messages")]
+        props = [child_texts(p) for p in descendants(tree, "fileProperties")]
+        messages = [child_texts(m) for m in descendants(tree, "messages")]
         return unzip(base64.b64decode(zips[0].text)), props, messages
 
 
@@ -215,15 +203,15 @@ class _Deploy(_FastRetryingCall, cci_metadata.ApiDeploy):
 
     def _process_response(self, response):
         tree = metadata_xml.parse(response.content, "deploy reply")
-        results = _find_all(tree, "result")
-        info = _children(results[0]) if results else {}
+        results = descendants(tree, "result")
+        info = child_texts(results[0]) if results else {}
         status = info.get("status", "")
-        successes = [_children(s) for s in _find_all(tree, "componentSuccesses")]
+        successes = [child_texts(s) for s in descendants(tree, "componentSuccesses")]
         if status in ("Succeeded", "SucceededPartial") and self.status != "Failed":
             return DeployResult(
                 status=status, successes=successes, check_only=self.check_only == "true", id=info.get("id", "")
             )
-        failures = [_children(f) for f in _find_all(tree, "componentFailures")]
+        failures = [child_texts(f) for f in descendants(tree, "componentFailures")]
         parts = [
             f"{f.get('componentType') or 'component'} {f.get('fullName') or f.get('fileName') or ''}".strip()
             + f": {f.get('problem') or 'unknown problem'}"

@@ -12,6 +12,7 @@ from lxml import etree
 from .. import metadata_xml
 from ..errors import OptionError
 from ..metadata_xml import MDAPI_NS
+from ..xmltree import local
 
 CONSENT = ("PartyDataModelSettings", "enableConsentManagement")
 EMAIL_CONSENT = ("EmailAdministrationSettings", "enableEmailConsentManagement")
@@ -54,9 +55,9 @@ def read_settings(tree, name: str = "settings") -> dict[str, bool | str]:
     root = tree.getroot() if hasattr(tree, "getroot") else tree
     values: dict[str, bool | str] = {}
     for child in root:
-        if not isinstance(child.tag, str):
+        field = local(child)
+        if not field:
             continue  # comments
-        field = etree.QName(child).localname
         text = (child.text or "").strip()
         values[field] = {"true": True, "false": False}.get(text, text)
     return values
