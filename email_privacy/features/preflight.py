@@ -231,8 +231,8 @@ def check_pages(state, objects) -> list[Check]:
     return out
 
 
-def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
-    """Check the org can take the configuration and read it once, for the flow's later steps to reuse."""
+def _edition_and_permissions(org, options: PreflightOptions, log):
+    """Raises before any metadata is read: a user without these rights may not even be allowed to read it."""
     record = org.rest.organization(ORGANIZATION_FIELDS)
     kind = org_kind(record.get("IsSandbox"), record.get("TrialExpirationDate"))
     checks = [check_edition(record.get("OrganizationType"), kind, options.allow_unknown_edition)]
@@ -241,10 +241,26 @@ def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
         raise OrgError("UserPermissionAccess returned no row for the running user; cannot check permissions.")
     checks += check_permissions(rows[0])
     if failures(checks):
-        # Stop before reading metadata: a user without these rights may not even be allowed to.
         log_table(log, "Email privacy prerequisites", CHECK_COLUMNS, [c.as_dict() for c in checks])
         raise_on_failures(checks)
+    return record, kind, checks
 
+
+def _log_verdict(log, already: bool, dry_run: bool) -> None:
+    if already:
+        log.info(
+            "The org is already configured: every setting is on and every target layout has the Individual field; "
+            "the following steps deploy nothing."
+        )
+    else:
+        log.info(
+            "The org can take the configuration." + (" Dry run: the following steps change nothing." if dry_run else "")
+        )
+
+
+def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
+    """Check the org can take the configuration and read it once, for the flow's later steps to reuse."""
+    record, kind, checks = _edition_and_permissions(org, options, log)
     person_accounts = org.rest.person_accounts_enabled()
     objects = target_objects(options.objects, person_accounts, log)
     # Individual's own layouts and pages come in the same listMetadata and retrieve (no extra round trip).
@@ -260,16 +276,7 @@ def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
     log_table(log, "Email privacy prerequisites", CHECK_COLUMNS, [c.as_dict() for c in checks])
     raise_on_failures(checks)
     already = configured(state_rows(state, read_objects, options.settings))
-    if already:
-        log.info(
-            "The org is already configured: every setting is on and every target layout has the Individual field; "
-            "the following steps deploy nothing."
-        )
-    else:
-        log.info(
-            "The org can take the configuration."
-            + (" Dry run: the following steps change nothing." if options.dry_run else "")
-        )
+    _log_verdict(log, already, options.dry_run)
     values = {
         "org_state": state,
         "already_configured": already,
