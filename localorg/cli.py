@@ -126,6 +126,12 @@ def org():
     help="New org only: person accounts to seed (needs --person-accounts).",
 )
 @click.option(
+    "--trimmed-individual-pages",
+    is_flag=True,
+    help="New org only: the Individual layout (and, with --dynamic-forms, its record page) lack Don't Track and "
+    "Don't Process, as in an org whose admin removed them.",
+)
+@click.option(
     "--api-requests-left",
     "api_requests_left",
     multiple=True,
@@ -220,6 +226,7 @@ def _serve(
     contacts,
     leads,
     person_accounts_count,
+    trimmed_individual_pages,
     rep_users,
     rep_access,
     deploy_queue_polls,
@@ -252,6 +259,7 @@ def _serve(
         layouts_per_object=layouts_per_object,
         managed_layouts=managed_layouts,
         dynamic_forms=dynamic_forms,
+        trimmed_individual_pages=trimmed_individual_pages,
     )
     local = LocalOrg(
         state_dir,

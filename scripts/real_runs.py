@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,7 +281,7 @@ def collect(work: Path) -> Runs:
         org = LocalOrgProcess(work / "serve", state_dir=work / "myorg", person_accounts=True, dynamic_forms=True)
         org.env_file = work / "myorg" / "env.sh"  # where `email-privacy org serve --state DIR` writes it
         started.append(org.start())
-        runs.extra["serve"] = runs.show(org.output().strip().splitlines()[0])
+        runs.extra["serve"] = runs.show(_ready_line(org))
         flow = f"flow run {FLOW} --org sim -o check_email_privacy_prerequisites__enhanced_email false".split()
         flow += ["-o", "verify_email_privacy__report", work / "verify.json"]
         flow += ["-o", "add_individual_field_to_layouts__snapshot_dir", work / "snapshots"]
@@ -321,6 +322,14 @@ def collect(work: Path) -> Runs:
             output = (work / "scratch-demo.txt").read_text(encoding="utf-8", errors="replace")
             runs.runs["scratch-demo"] = Run("make scratch-demo", runs.show(output), scratch.returncode)
     return runs
+
+
+def _ready_line(org, timeout: float = 30) -> str:
+    """The line the server prints once ready (it may reach its log a moment after the env file)."""
+    deadline = time.monotonic() + timeout
+    while not (lines := org.output().strip().splitlines()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return lines[0] if lines else "(the server printed nothing)"
 
 
 SF = REPO / "build" / "sf" / "node_modules" / ".bin" / "sf"

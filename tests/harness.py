@@ -20,6 +20,8 @@ from cumulusci.core.tasks import BaseSalesforceTask
 from cumulusci.tasks.salesforce.tests.util import create_task
 
 from email_privacy import metadata_xml
+from email_privacy.org.metadata import MetadataClient
+from email_privacy.org.rest import session_refresher
 from email_privacy.salesforce import names
 from email_privacy.salesforce.layouts import has_field
 from email_privacy.salesforce.settings import read_settings
@@ -214,3 +216,9 @@ def inprocess_task(org, task_class=None, options: dict | None = None):
     )
     org_config.refresh_oauth_token = mock.Mock()
     return create_task(task_class or _Task, options or {}, org_config=org_config)
+
+
+def metadata_client(task, api_version: str = "63.0", **kw) -> MetadataClient:
+    """A MetadataClient on a task's org, built as the tasks build it: org config, logger, refresh callable."""
+    refresh = session_refresher(task.org_config, task.project_config.keychain, task.logger)
+    return MetadataClient(task.org_config, task.logger, refresh, api_version, **kw)

@@ -19,6 +19,7 @@ import types
 from pathlib import Path
 
 from localorg.process import LocalOrgProcess
+from scripts import real_runs
 from tests.e2e.sf_cli import SfRun
 from tests.harness import REPO, run_cci, run_cci_offline, run_demo
 
@@ -36,6 +37,8 @@ STARTERS: dict[object, tuple[str, ...]] = {
     run_cci_offline: ("cci",),
     run_demo: ("server", "cci"),
     SfRun: ("sf",),
+    # The docs' real runs (scripts/real_runs.py): local orgs, cci, the stand-alone cci, sf where installed.
+    real_runs.collect: ("server", "cci", "standalone_cci", "sf"),
 }
 STANDALONE_CCI_DIR = REPO / "build" / "cci"
 STARTER_PATHS: dict[Path, str] = {STANDALONE_CCI_DIR: "standalone_cci", REPO / "build" / "sf": "sf"}

@@ -73,3 +73,57 @@ def test_the_local_org_imports_nothing_of_the_product():
         for path in modules("localorg")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+# The product's layers, top to bottom: a layer imports only the layers below it (and errors, metadata_xml).
+LAYERS = ("cli", "features", "cci", "org", "salesforce")
+# The API clients: built from org config, a logger and a refresh callable; they know no step and no task.
+CLIENTS = ("org/metadata.py", "org/rest.py", "org/records_client.py", "org/connection.py")
+STEP_MODULES = ("email_privacy.features", "email_privacy.org.guard", "email_privacy.org.read")
+
+
+def product_imports(path: Path) -> set[str]:
+    return {n for n in imports(path) if under(n, "email_privacy")}
+
+
+def test_each_layer_imports_only_the_layers_below_it():
+    offenders = {}
+    for i, layer in enumerate(LAYERS):
+        above = [f"email_privacy.{upper}" for upper in LAYERS[:i]]
+        for path in modules(f"email_privacy/{layer}"):
+            wrong = sorted(n for n in product_imports(path) if any(under(n, a) for a in above))
+            if wrong and str(path.relative_to(ROOT)) not in PRODUCT_BRIDGES:
+                offenders[str(path.relative_to(ROOT))] = wrong
+    # cli -> features is the CLI's offline settings files; features -> cci is options, reports and JUnit.
+    assert offenders == {}
+
+
+def test_no_layer_but_the_tasks_imports_the_cumulusci_task_glue():
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(n for n in product_imports(path) if under(n, "email_privacy.cci.task"))
+        for path in modules("email_privacy")
+        if not str(path.relative_to(ROOT)).startswith("email_privacy/cci/")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_clients_import_no_step_and_hold_no_task():
+    for client in CLIENTS:
+        path = ROOT / "email_privacy" / client
+        steps = sorted(n for n in product_imports(path) if any(under(n, s) for s in STEP_MODULES))
+        assert steps == [], client
+        names = {
+            node.id for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(node, ast.Name)
+        }
+        assert "task" not in names, f"{client} takes a task; build it from org config, a logger and a refresh"
+
+
+def test_every_deploy_goes_through_the_step_template():
+    # features/step.py's deploy refuses enableConsentManagement false: no other module calls the client's deploy.
+    callers = set()
+    for path in modules("email_privacy"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            func = node.func if isinstance(node, ast.Call) else None
+            if isinstance(func, ast.Attribute) and func.attr == "deploy" and isinstance(func.value, ast.Attribute):
+                callers.add(str(path.relative_to(ROOT)))
+    assert callers == {"email_privacy/features/step.py"}

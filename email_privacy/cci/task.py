@@ -13,7 +13,7 @@ from ..errors import OptionError
 from ..org.connection import Connection
 from ..org.metadata import MetadataClient
 from ..org.read import OrgState
-from ..org.rest import RestClient, mount_rest_retries
+from ..org.rest import RestClient, mount_rest_retries, session_refresher
 from .spec import OptionSpec, api_version, flag, flow_problems, seconds, set_by_flow, whole
 
 # When a task of this process last refreshed each org config's token (time.monotonic()); weak keys so
@@ -28,6 +28,12 @@ PAGES = flag(
     "pages",
     "Also the Lightning record pages of Contact, Lead and Account: Dynamic Forms pages get the Individual field; "
     "false leaves pages out.",
+    default=True,
+)
+INDIVIDUAL = flag(
+    "individual",
+    "Also the Individual object's own page layouts and Dynamic Forms record pages: each must show Don't Track and "
+    "Don't Process (the rep ticks them on the Details tab); false leaves them out.",
     default=True,
 )
 ORG_STATE = set_by_flow(
@@ -119,8 +125,11 @@ class MetadataTask(OptionsTask, BaseSalesforceApiTask):
     def _init_task(self):
         super()._init_task()
         mount_rest_retries(self.sf, self.client_settings["retries"], self.client_settings["backoff"])
-        self.client = MetadataClient(self, **self.client_settings)
-        self.rest = RestClient(self, self.sf)
+        self.refresh = session_refresher(self.org_config, self.project_config.keychain, self.logger)
+        settings = {**self.client_settings}
+        settings["api_version"] = settings["api_version"] or self.project_config.project__package__api_version
+        self.client = MetadataClient(self.org_config, self.logger, self.refresh, **settings)
+        self.rest = RestClient(self.sf, self.org_config, self.refresh)
 
     @property
     def connection(self) -> Connection:

@@ -1,15 +1,13 @@
-"""The report of a set_individual_privacy run: counts, and the not-found and failed lists, in files when long.
-
-Counts are kept as counts. A list of up to LIST_LIMIT entries is in the report itself; a longer one
-is written whole to a CSV file (readable by the owner only) that the report names, and the report
-keeps its first LIST_LIMIT entries, so a run of a million records never builds a million-entry list.
-"""
+"""The report of a set_individual_privacy run: a list longer than LIST_LIMIT goes whole to a CSV file the report
+names, so a run of a million records never builds a million-entry list."""
 
 import csv
-import os
+import itertools
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from ..private_files import private_file
 
 LIST_LIMIT = 1000
 FAILED_COLUMNS = ("object", "id", "email", "step", "error")
@@ -41,7 +39,6 @@ class Report:
         return getattr(self, f"{name}_count") if name in ("not_found", "failed") else getattr(self, name)
 
     def summary_rows(self) -> list[dict]:
-        """One row per count, for the table."""
         would = " (would be)" if self.dry_run else ""
         meanings = {
             "matched": "records the request applies to",
@@ -83,32 +80,18 @@ class Report:
 
 def _spill(rows: Iterable[tuple], path: Path, header) -> tuple[list, int, str | None]:
     """(the first LIST_LIMIT rows, how many in all, the file holding all when more than LIST_LIMIT)."""
-    first, count, handle, writer = [], 0, None, None
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        for row in rows:
+    rows = iter(rows)
+    first = list(itertools.islice(rows, LIST_LIMIT))
+    more = next(rows, None)
+    if more is None:
+        return first, len(first), None
+    count = len(first)
+    # Owner-only, as the JSON report: the lists hold people's emails.
+    with private_file(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(first)
+        for row in itertools.chain((more,), rows):
             count += 1
-            if count <= LIST_LIMIT:
-                first.append(row)
-                continue
-            if handle is None:
-                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                tmp.unlink(missing_ok=True)
-                # Owner-only from the start, as the JSON report: the lists hold people's emails.
-                handle = os.fdopen(
-                    os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", newline="", encoding="utf-8"
-                )
-                writer = csv.writer(handle, lineterminator="\n")
-                writer.writerow(header)
-                writer.writerows(first)
             writer.writerow(row)
-        if handle is None:
-            return first, count, None
-        handle.close()
-        handle = None
-        os.replace(tmp, path)
-        return first, count, str(path)
-    finally:
-        if handle is not None:
-            handle.close()
-            tmp.unlink(missing_ok=True)
+    return first, count, str(path)

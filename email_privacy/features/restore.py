@@ -8,9 +8,9 @@ from pathlib import Path
 
 from .. import metadata_xml
 from ..errors import OptionError
-from ..org.deploy_package import deploy_package
 from ..salesforce import names
 from .snapshots import same_org
+from .step import Plan, Step
 
 
 @dataclass
@@ -19,6 +19,7 @@ class RestoreResult:
     restored: list[str] = field(default_factory=list)
     restored_pages: list[str] = field(default_factory=list)
     left_alone: list[str] = field(default_factory=list)  # changed in the org since our change, not restored
+    already_restored: list[str] = field(default_factory=list)  # the org holds the snapshot's version already
     dry_run: bool = False
     check_only: bool = False
 
@@ -52,24 +53,90 @@ def check_org(manifest: dict, org, snapshot: Path, allow_other_org: bool, log) -
     )
 
 
-def changed_since_our_change(org, manifest: dict, layouts: dict[str, bytes], pages: dict[str, bytes]) -> list[str]:
-    """Layouts and pages of the snapshot that the org no longer holds as our change left them (edited or
-    deleted since), from one retrieve; those the manifest has no digest for (older snapshots) count as changed.
+def compare_with_org(org, manifest: dict, files: dict[str, bytes], layouts) -> tuple[list[str], list[str]]:
+    """(changed, already): of the snapshot's layouts and pages (`files`, {name: original bytes}; `layouts` says
+    which names are layouts), those the org no longer holds as our change left them (edited or deleted since;
+    those the manifest has no digest for, from older snapshots, count as changed), and those it holds as the
+    snapshot has them already (nothing to put back). One retrieve.
 
     The comparison ignores whitespace and comments (metadata_xml.content_digest): the org may write back
     what we deployed laid out its own way. Should an org write it back otherwise changed, the layout counts as
     changed: an error on the safe side (it is named and left alone; overwrite_changed restores it)."""
     entries = {e["name"]: e for e in manifest.get("layouts", []) + manifest.get("pages", [])}
-    files = {n: entries[n]["file"] for n in [*layouts, *pages] if n in entries}
-    members = {"Layout": sorted(n for n in layouts), "FlexiPage": sorted(pages)}
+    members = {
+        "Layout": sorted(n for n in files if n in layouts),
+        "FlexiPage": sorted(n for n in files if n not in layouts),
+    }
     now = org.metadata.retrieve({t: m for t, m in members.items() if m}).files
-    changed = []
-    for name in [*sorted(layouts), *sorted(pages)]:
-        expected, file = entries.get(name, {}).get("deployed_digest"), files.get(name, "")
+    changed, already = [], []
+    for name in [*members["Layout"], *members["FlexiPage"]]:
+        entry = entries.get(name, {})
+        file = entry.get("file", "")
         current = now.get(file)
-        if expected is None or current is None or metadata_xml.content_digest(current, file) != expected:
+        digest = metadata_xml.content_digest(current, file) if current is not None else None
+        if digest is not None and digest == metadata_xml.content_digest(files[name], file):
+            already.append(name)
+        elif digest is None or digest != entry.get("deployed_digest"):
             changed.append(name)
-    return changed
+    return changed, already
+
+
+class RestoreStep(Step):
+    """Put back a snapshot's layouts and pages, leaving alone (unless told) what someone changed since our change."""
+
+    def __init__(self, org, log, snapshot: Path, manifest: dict, layouts, pages, options: RestoreOptions):
+        super().__init__(org, log, options.dry_run, options.check_only)
+        self.snapshot_dir, self.manifest, self.o = snapshot, manifest, options
+        self.layouts, self.pages = dict(layouts), dict(pages or {})
+        # The manifest's package names come from listMetadata; older manifests lack them.
+        self.packages = {e["name"]: e.get("package") for e in manifest.get("layouts", [])}
+        self.result = RestoreResult(snapshot=str(snapshot), dry_run=options.dry_run, check_only=options.check_only)
+
+    def show(self, name):
+        return names.human_name(name, self.packages.get(name)) if name in self.layouts else name
+
+    def full(self, name):
+        return names.display_name(name) if name in self.layouts else name
+
+    def read(self, known):
+        check_org(self.manifest, self.org, self.snapshot_dir, self.o.allow_other_org, self.log)
+        layouts, pages, snap = self.layouts, self.pages, self.snapshot_dir
+        self.log.info(f"Snapshot {snap}: {len(layouts)} layout(s): {', '.join(self.show(n) for n in sorted(layouts))}")
+        if pages:
+            self.log.info(f"Snapshot {snap}: {len(pages)} Lightning page(s): {', '.join(sorted(pages))}")
+        if not (layouts or pages):
+            return [], []
+        return compare_with_org(self.org, self.manifest, {**layouts, **pages}, layouts)
+
+    def plan(self, state) -> Plan:
+        changed, already = state
+        skip = set(already)
+        if already:
+            self.log.info(
+                f"Already as in the snapshot, nothing to put back: {', '.join(self.show(n) for n in already)}"
+            )
+            self.result.already_restored = [self.full(n) for n in already]
+        if changed:
+            listed = ", ".join(self.show(n) for n in changed)
+            if self.o.overwrite_changed:
+                self.log.warning(f"Changed in the org since our change, restored anyway (overwrite_changed): {listed}")
+            else:
+                self.log.warning(
+                    "Changed in the org since our change, left alone (-o overwrite_changed true restores them too): "
+                    f"{listed}"
+                )
+                self.result.left_alone = [self.full(n) for n in changed]
+                skip |= set(changed)
+        layouts = {n: d for n, d in self.layouts.items() if n not in skip}
+        pages = {n: d for n, d in self.pages.items() if n not in skip}
+        shown = ", ".join([self.show(n) for n in sorted(layouts)] + sorted(pages))
+        return Plan(
+            parts={"layouts": layouts, "pages": pages},
+            nothing="Nothing to restore: nothing was deployed.",
+            dry_run=f"Dry run: would restore {shown}; nothing was deployed.",
+            deployed=f"Restored: {shown}",
+            validated=f"Validated (check only): {shown}",
+        )
 
 
 def restore_layouts(
@@ -83,41 +150,9 @@ def restore_layouts(
 ) -> RestoreResult:
     """Deploy back `layouts` ({retrieve name: file}) and `pages` ({FlexiPage name: file}) of the snapshot
     folder `snapshot`, leaving alone (unless told) what someone changed in the org since our change."""
-    o = options or RestoreOptions()
-    check_org(manifest, org, snapshot, o.allow_other_org, log)
-    layouts, pages = dict(layouts), dict(pages or {})
-    # The manifest's package names come from listMetadata; older manifests lack them.
-    packages = {e["name"]: e.get("package") for e in manifest.get("layouts", [])}
-
-    def show(name):
-        return names.human_name(name, packages.get(name)) if name in layouts else name
-
-    result = RestoreResult(snapshot=str(snapshot), dry_run=o.dry_run, check_only=o.check_only)
-    log.info(f"Snapshot {snapshot}: {len(layouts)} layout(s): {', '.join(show(n) for n in sorted(layouts))}")
-    if pages:
-        log.info(f"Snapshot {snapshot}: {len(pages)} Lightning page(s): {', '.join(sorted(pages))}")
-    changed = changed_since_our_change(org, manifest, layouts, pages) if layouts or pages else []
-    if changed:
-        listed = ", ".join(show(n) for n in changed)
-        if o.overwrite_changed:
-            log.warning(f"Changed in the org since our change, restored anyway (overwrite_changed): {listed}")
-        else:
-            log.warning(
-                f"Changed in the org since our change, left alone (-o overwrite_changed true restores them too): "
-                f"{listed}"
-            )
-            result.left_alone = [names.display_name(n) if n in layouts else n for n in changed]
-            layouts = {n: d for n, d in layouts.items() if n not in changed}
-            pages = {n: d for n, d in pages.items() if n not in changed}
-    shown = [show(n) for n in sorted(layouts)] + sorted(pages)
-    if not shown:
-        log.info("Nothing to restore: nothing was deployed.")
-        return result
-    if o.dry_run:
-        log.info(f"Dry run: would restore {', '.join(shown)}; nothing was deployed.")
-        return result
-    org.metadata.deploy(deploy_package(org.api_version, layouts=layouts, pages=pages), check_only=o.check_only)
-    result.restored = [] if o.check_only else [names.display_name(n) for n in sorted(layouts)]
-    result.restored_pages = [] if o.check_only else sorted(pages)
-    log.info(("Validated (check only): " if o.check_only else "Restored: ") + ", ".join(shown))
-    return result
+    step = RestoreStep(org, log, snapshot, manifest, layouts, pages, options or RestoreOptions())
+    outcome = step.run(None)
+    if outcome.deployed:
+        step.result.restored = [names.display_name(n) for n in sorted(outcome.plan.parts["layouts"])]
+        step.result.restored_pages = sorted(outcome.plan.parts["pages"])
+    return step.result

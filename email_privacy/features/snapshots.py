@@ -27,6 +27,7 @@ from .. import metadata_xml
 from ..errors import OptionError
 from ..metadata_xml import API_VERSION
 from ..org.deploy_package import deploy_package
+from ..private_files import mkdir_private, write_private
 from ..salesforce import names
 
 DEFAULT_BASE = Path(".email_privacy") / "snapshots"
@@ -39,23 +40,6 @@ def org_folder_name(org_key: str) -> str:
     of the base)."""
     safe = _UNSAFE.sub("_", org_key or "org").strip(".")
     return safe or "org"
-
-
-def _mkdir_private(path: Path) -> None:
-    """Create `path` and any missing parents owner-only (mkdir's parents=True would use the umask)."""
-    missing = []
-    while not path.exists():
-        missing.append(path)
-        path = path.parent
-    for folder in reversed(missing):
-        folder.mkdir(mode=0o700)
-        os.chmod(folder, 0o700)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
 
 
 def write_snapshot(
@@ -79,56 +63,52 @@ def write_snapshot(
     packages, deployed = packages or {}, deployed or {}
     now = now or datetime.now(UTC)
     org_dir = Path(base) / org_folder_name(org_id or org_name)
-    _mkdir_private(org_dir)
+    mkdir_private(org_dir)
     stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
     final = org_dir / stamp
     tmp = org_dir / f".{stamp}.tmp"
-    _mkdir_private(tmp / "layouts")
+    mkdir_private(tmp / "layouts")
     # The folder is a deploy package as it stands: restore_page_changes, or anyone by hand, can deploy it back.
     pages = dict(pages or {})
     for path, data in deploy_package(api_version, layouts=layouts, pages=pages).items():
         (tmp / path).parent.mkdir(mode=0o700, exist_ok=True)
-        _write_private(tmp / path, data)
+        write_private(tmp / path, data)
 
-    def digest(name, file):
-        return {"deployed_digest": metadata_xml.content_digest(deployed[name], file)} if name in deployed else {}
-
-    entries = []
-    for name in sorted(layouts):
-        file = f"layouts/{names.file_name(name)}"
-        ns = packages.get(name)
-        entries.append(
-            {
-                "name": name,
-                "object": names.layout_object(name),
-                "label": names.human_label(name, ns),
-                "package": names.layout_package(name, ns),
-                "display_name": names.human_name(name, ns),
-                "file": file,
-                "sha256": hashlib.sha256(layouts[name]).hexdigest(),
-                **digest(name, file),
-            }
-        )
     manifest = {
         "org_name": org_name,
         "org_id": org_id,
         "created": now.isoformat(),
         "api_version": api_version,
-        "layouts": entries,
+        "layouts": [_layout_entry(n, layouts[n], packages.get(n), deployed) for n in sorted(layouts)],
     }
     if pages:
-        manifest["pages"] = [
-            {
-                "name": n,
-                "file": f"flexipages/{n}.flexipage",
-                "sha256": hashlib.sha256(pages[n]).hexdigest(),
-                **digest(n, f"flexipages/{n}.flexipage"),
-            }
-            for n in sorted(pages)
-        ]
-    _write_private(tmp / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        manifest["pages"] = [_page_entry(n, pages[n], deployed) for n in sorted(pages)]
+    write_private(tmp / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     os.rename(tmp, final)
     return final
+
+
+def _digest(name: str, file: str, deployed: dict[str, bytes]) -> dict:
+    return {"deployed_digest": metadata_xml.content_digest(deployed[name], file)} if name in deployed else {}
+
+
+def _layout_entry(name: str, data: bytes, ns: str | None, deployed: dict[str, bytes]) -> dict:
+    file = f"layouts/{names.file_name(name)}"
+    return {
+        "name": name,
+        "object": names.layout_object(name),
+        "label": names.human_label(name, ns),
+        "package": names.layout_package(name, ns),
+        "display_name": names.human_name(name, ns),
+        "file": file,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        **_digest(name, file, deployed),
+    }
+
+
+def _page_entry(name: str, data: bytes, deployed: dict[str, bytes]) -> dict:
+    file = f"flexipages/{name}.flexipage"
+    return {"name": name, "file": file, "sha256": hashlib.sha256(data).hexdigest(), **_digest(name, file, deployed)}
 
 
 def same_org(a: str | None, b: str | None) -> bool:

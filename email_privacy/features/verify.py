@@ -14,11 +14,12 @@ from pathlib import Path
 
 from .. import metadata_xml
 from ..cci.junit import junit_xml, markdown_summary
-from ..cci.report import log_table, write_json, write_private
+from ..cci.report import log_table, write_json
 from ..errors import OrgError
 from ..org.read import reuse_or_read
+from ..private_files import write_private
 from ..salesforce import flexipages, names
-from ..salesforce.layouts import INDIVIDUAL_FIELD, has_field
+from ..salesforce.layouts import INDIVIDUAL_OBJECT, has_field, required_fields
 from ..salesforce.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL, FEATURE_SETTINGS
 from .settings import SettingsOptions, desired_settings
 from .who_can_tick import DEFAULT_MINIMUM, editors
@@ -98,15 +99,22 @@ def layout_rows(
         if obj not in objects:
             continue
         seen.add(obj)
-        field = INDIVIDUAL_FIELD[obj]
-        present = has_field(metadata_xml.parse(layout_files[full_name], full_name), field)
-        state = f"has {field}" if present else f"lacks {field}"
+        tree = metadata_xml.parse(layout_files[full_name], full_name)
+        present, state = _presence(lambda f, t=tree: has_field(t, f), required_fields(obj))
         package = names.layout_package(full_name, packages.get(full_name)) or ""
         rows.append(Row("Layout", label(full_name), full_name, state, True, present, obj, package))
     for obj in objects:
         if obj not in seen:
             rows.append(Row("Layout", f"(no {obj} layout found)", "", "not found", True, False, obj))
     return rows
+
+
+def _presence(has, fields: tuple[str, ...]) -> tuple[bool, str]:
+    """(all present, "has A" / "has A and B" / "lacks B") for a layout's or page's required fields."""
+    missing = [f for f in fields if not has(f)]
+    if missing:
+        return False, "lacks " + " and ".join(missing)
+    return True, "has " + " and ".join(fields)
 
 
 def page_rows(state, objects: Iterable[str]) -> list[Row]:
@@ -117,9 +125,8 @@ def page_rows(state, objects: Iterable[str]) -> list[Row]:
     for name in sorted(state.page_files):
         page = state.page_classes[name]
         if page.kind in flexipages.CHANGED_KINDS and page.target in objects:
-            field = INDIVIDUAL_FIELD[page.target]
-            present = flexipages.has_field(metadata_xml.parse(state.page_files[name], name), field)
-            state_text = f"has {field}" if present else f"lacks {field}"
+            tree = metadata_xml.parse(state.page_files[name], name)
+            present, state_text = _presence(lambda f, t=tree: flexipages.has_field(t, f), required_fields(page.target))
             rows.append(Row("Page", name, name, state_text, True, present, page.target, page_kind=page.kind))
         else:
             obj = page.target or page.sobject_type
@@ -166,6 +173,8 @@ def failure_message(rows: Iterable[Row]) -> str:
     """One line naming every setting that is off and every layout that lacks the field."""
     rows = [r for r in rows if not r.ok]
     settings = [f"{r.name} is {r.state}" for r in rows if r.kind == "Setting"]
+    flags = [f"{r.name} ({r.state})" for r in rows if r.object == INDIVIDUAL_OBJECT and r.kind in ("Layout", "Page")]
+    rows = [r for r in rows if r.object != INDIVIDUAL_OBJECT]
     layouts = [
         f"{r.name} ({r.object}{', package ' + r.package if r.package else ''})" for r in rows if r.kind == "Layout"
     ]
@@ -177,6 +186,8 @@ def failure_message(rows: Iterable[Row]) -> str:
     pages = [f"{r.name} ({r.object})" for r in rows if r.kind == "Page"]
     if pages:
         parts.append(f"{len(pages)} Dynamic Forms page(s) lack the Individual field: {', '.join(pages)}")
+    if flags:
+        parts.append(f"Individual's own layout(s) or page(s) lack Don't Track / Don't Process: {', '.join(flags)}")
     return (
         "The org is not configured for individual email-tracking preferences: "
         + "; ".join(parts)
@@ -233,6 +244,7 @@ class VerifyOptions:
     junit_path: Path | None = None
     summary_path: Path | None = None
     pages: bool = True  # also the Lightning record pages of Contact, Lead and Account
+    individual: bool = True  # also Individual's own layouts and pages must show Don't Track and Don't Process
     editors: bool = True  # also who can edit Don't Track and Don't Process (features/who_can_tick.py)
     min_editors: int = DEFAULT_MINIMUM  # active users besides the running user who must be able to
     running_user: str = ""  # the running user's id
@@ -271,9 +283,11 @@ def verify(org, read, options: VerifyOptions, log) -> VerifyResult:
     """Read the org back (or reuse the flow's read when nothing can have been deployed since), log the table,
     write the JSON report. OrgError unless configured, a warning in a dry run."""
     if options.objects and read is not None:
-        objects = options.objects
+        objects = list(options.objects)
     else:
         objects = target_objects(options.objects, org.rest.person_accounts_enabled(), log)
+    if options.individual:
+        objects = [*objects, INDIVIDUAL_OBJECT]
     # Reuse is sound only when nothing can have been deployed since that read: a dry run, or an org the
     # read already showed configured (the steps between deploy only what is missing).
     stale = read is not None and not (options.dry_run or configured(state_rows(read, objects, options.settings)))

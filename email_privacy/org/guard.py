@@ -13,12 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from ..errors import QueryRefused
 from ..salesforce import names
 from .read import target_layouts
-
-
-class GuardQueryRefused(Exception):
-    """The org refused the lost-update guard's Tooling API query (INVALID_TYPE, no access, API disabled)."""
 
 
 @dataclass
@@ -48,7 +45,7 @@ class _Kind:
 def changed_since(client, state, names_to_check: Iterable[str], tooling_query=None, warn=None) -> Moved:
     """Layouts of `names_to_check` changed in the org since the read `state`, or deleted from it.
 
-    `tooling_query(soql) -> rows` is a REST call raising GuardQueryRefused when the org refuses it;
+    `tooling_query(soql) -> rows` is a REST call raising QueryRefused when the org refuses it;
     when it cannot answer for every layout, `warn` says why and listMetadata answers instead.
     """
 
@@ -87,7 +84,7 @@ def _guard(kind: _Kind, names_to_check: Iterable[str], tooling_query, warn) -> M
             try:
                 rows = tooling_query(guard_soql(kind.modified, wanted, kind.tooling_object))
                 return tooling_moved(rows, kind.ids, kind.modified, wanted)
-            except GuardQueryRefused as e:
+            except QueryRefused as e:
                 why = f"the org refused the Tooling API query on {kind.tooling_object} ({e})"
         if warn is not None:
             warn(f"Lost-update check: {why}; checking with listMetadata instead.")

@@ -20,6 +20,7 @@ import io
 import time
 import zipfile
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import requests
 from cumulusci.salesforce_api import metadata as cci_metadata
@@ -28,29 +29,16 @@ from cumulusci.utils import parse_api_datetime
 from requests.adapters import HTTPAdapter
 
 from .. import metadata_xml
-from ..errors import OptionError, OrgError, XmlInputError
+from ..errors import OrgError, XmlInputError
 from ..metadata_xml import API_VERSION, package_xml
-from ..salesforce.settings import CONSENT, PURGE_WARNING, read_settings
-from .rest import TRANSIENT, first_line, refresh_session
+from ..xmltree import child_texts, descendants
+from .rest import TRANSIENT, first_line
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 MD = "http://soap.sforce.com/2006/04/metadata"
 RETRY_STATUSES = (500, 502, 503, 504)
 MAX_POLL_INTERVAL = 5.0
 MAX_ZIP_BYTES = 200 * 1024 * 1024
-
-
-def _local(el) -> str:
-    return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
-
-
-def _children(el) -> dict[str, str]:
-    """{local name: text} of an element's direct children (the last wins)."""
-    return {_local(c): (c.text or "") for c in el if _local(c)}
-
-
-def _find_all(tree, name: str) -> list:
-    return list(tree.iter(f"{{*}}{name}"))  # any namespace or none, matched by lxml in C
 
 
 def _soap_fault(response) -> tuple[str, str] | None:
@@ -62,10 +50,10 @@ def _soap_fault(response) -> tuple[str, str] | None:
         tree = metadata_xml.parse(body, "SOAP reply")
     except XmlInputError:
         return None
-    faults = _find_all(tree, "Fault")
+    faults = descendants(tree, "Fault")
     if not faults:
         return None
-    info = _children(faults[0])
+    info = child_texts(faults[0])
     return info.get("faultcode", ""), info.get("faultstring", "")
 
 
@@ -98,7 +86,7 @@ class _FastRetryingCall:
         return min(self.client.poll_interval * (1.5 ** (self._polls - 1)), MAX_POLL_INTERVAL)
 
     def _post(self, headers, envelope):
-        session_id = self.task.org_config.access_token
+        session_id = self.client.org_config.access_token
         data = envelope.replace("###SESSION_ID###", session_id).encode("utf-8")
         return self.client.http.post(
             self._build_endpoint_url(), headers=headers, data=data, timeout=self.client.timeout
@@ -127,7 +115,7 @@ class _FastRetryingCall:
                     "check the org's status and your network, then run again."
                 )
             delay = client.backoff * (2**attempt)
-            self.task.logger.warning(f"{action}: {problem}; retrying in {delay:g}s ({attempt + 1}/{client.retries})")
+            client.logger.warning(f"{action}: {problem}; retrying in {delay:g}s ({attempt + 1}/{client.retries})")
             time.sleep(delay)
             attempt += 1
         if refresh is None:
@@ -136,7 +124,7 @@ class _FastRetryingCall:
             # CumulusCI refreshes only when the org config holds a refresh token, so JWT-authorised orgs
             # would fail: refresh through the org config whatever the grant, once, and repeat the call.
             # (A 401 is how a proxy or stand-in may answer; Salesforce answers a SOAP fault.)
-            refresh_session(self.task, action)
+            self.client.refresh(action)
             return self._call_mdapi(headers, envelope, refresh=False)
         if _soap_fault(response):
             return self._handle_soap_error(headers, envelope, False, response)
@@ -147,7 +135,7 @@ class _FastRetryingCall:
         return response
 
     def __call__(self):
-        self.task.logger.info(f"{self.what}: started")
+        self.client.logger.info(f"{self.what}: started")
         try:
             response = self._get_response()
         except MetadataApiError as e:
@@ -162,7 +150,7 @@ def _error_message(response) -> str:
         tree = metadata_xml.parse(response.content, "SOAP reply")
     except XmlInputError:
         return first_line(response.text)
-    msgs = [e.text for e in _find_all(tree, "errorMessage") if e.text]
+    msgs = [e.text for e in descendants(tree, "errorMessage") if e.text]
     return first_line("; ".join(msgs) or response.text)
 
 
@@ -178,8 +166,8 @@ class _ListTypes(_List):
     """listMetadata for up to three types in one call (CumulusCI's call sends one query): one `queries`
     element per type, and the results grouped by their own `type` element."""
 
-    def __init__(self, task, types, as_of_version):
-        super().__init__(task, types[0], as_of_version=as_of_version)
+    def __init__(self, host, types, as_of_version):
+        super().__init__(host, types[0], as_of_version=as_of_version)
         self.types = list(types)
 
     def _build_envelope_start(self):
@@ -202,11 +190,11 @@ class _Retrieve(_FastRetryingCall, cci_metadata.ApiRetrieveUnpackaged):
 
     def _process_response(self, response):
         tree = metadata_xml.parse(response.content, "retrieve reply")
-        zips = _find_all(tree, "zipFile")
+        zips = descendants(tree, "zipFile")
         if not zips or not zips[0].text:
             raise OrgError(f"retrieve failed: the org sent no zip file ({_error_message(response)})")
-        props = [_children(p) for p in _find_all(tree, "fileProperties")]
-        messages = [_children(m) for m in _find_all(tree, "messages")]
+        props = [child_texts(p) for p in descendants(tree, "fileProperties")]
+        messages = [child_texts(m) for m in descendants(tree, "messages")]
         return unzip(base64.b64decode(zips[0].text)), props, messages
 
 
@@ -215,15 +203,15 @@ class _Deploy(_FastRetryingCall, cci_metadata.ApiDeploy):
 
     def _process_response(self, response):
         tree = metadata_xml.parse(response.content, "deploy reply")
-        results = _find_all(tree, "result")
-        info = _children(results[0]) if results else {}
+        results = descendants(tree, "result")
+        info = child_texts(results[0]) if results else {}
         status = info.get("status", "")
-        successes = [_children(s) for s in _find_all(tree, "componentSuccesses")]
+        successes = [child_texts(s) for s in descendants(tree, "componentSuccesses")]
         if status in ("Succeeded", "SucceededPartial") and self.status != "Failed":
             return DeployResult(
                 status=status, successes=successes, check_only=self.check_only == "true", id=info.get("id", "")
             )
-        failures = [_children(f) for f in _find_all(tree, "componentFailures")]
+        failures = [child_texts(f) for f in descendants(tree, "componentFailures")]
         parts = [
             f"{f.get('componentType') or 'component'} {f.get('fullName') or f.get('fileName') or ''}".strip()
             + f": {f.get('problem') or 'unknown problem'}"
@@ -308,19 +296,25 @@ def make_zip(files: dict[str, bytes]) -> bytes:
 
 
 class MetadataClient:
-    """listMetadata / retrieve / deploy for one task's org, counted in `calls` by SOAP action."""
+    """listMetadata / retrieve / deploy for one org, counted in `calls` by SOAP action. Built from the org's
+    CumulusCI config, a logger and `refresh(what) -> new access token`, called once when a session expires."""
 
     def __init__(
         self,
-        task,
+        org_config,
+        logger,
+        refresh,
         api_version: str | None = None,
         retries: int = 3,
         backoff: float = 0.5,
         poll_interval: float = 0.1,
         timeout: float = 120.0,
     ):
-        self.task = task
-        self.api_version = api_version or task.project_config.project__package__api_version or API_VERSION
+        self.org_config, self.logger, self.refresh = org_config, logger, refresh
+        self.api_version = api_version or API_VERSION
+        # CumulusCI's calls take a task but read only its org config, its logger and its project's API version.
+        project = SimpleNamespace(project__package__api_version=self.api_version)
+        self.host = SimpleNamespace(org_config=org_config, logger=logger, project_config=project)
         self.retries = retries
         self.backoff = backoff
         self.poll_interval = poll_interval
@@ -337,7 +331,7 @@ class MetadataClient:
     def list(self, metadata_type: str) -> list[dict]:
         """listMetadata for one type: entries with fullName, fileName, namespacePrefix,
         lastModifiedDate (datetime)..."""
-        call = self._bind(_List(self.task, metadata_type, as_of_version=self.api_version))
+        call = self._bind(_List(self.host, metadata_type, as_of_version=self.api_version))
         return list(call()[metadata_type])
 
     def list_types(self, types) -> dict[str, list[dict]]:
@@ -347,32 +341,20 @@ class MetadataClient:
             raise ValueError(f"listMetadata takes 1 to {MAX_LIST_TYPES} types per call, not {len(types)}")
         if len(types) == 1:
             return {types[0]: self.list(types[0])}
-        return self._bind(_ListTypes(self.task, types, self.api_version))()
+        return self._bind(_ListTypes(self.host, types, self.api_version))()
 
     def retrieve(self, members: dict[str, list[str]]) -> RetrieveResult:
         """One retrieve of {type: [member, ...]}."""
         pkg = package_xml(members, self.api_version).decode("utf-8")
-        files, props, messages = self._bind(_Retrieve(self.task, pkg, self.api_version))()
+        files, props, messages = self._bind(_Retrieve(self.host, pkg, self.api_version))()
         return RetrieveResult(files=files, file_properties=props, messages=messages)
 
     def deploy(self, files: dict[str, bytes], check_only: bool = False) -> DeployResult:
         """One deploy of {relative path: bytes} including package.xml; OrgError naming each failed component."""
         if "package.xml" not in files:
             raise ValueError("deploy needs a package.xml")
-        refuse_consent_purge(files)
         package_zip = base64.b64encode(make_zip(files)).decode("ascii")
         call = _Deploy(
-            self.task, package_zip, purge_on_delete=False, api_version=self.api_version, check_only=check_only
+            self.host, package_zip, purge_on_delete=False, api_version=self.api_version, check_only=check_only
         )
         return self._bind(call)()
-
-
-def refuse_consent_purge(files: dict[str, bytes]) -> None:
-    """The last check before anything leaves for the org: no deploy of this project may carry
-    PartyDataModelSettings.enableConsentManagement other than true, whoever built the files
-    (settings.build_document already refuses it; a restore or a hand-made package must not slip by)."""
-    for path, data in files.items():
-        if path.replace("\\", "/").rsplit("/", 1)[-1].startswith("PartyDataModel.settings"):
-            value = read_settings(metadata_xml.parse(data, path)).get(CONSENT[1])
-            if value is not None and value is not True:
-                raise OptionError(f"Refusing to deploy {path}: {PURGE_WARNING}.")

@@ -8,9 +8,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from ..errors import OrgError
+from ..errors import OrgError, QueryRefused
 from ..salesforce.describe import has_person_accounts
-from .guard import GuardQueryRefused
 
 TRANSIENT = (requests.ConnectionError, requests.Timeout)
 
@@ -44,19 +43,21 @@ def mount_rest_retries(sf, retries: int = 3, backoff: float = 0.5) -> None:
     sf.session.mount("http://", adapter)
 
 
-def refresh_session(task, what: str | None = None) -> str:
-    """Refresh the org's access token once after the org said the session expired; return the new token.
+def session_refresher(org_config, keychain, logger):
+    """The refresh callable every client takes: refresh the org's access token once after the org said the
+    session expired, and return the new token. Every client (SOAP, REST, the data client) refreshes through one."""
 
-    Every caller (SOAP calls, simple-salesforce REST calls, the data client) refreshes through here.
-    """
-    task.logger.warning(
-        f"{what}: session expired; refreshing it once" if what else "Session expired; refreshing it once"
-    )
-    task.org_config.refresh_oauth_token(task.project_config.keychain)
-    return task.org_config.access_token
+    def refresh(what: str | None = None) -> str:
+        logger.warning(
+            f"{what}: session expired; refreshing it once" if what else "Session expired; refreshing it once"
+        )
+        org_config.refresh_oauth_token(keychain)
+        return org_config.access_token
+
+    return refresh
 
 
-def call_rest(task, sf, func, *args, **kwargs):
+def call_rest(refresh, sf, func, *args, **kwargs):
     """Call `func(*args, **kwargs)` (a simple-salesforce call on `sf`); on an expired session refresh it
     once and repeat.
 
@@ -69,7 +70,7 @@ def call_rest(task, sf, func, *args, **kwargs):
         try:
             return func(*args, **kwargs)
         except SalesforceExpiredSession:
-            sf.session_id = refresh_session(task)
+            sf.session_id = refresh()
             sf.headers["Authorization"] = "Bearer " + sf.session_id
             return func(*args, **kwargs)
     except (requests.exceptions.RetryError, *TRANSIENT) as e:
@@ -103,15 +104,14 @@ def _rest_error_words(e) -> str:
 
 
 class RestClient:
-    """The REST calls the features make on one task's org, each through call_rest."""
+    """The REST calls the features make on one org (a simple-salesforce client), each through call_rest."""
 
-    def __init__(self, task, sf):
-        self.task = task
-        self.sf = sf
+    def __init__(self, sf, org_config, refresh):
+        self.sf, self.org_config, self.refresh = sf, org_config, refresh
         self._describes: dict[str, dict] = {}
 
     def call(self, func, *args, **kwargs):
-        return call_rest(self.task, self.sf, func, *args, **kwargs)
+        return call_rest(self.refresh, self.sf, func, *args, **kwargs)
 
     def query(self, soql: str) -> list[dict]:
         """The records of one REST query (its first page: the queries here return one row)."""
@@ -123,7 +123,7 @@ class RestClient:
 
     def organization(self, fields) -> dict:
         """The Organization record. CumulusCI already read it while refreshing the token; query only if it did not."""
-        org = self.task.org_config.organization_sobject
+        org = self.org_config.organization_sobject
         if not org or "OrganizationType" not in org:
             records = self.query(f"SELECT {', '.join(fields)} FROM Organization")
             org = records[0] if records else {}
@@ -131,7 +131,7 @@ class RestClient:
 
     def tooling_query(self, soql: str) -> list[dict]:
         """Every record of a Tooling API query, following nextRecordsUrl (REST with retries and one session
-        refresh). GuardQueryRefused, with the org's error code, when the org refuses the query (HTTP 4xx)."""
+        refresh). QueryRefused, with the org's error code, when the org refuses the query (HTTP 4xx)."""
         from simple_salesforce.exceptions import SalesforceError
 
         records, path, params = [], "tooling/query", {"q": soql}
@@ -143,7 +143,7 @@ class RestClient:
                 following = None if page.get("done", True) else page.get("nextRecordsUrl")
                 path, params = (re.sub(r"^/services/data/v[\d.]+/", "", following), None) if following else (None, None)
         except SalesforceError as e:
-            raise GuardQueryRefused(_rest_error_words(e) or f"HTTP {getattr(e, 'status', '?')}") from None
+            raise QueryRefused(_rest_error_words(e) or f"HTTP {getattr(e, 'status', '?')}") from None
         return records
 
     def daily_api_requests(self) -> dict:

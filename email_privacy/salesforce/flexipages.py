@@ -6,30 +6,28 @@ Individual lookup must be placed on the page itself. A page that shows the layou
 Record Detail component needs nothing: the layout edit covers it.
 
 The edit follows the layout editor: the new item is spliced into the original bytes so that every
-other byte of the file survives, and the splice is proved by parsing it back (layouts.py). Pages
+other byte of the file survives, and the splice is proved by parsing it back (splice.py). Pages
 are walked as the Lightning App Builder nests them: a template region holds components; a
 component property names a Facet region that holds more (tabs, accordions, field sections); a
 `flexipage:fieldSection` names a facet of `flexipage:column` components, each of whose `body`
 facet holds the field instances.
 """
 
-import copy
 from dataclasses import dataclass
-
-from lxml import etree
 
 from .. import metadata_xml
 from ..errors import EmailPrivacyError
-from . import layouts
+from ..xmltree import child_text, children, copy_tree, local, new_element, root_of
+from . import layouts, splice
 
-# layouts.py already holds the per-object field names and the byte-splice machinery; pages share them.
+# layouts.py holds the per-object field names; pages share them.
 INDIVIDUAL_FIELD = layouts.INDIVIDUAL_FIELD
 EMAIL_OPT_OUT_FIELD = layouts.EMAIL_OPT_OUT_FIELD
 TARGET_OBJECTS = layouts.TARGET_OBJECTS
 unified_diff = layouts.unified_diff
 
 RECORD_PAGE = "RecordPage"
-PAGE_OBJECTS = ("Contact", "Lead", "Account")
+PAGE_OBJECTS = ("Contact", "Lead", "Account", layouts.INDIVIDUAL_OBJECT)
 FIELD_SECTION = "flexipage:fieldSection"
 COLUMN = "flexipage:column"
 # Components that show the page layout's fields (Record Detail, and its mobile form).
@@ -38,13 +36,13 @@ UI_BEHAVIOR = "none"
 
 # The kinds classify() gives; only the first two get the field.
 KINDS = (
-    "dynamic_forms",  # Contact or Lead page whose field sections hold field instances
+    "dynamic_forms",  # Contact, Lead or Individual page whose field sections hold field instances
     "person_account",  # Account page with field sections and person fields
     "business_account",  # Account page with field sections, no person fields
     "record_detail",  # shows the layout through Record Detail; the layout covers it
     "no_field_section",  # neither field sections with fields nor Record Detail (e.g. highlights only)
     "old_format",  # componentInstances in regions (before API 48): not valid on API 63
-    "other_object",  # a record page of an object other than Contact, Lead, Account
+    "other_object",  # a record page of an object other than Contact, Lead, Account, Individual
     "not_record_page",  # an app, home or other page
 )
 CHANGED_KINDS = ("dynamic_forms", "person_account")
@@ -56,21 +54,8 @@ class PageClass:
 
     kind: str
     sobject_type: str
-    target: str | None  # "Contact", "Lead" or "PersonAccount" when the page gets the field
+    target: str | None  # "Contact", "Lead", "PersonAccount" or "Individual" when the page gets fields
     reason: str
-
-
-def _local(el) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
-
-
-def _kids(el, name: str) -> list:
-    return list(el.iterchildren(f"{{*}}{name}"))
-
-
-def _text(el, name: str) -> str:
-    found = _kids(el, name)
-    return (found[0].text or "").strip() if found else ""
 
 
 def _record_field(field_item: str) -> str:
@@ -94,28 +79,27 @@ class _Page:
     """One reading of a page: its regions in page order, its field sections and field instances."""
 
     def __init__(self, root):
-        self.root = root
-        self.regions = _kids(root, "flexiPageRegions")
+        self.regions = children(root, "flexiPageRegions")
         by_name = {}
         for region in self.regions:
-            by_name.setdefault(_text(region, "name"), region)
+            by_name.setdefault(child_text(region, "name"), region)
         self.by_name = by_name
         self.ordered = self._page_order()
 
     def components(self, region):
         """(item, componentName, {property: value}) for each component instance of a region, in order."""
-        for item in _kids(region, "itemInstances"):
-            for comp in _kids(item, "componentInstance"):
+        for item in children(region, "itemInstances"):
+            for comp in children(item, "componentInstance"):
                 props = {}
-                for prop in _kids(comp, "componentInstanceProperties"):
-                    props.setdefault(_text(prop, "name"), _text(prop, "value"))
-                yield item, _text(comp, "componentName"), props
+                for prop in children(comp, "componentInstanceProperties"):
+                    props.setdefault(child_text(prop, "name"), child_text(prop, "value"))
+                yield item, child_text(comp, "componentName"), props
 
     def fields(self, region):
         """(item, field name) for each field instance of the record in a region, in order."""
-        for item in _kids(region, "itemInstances"):
-            for inst in _kids(item, "fieldInstance"):
-                yield item, _record_field(_text(inst, "fieldItem"))
+        for item in children(region, "itemInstances"):
+            for inst in children(item, "fieldInstance"):
+                yield item, _record_field(child_text(inst, "fieldItem"))
 
     def _page_order(self) -> list:
         """Regions as a person meets them: template regions in file order, each followed by the facets it opens."""
@@ -129,11 +113,11 @@ class _Page:
             for _item, _name, props in self.components(region):
                 for value in props.values():
                     facet = self.by_name.get(value)
-                    if facet is not None and _text(facet, "type") == "Facet":
+                    if facet is not None and child_text(facet, "type") == "Facet":
                         visit(facet)
 
         for region in self.regions:
-            if _text(region, "type") != "Facet":
+            if child_text(region, "type") != "Facet":
                 visit(region)
         return out
 
@@ -144,11 +128,11 @@ class _Page:
             for _item, name, props in self.components(region):
                 if name != FIELD_SECTION:
                     continue
-                columns = self.by_name.get(props.get("columns", ""))
+                columns = self.by_name.get(props.get("columns"))
                 bodies = []
                 if columns is not None:
                     for _i, cname, cprops in self.components(columns):
-                        body = self.by_name.get(cprops.get("body", "")) if cname == COLUMN else None
+                        body = self.by_name.get(cprops.get("body")) if cname == COLUMN else None
                         if body is not None:
                             bodies.append(body)
                 out.append(bodies)
@@ -169,25 +153,21 @@ class _Page:
         return any(name in names for region in self.regions for _i, name, _p in self.components(region))
 
     def old_format(self) -> bool:
-        return any(_kids(region, "componentInstances") for region in self.regions)
-
-
-def _root(tree):
-    return tree.getroot() if hasattr(tree, "getroot") else tree
+        return any(children(region, "componentInstances") for region in self.regions)
 
 
 def _check_root(root, name: str):
-    if _local(root) != "FlexiPage":
+    if local(root) != "FlexiPage":
         raise EmailPrivacyError(
-            f"{name}: not a Lightning page (root element is {_local(root) or root.tag!r}, not FlexiPage)"
+            f"{name}: not a Lightning page (root element is {local(root) or root.tag!r}, not FlexiPage)"
         )
 
 
 def classify(tree, name: str = "page") -> PageClass:
     """What kind of page this is (see KINDS), which target object it gets the field for, and why."""
-    root = _root(tree)
+    root = root_of(tree)
     _check_root(root, name)
-    page_type, sobject = _text(root, "type"), _text(root, "sobjectType")
+    page_type, sobject = child_text(root, "type"), child_text(root, "sobjectType")
     if page_type != RECORD_PAGE:
         return PageClass("not_record_page", sobject, None, f"a {page_type or 'untyped'} page, not a record page")
     if sobject not in PAGE_OBJECTS:
@@ -214,7 +194,7 @@ def classify(tree, name: str = "page") -> PageClass:
 
 def has_field(tree, lookup: str) -> bool:
     """True if the page places `Record.<lookup>` anywhere (field section or highlights, any behaviour)."""
-    return any(_same(field, lookup) for field in _Page(_root(tree)).all_fields())
+    return any(_same(field, lookup) for field in _Page(root_of(tree)).all_fields())
 
 
 def identifier(root, lookup: str) -> str:
@@ -228,25 +208,24 @@ def identifier(root, lookup: str) -> str:
     return candidate
 
 
-def _locate(page: _Page, opt_out: str):
+def _locate(page: _Page, anchors: tuple[str, ...]):
     """Where the field goes: ("after", element) or ("into", an item-less facet region), or None."""
     for _region, item, field in page.section_fields():
-        if _same(field, opt_out):
+        if any(_same(field, a) for a in anchors):
             return "after", item
     for bodies in page.sections():
         if not bodies:
             continue
         first = bodies[0]
-        items = _kids(first, "itemInstances") or _kids(first, "appendable")
+        items = children(first, "itemInstances") or children(first, "appendable")
         return ("after", items[-1]) if items else ("into", first)
     return None
 
 
 def _build(parent, spec, ws: str, unit: str):
     """Element (tag, text or [children]) in `parent`'s namespace, children indented one `unit` past `ws`."""
-    ns = etree.QName(parent).namespace
     tag, content = spec
-    el = parent.makeelement(f"{{{ns}}}{tag}" if ns else tag)
+    el = new_element(parent, tag)
     if isinstance(content, str):
         el.text = content
         return el
@@ -277,9 +256,9 @@ def _new_item(parent, lookup: str, ident: str, ws: str, unit: str):
     return _build(parent, spec, ws, unit)
 
 
-def _edit(tree, target: str, lookup: str, name: str):
+def _edit(tree, target: str, lookup: str, name: str, anchors: tuple[str, ...] | None = None):
     """(new tree, "after"|"into", anchor index, new item), or None when the page is left as it is."""
-    root = _root(tree)
+    root = root_of(tree)
     page_class = classify(root, name)
     if page_class.kind not in CHANGED_KINDS:
         return None
@@ -287,28 +266,15 @@ def _edit(tree, target: str, lookup: str, name: str):
         raise EmailPrivacyError(f"{name}: a {page_class.target} page, not a {target} page")
     if has_field(root, lookup):
         return None
-    new_tree = copy.deepcopy(tree if hasattr(tree, "getroot") else etree.ElementTree(tree))
+    new_tree = copy_tree(tree)
     new_root = new_tree.getroot()
-    where = _locate(_Page(new_root), EMAIL_OPT_OUT_FIELD[target])
+    where = _locate(_Page(new_root), anchors or layouts.anchor_fields(target))
     if where is None:
         raise EmailPrivacyError(f"{name}: no field section column can take {lookup}")
     kind, anchor = where
-    index = layouts._element_index(new_root, anchor)
-    unit = layouts._indent_unit(new_root)
+    index = splice.element_index(new_root, anchor)
     ident = identifier(new_root, lookup)
-    if kind == "after":
-        ws = layouts._indent_before(anchor)
-        item = _new_item(anchor.getparent(), lookup, ident, ws, unit if ws else "")
-        item.tail = anchor.tail
-        anchor.addnext(item)
-        anchor.tail = ws
-    else:
-        region_ws = layouts._indent_before(anchor)
-        ws = region_ws + unit if region_ws else ""
-        item = _new_item(anchor, lookup, ident, ws, unit if ws else "")
-        item.tail = anchor.text if anchor.text else ws
-        anchor.insert(0, item)
-        anchor.text = ws
+    item = splice.place(kind, anchor, lambda parent, ws, unit: _new_item(parent, lookup, ident, ws, unit))
     return new_tree, kind, index, item
 
 
@@ -324,24 +290,16 @@ def add_field_tree(tree, target: str, lookup: str, name: str = "page"):
     return None if edited is None else edited[0]
 
 
-def add_field(data: bytes, target: str, lookup: str, name: str = "page") -> bytes | None:
+def add_field(data: bytes, target: str, lookup: str, name: str = "page", anchors=None) -> bytes | None:
     """Like add_field_tree, on a file's bytes: the new bytes, or None when the page is left as it is.
 
     Placement: right after the Email Opt Out field instance in the field section column that holds
-    it; else at the end of the first field section's first column. Every byte of the input is kept;
-    only the new item and its indentation are added. Hostile or malformed input raises
-    XmlInputError naming `name`.
+    it (`anchors`: these fields instead); else at the end of the first field section's first column.
+    Every byte of the input is kept; only the new item and its indentation are added. Hostile or
+    malformed input raises XmlInputError naming `name`.
     """
     tree = metadata_xml.parse(data, name)
-    edited = _edit(tree, target, lookup, name)
+    edited = _edit(tree, target, lookup, name, anchors)
     if edited is None:
         return None
-    new_tree, kind, index, item = edited
-    expected = metadata_xml.serialize(new_tree)
-    spliced = layouts._splice(data, kind, index, item)
-    try:
-        ok = spliced is not None and metadata_xml.serialize(metadata_xml.parse(spliced, name)) == expected
-    except EmailPrivacyError:
-        ok = False
-    # Should the splice ever not reproduce the edited tree, write the tree as lxml does: correct, if less tidy.
-    return spliced if ok else expected
+    return splice.splice_or_tree(data, name, *edited)

@@ -183,6 +183,8 @@ def object_exists(obj: str, identity: OrgIdentity) -> bool:
     """Whether the org has `obj` (as a layout's object name)."""
     if obj == "PersonAccount":
         return identity.person_accounts
+    if obj == "Individual":  # its fields exist only with consent management on (layout_fields)
+        return True
     return obj in STANDARD_FIELDS or (identity.managed_layouts and obj in MANAGED_FIELDS)
 
 
@@ -198,6 +200,8 @@ def object_fields(obj: str, identity: OrgIdentity, consent_management: bool):
 def layout_fields(obj: str, identity: OrgIdentity, consent_management: bool) -> set[str]:
     """Every field a layout of `obj` may name in this org, given the consent-management switch."""
     fobj = field_object(obj)
+    if fobj == "Individual":
+        return set(INDIVIDUAL_OBJECT_FIELDS) if consent_management else set()
     fields = set(STANDARD_FIELDS.get(fobj, ())) | CUSTOM_FIELDS.get(fobj, set())
     if identity.managed_layouts:
         fields |= MANAGED_FIELDS.get(fobj, set())

@@ -26,6 +26,7 @@ class OrgIdentity:
     layouts_per_object: int = 0
     managed_layouts: bool = False
     dynamic_forms: bool = False  # seeds Lightning record pages built with Dynamic Forms
+    trimmed_individual_pages: bool = False  # the Individual layout (and page) lack Don't Track and Don't Process
     org_name: str = "EmailPrivacy Local Org"  # Organization.Name
     dev_hub: bool = False  # answers for ScratchOrgInfo and ActiveScratchOrg, and creates scratch orgs
     trial_expiration: str | None = None  # Organization.TrialExpirationDate; set on scratch orgs

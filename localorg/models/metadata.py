@@ -28,6 +28,7 @@ from .ids import random_id
 from .layout_names import LayoutName
 from .privacy import CONSENT_SWITCH
 from .seed.flexipages import seed_pages
+from .seed.individual import seed_individual
 from .seed.layouts import NAMESPACES
 
 ID_PREFIX = {"Layout": "00h", "PermissionSet": "0PS", "Settings": "0Xs", "FlexiPage": "0M0", "Profile": "00e"}
@@ -112,6 +113,9 @@ class MetadataStore:
             if self.identity.dynamic_forms:
                 for member, data in seed_pages(self.identity.person_accounts).items():
                     self._store("FlexiPage", member, data, stamp, None)
+            p = self.identity
+            for (type_name, member), data in seed_individual(p.dynamic_forms, p.trimmed_individual_pages).items():
+                self._store(type_name, member, data, stamp, None)
             self._save_props()
 
     def _stamp(self) -> datetime:

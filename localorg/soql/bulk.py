@@ -9,7 +9,8 @@ from .paths import _resolve
 
 def bulk_unsupported(q: str, query: Query, source: Source) -> str | None:
     """What of the query a Bulk API query job does not take ("Aggregate queries", "GROUP BY clauses" ...), or None.
-    An object or field the org lacks is left for the query itself to report."""
+    An object or field the org lacks is left for the query itself to report. A query it takes has its FIELDS()
+    expanded in place, so the job's CSV columns are the fields themselves."""
     if query.aggregates:
         return "Aggregate queries"
     if query.group_by:
@@ -22,7 +23,9 @@ def bulk_unsupported(q: str, query: Query, source: Source) -> str | None:
     obj = source.canonical_object(query.obj)
     if obj is None:
         return None
-    for item in ex.select_items(obj):
+    items = ex.select_items(obj)
+    for item in items:
         if _resolve(q, source, obj, item).field_type == "address":
             return "Compound address fields"
+    query.select = items
     return None

@@ -10,33 +10,18 @@ from email_privacy.features.individuals import parse_request, run
 from email_privacy.features.individuals_request import DEFAULT_BULK_THRESHOLD, MIN_UPLOAD_LIMIT, parse_condition
 from email_privacy.org.ingest_files import SALESFORCE_UPLOAD_LIMIT
 from email_privacy.org.records_client import RecordsClient
-from email_privacy.org.rest import mount_rest_retries, refresh_session
+from email_privacy.org.rest import mount_rest_retries, session_refresher
 
 FAILED_SHOWN = 20  # failed records listed in the log; the JSON report has them all
 
 
 class SetIndividualPrivacy(OptionsTask, BaseSalesforceApiTask):
     task_docs = """
-Records individual requests not to be tracked or processed: sets Don't Track
-(Individual.HasOptedOutTracking) and/or Don't Process (Individual.HasOptedOutProcessing) on the
-Individual records of the chosen contacts, leads and person accounts.
-
-Choose the records with a CSV file (column ``email`` or ``id``, optional ``object``: Contact, Lead or
-PersonAccount; an email with no object is looked up on all three) or with a SOQL condition per object.
-A record without an Individual gets a new one (first and last name from the record), linked through
-its Individual lookup (found from the object's describe). Records sharing an Individual update it once.
-Email Opt Out is never touched.
-
-Up to ``bulk_threshold`` records go through the REST API (sObject Collections, 200 a call); at or above
-it through Bulk API 2.0 jobs, so the number of API calls stays flat however many records there are.
-The CSV, the Bulk query results and the uploads are streamed through files on disk: memory does not
-grow with the number of records. Uploads are split into jobs under Salesforce's 150 MB limit.
-A record the org refuses is reported with the org's error and does not undo the others; running again
-finishes the rest and changes nothing twice. ``dry_run`` reports what would change and changes nothing.
-
-The report (a table in the log; JSON with ``report``): matched, created, linked, updated, already_set,
-not_found (emails or ids with no record), failed (object, id, email, step, the org's error), api_calls.
-A list longer than 1,000 entries is written whole to a CSV file next to the report, which names it.
+Records individual requests not to be tracked or processed: sets Don't Track and/or Don't Process on the
+Individual records of the chosen contacts, leads and person accounts (a CSV file or a SOQL condition per
+object), creating and linking an Individual where a record has none. Email Opt Out is never touched.
+REST below ``bulk_threshold`` records, streamed Bulk API 2.0 at or above it; a rerun finishes what failed and
+changes nothing twice. Details: docs/individuals.md.
 """
 
     options_spec = OptionSpec(
@@ -129,7 +114,11 @@ A list longer than 1,000 entries is written whole to a CSV file next to the repo
 
     def _run_task(self):
         mount_rest_retries(self.sf, retries=self.retries)
-        client = RecordsClient.from_sf(self.sf, refresh=lambda: refresh_session(self), progress=self.logger.info)
+        client = RecordsClient.from_sf(
+            self.sf,
+            refresh=session_refresher(self.org_config, self.project_config.keychain, self.logger),
+            progress=self.logger.info,
+        )
         stem = self.report_file.with_suffix("") if self.report_file else None
         report = self._work(client, stem)
 

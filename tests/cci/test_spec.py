@@ -284,7 +284,7 @@ def test_a_mistake_from_cumulusci_yml_names_the_step(project):
     assert flow_problems(coordinator) == [
         "Option behaviour of step 4 (add_individual_field_to_layouts): no such option of "
         "add_individual_field_to_layouts; did you mean behavior? Its options: objects, layouts, behavior, position, "
-        "dry_run, check_only, pages, snapshot_dir, api_version, retries, backoff, poll_interval."
+        "dry_run, check_only, pages, individual, snapshot_dir, api_version, retries, backoff, poll_interval."
     ]
 
 

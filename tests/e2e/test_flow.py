@@ -95,7 +95,7 @@ def test_full_run_then_second_run_deploys_nothing(local_org, tmp_path):
     assert "permission_sets: permission set(s) Email_Privacy_Individual_Access" in text
     assert "<PermissionSet" not in text and "<Layout" not in text
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["configured"] is True and len(data["layouts"]) == len(targets)
+    assert data["configured"] is True and len(data["layouts"]) == len(targets) + 1  # and Individual's own
     assert stat.S_IMODE(report.stat().st_mode) == 0o600
 
     # Two deploys, settings then layouts; the permission set rides in the layouts deploy.

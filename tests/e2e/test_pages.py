@@ -17,6 +17,8 @@ PAGES = {
     "Person_Account_Record_Page": ("person_account", "PersonIndividualId"),
     "Business_Account_Record_Page": ("business_account", None),
     "Contact_Record_Detail_Page": ("record_detail", None),
+    # Individual's own page, seeded with both flags (Don't Track, Don't Process): checked, left as it is.
+    "Individual_Record_Page": ("dynamic_forms", "HasOptedOutTracking"),
 }
 
 

@@ -13,6 +13,12 @@ from localorg.process import LocalOrgProcess
 from tests.harness import run_cci
 
 FLOW = "enable_individual_email_tracking"
+FLAGS = ("HasOptedOutTracking", "HasOptedOutProcessing")
+INDIVIDUAL_FILES = ("layouts/Individual-Individual Layout.layout", "flexipages/Individual_Record_Page.flexipage")
+
+
+def individual_files(org):
+    return {p: (org.metadata_dir / p).read_bytes() for p in INDIVIDUAL_FILES}
 
 
 def db(org, write=False):
@@ -38,15 +44,20 @@ def task(org, name, work, *options):
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     work = tmp_path_factory.mktemp("rep")
-    org = LocalOrgProcess(work / "org", contacts=300, leads=100, rep_users=3).start()
+    org = LocalOrgProcess(
+        work / "org", contacts=300, leads=100, rep_users=3, dynamic_forms=True, trimmed_individual_pages=True
+    ).start()
     try:
         data = {"org": org, "work": work}
+        data["individual_before"] = individual_files(org)
         flow = ["flow", "run", FLOW, "--org", "sim", "-o", "create_missing_individuals__enabled", "true",
                 "-o", "add_individual_field_to_layouts__snapshot_dir", str(work / "snapshots")]  # fmt: skip
         data["flow"] = run_cci(
             org, *flow, "-o", "verify_email_privacy__report", str(work / "verify1.json"), timeout=300
         )
         data["verify1"] = json.loads((work / "verify1.json").read_text())
+        data["flow_soap"] = [r["soap_action"] for r in org.requests() if r.get("soap_action")]
+        data["individual_after"] = individual_files(org)
         con = db(org)
         data["individuals_after_flow"] = con.execute("SELECT COUNT(*) FROM Individual").fetchone()[0]
         data["linked_after_flow"] = {
@@ -83,6 +94,10 @@ def run(tmp_path_factory):
             org, "audit_individual_privacy", work, "csv", str(csv), "dont_track", "true", "junit", str(junit)
         )
         data["junit"] = junit.read_text() if junit.is_file() else ""
+        snapshot = sorted((work / "snapshots").rglob("manifest.json"))[0].parent
+        restore = ["task", "run", "restore_page_changes", "--org", "sim", "-o", "snapshot", str(snapshot)]
+        data["restore"] = run_cci(org, *restore)
+        data["individual_restored"] = individual_files(org)
         yield data
     finally:
         org.stop()
@@ -134,3 +149,20 @@ def test_verify_warns_no_rep_can_edit_then_the_flow_assigns_by_condition_and_ver
     second = {r["api_name"]: r for r in run["verify2"]["access"]}
     assert all(r["verdict"] == "OK" and r["state"].startswith("3 active users besides you") for r in second.values())
     assert all("Email Privacy: Individual Access 3" in r["state"] for r in second.values())
+
+
+def test_the_flow_adds_both_flags_to_the_individual_layout_and_page_in_its_usual_calls_and_restore_puts_them_back(run):
+    for path in INDIVIDUAL_FILES:
+        before, after = run["individual_before"][path].decode(), run["individual_after"][path].decode()
+        assert not any(f in before for f in FLAGS) and all(f in after for f in FLAGS), path
+    # The flow's usual five Metadata API operations: one listMetadata and one retrieve (the read), two deploys
+    # (settings, then layouts and pages), verify's one retrieve back.
+    ops = [a for a in run["flow_soap"] if a in ("listMetadata", "retrieve", "deploy")]
+    assert ops == ["listMetadata", "retrieve", "deploy", "deploy", "retrieve"], run["flow_soap"]
+    rows = {r["api_name"]: r for r in run["verify1"]["layouts"]}
+    assert rows["Individual-Individual Layout"]["state"] == "has HasOptedOutTracking and HasOptedOutProcessing"
+    pages = {p["name"]: p for p in run["verify1"]["pages"]}
+    assert pages["Individual_Record_Page"]["state"] == "has HasOptedOutTracking and HasOptedOutProcessing"
+    assert run["flow2_deploys"] == 0  # the second run deploys nothing
+    assert run["restore"].returncode == 0, output(run["restore"])[-3000:]
+    assert run["individual_restored"] == run["individual_before"]  # byte-identical

@@ -39,7 +39,7 @@ def org(tmp_path):
 
 def flow_read(org):
     """The flow's one read, pages included, as step 1 makes it."""
-    state = read_org(connection(org).metadata, ["Contact", "Lead", "PersonAccount"], pages=True)
+    state = read_org(connection(org).metadata, ["Contact", "Lead", "PersonAccount", "Individual"], pages=True)
     org.log.write_text("")
     return state
 

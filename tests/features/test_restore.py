@@ -130,7 +130,8 @@ def test_a_layout_edited_since_our_change_is_named_and_left_alone_unless_told(or
     [warning] = [r.message for r in caplog.records if r.levelno == logging.WARNING]
     assert "left alone" in warning and "Lead: Lead (Marketing) Layout" in warning and "overwrite_changed" in warning
     again = restore(org, snap, overwrite_changed=True)
-    assert again.restored == ["Contact-Contact Layout", "Lead-Lead (Marketing) Layout"] and again.left_alone == []
+    assert again.restored == ["Lead-Lead (Marketing) Layout"] and again.left_alone == []
+    assert again.already_restored == ["Contact-Contact Layout"]  # put back by the first restore
     assert org.metadata.read("Layout", LEAD) == ORIGINALS[LEAD]
 
 
@@ -139,11 +140,20 @@ def test_a_layout_deleted_since_our_change_is_not_recreated_unless_told(org, tmp
     deploy(org, {}, deleted={"Layout": [LEAD]})
     result = restore(org, snap)
     assert result.left_alone == ["Lead-Lead (Marketing) Layout"] and org.metadata.read("Layout", LEAD) is None
-    assert restore(org, snap, overwrite_changed=True).restored == [
-        "Contact-Contact Layout",
-        "Lead-Lead (Marketing) Layout",
-    ]
+    assert restore(org, snap, overwrite_changed=True).restored == ["Lead-Lead (Marketing) Layout"]
     assert org.metadata.read("Layout", LEAD) == ORIGINALS[LEAD]
+
+
+def test_what_the_org_holds_as_the_snapshot_has_it_is_not_deployed_again(org, tmp_path, caplog):
+    """A second restore, or the snapshot of a deploy that failed: nothing to put back, and nothing to warn about."""
+    snap = after_our_change(org, tmp_path)
+    assert restore(org, snap).restored
+    org.log.write_text("")
+    with caplog.at_level(logging.INFO):
+        again = restore(org, snap)
+    assert again.restored == [] and again.left_alone == []
+    assert again.already_restored == ["Contact-Contact Layout", "Lead-Lead (Marketing) Layout"]
+    assert count(org.log, "deploy") == 0 and not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 def test_layout_and_comments_alone_are_no_change(org, tmp_path):

@@ -8,12 +8,11 @@ from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession, SalesforceMalformedRequest
 
 from email_privacy.metadata_xml import package_xml
-from email_privacy.org.metadata import MetadataClient
 from localorg import inprocess
 from localorg.faults import parse_faults
 from localorg.models.org import SeedOptions
 from localorg.requestlog import read_log
-from tests.harness import inprocess_task
+from tests.harness import inprocess_task, metadata_client
 
 
 @pytest.fixture
@@ -83,7 +82,7 @@ def test_only_the_orgs_host_is_served(org):
 
 def test_dynamic_forms_pages_list_with_layouts_in_one_call(tmp_path):
     with inprocess.serve(tmp_path / "org", person_accounts=True, dynamic_forms=True) as org:
-        client = MetadataClient(inprocess_task(org), "63.0")
+        client = metadata_client(inprocess_task(org))
         found = client.list_types(["Layout", "FlexiPage"])
         assert {e["fullName"] for e in found["FlexiPage"]} == set(org.metadata.members("FlexiPage"))
         assert "Contact_Record_Page" in {e["fullName"] for e in found["FlexiPage"]}

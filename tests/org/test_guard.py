@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from email_privacy.errors import QueryRefused
 from email_privacy.org import guard
-from email_privacy.org.guard import GuardQueryRefused
 from email_privacy.org.read import OrgState
 
 A, B, C = "Contact-Contact Layout", "Lead-Lead %28Marketing%29 Layout", "Lead-Lead Layout"
@@ -50,7 +50,7 @@ class Tooling:
     def __call__(self, soql):
         self.asked.append(soql)
         if self.refuse:
-            raise GuardQueryRefused(self.refuse)
+            raise QueryRefused(self.refuse)
         return self.rows
 
 

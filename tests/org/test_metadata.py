@@ -6,12 +6,11 @@ import pytest
 import requests
 from simple_salesforce import Salesforce
 
-from email_privacy.errors import OptionError, OrgError
+from email_privacy.errors import OrgError
 from email_privacy.metadata_xml import package_xml
 from email_privacy.org import metadata, rest
-from email_privacy.org.metadata import MetadataClient
 from localorg.requestlog import read_log
-from tests.harness import inprocess_task
+from tests.harness import inprocess_task, metadata_client
 from tests.inprocess_org import count, layout, serve
 
 MEMBER = "Contact-Contact Layout"
@@ -27,7 +26,7 @@ def org(tmp_path):
 
 def client(org, task=None, **kw):
     kw.setdefault("backoff", 0.001)
-    return MetadataClient(task or inprocess_task(org), "63.0", **kw)
+    return metadata_client(task or inprocess_task(org), **kw)
 
 
 def layout_names(org):
@@ -176,27 +175,11 @@ def test_rest_call_refreshes_expired_session_once(tmp_path):
         new_token = org.sessions.issue()
         task.org_config.config["access_token"] = new_token  # what the refresh leaves in the org config
         sf = Salesforce(instance_url=org.base_url, session_id=org.sessions.issue(), version="63.0")
-        reply = rest.call_rest(task, sf, sf.query, "SELECT Id FROM Contact")
+        refresh = rest.session_refresher(task.org_config, task.project_config.keychain, task.logger)
+        reply = rest.call_rest(refresh, sf, sf.query, "SELECT Id FROM Contact")
         assert reply["totalSize"] == 0 and task.org_config.refresh_oauth_token.call_count == 1
         assert sf.session_id == new_token and sf.headers["Authorization"] == f"Bearer {new_token}"
         assert [line["status"] for line in read_log(org.log)] == [401, 200]
-
-
-@pytest.mark.parametrize("value", [b"false", b"", b"False"])
-def test_no_deploy_can_carry_consent_management_other_than_true(org, value):
-    doc = (
-        b'<?xml version="1.0" encoding="UTF-8"?>\n<PartyDataModelSettings xmlns="http://soap.sforce.com/2006/04/metadata">'
-        b"<enableConsentManagement>" + value + b"</enableConsentManagement></PartyDataModelSettings>\n"
-    )
-    c = client(org)
-    before = org.metadata.read("Settings", "PartyDataModel")
-    for path in (
-        "settings/PartyDataModel.settings",
-        "force-app/main/default/settings/PartyDataModel.settings-meta.xml",
-    ):
-        with pytest.raises(OptionError, match="purges the org's data protection"):
-            c.deploy({path: doc, "package.xml": package_xml({"Settings": ["PartyDataModel"]}, "63.0")})
-    assert c.calls == {} and org.metadata.read("Settings", "PartyDataModel") == before
 
 
 def test_consent_management_true_deploys(tmp_path):

@@ -4,10 +4,9 @@ what the task needs and nothing can have changed since, else read anew (one list
 import pytest
 
 from email_privacy.errors import OrgError
-from email_privacy.org.metadata import MetadataClient
 from email_privacy.org.read import OrgState, read_org, reuse_or_read
 from localorg.models.seed.flexipages import seed_pages
-from tests.harness import inprocess_task
+from tests.harness import inprocess_task, metadata_client
 from tests.inprocess_org import actions, count, deploy, layout, serve
 
 CONTACT = "Contact-Contact Layout"
@@ -35,7 +34,7 @@ def org(tmp_path, monkeypatch):
 
 
 def client(org):
-    return MetadataClient(inprocess_task(org), "63.0", backoff=0.001)
+    return metadata_client(inprocess_task(org), backoff=0.001)
 
 
 def members(org, obj):
@@ -124,6 +123,7 @@ KEPT = {
     PAGE_DETAIL: "record_detail",
     "Lead_Record_Page": "dynamic_forms",
     "Business_Account_Record_Page": "business_account",
+    "Individual_Record_Page": "dynamic_forms",  # Individual's own page: Don't Track and Don't Process
 }
 
 

@@ -377,3 +377,223 @@ def test_real_page(row, xsd):
     opt_out = f"Record.{fp.EMAIL_OPT_OUT_FIELD[kind.target]}"
     # Every real page that holds the opt-out holds it in a field section: the new instance follows it.
     assert prev == opt_out or opt_out.encode() not in data
+
+
+# --- exact bytes out ---------------------------------------------------------------------------------------------
+# The editor splices into the input's bytes and falls back to lxml's spelling if the splice does not parse back.
+# Each input here keeps a declaration lxml would write differently, so only a correct splice gives these bytes.
+
+
+def odd(data: bytes) -> bytes:
+    """The same page with a space before the declaration's `?>`, which lxml does not write."""
+    assert data.startswith(DECL[:-1].encode())
+    return data.replace(b'"UTF-8"?>', b'"UTF-8" ?>', 1)
+
+
+def assert_spliced(data: bytes, expected: bytes, target="Contact", lookup="IndividualId"):
+    assert fp.add_field(odd(data), target, lookup) == odd(expected)
+    tree = fp.add_field_tree(metadata_xml.parse(data, "x"), target, lookup)
+    assert metadata_xml.serialize(tree) == metadata_xml.serialize(metadata_xml.parse(expected, "y"))
+
+
+def after(data: bytes, anchor: str, new: str) -> bytes:
+    assert data.count(field(anchor).encode()) == 1
+    return data.replace(field(anchor).encode(), (field(anchor) + new).encode())
+
+
+def test_exact_bytes_after_the_opt_out():
+    data = page("Contact", DETAILS)
+    assert_spliced(data, after(data, "HasOptedOutOfEmail", field("IndividualId")))
+
+
+def test_exact_bytes_at_the_end_of_the_first_column():
+    data = page("Lead", ("Details", [("Lead", ["Name", "Company"], ["Status"])]))
+    assert_spliced(data, after(data, "Company", field("IndividualId")), "Lead")
+
+
+def test_exact_bytes_for_a_person_account_page():
+    data = page("Account", ("Details", [("Person", ["Name", "PersonHasOptedOutOfEmail"], ["HasOptedOutOfEmail"])]))
+    expected = after(data, "PersonHasOptedOutOfEmail", field("PersonIndividualId"))
+    assert_spliced(data, expected, "PersonAccount", "PersonIndividualId")
+
+
+def test_exact_bytes_into_an_empty_column():
+    data = page("Lead", ("Details", [("Lead", [], ["Company"])]))
+    empty = "    <flexiPageRegions>\n        <name>F00-col0</name>\n"
+    assert data.count(empty.encode()) == 1
+    assert_spliced(
+        data, data.replace(empty.encode(), empty.replace("\n", "\n" + field("IndividualId"), 1).encode()), "Lead"
+    )
+
+
+def test_exact_bytes_into_an_empty_column_after_appendable(xsd):
+    # Schema order: appendable, then itemInstances.
+    data = page("Lead", ("Details", [("Lead", [], ["Company"])]))
+    empty = "    <flexiPageRegions>\n        <appendable>enabled</appendable>\n        <name>F00-col0</name>\n"
+    data = data.replace(b"    <flexiPageRegions>\n        <name>F00-col0</name>\n", empty.encode())
+    filled = empty.replace("</appendable>\n", "</appendable>\n" + field("IndividualId"))
+    expected = data.replace(empty.encode(), filled.encode())
+    assert_valid(xsd, expected, "appendable")
+    assert_spliced(data, expected, "Lead")
+
+
+def test_exact_bytes_with_crlf_line_ends():
+    data = page("Contact", DETAILS)
+    expected = after(data, "HasOptedOutOfEmail", field("IndividualId"))
+    assert_spliced(data.replace(b"\n", b"\r\n"), expected.replace(b"\n", b"\r\n"))
+    empty = page("Lead", ("Details", [("Lead", [], ["Company"])]))
+    head = b"    <flexiPageRegions>\n        <name>F00-col0</name>\n"
+    filled = empty.replace(head, head.replace(b"\n", b"\n" + field("IndividualId").encode(), 1))
+    assert_spliced(empty.replace(b"\n", b"\r\n"), filled.replace(b"\n", b"\r\n"), "Lead")
+
+
+def test_exact_bytes_without_a_namespace():
+    data = page("Contact", DETAILS).replace(f' xmlns="{NS}"'.encode(), b"")
+    assert_spliced(data, after(data, "HasOptedOutOfEmail", field("IndividualId")))
+    tree = fp.add_field_tree(metadata_xml.parse(data, "x"), "Contact", "IndividualId")
+    assert [e.text for e in tree.iter("fieldItem")].count("Record.IndividualId") == 1
+
+
+def test_exact_bytes_with_tabs_and_a_two_space_step():
+    data = page("Contact", DETAILS)
+    new = field("IndividualId")
+    for old, step in (("    ", "\t"), ("    ", "  ")):
+        assert_spliced(
+            data.replace(old.encode(), step.encode()),
+            after(data, "HasOptedOutOfEmail", new).replace(old.encode(), step.encode()),
+        )
+
+
+def test_exact_bytes_on_one_line():
+    data = re.sub(rb">\s+<", b"><", page("Contact", DETAILS))
+    new = re.sub(r">\s+<", "><", field("IndividualId")).strip()
+    opt_out = re.sub(r">\s+<", "><", field("HasOptedOutOfEmail")).strip().encode()
+    assert data.count(opt_out) == 1
+    assert_spliced(data, data.replace(opt_out, opt_out + new.encode()))
+
+
+@pytest.mark.parametrize(
+    "taken, expected",
+    [
+        (["RecordIndividualIdField"], "RecordIndividualIdField2"),
+        (["recordindividualidfield", " RecordIndividualIdField2 "], "RecordIndividualIdField3"),
+        (["RecordIndividualIdField2"], "RecordIndividualIdField"),
+        (["RecordIndividualIdField", "RecordIndividualIdField3"], "RecordIndividualIdField2"),
+    ],
+)
+def test_identifier_numbering(taken, expected):
+    data = page(
+        "Contact",
+        ("Details", [("Contact", ["Name", "HasOptedOutOfEmail"])]),
+        extra=region("X", *(comp("c:banner", t) for t in taken)),
+    )
+    assert fp.identifier(metadata_xml.parse(data, "p").getroot(), "IndividualId") == expected
+    assert_spliced(data, after(data, "HasOptedOutOfEmail", field("IndividualId", ident=expected)))
+
+
+def test_identifier_of_dotted_and_namespaced_names():
+    root = metadata_xml.parse(page("Contact", DETAILS), "p").getroot()
+    assert fp.identifier(root, "acme__Individual__c") == "Recordacme_Individual_cField"
+    assert fp.identifier(root, "Account.Name") == "RecordAccountNameField"
+
+
+def test_self_referencing_and_cyclic_facets():
+    data = page("Contact", DETAILS)
+    # A facet that names itself, and two that name each other: page order visits each once.
+    loop = region("Loop", comp("c:box", "loop1", body="Loop")) + region("A", comp("c:box", "a1", body="B"))
+    loop += region("B", comp("c:box", "b1", body="A"))
+    main = comp("flexipage:tabset", "flexipage_tabset", tabs="Tabs")
+    data = data.replace(
+        main.encode(), (main + comp("c:box", "m1", body="Loop") + comp("c:box", "m2", body="A")).encode()
+    )
+    data = data.replace(b"    <masterLabel>", loop.encode() + b"    <masterLabel>")
+    assert fp.classify(metadata_xml.parse(data, "p")).kind == "dynamic_forms"
+    assert_spliced(data, after(data, "HasOptedOutOfEmail", field("IndividualId")))
+
+
+def test_default_name_in_messages():
+    other = (DECL + f'<Layout xmlns="{NS}"/>\n').encode()
+    with pytest.raises(EmailPrivacyError, match=r"^page: not a Lightning page"):
+        fp.add_field(other, "Contact", "IndividualId")
+    with pytest.raises(EmailPrivacyError, match=r"^page: not a Lightning page"):
+        fp.add_field_tree(metadata_xml.parse(other, "x"), "Contact", "IndividualId")
+    with pytest.raises(EmailPrivacyError, match=r"^page: not a Lightning page"):
+        fp.classify(metadata_xml.parse(other, "x"))
+    with pytest.raises(EmailPrivacyError, match=r"^page: not well-formed"):
+        fp.add_field(b"<FlexiPage>", "Contact", "IndividualId")
+    with pytest.raises(EmailPrivacyError, match=r"^page: a Lead page, not a Contact page"):
+        fp.add_field(page("Lead", DETAILS), "Contact", "IndividualId")
+
+
+def test_only_record_fields_count():
+    # A field instance of another record (`Parent.`, seven characters like `Record.`) is not the record's field.
+    other = field("HasOptedOutOfEmail").replace("Record.", "Parent.")
+    data = page("Contact", ("Details", [("Contact", ["Name"])]))
+    data = data.replace(field("Name").encode(), (field("Name") + other).encode())
+    parent_lookup = data.replace(b"Parent.HasOptedOut", b"Parent.Individual")
+    assert not fp.has_field(metadata_xml.parse(parent_lookup, "p"), "IndividualId")
+    # Placed at the end of the column, after the other record's field.
+    assert_spliced(data, data.replace(other.encode(), (other + field("IndividualId")).encode()))
+    head = "    <flexiPageRegions>\n        <name>F00-col0</name>\n"
+    only_other = page("Contact", ("Details", [("Contact", [])]))
+    only_other = only_other.replace(head.encode(), head.replace("\n", "\n" + other, 1).encode())
+    assert fp.classify(metadata_xml.parse(only_other, "p")).kind == "no_field_section"
+
+
+def test_is_person_field_reads_the_name_before_a_dot():
+    assert fp.is_person_field("PersonContact.Age__c") and fp.is_person_field("PersonX.Y__c.z")
+    assert not fp.is_person_field("PersonAbc__c") and not fp.is_person_field("Account.PersonEmail")
+
+
+def test_components_before_the_field_section_and_sections_without_columns():
+    data = page("Lead", ("Details", [("Empty",), ("Lead", ["Name"])]))
+    section = (
+        b"        <itemInstances>\n            <componentInstance>\n                <componentInstanceProperties>\n"
+        b"                    <name>columns</name>\n                    <value>F00-cols</value>"
+    )
+    assert data.count(section) == 1
+    data = data.replace(section, comp("c:banner", "banner1").encode() + section)
+    assert_spliced(data, after(data, "Name", field("IndividualId")), "Lead")
+
+
+def test_a_component_that_is_not_a_column_is_not_a_column():
+    data = page("Contact", ("Details", [("Contact", ["Name"])]))
+    spacer = comp("c:spacer", "spacer1", body="Spare")
+    data = data.replace(b"        <name>F00-cols</name>", spacer.encode() + b"        <name>F00-cols</name>")
+    data = data.replace(
+        b"    <masterLabel>", region("Spare", field("HasOptedOutOfEmail")).encode() + b"    <masterLabel>"
+    )
+    assert_spliced(data, after(data, "Name", field("IndividualId")))
+
+
+def test_identifier_counts_only_identifiers():
+    data = page("Contact", DETAILS).replace(b"<masterLabel>Contact Page", b"<masterLabel>RecordIndividualIdField")
+    assert fp.identifier(metadata_xml.parse(data, "p").getroot(), "IndividualId") == "RecordIndividualIdField"
+
+
+def test_minified_column_in_an_indented_page():
+    data = page("Contact", ("Details", [("Contact", ["Name", "HasOptedOutOfEmail"])]))
+    body = "".join(map(field, ["Name", "HasOptedOutOfEmail"]))
+    flat = re.sub(r">\s+<", "><", body).strip()
+    data = data.replace(body.encode(), ("        " + flat + "\n").encode())
+    new = re.sub(r">\s+<", "><", field("IndividualId")).strip()
+    opt_out = re.sub(r">\s+<", "><", field("HasOptedOutOfEmail")).strip()
+    assert_spliced(data, data.replace(opt_out.encode(), (opt_out + new).encode()))
+    empty = page("Lead", ("Details", [("Lead", [], ["Company"])]))
+    head = (
+        b"    <flexiPageRegions>\n        <name>F00-col0</name>\n        <type>Facet</type>\n    </flexiPageRegions>\n"
+    )
+    one_line = b"    <flexiPageRegions><name>F00-col0</name><type>Facet</type></flexiPageRegions>\n"
+    empty = empty.replace(head, one_line)
+    # The region stands on its own line: the new item is indented under it, and its children follow on the next line.
+    filled = (
+        b"    <flexiPageRegions>\n"
+        + field("IndividualId").encode()
+        + b"        "
+        + one_line[len(b"    <flexiPageRegions>") :]
+    )
+    assert_spliced(empty, empty.replace(one_line, filled), "Lead")
+
+
+def test_pages_left_alone_give_none_from_the_tree_api():
+    assert fp.add_field_tree(metadata_xml.parse(page("Contact", detail=True), "p"), "Contact", "IndividualId") is None

@@ -370,3 +370,170 @@ def test_realworld_person_account_field(realworld):
                 path.read_bytes(), "PersonIndividualId", name=str(path), email_opt_out="PersonHasOptedOutOfEmail"
             )
             assert new is not None and b"<field>IndividualId</field>" not in new
+
+
+# --- exact bytes out ---------------------------------------------------------------------------
+# The editor splices into the input's bytes and falls back to lxml's spelling if the splice does not
+# parse back. Each input here keeps a declaration lxml would write differently, so only a correct
+# splice gives the expected bytes.
+
+
+def odd(data: bytes) -> bytes:
+    """The same document with a space before the declaration's `?>`, which lxml does not write."""
+    assert data.startswith(DECL[:-1])
+    return data.replace(b'"UTF-8"?>', b'"UTF-8" ?>', 1)
+
+
+def assert_spliced(data: bytes, expected: bytes, field="IndividualId", **kwargs):
+    assert layouts.add_field_bytes(odd(data), field, **kwargs) == odd(expected)
+    assert metadata_xml.serialize(layouts.add_field(metadata_xml.parse(data, "x"), field, **kwargs)) == (
+        metadata_xml.serialize(metadata_xml.parse(expected, "y"))
+    )
+
+
+OPT_OUT_LAYOUT = doc(section("C", "TwoColumnsTopToBottom", column("Name"), column("OwnerId", "HasOptedOutOfEmail")))
+
+
+def test_exact_bytes_after_the_opt_out():
+    data = OPT_OUT_LAYOUT
+    after = item("HasOptedOutOfEmail") + item("IndividualId")
+    assert_spliced(data, data.replace(item("HasOptedOutOfEmail").encode(), after.encode()))
+    readonly = item("HasOptedOutOfEmail") + item("IndividualId", "Readonly")
+    assert_spliced(data, data.replace(item("HasOptedOutOfEmail").encode(), readonly.encode()), behavior="Readonly")
+
+
+def test_exact_bytes_at_the_end_of_the_first_section():
+    data = OPT_OUT_LAYOUT
+    expected = data.replace(item("Name").encode(), (item("Name") + item("IndividualId")).encode())
+    assert_spliced(data, expected, position="end_of_first_section")
+
+
+@pytest.mark.parametrize("empty", [b"<layoutColumns/>", b"<layoutColumns />", b"<layoutColumns   />"])
+def test_exact_bytes_into_an_empty_column(empty):
+    data = doc(section("L", "TwoColumnsLeftToRight", column(), column("Company"))).replace(b"<layoutColumns/>", empty)
+    filled = b"<layoutColumns>\n" + item("IndividualId").encode() + b"        </layoutColumns>"
+    assert_spliced(data, data.replace(empty, filled))
+
+
+def test_exact_bytes_with_crlf_line_ends():
+    data = OPT_OUT_LAYOUT.replace(b"\n", b"\r\n")
+    after = (item("HasOptedOutOfEmail") + item("IndividualId")).replace("\n", "\r\n").encode()
+    assert_spliced(data, data.replace(item("HasOptedOutOfEmail").replace("\n", "\r\n").encode(), after))
+    empty = doc(section("L", "OneColumn", column())).replace(b"<layoutColumns/>", b"<layoutColumns />")
+    filled = b"<layoutColumns>\n" + item("IndividualId").encode() + b"        </layoutColumns>"
+    crlf = empty.replace(b"\n", b"\r\n")
+    assert_spliced(crlf, empty.replace(b"<layoutColumns />", filled).replace(b"\n", b"\r\n"))
+
+
+def test_exact_bytes_without_a_namespace():
+    data = OPT_OUT_LAYOUT.replace(f' xmlns="{NS}"'.encode(), b"")
+    expected = data.replace(
+        item("HasOptedOutOfEmail").encode(), (item("HasOptedOutOfEmail") + item("IndividualId")).encode()
+    )
+    assert_spliced(data, expected)
+    new = layouts.add_field(metadata_xml.parse(data, "x"), "IndividualId")
+    assert [e.tag for e in new.iter("layoutItems")][-1] == "layoutItems"
+
+
+def test_new_item_copies_the_formatting_of_the_item_it_follows():
+    # The document steps by 4 spaces; this column's items step by 2 inside, with tabs before them.
+    odd_item = (
+        "\t\t<layoutItems>\n\t\t  <behavior>Edit</behavior>\n"
+        "\t\t  <field>HasOptedOutOfEmail</field>\n\t\t</layoutItems>\n"
+    )
+    data = doc(section("C", "OneColumn", "        <layoutColumns>\n" + odd_item + "        </layoutColumns>\n"))
+    new_item = odd_item.replace("HasOptedOutOfEmail", "IndividualId")
+    assert_spliced(data, data.replace(odd_item.encode(), (odd_item + new_item).encode()))
+
+
+def test_minified_section_in_an_indented_layout():
+    one_line = (
+        "    <layoutSections><label>A</label><layoutColumns><layoutItems><behavior>Edit</behavior>"
+        "<field>Name</field></layoutItems></layoutColumns><style>OneColumn</style></layoutSections>\n"
+    )
+    data = doc(one_line)
+    new = "<layoutItems><behavior>Edit</behavior><field>Name</field></layoutItems>"
+    added = new + new.replace("Name", "IndividualId")
+    assert_spliced(data, data.replace(new.encode(), added.encode()))
+    empty = doc(one_line.replace(new, "").replace("<layoutColumns></layoutColumns>", "<layoutColumns/>"))
+    expected = empty.replace(
+        b"<layoutColumns/>", f"<layoutColumns>{new.replace('Name', 'IndividualId')}</layoutColumns>".encode()
+    )
+    assert_spliced(empty, expected)
+
+
+def test_exact_bytes_before_reserved():
+    reserved = "        <layoutColumns>\n            <reserved>x</reserved>\n        </layoutColumns>\n"
+    data = doc(section("D", "OneColumn", reserved))
+    filled = (
+        "        <layoutColumns>\n"
+        + item("IndividualId")
+        + "            <reserved>x</reserved>\n        </layoutColumns>\n"
+    )
+    assert_spliced(data, data.replace(reserved.encode(), filled.encode()))
+    # No whitespace before reserved: it moves to the item's indent on a new line.
+    tight = "        <layoutColumns><reserved>x</reserved></layoutColumns>\n"
+    data = doc(section("D", "OneColumn", tight))
+    filled = "        <layoutColumns>\n" + item("IndividualId") + "            <reserved>x</reserved></layoutColumns>\n"
+    assert_spliced(data, data.replace(tight.encode(), filled.encode()))
+
+
+@pytest.mark.parametrize("opt_out", ["DoNotCall", ("Nope__c", "DoNotCall")])
+def test_email_opt_out_option_names_the_anchor(opt_out):
+    data = doc(section("C", "OneColumn", column("Name", "DoNotCall", "HasOptedOutOfEmail", "Phone")))
+    expected = data.replace(item("DoNotCall").encode(), (item("DoNotCall") + item("IndividualId")).encode())
+    assert_spliced(data, expected, email_opt_out=opt_out)
+    # Without it, either standard opt-out field is the anchor.
+    default = data.replace(
+        item("HasOptedOutOfEmail").encode(), (item("HasOptedOutOfEmail") + item("IndividualId")).encode()
+    )
+    assert_spliced(data, default)
+
+
+def test_field_without_behavior_reads_as_empty():
+    bare = "            <layoutItems>\n                <field>IndividualId</field>\n            </layoutItems>\n"
+    data = doc(section("D", "OneColumn", "        <layoutColumns>\n" + bare + "        </layoutColumns>\n"))
+    assert layouts.field_behavior(metadata_xml.parse(data, "x"), "IndividualId") == ""
+    assert layouts.field_behavior(metadata_xml.parse(data, "x"), "Email") is None
+
+
+def test_default_name_in_messages():
+    other = DECL + f'<CustomObject xmlns="{NS}"/>\n'.encode()
+    with pytest.raises(EmailPrivacyError, match=r"^layout: not a page layout"):
+        layouts.add_field_bytes(other, "IndividualId")
+    with pytest.raises(EmailPrivacyError, match=r"^layout: not a page layout"):
+        layouts.add_field(metadata_xml.parse(other, "x"), "IndividualId")
+    with pytest.raises(EmailPrivacyError, match=r"^layout: not well-formed"):
+        layouts.add_field_bytes(b"<Layout>", "IndividualId")
+    with pytest.raises(EmailPrivacyError, match=r"^a\.layout: not well-formed"):
+        layouts.add_field_bytes(b"<Layout>", "IndividualId", name="a.layout")
+
+
+def test_unified_diff_of_undecodable_bytes_and_no_final_newline():
+    diff = layouts.unified_diff(b"a\n\xff\n", b"a\nb", "x")
+    assert "-\ufffd\n" in diff
+    assert "+\ufffd\n" in layouts.unified_diff(b"a\n", b"a\n\xfe\n", "x")
+    assert diff.endswith("+b\n\\ No newline at end of file\n")
+
+
+def test_new_item_after_an_empty_space_item():
+    blank = "            <layoutItems>\n                <emptySpace>true</emptySpace>\n            </layoutItems>\n"
+    data = doc(
+        section("C", "OneColumn", "        <layoutColumns>\n" + item("Name") + blank + "        </layoutColumns>\n")
+    )
+    assert_spliced(data, data.replace(blank.encode(), (blank + item("IndividualId")).encode()))
+
+
+def test_items_each_on_a_line_written_without_inner_whitespace():
+    one = "            <layoutItems><behavior>Edit</behavior><field>HasOptedOutOfEmail</field></layoutItems>\n"
+    data = doc(section("C", "OneColumn", "        <layoutColumns>\n" + one + "        </layoutColumns>\n"))
+    assert_spliced(data, data.replace(one.encode(), (one + one.replace("HasOptedOutOfEmail", "IndividualId")).encode()))
+
+
+def test_new_item_after_an_empty_item_tag():
+    # `<layoutItems/>` as the last item: the new item follows it; the rest of the file keeps its spelling.
+    empty = "            <layoutItems/>\n"
+    data = doc(
+        section("C", "OneColumn", "        <layoutColumns>\n" + item("Name") + empty + "        </layoutColumns>\n")
+    )
+    assert_spliced(data, data.replace(empty.encode(), (empty + item("IndividualId")).encode()))

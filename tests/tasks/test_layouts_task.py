@@ -41,6 +41,10 @@ def org(tmp_path):
         yield org
 
 
+# The seeded Individual layout has both flags already: every run lists it unchanged.
+INDIVIDUAL_LAYOUT = "Individual-Individual Layout"
+
+
 def names(paths):
     """The names a person recognises ('Contact-Contact (Marketing) Layout') of MDAPI layout paths."""
     return sorted(unquote(type_and_member(p)[1]) for p in paths)
@@ -85,7 +89,9 @@ def test_second_run_deploys_nothing(org, tmp_path):
     task = run(AddIndividualFieldToLayouts, tmp_path, org)
     assert count(org.log, "deploy") == 0 and count(org.log, "listMetadata") == 1 and count(org.log, "retrieve") == 1
     assert count(org.log, "tooling/query") == 0  # nothing to deploy, nothing to guard
-    assert task.return_values["changed"] == [] and sorted(task.return_values["unchanged"]) == names(done)
+    assert task.return_values["changed"] == [] and sorted(task.return_values["unchanged"]) == sorted(
+        [*names(done), INDIVIDUAL_LAYOUT]
+    )
     assert targets(org) == done
 
 
@@ -94,7 +100,7 @@ def test_only_changed_layouts_are_deployed(org, tmp_path):
     member = type_and_member(MARKETING)[1]
     stamp = org.metadata.file_properties("Layout", member)["lastModifiedDate"]
     task = run(AddIndividualFieldToLayouts, tmp_path, org)
-    assert task.return_values["unchanged"] == ["Contact-Contact (Marketing) Layout"]
+    assert task.return_values["unchanged"] == ["Contact-Contact (Marketing) Layout", INDIVIDUAL_LAYOUT]
     # Not in the deploy: the org's copy kept its bytes and its LastModifiedDate.
     assert org.metadata.read("Layout", member) == layout(extra="IndividualId")
     assert org.metadata.file_properties("Layout", member)["lastModifiedDate"] == stamp

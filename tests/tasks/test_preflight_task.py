@@ -92,12 +92,12 @@ def test_supported_org_reads_once_and_returns_what_later_steps_use(read, tmp_pat
         assert len(read.calls) == 1
         assert (count(org.log, "listMetadata"), count(org.log, "retrieve"), count(org.log, "deploy")) == (1, 1, 0)
     objects, kwargs = read.calls[0]
-    assert objects == ("Contact", "Lead", "PersonAccount")
+    assert objects == ("Contact", "Lead", "PersonAccount", "Individual")  # Individual's own pages too
     assert kwargs["permission_sets"] == ["Email_Privacy_Individual_Access"]
     assert isinstance(rv["org_state"], OrgState)
-    assert sorted(n.split("-", 1)[0] for n in rv["org_state"].layout_files) == ["Contact"] * 4 + ["Lead"] * 4 + [
-        "PersonAccount"
-    ]
+    assert sorted(n.split("-", 1)[0] for n in rv["org_state"].layout_files) == ["Contact"] * 4 + ["Individual"] + [
+        "Lead"
+    ] * 4 + ["PersonAccount"]
     assert rv["objects"] == ["Contact", "Lead", "PersonAccount"] and rv["person_accounts"] is True
     assert rv["dry_run"] is False and rv["enhanced_email"] == "auto" and rv["email_tracking"] is True
     assert rv["lightning"] is True and rv["already_configured"] is False
@@ -114,7 +114,7 @@ def test_dry_run_is_returned_and_person_account_dropped_without_person_accounts(
         read.calls.clear()  # settings on, but the layouts lack the field: not configured yet
         with caplog.at_level(logging.INFO):
             rv = make(org, {"dry_run": "true", "objects": "Contact,Lead,PersonAccount"})()
-    assert read.calls[0][0] == ("Contact", "Lead")
+    assert read.calls[0][0] == ("Contact", "Lead", "Individual")
     assert rv["already_configured"] is False and rv["dry_run"] is True
     assert "Dry run" in caplog.text and "PersonAccount skipped" in caplog.text
 

@@ -32,8 +32,10 @@ def state(settings, layout):
 
 
 def make(org, options):
-    # Who can tick (four REST queries) is tested on its own (test_who_can_tick_task.py); off here.
-    task = inprocess_task(org, mod.VerifyEmailPrivacy, {"objects": OBJECTS, "editors": "false", **options})
+    # Who can tick (four REST queries) and Individual's own pages are tested on their own
+    # (test_who_can_tick_task.py, test_individual_pages.py); off here.
+    options = {"objects": OBJECTS, "editors": "false", "individual": "false", **options}
+    task = inprocess_task(org, mod.VerifyEmailPrivacy, options)
     task.project_config.config["project"]["package"]["api_version"] = "63.0"
     return task
 

@@ -5,9 +5,9 @@ import zipfile
 
 import pytest
 
-from email_privacy.metadata_xml import MDAPI_NS, package_xml
 from localorg.models.identity import OrgIdentity
 from localorg.models.metadata import MetadataStore
+from localorg.xml import MDAPI_NS, package_xml
 
 M = MDAPI_NS
 

@@ -5,10 +5,10 @@ import time
 import pytest
 from lxml import etree
 
-from email_privacy.metadata_xml import MDAPI_NS
 from localorg.models import seed as shapes
 from localorg.models.field_names import layout_fields
 from localorg.models.identity import OrgIdentity
+from localorg.xml import MDAPI_NS
 from tests.conftest import assert_valid
 
 NS = {"m": MDAPI_NS}

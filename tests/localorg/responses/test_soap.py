@@ -9,12 +9,12 @@ import pytest
 from cumulusci.salesforce_api import soap_envelopes as env
 from lxml import etree
 
-from email_privacy.metadata_xml import MDAPI_NS, package_xml
 from localorg.faults import Faults
 from localorg.http import Request
 from localorg.models.identity import OrgIdentity
 from localorg.models.metadata import MetadataStore
 from localorg.responses import soap
+from localorg.xml import MDAPI_NS, package_xml
 from tests.conftest import assert_valid
 
 SOAP = "{http://schemas.xmlsoap.org/soap/envelope/}"

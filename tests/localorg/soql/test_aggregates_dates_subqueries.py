@@ -217,3 +217,13 @@ def test_soql_salesforce_has_and_the_local_org_does_not_model_is_refused_as_such
 )
 def test_what_bulk_query_jobs_refuse(q, unsupported):
     assert bulk_unsupported(q, parse(q), Org()) == unsupported
+
+
+def test_a_bulk_query_has_its_fields_function_expanded_for_the_csv_columns():
+    q = "SELECT FIELDS(STANDARD) FROM Individual"
+    query = parse(q)
+    source = Org()
+    source.vis = Visibility(consent=True)
+    source.data["Individual"] = []
+    assert bulk_unsupported(q, query, source) is None
+    assert [p.text for p in query.select][:3] == ["Id", "Salutation", "FirstName"]

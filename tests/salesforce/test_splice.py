@@ -1,0 +1,79 @@
+"""The byte splice on its own: where the new element lands in the bytes, and the fallback when they do not map."""
+
+import pytest
+from lxml import etree
+
+from email_privacy import metadata_xml
+from email_privacy.salesforce import splice
+
+DECL = b'<?xml version="1.0" encoding="UTF-8" ?>\n'  # lxml writes it without the space
+
+
+def edit(data: bytes, kind: str, name: str):
+    """Add <n>x</n> after or into the first element `name`, as the editors do: (new tree, kind, index, item)."""
+    tree = metadata_xml.parse(data, "t")
+    root = tree.getroot()
+    anchor = next(root.iter(name))
+    index = splice.element_index(root, anchor)
+
+    def build(parent, ws, unit):
+        el = parent.makeelement("n")
+        el.text = "x"
+        return el
+
+    return tree, kind, index, splice.place(kind, anchor, build)
+
+
+def spliced(data: bytes, kind: str, name: str) -> bytes:
+    return splice.splice_or_tree(data, "t", *edit(data, kind, name))
+
+
+DOC = DECL + b"<r>\n  <a>1</a>\n  <!-- c --><b/>\n</r>\n"
+
+
+@pytest.mark.parametrize(
+    "kind, name, expected",
+    [
+        ("after", "a", b"<r>\n  <a>1</a>\n  <n>x</n>\n  <!-- c --><b/>\n</r>\n"),
+        ("after", "b", b"<r>\n  <a>1</a>\n  <!-- c --><b/><n>x</n>\n</r>\n"),
+        ("into", "b", b"<r>\n  <a>1</a>\n  <!-- c --><b><n>x</n></b>\n</r>\n"),
+        ("into", "a", b"<r>\n  <a>\n    <n>x</n>1</a>\n  <!-- c --><b/>\n</r>\n"),
+    ],
+)
+def test_exact_bytes(kind, name, expected):
+    assert spliced(DOC, kind, name) == DECL + expected
+
+
+def test_markup_that_looks_like_tags_is_skipped():
+    body = b"<r>\n  <!-- <a> --><?pi <a>?>\n  <a t=\"x>y\" u='>'><![CDATA[<a></a>]]></a>\n  <c/>\n</r>\n"
+    new = spliced(DECL + body, "after", "a")
+    assert new == DECL + body.replace(b"]]></a>\n", b"]]></a>\n  <n>x</n>\n")
+
+
+def test_crlf_and_tabs():
+    data = DECL.replace(b"\n", b"\r\n") + b"<r>\r\n\t<a>1</a>\r\n\t<b/>\r\n</r>\r\n"
+    assert spliced(data, "after", "a") == data.replace(b"<a>1</a>\r\n", b"<a>1</a>\r\n\t<n>x</n>\r\n")
+    assert spliced(data, "into", "b") == data.replace(b"<b/>", b"<b>\r\n\t\t<n>x</n>\r\n\t</b>")
+
+
+def test_bytes_that_do_not_map_fall_back_to_the_tree():
+    new_tree, kind, index, item = edit(DOC, "after", "a")
+    expected = metadata_xml.serialize(new_tree)
+    assert expected.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+    # An index past the document's elements, and one naming another element: the tree as lxml writes it.
+    assert splice.splice_or_tree(DOC, "t", new_tree, kind, 3, item) == expected
+    assert splice.splice_or_tree(DOC, "t", new_tree, kind, 99, item) == expected
+    assert splice.splice_or_tree(DOC, "t", new_tree, kind, 0, item) == expected
+
+
+def test_indent_helpers():
+    root = etree.fromstring(b"<r>\n\t<a/>  <b/><c/></r>")
+    assert splice.indent_unit(root) == "\t"
+    assert [splice.indent_before(el) for el in root] == ["\n\t", "  ", ""]
+    assert splice.indent_unit(etree.fromstring(b"<r><a/></r>")) == ""
+    assert splice.indent_unit(etree.fromstring(b"<r>  <a/></r>")) == ""
+    assert splice.indent_unit(etree.fromstring(b"<r>x\n  <a/></r>")) == ""
+    assert splice.indent_before(etree.fromstring(b"<r>x<a/></r>")[0]) == ""
+    assert splice.element_index(root, root[2]) == 3
+    with pytest.raises(ValueError):
+        splice.element_index(root, etree.Element("r"))
