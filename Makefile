@@ -1,7 +1,7 @@
 # make test: everything a fresh machine needs, then lint and every test (fast and end-to-end) on $(WORKERS)
 #   pytest-xdist workers, a module at a time (--dist loadscope), so a module's shared org starts once.
-# make test-fast: lint and every in-process test: those that start no local org server and no real client
-#   (the e2e mark, derived from what each test starts: tests/starts.py).
+# make test-fast: lint and every in-process test, on $(WORKERS) workers: those that start no local org server and
+#   no real client (the e2e mark, derived from what each test starts: tests/starts.py).
 # make lint: ruff's formatter and linter over the whole tree (settings in pyproject.toml), changing nothing,
 #   and actionlint over the GitHub Actions workflows.
 # make demo: a local org in a temporary folder, the main flow run against it with the real cci.
@@ -55,7 +55,7 @@ test: lint $(STANDALONE_STAMP) $(SF_STAMP)
 	$(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist loadscope
 
 test-fast: lint
-	$(BIN)/python -m pytest -q -rs -m "not e2e"
+	$(BIN)/python -m pytest -q -rs -m "not e2e" -n $(WORKERS)
 
 demo: $(STAMP)
 	$(BIN)/python -m email_privacy.cli.demo
