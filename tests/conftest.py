@@ -43,6 +43,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(kind)
         if found:
             item.add_marker("e2e")
+    # Modules that start something first (in their own order): pytest-xdist hands modules out in this order, so
+    # the long ones start at once and the quick in-process ones fill the end, not the other way round.
+    slow = {item.path for item in items if item.get_closest_marker("e2e")}
+    items.sort(key=lambda item: item.path not in slow)
 
 
 def pytest_runtest_setup(item):
