@@ -597,3 +597,22 @@ def test_minified_column_in_an_indented_page():
 
 def test_pages_left_alone_give_none_from_the_tree_api():
     assert fp.add_field_tree(metadata_xml.parse(page("Contact", detail=True), "p"), "Contact", "IndividualId") is None
+
+
+def test_individual_page_gets_its_flags_beside_the_other_privacy_flags():
+    data = page("Individual", ("Details", [("Privacy", ["Name", "HasOptedOutSolicit"], ["BirthDate"])]))
+    assert fp.classify(metadata_xml.parse(data, "p")) == fp.PageClass(
+        "dynamic_forms", "Individual", "Individual", "Dynamic Forms: shows its own field instances"
+    )
+    expected = after(data, "HasOptedOutSolicit", field("HasOptedOutTracking"))
+    assert_spliced(data, expected, "Individual", "HasOptedOutTracking")
+
+
+def test_anchors_option_names_the_field_to_follow():
+    data = page("Contact", DETAILS)
+    assert fp.add_field(odd(data), "Contact", "IndividualId", anchors=("Email",)) == odd(
+        after(data, "Email", field("IndividualId"))
+    )
+    assert fp.add_field(odd(data), "Contact", "IndividualId", anchors=("Nope", "Phone")) == odd(
+        after(data, "Phone", field("IndividualId"))
+    )
