@@ -226,6 +226,7 @@ def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResul
     log.info(
         f"{verb} in one deploy: {len(plan.changes)} layout(s){_pages_phrase(pages)} with the Individual "
         f"field{also}; {len(plan.unchanged)} layout(s) already had it."
+        + _individual_phrase([*plan.changes, *(state.page_classes[n].target for n in pages.changes)])
     )
     if result.snapshot:
         log.info(
@@ -247,6 +248,12 @@ def lost_update_message(layouts: Moved, pages: Moved) -> str:
             f"{', '.join(deleted)}"
         )
     return f"Nothing was deployed: {'; '.join(parts)}. Run the task again to work from the org as it is now."
+
+
+def _individual_phrase(changed: list[str]) -> str:
+    """Said when Individual's own layouts or pages were among the changes: they got its two flags instead."""
+    own = [n for n in changed if n == INDIVIDUAL_OBJECT or ("-" in n and names.layout_object(n) == INDIVIDUAL_OBJECT)]
+    return f" Of these, {len(own)} are Individual's own: they got Don't Track and Don't Process." if own else ""
 
 
 def _pages_phrase(pages: PagePlan) -> str:

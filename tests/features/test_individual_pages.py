@@ -57,13 +57,15 @@ def test_flags_go_beside_the_other_privacy_flags_else_first_column():
     assert whole.unchanged == [LAYOUT]
 
 
-def test_individual_layout_and_page_in_the_one_deploy_then_nothing_then_restored_byte_identical(org, tmp_path):
+def test_individual_layout_and_page_in_the_one_deploy_then_nothing_then_restored_byte_identical(org, tmp_path, caplog):
     before = {
         ("Layout", LAYOUT): org.metadata.read("Layout", LAYOUT),
         ("FlexiPage", PAGE): org.metadata.read("FlexiPage", PAGE),
     }
-    result = add_individual_field(connection(org), flow_read(org), LayoutOptions(snapshot_dir=tmp_path / "s"), LOG)
+    with caplog.at_level(logging.INFO):
+        result = add_individual_field(connection(org), flow_read(org), LayoutOptions(snapshot_dir=tmp_path / "s"), LOG)
     assert LAYOUT in result.changed and PAGE in result.pages_changed
+    assert "Of these, 2 are Individual's own: they got Don't Track and Don't Process." in caplog.text
     assert count(org.log, "deploy") == 1 and count(org.log, "listMetadata") == 0 and count(org.log, "retrieve") == 0
     layout_tree = metadata_xml.parse(org.metadata.read("Layout", LAYOUT), LAYOUT)
     assert all(has_field(layout_tree, f) for f in FLAGS)
