@@ -616,3 +616,46 @@ def test_anchors_option_names_the_field_to_follow():
     assert fp.add_field(odd(data), "Contact", "IndividualId", anchors=("Nope", "Phone")) == odd(
         after(data, "Phone", field("IndividualId"))
     )
+
+
+def test_classification_reasons():
+    def kind(data):
+        return fp.classify(metadata_xml.parse(data, "p"))
+
+    app = page("Contact", DETAILS).replace(b"<type>RecordPage</type>", b"<type>AppPage</type>")
+    assert kind(app) == fp.PageClass("not_record_page", "Contact", None, "a AppPage page, not a record page")
+    untyped = page("Contact", DETAILS).replace(b"    <type>RecordPage</type>\n", b"")
+    assert kind(untyped) == fp.PageClass("not_record_page", "Contact", None, "a untyped page, not a record page")
+    case = page("Case", DETAILS)
+    assert kind(case) == fp.PageClass("other_object", "Case", None, "a record page of Case")
+    no_object = page("Case", DETAILS).replace(b"    <sobjectType>Case</sobjectType>\n", b"")
+    assert kind(no_object) == fp.PageClass("other_object", "", None, "a record page of no object")
+    old = page("Lead", DETAILS).replace(b"<flexiPageRegions>", b"<flexiPageRegions><componentInstances/>", 1)
+    assert kind(old) == fp.PageClass(
+        "old_format",
+        "Lead",
+        None,
+        "saved before API 48 (componentInstances in regions); open and save it in "
+        "the Lightning App Builder to bring it to the current format",
+    )
+    layout = (DECL + f'<Layout xmlns="{NS}"/>\n').encode()
+    with pytest.raises(
+        EmailPrivacyError, match=r"^x: not a Lightning page \(root element is 'Layout', not FlexiPage\)$"
+    ):
+        fp.classify(metadata_xml.parse(layout, "x"), "x")
+
+
+def test_sections_are_met_in_page_order_not_file_order():
+    two_tabs = page(
+        "Contact",
+        ("Details", [("A", ["Name", "HasOptedOutOfEmail"])]),
+        ("More", [("B", ["Phone", "HasOptedOutOfEmail"])]),
+    ).decode()
+    later = region("F10-col0", *map(field, ["Phone", "HasOptedOutOfEmail"]))
+    assert two_tabs.count(later) == 1
+    # The second tab's column comes first in the file; the first tab's is still the first a person meets.
+    data = two_tabs.replace(later, "").replace("    <flexiPageRegions>\n", later + "    <flexiPageRegions>\n", 1)
+    first = region("F00-col0", *map(field, ["Name", "HasOptedOutOfEmail"]))
+    expected = data.replace(first, region("F00-col0", *map(field, ["Name", "HasOptedOutOfEmail", "IndividualId"])))
+    assert expected != data
+    assert_spliced(data.encode(), expected.encode())
