@@ -638,7 +638,23 @@ def test_classification_reasons():
         "saved before API 48 (componentInstances in regions); open and save it in "
         "the Lightning App Builder to bring it to the current format",
     )
+    person = page("Account", ("Details", [("P", ["Name", "PersonEmail"])]))
+    assert kind(person) == fp.PageClass(
+        "person_account", "Account", "PersonAccount", "Dynamic Forms with person-account fields"
+    )
+    business = page("Account", ("Details", [("B", ["Name"])]))
+    assert kind(business) == fp.PageClass(
+        "business_account", "Account", None, "a business-account page (Dynamic Forms, no person fields)"
+    )
+    detail = page("Lead", detail=True)
+    assert kind(detail) == fp.PageClass("record_detail", "Lead", None, "shows the page layout (Record Detail)")
+    bare = page("Lead", header=highlights("Name"))
+    assert kind(bare) == fp.PageClass(
+        "no_field_section", "Lead", None, "shows no field section with fields and no Record Detail"
+    )
     layout = (DECL + f'<Layout xmlns="{NS}"/>\n').encode()
+    with pytest.raises(EmailPrivacyError, match=r"^x\.flexipage: not a Lightning page"):
+        fp.add_field(layout, "Contact", "IndividualId", name="x.flexipage")
     with pytest.raises(
         EmailPrivacyError, match=r"^x: not a Lightning page \(root element is 'Layout', not FlexiPage\)$"
     ):
