@@ -77,3 +77,22 @@ def test_indent_helpers():
     assert splice.element_index(root, root[2]) == 3
     with pytest.raises(ValueError):
         splice.element_index(root, etree.Element("r"))
+
+
+def test_text_is_escaped_and_empty_elements_keep_depth():
+    data = DECL + b"<r>\n  <a><e/><f>1</f><g/></a>\n  <b>2</b>\n</r>\n"
+    tree = metadata_xml.parse(data, "t")
+    root = tree.getroot()
+    anchor = root[0]
+
+    def build(parent, ws, unit):
+        el = parent.makeelement("n")
+        el.text = "x & <y>"
+        child = el.makeelement("m")
+        child.text, child.tail = "z", "> &"
+        el.append(child)
+        return el
+
+    item = splice.place("after", anchor, build)
+    new = splice.splice_or_tree(data, "t", tree, "after", splice.element_index(root, anchor), item)
+    assert new == data.replace(b"</a>\n", b"</a>\n  <n>x &amp; &lt;y&gt;<m>z</m>&gt; &amp;</n>\n", 1)
