@@ -1,14 +1,5 @@
-"""Metadata API XML, shared by the product and the local org: safe parsing, schema order, package.xml.
-
-Parsing: metadata files come from other people's repositories and from orgs, so parsing never
-resolves entities, reads the network or expands entity bombs. lxml's defaults resolve internal
-entities, so every parse goes through the one parser here. (CumulusCI's utils.xml parsers turn
-entity resolution off too, but accept a DOCTYPE and have no size limit.)
-
-Schema order: element order is a fact of the Metadata API WSDL (xsd:sequence); a deploy whose
-elements are out of order fails. The lists below are taken from the v63 WSDL's complex types, and
-tests compare them with the WSDL that simple-salesforce ships, so they cannot drift.
-"""
+"""Metadata API XML: safe parsing (files come from others' repositories; CumulusCI's utils.xml parsers accept a
+DOCTYPE and have no size limit), schema order (docs/salesforce-facts.md, The Metadata API schema), package.xml."""
 
 import hashlib
 from copy import deepcopy
@@ -35,11 +26,7 @@ _PARSER = etree.XMLParser(
 
 
 def parse(data: bytes, name: str) -> etree._ElementTree:
-    """Parse metadata XML from bytes; raise XmlInputError naming `name` if it is not safe, well-formed XML.
-
-    Any DOCTYPE is refused outright: Salesforce metadata never carries one, and it is how
-    external-entity and entity-expansion attacks arrive.
-    """
+    """Any DOCTYPE is refused: metadata never carries one, and entity attacks arrive through it."""
     if len(data) > MAX_BYTES:
         raise XmlInputError(f"{name}: file is {len(data)} bytes, more than the {MAX_BYTES} allowed")
     try:
@@ -54,7 +41,6 @@ def parse(data: bytes, name: str) -> etree._ElementTree:
 
 
 def parse_file(path) -> etree._ElementTree:
-    """Read and parse a file with `parse`, naming the file in any error."""
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_BYTES + 1)
@@ -83,7 +69,6 @@ def canonical_children(data: bytes, name: str) -> list[bytes]:
 
 
 def content_digest(data: bytes, name: str) -> str:
-    """sha256 of a document's canonical top-level elements (canonical_children), for "is it still the same"."""
     return hashlib.sha256(b"\n".join(canonical_children(data, name))).hexdigest()
 
 
@@ -280,17 +265,14 @@ SETTINGS = {
 
 
 def settings_file_stem(settings_type: str) -> str:
-    """`PartyDataModelSettings` -> `PartyDataModel`, the member name and file stem Salesforce uses."""
     return settings_type[: -len("Settings")]
 
 
 def settings_type_for_stem(stem: str) -> str:
-    """`PartyDataModel` -> `PartyDataModelSettings`."""
     return stem + "Settings"
 
 
 def package_xml(members: dict[str, list[str]], api_version: str) -> bytes:
-    """Build a package.xml listing `members` ({type name: [member, ...]}), types and members sorted."""
     root = etree.Element(f"{{{MDAPI_NS}}}Package", nsmap={None: MDAPI_NS})
     for type_name in sorted(members):
         if not members[type_name]:
@@ -305,7 +287,6 @@ def package_xml(members: dict[str, list[str]], api_version: str) -> bytes:
 
 
 def read_package_xml(data: bytes, name: str = "package.xml") -> dict[str, list[str]]:
-    """Parse a package.xml into {type name: [member, ...]}."""
     root = parse(data, name).getroot()
     out: dict[str, list[str]] = {}
     for types in root.findall(f"{{{MDAPI_NS}}}types"):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from localorg.process import LocalOrgProcess
 from scripts import real_runs
-from tests.e2e.sf_cli import SF, SfRun
+from tests.e2e.sf_cli import SfRun
 from tests.harness import REPO, run_cci, run_cci_offline, run_demo
 
 KINDS = {
@@ -41,8 +41,9 @@ STARTERS: dict[object, tuple[str, ...]] = {
     real_runs.collect: ("server", "cci", "standalone_cci", "sf"),
 }
 STANDALONE_CCI_DIR = REPO / "build" / "cci"
-STARTER_PATHS: dict[Path, str] = {STANDALONE_CCI_DIR: "standalone_cci", SF.parents[2]: "sf"}
-_OWN = ("tests",)  # helpers here are read through; anything else (benchmarks/ included) is a leaf
+STARTER_PATHS: dict[Path, str] = {STANDALONE_CCI_DIR: "standalone_cci", REPO / "build" / "sf": "sf"}
+# Helpers here are read through; anything else is a leaf. Not benchmarks/: its tests stub out what would start.
+_OWN = ("tests", "scripts")
 
 
 def _path_kind(value: Path) -> str | None:

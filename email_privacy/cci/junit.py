@@ -1,14 +1,5 @@
-"""Verification results for CI pages: a JUnit XML document and a Markdown table, from the verify rows.
-
-Rows are the dicts `features.verify.Row.as_dict()` gives (kind, name, api_name, state, required, ok,
-object, package, verdict, item), so the JSON report, the JUnit file and the summary describe the same
-items. Each row maps to a test case through its own fields only, so any kind of row (setting, page
-layout, record page) gets a case, a class name and what to do without a list of kinds here.
-The JUnit shape is the one Jenkins and GitHub test reporters read (testsuites > testsuite > testcase >
-failure, the attributes of the Jenkins xUnit plugin's junit-10.xsd): one test case per row, a failure
-carrying the verdict and what to do. Files are written owner-only; nothing in them comes from a
-credential (the rows hold names and states only).
-"""
+"""Verify rows (`Row.as_dict()`) as JUnit XML (the Jenkins xUnit plugin's junit-10.xsd, which CI reporters read)
+and a Markdown table; a row maps to a case by its own fields, so new kinds of row need nothing here."""
 
 import re
 from collections.abc import Iterable, Mapping
@@ -23,19 +14,16 @@ _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 
 
 def classname(org: str, row: Mapping) -> str:
-    """`<org>.<item>`: reporters split the class name at its last dot into package (the org) and class
-    (Setting, or the layout's object)."""
+    """Reporters split at the last dot: the org is the package, the item the class."""
     return f"{org}.{row.get('item') or row.get('object') or row.get('kind')}"
 
 
 def case_name(row: Mapping) -> str:
-    """The name a person recognises, with the package of a managed layout."""
     name = str(row.get("name", ""))
     return f"{name} (package {row['package']})" if row.get("package") else name
 
 
 def _action(state: str) -> str:
-    """What puts a row right, from the state it was found in: "off" -> turn it on, "lacks F" -> add F."""
     if state == "off":
         return "turn it on"
     if state.startswith("lacks "):
@@ -44,8 +32,7 @@ def _action(state: str) -> str:
 
 
 def what_to_do(row: Mapping, org: str) -> str:
-    """One or two sentences: how to put this row right, from the row's kind, object, name and state (or the
-    row's own `todo`, for rows whose remedy is not a rerun of the flow)."""
+    """How to put this row right; a row's own `todo` wins, for remedies that are not a rerun of the flow."""
     if row.get("todo"):
         return str(row["todo"])
     rerun = f"cci flow run {FLOW} --org {org}"

@@ -1,9 +1,5 @@
-"""Parsing of task and CLI option values, each failure one line naming the option, the value and what is allowed.
-
-CumulusCI passes options as strings from `cci ... -o name value` and as YAML values from
-cumulusci.yml; its own process_bool_arg raises a TypeError that does not name the option, so
-every task of this project parses its options here instead, through its option spec (spec.py).
-"""
+"""Option values parsed, each failure one line naming the option, the value and what is allowed (CumulusCI's
+process_bool_arg raises a TypeError that names no option)."""
 
 import difflib
 from collections.abc import Iterable
@@ -29,7 +25,6 @@ def _did_you_mean(value, allowed) -> str:
 
 
 def parse_bool(name: str, value, default: bool | None = None) -> bool:
-    """Return a boolean from True/False or a string like "true", "False", "yes", "0"."""
     if value is None or value == "":
         if default is None:
             raise OptionError(f"Option {name} is required: use true or false.")
@@ -45,7 +40,6 @@ def parse_bool(name: str, value, default: bool | None = None) -> bool:
 
 
 def parse_choice(name: str, value, allowed, default=None) -> str:
-    """Return `value` if it is one of `allowed` (case-insensitive, canonical spelling returned)."""
     if value is None or value == "":
         if default is None:
             raise OptionError(f"Option {name} is required: use one of {', '.join(allowed)}.")
@@ -61,7 +55,6 @@ def parse_choice(name: str, value, allowed, default=None) -> str:
 
 
 def parse_list(name: str, value, allowed=None) -> list[str]:
-    """Return a list from a comma-separated string or a YAML list; check members against `allowed`."""
     if value is None or value == "":
         return []
     if isinstance(value, str):
@@ -86,7 +79,6 @@ def parse_list(name: str, value, allowed=None) -> list[str]:
 def parse_int(
     name: str, value, default: int | None = None, minimum: int | None = None, maximum: int | None = None
 ) -> int:
-    """Return a whole number within [minimum, maximum]."""
     if value is None or value == "":
         if default is None:
             raise OptionError(f"Option {name} is required: use a whole number.")
@@ -106,7 +98,6 @@ def parse_int(
 
 
 def parse_api_version(name: str, value, default: str) -> str:
-    """Return an API version like "63.0"."""
     if value is None or value == "":
         return default
     text = str(value).strip()
@@ -120,17 +111,12 @@ def parse_api_version(name: str, value, default: str) -> str:
 
 
 def absolute(value) -> Path:
-    """A path option made absolute against the folder cci was started in.
-
-    Options are parsed when CumulusCI builds the task; it then runs the task inside the project's checkout,
-    and for a task loaded through `sources:` that is the source's checkout, not the user's project. Made
-    absolute here, `-o report out.json` lands where the user ran cci, whichever project the task came from.
-    """
+    """Made absolute where cci started: a task runs in its source's checkout (docs/salesforce-facts.md, CumulusCI
+    and sources), and `-o report out.json` belongs where the user ran cci."""
     return Path(str(value)).expanduser().absolute()
 
 
 def parse_existing_path(name: str, value, kind: str = "file") -> Path:
-    """Return an absolute Path that exists and is a file (kind="file") or a folder (kind="folder")."""
     if value is None or value == "":
         raise OptionError(f"Option {name} is required: give the path of a {kind}.")
     path = absolute(value)
@@ -153,7 +139,6 @@ def parse_folder(name: str, value, default, must_exist: bool = False) -> Path:
 
 
 def parse_seconds(name: str, value, maximum: float = 600) -> float:
-    """Return a number of seconds from 0 to `maximum`."""
     try:
         number = float(str(value).strip())
     except ValueError:

@@ -1,10 +1,5 @@
-"""The API-request check: does the org have enough of its daily API requests left for a run?
-
-Salesforce refuses every API request once an org's DailyApiRequests for the rolling 24 hours are spent
-(docs/salesforce-facts.md, "API request limits"), so a run that starts near the limit can stop half-way
-and leave the org's other integrations with nothing. The check reads /limits once, before any change,
-and refuses to go on below a minimum.
-"""
+"""Enough daily API requests left? Once spent, every request is refused (docs/salesforce-facts.md, API request
+limits), so a run started near the limit could stop half-way."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,8 +40,7 @@ class ApiRequests:
 
 
 def check_api_requests(org, minimum: int, report_path: Path | None, log) -> ApiRequests:
-    """Read the org's DailyApiRequests, log them, write the JSON report when asked; TooFewApiRequests below
-    `minimum` (the report is written first, so a CI job can tell a skipped org from a failed one)."""
+    """The report is written before raising, so a CI job can tell a skipped org from a failed one."""
     daily = org.rest.daily_api_requests()
     checked = ApiRequests(
         org.name, daily["Max"], daily["Remaining"], minimum, datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,9 +1,5 @@
-"""Assign the project's permission set to users named by username or chosen by a SOQL condition on User.
-
-Only active users are chosen (`IsActive = true` is always added); users who hold the set already are not
-written again, so a second run writes nothing. A dry run lists whom it would assign. Every name is checked
-before anything is written: an unknown or inactive username stops the run in one line.
-"""
+"""Assign the project's permission set to active users lacking it, so a second run writes nothing; every username
+is checked before anything is written."""
 
 from dataclasses import dataclass, field
 

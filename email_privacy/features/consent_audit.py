@@ -1,11 +1,5 @@
-"""Audit: does Salesforce's Consent API still answer, for a set of people, what their flags should say?
-
-The people are chosen as set_individual_privacy chooses them (the same CSV or conditions, the same
-streaming search through the run's on-disk index); then the Consent API is asked about every one found
-(features/consent_check.py). The rows feed the same report, JUnit file and Markdown summary as verify:
-one row for the whole set, one per person not confirmed (the first 1,000) and one for emails or ids that
-name no record.
-"""
+"""Does the Consent API still answer what people's flags say? People chosen as set_individual_privacy chooses them;
+rows in verify's shape, so the same report, JUnit and summary carry them."""
 
 import tempfile
 from dataclasses import dataclass, field

@@ -1,11 +1,5 @@
-"""Ask Salesforce itself whether people may be tracked or processed: its Consent API, batched.
-
-The Consent API answers across every record linked to a person (Contact, Lead, person account, User,
-Individual) with the least permissive preference (docs/salesforce-facts.md, "Consent API"), so it is the
-answer a rep's email client gets. A person is *confirmed* when, for every flag asked, the answer is the
-one the flag means: Don't Track set -> `track` may not proceed; Don't Track cleared -> it may.
-Ids go BATCH to a call, every action in the same call: a fixed few calls per thousand people.
-"""
+"""Ask Salesforce's Consent API, the answer a rep's email client gets, whether people may be tracked or processed
+(docs/salesforce-facts.md, Consent API); a person is confirmed when every answer is the one their flag means."""
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,8 +18,6 @@ NOT_CONFIRMED_COLUMNS = ("object", "id", "email", "answer")
 
 @dataclass
 class ConsentCheck:
-    """What the Consent API said of the people asked about."""
-
     asked: int = 0
     confirmed: int = 0
     not_confirmed: list = field(default_factory=list)  # {object, id, email, answer}, the first LIST_LIMIT
@@ -58,7 +50,6 @@ def check_permission(client: RecordsClient) -> None:
 
 
 def expected(flags: dict) -> dict[str, str]:
-    """{action: the answer each flag means}: a person who asked not to be tracked may not be tracked."""
     return {ACTIONS[f]: "false" if value else "true" for f, value in flags.items()}
 
 
@@ -96,7 +87,6 @@ def confirm(client: RecordsClient, people: Iterable[tuple], flags: dict, progres
 
 
 def meaning(flags: dict) -> str:
-    """What a confirmation means, in words: "not to be tracked", "to be processed"..."""
     words = {"HasOptedOutTracking": "tracked", "HasOptedOutProcessing": "processed"}
     return " and ".join(f"{'not ' if v else ''}to be {words[f]}" for f, v in flags.items())
 

@@ -1,9 +1,5 @@
-"""The report of a set_individual_privacy run: counts, and the not-found and failed lists, in files when long.
-
-Counts are kept as counts. A list of up to LIST_LIMIT entries is in the report itself; a longer one
-is written whole to a CSV file (readable by the owner only) that the report names, and the report
-keeps its first LIST_LIMIT entries, so a run of a million records never builds a million-entry list.
-"""
+"""The report of a set_individual_privacy run: a list longer than LIST_LIMIT goes whole to a CSV file the report
+names, so a run of a million records never builds a million-entry list."""
 
 import csv
 import itertools
@@ -43,7 +39,6 @@ class Report:
         return getattr(self, f"{name}_count") if name in ("not_found", "failed") else getattr(self, name)
 
     def summary_rows(self) -> list[dict]:
-        """One row per count, for the table."""
         would = " (would be)" if self.dry_run else ""
         meanings = {
             "matched": "records the request applies to",

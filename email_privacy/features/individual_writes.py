@@ -52,6 +52,14 @@ def apply(client, index: MatchIndex, targets: dict, request, report: Report, fol
         folder=Path(folder),
     )
 
+    _update_individuals(index, step, flag_cols, flag_values, report)
+    _create_individuals(index, step, flag_cols, flag_values)
+    _link_records(index, targets, step, report)
+    _remove_orphans(client, index, step)
+    return report
+
+
+def _update_individuals(index: MatchIndex, step, flag_cols, flag_values, report: Report) -> None:
     failures = _Batches(partial(index.fail_individuals, "update Individual"))
     updates = ((i, [i, *flag_values]) for i in index.individuals_to_update())
     for key, _, error in step("Individual", "update", ["Id", *flag_cols], updates, index.count_to_update()):
@@ -61,6 +69,8 @@ def apply(client, index: MatchIndex, targets: dict, request, report: Report, fol
             failures.add((key, error))
     failures.done()
 
+
+def _create_individuals(index: MatchIndex, step, flag_cols, flag_values) -> None:
     failures = _Batches(partial(index.fail_records, "create Individual"))
     created = _Batches(index.set_created)
     new_rows = ((seq, [first, last, *flag_values]) for seq, first, last in index.to_create())
@@ -73,6 +83,9 @@ def apply(client, index: MatchIndex, targets: dict, request, report: Report, fol
     created.done()
     failures.done()
 
+
+def _link_records(index: MatchIndex, targets: dict, step, report: Report) -> None:
+    """Point each record at its new Individual; a record that cannot be linked leaves an orphan to remove."""
     for name in index.linked_objects():
         lookup = targets[name].lookup
         failures = _Batches(partial(index.fail_records, "link Individual"))
@@ -87,8 +100,6 @@ def apply(client, index: MatchIndex, targets: dict, request, report: Report, fol
                 orphans.add(seq)
         failures.done()
         orphans.done()
-    _remove_orphans(client, index, step)
-    return report
 
 
 def _remove_orphans(client, index: MatchIndex, step) -> None:

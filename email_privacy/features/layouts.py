@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import OrgError
-from ..org.deploy_package import deploy_package
 from ..org.guard import Moved, changed_since, pages_changed_since
 from ..org.read import reuse_or_read
 from ..salesforce import names
@@ -27,7 +26,7 @@ from ..salesforce.layouts import (
 )
 from . import snapshots
 from .pages import PagePlan, plan_pages
-from .step import deploy
+from .step import Plan, Step
 
 # Above this many unchanged layouts of one object, the log gives their count, not each name (the full
 # list stays in return_values): at 300 layouts per object a line each buries the ones that changed.
@@ -132,107 +131,149 @@ def individual_fields(org, objects, dry_run: bool, log) -> tuple[dict[str, str],
     return fields, skipped
 
 
-def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResult:
-    """Add the Individual lookup to every layout of the chosen objects that lacks it, and (with `pages`) to
-    every Dynamic Forms record page of them that lacks it, in one deploy with the deferred permission sets;
-    snapshot the originals first and refuse when a layout or page changed since the read."""
-    o = options
-    if o.layouts:
-        wanted = sorted({names.layout_object(n) for n in o.layouts})
-    else:
-        wanted = o.objects or list(TARGET_OBJECTS)
-    individual = INDIVIDUAL_OBJECT in wanted or (o.individual and not o.layouts)
-    wanted = [w for w in wanted if w != INDIVIDUAL_OBJECT]
-    fields, skipped_objects = individual_fields(org, wanted, o.dry_run, log)
-    for obj in skipped_objects:
-        level = log.warning if (o.objects or o.layouts) else log.info
-        level(f"{obj}: person accounts are off in this org; its layouts are skipped.")
-    if individual:
-        fields[INDIVIDUAL_OBJECT] = INDIVIDUAL_FLAGS
-        wanted = [*wanted, INDIVIDUAL_OBJECT]
-    objects = [obj for obj in wanted if obj in fields]
-    read_pages = o.pages and not o.layouts
-    state, _ = reuse_or_read(org.metadata, read, objects=objects, layouts=o.layouts, pages=read_pages)
-    files = {n: d for n, d in state.layout_files.items() if names.layout_object(n) in objects}
-    plan = plan_layouts(files, fields, o.behavior, o.position)
-    pages = plan_pages(state, fields) if read_pages else PagePlan()
-    packages = {e["retrieveName"]: e.get("namespacePrefix") for e in state.layouts if e.get("retrieveName")}
+class LayoutsStep(Step):
+    """Add the Individual lookup to the layouts (and Dynamic Forms pages) of the chosen objects, in one deploy
+    with the permission sets the flow deferred to this step; snapshot the originals first."""
 
-    def show(name):  # logged listings: object, decoded name and package, as Setup shows them
-        return names.human_name(name, packages.get(name))
+    def __init__(self, org, log, options: LayoutOptions):
+        super().__init__(org, log, options.dry_run, options.check_only)
+        self.o = options
 
-    # Return values keep the full names (decoded), which other tasks and CumulusCI accept as layout names.
-    full = names.display_name
-    result = LayoutsResult(
-        changed=[full(n) for n in plan.changes],
-        unchanged=[full(n) for n in plan.unchanged],
-        skipped=[full(n) for n in plan.skipped] + [f"{obj} (person accounts off)" for obj in skipped_objects],
-        dry_run=o.dry_run,
-        check_only=o.check_only,
-        pages_changed=list(pages.changes),
-        pages_unchanged=list(pages.unchanged),
-        pages=[
-            {"name": n, "object": state.page_classes[n].sobject_type, "kind": k, "verdict": v}
-            for n, (k, v, _) in pages.rows.items()
-        ],
-    )
-    _log_unchanged(log, plan.unchanged, show)
-    for name, (kind, verdict, reason) in pages.rows.items():
-        log.info(
-            f"  Lightning page {name} ({kind}): {verdict}" + ("" if verdict == "gets the field" else f"; {reason}")
+    def read(self, known):
+        o = self.o
+        if o.layouts:
+            wanted = sorted({names.layout_object(n) for n in o.layouts})
+        else:
+            wanted = o.objects or list(TARGET_OBJECTS)
+        individual = INDIVIDUAL_OBJECT in wanted or (o.individual and not o.layouts)
+        wanted = [w for w in wanted if w != INDIVIDUAL_OBJECT]
+        self.fields, self.skipped_objects = individual_fields(self.org, wanted, o.dry_run, self.log)
+        for obj in self.skipped_objects:
+            level = self.log.warning if (o.objects or o.layouts) else self.log.info
+            level(f"{obj}: person accounts are off in this org; its layouts are skipped.")
+        if individual:
+            self.fields[INDIVIDUAL_OBJECT] = INDIVIDUAL_FLAGS
+            wanted = [*wanted, INDIVIDUAL_OBJECT]
+        self.objects = [obj for obj in wanted if obj in self.fields]
+        self.read_pages = o.pages and not o.layouts
+        state, _ = reuse_or_read(
+            self.org.metadata, known, objects=self.objects, layouts=o.layouts, pages=self.read_pages
         )
-    if not plan.changes and not pages.changes:
-        rest = "no layout to deploy" if o.permission_sets else "nothing to deploy"
+        return state
+
+    def plan(self, state) -> Plan:
+        files = {n: d for n, d in state.layout_files.items() if names.layout_object(n) in self.objects}
+        self.layouts = layouts = plan_layouts(files, self.fields, self.o.behavior, self.o.position)
+        self.pages = pages = plan_pages(state, self.fields) if self.read_pages else PagePlan()
+        self.packages = {e["retrieveName"]: e.get("namespacePrefix") for e in state.layouts if e.get("retrieveName")}
+        _log_unchanged(self.log, layouts.unchanged, self.show)
+        for name, (kind, verdict, reason) in pages.rows.items():
+            suffix = "" if verdict == "gets the field" else f"; {reason}"
+            self.log.info(f"  Lightning page {name} ({kind}): {verdict}{suffix}")
+        parts = {"layouts": layouts.new_files(), "pages": pages.new_files(), "permission_sets": self.o.permission_sets}
+        if layouts.changes or pages.changes:
+            return self._change_plan(state, parts)
         also = f" and Dynamic Forms page ({len(pages.unchanged)})" if pages.unchanged else ""
-        log.info(f"Every target layout ({len(plan.unchanged)}){also} already has the Individual field: {rest}.")
-        _deploy_permission_sets_alone(org, o, result, log)
-        return result
-    for name in plan.changes:
-        log.info(f"  will add the field: {show(name)}")
-    if o.dry_run:
-        for name, (old, new) in plan.changes.items():
-            log.info(unified_diff(old, new, f"layouts/{names.file_name(name)}"))
-        for name, (old, new) in pages.changes.items():
-            log.info(unified_diff(old, new, f"flexipages/{name}.flexipage"))
-        log.info(f"Dry run: {len(plan.changes)} layout(s){_pages_phrase(pages)} would change; nothing was deployed.")
-        return result
-    if not o.check_only:
-        tooling = org.rest.tooling_query
-        moved = changed_since(org.metadata, state, plan.changes, tooling_query=tooling, warn=log.warning)
-        moved_pages = pages_changed_since(org.metadata, state, pages.changes, tooling_query=tooling, warn=log.warning)
+        every = f"Every target layout ({len(layouts.unchanged)}){also} already has the Individual field"
+        if not self.o.permission_sets:
+            return Plan(parts={}, nothing=f"{every}: nothing to deploy.")
+        # The permission sets the flow deferred to this step still need their deploy.
+        self.log.info(f"{every}: no layout to deploy.")
+        listed = ", ".join(sorted(self.o.permission_sets))
+        done = f"permission set(s) {listed} (deferred by deploy_email_privacy_permission_set), no layout."
+        return Plan(
+            parts=parts,
+            dry_run=f"Dry run: would deploy permission set(s) {listed}; nothing was deployed.",
+            deployed=f"Deployed: {done}",
+            validated=f"Validated (check only, nothing saved): {done}",
+        )
+
+    def _change_plan(self, state, parts) -> Plan:
+        layouts, pages, sets = self.layouts, self.pages, self.o.permission_sets
+        for name in layouts.changes:
+            self.log.info(f"  will add the field: {self.show(name)}")
+        diffs = []
+        if self.dry_run:
+            diffs = [
+                unified_diff(old, new, f"layouts/{names.file_name(n)}") for n, (old, new) in layouts.changes.items()
+            ]
+            diffs += [unified_diff(old, new, f"flexipages/{n}.flexipage") for n, (old, new) in pages.changes.items()]
+        also = f" and permission set(s) {', '.join(sorted(sets))}" if sets else ""
+        done = (
+            f" in one deploy: {len(layouts.changes)} layout(s){_pages_phrase(pages)} with the Individual "
+            f"field{also}; {len(layouts.unchanged)} layout(s) already had it."
+            + _individual_phrase([*layouts.changes, *(state.page_classes[n].target for n in pages.changes)])
+        )
+        return Plan(
+            parts=parts,
+            diffs=diffs,
+            dry_run=f"Dry run: {len(layouts.changes)} layout(s){_pages_phrase(pages)} would change; "
+            "nothing was deployed.",
+            deployed=f"Deployed{done}",
+            validated=f"Validated (check only, nothing saved){done}",
+        )
+
+    def guard(self, state, plan):
+        tooling, warn = self.org.rest.tooling_query, self.log.warning
+        moved = changed_since(self.org.metadata, state, self.layouts.changes, tooling_query=tooling, warn=warn)
+        moved_pages = pages_changed_since(
+            self.org.metadata, state, self.pages.changes, tooling_query=tooling, warn=warn
+        )
         if moved or moved_pages:
             raise OrgError(lost_update_message(moved, moved_pages))
+
+    def snapshot(self, state, plan) -> str | None:
+        if not (self.layouts.changes or self.pages.changes):
+            return None
+        org = self.org
         path = snapshots.write_snapshot(
-            o.snapshot_dir,
+            self.o.snapshot_dir,
             org.name,
-            {n: old for n, (old, _) in plan.changes.items()},
+            {n: old for n, (old, _) in self.layouts.changes.items()},
             org_id=org.org_id or "",
             api_version=org.api_version,
-            packages=packages,
-            pages={n: old for n, (old, _) in pages.changes.items()},
-            deployed={**plan.new_files(), **pages.new_files()},
+            packages=self.packages,
+            pages={n: old for n, (old, _) in self.pages.changes.items()},
+            deployed={**self.layouts.new_files(), **self.pages.new_files()},
         )
-        result.snapshot = str(path)
-        log.info(f"Snapshot of the originals: {path}")
-    package = deploy_package(
-        org.api_version, layouts=plan.new_files(), permission_sets=o.permission_sets, pages=pages.new_files()
-    )
-    deploy(org, package, check_only=o.check_only)
-    result.deployed = not o.check_only
-    if not o.check_only:
-        result.permission_sets_deployed = sorted(o.permission_sets)
-    verb = "Validated (check only, nothing saved)" if o.check_only else "Deployed"
-    also = f" and permission set(s) {', '.join(sorted(o.permission_sets))}" if o.permission_sets else ""
-    log.info(
-        f"{verb} in one deploy: {len(plan.changes)} layout(s){_pages_phrase(pages)} with the Individual "
-        f"field{also}; {len(plan.unchanged)} layout(s) already had it."
-        + _individual_phrase([*plan.changes, *(state.page_classes[n].target for n in pages.changes)])
-    )
-    if result.snapshot:
+        self.log.info(f"Snapshot of the originals: {path}")
+        return str(path)
+
+    def show(self, name):  # logged listings: object, decoded name and package, as Setup shows them
+        return names.human_name(name, self.packages.get(name))
+
+    def result(self, outcome) -> LayoutsResult:
+        # Return values keep the full names (decoded), which other tasks and CumulusCI accept as layout names.
+        full, layouts, pages, state = names.display_name, self.layouts, self.pages, outcome.state
+        return LayoutsResult(
+            changed=[full(n) for n in layouts.changes],
+            unchanged=[full(n) for n in layouts.unchanged],
+            skipped=[full(n) for n in layouts.skipped]
+            + [f"{obj} (person accounts off)" for obj in self.skipped_objects],
+            snapshot=outcome.snapshot,
+            deployed=outcome.deployed and bool(layouts.changes or pages.changes),
+            dry_run=self.dry_run,
+            check_only=self.check_only,
+            permission_sets_deployed=sorted(self.o.permission_sets) if outcome.deployed else [],
+            pages_changed=list(pages.changes),
+            pages_unchanged=list(pages.unchanged),
+            pages=[
+                {"name": n, "object": state.page_classes[n].sobject_type, "kind": k, "verdict": v}
+                for n, (k, v, _) in pages.rows.items()
+            ],
+        )
+
+
+def add_individual_field(org, read, options: LayoutOptions, log) -> LayoutsResult:
+    """Add the Individual lookup to every layout (and Dynamic Forms page) of the chosen objects that lacks it,
+    in one deploy with the deferred permission sets; refuse when one changed in the org since the read."""
+    step = LayoutsStep(org, log, options)
+    outcome = step.run(read)
+    if outcome.snapshot:
         log.info(
-            f"To put them back: cci task run restore_page_changes --org {org.name} -o snapshot '{result.snapshot}'"
+            f"To put them back: cci task run restore_page_changes --org {org.name} -o snapshot '{outcome.snapshot}'"
         )
-    return result
+    return step.result(outcome)
 
 
 def lost_update_message(layouts: Moved, pages: Moved) -> str:
@@ -271,18 +312,3 @@ def _log_unchanged(log, unchanged, show):
             continue
         for name in members:
             log.info(f"  has the field already: {show(name)}")
-
-
-def _deploy_permission_sets_alone(org, o: LayoutOptions, result: LayoutsResult, log):
-    """No layout changed: the permission sets the flow deferred to this step still need their deploy."""
-    if not o.permission_sets:
-        return
-    listed = ", ".join(sorted(o.permission_sets))
-    if o.dry_run:
-        log.info(f"Dry run: would deploy permission set(s) {listed}; nothing was deployed.")
-        return
-    deploy(org, deploy_package(org.api_version, permission_sets=o.permission_sets), check_only=o.check_only)
-    if not o.check_only:
-        result.permission_sets_deployed = sorted(o.permission_sets)
-    verb = "Validated (check only, nothing saved)" if o.check_only else "Deployed"
-    log.info(f"{verb}: permission set(s) {listed} (deferred by deploy_email_privacy_permission_set), no layout.")

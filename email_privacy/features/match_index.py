@@ -1,10 +1,5 @@
-"""The on-disk index of one set_individual_privacy run: requests, matched records, outcomes, failures.
-
-A SQLite database in a temporary folder, so neither the request CSV nor the org's records are ever
-held whole as Python objects: rows go in and come out in batches, and the matching (which requested
-email or id a record answers, which Individual is shared, which new Individual belongs to which
-record) is done by SQLite's indexes and joins.
-"""
+"""The on-disk index (SQLite) of one set_individual_privacy run, so neither the CSV nor the org's records are held
+whole in memory: rows go in and out in batches, and SQLite's joins do the matching."""
 
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -109,10 +104,7 @@ class MatchIndex:
     def add_records(
         self, rows: Iterable[tuple], target: str | None = None, kind: str | None = None, on_batch=None
     ) -> int:
-        """Store found records (key, MATCH_COLUMNS...), the first of each (object, id) only.
-
-        With `target` and `kind`, only records whose key that target wanted count, and their keys are
-        marked found; without, every record counts (a where condition chose them)."""
+        """The first of each (object, id) only; with `target` and `kind`, only records whose key it wanted."""
         total = read = 0
         for chunk in batched(rows):
             read += len(chunk)
@@ -254,12 +246,8 @@ class MatchIndex:
         self._many("INSERT INTO result (match_key, new_id, error) VALUES (?, ?, ?)", rows)
 
     def outcomes(self, first: int, last: int) -> Iterator[tuple]:
-        """(key, new id, error, has a result) per uploaded row n in first..last, in upload order, from the
-        results of the job that carried them.
-
-        Rows and results with equal match keys are paired in order: results come in no particular order,
-        and rows with equal values are interchangeable (which of two equal new Individuals goes to which
-        of two records with the same name does not matter)."""
+        """(key, new id, error, has a result) per uploaded row in first..last; results come in no order, so rows
+        with equal match keys pair in order (equal rows are interchangeable)."""
         yield from self.db.execute(
             """WITH s AS (SELECT n, key, match_key, ROW_NUMBER() OVER (PARTITION BY match_key ORDER BY n) AS rn
                           FROM sent WHERE n BETWEEN ? AND ?),

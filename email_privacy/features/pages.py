@@ -1,9 +1,5 @@
-"""The Individual lookup on Lightning record pages built with Dynamic Forms, planned from the flow's read.
-
-A Dynamic Forms page shows its own field instances, not the page layout (docs/salesforce-facts.md,
-"Lightning record pages (FlexiPage) and Dynamic Forms"), so a target page that lacks the field gets
-it in the same deploy as the layouts; every other page is listed with its kind and left alone.
-"""
+"""The Individual lookup on Dynamic Forms record pages, which show their own fields, not the layout's
+(docs/salesforce-facts.md, Lightning record pages (FlexiPage) and Dynamic Forms)."""
 
 from __future__ import annotations
 
@@ -12,7 +8,6 @@ from dataclasses import dataclass, field
 from .. import metadata_xml
 from ..salesforce import flexipages
 
-# Verdicts of a page, as the prerequisites table, the layouts task and the verify report give them.
 GETS_FIELD = "gets the field"
 HAS_FIELD = "has the field"
 LACKS_FIELD = "lacks the field"
@@ -22,9 +17,6 @@ NOT_CHOSEN = "left alone (object not chosen)"
 
 @dataclass
 class PagePlan:
-    """{page name: (old bytes, new bytes)} to deploy, pages that already have the field, and every page's
-    kind and verdict ({name: (kind, verdict, reason)}) for the reports."""
-
     changes: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
     rows: dict[str, tuple[str, str, str]] = field(default_factory=dict)
@@ -34,13 +26,11 @@ class PagePlan:
 
 
 def _wanted(field) -> tuple[str, ...]:
-    """A target's fields: its Individual lookup, or (on Individual) its two flags."""
     return (field,) if isinstance(field, str) else tuple(field)
 
 
 def plan_pages(state, fields: dict[str, str]) -> PagePlan:
-    """Add the Individual lookup (`fields`: {target object: lookup name, from the describe}) to every Dynamic
-    Forms target page of the read `state` that lacks it; a page whose target is not in `fields` is left alone."""
+    """`fields`: {target object: lookup name}, from the describe; a page whose target is not there is left alone."""
     plan = PagePlan()
     for name in sorted(state.page_files):
         page = state.page_classes[name]
@@ -65,8 +55,7 @@ def plan_pages(state, fields: dict[str, str]) -> PagePlan:
 
 
 def page_report(state, fields: dict[str, str]) -> list[dict]:
-    """Each page of the read with its object, kind and verdict as it stands in the org (no edit planned):
-    a Dynamic Forms target page has the field or lacks it; the others are left alone."""
+    """Each page's verdict as it stands in the org, no edit planned."""
     out = []
     for name in sorted(state.page_files):
         page = state.page_classes[name]

@@ -1,14 +1,5 @@
-"""Prerequisites for honouring individual email-tracking preferences, judged before anything changes.
-
-Pure functions: each takes what was read from the org (the Organization record, the running user's
-UserPermissionAccess row, the person-accounts flag, current settings values) and returns Checks, one
-per item, each with a verdict and what to do. check_prerequisites reads the org, calls these, prints
-them and fails on any FAIL.
-
-Facts used here come from docs/salesforce-facts.md ("What the feature needs") and Salesforce Help,
-"Enable Email Tracking for Individuals Opening Email from Your Company" (required editions and the
-Customize Application permission).
-"""
+"""Prerequisites, judged before anything changes by pure functions over what was read
+(docs/salesforce-facts.md, What the feature needs)."""
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -27,8 +18,6 @@ OK, CHANGE, WARN, FAIL, INFO = "OK", "WILL CHANGE", "WARNING", "FAIL", "INFO"
 
 @dataclass(frozen=True)
 class Check:
-    """One prerequisite: what it is, what was found, the verdict, and what to do about it."""
-
     item: str
     state: str
     verdict: str
@@ -40,23 +29,13 @@ class Check:
 
 @dataclass(frozen=True)
 class Edition:
-    """An `Organization.OrganizationType` value and what it means for this feature."""
-
-    name: str  # the edition as Salesforce sells it
+    name: str
     supported: bool
     source: str
 
 
-# Organization.OrganizationType -> edition. The API values are the "Edition" picklist of the Organization
-# object (Object Reference, "Organization"; docs/salesforce-facts.md, "What the feature needs"). Which
-# editions can use the feature: Salesforce Help, "Enable Email Tracking for Individuals Opening Email from
-# Your Company" (Required Editions: Essentials, Professional, Enterprise, Performance, Unlimited, Developer).
-# Scratch orgs report the edition of their definition file ("edition": "Developer" -> "Developer Edition",
-# "Enterprise" -> "Enterprise Edition") and are told apart by IsSandbox plus a TrialExpirationDate (CumulusCI's
-# OrgConfig.populate_expiration_date reads the same field); sandboxes report their production org's edition
-# with IsSandbox true. Unverified, so NOT in this table: the value Essentials orgs report, and whether
-# Performance orgs report "Unlimited Edition" (believed so: docs/salesforce-facts.md). An unknown value
-# fails with a message that says so, and the option allow_unknown_edition lets a person who knows better go on.
+# docs/salesforce-facts.md, What the feature needs: OrganizationType values; unverified ones are left out, so
+# they fail unless allow_unknown_edition.
 EDITIONS: dict[str, Edition] = {
     "Developer Edition": Edition("Developer", True, "Organization object reference; Help: Required Editions"),
     "Professional Edition": Edition("Professional", True, "Organization object reference; Help: Required Editions"),
@@ -73,8 +52,7 @@ EDITIONS: dict[str, Edition] = {
 }
 SUPPORTED_EDITIONS = "Essentials, Professional, Enterprise, Performance, Unlimited or Developer"
 
-# UserPermissionAccess columns (docs/salesforce-facts.md, "What the feature needs": REST query, API 41.0+,
-# returns the running user's own row).
+# docs/salesforce-facts.md, What the feature needs: UserPermissionAccess.
 PERMISSION_QUERY = (
     "SELECT PermissionsCustomizeApplication, PermissionsModifyAllData, "
     "PermissionsModifyMetadata, PermissionsApiEnabled FROM UserPermissionAccess"
@@ -90,7 +68,6 @@ def org_kind(is_sandbox, trial_expiration) -> str:
 
 
 def check_edition(org_type, kind: str, allow_unknown: bool = False) -> Check:
-    """The edition check: FAIL on an edition without the feature, FAIL (or WARNING when allowed) on an unknown value."""
     item = "Edition"
     found = f"{org_type or 'unknown'} ({kind})"
     edition = EDITIONS.get(org_type or "")
@@ -123,7 +100,6 @@ def check_edition(org_type, kind: str, allow_unknown: bool = False) -> Check:
 
 
 def check_permissions(row: Mapping) -> list[Check]:
-    """Checks of the running user's UserPermissionAccess row: Customize Application, deploy rights, API access."""
 
     def has(name):
         return bool(row.get(name))
@@ -194,7 +170,6 @@ def check_lightning(lightning_on, enhanced_email: str = "auto") -> Check:
 
 
 def check_settings(current: Mapping[str, Mapping[str, object]], desired: Mapping[tuple[str, str], bool]) -> list[Check]:
-    """One check per feature switch: on (OK), off and wanted (WILL CHANGE), off and not wanted (INFO)."""
     checks = []
     for key in (CONSENT, EMAIL_CONSENT, ENHANCED_EMAIL, EMAIL_TRACKING):
         value = current.get(key[0], {}).get(key[1])
@@ -210,12 +185,10 @@ def check_settings(current: Mapping[str, Mapping[str, object]], desired: Mapping
 
 
 def failures(checks) -> list[Check]:
-    """The checks whose verdict is FAIL."""
     return [c for c in checks if c.verdict == FAIL]
 
 
 def raise_on_failures(checks) -> None:
-    """Raise one OrgError naming every failed item, before anything in the org changes."""
     failed = failures(checks)
     if failed:
         parts = "; ".join(f"{c.item}: {c.state}. {c.action}" for c in failed)
@@ -247,8 +220,7 @@ class PreflightResult:
 
 
 def check_pages(state, objects) -> list[Check]:
-    """One check per Lightning record page read: its kind, and whether the flow will add the field to it.
-    The standard lookup names stand in for the describe's here (the layouts step asks the describe)."""
+    """The standard lookup names stand in for the describe's here (the layouts step asks the describe)."""
     fields = {o: required_fields(o) for o in objects}
     out = []
     for page in page_report(state, fields):
@@ -259,9 +231,8 @@ def check_pages(state, objects) -> list[Check]:
     return out
 
 
-def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
-    """Check the org can take the configuration and read it once (settings, target layouts, the permission
-    sets), for the flow's later steps to reuse."""
+def _edition_and_permissions(org, options: PreflightOptions, log):
+    """Raises before any metadata is read: a user without these rights may not even be allowed to read it."""
     record = org.rest.organization(ORGANIZATION_FIELDS)
     kind = org_kind(record.get("IsSandbox"), record.get("TrialExpirationDate"))
     checks = [check_edition(record.get("OrganizationType"), kind, options.allow_unknown_edition)]
@@ -270,10 +241,26 @@ def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
         raise OrgError("UserPermissionAccess returned no row for the running user; cannot check permissions.")
     checks += check_permissions(rows[0])
     if failures(checks):
-        # Stop before reading metadata: a user without these rights may not even be allowed to.
         log_table(log, "Email privacy prerequisites", CHECK_COLUMNS, [c.as_dict() for c in checks])
         raise_on_failures(checks)
+    return record, kind, checks
 
+
+def _log_verdict(log, already: bool, dry_run: bool) -> None:
+    if already:
+        log.info(
+            "The org is already configured: every setting is on and every target layout has the Individual field; "
+            "the following steps deploy nothing."
+        )
+    else:
+        log.info(
+            "The org can take the configuration." + (" Dry run: the following steps change nothing." if dry_run else "")
+        )
+
+
+def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
+    """Check the org can take the configuration and read it once, for the flow's later steps to reuse."""
+    record, kind, checks = _edition_and_permissions(org, options, log)
     person_accounts = org.rest.person_accounts_enabled()
     objects = target_objects(options.objects, person_accounts, log)
     # Individual's own layouts and pages come in the same listMetadata and retrieve (no extra round trip).
@@ -289,16 +276,7 @@ def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
     log_table(log, "Email privacy prerequisites", CHECK_COLUMNS, [c.as_dict() for c in checks])
     raise_on_failures(checks)
     already = configured(state_rows(state, read_objects, options.settings))
-    if already:
-        log.info(
-            "The org is already configured: every setting is on and every target layout has the Individual field; "
-            "the following steps deploy nothing."
-        )
-    else:
-        log.info(
-            "The org can take the configuration."
-            + (" Dry run: the following steps change nothing." if options.dry_run else "")
-        )
+    _log_verdict(log, already, options.dry_run)
     values = {
         "org_state": state,
         "already_configured": already,

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from .. import metadata_xml
 from ..errors import OptionError
-from ..org.deploy_package import deploy_package
 from ..salesforce import names
 from .snapshots import same_org
-from .step import deploy
+from .step import Plan, Step
 
 
 @dataclass
@@ -82,6 +81,64 @@ def compare_with_org(org, manifest: dict, files: dict[str, bytes], layouts) -> t
     return changed, already
 
 
+class RestoreStep(Step):
+    """Put back a snapshot's layouts and pages, leaving alone (unless told) what someone changed since our change."""
+
+    def __init__(self, org, log, snapshot: Path, manifest: dict, layouts, pages, options: RestoreOptions):
+        super().__init__(org, log, options.dry_run, options.check_only)
+        self.snapshot_dir, self.manifest, self.o = snapshot, manifest, options
+        self.layouts, self.pages = dict(layouts), dict(pages or {})
+        # The manifest's package names come from listMetadata; older manifests lack them.
+        self.packages = {e["name"]: e.get("package") for e in manifest.get("layouts", [])}
+        self.result = RestoreResult(snapshot=str(snapshot), dry_run=options.dry_run, check_only=options.check_only)
+
+    def show(self, name):
+        return names.human_name(name, self.packages.get(name)) if name in self.layouts else name
+
+    def full(self, name):
+        return names.display_name(name) if name in self.layouts else name
+
+    def read(self, known):
+        check_org(self.manifest, self.org, self.snapshot_dir, self.o.allow_other_org, self.log)
+        layouts, pages, snap = self.layouts, self.pages, self.snapshot_dir
+        self.log.info(f"Snapshot {snap}: {len(layouts)} layout(s): {', '.join(self.show(n) for n in sorted(layouts))}")
+        if pages:
+            self.log.info(f"Snapshot {snap}: {len(pages)} Lightning page(s): {', '.join(sorted(pages))}")
+        if not (layouts or pages):
+            return [], []
+        return compare_with_org(self.org, self.manifest, {**layouts, **pages}, layouts)
+
+    def plan(self, state) -> Plan:
+        changed, already = state
+        skip = set(already)
+        if already:
+            self.log.info(
+                f"Already as in the snapshot, nothing to put back: {', '.join(self.show(n) for n in already)}"
+            )
+            self.result.already_restored = [self.full(n) for n in already]
+        if changed:
+            listed = ", ".join(self.show(n) for n in changed)
+            if self.o.overwrite_changed:
+                self.log.warning(f"Changed in the org since our change, restored anyway (overwrite_changed): {listed}")
+            else:
+                self.log.warning(
+                    "Changed in the org since our change, left alone (-o overwrite_changed true restores them too): "
+                    f"{listed}"
+                )
+                self.result.left_alone = [self.full(n) for n in changed]
+                skip |= set(changed)
+        layouts = {n: d for n, d in self.layouts.items() if n not in skip}
+        pages = {n: d for n, d in self.pages.items() if n not in skip}
+        shown = ", ".join([self.show(n) for n in sorted(layouts)] + sorted(pages))
+        return Plan(
+            parts={"layouts": layouts, "pages": pages},
+            nothing="Nothing to restore: nothing was deployed.",
+            dry_run=f"Dry run: would restore {shown}; nothing was deployed.",
+            deployed=f"Restored: {shown}",
+            validated=f"Validated (check only): {shown}",
+        )
+
+
 def restore_layouts(
     org,
     snapshot: Path,
@@ -93,46 +150,9 @@ def restore_layouts(
 ) -> RestoreResult:
     """Deploy back `layouts` ({retrieve name: file}) and `pages` ({FlexiPage name: file}) of the snapshot
     folder `snapshot`, leaving alone (unless told) what someone changed in the org since our change."""
-    o = options or RestoreOptions()
-    check_org(manifest, org, snapshot, o.allow_other_org, log)
-    layouts, pages = dict(layouts), dict(pages or {})
-    # The manifest's package names come from listMetadata; older manifests lack them.
-    packages = {e["name"]: e.get("package") for e in manifest.get("layouts", [])}
-
-    def show(name):
-        return names.human_name(name, packages.get(name)) if name in layouts else name
-
-    result = RestoreResult(snapshot=str(snapshot), dry_run=o.dry_run, check_only=o.check_only)
-    log.info(f"Snapshot {snapshot}: {len(layouts)} layout(s): {', '.join(show(n) for n in sorted(layouts))}")
-    if pages:
-        log.info(f"Snapshot {snapshot}: {len(pages)} Lightning page(s): {', '.join(sorted(pages))}")
-    changed, already = compare_with_org(org, manifest, {**layouts, **pages}, layouts) if layouts or pages else ([], [])
-    if already:
-        log.info(f"Already as in the snapshot, nothing to put back: {', '.join(show(n) for n in already)}")
-        result.already_restored = [names.display_name(n) if n in layouts else n for n in already]
-        layouts = {n: d for n, d in layouts.items() if n not in already}
-        pages = {n: d for n, d in pages.items() if n not in already}
-    if changed:
-        listed = ", ".join(show(n) for n in changed)
-        if o.overwrite_changed:
-            log.warning(f"Changed in the org since our change, restored anyway (overwrite_changed): {listed}")
-        else:
-            log.warning(
-                f"Changed in the org since our change, left alone (-o overwrite_changed true restores them too): "
-                f"{listed}"
-            )
-            result.left_alone = [names.display_name(n) if n in layouts else n for n in changed]
-            layouts = {n: d for n, d in layouts.items() if n not in changed}
-            pages = {n: d for n, d in pages.items() if n not in changed}
-    shown = [show(n) for n in sorted(layouts)] + sorted(pages)
-    if not shown:
-        log.info("Nothing to restore: nothing was deployed.")
-        return result
-    if o.dry_run:
-        log.info(f"Dry run: would restore {', '.join(shown)}; nothing was deployed.")
-        return result
-    deploy(org, deploy_package(org.api_version, layouts=layouts, pages=pages), check_only=o.check_only)
-    result.restored = [] if o.check_only else [names.display_name(n) for n in sorted(layouts)]
-    result.restored_pages = [] if o.check_only else sorted(pages)
-    log.info(("Validated (check only): " if o.check_only else "Restored: ") + ", ".join(shown))
-    return result
+    step = RestoreStep(org, log, snapshot, manifest, layouts, pages, options or RestoreOptions())
+    outcome = step.run(None)
+    if outcome.deployed:
+        step.result.restored = [names.display_name(n) for n in sorted(outcome.plan.parts["layouts"])]
+        step.result.restored_pages = sorted(outcome.plan.parts["pages"])
+    return step.result

@@ -74,45 +74,41 @@ def write_snapshot(
         (tmp / path).parent.mkdir(mode=0o700, exist_ok=True)
         write_private(tmp / path, data)
 
-    def digest(name, file):
-        return {"deployed_digest": metadata_xml.content_digest(deployed[name], file)} if name in deployed else {}
-
-    entries = []
-    for name in sorted(layouts):
-        file = f"layouts/{names.file_name(name)}"
-        ns = packages.get(name)
-        entries.append(
-            {
-                "name": name,
-                "object": names.layout_object(name),
-                "label": names.human_label(name, ns),
-                "package": names.layout_package(name, ns),
-                "display_name": names.human_name(name, ns),
-                "file": file,
-                "sha256": hashlib.sha256(layouts[name]).hexdigest(),
-                **digest(name, file),
-            }
-        )
     manifest = {
         "org_name": org_name,
         "org_id": org_id,
         "created": now.isoformat(),
         "api_version": api_version,
-        "layouts": entries,
+        "layouts": [_layout_entry(n, layouts[n], packages.get(n), deployed) for n in sorted(layouts)],
     }
     if pages:
-        manifest["pages"] = [
-            {
-                "name": n,
-                "file": f"flexipages/{n}.flexipage",
-                "sha256": hashlib.sha256(pages[n]).hexdigest(),
-                **digest(n, f"flexipages/{n}.flexipage"),
-            }
-            for n in sorted(pages)
-        ]
+        manifest["pages"] = [_page_entry(n, pages[n], deployed) for n in sorted(pages)]
     write_private(tmp / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     os.rename(tmp, final)
     return final
+
+
+def _digest(name: str, file: str, deployed: dict[str, bytes]) -> dict:
+    return {"deployed_digest": metadata_xml.content_digest(deployed[name], file)} if name in deployed else {}
+
+
+def _layout_entry(name: str, data: bytes, ns: str | None, deployed: dict[str, bytes]) -> dict:
+    file = f"layouts/{names.file_name(name)}"
+    return {
+        "name": name,
+        "object": names.layout_object(name),
+        "label": names.human_label(name, ns),
+        "package": names.layout_package(name, ns),
+        "display_name": names.human_name(name, ns),
+        "file": file,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        **_digest(name, file, deployed),
+    }
+
+
+def _page_entry(name: str, data: bytes, deployed: dict[str, bytes]) -> dict:
+    file = f"flexipages/{name}.flexipage"
+    return {"name": name, "file": file, "sha256": hashlib.sha256(data).hexdigest(), **_digest(name, file, deployed)}
 
 
 def same_org(a: str | None, b: str | None) -> bool:

@@ -1,11 +1,5 @@
-"""Who can tick Don't Track and Don't Process: active users who may edit Individual's two flags, and through what.
-
-A user may edit a field when one of their permission sets (their profile's own among them) grants Edit on
-the object and one grants Edit on the field (docs/salesforce-facts.md, "Who can edit a field"). Counted
-from four REST queries whatever the number of users (the assignments paged 2,000 rows a page):
-the field permissions, the object permissions, the permission sets they belong to, and the active
-users' assignments of those sets.
-"""
+"""Active users who may edit Individual's two flags, and through what (docs/salesforce-facts.md, Who can edit a
+field): four REST queries whatever the number of users."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -23,8 +17,6 @@ def soql_string_list(values) -> str:
 
 @dataclass
 class Editors:
-    """Who can edit one flag."""
-
     field: str  # HasOptedOutTracking
     users: int  # active users who can, the running user included
     others: int  # besides the running user

@@ -131,24 +131,7 @@ def read_org(
     retrieve name; their lastModifiedDate comes from listMetadata, else from the retrieve's fileProperties.
     """
     objects = tuple(objects)
-    page_entries: list[dict] = []
-    if layouts is not None:
-        entries = [
-            {"fullName": n, "fileName": f"layouts/{names.file_name(n)}", "retrieveName": names.encode(n)}
-            for n in layouts
-        ]
-        listed = False
-        if pages and page_names is not None:
-            page_entries = [{"fullName": n} for n in page_names]
-    elif objects and pages:
-        found = client.list_types(["Layout", "FlexiPage"])
-        entries, page_entries = target_layouts(found["Layout"], objects), found.get("FlexiPage", [])
-        listed = True
-    elif objects:
-        entries = target_layouts(client.list("Layout"), objects)
-        listed = True
-    else:
-        entries, listed = [], False
+    entries, page_entries, listed = _list(client, objects, layouts, pages, page_names)
     members: dict[str, list[str]] = {}
     if include_settings:
         members["Settings"] = settings_members()
@@ -167,29 +150,7 @@ def read_org(
     )
     if not members:
         return state
-    result = client.retrieve(members)
-    modified, ids = result.last_modified(), result.ids()
-    by_path = {f"layouts/{names.file_name(e['retrieveName'])}": e for e in entries}
-    for path, data in result.files.items():
-        folder, _, base = path.partition("/")
-        if folder == "settings" and base.endswith(".settings"):
-            type_name = metadata_xml.settings_type_for_stem(base[: -len(".settings")])
-            state.settings[type_name] = read_settings(metadata_xml.parse(data, path), path)
-        elif folder == "layouts" and names.is_layout_file(base):
-            entry = by_path.get(path)
-            name = entry["retrieveName"] if entry else names.full_name_from_path(path)
-            state.layout_files[name] = data
-            # listMetadata's date first: the guard compares it with a later listMetadata, the same source.
-            when = (entry or {}).get("lastModifiedDate") or modified.get(path)
-            if when is not None:
-                state.layout_modified[name] = when
-            layout_id = (entry or {}).get("id") or ids.get(path)
-            if layout_id:
-                state.layout_ids[name] = layout_id
-        elif folder == "permissionsets" and base.endswith(".permissionset"):
-            state.permission_sets[base[: -len(".permissionset")]] = data
-        elif folder == "flexipages" and base.endswith(".flexipage"):
-            _keep_page(state, base[: -len(".flexipage")], data, page_entries, modified.get(path), ids.get(path))
+    _keep_files(state, client.retrieve(members), entries, page_entries)
     if layouts is not None:
         missing = [n for n in entries if n["retrieveName"] not in state.layout_files]
         if missing:
@@ -200,6 +161,49 @@ def read_org(
                 "(run without layouts to take every layout of the objects)."
             )
     return state
+
+
+def _list(client, objects, layouts, pages, page_names) -> tuple[list[dict], list[dict], bool]:
+    """(layout entries, page entries, whether listMetadata was called): named layouts need no listing."""
+    if layouts is not None:
+        entries = [
+            {"fullName": n, "fileName": f"layouts/{names.file_name(n)}", "retrieveName": names.encode(n)}
+            for n in layouts
+        ]
+        page_entries = [{"fullName": n} for n in page_names] if pages and page_names is not None else []
+        return entries, page_entries, False
+    if objects and pages:
+        found = client.list_types(["Layout", "FlexiPage"])
+        return target_layouts(found["Layout"], objects), found.get("FlexiPage", []), True
+    if objects:
+        return target_layouts(client.list("Layout"), objects), [], True
+    return [], [], False
+
+
+def _keep_files(state: OrgState, result, entries: list[dict], page_entries: list[dict]) -> None:
+    """File each retrieved document in `state`: settings parsed, layouts with their dates and ids, pages kept."""
+    modified, ids = result.last_modified(), result.ids()
+    by_path = {f"layouts/{names.file_name(e['retrieveName'])}": e for e in entries}
+    for path, data in result.files.items():
+        folder, _, base = path.partition("/")
+        if folder == "settings" and base.endswith(".settings"):
+            type_name = metadata_xml.settings_type_for_stem(base[: -len(".settings")])
+            state.settings[type_name] = read_settings(metadata_xml.parse(data, path), path)
+        elif folder == "layouts" and names.is_layout_file(base):
+            entry = by_path.get(path) or {}
+            name = entry["retrieveName"] if entry else names.full_name_from_path(path)
+            state.layout_files[name] = data
+            # listMetadata's date first: the guard compares it with a later listMetadata, the same source.
+            when = entry.get("lastModifiedDate") or modified.get(path)
+            if when is not None:
+                state.layout_modified[name] = when
+            layout_id = entry.get("id") or ids.get(path)
+            if layout_id:
+                state.layout_ids[name] = layout_id
+        elif folder == "permissionsets" and base.endswith(".permissionset"):
+            state.permission_sets[base[: -len(".permissionset")]] = data
+        elif folder == "flexipages" and base.endswith(".flexipage"):
+            _keep_page(state, base[: -len(".flexipage")], data, page_entries, modified.get(path), ids.get(path))
 
 
 def _keep_page(state: OrgState, name: str, data: bytes, entries: list[dict], modified, page_id) -> None:

@@ -1,17 +1,5 @@
-"""Page layout names: full names, file names, and the names retrieve and deploy accept.
-
-A layout's full name is `Object-Layout Name` (docs/salesforce-facts.md, "Page layouts"). Three
-things make these names tricky, each rule below cites where it was seen:
-- file names and retrieve/deploy members write some characters percent-encoded (`(` -> `%28`),
-  but not in plain URL encoding (github.com/forcedotcom/cli/issues/2869;
-  github.com/SFDO-Tooling/CumulusCI/issues/3613);
-- listMetadata leaves a managed layout's own namespace out of its fullName (and, in a real org's
-  reply, out of its fileName too), while retrieve and deploy need it after the hyphen
-  (github.com/joeferraro/MavensMate/issues/402, github.com/hardisgroupcom/sfdx-hardis/issues/1533,
-  mdapi-issues/listmetadata-installed-missing-namespaceprefix);
-- that namespace is the layout's, which can differ from the object's
-  (github.com/hardisgroupcom/vscode-sfdx-hardis/issues/454).
-"""
+"""Page layout names: full names, file names, and the names retrieve and deploy accept
+(docs/salesforce-facts.md, Page layouts)."""
 
 import posixpath
 import re
@@ -23,20 +11,10 @@ MDAPI_SUFFIX = ".layout"
 SOURCE_SUFFIX = ".layout-meta.xml"
 FORMATS = ("mdapi", "source")
 
-# CumulusCI replaces this token with "<namespace>__" (or nothing) when it deploys unpackaged
-# metadata (cumulusci/utils: NAMESPACE token); NPSP's layouts carry it in file names.
+# docs/salesforce-facts.md, CumulusCI and sources: the namespace token.
 NAMESPACE_TOKEN = "___NAMESPACE___"
 
-# How Salesforce writes a layout name in file names and retrieve/deploy members: UTF-8
-# percent-encoding of every character except letters, digits, space, `_` and `-`.
-# - docs/salesforce-facts.md, "Page layouts": `(` `)` are %28 %29 and spaces stay
-#   (`Contact-FinServ__Contact %28Individual%29 Layout`).
-# - github.com/forcedotcom/cli/issues/2869: "not ... plain URL encoding": retrieve works with
-#   `Account-%5E %C2%B0 %21 %22 %C2%A7 %24 ...`, so spaces stay while `^ ! " $` and non-ASCII
-#   letters (`°` -> %C2%B0) are encoded.
-# - github.com/forcedotcom/cli/issues/1683: `Broker__c-v1%2E1 Broker Layout`: even `.` is encoded, which
-#   urllib's quote() leaves alone (CumulusCI PR 1547 uses quote(name, safe=" ") and so gets `.` wrong).
-# Unverified: `~` (treated like any other punctuation: encoded).
+# docs/salesforce-facts.md, Page layouts: how names are percent-encoded (not plain URL encoding).
 _PLAIN = re.compile(r"[A-Za-z0-9 _\-]")
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
@@ -62,11 +40,8 @@ def layout_label(full_name: str) -> str:
 
 
 def encode(full_name: str) -> str:
-    """Write a full name the way layout file names and retrieve members do (`(` -> `%28`, `é` -> `%C3%A9`).
-
-    `%XX` sequences already present are kept, so encode(encode(x)) == encode(x) and names that
-    listMetadata or a file name already gives encoded pass through unchanged.
-    """
+    """Write a full name as layout file names and retrieve members do (`(` -> `%28`); `%XX` already there is kept,
+    so names listMetadata gives encoded pass through unchanged."""
     out, i = [], 0
     while i < len(full_name):
         if _ESCAPE.match(full_name, i):
@@ -80,8 +55,7 @@ def encode(full_name: str) -> str:
 
 
 def full_name_from_path(path) -> str:
-    """The layout's full name, as encoded in its file name:
-    `layouts/Lead-Lead %28M%29 Layout.layout` -> `Lead-Lead %28M%29 Layout`."""
+    """`layouts/Lead-Lead %28M%29 Layout.layout` -> `Lead-Lead %28M%29 Layout` (still encoded)."""
     base = posixpath.basename(str(path).replace("\\", "/"))
     for suffix in (SOURCE_SUFFIX, MDAPI_SUFFIX):
         if base.endswith(suffix) and len(base) > len(suffix):
@@ -90,13 +64,11 @@ def full_name_from_path(path) -> str:
 
 
 def is_layout_file(path) -> bool:
-    """True for `*.layout` and `*.layout-meta.xml` file names."""
     name = str(path)
     return name.endswith(MDAPI_SUFFIX) or name.endswith(SOURCE_SUFFIX)
 
 
 def file_name(full_name: str, fmt: str = "mdapi") -> str:
-    """The file name of a layout: `<encoded full name>.layout` (mdapi) or `.layout-meta.xml` (source)."""
     if fmt not in FORMATS:
         raise OptionError(f"format: {fmt!r} is not allowed; use one of {', '.join(FORMATS)}.")
     return encode(full_name) + (MDAPI_SUFFIX if fmt == "mdapi" else SOURCE_SUFFIX)
@@ -109,18 +81,8 @@ def namespace_of(name: str) -> str | None:
 
 
 def retrieve_name(entry: dict) -> str:
-    """The member name for package.xml retrieve/deploy of a listMetadata Layout entry.
-
-    Starts from the fullName (the fileName's stem when there is none) and adds the layout's
-    namespacePrefix after the hyphen unless the name already carries it: listMetadata leaves it out
-    (MavensMate/issues/402, sfdx-hardis/issues/1533 on GitHub). The fileName cannot be trusted to carry it either:
-    a real org's reply gives `layouts/ns__Vehicle__c-Vehicle Layout.layout` for an installed layout
-    (mdapi-issues/listmetadata-installed-missing-namespaceprefix, test/fixtures/actual.json), while
-    others saw the namespace in fileName only (salesforce.stackexchange question 66027, cited in
-    MavensMate/issues/402): a fileName stem that is the fullName with a namespace added is taken.
-    The prefix is the layout's own, not the object's, so an `acme__Obj__c` layout of package `beta`
-    becomes `acme__Obj__c-beta__Name` (vscode-sfdx-hardis/issues/454).
-    """
+    """The package.xml member for a listMetadata Layout entry: the layout's own namespace added after the hyphen,
+    from namespacePrefix or else the fileName (docs/salesforce-facts.md, Page layouts: managed layouts)."""
     full_name = (entry.get("fullName") or "").strip()
     file = (entry.get("fileName") or "").strip()
     stem = full_name_from_path(file) if file and is_layout_file(file) else ""
@@ -142,16 +104,14 @@ def display_name(full_name: str) -> str:
 
 
 def layout_package(full_name: str, namespace: str | None = None) -> str | None:
-    """The managed package a layout was installed by: listMetadata's namespacePrefix when known, else the
-    `ns__` that retrieve names carry after the hyphen (None for unmanaged layouts)."""
+    """The layout's package: listMetadata's namespacePrefix, else the `ns__` after the hyphen, else None."""
     if namespace:
         return namespace
     return namespace_of(layout_label(full_name))
 
 
 def human_label(full_name: str, namespace: str | None = None) -> str:
-    """The layout's name as Setup lists it under the object's Page Layouts: decoded, without the
-    package's `ns__` (`Contact-acme__Acme Contact %28Partner%29 Layout` -> `Acme Contact (Partner) Layout`)."""
+    """The name Setup lists: decoded, without the package's `ns__` (`Acme Contact (Partner) Layout`)."""
     label = layout_label(full_name)
     ns = layout_package(full_name, namespace)
     if ns and label.startswith(f"{ns}__"):

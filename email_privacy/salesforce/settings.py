@@ -1,9 +1,4 @@
-"""Settings documents for individual email-tracking preferences: the switches, reading and building them.
-
-Pure functions over lxml trees. The four switches come from Salesforce Help, "Enable Email Tracking
-for Individuals Opening Email from Your Company"; their field names from the Metadata API guide's
-PartyDataModelSettings, EmailAdministrationSettings and ActivitiesSettings pages.
-"""
+"""Settings documents: the four switches, reading and building them (docs/salesforce-facts.md, Settings metadata)."""
 
 from collections.abc import Mapping
 
@@ -20,7 +15,6 @@ ENHANCED_EMAIL = ("EmailAdministrationSettings", "enableEnhancedEmailEnabled")
 EMAIL_TRACKING = ("ActivitiesSettings", "enableEmailTracking")
 LIGHTNING = ("LightningExperienceSettings", "enableS1DesktopEnabled")
 
-# (settings type, field) -> the Setup label a person knows it by.
 FEATURE_SETTINGS = {
     CONSENT: "Data Protection and Privacy: Make data protection details available in records",
     EMAIL_CONSENT: "Enforce email privacy settings",
@@ -43,7 +37,6 @@ PURGE_WARNING = (
 
 
 def by_type(pairs: Mapping[tuple[str, str], bool]) -> dict[str, dict[str, bool]]:
-    """{(type, field): value} -> {type: {field: value}}, keeping order."""
     grouped: dict[str, dict[str, bool]] = {}
     for (settings_type, field), value in pairs.items():
         grouped.setdefault(settings_type, {})[field] = value
@@ -51,7 +44,6 @@ def by_type(pairs: Mapping[tuple[str, str], bool]) -> dict[str, dict[str, bool]]
 
 
 def read_settings(tree, name: str = "settings") -> dict[str, bool | str]:
-    """Values of a settings document: {field: bool} for true/false fields, the text otherwise."""
     root = tree.getroot() if hasattr(tree, "getroot") else tree
     values: dict[str, bool | str] = {}
     for child in root:
@@ -66,7 +58,6 @@ def read_settings(tree, name: str = "settings") -> dict[str, bool | str]:
 def changes_needed(
     desired: Mapping[tuple[str, str], bool], current: Mapping[str, Mapping[str, object]]
 ) -> dict[str, dict[str, bool]]:
-    """What to deploy: {settings type: {field: value}} for every desired value the org lacks."""
     changes: dict[str, dict[str, bool]] = {}
     for (settings_type, field), value in desired.items():
         if current.get(settings_type, {}).get(field) is not value:
@@ -75,10 +66,8 @@ def changes_needed(
 
 
 def build_document(settings_type: str, values: Mapping[str, bool]) -> etree._ElementTree:
-    """A settings document holding only `values`, in schema order. Fields left out keep their value in the org.
-
-    Refuses enableConsentManagement false whatever the caller asks: that deploy purges privacy data.
-    """
+    """Only `values`, in schema order; refuses enableConsentManagement false whatever the caller asks (it purges
+    privacy data)."""
     if settings_type not in metadata_xml.SETTINGS:
         raise OptionError(
             f"Settings type {settings_type!r} is not one this project writes; "
@@ -102,5 +91,4 @@ def build_document(settings_type: str, values: Mapping[str, bool]) -> etree._Ele
 
 
 def settings_documents(changes: Mapping[str, Mapping[str, bool]]) -> dict[str, bytes]:
-    """{settings type: file bytes} holding only the fields in `changes` ({type: {field: value}})."""
     return {t: metadata_xml.serialize(build_document(t, values)) for t, values in changes.items()}

@@ -1,10 +1,5 @@
-"""Adding one element to a metadata file's bytes, keeping every other byte, and proving the result.
-
-lxml rewrites what it does not keep (the XML declaration's spelling, `<x />` as `<x/>`, character
-references, CRLF line ends), so a file written from the tree would show unrelated changes in a git
-diff. The editors change a tree; splice_or_tree copies the new element into the original bytes
-instead, then proves the splice by parsing it back and comparing with the edited tree.
-"""
+"""Adding one element to a metadata file's bytes, keeping every other byte (lxml would rewrite CRLF, `<x />`,
+character references: noise in a git diff), and proving the result equals the edited tree."""
 
 import re
 
@@ -103,28 +98,20 @@ def _splice(data: bytes, kind: str, index: int, item) -> bytes | None:
 
 
 def splice_or_tree(data: bytes, name: str, new_tree, kind: str, index: int, item) -> bytes:
-    """The new file: `data` with `item` spliced in, or `new_tree` as lxml writes it if the splice does not
-    parse back to `new_tree`.
-
-    `item` is the new element of `new_tree`; `kind` is "after" (it follows the element whose start tag is
-    the `index`th of the document) or "into" (it is the first child of that element).
-    """
+    """`data` with `item` spliced in after ("after") or first into ("into") the `index`th element, or `new_tree` as
+    lxml writes it if the splice does not parse back to `new_tree`."""
     expected = metadata_xml.serialize(new_tree)
     spliced = _splice(data, kind, index, item)
     try:
         ok = spliced is not None and metadata_xml.serialize(metadata_xml.parse(spliced, name)) == expected
     except EmailPrivacyError:
         ok = False
-    # Should the splice ever not reproduce the edited tree, write the tree as lxml does: correct, if less tidy.
     return spliced if ok else expected
 
 
 def place(kind: str, anchor, build):
-    """Put a new element after `anchor` ("after") or first into it ("into"), on its own line like its neighbours.
-
-    `build(parent, ws, unit)` makes the element: `ws` is the whitespace before it, `unit` the indentation step
-    ("" for a document on one line). Returns the element.
-    """
+    """Put `build(parent, ws, unit)` after `anchor` ("after") or first into it ("into"), indented like its
+    neighbours (`ws`: whitespace before it; `unit`: the indentation step, "" on one line)."""
     unit = indent_unit(anchor.getroottree().getroot())
     if kind == "after":
         ws = indent_before(anchor)

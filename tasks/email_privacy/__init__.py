@@ -1,16 +1,5 @@
-"""EmailPrivacy's CumulusCI tasks, and the one place that makes the product package importable for them.
-
-CumulusCI loads a project's Python tasks through its synthetic `tasks` package, whose path lists the
-main project's `tasks/` first and then, for each source with `allow_remote_code`, the source's
-`tasks/`. A source's repository root is never put on `sys.path` (docs/salesforce-facts.md, "CumulusCI
-and sources"), so the `email_privacy` package next to this folder is not importable by default; and a
-consuming project's own `tasks/layouts.py` would shadow a plain `tasks/layouts.py` of ours. Hence the
-tasks live in this subpackage, whose name is ours, and this module loads `email_privacy` from the
-checkout it sits in.
-
-Only that one package is loaded by path: putting the whole checkout root on `sys.path` would also
-expose its `tests`, `localorg` and `benchmarks` packages to the consuming project's imports.
-"""
+"""Loads `email_privacy` from this checkout by path: a source's root is never on `sys.path`, and the whole root
+there would expose our tests too (docs/salesforce-facts.md, CumulusCI and sources)."""
 
 import importlib.util
 import sys
@@ -28,12 +17,7 @@ def _version(init: Path) -> str:
 
 
 def load_product_package():
-    """Import `email_privacy` from this checkout; if another copy is already imported, stop in one line.
-
-    A copy installed elsewhere but not yet imported (someone pip-installed another version into
-    CumulusCI's environment) is passed over: this checkout's code is loaded under the name instead.
-    A copy already imported cannot be swapped out without mixing two versions, so that is refused.
-    """
+    """A copy imported already is refused (two versions would mix); one installed but not imported is passed over."""
     ours = CHECKOUT / PACKAGE / "__init__.py"
     loaded = sys.modules.get(PACKAGE)
     if loaded is not None:

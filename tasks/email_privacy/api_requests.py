@@ -7,11 +7,8 @@ from email_privacy.features.api_requests import check_api_requests
 
 class CheckApiRequests(MetadataTask):
     task_docs = """
-Reads the org's remaining daily API requests (the Limits resource, DailyApiRequests) and fails, changing
-nothing, when fewer than minimum are left: Salesforce refuses every API request once the rolling 24-hour
-allocation is spent, so a run started near it can stop half-way and starve the org's other integrations.
-As a flow's first step it keeps the later steps from running. The report option writes what it read as
-JSON (max, remaining, minimum, enough), before failing, so CI can tell a skipped org from a failed one.
+Fails, changing nothing, when fewer than minimum daily API requests are left (the Limits resource), so a run
+does not stop half-way and starve the org's other integrations. Details: docs/many-orgs.md.
 """
     options_spec = OptionSpec(
         whole("minimum", "Fewest daily API requests that must be left to go on (0: only report).", 0, 0, 100_000_000),

@@ -20,20 +20,10 @@ CHOICE_OPTIONS = ("csv", "contacts_where", "leads_where", "person_accounts_where
 
 class AuditIndividualPrivacy(OptionsTask, BaseSalesforceApiTask):
     task_docs = """
-Asks Salesforce's own Consent API whether the chosen people may be tracked or processed, and fails
-unless it answers what their flags should say: ``dont_track true`` expects "may not track"
-(consent/action track false) for every one, ``dont_process true`` "may not process", false the opposite.
-The Consent API aggregates across every record linked to a person (contact, lead, person account, user,
-Individual) and answers the least permissive preference, so a person whose Individual someone changed back
-by hand, or who is linked to another Individual, shows up here.
-
-Choose the people exactly as for set_individual_privacy: a CSV file (column ``email`` or ``id``, optional
-``object``) or a SOQL condition per object. The Consent API is asked 200 people a call. The running user
-needs View All Data or Allow User Access to Privacy Data; without either the task says which.
-
-The result is a table in the log (one row for the whole set, one per person not confirmed, up to 1,000,
-and one for emails or ids with no record); ``report`` writes it as JSON, ``junit`` as a JUnit XML file and
-``summary`` as a Markdown table, each readable by the owner only. ``dry_run`` warns instead of failing.
+Asks Salesforce's own Consent API whether the chosen people may be tracked or processed, and fails unless it
+answers what their flags should say (``dont_track true`` expects "may not track"). It answers the least
+permissive preference over every record linked to a person, so one changed back by hand shows up here.
+People are chosen as for set_individual_privacy. Details: docs/reps.md.
 """
 
     options_spec = OptionSpec(

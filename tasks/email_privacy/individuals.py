@@ -17,26 +17,11 @@ FAILED_SHOWN = 20  # failed records listed in the log; the JSON report has them 
 
 class SetIndividualPrivacy(OptionsTask, BaseSalesforceApiTask):
     task_docs = """
-Records individual requests not to be tracked or processed: sets Don't Track
-(Individual.HasOptedOutTracking) and/or Don't Process (Individual.HasOptedOutProcessing) on the
-Individual records of the chosen contacts, leads and person accounts.
-
-Choose the records with a CSV file (column ``email`` or ``id``, optional ``object``: Contact, Lead or
-PersonAccount; an email with no object is looked up on all three) or with a SOQL condition per object.
-A record without an Individual gets a new one (first and last name from the record), linked through
-its Individual lookup (found from the object's describe). Records sharing an Individual update it once.
-Email Opt Out is never touched.
-
-Up to ``bulk_threshold`` records go through the REST API (sObject Collections, 200 a call); at or above
-it through Bulk API 2.0 jobs, so the number of API calls stays flat however many records there are.
-The CSV, the Bulk query results and the uploads are streamed through files on disk: memory does not
-grow with the number of records. Uploads are split into jobs under Salesforce's 150 MB limit.
-A record the org refuses is reported with the org's error and does not undo the others; running again
-finishes the rest and changes nothing twice. ``dry_run`` reports what would change and changes nothing.
-
-The report (a table in the log; JSON with ``report``): matched, created, linked, updated, already_set,
-not_found (emails or ids with no record), failed (object, id, email, step, the org's error), api_calls.
-A list longer than 1,000 entries is written whole to a CSV file next to the report, which names it.
+Records individual requests not to be tracked or processed: sets Don't Track and/or Don't Process on the
+Individual records of the chosen contacts, leads and person accounts (a CSV file or a SOQL condition per
+object), creating and linking an Individual where a record has none. Email Opt Out is never touched.
+REST below ``bulk_threshold`` records, streamed Bulk API 2.0 at or above it; a rerun finishes what failed and
+changes nothing twice. Details: docs/individuals.md.
 """
 
     options_spec = OptionSpec(

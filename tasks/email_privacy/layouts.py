@@ -34,21 +34,10 @@ def _layout_names(name, value) -> list[str]:
 
 class AddIndividualFieldToLayouts(MetadataTask):
     task_docs = """
-Adds the Individual lookup (IndividualId on Contact and Lead, PersonIndividualId on person accounts;
-the name is taken from the org's describe) to every page layout of the chosen objects that lacks it.
-
-One listMetadata finds the layouts (managed ones included), one retrieve fetches them, and one deploy
-sends only the layouts that changed; a layout that already has the field, with any behavior, is left
-exactly as it is. Lightning record pages built with Dynamic Forms show their own fields, not the layout's:
-the Contact, Lead and person-account ones that lack the field get it in the same deploy (pages false leaves
-pages out; Record Detail and business-account pages are left alone and listed with their kind). In the flow,
-the permission set step's changes (if any) go in that same deploy.
-Before deploying, the retrieved originals are written to a snapshot folder
-(.email_privacy/snapshots/<org id>/<UTC time>/, owner-only) that restore_page_changes can deploy back, and
-each layout's and page's lastModifiedDate is checked again: if someone changed a layout meanwhile, nothing is
-deployed and the task asks you to run it again. That check is one Tooling API query (REST) for the
-layouts changed since the read, whatever their number; where the org refuses it, the task says so
-and checks with a second listMetadata instead.
+Adds the Individual lookup (its name taken from the org's describe) to every page layout of the chosen objects
+that lacks it, and to their Dynamic Forms record pages, in one deploy of only what changed. The originals go
+to a snapshot that restore_page_changes deploys back; if someone changed a layout since the read, nothing is
+deployed. Details: docs/layouts.md, docs/pages.md.
 """
     options_spec = OptionSpec(
         name_list(
@@ -113,13 +102,9 @@ and checks with a second listMetadata instead.
 class RestorePageChanges(MetadataTask):
     task_docs = """
 Deploys back the page layouts and Lightning record pages saved in a snapshot by
-add_individual_field_to_layouts (by default the newest snapshot of this org, found by its org id), in one
-deploy, and lists what it restored. Also runs as restore_layouts, its former name.
-
-A snapshot restores only into the org it was taken from (its manifest's org id); another org's is refused
-before anything is deployed, unless allow_other_org is true (a refreshed sandbox gets a new org id). One
-retrieve reads the snapshot's layouts and pages as the org holds them now: one that someone changed or deleted
-since our change is listed and left alone, unless overwrite_changed is true.
+add_individual_field_to_layouts (by default this org's newest), in one deploy. Also runs as restore_layouts,
+its former name. Another org's snapshot, or a layout changed since, is refused unless allow_other_org or
+overwrite_changed. Details: docs/layouts.md.
 """
     options_spec = OptionSpec(
         folder("snapshot", "Path of a snapshot folder.", must_exist=True),

@@ -10,18 +10,10 @@ from .individuals import SetIndividualPrivacy
 
 class CreateMissingIndividuals(SetIndividualPrivacy):
     task_docs = """
-Gives every Contact, Lead and person account that has no Individual (data privacy record) a new one,
-named after the record (FirstName, LastName) with no flag set, and links it through the record's
-Individual lookup; so a rep always finds a record to tick Don't Track / Don't Process on.
-With a condition per object (``contacts_where``, ``leads_where``, ``person_accounts_where``) only the
-records it selects, of those objects only. Converted leads are left out (they cannot be updated).
-
-It runs set_individual_privacy's own path: REST below ``bulk_threshold`` records, streamed Bulk API 2.0
-jobs at or above it (API calls and memory stay flat however many records), the same report, retries
-and handling of records the org refuses. A run that finished leaves nothing for the next one to do.
-Email Opt Out is never read or written. ``dry_run`` reports how many would get one and changes nothing.
-In the flow enable_individual_email_tracking this step is off unless
-``-o create_missing_individuals__enabled true`` is given.
+Gives every Contact, Lead and person account that has no Individual (data privacy record) a new one, named
+after the record with no flag set, so a rep always finds a record to tick Don't Track / Don't Process on.
+It runs set_individual_privacy's own path. In the flow enable_individual_email_tracking it is off unless
+``-o create_missing_individuals__enabled true``. Details: docs/reps.md.
 """
 
     options_spec = OptionSpec(

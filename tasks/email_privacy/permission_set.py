@@ -17,14 +17,10 @@ from email_privacy.features.permission_set import (
 
 class DeployEmailPrivacyPermissionSet(MetadataTask):
     task_docs = """
-Deploys the permission sets in force-app/main/default/permissionsets (the one that lets reps read and
-edit Individual records and their Don't Track / Don't Process fields), converted to Metadata API
-format in Python, in one deploy. It first retrieves the org's copies (or reuses the flow's read) and
-deploys nothing when the org already holds every element of them.
-
-With assign_to_usernames or assign_to_where it then assigns Email Privacy: Individual Access to those
-active users (IsActive = true is always added) who do not hold it yet; a second run writes nothing; a dry
-run lists them. In the flow the set is deployed with the layouts, so a later step (assign_only) assigns it.
+Deploys the permission sets in force-app/main/default/permissionsets (reps may read and edit Individual and
+its Don't Track / Don't Process fields), only when the org's copies lack an element of them. With
+assign_to_usernames or assign_to_where it then assigns Email Privacy: Individual Access to those active users
+who lack it. Details: docs/reps.md.
 """
     options_spec = OptionSpec(
         text("path", "Folder of *.permissionset-meta.xml files, relative to the project.", allowed="path of a folder"),

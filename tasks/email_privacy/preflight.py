@@ -12,25 +12,10 @@ from email_privacy.salesforce.layouts import TARGET_OBJECTS
 
 class CheckEmailPrivacyPrerequisites(MetadataTask):
     task_docs = """
-Checks, before anything in the org changes, that it can honour individual email-tracking preferences,
-and prints each item with a verdict (OK, WILL CHANGE, WARNING, FAIL, INFO) and what to do:
-
-- the edition (Organization.OrganizationType): Essentials, Professional, Enterprise, Performance, Unlimited or
-  Developer, production, sandbox or scratch org; Group Edition ("Team Edition") and the others fail;
-- the running user's permissions (UserPermissionAccess): Customize Application, Modify All Data or Modify
-  Metadata, API Enabled;
-- person accounts on or off (decides whether PersonAccount layouts are in scope);
-- Lightning Experience on or off (decides Enhanced Email under enhanced_email: auto);
-- the current values of the four settings;
-- each Lightning record page of Contact, Lead and Account with its kind (Dynamic Forms, person account,
-  business account, Record Detail ...) and whether the flow will add the Individual field to it (pages false
-  leaves pages out).
-
-Fails, naming the edition or the permission, on an unsupported edition or a missing permission. It reads the
-org's settings, target layouts and record pages once (one listMetadata, one retrieve) and returns that read as
-org_state, so the later steps of enable_individual_email_tracking reuse it instead of reading again. Its other
-return values (dry_run, enhanced_email, email_tracking, objects, pages, person_accounts, lightning, edition,
-checks...) let the flow set a choice once, on this step, for every later step.
+Checks, before anything in the org changes, that it can honour individual email-tracking preferences: the
+edition, the running user's permissions, person accounts, Lightning Experience, the four settings and the
+record pages, each with a verdict and what to do. It reads the org once, for the flow's later steps to
+reuse. Details: docs/flow.md.
 """
     checks_flow = True  # step 1 of the flow: every step's options are checked before the org is touched
     options_spec = OptionSpec(

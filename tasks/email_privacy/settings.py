@@ -26,16 +26,10 @@ CONSENT_MANAGEMENT = Option(
 
 class DeployEmailPrivacySettings(MetadataTask):
     task_docs = """
-Turns on what Salesforce needs to honour each person's Don't Track / Don't Process choice:
-Data Protection and Privacy (PartyDataModelSettings.enableConsentManagement), Enforce email privacy
-settings (EmailAdministrationSettings.enableEmailConsentManagement), Enhanced Email
-(EmailAdministrationSettings.enableEnhancedEmailEnabled) and Enable Email Tracking
-(ActivitiesSettings.enableEmailTracking).
-
-It reads the org's current values first (one retrieve) and deploys only the switches that are off,
-each settings file holding only the fields it changes; when everything is on it deploys nothing and
-says the org is already configured. It never deploys enableConsentManagement false: that would purge
-the org's data protection records.
+Turns on what Salesforce needs to honour each person's Don't Track / Don't Process choice: Data Protection and
+Privacy, Enforce email privacy settings, Enhanced Email and Enable Email Tracking, deploying only the switches
+that are off. It never deploys enableConsentManagement false: that would purge the org's data protection
+records. Details: docs/flow.md.
 """
     options_spec = OptionSpec(
         choice(

@@ -11,25 +11,9 @@ from email_privacy.salesforce.layouts import TARGET_OBJECTS
 
 class VerifyEmailPrivacy(MetadataTask):
     task_docs = """
-Reads the org back (one retrieve of the settings and the target layouts) and fails unless:
-
-- Data Protection and Privacy ("Make data protection details available in records"), Enforce email privacy
-  settings and, unless email_tracking is false, Enable Email Tracking are on;
-- Enhanced Email is on where it is required (enhanced_email: auto = where Lightning Experience is on; true);
-- every Contact, Lead and (where person accounts are on) Person Account page layout has the Individual field;
-- every Lightning record page built with Dynamic Forms for those objects places the Individual field (pages false
-  leaves pages out); other record pages of Contact, Lead and Account are listed with their kind, left alone.
-
-It also counts, per flag, the active users who can edit Don't Track and Don't Process on Individual records
-and through which profiles and permission sets (four REST queries); fewer than min_editors besides you is a
-warning row (the org still counts as configured), since then no rep can honour a request.
-
-Prints a table of every setting and layout (the names a person sees in Setup) with its state and verdict; the
-report option writes the same as JSON, the junit option as a JUnit XML file (one test case per row, for CI
-test reporters) and the summary option as a Markdown table (for a CI job summary), each readable by the owner
-only. In the flow it takes the prerequisites' read as org_state and reuses it, with no Metadata API call, when
-that read already showed the org configured or the run is a dry run (nothing was deployed in between); otherwise
-it retrieves again. With dry_run it reports what is not configured yet as a warning instead of failing.
+Reads the org back and fails unless the settings are on and every target page layout and Dynamic Forms record
+page has the Individual field; it also counts who can edit Don't Track and Don't Process (under min_editors:
+a warning). report, junit and summary write the table for CI. Details: docs/flow.md, docs/reps.md.
 """
     options_spec = OptionSpec(
         file_to_write("report", "Path of a JSON file to write the verification to (mode 0600)."),
