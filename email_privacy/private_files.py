@@ -18,7 +18,6 @@ def mkdir_private(path: Path) -> None:
 
 @contextlib.contextmanager
 def private_file(path: Path, mode: str = "wb", **open_args):
-    """A file open for writing that replaces `path` when the block ends, or is removed if it raises."""
     path = Path(path)
     mkdir_private(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -35,7 +34,6 @@ def private_file(path: Path, mode: str = "wb", **open_args):
 
 
 def write_private(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` owner-only, through a temporary file and a rename; return the path."""
     with private_file(path) as fh:
         fh.write(data)
     return Path(path)

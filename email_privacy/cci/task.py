@@ -52,13 +52,8 @@ CLIENT_OPTIONS = (
 
 
 class OptionsTask:
-    """Mixin (before the CumulusCI task class) for a task whose options come from one OptionSpec.
-
-    Declare `options_spec = OptionSpec(...)` on the class: its `task_options` (what `cci task info` shows) is
-    derived from it, an option name the spec lacks is refused in one line, and the parsed values are in
-    `self.parsed_options` (one attribute per option, the default where not given). A task with
-    `checks_flow = True` also checks, in a flow, every option of every step before it touches the org.
-    """
+    """Mixin (before the CumulusCI task class): `options_spec` gives `task_options` and `self.parsed_options`;
+    `checks_flow = True` checks every step's options before the org is touched."""
 
     options_spec: OptionSpec = OptionSpec()
     checks_flow: bool = False
@@ -94,13 +89,8 @@ class MetadataTask(OptionsTask, BaseSalesforceApiTask):
     options_spec = OptionSpec(*CLIENT_OPTIONS)
 
     def _update_credentials(self):
-        """Refresh the token, unless a task of this process refreshed this same org config moments ago.
-
-        CumulusCI refreshes before every task, each time a token POST plus userinfo and Organization
-        reads on new connections (6 refreshes in a 5-step flow). A token a flow step got under
-        REFRESH_REUSE_SECONDS ago is still good (Salesforce sessions last 15 minutes at the least), and
-        a session that expires anyway is refreshed on demand, once, by MetadataClient and call_rest.
-        """
+        """Skipped when a task of this process refreshed this org config under REFRESH_REUSE_SECONDS ago (CumulusCI
+        refreshes before every task: docs/salesforce-facts.md, CumulusCI 4.10); expired sessions refresh on demand."""
         now = time.monotonic()
         last = _REFRESHED_AT.get(self.org_config)
         if last is not None and now - last < REFRESH_REUSE_SECONDS and self.org_config.access_token:

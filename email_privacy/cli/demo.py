@@ -1,8 +1,4 @@
-"""`make demo`: a local org in a temporary folder, the main flow run against it with the real cci,
-then what changed in the org, and the org stopped.
-
-Run from the project root (cci needs the project's git checkout and cumulusci.yml).
-"""
+"""`make demo`: the main flow run with the real cci against a local org, then what changed in it."""
 
 import subprocess
 import sys
@@ -18,7 +14,6 @@ FLOW = "enable_individual_email_tracking"
 
 
 def metadata_files(root: Path) -> dict[str, bytes]:
-    """Every file under an org's metadata folder, by relative path."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 

@@ -1,9 +1,4 @@
-"""`email-privacy layouts`: add the Individual field to the page layouts in a source tree, offline.
-
-Edits every `.layout` and `.layout-meta.xml` file of the chosen objects under PATH in place. All
-files are read and edited in memory first; if any cannot be read, parsed or edited, no file is
-changed. Files are then written atomically (temporary file in the same folder, then rename).
-"""
+"""`email-privacy layouts`: the Individual field on the page layouts in a source tree, offline."""
 
 from pathlib import Path
 
@@ -18,7 +13,6 @@ from .offline_edit import Plan
 
 
 def layout_files(root: Path) -> list[Path]:
-    """Every layout file under `root` (or `root` itself), sorted for a stable order."""
     return offline_edit.files_under(root, names.is_layout_file)
 
 

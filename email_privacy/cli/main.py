@@ -1,7 +1,4 @@
-"""The `email-privacy` command: offline generators and editors, and the local org.
-
-Expected failures print one line and exit non-zero (2 for bad arguments); no traceback.
-"""
+"""The `email-privacy` command: expected failures print one line and exit non-zero (2 for bad arguments)."""
 
 import importlib
 import sys
@@ -17,11 +14,7 @@ from ..salesforce.settings import by_type
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands live in other modules and are imported only when used.
-
-    Keeps `email-privacy settings` from importing the local org's server code, and lets each
-    module own its commands.
-    """
+    """Subcommands imported only when used, so `email-privacy settings` does not load the local org's server."""
 
     lazy = {
         "layouts": "email_privacy.cli.layouts:layouts",

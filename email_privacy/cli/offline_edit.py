@@ -1,10 +1,5 @@
-"""Offline edits of metadata files in a source tree, shared by `email-privacy layouts` and `email-privacy pages`.
-
-Every file is read and edited in memory first; if any cannot be read, parsed or edited, no file is
-changed and the bad ones are named. Files are then written atomically (temporary file in the same
-folder, then rename). --dry-run prints a unified diff, --check is a CI gate (exit 1 when anything
-would change).
-"""
+"""Offline edits of a source tree's metadata files: all files edited in memory first, so one bad file changes
+none, then written atomically."""
 
 import os
 import tempfile

@@ -1,11 +1,5 @@
-"""`email-privacy pages`: add the Individual field to the Dynamic Forms record pages in a source tree, offline.
-
-Edits every `.flexipage` and `.flexipage-meta.xml` file under PATH that is a Dynamic Forms record
-page of a chosen object (Contact, Lead, a person-account Account page) in place; Record Detail
-pages, business-account pages and pages in the pre-API-48 format are left alone and named. The
-same contract as `email-privacy layouts` (offline_edit.py): all files or none, --dry-run, --check.
-Offline there is no describe, so the lookups are the standard names (IndividualId, PersonIndividualId).
-"""
+"""`email-privacy pages`: the Individual field on Dynamic Forms record pages in a source tree, offline (no describe,
+so the standard lookup names)."""
 
 from pathlib import Path
 
@@ -27,7 +21,6 @@ def is_page_file(name: str) -> bool:
 
 
 def page_files(root: Path) -> list[Path]:
-    """Every FlexiPage file under `root` (or `root` itself), sorted for a stable order."""
     return offline_edit.files_under(root, is_page_file)
 
 

@@ -1,17 +1,7 @@
-"""Record Don't Track / Don't Process requests on the Individuals of contacts, leads and person accounts.
-
-The steps:
-  parse_request   options -> PrivacyRequest, every CSV line checked (features/individuals_request.py)
-  resolve_targets describes -> the Individual lookup per object (never hard-coded: docs/salesforce-facts.md, "Fields")
-  find_records    queries -> the matched records, with their Individual's current flags, into the run's
-                  on-disk index (features/match_index.py), and what was not found
-  apply           writes: update Individuals, create the missing ones, link them, remove orphans
-                  (features/individual_writes.py)
-At or above `bulk_threshold` records a read is one Bulk API 2.0 query and a write one ingest job per
-upload file, so API calls do not grow with the records; both are streamed, and the run's memory does
-not grow with them either.
-
-Email Opt Out (HasOptedOutOfEmail / PersonHasOptedOutOfEmail) is never read or written here.
+"""Record Don't Track / Don't Process on the Individuals of contacts, leads and person accounts: parse the request,
+resolve each object's lookup from the describe, find the records into the run's on-disk index, apply the writes.
+REST below `bulk_threshold`, streamed Bulk API 2.0 from it, so calls and memory stay flat. Email Opt Out is never
+read or written.
 """
 
 import tempfile
@@ -27,8 +17,7 @@ from .individual_writes import apply
 from .individuals_request import OBJECTS, PrivacyRequest, parse_request  # noqa: F401 (the operation's inputs)
 from .match_index import MatchIndex
 
-# A REST query travels in the URL (GET); Salesforce refuses URIs over 16,384 bytes. URL-encoding an
-# email list roughly doubles it, so an IN list stays under this many characters of SOQL.
+# docs/salesforce-facts.md, Bulk API 2.0: the URI limit; URL-encoding roughly doubles an email list.
 MAX_IN_CLAUSE_CHARS = 6000
 
 
@@ -45,12 +34,8 @@ class Target:
 
 
 def resolve_targets(client: RecordsClient, names, optional=()) -> dict[str, Target]:
-    """Describe the objects and find each one's lookup to Individual.
-
-    Resolved from the describe, never assumed (docs/salesforce-facts.md, "Fields").
-
-    PersonAccount in `optional` is left out quietly where person accounts are off, else it is an error.
-    """
+    """Each object's lookup to Individual, from the describe (docs/salesforce-facts.md, Fields); PersonAccount in
+    `optional` is left out quietly where person accounts are off."""
     targets = {}
     describes = {}
     for name in names:
@@ -82,7 +67,6 @@ def resolve_targets(client: RecordsClient, names, optional=()) -> dict[str, Targ
 
 
 def soql_string(value: str) -> str:
-    """A SOQL string literal: backslash and quote escaped."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
@@ -148,13 +132,8 @@ def record_row(target: Target, record: dict, flags: dict, key_field: str | None 
 
 
 def find_records(client: RecordsClient, targets: dict[str, Target], request: PrivacyRequest, index: MatchIndex):
-    """Query the records the request names into `index` (each record once, however many rows name it).
-
-    Below `bulk_threshold` keys or records per object: REST queries (IN lists in chunks, or the where
-    condition, paginated). At or above it: one Bulk API 2.0 query per object, its pages streamed into
-    the index and matched there against the requested keys (an IN list of 20,000 emails exceeds SOQL's
-    length), so the number of calls does not grow with the volume and memory does not either.
-    """
+    """From `bulk_threshold` on, one Bulk query per object matched in the index: an IN list of 20,000 emails
+    would exceed SOQL's length."""
     flags, tick = request.flags, Every(client.progress)
 
     def rows(target, records, key_field=None):
@@ -207,9 +186,7 @@ def target_names(request: PrivacyRequest) -> tuple[list[str], tuple]:
 
 
 def run(client: RecordsClient, request: PrivacyRequest, lists_stem=None) -> Report:
-    """The whole job: resolve targets, find records, plan, apply; returns the report.
-
-    Long lists (not found, failed) go to CSV files named after `lists_stem` (report.py)."""
+    """Long lists go to CSV files named after `lists_stem`."""
     names, optional = target_names(request)
     return run_targets(client, resolve_targets(client, names, optional), request, lists_stem)
 

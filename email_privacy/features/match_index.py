@@ -26,14 +26,13 @@ MATCH_COLUMNS = "object, id15, id, first_name, last_name, email, individual_id, 
 
 
 def batched(items: Iterable, size: int | None = None) -> Iterator[list]:
-    """Lists of `size` items (default BATCH, read at call time)."""
     iterator, size = iter(items), size or BATCH
     while chunk := list(islice(iterator, size)):
         yield chunk
 
 
 class MatchIndex:
-    """One run's SQLite database under `folder` (a temporary folder the caller removes)."""
+    """Under a temporary `folder` the caller removes."""
 
     def __init__(self, folder: Path):
         self.db = sqlite3.connect(str(Path(folder) / "index.sqlite"), isolation_level=None)
@@ -170,7 +169,6 @@ class MatchIndex:
         return self.scalar("SELECT COUNT(*) FROM match WHERE individual_id IS NULL")
 
     def to_create(self) -> Iterator[tuple]:
-        """(seq, first name, last name) of each record without an Individual."""
         yield from self.db.execute(
             "SELECT seq, first_name, last_name FROM match WHERE individual_id IS NULL ORDER BY seq"
         )
@@ -196,7 +194,6 @@ class MatchIndex:
         yield from self.db.execute("SELECT seq, new_individual_id FROM match WHERE orphan ORDER BY seq")
 
     def set_created(self, pairs: list[tuple]) -> None:
-        """(seq, new Individual id) of Individuals created for records."""
         self._many("UPDATE match SET new_individual_id = ? WHERE seq = ?", ((i, s) for s, i in pairs))
 
     def set_orphans(self, seqs: list[int]) -> None:
@@ -210,7 +207,6 @@ class MatchIndex:
 
     # -- failures ---------------------------------------------------------------------------------
     def fail_records(self, step: str, seqs_and_errors: list[tuple]) -> None:
-        """A failure per record: (match seq, the org's error)."""
         self._many(
             "INSERT INTO failed (object, id, email, step, error) "
             "SELECT object, id, email, ?, ? FROM match WHERE seq = ?",

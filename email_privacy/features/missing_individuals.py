@@ -1,14 +1,5 @@
-"""Give every Contact, Lead and person account without an Individual a new one, linked.
-
-Salesforce does not create Individual records (docs/salesforce-facts.md, "Individual"): a rep who opens
-a contact without one finds nothing to tick. This runs set_individual_privacy's own path with no flag to
-write: the records are chosen by `<lookup> = null` (and an optional SOQL condition per object), and each
-gets an Individual named after it (FirstName, LastName) and is linked through its lookup. So the
-streaming Bulk API 2.0 reads and writes, the report, the retries and the partial-failure handling are
-the same ones, and a run that finished leaves nothing for the next run to do.
-
-Email Opt Out is never read or written: the query selects only names, email and the lookup.
-"""
+"""Give every Contact, Lead and person account without an Individual a linked new one, since Salesforce does not
+(docs/salesforce-facts.md, Individual); set_individual_privacy's own path with no flag to write."""
 
 from email_privacy.salesforce.describe import field_names
 
@@ -24,11 +15,7 @@ def parse_options(options: dict) -> PrivacyRequest:
 
 
 def conditions(targets: dict, request: PrivacyRequest, person_accounts: bool) -> dict[str, str]:
-    """{object: SOQL condition} choosing the records that lack an Individual.
-
-    A converted lead cannot be updated (Salesforce: CANNOT_UPDATE_CONVERTED_LEAD), so converted leads are
-    left out; where person accounts are on, a person account's contact is reached through its account.
-    """
+    """Converted leads are left out: they cannot be updated (docs/salesforce-facts.md, Individual)."""
     out = {}
     for name, target in targets.items():
         parts = [f"{target.lookup} = null"]
@@ -43,11 +30,7 @@ def conditions(targets: dict, request: PrivacyRequest, person_accounts: bool) ->
 
 
 def run(client: RecordsClient, request: PrivacyRequest, lists_stem=None) -> Report:
-    """Find the records without an Individual, create and link one for each; the report.
 
-    Without conditions: every object (person accounts only where they are on); with conditions: the
-    objects they name, only the records they select.
-    """
     names = [n for n in OBJECTS if n in request.where] if request.where else list(OBJECTS)
     optional = () if "PersonAccount" in request.where else ("PersonAccount",)
     targets = resolve_targets(client, names, optional)

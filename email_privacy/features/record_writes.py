@@ -1,10 +1,5 @@
-"""One write step of a run (update, insert, link, delete) through REST or Bulk API 2.0, outcomes keyed back.
-
-Rows come from the run's index as (key, values) and outcomes go back as (key, new id, error), in the
-rows' order, whichever API carried them. Below `bulk_threshold` rows: sObject Collections, 200 a call.
-At or above: Bulk API 2.0 ingest jobs, one per upload file (org/ingest_files.py); each job's results
-are read as a stream into the index and paired with the rows there, so no step holds its rows.
-"""
+"""One write step of a run through REST or Bulk API 2.0, outcomes keyed back in the rows' order; Bulk results are
+paired with the rows in the run's index, so no step holds its rows."""
 
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence

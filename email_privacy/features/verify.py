@@ -1,11 +1,5 @@
-"""Verification: is the org really configured? Pure functions over what one read of the org returned.
-
-Rows (one per setting, one per target layout, one per Lightning record page of Contact, Lead and
-Account when pages are read) carry the name a person recognises, the API name, the
-state found, whether it is required and whether it is right; cci.report draws them as a table or writes
-them as JSON, cci.junit as a JUnit XML file and a Markdown summary for CI pages. The org is configured
-when every required row is right.
-"""
+"""Verification: is the org really configured? Pure functions over one read; the org is configured when every
+required row is right."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -79,13 +73,7 @@ def setting_rows(current: Mapping[str, Mapping[str, object]], required: Iterable
 def layout_rows(
     layout_files: Mapping[str, bytes], objects: Iterable[str], packages: Mapping[str, str | None] | None = None
 ) -> list[Row]:
-    """One row per target layout: {full name: file bytes} -> has it the Individual field of its object?
-
-    Names are as Setup lists them under the object's Page Layouts (decoded, the package's namespace moved
-    to the package column); `packages` gives listMetadata's namespacePrefix per full name where known.
-    Layouts of other objects are ignored; an object of `objects` with no layout at all gets a failing row,
-    because every object has at least one layout and none found means the read missed them.
-    """
+    """One row per target layout; an object with no layout fails, since every object has one and the read missed it."""
     objects = list(objects)
     packages = packages or {}
     rows = []
@@ -165,7 +153,6 @@ def table_columns(rows: Iterable[Row]) -> tuple:
 
 
 def configured(rows: Iterable[Row]) -> bool:
-    """True when every row is right."""
     return all(r.ok for r in rows)
 
 

@@ -16,9 +16,7 @@ def deploy_package(
     settings: Mapping[str, bytes] | None = None,
     pages: Mapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
-    """{path: bytes} for MetadataClient.deploy: `layouts` ({retrieve name: file}) under layouts/,
-    `permission_sets` ({name: MDAPI file}) under permissionsets/, `settings` ({settings type: file})
-    under settings/, `pages` ({FlexiPage name: file}) under flexipages/, and package.xml listing them all."""
+    """{path: bytes} for MetadataClient.deploy: each kind under its folder, and package.xml naming them all."""
     layouts, permission_sets = dict(layouts or {}), dict(permission_sets or {})
     stems = {metadata_xml.settings_file_stem(t): data for t, data in (settings or {}).items()}
     files = {f"settings/{stem}.settings": data for stem, data in stems.items()}

@@ -1,11 +1,5 @@
-"""The lost-update guard: another admin may save, or delete, a layout or a Lightning page between our retrieve
-and our deploy; deploying our copy would silently undo their change, or re-create what they deleted. The
-guard finds them before the deploy.
-
-The read has used the flow's one listMetadata, so the guard asks the Tooling API instead: one REST
-query, whatever the number of layouts. When that cannot answer for every layout, it says why and
-asks listMetadata again.
-"""
+"""The lost-update guard: a layout or page another admin saved or deleted since our read is found before our
+deploy would undo it, with one Tooling query whatever their number (listMetadata where the org refuses it)."""
 
 from __future__ import annotations
 
@@ -43,11 +37,7 @@ class _Kind:
 
 
 def changed_since(client, state, names_to_check: Iterable[str], tooling_query=None, warn=None) -> Moved:
-    """Layouts of `names_to_check` changed in the org since the read `state`, or deleted from it.
-
-    `tooling_query(soql) -> rows` is a REST call raising QueryRefused when the org refuses it;
-    when it cannot answer for every layout, `warn` says why and listMetadata answers instead.
-    """
+    """`tooling_query` raises QueryRefused when the org refuses it; then `warn` says why and listMetadata answers."""
 
     def listed():
         objects = state.objects or {names.layout_object(n) for n in names_to_check}
@@ -58,8 +48,8 @@ def changed_since(client, state, names_to_check: Iterable[str], tooling_query=No
 
 
 def pages_changed_since(client, state, pages: Iterable[str], tooling_query=None, warn=None) -> Moved:
-    """Lightning pages of `pages` changed in the org since the read `state`, or deleted from it: one Tooling
-    query on FlexiPage (Tooling API Reference, FlexiPage: Id, LastModifiedDate), else a listMetadata of FlexiPage."""
+    """As changed_layouts, on FlexiPage (docs/salesforce-facts.md, Lightning record pages (FlexiPage) and
+    Dynamic Forms)."""
 
     def listed():
         return {e["fullName"]: e.get("lastModifiedDate") for e in client.list("FlexiPage")}
@@ -97,21 +87,15 @@ def _utc(when: datetime) -> datetime:
 
 
 def guard_soql(modified: dict, wanted: Iterable[str], tooling_object: str = "Layout") -> str:
-    """The guard's one query: every component of the type saved at or after the earliest lastModifiedDate the
-    read saw among those about to be deployed, truncated to whole seconds (a SOQL dateTime literal has none
-    finer). Each of them still in the org comes back, changed or not, so one that does not was deleted; the
-    query's size does not grow with the number of components."""
+    """Every component saved since the earliest date read, in whole seconds (docs/salesforce-facts.md, SOQL): one
+    missing was deleted, and the query does not grow with the number of components."""
     earliest = min(_utc(modified[n]) for n in wanted).astimezone(UTC)
     return f"SELECT Id, LastModifiedDate FROM {tooling_object} WHERE LastModifiedDate >= {earliest:%Y-%m-%dT%H:%M:%SZ}"
 
 
 def tooling_moved(rows: Iterable[dict], ids: dict, modified: dict, wanted: Iterable[str]) -> Moved:
-    """Of `wanted`, those a Tooling row shows with another LastModifiedDate than the read's (changed), and
-    those no row names (deleted).
-
-    Ids are matched on their first 15 characters (an org may answer 18 where the read had 15, or the
-    reverse); dates are compared as instants, not as text (`.000Z` and `.000+0000` are the same time).
-    """
+    """(changed, deleted) of `wanted`; ids match on 15 characters (docs/salesforce-facts.md, SOQL), dates as
+    instants (`.000Z` is `.000+0000`)."""
     wanted = sorted(set(wanted))
     by_id = {ids[n][:15]: n for n in wanted}
     seen, changed = set(), set()
@@ -127,16 +111,12 @@ def tooling_moved(rows: Iterable[dict], ids: dict, modified: dict, wanted: Itera
 
 
 def _same_instant(tooling: datetime, read: datetime) -> bool:
-    """Equal instants; a Tooling date in whole seconds also matches a read date within that second.
-
-    Why: should an org give the REST date at a coarser precision than the Metadata API's (`.000`), an
-    exact comparison would flag the latest-read layout on every run, and no re-run would ever get past it.
-    """
+    """A whole-second Tooling date matches a read date within that second, or a coarser REST date would flag the
+    latest layout on every run."""
     return tooling == read or (tooling.microsecond == 0 and tooling == read.replace(microsecond=0))
 
 
 def _parse_rest_datetime(value) -> datetime | None:
-    """A REST dateTime (`2026-11-27T07:00:00.000+0000`) as an aware datetime; None if it is not one."""
     if not isinstance(value, str):
         return None
     text = value[:-1] + "+00:00" if value.endswith("Z") else value

@@ -1,10 +1,5 @@
-"""Bulk API 2.0 upload files: rows written to CSV files on disk, a new file before one would pass the upload limit.
-
-Salesforce takes at most 150 MB per upload, counted after it base64-encodes the CSV, which adds about
-half (docs/salesforce-facts.md, "Bulk API 2.0": Upload Job Data, Bulk API 2.0 limits). So the CSV
-itself stays under two thirds of the limit. Sizes are counted in exact bytes of the encoded lines
-as they are written, not estimated, and each file is checked again before it is uploaded.
-"""
+"""Bulk API 2.0 upload files on disk, a new one before one would pass the upload limit (docs/salesforce-facts.md,
+Bulk API 2.0), counted in exact bytes as written and checked again before upload."""
 
 import csv
 import io
@@ -48,11 +43,7 @@ def write_upload_files(
     rows: Iterable[Sequence],
     upload_limit: int = SALESFORCE_UPLOAD_LIMIT,
 ) -> Iterator[UploadFile]:
-    """Write `rows` (value sequences in `columns` order) as CSV files under `folder`, each within the limit.
-
-    Yields each file once it is complete, so the caller can upload it before the next is written.
-    A row that alone would pass the limit stops the run with OrgError: no upload could carry it.
-    """
+    """Yields each file once complete, so it is uploaded before the next is written."""
     budget = csv_budget(upload_limit)
     header = _line(columns)
     number, handle, size, count, path = 0, None, 0, 0, Path(folder)

@@ -1,17 +1,5 @@
-"""Metadata API calls for the tasks: listMetadata, retrieve and deploy, fast, retried, one-line failures.
-
-Built on CumulusCI's own ApiListMetadata / ApiRetrieveUnpackaged / ApiDeploy (they build the SOAP
-envelopes, insert the session id and refresh an expired session once on sf:INVALID_SESSION_ID),
-subclassed where CumulusCI 4.10.1 falls short for this project:
-
-- it sleeps a whole second after every status poll, even the one that says "done"
-  (docs/salesforce-facts.md, "CumulusCI 4.10"):
-  we poll from `poll_interval`, growing, and never sleep after the last poll;
-- its `_call_mdapi` posts without a timeout and does not retry HTTP 5xx (its Retry has no
-  status list) nor read errors on POST: we retry those with bounded exponential backoff;
-- its failures are the whole SOAP envelope or several lines: we raise OrgError, one line naming
-  each failed component, the org's own words and what to do.
-"""
+"""Metadata API calls (listMetadata, retrieve, deploy) on CumulusCI's own, subclassed where 4.10.1 falls short
+(docs/salesforce-facts.md, CumulusCI 4.10): fast growing polls, bounded retries of 5xx, one-line failures."""
 
 from __future__ import annotations
 
@@ -42,7 +30,6 @@ MAX_ZIP_BYTES = 200 * 1024 * 1024
 
 
 def _soap_fault(response) -> tuple[str, str] | None:
-    """(faultcode, faultstring) if the reply is a SOAP fault, else None."""
     body = response.content or b""
     if b"faultcode" not in body:
         return None

@@ -1,17 +1,6 @@
-"""Record reads and writes against an org: REST queries, sObject Collections and Bulk API 2.0, streamed.
-
-Why our own thin client rather than simple-salesforce's `sf.bulk2`: its ingest helpers sleep `wait`
-seconds (5 by default) before the first poll, show no progress while a job runs, give no way to
-refresh an expired session, and split uploads in memory (`_split_csv` builds each part as one string
-and sizes it by a rough estimate, under its own 100 MB constant); its query helpers hand back each
-results page as one string. Here every results page and every job result is read as a stream of
-lines, and uploads are files on disk (org/ingest_files.py), so memory does not grow with the records.
-We keep simple-salesforce's session (with the retrying adapter from metadata_api.mount_rest_retries
-mounted on it) and its URLs.
-
-Every call goes through RecordsClient.request, so the number of API calls a run makes is the number
-of requests counted here (`calls`), which the task reports.
-"""
+"""Record reads and writes (REST, sObject Collections, Bulk API 2.0), streamed, on simple-salesforce's session:
+its own `bulk2` holds pages and uploads in memory (docs/salesforce-facts.md, Bulk API 2.0). Every call goes
+through `request`, so `calls` is the run's API call count."""
 
 import codecs
 import csv
@@ -27,14 +16,12 @@ from email_privacy.errors import OrgError
 
 COLLECTION_SIZE = 200  # sObject Collections take at most 200 records per call
 MAX_POLL_INTERVAL = 2.0
-# Rows per Bulk query results page: the larger, the fewer calls (simple-salesforce uses 50,000 too).
 QUERY_PAGE_ROWS = 50000
 PROGRESS_SECONDS = 5.0
 RESULT_KINDS = ("successfulResults", "failedResults", "unprocessedrecords")
 
 
 def _first_error(response: requests.Response) -> str:
-    """The org's own words from an error reply: REST errors are [{message, errorCode}]."""
     try:
         body = response.json()
     except ValueError:
@@ -66,15 +53,13 @@ class Outcome:
 
 
 def csv_value(value) -> str:
-    """A value as Bulk API 2.0 CSV writes it: booleans true/false, None empty."""
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)
 
 
 def response_lines(response: requests.Response) -> Iterator[str]:
-    """The reply's text as lines (ends kept, as a file opened with newline='' gives them to csv), read in
-    chunks: a streamed reply is never held whole. A quoted field's line break stays inside its record."""
+    """Lines (ends kept, for csv), read in chunks: a streamed reply is never held whole."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     tail = ""
     for chunk in response.iter_content(chunk_size=1 << 16):
@@ -162,7 +147,6 @@ class RecordsClient:
 
     # -- REST reads ---------------------------------------------------------------------------
     def describe(self, sobject: str) -> dict | None:
-        """The describe of one object, or None if the org has no such object."""
         try:
             return self.request("GET", f"/sobjects/{sobject}/describe", "describe").json()
         except OrgError as exc:
@@ -181,12 +165,10 @@ class RecordsClient:
             reply = self.request("GET", self.instance_url + reply["nextRecordsUrl"], "query").json()
 
     def count(self, soql: str) -> int:
-        """totalSize of a `SELECT COUNT() ...` query."""
         return int(self.request("GET", "/query", "query", params={"q": soql}).json().get("totalSize", 0))
 
     def consent(self, actions: list[str], ids: list[str]) -> dict:
-        """Salesforce's Consent API answer, {id: {result, proceed: {action: "true"/"false", ...}}}, for every
-        action in one call (consent/multiaction, API 45.0+; docs/salesforce-facts.md, "Consent API")."""
+        """docs/salesforce-facts.md, Consent API (multiaction: every action in one call)."""
         params = {"actions": ",".join(actions), "ids": ",".join(ids)}
         return self.request("GET", "/consent/multiaction", "Consent API", params=params).json()
 
@@ -250,9 +232,7 @@ class RecordsClient:
             reply.close()
 
     def bulk_query(self, soql: str) -> Iterator[dict]:
-        """Every row of a Bulk API 2.0 query job, page by page (Sforce-Locator), each page streamed.
-
-        Values are strings; relationship columns are named `Rel.Field`."""
+        """Values are strings; relationship columns are named `Rel.Field`."""
         job = self.request(
             "POST", "/jobs/query", "Bulk API 2.0 query", json={"operation": "query", "query": soql}
         ).json()
@@ -299,10 +279,7 @@ class RecordsClient:
         return job["id"], info
 
     def ingest_results(self, job_id: str) -> Iterator[tuple[str, dict]]:
-        """(kind, row) for every result row of a finished ingest job: successful, failed, unprocessed, streamed.
-
-        Results come in no particular order (Bulk API 2.0 guide, "Get Job Failed Record Results") and echo
-        the uploaded columns, with sf__Id (and sf__Error for failures) in front."""
+        """(kind, row) per result row, streamed, in no order (docs/salesforce-facts.md, Bulk API 2.0)."""
         for kind in RESULT_KINDS:
             for row in self._csv_rows(f"/jobs/ingest/{job_id}/{kind}", "Bulk API 2.0 results"):
                 yield kind, row

@@ -21,12 +21,8 @@ def first_line(text: str) -> str:
 
 
 def mount_rest_retries(sf, retries: int = 3, backoff: float = 0.5) -> None:
-    """Make a simple-salesforce client retry 502/503/504 and connection errors on every method.
-
-    CumulusCI mounts a Retry whose default methods leave out POST and PATCH, so a 503 on an
-    sObject Collections or Bulk call fails at once. Salesforce answers 503 before it processes a
-    request (server unavailable), so repeating a POST after one is safe.
-    """
+    """Retries on every method: CumulusCI's leaves out POST (docs/salesforce-facts.md, CumulusCI 4.10), and a 503
+    comes before Salesforce processes a request, so repeating a POST is safe."""
     retry = Retry(
         total=retries,
         connect=retries,
@@ -58,12 +54,7 @@ def session_refresher(org_config, keychain, logger):
 
 
 def call_rest(refresh, sf, func, *args, **kwargs):
-    """Call `func(*args, **kwargs)` (a simple-salesforce call on `sf`); on an expired session refresh it
-    once and repeat.
-
-    When the retries mounted on `sf` are used up (HTTP 5xx, resets, timeouts) it raises OrgError, one
-    line: urllib3's own RetryError text is a multi-clause URL dump that says nothing a person can act on.
-    """
+    """Refresh an expired session once; spent retries are one OrgError line, not urllib3's URL dump."""
     from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
     try:
@@ -130,8 +121,7 @@ class RestClient:
         return dict(org)
 
     def tooling_query(self, soql: str) -> list[dict]:
-        """Every record of a Tooling API query, following nextRecordsUrl (REST with retries and one session
-        refresh). QueryRefused, with the org's error code, when the org refuses the query (HTTP 4xx)."""
+        """QueryRefused, with the org's error code, when the org refuses the query (HTTP 4xx)."""
         from simple_salesforce.exceptions import SalesforceError
 
         records, path, params = [], "tooling/query", {"q": soql}
@@ -161,6 +151,5 @@ class RestClient:
         return self._describes[sobject]
 
     def person_accounts_enabled(self) -> bool:
-        """Whether person accounts are on. CumulusCI's org_config.is_person_accounts_enabled asks the same
-        question through a client of its own that has none of our retries."""
+        """CumulusCI's is_person_accounts_enabled asks through a client without our retries."""
         return has_person_accounts(self.describe("Account"))

@@ -1,17 +1,6 @@
-"""Lightning record pages (Metadata API type FlexiPage): what kind of page each is, and adding a field to it.
-
-A record page built with Dynamic Forms shows its own field instances, not the page layout
-(docs/salesforce-facts.md, "Lightning record pages (FlexiPage) and Dynamic Forms"), so the
-Individual lookup must be placed on the page itself. A page that shows the layout through the
-Record Detail component needs nothing: the layout edit covers it.
-
-The edit follows the layout editor: the new item is spliced into the original bytes so that every
-other byte of the file survives, and the splice is proved by parsing it back (splice.py). Pages
-are walked as the Lightning App Builder nests them: a template region holds components; a
-component property names a Facet region that holds more (tabs, accordions, field sections); a
-`flexipage:fieldSection` names a facet of `flexipage:column` components, each of whose `body`
-facet holds the field instances.
-"""
+"""Lightning record pages: what kind each is, and adding a field to a Dynamic Forms page, which shows its own
+fields, not the layout's (docs/salesforce-facts.md, Lightning record pages (FlexiPage) and Dynamic Forms). Pages
+are walked as the App Builder nests them: regions, components, facets, field sections, columns."""
 
 from dataclasses import dataclass
 
@@ -20,7 +9,6 @@ from ..errors import EmailPrivacyError
 from ..xmltree import child_text, children, copy_tree, local, new_element, root_of
 from . import layouts, splice
 
-# layouts.py holds the per-object field names; pages share them.
 INDIVIDUAL_FIELD = layouts.INDIVIDUAL_FIELD
 EMAIL_OPT_OUT_FIELD = layouts.EMAIL_OPT_OUT_FIELD
 TARGET_OBJECTS = layouts.TARGET_OBJECTS
@@ -59,7 +47,6 @@ class PageClass:
 
 
 def _record_field(field_item: str) -> str:
-    """`Record.Email` -> `Email`; "" for items that are not fields of the record."""
     return field_item[len("Record.") :] if field_item.startswith("Record.") else ""
 
 
@@ -87,7 +74,6 @@ class _Page:
         self.ordered = self._page_order()
 
     def components(self, region):
-        """(item, componentName, {property: value}) for each component instance of a region, in order."""
         for item in children(region, "itemInstances"):
             for comp in children(item, "componentInstance"):
                 props = {}
@@ -96,7 +82,6 @@ class _Page:
                 yield item, child_text(comp, "componentName"), props
 
     def fields(self, region):
-        """(item, field name) for each field instance of the record in a region, in order."""
         for item in children(region, "itemInstances"):
             for inst in children(item, "fieldInstance"):
                 yield item, _record_field(child_text(inst, "fieldItem"))
@@ -279,25 +264,14 @@ def _edit(tree, target: str, lookup: str, name: str, anchors: tuple[str, ...] | 
 
 
 def add_field_tree(tree, target: str, lookup: str, name: str = "page"):
-    """A new tree with a field instance for `Record.<lookup>`, or None when the page is left as it is.
-
-    `target` is the page's target object as classify() gives it (Contact, Lead, PersonAccount);
-    `lookup` the Individual lookup's name from the describe (IndividualId, PersonIndividualId).
-    Pages that are not Dynamic Forms target pages, and pages that already place the field, are
-    left alone. The input tree is not modified.
-    """
+    """A new tree with `Record.<lookup>` placed, or None when the page is left as it is."""
     edited = _edit(tree, target, lookup, name)
     return None if edited is None else edited[0]
 
 
 def add_field(data: bytes, target: str, lookup: str, name: str = "page", anchors=None) -> bytes | None:
-    """Like add_field_tree, on a file's bytes: the new bytes, or None when the page is left as it is.
-
-    Placement: right after the Email Opt Out field instance in the field section column that holds
-    it (`anchors`: these fields instead); else at the end of the first field section's first column.
-    Every byte of the input is kept; only the new item and its indentation are added. Hostile or
-    malformed input raises XmlInputError naming `name`.
-    """
+    """Like add_field_tree, on a file's bytes, every other byte kept: after Email Opt Out (or `anchors`), else
+    ending the first field section's first column."""
     tree = metadata_xml.parse(data, name)
     edited = _edit(tree, target, lookup, name, anchors)
     if edited is None:

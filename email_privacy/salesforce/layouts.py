@@ -1,13 +1,5 @@
-"""Pure edits of page layouts (Metadata API type Layout) as lxml trees.
-
-The one edit this project needs is adding a field item (the Individual lookup) to a layout,
-leaving every other byte of the file as it was: people diff these files in git and review them,
-so comments, labels, namespace prefixes and indentation must survive. Element order follows
-mdschema (LayoutColumn holds layoutItems, then reserved).
-
-CumulusCI's metadata_tree is not used: its tostring() re-indents the whole document (etree.indent),
-which would rewrite every line of a hand-formatted layout, and its parser accepts a DOCTYPE.
-"""
+"""Pure edits of page layouts as lxml trees, keeping every other byte (people review these files in git).
+CumulusCI's metadata_tree is not used: its tostring() re-indents the whole document and its parser accepts a DOCTYPE."""
 
 import difflib
 
@@ -18,7 +10,7 @@ from . import splice
 
 TARGET_OBJECTS = ("Contact", "Lead", "PersonAccount")
 
-# Contact.IndividualId, Lead.IndividualId, Account.PersonIndividualId (docs/salesforce-facts.md, "Fields").
+# docs/salesforce-facts.md, Fields.
 INDIVIDUAL_FIELD = {"Contact": "IndividualId", "Lead": "IndividualId", "PersonAccount": "PersonIndividualId"}
 EMAIL_OPT_OUT_FIELD = {
     "Contact": "HasOptedOutOfEmail",
@@ -26,8 +18,7 @@ EMAIL_OPT_OUT_FIELD = {
     "PersonAccount": "PersonHasOptedOutOfEmail",
 }
 
-# The Individual object's own layouts and record pages must show Don't Track and Don't Process (the Help
-# page's last step); new items go beside its other privacy flags (docs/salesforce-facts.md, "The rep's side").
+# docs/salesforce-facts.md, Individual: the rep ticks the two flags on Individual's own layouts and pages.
 INDIVIDUAL_OBJECT = "Individual"
 INDIVIDUAL_FLAGS = ("HasOptedOutTracking", "HasOptedOutProcessing")
 PRIVACY_FLAGS = (*INDIVIDUAL_FLAGS, "HasOptedOutProfiling", "HasOptedOutSolicit", "HasOptedOutGeoTracking",
@@ -64,7 +55,6 @@ def _is_custom_links(section) -> bool:
 
 
 def _field_items(root):
-    """Yield (section, column, item, field name) for every field item in the layout's sections."""
     for section in _sections(root):
         for column in children(section, "layoutColumns"):
             for item in children(column, "layoutItems"):
@@ -87,7 +77,6 @@ def field_behavior(tree, field: str) -> str | None:
 
 
 def has_field(tree, field: str) -> bool:
-    """True if any section of the layout holds an item for `field` (any behavior)."""
     return field_behavior(tree, field) is not None
 
 
@@ -164,15 +153,8 @@ def add_field(
     name: str = "layout",
     email_opt_out: str | tuple | None = None,
 ):
-    """Return a new tree with an item for `field` added, or None when the layout already has the field.
-
-    The input tree is not modified. Placement: right after the Email Opt Out item where the layout
-    has one (`email_opt_out`: that field name or names; by default either HasOptedOutOfEmail or
-    PersonHasOptedOutOfEmail) and `position` is after_email_opt_out; otherwise at the end of the
-    first column of the first section that is not a CustomLinks section. The new item is indented
-    like its siblings. Raises EmailPrivacyError naming `name` when no section can take the field,
-    OptionError for a behavior or position that is not allowed.
-    """
+    """A new tree with the item after Email Opt Out (else ending the first non-CustomLinks section's first column),
+    or None when the layout has the field already."""
     edited = _edit(tree, field, behavior, position, name, email_opt_out)
     return None if edited is None else edited[0]
 
@@ -185,12 +167,7 @@ def add_field_bytes(
     name: str = "layout",
     email_opt_out: str | tuple | None = None,
 ) -> bytes | None:
-    """Like add_field, on a file's bytes: the new file's bytes, or None when the layout already has the field.
-
-    Every byte of the input is kept (declaration, comments, entity spelling, line ends); only the
-    new item and the whitespace that indents it are added. Parses with xmlsafe, so hostile input
-    raises XmlInputError naming `name`.
-    """
+    """Like add_field, on a file's bytes, every other byte kept."""
     tree = metadata_xml.parse(data, name)
     edited = _edit(tree, field, behavior, position, name, email_opt_out)
     if edited is None:
@@ -199,7 +176,6 @@ def add_field_bytes(
 
 
 def unified_diff(old: bytes, new: bytes, name: str) -> str:
-    """A unified diff of two versions of a file, as text (empty when they are equal)."""
     a = old.decode("utf-8", errors="replace").splitlines(keepends=True)
     b = new.decode("utf-8", errors="replace").splitlines(keepends=True)
     lines = difflib.unified_diff(a, b, fromfile=f"a/{name}", tofile=f"b/{name}")

@@ -30,18 +30,15 @@ def _split(full_name: str) -> tuple[str, str]:
 
 
 def layout_object(full_name: str) -> str:
-    """The object a layout belongs to: `PersonAccount-Person Account Layout` -> `PersonAccount`."""
     return _split(full_name)[0]
 
 
 def layout_label(full_name: str) -> str:
-    """The part after the hyphen, as written (encoded, namespace included)."""
     return _split(full_name)[1]
 
 
 def encode(full_name: str) -> str:
-    """Write a full name as layout file names and retrieve members do (`(` -> `%28`); `%XX` already there is kept,
-    so names listMetadata gives encoded pass through unchanged."""
+    """As file names and retrieve members write it; `%XX` already there is kept."""
     out, i = [], 0
     while i < len(full_name):
         if _ESCAPE.match(full_name, i):
@@ -75,7 +72,6 @@ def file_name(full_name: str, fmt: str = "mdapi") -> str:
 
 
 def namespace_of(name: str) -> str | None:
-    """The namespace prefix a name starts with (`FinServ__Contact Layout` -> `FinServ`), or None."""
     m = _NS_PREFIX.match(name)
     return m.group(1) if m else None
 
@@ -120,7 +116,6 @@ def human_label(full_name: str, namespace: str | None = None) -> str:
 
 
 def human_name(full_name: str, namespace: str | None = None) -> str:
-    """Object, name and package for listings: `Contact: Acme Contact (Partner) Layout [package acme]`."""
     ns = layout_package(full_name, namespace)
     package = f" [package {ns}]" if ns else ""
     return f"{layout_object(full_name)}: {human_label(full_name, namespace)}{package}"

@@ -16,7 +16,6 @@ _MARKUP = re.compile(
 
 
 def indent_before(el) -> str:
-    """The whitespace that precedes `el` inside its parent ("" if none or not whitespace)."""
     prev = el.getprevious()
     text = prev.tail if prev is not None else el.getparent().text
     text = text or ""
@@ -32,7 +31,6 @@ def indent_unit(root) -> str:
 
 
 def element_index(root, el) -> int:
-    """Position of `el` among the document's elements in document order (the order of their start tags)."""
     for i, e in enumerate(root.iter(tag=etree.Element)):
         if e is el:
             return i
@@ -60,7 +58,6 @@ def _esc(text: str | None) -> str:
 
 
 def _xml(el) -> str:
-    """The element without its tail, written with the document's prefix (no namespace declarations)."""
     qn = f"{el.prefix}:{etree.QName(el).localname}" if el.prefix else etree.QName(el).localname
     inner = "".join(_xml(c) + _esc(c.tail) for c in el)
     return f"<{qn}>{_esc(el.text)}{inner}</{qn}>"

@@ -109,7 +109,6 @@ changes nothing twice. Details: docs/individuals.md.
             )
 
     def _work(self, client: RecordsClient, stem):
-        """The one call: the report of the run."""
         return run(client, self.request, lists_stem=stem)
 
     def _run_task(self):

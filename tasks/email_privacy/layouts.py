@@ -1,5 +1,4 @@
-"""CumulusCI tasks: add the Individual lookup to page layouts and Dynamic Forms record pages, and put them back
-from a snapshot."""
+"""CumulusCI tasks: the Individual lookup onto page layouts and record pages, and back from a snapshot."""
 
 from email_privacy.cci.options import parse_existing_path, parse_list
 from email_privacy.cci.spec import OptionSpec, choice, flag, folder, name_list, set_by_flow, text
@@ -21,7 +20,6 @@ def _is_deferred_permission_sets(value) -> bool:
 
 
 def _layout_names(name, value) -> list[str]:
-    """Layout full names Object-Layout Name of the target objects."""
     layouts = parse_list(name, value)
     for layout in layouts:
         if "-" not in layout or layout.partition("-")[0] not in TARGET_OBJECTS:

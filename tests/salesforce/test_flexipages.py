@@ -597,3 +597,83 @@ def test_minified_column_in_an_indented_page():
 
 def test_pages_left_alone_give_none_from_the_tree_api():
     assert fp.add_field_tree(metadata_xml.parse(page("Contact", detail=True), "p"), "Contact", "IndividualId") is None
+
+
+def test_individual_page_gets_its_flags_beside_the_other_privacy_flags():
+    data = page("Individual", ("Details", [("Privacy", ["Name", "HasOptedOutSolicit"], ["BirthDate"])]))
+    assert fp.classify(metadata_xml.parse(data, "p")) == fp.PageClass(
+        "dynamic_forms", "Individual", "Individual", "Dynamic Forms: shows its own field instances"
+    )
+    expected = after(data, "HasOptedOutSolicit", field("HasOptedOutTracking"))
+    assert_spliced(data, expected, "Individual", "HasOptedOutTracking")
+
+
+def test_anchors_option_names_the_field_to_follow():
+    data = page("Contact", DETAILS)
+    assert fp.add_field(odd(data), "Contact", "IndividualId", anchors=("Email",)) == odd(
+        after(data, "Email", field("IndividualId"))
+    )
+    assert fp.add_field(odd(data), "Contact", "IndividualId", anchors=("Nope", "Phone")) == odd(
+        after(data, "Phone", field("IndividualId"))
+    )
+
+
+def test_classification_reasons():
+    def kind(data):
+        return fp.classify(metadata_xml.parse(data, "p"))
+
+    app = page("Contact", DETAILS).replace(b"<type>RecordPage</type>", b"<type>AppPage</type>")
+    assert kind(app) == fp.PageClass("not_record_page", "Contact", None, "a AppPage page, not a record page")
+    untyped = page("Contact", DETAILS).replace(b"    <type>RecordPage</type>\n", b"")
+    assert kind(untyped) == fp.PageClass("not_record_page", "Contact", None, "a untyped page, not a record page")
+    case = page("Case", DETAILS)
+    assert kind(case) == fp.PageClass("other_object", "Case", None, "a record page of Case")
+    no_object = page("Case", DETAILS).replace(b"    <sobjectType>Case</sobjectType>\n", b"")
+    assert kind(no_object) == fp.PageClass("other_object", "", None, "a record page of no object")
+    old = page("Lead", DETAILS).replace(b"<flexiPageRegions>", b"<flexiPageRegions><componentInstances/>", 1)
+    assert kind(old) == fp.PageClass(
+        "old_format",
+        "Lead",
+        None,
+        "saved before API 48 (componentInstances in regions); open and save it in "
+        "the Lightning App Builder to bring it to the current format",
+    )
+    person = page("Account", ("Details", [("P", ["Name", "PersonEmail"])]))
+    assert kind(person) == fp.PageClass(
+        "person_account", "Account", "PersonAccount", "Dynamic Forms with person-account fields"
+    )
+    business = page("Account", ("Details", [("B", ["Name"])]))
+    assert kind(business) == fp.PageClass(
+        "business_account", "Account", None, "a business-account page (Dynamic Forms, no person fields)"
+    )
+    detail = page("Lead", detail=True)
+    assert kind(detail) == fp.PageClass("record_detail", "Lead", None, "shows the page layout (Record Detail)")
+    bare = page("Lead", header=highlights("Name"))
+    assert kind(bare) == fp.PageClass(
+        "no_field_section", "Lead", None, "shows no field section with fields and no Record Detail"
+    )
+    layout = (DECL + f'<Layout xmlns="{NS}"/>\n').encode()
+    with pytest.raises(EmailPrivacyError, match=r"^x\.flexipage: not a Lightning page"):
+        fp.add_field(layout, "Contact", "IndividualId", name="x.flexipage")
+    with pytest.raises(
+        EmailPrivacyError, match=r"^x: not a Lightning page \(root element is 'Layout', not FlexiPage\)$"
+    ):
+        fp.classify(metadata_xml.parse(layout, "x"), "x")
+
+
+def test_sections_are_met_in_page_order_not_file_order():
+    two_tabs = page(
+        "Contact",
+        ("Details", [("A", ["Name", "HasOptedOutOfEmail"])]),
+        ("More", [("B", ["Phone", "HasOptedOutOfEmail"])]),
+    ).decode()
+    second_tab = region("T1", section_regions("F10", "B", ["Phone", "HasOptedOutOfEmail"])[1])
+    assert two_tabs.count(second_tab) == 1
+    # The second tab comes first in the file; the first tab is still the first a person meets.
+    data = two_tabs.replace(second_tab, "").replace(
+        "    <flexiPageRegions>\n", second_tab + "    <flexiPageRegions>\n", 1
+    )
+    first = region("F00-col0", *map(field, ["Name", "HasOptedOutOfEmail"]))
+    expected = data.replace(first, region("F00-col0", *map(field, ["Name", "HasOptedOutOfEmail", "IndividualId"])))
+    assert expected != data
+    assert_spliced(data.encode(), expected.encode())

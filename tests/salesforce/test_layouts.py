@@ -537,3 +537,17 @@ def test_new_item_after_an_empty_item_tag():
         section("C", "OneColumn", "        <layoutColumns>\n" + item("Name") + empty + "        </layoutColumns>\n")
     )
     assert_spliced(data, data.replace(empty.encode(), (empty + item("IndividualId")).encode()))
+
+
+def test_required_and_anchor_fields():
+    assert layouts.required_fields("Contact") == ("IndividualId",)
+    assert layouts.required_fields("PersonAccount") == ("PersonIndividualId",)
+    assert layouts.required_fields("Individual") == ("HasOptedOutTracking", "HasOptedOutProcessing")
+    assert layouts.anchor_fields("Lead") == ("HasOptedOutOfEmail",)
+    assert layouts.anchor_fields("PersonAccount") == ("PersonHasOptedOutOfEmail",)
+    assert layouts.anchor_fields("Individual")[:3] == (
+        "HasOptedOutTracking",
+        "HasOptedOutProcessing",
+        "HasOptedOutProfiling",
+    )
+    assert "ShouldForget" in layouts.anchor_fields("Individual")

@@ -3,7 +3,7 @@
 import pytest
 from lxml import etree
 
-from email_privacy import metadata_xml
+from email_privacy import metadata_xml, xmltree
 from email_privacy.salesforce import splice
 
 DECL = b'<?xml version="1.0" encoding="UTF-8" ?>\n'  # lxml writes it without the space
@@ -75,5 +75,40 @@ def test_indent_helpers():
     assert splice.indent_unit(etree.fromstring(b"<r>x\n  <a/></r>")) == ""
     assert splice.indent_before(etree.fromstring(b"<r>x<a/></r>")[0]) == ""
     assert splice.element_index(root, root[2]) == 3
-    with pytest.raises(ValueError):
+    assert splice.indent_unit(etree.fromstring(b"<r>\n\n\t<a/></r>")) == "\t"  # a blank line first
+    with pytest.raises(ValueError, match="^element not in document$"):
         splice.element_index(root, etree.Element("r"))
+
+
+def test_text_is_escaped_and_empty_elements_keep_depth():
+    data = DECL + b"<r>\n  <a><e/><f>1</f><g/></a>\n  <b>2</b>\n</r>\n"
+    tree = metadata_xml.parse(data, "t")
+    root = tree.getroot()
+    anchor = root[0]
+
+    def build(parent, ws, unit):
+        el = parent.makeelement("n")
+        el.text = "x & <y>"
+        child = el.makeelement("m")
+        child.text, child.tail = "z", "> &"
+        el.append(child)
+        return el
+
+    item = splice.place("after", anchor, build)
+    new = splice.splice_or_tree(data, "t", tree, "after", splice.element_index(root, anchor), item)
+    assert new == data.replace(b"</a>\n", b"</a>\n  <n>x &amp; &lt;y&gt;<m>z</m>&gt; &amp;</n>\n", 1)
+
+
+def test_prefixed_document_and_elements_without_text():
+    data = DECL + b'<md:r xmlns:md="urn:a">\n  <md:a>1</md:a>\n</md:r>\n'
+    tree = metadata_xml.parse(data, "t")
+    root = tree.getroot()
+
+    def build(parent, ws, unit):
+        el = xmltree.new_element(parent, "n")
+        el.append(xmltree.new_element(el, "m"))  # no text: written <md:m></md:m>, read back the same
+        return el
+
+    item = splice.place("after", root[0], build)
+    new = splice.splice_or_tree(data, "t", tree, "after", 1, item)
+    assert new == data.replace(b"</md:a>\n", b"</md:a>\n  <md:n><md:m></md:m></md:n>\n")
