@@ -12,7 +12,8 @@ def mkdir_private(path: Path) -> None:
         missing.append(path)
         path = path.parent
     for folder in reversed(missing):
-        folder.mkdir(mode=0o700)
+        # exist_ok: another process (two cci runs at once) may create it between the check and here.
+        folder.mkdir(mode=0o700, exist_ok=True)
         os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask
 
 

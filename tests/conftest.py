@@ -21,10 +21,6 @@ def pytest_configure(config):
         config.addinivalue_line("markers", f"{kind}: {meaning} (derived, never written by hand)")
     config.addinivalue_line("markers", starts.E2E)
     config.stash[LAUNCHES] = starts.Launches()
-    # `make demo` and the CI job script snapshot into the project's own folder, as they do for users; made here,
-    # once, so cci runs on two workers never race to create it.
-    for folder in (ROOT / ".email_privacy", ROOT / ".email_privacy" / "snapshots"):
-        folder.mkdir(mode=0o700, exist_ok=True)
 
 
 LAUNCHES = pytest.StashKey[starts.Launches]()

@@ -46,3 +46,19 @@ def test_mkdir_private_leaves_existing_folders_alone(tmp_path):
     assert mode(existing) == 0o755
     assert mode(existing / "x") == 0o700 and mode(existing / "x" / "y") == 0o700
     mkdir_private(existing / "x")  # already there: no error
+
+
+def test_mkdir_private_survives_another_process_creating_the_folder_first(tmp_path, monkeypatch):
+    # Two cci runs snapshot at once: the folder appears between mkdir_private's check and its mkdir.
+    target = tmp_path / "snapshots"
+    real_exists = type(target).exists
+
+    def exists_then_made_by_someone_else(path):
+        if path == target and not real_exists(path):
+            path.mkdir()
+            return False
+        return real_exists(path)
+
+    monkeypatch.setattr(type(target), "exists", exists_then_made_by_someone_else)
+    mkdir_private(target)
+    assert target.is_dir() and mode(target) == 0o700
