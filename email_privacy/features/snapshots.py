@@ -1,18 +1,5 @@
-"""Snapshots: the retrieved originals of layouts and Lightning pages, written before they are changed, so
-they can be put back.
-
-Layout: `<base>/<org id>/<UTC timestamp>/` holding `layouts/<file name>.layout` and
-`flexipages/<name>.flexipage` (MDAPI, as retrieved), `package.xml` (so the folder deploys as it is)
-and `manifest.json` (org name and id, time, each layout's retrieve name, object, label and package as Setup
-shows them, display name, file and sha256; each page's name, file and sha256; for each, the digest of what our
-change deployed, so restore can tell whether someone changed it since). Folders are 0700 and files
-0600: layouts can hold business information, and nobody but the owner needs them. A snapshot is
-written to a temporary folder and renamed into place, so a crash never leaves half a snapshot that restore would trust.
-
-Snapshots are kept per org id, not per CumulusCI org name: two orgs named `qa` a month apart (a new scratch
-org, a refreshed sandbox) are different orgs. Older snapshots sit under `<base>/<org name>/`; they are still
-found, but only where their manifest names this org's id.
-"""
+"""Snapshots: the retrieved originals of layouts and pages, written owner-only before they change, kept per org id,
+renamed into place whole so restore never trusts half a snapshot; the folder layout is in docs/layouts.md."""
 
 from __future__ import annotations
 
@@ -53,13 +40,8 @@ def write_snapshot(
     pages: dict[str, bytes] | None = None,
     deployed: dict[str, bytes] | None = None,
 ) -> Path:
-    """Write {layout retrieve name: bytes} (and `pages`, {FlexiPage name: bytes}) as a new snapshot and
-    return its folder.
-
-    `packages` ({retrieve name: listMetadata namespacePrefix}) names the package of managed layouts
-    in the manifest; without it the package is read from the name. `deployed` ({layout retrieve name or
-    page name: bytes}) is what our change is about to deploy in their place; its digest is kept.
-    """
+    """The new snapshot's folder; the digest of `deployed` (what replaces each file) is kept, so restore can tell
+    whether someone changed it since."""
     packages, deployed = packages or {}, deployed or {}
     now = now or datetime.now(UTC)
     org_dir = Path(base) / org_folder_name(org_id or org_name)
@@ -112,7 +94,6 @@ def _page_entry(name: str, data: bytes, deployed: dict[str, bytes]) -> dict:
 
 
 def same_org(a: str | None, b: str | None) -> bool:
-    """Whether two org ids name the same org (an 18-character id and its 15-character form do)."""
     return bool(a) and bool(b) and a[:15] == b[:15]
 
 

@@ -1,12 +1,5 @@
-"""One read of what the tasks need from an org (settings values, target layouts, permission sets), and
-the one rule every task follows: reuse the flow's read when it holds what the task needs, else read anew.
-
-Every retrieve costs seconds of polling and counts against org limits, so the whole read is ONE
-listMetadata (Layout, and FlexiPage when pages are read: the call takes up to three types) and ONE
-retrieve (Settings + Layouts + Lightning pages + PermissionSets together). The flow's
-prerequisites task does this read and hands the OrgState to the later tasks through its
-return_values; standalone, each task reads for itself.
-"""
+"""One read of what the tasks need from an org (one listMetadata, one retrieve: each retrieve costs seconds of
+polling), and the one rule: reuse the flow's read when it holds what the task needs, else read anew."""
 
 from __future__ import annotations
 
@@ -51,8 +44,6 @@ class OrgState:
         return self.listed and set(objects) <= set(self.objects) and (self.pages_read or not pages)
 
     def holds(self, settings: bool, objects: Iterable[str], permission_sets: Iterable[str], pages=False) -> bool:
-        """Whether this read has the settings (if asked), every layout of `objects` (and the record pages,
-        when `pages`) and each permission set asked."""
         return (
             (not settings or bool(self.settings))
             and (not objects or self.covers(objects, pages))
@@ -76,11 +67,7 @@ class OrgState:
 
 
 class PermissionSetFiles(Mapping):
-    """{permission set name: MDAPI file bytes} handed from one flow step to the next.
-
-    A Mapping, not a dict: CumulusCI copies dict option values into plain dicts before it logs every
-    option of a flow step, which would print whole files; this keeps its short repr in the log.
-    """
+    """A Mapping, not a dict: CumulusCI copies dict options into plain dicts and logs them, whole files included."""
 
     def __init__(self, files: dict[str, bytes] | None = None):
         self._files = dict(files or {})
@@ -123,13 +110,7 @@ def read_org(
     pages: bool = False,
     page_names: Iterable[str] | None = None,
 ) -> OrgState:
-    """Read settings, the layouts of `objects` (or the explicit `layouts` names) and `permission_sets`;
-    with `pages`, also the Lightning record pages of Contact, Lead and Account (`page_names` names them
-    instead of listing: the pages an earlier read found).
-
-    One listMetadata (skipped when `layouts` names them) and one retrieve. Layout files are keyed by
-    retrieve name; their lastModifiedDate comes from listMetadata, else from the retrieve's fileProperties.
-    """
+    """One listMetadata (skipped when `layouts` and `page_names` name them) and one retrieve."""
     objects = tuple(objects)
     entries, page_entries, listed = _list(client, objects, layouts, pages, page_names)
     members: dict[str, list[str]] = {}
@@ -233,13 +214,8 @@ def reuse_or_read(
     stale: bool = False,
     pages: bool = False,
 ) -> tuple[OrgState, bool]:
-    """The read a task works from, and whether it is the flow's read `known` reused.
-
-    `known` is reused when it holds everything asked for (the settings, every layout of `objects`, each
-    of `permission_sets`) and nothing can have changed since (`stale` false). Otherwise one read of what
-    is asked for; where `known` already listed the layouts of `objects`, that read retrieves those same
-    layouts without a second listMetadata, and a layout gone from the org since is an OrgError.
-    """
+    """(the read, whether `known` was reused): reused when it holds all asked and is not `stale`; else read anew,
+    without a second listMetadata where `known` listed the layouts."""
     objects, permission_sets = tuple(objects), tuple(permission_sets)
     if known is not None and layouts is None and not stale and known.holds(settings, objects, permission_sets, pages):
         return known, True
