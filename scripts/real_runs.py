@@ -65,7 +65,8 @@ _NORMALISE = [
     (re.compile(r"(?<![\w.])/tmp(?:/[^\s'\"),;]*)?"), "<tmp>"),
     (re.compile(r"\bin \d+(?:\.\d+)?s\b"), "in <n>s"),
     (re.compile(r"\btest-[0-9a-f]{12}@example\.com\b"), "<scratch user>"),  # sf's scratch-org usernames
-    (re.compile(r"--admin-email=\S+"), "--admin-email=<git user email>"),  # cci takes it from git config
+    # cci adds the flag only where git knows the user's email (a clone's own config, or HOME's).
+    (re.compile(r" --admin-email=\S+"), ""),
 ]
 
 

@@ -111,3 +111,10 @@ def test_task_lines_cut_cci_chatter_and_collapse_shortens_runs_of_similar_lines(
     ]
     short = real_runs.collapse(lines, lambda line: line.startswith("  will add"))
     assert short[1:4] == ["  will add the field: Contact: A Layout", "  ...", "  will add the field: Lead: D Layout"]
+
+
+def test_the_admin_email_cci_adds_only_where_git_knows_one_does_not_count(tmp_path):
+    command = "Creating scratch org with command: sf org create scratch --json  -f orgs/dev.json -w 120"
+    path = write(tmp_path, doc(command + " --admin-email=someone@example.com", "scratch"))
+    assert real_runs.stale([path], {"scratch": command}, root=tmp_path) == []
+    assert real_runs.stale([path], {"scratch": command.replace("dev.json", "qa.json")}, root=tmp_path) != []
