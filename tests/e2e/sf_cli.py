@@ -62,6 +62,20 @@ def org_get(org, path: str) -> dict:
     return reply.json()
 
 
+def logged_in_home(org) -> Path:
+    """sf logged in once to `org`, in a template HOME that each test copies (`fresh_sf`)."""
+    require_sf()
+    template = SfRun(org, org.workdir / "sf-home-template")
+    template.login()
+    return template.home
+
+
+def fresh_sf(org, template: Path, tmp_path: Path) -> "SfRun":
+    """sf in a fresh copy of a logged-in HOME, so no test sees another's sf state."""
+    shutil.copytree(template, tmp_path / "sf-home")
+    return SfRun(org, tmp_path / "sf-home")
+
+
 class SfRun:
     """sf against one local org, in its own fresh HOME."""
 

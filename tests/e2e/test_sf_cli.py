@@ -4,13 +4,12 @@ against the org's own state: files are the org's bytes, deploys land in its fold
 
 import csv
 import io
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.sf_cli import ALIAS, SfRun, org_get, require_sf, sfdx_project
+from tests.e2e.sf_cli import ALIAS, SfRun, fresh_sf, logged_in_home, org_get, require_sf, sfdx_project
 from tests.harness import LocalOrgProcess, org_files, records
 
 LAYOUT = "Contact-Contact Layout"
@@ -30,30 +29,22 @@ CONSENT_ON = (
 def changed_org(module_local_org):
     """One org (3 Contacts, 2 Leads) for the tests that change it, each in a way no other test reads (a record
     of its own, a layout label, consent on), with sf logged in once into a template HOME."""
-    require_sf()
     org = module_local_org(contacts=3, leads=2)
-    template = SfRun(org, org.workdir / "sf-home-template")
-    template.login()
-    return org, template.home
+    return org, logged_in_home(org)
 
 
 @pytest.fixture
 def sf(changed_org, tmp_path):
     """sf logged in to the org the changing tests share, in a fresh HOME (a copy of the logged-in one)."""
-    org, template = changed_org
-    shutil.copytree(template, tmp_path / "sf-home")
-    return SfRun(org, tmp_path / "sf-home")
+    return fresh_sf(*changed_org, tmp_path)
 
 
 @pytest.fixture(scope="module")
 def read_only_org(tmp_path_factory):
     """One org for the tests that only read it, with sf logged in once into a template HOME."""
-    require_sf()
     org = LocalOrgProcess(tmp_path_factory.mktemp("sf-read-only"), contacts=3, leads=2).start()
     try:
-        template = SfRun(org, org.workdir / "sf-home-template")
-        template.login()
-        yield org, template.home
+        yield org, logged_in_home(org)
     finally:
         org.stop()
 
@@ -61,9 +52,7 @@ def read_only_org(tmp_path_factory):
 @pytest.fixture
 def sf_read(read_only_org, tmp_path):
     """sf logged in to the shared org that no test changes, in a fresh HOME (a copy of the logged-in one)."""
-    org, template = read_only_org
-    shutil.copytree(template, tmp_path / "sf-home")
-    return SfRun(org, tmp_path / "sf-home")
+    return fresh_sf(*read_only_org, tmp_path)
 
 
 def layout_bytes(org, name=LAYOUT) -> bytes:

@@ -4,14 +4,13 @@ the front-door URL, the manifest of everything the org holds; and `sf apex run`,
 """
 
 import json
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
 import requests
 
 from localorg.models.deploy_checks import DIRECTORIES
-from tests.e2e.sf_cli import ALIAS, SfRun, require_sf, sfdx_project
+from tests.e2e.sf_cli import ALIAS, fresh_sf, logged_in_home, sfdx_project
 from tests.harness import LocalOrgProcess, records
 
 MD = "{http://soap.sforce.com/2006/04/metadata}"
@@ -35,21 +34,16 @@ TREE = {
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory):
     """One org (3 Contacts, 2 Leads) for every test here, and sf logged in once into a template HOME."""
-    require_sf()
     org = LocalOrgProcess(tmp_path_factory.mktemp("sf-everyday"), contacts=3, leads=2).start()
     try:
-        template = SfRun(org, org.workdir / "sf-home-template")
-        template.login()
-        yield org, template.home
+        yield org, logged_in_home(org)
     finally:
         org.stop()
 
 
 @pytest.fixture
 def sf(shared, tmp_path):
-    org, template = shared
-    shutil.copytree(template, tmp_path / "sf-home")
-    return SfRun(org, tmp_path / "sf-home")
+    return fresh_sf(*shared, tmp_path)
 
 
 def test_data_search_finds_the_orgs_records_by_name_and_email(sf):
