@@ -15,8 +15,6 @@ Exit status: 0 when the runs ran (a FAIL line is a result), 1 when one broke (th
 """
 
 import argparse
-import json
-import sqlite3
 import sys
 import tempfile
 import time
@@ -27,7 +25,14 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from localorg import process  # noqa: E402
-from tests.harness import LocalOrgProcess, flat_calls, run_cci  # noqa: E402
+from tests.harness import (  # noqa: E402
+    LocalOrgProcess,
+    flat_calls,
+    records_db,
+    run_cci,
+    set_individual_privacy,
+    write_emails,
+)
 
 process.START_TIMEOUT = 900  # seeding 100,000 contacts outlasts the default wait
 
@@ -44,53 +49,30 @@ class Checks:
         print("  " + line, flush=True)
 
 
-def db(org):
-    con = sqlite3.connect(f"file:{org.state_dir / 'records.sqlite'}?mode=ro", uri=True)
-    con.row_factory = sqlite3.Row
-    return con
-
-
 def deploy_settings(org) -> None:
     done = run_cci(org, "task", "run", "deploy_email_privacy_settings", "--org", "sim")
     if done.returncode:
         raise RuntimeError(f"settings deploy failed: {(done.stdout + done.stderr)[-1000:]}")
 
 
-def cci_task(org, workdir, name, *options):
-    report = workdir / f"{name}.json"
-    args = ["task", "run", "set_individual_privacy", "--org", "sim", "-o", "report", str(report)]
-    for i in range(0, len(options), 2):
-        args += ["-o", options[i], options[i + 1]]
-    before = len(org.requests())
-    done = run_cci(org, *args, timeout=1800)
-    if done.returncode:
-        raise RuntimeError(f"set_individual_privacy ({name}) failed: {(done.stdout + done.stderr)[-2000:]}")
-    return json.loads(report.read_text()), org.requests()[before:], done.stdout
-
-
-def write_emails(path, emails):
-    path.write_text("email\n" + "\n".join(emails) + "\n", encoding="utf-8")
-    return str(path)
-
-
 def rest_then_bulk(workdir: Path, contacts: int, c: Checks) -> None:
     with LocalOrgProcess(workdir, person_accounts=True, contacts=contacts, leads=20, person_accounts_count=10) as org:
         deploy_settings(org)
-        con = db(org)
+        con = records_db(org)
         contact_emails = [r["Email"] for r in con.execute("SELECT Email FROM Contact ORDER BY rowid")]
         lead_emails = [r["Email"] for r in con.execute("SELECT Email FROM Lead ORDER BY rowid LIMIT 2")]
         pa_email = con.execute("SELECT PersonEmail FROM Account WHERE IsPersonAccount = 1 LIMIT 1").fetchone()[0]
         opt_out_before = con.execute("SELECT SUM(HasOptedOutOfEmail) FROM Contact").fetchone()[0]
         small = write_emails(workdir / "small.csv", contact_emails[:7] + lead_emails + [pa_email])
-        first, calls, _ = cci_task(org, workdir, "rest", "csv", small, "dont_track", "true")
+        first, calls, _ = set_individual_privacy(org, workdir, "rest", "csv", small, "dont_track", "true")
         c.check("10 records created and linked", (first["created"], first["linked"]) == (10, 10), first)
         c.check("10 records go through REST, no Bulk job", not [x for x in calls if "/jobs/" in x["path"]])
 
-        mid, mid_calls, _ = cci_task(
+        mid, mid_calls, _ = set_individual_privacy(
             org, workdir, "mid", "csv", write_emails(workdir / "mid.csv", contact_emails[7:2007]), "dont_track", "true"
         )
         c.check("2,000 contacts created", (mid["matched"], mid["created"], mid["failed"]) == (2000, 2000, []), mid)
-        big, big_calls, _ = cci_task(
+        big, big_calls, _ = set_individual_privacy(
             org, workdir, "big", "csv", write_emails(workdir / "big.csv", contact_emails), "dont_track", "true"
         )
         created = (big["matched"], big["created"], big["already_set"], big["updated"], big["failed"])
@@ -116,10 +98,10 @@ def rest_then_bulk(workdir: Path, contacts: int, c: Checks) -> None:
 def split_jobs(workdir: Path, count: int, c: Checks) -> None:
     with LocalOrgProcess(workdir, contacts=count) as org:
         deploy_settings(org)
-        con = db(org)
+        con = records_db(org)
         emails = [r[0] for r in con.execute("SELECT Email FROM Contact ORDER BY rowid")]
         opt_out_before = con.execute("SELECT SUM(HasOptedOutOfEmail) FROM Contact").fetchone()[0]
-        half, _, _ = cci_task(
+        half, _, _ = set_individual_privacy(
             org, workdir, "half", "csv", write_emails(workdir / "half.csv", emails[: count // 2]), "dont_track", "true"
         )
         c.check("half created", (half["created"], half["failed_count"]) == (count // 2, 0), half)
@@ -127,7 +109,7 @@ def split_jobs(workdir: Path, count: int, c: Checks) -> None:
         every = write_emails(workdir / "all.csv", emails + [e.upper() for e in emails[::10]])
         limit = 15 * count  # 1.5 MB at 100,000 contacts: each write splits into jobs of at most 1 MB of CSV
         options = ("csv", every, "dont_track", "false", "dont_process", "true", "upload_limit", str(limit))
-        full, calls, _ = cci_task(org, workdir, "all", *options)
+        full, calls, _ = set_individual_privacy(org, workdir, "all", *options)
         counts = (full["matched"], full["updated"], full["created"], full["linked"], full["failed_count"])
         c.check("all matched, half updated, half created and linked", counts == (count, *[count // 2] * 3, 0), counts)
         jobs = [x for x in calls if x["method"] == "POST" and x["path"].endswith("/jobs/ingest")]
@@ -142,7 +124,7 @@ def split_jobs(workdir: Path, count: int, c: Checks) -> None:
         c.check("one Individual each, no orphans", individuals == count, individuals)
         after = con.execute("SELECT SUM(HasOptedOutOfEmail) FROM Contact").fetchone()[0]
         c.check("Email Opt Out left as it was", after == opt_out_before, (opt_out_before, after))
-        again, again_calls, _ = cci_task(org, workdir, "again", *options)
+        again, again_calls, _ = set_individual_privacy(org, workdir, "again", *options)
         c.check(
             "a third run changes nothing", (again["already_set"], again["created"], again["updated"]) == (count, 0, 0)
         )

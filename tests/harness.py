@@ -7,6 +7,7 @@ fixture in tests/conftest.py. "Unchanged or fully changed, never in between" is 
 which holds lastModifiedDate).
 """
 
+import json
 import os
 import re
 import subprocess
@@ -85,12 +86,12 @@ def run_demo(timeout: float = 600) -> subprocess.CompletedProcess:
 TARGETS = ("Contact", "Lead", "PersonAccount")
 
 
-def cci_task(org, task, *pairs, env=None):
+def cci_task(org, task, *pairs, env=None, timeout: float | None = None):
     """`cci task run TASK --org sim -o k v ...` (pairs flattened: "k", "v", ...)."""
     args = ["task", "run", task, "--org", "sim"]
     for i in range(0, len(pairs), 2):
         args += ["-o", pairs[i], str(pairs[i + 1])]
-    return run_cci(org, *args, env=env)
+    return run_cci(org, *args, env=env, **({} if timeout is None else {"timeout": timeout}))
 
 
 def out(result) -> str:
@@ -175,15 +176,38 @@ def private(path: Path) -> int:
     return path.stat().st_mode & 0o777
 
 
-def records(org, sql: str) -> list[tuple]:
-    """Rows of a read-only SQL query on the org's records (DIR/records.sqlite), while the server runs."""
+def records_db(org, write: bool = False):
+    """A connection to the org's records (DIR/records.sqlite) while the server runs; rows by column name."""
     import sqlite3
 
-    db = sqlite3.connect(f"file:{org.state_dir / 'records.sqlite'}?mode=ro", uri=True)
+    mode = "rw" if write else "ro"
+    con = sqlite3.connect(f"file:{org.state_dir / 'records.sqlite'}?mode={mode}", uri=True, isolation_level=None)
+    con.row_factory = sqlite3.Row
+    return con
+
+
+def records(org, sql: str) -> list[tuple]:
+    """Rows of a read-only SQL query on the org's records."""
+    db = records_db(org)
     try:
-        return db.execute(sql).fetchall()
+        return [tuple(row) for row in db.execute(sql).fetchall()]
     finally:
         db.close()
+
+
+def write_emails(path: Path, emails) -> str:
+    """A one-column CSV of emails, as set_individual_privacy reads it."""
+    path.write_text("email\n" + "\n".join(emails) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def set_individual_privacy(org, workdir: Path, name: str, *options, timeout: float = 1800):
+    """Run set_individual_privacy with a JSON report: (report, the org's requests during the run, stdout)."""
+    report = workdir / f"{name}.json"
+    before = len(org.requests())
+    done = cci_task(org, "set_individual_privacy", "report", str(report), *options, timeout=timeout)
+    assert done.returncode == 0, f"set_individual_privacy ({name}): " + (done.stdout + done.stderr)[-3000:]
+    return json.loads(report.read_text()), org.requests()[before:], done.stdout
 
 
 def records_files(org) -> dict[str, bytes]:

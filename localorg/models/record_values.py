@@ -33,20 +33,16 @@ def field_value(store, obj: str, f: Field, value, vis: Visibility):
             return int(value)
         if isinstance(value, str) and value.lower() in ("true", "false"):
             return int(value.lower() == "true")
-        raise RecordError(
-            "INVALID_TYPE_ON_FIELD_IN_RECORD", f"{f.label}: value not of required type: {value}", [f.name]
-        )
+        raise _wrong_type(f, value)
     if f.type in _NUMBERS:
         if isinstance(value, str):
             try:
                 value = float(value) if f.type != "int" else int(value)
             except ValueError:
-                pass
+                raise _wrong_type(f, value) from None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and (f.type != "int" or value == int(value)):
             return int(value) if f.type == "int" else float(value)
-        raise RecordError(
-            "INVALID_TYPE_ON_FIELD_IN_RECORD", f"{f.label}: value not of required type: {value}", [f.name]
-        )
+        raise _wrong_type(f, value)
     if f.type == "reference":
         full = normalize_id(value)
         if not full:
@@ -61,12 +57,14 @@ def field_value(store, obj: str, f: Field, value, vis: Visibility):
             raise RecordError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [f.name])
         return full
     if not isinstance(value, (str, int, float)) or isinstance(value, bool) and f.type != "boolean":
-        raise RecordError(
-            "INVALID_TYPE_ON_FIELD_IN_RECORD", f"{f.label}: value not of required type: {value}", [f.name]
-        )
+        raise _wrong_type(f, value)
     text = str(value)
     if f.length and len(text) > f.length and f.type != "email":
         raise RecordError(
             "STRING_TOO_LONG", f"{f.label}: data value too large: {text[:40]} (max length={f.length})", [f.name]
         )
     return text
+
+
+def _wrong_type(f, value) -> RecordError:
+    return RecordError("INVALID_TYPE_ON_FIELD_IN_RECORD", f"{f.label}: value not of required type: {value}", [f.name])

@@ -3,43 +3,17 @@ Bulk API 2.0 for many with a flat number of calls, and writes split into jobs un
 
 The same scenarios at 20,000 and 100,000 contacts are volume runs: `make bench` (benchmarks/volume.py)."""
 
-import json
-import sqlite3
-
-from tests.harness import flat_calls, run_cci
+from tests.harness import flat_calls, records_db, run_cci, set_individual_privacy, write_emails
 
 CONTACTS = 1500
 BULK = ("bulk_threshold", "50")  # Bulk API from 50 records, so a few hundred show the Bulk path
-
-
-def db(org):
-    con = sqlite3.connect(f"file:{org.state_dir / 'records.sqlite'}?mode=ro", uri=True)
-    con.row_factory = sqlite3.Row
-    return con
-
-
-def cci_task(org, tmp_path, name, *options):
-    report = tmp_path / f"{name}.json"
-    args = ["task", "run", "set_individual_privacy", "--org", "sim", "-o", "report", str(report)]
-    for i in range(0, len(options), 2):
-        args += ["-o", options[i], options[i + 1]]
-    before = len(org.requests())
-    result = run_cci(org, *args, timeout=600)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    calls = org.requests()[before:]
-    return json.loads(report.read_text()), calls, result.stdout
-
-
-def write_emails(path, emails):
-    path.write_text("email\n" + "\n".join(emails) + "\n", encoding="utf-8")
-    return str(path)
 
 
 def test_rest_for_a_few_then_bulk_with_flat_calls_then_writes_split_into_jobs(local_org, tmp_path):
     org = local_org(person_accounts=True, contacts=CONTACTS, leads=20, person_accounts_count=10)
     settings = run_cci(org, "task", "run", "deploy_email_privacy_settings", "--org", "sim")
     assert settings.returncode == 0, settings.stdout[-2000:] + settings.stderr[-2000:]
-    con = db(org)
+    con = records_db(org)
     contact_emails = [r["Email"] for r in con.execute("SELECT Email FROM Contact ORDER BY rowid")]
     lead_emails = [r["Email"] for r in con.execute("SELECT Email FROM Lead ORDER BY rowid LIMIT 2")]
     pa_email = con.execute("SELECT PersonEmail FROM Account WHERE IsPersonAccount = 1 LIMIT 1").fetchone()[0]
@@ -50,11 +24,13 @@ def test_rest_for_a_few_then_bulk_with_flat_calls_then_writes_split_into_jobs(lo
         tmp_path / "small.csv",
         contact_emails[:7] + lead_emails + [pa_email] + ["nobody@nowhere.example", "ghost@nowhere.example"],
     )
-    dry, _, _ = cci_task(org, tmp_path, "dry", "csv", small, "dont_track", "true", "dry_run", "true")
+    dry, _, _ = set_individual_privacy(org, tmp_path, "dry", "csv", small, "dont_track", "true", "dry_run", "true")
     assert (dry["matched"], dry["created"], dry["linked"]) == (10, 10, 10)
     assert con.execute("SELECT COUNT(*) FROM Individual").fetchone()[0] == 0
 
-    first, calls, stdout = cci_task(org, tmp_path, "rest", "csv", small, "dont_track", "true", "dont_process", "true")
+    first, calls, stdout = set_individual_privacy(
+        org, tmp_path, "rest", "csv", small, "dont_track", "true", "dont_process", "true"
+    )
     assert (first["matched"], first["created"], first["linked"], first["failed"]) == (10, 10, 10, [])
     assert first["not_found"] == ["nobody@nowhere.example", "ghost@nowhere.example"]
     assert not [c for c in calls if "/jobs/" in c["path"]] and "already_set" in stdout
@@ -70,11 +46,13 @@ def test_rest_for_a_few_then_bulk_with_flat_calls_then_writes_split_into_jobs(lo
     ).fetchone()
     assert pa[0] == 1
 
-    again, _, _ = cci_task(org, tmp_path, "again", "csv", small, "dont_track", "true", "dont_process", "true")
+    again, _, _ = set_individual_privacy(
+        org, tmp_path, "again", "csv", small, "dont_track", "true", "dont_process", "true"
+    )
     assert (again["already_set"], again["created"], again["updated"], again["linked"]) == (10, 0, 0, 0)
 
     # 100 then 1,000 contacts through Bulk API 2.0: the number of calls does not grow.
-    mid, mid_calls, _ = cci_task(
+    mid, mid_calls, _ = set_individual_privacy(
         org,
         tmp_path,
         "mid",
@@ -85,7 +63,7 @@ def test_rest_for_a_few_then_bulk_with_flat_calls_then_writes_split_into_jobs(lo
         *BULK,
     )
     assert (mid["matched"], mid["created"], mid["failed"]) == (100, 100, [])
-    big, big_calls, _ = cci_task(
+    big, big_calls, _ = set_individual_privacy(
         org,
         tmp_path,
         "big",
@@ -106,7 +84,7 @@ def test_rest_for_a_few_then_bulk_with_flat_calls_then_writes_split_into_jobs(lo
     # write (update, insert, link) into several jobs. A second run changes nothing.
     every = write_emails(tmp_path / "all.csv", contact_emails + [e.upper() for e in contact_emails[::10]])
     options = ("csv", every, "dont_track", "false", "dont_process", "true", "upload_limit", "10000", *BULK)
-    full, calls, stdout = cci_task(org, tmp_path, "all", *options)
+    full, calls, stdout = set_individual_privacy(org, tmp_path, "all", *options)
     rest = CONTACTS - 1000
     assert (full["matched"], full["updated"], full["created"], full["linked"]) == (CONTACTS, 1000, rest, rest)
     assert (full["failed_count"], full["not_found_count"], full["not_found"]) == (0, 0, [])
@@ -126,7 +104,7 @@ def test_rest_for_a_few_then_bulk_with_flat_calls_then_writes_split_into_jobs(lo
     assert con.execute("SELECT COUNT(*) FROM Lead WHERE IndividualId IS NOT NULL").fetchone()[0] == 2
     assert con.execute("SELECT SUM(HasOptedOutOfEmail) FROM Contact").fetchone()[0] == opt_out_before
 
-    again, again_calls, _ = cci_task(org, tmp_path, "again-all", *options)
+    again, again_calls, _ = set_individual_privacy(org, tmp_path, "again-all", *options)
     assert (again["already_set"], again["created"], again["updated"], again["linked"]) == (CONTACTS, 0, 0, 0)
     assert not [c for c in again_calls if "/jobs/ingest" in c["path"]]
     con.close()

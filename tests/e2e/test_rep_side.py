@@ -5,12 +5,11 @@ Salesforce's Consent API (as the local org computes it) confirms them; the audit
 One org and one flow run for the module; each test only reads what the fixture's runs left."""
 
 import json
-import sqlite3
 
 import pytest
 
 from localorg.process import LocalOrgProcess
-from tests.harness import run_cci
+from tests.harness import records_db, run_cci
 
 FLOW = "enable_individual_email_tracking"
 FLAGS = ("HasOptedOutTracking", "HasOptedOutProcessing")
@@ -19,13 +18,6 @@ INDIVIDUAL_FILES = ("layouts/Individual-Individual Layout.layout", "flexipages/I
 
 def individual_files(org):
     return {p: (org.metadata_dir / p).read_bytes() for p in INDIVIDUAL_FILES}
-
-
-def db(org, write=False):
-    mode = "rw" if write else "ro"
-    con = sqlite3.connect(f"file:{org.state_dir / 'records.sqlite'}?mode={mode}", uri=True, isolation_level=None)
-    con.row_factory = sqlite3.Row
-    return con
 
 
 def output(result):
@@ -58,7 +50,7 @@ def run(tmp_path_factory):
         data["verify1"] = json.loads((work / "verify1.json").read_text())
         data["flow_soap"] = [r["soap_action"] for r in org.requests() if r.get("soap_action")]
         data["individual_after"] = individual_files(org)
-        con = db(org)
+        con = records_db(org)
         data["individuals_after_flow"] = con.execute("SELECT COUNT(*) FROM Individual").fetchone()[0]
         data["linked_after_flow"] = {
             obj: [
@@ -85,7 +77,7 @@ def run(tmp_path_factory):
         data["flag"] = task(org, "set_individual_privacy", work, "csv", str(csv), "dont_track", "true")
         data["audit_clean"] = task(org, "audit_individual_privacy", work, "csv", str(csv), "dont_track", "true")
         changed = con.execute("SELECT Id, IndividualId FROM Contact ORDER BY rowid LIMIT 1").fetchone()
-        db(org, write=True).execute(
+        records_db(org, write=True).execute(
             "UPDATE Individual SET HasOptedOutTracking = 0 WHERE Id = ?", (changed["IndividualId"],)
         )
         data["changed"] = changed["Id"]
