@@ -9,11 +9,10 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks.metrics import RunMetrics, Summary, count_requests, layout_correctness, layouts_by_object
+from benchmarks.report import BUILTIN, FIRST, OURS, PARTIAL, SECOND
 from localorg.process import LocalOrgProcess
 from tests.harness import run_cci
-
-from .metrics import RunMetrics, Summary, count_requests, layout_correctness, layouts_by_object
-from .report import BUILTIN, FIRST, OURS, PARTIAL, SECOND
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "benchmarks" / "builtin" / "cumulusci.yml"

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
 
-from email_privacy import metadata_xml
-from email_privacy.salesforce import names
-from email_privacy.salesforce.layouts import INDIVIDUAL_FIELD, TARGET_OBJECTS, has_field
+from email_privacy.metadata import documents, names
+from email_privacy.metadata.layouts import INDIVIDUAL_FIELD, TARGET_OBJECTS, has_field
 
 # Metadata API status polls: how many a client sends depends on its polling, not on the work asked.
 POLLS = ("checkStatus", "checkRetrieveStatus", "checkDeployStatus")
@@ -85,7 +84,7 @@ def layout_correctness(metadata_dir: Path, objects=TARGET_OBJECTS) -> tuple[int,
         if obj not in objects:
             continue
         total += 1
-        if has_field(metadata_xml.parse_file(path), INDIVIDUAL_FIELD[obj]):
+        if has_field(documents.parse_file(path), INDIVIDUAL_FIELD[obj]):
             with_field += 1
     return with_field, total
 

@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from email_privacy.cci.report import render_table
-
-from .metrics import POLLS, Summary
+from benchmarks.metrics import POLLS, Summary
+from email_privacy.reports.tables import render_table
 
 OURS = "project flow"
 BUILTIN = "built-in"

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import click
 
-from .exceptions import OptionError
-from .faults import FAULT_FORMS
+from localorg.exceptions import OptionError
+from localorg.faults import FAULT_FORMS
 
 ORG_NAME = "sim"
 
 
 def env_lines(org, bundle: Path) -> dict[str, str]:
     """The environment that points cci at this org (values unquoted)."""
-    from .responses.oauth import base_url, identity_url
+    from localorg.responses.oauth import base_url, identity_url
 
     p = org.identity
     org_config = {
@@ -47,7 +47,7 @@ def env_lines(org, bundle: Path) -> dict[str, str]:
 
 def write_env_file(path: Path, env: dict[str, str]) -> None:
     """Shell export lines, owner-only (they hold the refresh token); atomic so readers never see half."""
-    from .files import write_atomic
+    from localorg.files import write_atomic
 
     text = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in env.items())
     write_atomic(path, text.encode("utf-8"), mode=0o600)
@@ -173,7 +173,7 @@ class BadOption(click.ClickException):
 
 def _connected_app(jwt_cert, jwt_client_id):
     """The connected app the JWT options describe, or None; OptionError (one line) before anything is created."""
-    from .models.connected_app import ConnectedApp
+    from localorg.models.connected_app import ConnectedApp
 
     if not (jwt_cert or jwt_client_id):
         return None
@@ -232,14 +232,14 @@ def _serve(
     deploy_queue_polls,
     api_requests_left=(),
 ):
-    from .faults import parse_faults
-    from .models.identity import OrgIdentity
-    from .models.org import LocalOrg, SeedOptions
-    from .models.orgs import OrgSet
-    from .requestlog import RequestLog
-    from .server import OrgServer
-    from .tls import ensure_certificate, server_context, write_ca_bundle
-    from .urls import ROUTES
+    from localorg.faults import parse_faults
+    from localorg.models.identity import OrgIdentity
+    from localorg.models.org import LocalOrg, SeedOptions
+    from localorg.models.orgs import OrgSet
+    from localorg.requestlog import RequestLog
+    from localorg.server import OrgServer
+    from localorg.tls import ensure_certificate, server_context, write_ca_bundle
+    from localorg.urls import ROUTES
 
     fault_state = parse_faults(faults)  # before anything is created: a bad spec changes nothing
     if not edition.strip():

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .exceptions import OptionError
+from localorg.exceptions import OptionError
 
 FAULT_FORMS = "http-503:N[@K], session-expired:N, deploy-fail:FULLNAME, slow:MS, hold:ACTION@FILE"
 HOLD_TIMEOUT = 60.0

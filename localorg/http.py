@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from . import xml
-from .exceptions import SalesforceError, SoapFault
+from localorg import xml
+from localorg.exceptions import SalesforceError, SoapFault
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 

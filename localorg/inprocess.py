@@ -20,15 +20,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from .faults import Faults
-from .http import Request
-from .models.identity import OrgIdentity
-from .models.org import LocalOrg, SeedOptions
-from .models.org_settings import OrgSettings
-from .models.orgs import OrgSet
-from .requestlog import RequestLog
-from .server import Router, dispatch
-from .urls import ROUTES
+from localorg.faults import Faults
+from localorg.http import Request
+from localorg.models.identity import OrgIdentity
+from localorg.models.org import LocalOrg, SeedOptions
+from localorg.models.org_settings import OrgSettings
+from localorg.models.orgs import OrgSet
+from localorg.requestlog import RequestLog
+from localorg.server import Router, dispatch
+from localorg.urls import ROUTES
 
 HOST = "localorg.test"
 METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE", "HEAD")

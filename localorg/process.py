@@ -158,7 +158,7 @@ class LocalOrgProcess:
 
     def requests(self) -> list[dict]:
         """The request log, one dict per request."""
-        from .requestlog import read_log
+        from localorg.requestlog import read_log
 
         return read_log(self.request_log)
 

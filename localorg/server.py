@@ -22,9 +22,9 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from .exceptions import SalesforceError
-from .faults import hold_reply, is_handshake
-from .http import (
+from localorg.exceptions import SalesforceError
+from localorg.faults import hold_reply, is_handshake
+from localorg.http import (
     InvalidRequestBody,
     Request,
     Response,
@@ -34,9 +34,9 @@ from .http import (
     soap_fault,
     soap_session_id,
 )
-from .requestlog import RequestLog
-from .responses.bulk_v1 import error as bulk_v1_error
-from .tls import LOOPBACK
+from localorg.requestlog import RequestLog
+from localorg.responses.bulk_v1 import error as bulk_v1_error
+from localorg.tls import LOOPBACK
 
 # Salesforce refuses REST bodies far smaller; 64 MB keeps a deploy of a few thousand layouts possible.
 MAX_BODY = 64 * 1024 * 1024

@@ -15,7 +15,7 @@ ORDER BY of a RETURNING clause are SOQL's, run by the SOQL engine. Errors are So
 import re
 from dataclasses import dataclass, field
 
-from .soql import SoqlError, execute
+from localorg.soql import SoqlError, execute
 
 SCOPES = {"all": None, "name": ("string",), "email": ("email",), "phone": ("phone",)}
 TEXT_TYPES = ("string", "email", "phone", "textarea", "picklist", "url")

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from .files import write_atomic
+from localorg.files import write_atomic
 
 LOOPBACK = "127.0.0.1"
 

@@ -4,7 +4,7 @@ Method "*" matches any method a path has no route for: the refusals of what a re
 local org does not model (responses/refusals.py), so a client hears "not modelled", never a 404.
 """
 
-from .responses import (
+from localorg.responses import (
     bulk,
     bulk_v1,
     composite,

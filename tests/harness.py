@@ -20,12 +20,11 @@ from cumulusci.core.keychain import BaseProjectKeychain
 from cumulusci.core.tasks import BaseSalesforceTask
 from cumulusci.tasks.salesforce.tests.util import create_task
 
-from email_privacy import metadata_xml
-from email_privacy.org.metadata import MetadataClient
-from email_privacy.org.rest import session_refresher
-from email_privacy.salesforce import names
-from email_privacy.salesforce.layouts import has_field
-from email_privacy.salesforce.settings import read_settings
+from email_privacy.api.metadata_api import MetadataClient
+from email_privacy.api.rest import session_refresher
+from email_privacy.metadata import documents, names
+from email_privacy.metadata.layouts import has_field
+from email_privacy.metadata.settings import read_settings
 from localorg.faults import is_handshake
 from localorg.process import LocalOrgProcess, parse_env_file  # noqa: F401 (re-exported)
 from localorg.responses.oauth import identity_url
@@ -139,12 +138,12 @@ def individual_field(name: str) -> str:
 
 def all_have_field(org) -> bool:
     found = target_layouts(org)
-    return bool(found) and all(has_field(metadata_xml.parse(d, n), individual_field(n)) for n, d in found.items())
+    return bool(found) and all(has_field(documents.parse(d, n), individual_field(n)) for n, d in found.items())
 
 
 def setting(org, stem, field):
     path = org.metadata_dir / "settings" / f"{stem}.settings"
-    return read_settings(metadata_xml.parse(path.read_bytes(), stem)).get(field)
+    return read_settings(documents.parse(path.read_bytes(), stem)).get(field)
 
 
 def api_requests(org, since=0) -> list[dict]:

@@ -7,7 +7,7 @@ import zipfile
 from contextlib import contextmanager
 
 from email_privacy.cci.task import MetadataTask
-from email_privacy.metadata_xml import API_VERSION, MDAPI_NS, package_xml
+from email_privacy.metadata.documents import API_VERSION, MDAPI_NS, package_xml
 from localorg import inprocess
 from localorg.faults import parse_faults
 from localorg.models.deploy_checks import DIRECTORIES
@@ -175,7 +175,7 @@ class _ConnectionTask(MetadataTask):
 
 
 def connection(org, **options):
-    """The org as the features take it (email_privacy.org.connection.Connection), as a task builds it."""
+    """The org as the features take it (email_privacy.api.connection.Connection), as a task builds it."""
     task = inprocess_task(org, _ConnectionTask, {"backoff": "0", **options})
     task._init_task()
     return task.connection

@@ -11,7 +11,7 @@ import yaml
 from benchmarks import flow, run
 from benchmarks.metrics import RunMetrics, Summary, count_requests, layout_correctness, layouts_by_object
 from benchmarks.report import BUILTIN, FIRST, OURS, PARTIAL, SECOND, acceptance, ordered, render_markdown, render_text
-from email_privacy.salesforce.layouts import INDIVIDUAL_FIELD, add_field_bytes
+from email_privacy.metadata.layouts import INDIVIDUAL_FIELD, add_field_bytes
 from localorg.models.identity import OrgIdentity
 from localorg.models.metadata import MetadataStore
 

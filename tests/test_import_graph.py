@@ -24,7 +24,7 @@ def imports(path: Path) -> set[str]:
             base = list(package[: len(package) - node.level + 1]) if node.level else []
             module = ".".join([*base, *(node.module.split(".") if node.module else [])])
             # `from a import b` imports a.b (a module or a name of a): recorded as a.b only, so
-            # `from email_privacy import metadata_xml` counts as that module.
+            # `from email_privacy.metadata import documents` counts as that module.
             found |= {f"{module}.{alias.name}" for alias in node.names}
     return found
 
@@ -75,11 +75,12 @@ def test_the_local_org_imports_nothing_of_the_product():
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
-# The product's layers, top to bottom: a layer imports only the layers below it (and errors, metadata_xml).
-LAYERS = ("cli", "features", "cci", "org", "salesforce")
+# The product's layers, top to bottom: a layer imports only the layers below it (errors and private_files
+# are shared by all). The CumulusCI glue is above the steps it runs; options, reports and JUnit are below them.
+LAYERS = ("cli", "cci", "steps", "options", "reports", "api", "metadata")
 # The API clients: built from org config, a logger and a refresh callable; they know no step and no task.
-CLIENTS = ("org/metadata.py", "org/rest.py", "org/records_client.py", "org/connection.py")
-STEP_MODULES = ("email_privacy.features", "email_privacy.org.guard", "email_privacy.org.read")
+CLIENTS = ("api/metadata_api.py", "api/rest.py", "api/records.py", "api/connection.py", "api/ingest_files.py")
+SHARED = ("email_privacy/__init__.py", "email_privacy/errors.py", "email_privacy/private_files.py")
 
 
 def product_imports(path: Path) -> set[str]:
@@ -94,8 +95,23 @@ def test_each_layer_imports_only_the_layers_below_it():
             wrong = sorted(n for n in product_imports(path) if any(under(n, a) for a in above))
             if wrong and str(path.relative_to(ROOT)) not in PRODUCT_BRIDGES:
                 offenders[str(path.relative_to(ROOT))] = wrong
-    # cli -> features is the CLI's offline settings files; features -> cci is options, reports and JUnit.
     assert offenders == {}
+
+
+def test_every_module_is_in_a_layer_or_shared():
+    layered = {f"email_privacy/{layer}/" for layer in LAYERS}
+    loose = [
+        str(path.relative_to(ROOT))
+        for path in modules("email_privacy")
+        if not any(str(path.relative_to(ROOT)).startswith(folder) for folder in layered)
+        and str(path.relative_to(ROOT)) not in SHARED
+    ]
+    assert loose == []
+
+
+def test_shared_modules_import_no_layer():
+    for shared in SHARED:
+        assert product_imports(ROOT / shared) <= {"email_privacy.errors.OrgError", "email_privacy.errors.OptionError"}
 
 
 def test_no_layer_but_the_tasks_imports_the_cumulusci_task_glue():
@@ -110,7 +126,7 @@ def test_no_layer_but_the_tasks_imports_the_cumulusci_task_glue():
 def test_clients_import_no_step_and_hold_no_task():
     for client in CLIENTS:
         path = ROOT / "email_privacy" / client
-        steps = sorted(n for n in product_imports(path) if any(under(n, s) for s in STEP_MODULES))
+        steps = sorted(n for n in product_imports(path) if under(n, "email_privacy.steps"))
         assert steps == [], client
         names = {
             node.id for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(node, ast.Name)
@@ -119,11 +135,11 @@ def test_clients_import_no_step_and_hold_no_task():
 
 
 def test_every_deploy_goes_through_the_step_template():
-    # features/step.py's deploy refuses enableConsentManagement false: no other module calls the client's deploy.
+    # steps/step.py's deploy refuses enableConsentManagement false: no other module calls the client's deploy.
     callers = set()
     for path in modules("email_privacy"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             func = node.func if isinstance(node, ast.Call) else None
             if isinstance(func, ast.Attribute) and func.attr == "deploy" and isinstance(func.value, ast.Attribute):
                 callers.add(str(path.relative_to(ROOT)))
-    assert callers == {"email_privacy/features/step.py"}
+    assert callers == {"email_privacy/steps/step.py"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from email_privacy import metadata_xml
+from email_privacy.metadata import documents
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
@@ -28,30 +28,30 @@ def enumeration(xsd_tree, type_name):
 @pytest.mark.parametrize(
     "type_name, ours",
     [
-        ("Layout", metadata_xml.LAYOUT),
-        ("LayoutSection", metadata_xml.LAYOUT_SECTION),
-        ("LayoutColumn", metadata_xml.LAYOUT_COLUMN),
-        ("LayoutItem", metadata_xml.LAYOUT_ITEM),
-        ("Metadata", metadata_xml.METADATA_BASE),
+        ("Layout", documents.LAYOUT),
+        ("LayoutSection", documents.LAYOUT_SECTION),
+        ("LayoutColumn", documents.LAYOUT_COLUMN),
+        ("LayoutItem", documents.LAYOUT_ITEM),
+        ("Metadata", documents.METADATA_BASE),
     ]
-    + [(name, fields) for name, fields in sorted(metadata_xml.SETTINGS.items())],
+    + [(name, fields) for name, fields in sorted(documents.SETTINGS.items())],
 )
 def test_element_order_equals_the_schema(xsd_tree, type_name, ours):
     assert ours == sequence(xsd_tree, type_name)
 
 
-@pytest.mark.parametrize("type_name", ["Layout"] + sorted(metadata_xml.SETTINGS))
+@pytest.mark.parametrize("type_name", ["Layout"] + sorted(documents.SETTINGS))
 def test_metadata_types_extend_metadata(xsd_tree, type_name):
     assert base_of(xsd_tree, type_name) == "tns:Metadata"
 
 
 def test_layout_value_lists_equal_the_schema(xsd_tree):
-    assert metadata_xml.LAYOUT_SECTION_STYLES == enumeration(xsd_tree, "LayoutSectionStyle")
-    assert metadata_xml.LAYOUT_ITEM_BEHAVIORS == enumeration(xsd_tree, "UiBehavior")
+    assert documents.LAYOUT_SECTION_STYLES == enumeration(xsd_tree, "LayoutSectionStyle")
+    assert documents.LAYOUT_ITEM_BEHAVIORS == enumeration(xsd_tree, "UiBehavior")
 
 
 def test_settings_stems():
-    for type_name in metadata_xml.SETTINGS:
-        stem = metadata_xml.settings_file_stem(type_name)
-        assert metadata_xml.settings_type_for_stem(stem) == type_name
-    assert metadata_xml.settings_file_stem("PartyDataModelSettings") == "PartyDataModel"
+    for type_name in documents.SETTINGS:
+        stem = documents.settings_file_stem(type_name)
+        assert documents.settings_type_for_stem(stem) == type_name
+    assert documents.settings_file_stem("PartyDataModelSettings") == "PartyDataModel"

@@ -9,12 +9,12 @@ import weakref
 from cumulusci.core.tasks import BaseTask
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
-from ..errors import OptionError
-from ..org.connection import Connection
-from ..org.metadata import MetadataClient
-from ..org.read import OrgState
-from ..org.rest import RestClient, mount_rest_retries, session_refresher
-from .spec import OptionSpec, api_version, flag, flow_problems, seconds, set_by_flow, whole
+from email_privacy.api.connection import Connection
+from email_privacy.api.metadata_api import MetadataClient
+from email_privacy.api.rest import RestClient, mount_rest_retries, session_refresher
+from email_privacy.errors import OptionError
+from email_privacy.options.spec import OptionSpec, api_version, flag, flow_problems, seconds, set_by_flow, whole
+from email_privacy.steps.read import OrgState
 
 # When a task of this process last refreshed each org config's token (time.monotonic()); weak keys so
 # an org config that is gone leaves no entry behind (and a new one at the same address is not mistaken).
@@ -65,7 +65,7 @@ class OptionsTask:
             raise TypeError(f"{cls.__name__}: put OptionsTask before the CumulusCI task class in its bases")
         if "task_options" in cls.__dict__:
             raise TypeError(
-                f"{cls.__name__}: declare options_spec = OptionSpec(...) (email_privacy/cci/spec.py); "
+                f"{cls.__name__}: declare options_spec = OptionSpec(...) (email_privacy/options/spec.py); "
                 "task_options is derived from it"
             )
         if "options_spec" in cls.__dict__:

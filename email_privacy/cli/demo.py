@@ -5,10 +5,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .. import metadata_xml
-from ..salesforce import names
-from ..salesforce.layouts import INDIVIDUAL_FIELD, field_behavior
-from ..salesforce.settings import FEATURE_SETTINGS, read_settings
+from email_privacy.metadata import documents, names
+from email_privacy.metadata.layouts import INDIVIDUAL_FIELD, field_behavior
+from email_privacy.metadata.settings import FEATURE_SETTINGS, read_settings
 
 FLOW = "enable_individual_email_tracking"
 
@@ -22,18 +21,18 @@ def describe_changes(before: dict[str, bytes], after: dict[str, bytes]) -> list[
     lines = []
     for (settings_type, field), label in FEATURE_SETTINGS.items():
         rel = f"settings/{settings_type[: -len('Settings')]}.settings"
-        old = read_settings(metadata_xml.parse(before[rel], rel)).get(field) if rel in before else None
-        new = read_settings(metadata_xml.parse(after[rel], rel)).get(field) if rel in after else None
+        old = read_settings(documents.parse(before[rel], rel)).get(field) if rel in before else None
+        new = read_settings(documents.parse(after[rel], rel)).get(field) if rel in after else None
         if old != new:
             lines.append(f"setting  {label} ({settings_type}.{field}): {_bool(old)} -> {_bool(new)}")
     for rel in sorted(after):
         if rel.startswith("layouts/") and after[rel] != before.get(rel):
             full_name = names.full_name_from_path(rel)
             field = INDIVIDUAL_FIELD.get(names.layout_object(full_name))
-            behavior = field_behavior(metadata_xml.parse(after[rel], rel), field) if field else None
+            behavior = field_behavior(documents.parse(after[rel], rel), field) if field else None
             what = (
                 f"{field} added ({behavior})"
-                if behavior and field_behavior(metadata_xml.parse(before[rel], rel), field) is None
+                if behavior and field_behavior(documents.parse(before[rel], rel), field) is None
                 else "changed"
             )
             lines.append(f"layout   {names.display_name(full_name)}: {what}")

@@ -4,12 +4,12 @@ from pathlib import Path
 
 import click
 
-from ..cci.options import parse_choice
-from ..errors import EmailPrivacyError, OptionError
-from ..salesforce import layouts as editor
-from ..salesforce import names
-from . import offline_edit
-from .offline_edit import Plan
+from email_privacy.cli import offline_edit
+from email_privacy.cli.offline_edit import Plan
+from email_privacy.errors import EmailPrivacyError, OptionError
+from email_privacy.metadata import layouts as editor
+from email_privacy.metadata import names
+from email_privacy.options.values import parse_choice
 
 
 def layout_files(root: Path) -> list[Path]:

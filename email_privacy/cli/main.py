@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..cci.options import parse_api_version
-from ..errors import EmailPrivacyError, OptionError
-from ..features.settings import FORMATS, SettingsOptions, desired_settings, settings_files, write_files
-from ..metadata_xml import API_VERSION
-from ..salesforce.settings import by_type
+from email_privacy.errors import EmailPrivacyError, OptionError
+from email_privacy.metadata.documents import API_VERSION
+from email_privacy.metadata.settings import by_type
+from email_privacy.options.values import parse_api_version
+from email_privacy.steps.settings import FORMATS, SettingsOptions, desired_settings, settings_files, write_files
 
 
 class LazyGroup(click.Group):

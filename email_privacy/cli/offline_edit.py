@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from ..cci.options import parse_list
-from ..errors import EmailPrivacyError, OptionError
-from ..salesforce.layouts import unified_diff
+from email_privacy.errors import EmailPrivacyError, OptionError
+from email_privacy.metadata.layouts import unified_diff
+from email_privacy.options.values import parse_list
 
 
 @dataclass

@@ -5,10 +5,9 @@ from pathlib import Path
 
 import click
 
-from .. import metadata_xml
-from ..salesforce import flexipages
-from . import offline_edit
-from .offline_edit import Plan
+from email_privacy.cli import offline_edit
+from email_privacy.cli.offline_edit import Plan
+from email_privacy.metadata import documents, flexipages
 
 SUFFIXES = (".flexipage", ".flexipage-meta.xml")
 
@@ -29,7 +28,7 @@ def plan(root: Path, objects) -> Plan:
 
     def edit(path: Path):
         old = offline_edit.read(path)
-        page = flexipages.classify(metadata_xml.parse(old, str(path)), str(path))
+        page = flexipages.classify(documents.parse(old, str(path)), str(path))
         if page.kind in flexipages.CHANGED_KINDS and page.target in objects:
             lookup = flexipages.INDIVIDUAL_FIELD[page.target]
             return old, flexipages.add_field(old, page.target, lookup, name=str(path))

@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..files import write_atomic
+from localorg.files import write_atomic
 
 STATE_FILE = "api-usage.json"
 # Developer Edition's allocation, the edition the local org reports by default.

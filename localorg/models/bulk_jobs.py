@@ -11,9 +11,9 @@ import io
 import itertools
 import time
 
-from ..exceptions import NotFound, SalesforceError
-from .ids import sf_id
-from .records import now_iso
+from localorg.exceptions import NotFound, SalesforceError
+from localorg.models.ids import sf_id
+from localorg.models.records import now_iso
 
 # hardDelete skips the recycle bin; the local org keeps none, so it deletes as delete does.
 INGEST_OPERATIONS = ("insert", "update", "upsert", "delete", "hardDelete")

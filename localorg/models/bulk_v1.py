@@ -10,13 +10,13 @@ Jobs live in memory: a restarted org has forgotten them, as an org forgets jobs 
 import itertools
 import json
 
-from .. import soql
-from ..exceptions import SalesforceError
-from .bulk_jobs import INGEST_OPERATIONS, apply_records, read_csv
-from .ids import sf_id
-from .records import now_iso
-from .schema import KEY_PREFIX
-from .sobjects import OrgSource
+from localorg import soql
+from localorg.exceptions import SalesforceError
+from localorg.models.bulk_jobs import INGEST_OPERATIONS, apply_records, read_csv
+from localorg.models.ids import sf_id
+from localorg.models.records import now_iso
+from localorg.models.schema import KEY_PREFIX
+from localorg.models.sobjects import OrgSource
 
 OPERATIONS = (*INGEST_OPERATIONS, "query", "queryAll")
 CONTENT_TYPES = ("CSV", "JSON")

@@ -21,8 +21,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from ..exceptions import OAuthError
-from ..files import write_atomic
+from localorg.exceptions import OAuthError
+from localorg.files import write_atomic
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 PRODUCTION_LOGIN = "https://login.salesforce.com"

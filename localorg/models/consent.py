@@ -8,8 +8,8 @@ of it, and not at all when no Individual is linked (no record to consult). Only 
 consulted field is an Individual flag are modelled here.
 """
 
-from .ids import normalize_id
-from .schema import PREFIX_OBJECT
+from localorg.models.ids import normalize_id
+from localorg.models.schema import PREFIX_OBJECT
 
 ACTION_FIELDS = {"track": "HasOptedOutTracking", "process": "HasOptedOutProcessing"}
 PEOPLE = (("Contact", "Email", "IndividualId"), ("Lead", "Email", "IndividualId"),

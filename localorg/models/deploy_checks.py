@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .. import xml
-from ..xml import MDAPI_NS, XmlRefused
-from .wsdl import schema
+from localorg import xml
+from localorg.models.wsdl import schema
+from localorg.xml import MDAPI_NS, XmlRefused
 
 # Metadata types this org stores: directory and file suffix (Metadata API Developer Guide).
 TYPES = {

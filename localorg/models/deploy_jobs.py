@@ -6,9 +6,9 @@ Guide: deploy, cancelDeploy, deployRecentValidation, DeployStatus.
 
 from dataclasses import dataclass
 
-from ..exceptions import SoapFault
-from .deploy_plan import DeployOutcome
-from .ids import random_id
+from localorg.exceptions import SoapFault
+from localorg.models.deploy_plan import DeployOutcome
+from localorg.models.ids import random_id
 
 QUICK_DEPLOY_DAYS = 10  # a validation can be quick-deployed for 10 days (deployRecentValidation)
 

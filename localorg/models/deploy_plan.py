@@ -4,12 +4,12 @@ writes only when the plan allows)."""
 
 from dataclasses import dataclass, field
 
-from ..xml import XmlRefused, read_package_xml
-from . import deploy_checks, metadata_types
-from .deploy_checks import Problem
-from .field_names import layout_fields, object_exists, object_fields
-from .flexipage_checks import check_flexipage
-from .layout_names import LayoutName
+from localorg.models import deploy_checks, metadata_types
+from localorg.models.deploy_checks import Problem
+from localorg.models.field_names import layout_fields, object_exists, object_fields
+from localorg.models.flexipage_checks import check_flexipage
+from localorg.models.layout_names import LayoutName
+from localorg.xml import XmlRefused, read_package_xml
 
 
 @dataclass

@@ -5,7 +5,7 @@ The records side (schema.py) stores and describes a subset of these; this module
 deploy checks' question "does this org have that field".
 """
 
-from .identity import OrgIdentity
+from localorg.models.identity import OrgIdentity
 
 # Standard fields a layout may name, per object (Object Reference). Fields that exist only when a
 # feature is on are kept apart below.

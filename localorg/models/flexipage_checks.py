@@ -6,8 +6,8 @@ source gives Salesforce's exact text for a field instance naming a missing field
 identifier, so those two texts are this org's own (marked below), worded to name what is wrong.
 """
 
-from ..xml import MDAPI_NS
-from .deploy_checks import Document, Problem, check_type
+from localorg.models.deploy_checks import Document, Problem, check_type
+from localorg.xml import MDAPI_NS
 
 RECORD_PREFIX = "Record."
 

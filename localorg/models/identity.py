@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from .ids import random_id
+from localorg.models.ids import random_id
 
 
 @dataclass

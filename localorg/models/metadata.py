@@ -18,18 +18,18 @@ from pathlib import Path
 
 from lxml import etree
 
-from .. import xml
-from ..files import write_atomic
-from ..xml import API_VERSION, MDAPI_NS, package_xml
-from . import deploy_checks, deploy_plan, metadata_types, seed
-from .deploy_plan import DeployOutcome, RetrieveOutcome
-from .identity import OrgIdentity
-from .ids import random_id
-from .layout_names import LayoutName
-from .privacy import CONSENT_SWITCH
-from .seed.flexipages import seed_pages
-from .seed.individual import seed_individual
-from .seed.layouts import NAMESPACES
+from localorg import xml
+from localorg.files import write_atomic
+from localorg.models import deploy_checks, deploy_plan, metadata_types, seed
+from localorg.models.deploy_plan import DeployOutcome, RetrieveOutcome
+from localorg.models.identity import OrgIdentity
+from localorg.models.ids import random_id
+from localorg.models.layout_names import LayoutName
+from localorg.models.privacy import CONSENT_SWITCH
+from localorg.models.seed.flexipages import seed_pages
+from localorg.models.seed.individual import seed_individual
+from localorg.models.seed.layouts import NAMESPACES
+from localorg.xml import API_VERSION, MDAPI_NS, package_xml
 
 ID_PREFIX = {"Layout": "00h", "PermissionSet": "0PS", "Settings": "0Xs", "FlexiPage": "0M0", "Profile": "00e"}
 ADMIN_NAME = "Local Admin"

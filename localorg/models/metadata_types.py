@@ -9,10 +9,10 @@ the org refuses it as not modelled instead.
 import json
 from pathlib import Path
 
-from .. import xml
-from ..files import write_atomic
-from .deploy_checks import TYPES
-from .wsdl import schema
+from localorg import xml
+from localorg.files import write_atomic
+from localorg.models.deploy_checks import TYPES
+from localorg.models.wsdl import schema
 
 LEARNED = "metadata-types.json"  # types the org was given beyond those it models: {type: [directory, suffix]}
 

@@ -18,22 +18,22 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..faults import Faults
-from .access import seed_access, sync_permission_set
-from .api_usage import ApiUsage
-from .bulk_jobs import BulkJobs
-from .bulk_v1 import BulkV1Jobs
-from .connected_app import ConnectedApp
-from .cursors import QueryCursors
-from .identity import OrgIdentity
-from .metadata import MetadataStore
-from .org_settings import OrgSettings
-from .privacy import purge_privacy_data
-from .records import RecordStore
-from .schema import Visibility
-from .seed import seed_people
-from .sessions import Sessions
-from .source_tracking import SourceMembers
+from localorg.faults import Faults
+from localorg.models.access import seed_access, sync_permission_set
+from localorg.models.api_usage import ApiUsage
+from localorg.models.bulk_jobs import BulkJobs
+from localorg.models.bulk_v1 import BulkV1Jobs
+from localorg.models.connected_app import ConnectedApp
+from localorg.models.cursors import QueryCursors
+from localorg.models.identity import OrgIdentity
+from localorg.models.metadata import MetadataStore
+from localorg.models.org_settings import OrgSettings
+from localorg.models.privacy import purge_privacy_data
+from localorg.models.records import RecordStore
+from localorg.models.schema import Visibility
+from localorg.models.seed import seed_people
+from localorg.models.sessions import Sessions
+from localorg.models.source_tracking import SourceMembers
 
 
 @dataclass

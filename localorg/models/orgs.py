@@ -12,9 +12,9 @@ import threading
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from . import connected_app
-from .identity import OrgIdentity
-from .org import LocalOrg
+from localorg.models import connected_app
+from localorg.models.identity import OrgIdentity
+from localorg.models.org import LocalOrg
 
 SCRATCH_DIR = "scratch-orgs"
 

@@ -4,7 +4,7 @@ privacy preferences and stored consent forms (Metadata API Developer Guide, Part
 docs/salesforce-facts.md). The org applies it as a real org would, and says so in its request log.
 """
 
-from .schema import FIELDS, Visibility
+from localorg.models.schema import FIELDS, Visibility
 
 CONSENT_SWITCH = ("PartyDataModelSettings", "enableConsentManagement")
 

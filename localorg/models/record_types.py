@@ -2,7 +2,7 @@
 with person accounts on, Account also has the PersonAccount record type a person account carries
 (recorded real describes; docs/salesforce-facts.md, "Describes")."""
 
-from .ids import with_checksum
+from localorg.models.ids import with_checksum
 
 MASTER_ID = "012000000000000AAA"
 PERSON_ACCOUNT_ID = with_checksum("0125g00000PAcct")

@@ -1,10 +1,10 @@
 """One field's value on its way into and out of the records store: checked and converted as Salesforce checks a
 written value (types, lengths, lookups), and a compound address read from its parts."""
 
-from ..exceptions import RecordError
-from .ids import normalize_id
-from .record_types import is_record_type_of
-from .schema import PREFIX_OBJECT, Field, Visibility
+from localorg.exceptions import RecordError
+from localorg.models.ids import normalize_id
+from localorg.models.record_types import is_record_type_of
+from localorg.models.schema import PREFIX_OBJECT, Field, Visibility
 
 COLUMN_TYPES = {"boolean": "INTEGER", "int": "INTEGER", "double": "REAL", "currency": "REAL", "percent": "REAL"}
 _NUMBERS = ("int", "double", "currency", "percent")

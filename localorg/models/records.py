@@ -16,11 +16,11 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..exceptions import RecordError
-from .ids import normalize_id, sf_id
-from .record_types import PERSON_ACCOUNT_ID
-from .record_values import COLUMN_TYPES, address_value, field_value
-from .schema import FIELDS, KEY_PREFIX, PERSON_NAMED, PREFIX_OBJECT, Visibility, cascading_lookups
+from localorg.exceptions import RecordError
+from localorg.models.ids import normalize_id, sf_id
+from localorg.models.record_types import PERSON_ACCOUNT_ID
+from localorg.models.record_values import COLUMN_TYPES, address_value, field_value
+from localorg.models.schema import FIELDS, KEY_PREFIX, PERSON_NAMED, PREFIX_OBJECT, Visibility, cascading_lookups
 
 # Per object: (field, value) a new record gets when it leaves the field out, and the fields the running user fills.
 _DEFAULTS = {

@@ -9,8 +9,8 @@ Describes, SOQL, record validation and the records store all read this module.
 
 from dataclasses import dataclass
 
-from .objects import registered
-from .objects.base import Field, SObject
+from localorg.models.objects import registered
+from localorg.models.objects.base import Field, SObject
 
 __all__ = ["Field", "SObject"]
 

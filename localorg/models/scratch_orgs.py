@@ -11,9 +11,9 @@ naming what is allowed, and nothing is created.
 import secrets
 from datetime import date, timedelta
 
-from ..exceptions import RecordError, SalesforceError
-from .identity import OrgIdentity
-from .ids import normalize_id
+from localorg.exceptions import RecordError, SalesforceError
+from localorg.models.identity import OrgIdentity
+from localorg.models.ids import normalize_id
 
 # Scratch-org editions the local org models, as Organization.OrganizationType names them.
 EDITIONS = {"developer": "Developer Edition", "enterprise": "Enterprise Edition"}

@@ -9,7 +9,7 @@ import secrets
 import threading
 from pathlib import Path
 
-from ..files import write_atomic
+from localorg.files import write_atomic
 
 # Only the newest access tokens stay valid; a real org also expires old sessions.
 MAX_ACCESS_TOKENS = 500

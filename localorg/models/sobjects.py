@@ -1,10 +1,10 @@
 """The org's sObjects as SOQL, describes and record reads see them: which exist now, their fields,
 the computed single-row objects, and the SOQL engine's view of the org (OrgSource)."""
 
-from ..soql import Source
-from .ids import normalize_id
-from .organization import standing_values
-from .schema import FIELDS, TOOLING_FIELDS, VIRTUAL_FIELDS, Field, child_lookups
+from localorg.models.ids import normalize_id
+from localorg.models.organization import standing_values
+from localorg.models.schema import FIELDS, TOOLING_FIELDS, VIRTUAL_FIELDS, Field, child_lookups
+from localorg.soql import Source
 
 TIME_ZONE = "Europe/London"  # the org's TimeZoneSidKey: where SOQL date literals' days begin
 

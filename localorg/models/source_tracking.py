@@ -9,8 +9,8 @@ import json
 import threading
 from pathlib import Path
 
-from ..files import write_atomic
-from .ids import sf_id
+from localorg.files import write_atomic
+from localorg.models.ids import sf_id
 
 KEY_PREFIX = "0MZ"
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
-from .. import xml
+from localorg import xml
 
 XSD = "{http://www.w3.org/2001/XMLSchema}"
 

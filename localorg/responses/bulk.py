@@ -17,12 +17,12 @@ Jobs live in memory: a restarted org has forgotten them, as an org forgets jobs 
 import csv
 import io
 
-from .. import soql
-from ..http import Response
-from ..models.bulk_jobs import INGEST_OPERATIONS
-from ..models.schema import KEY_PREFIX
-from ..models.sobjects import OrgSource
-from ..soql.parser import Path
+from localorg import soql
+from localorg.http import Response
+from localorg.models.bulk_jobs import INGEST_OPERATIONS
+from localorg.models.schema import KEY_PREFIX
+from localorg.models.sobjects import OrgSource
+from localorg.soql.parser import Path
 
 QUERY_PAGE = 50000  # rows per results page when the client gives no maxRecords
 

@@ -13,9 +13,9 @@ import json
 
 from lxml import etree
 
-from ..http import Request, Response
-from ..models.bulk_v1 import BulkV1Error
-from .bulk import csv_reply, csv_value, error_text, flatten
+from localorg.http import Request, Response
+from localorg.models.bulk_v1 import BulkV1Error
+from localorg.responses.bulk import csv_reply, csv_value, error_text, flatten
 
 NS = "http://www.force.com/2009/06/asyncapi/dataload"
 XML = "application/xml"

@@ -10,11 +10,11 @@ import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from ..exceptions import NotFound
-from ..http import Request, Response, rest_error
-from ..models import trees
-from ..models.schema import FIELDS
-from ..models.sobjects import canonical_object
+from localorg.exceptions import NotFound
+from localorg.http import Request, Response, rest_error
+from localorg.models import trees
+from localorg.models.schema import FIELDS
+from localorg.models.sobjects import canonical_object
 
 COMPOSITE_MAX = 25  # subrequests per composite or batch call
 REFERENCE = re.compile(r"@\{([A-Za-z0-9_]+)((?:\.[A-Za-z0-9_]+|\[\d+\])*)\}")
@@ -54,8 +54,8 @@ def _substitute(value, results: dict):
 def _run(org, parent: Request, method: str, url: str, body) -> Response:
     """One subrequest, routed and answered as the server answers it (the session is the parent's)."""
     # Imported here: the routes table imports this module.
-    from ..server import Router, answer
-    from ..urls import ROUTES
+    from localorg.server import Router, answer
+    from localorg.urls import ROUTES
 
     parts = urlsplit(url)
     data = b"" if body is None else json.dumps(body).encode("utf-8")

@@ -1,9 +1,9 @@
 """The Consent API: GET consent/action/<action> and consent/multiaction (REST API Developer Guide,
 "Compile Consent Settings"; docs/salesforce-facts.md, "Consent API"). The answer is models/consent.py's."""
 
-from ..http import Request, Response, rest_error
-from ..models.consent import ACTION_FIELDS, answer
-from .refusals import NOT_MODELLED
+from localorg.http import Request, Response, rest_error
+from localorg.models.consent import ACTION_FIELDS, answer
+from localorg.responses.refusals import NOT_MODELLED
 
 # Actions Salesforce has whose consulted fields are not Individual flags (Contact Point Type Consent, Email
 # Opt Out, phone and fax opt-outs...): the local org does not compute them.

@@ -2,12 +2,12 @@
 built from the object schema (models/schema.py) with the keys and flags real orgs report (recorded real
 describes; docs/salesforce-facts.md, "Describes")."""
 
-from ..exceptions import NotFound
-from ..http import Request, Response
-from ..models.record_types import record_types
-from ..models.schema import FIELDS, KEY_PREFIX, LABELS, OBJECTS, VIRTUAL_FIELDS, child_lookups
-from ..models.sobjects import canonical_object, object_fields
-from .oauth import base_url
+from localorg.exceptions import NotFound
+from localorg.http import Request, Response
+from localorg.models.record_types import record_types
+from localorg.models.schema import FIELDS, KEY_PREFIX, LABELS, OBJECTS, VIRTUAL_FIELDS, child_lookups
+from localorg.models.sobjects import canonical_object, object_fields
+from localorg.responses.oauth import base_url
 
 COLLECTION_MAX = 200
 

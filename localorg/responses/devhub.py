@@ -1,10 +1,10 @@
 """The Dev Hub's REST side of scratch orgs (models/scratch_orgs.py owns what creating and deleting one does)
 and the SourceMember update the sf CLI sends to a scratch org."""
 
-from ..exceptions import NotFound, RecordError
-from ..http import Request, Response, rest_error
-from ..models import scratch_orgs
-from .rest import create_record
+from localorg.exceptions import NotFound, RecordError
+from localorg.http import Request, Response, rest_error
+from localorg.models import scratch_orgs
+from localorg.responses.rest import create_record
 
 
 def _refusal(e: RecordError) -> Response:

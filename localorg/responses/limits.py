@@ -5,7 +5,7 @@ The local org lists only the limit it counts, DailyApiRequests; the request aski
 REST request does. The resource exists from API version 29.0.
 """
 
-from ..http import Request, Response, rest_error
+from localorg.http import Request, Response, rest_error
 
 FIRST_VERSION = 29.0
 

@@ -7,9 +7,9 @@ import hmac
 import time
 from urllib.parse import parse_qs
 
-from ..exceptions import OAuthError
-from ..http import Request, Response, rest_error
-from ..models import connected_app
+from localorg.exceptions import OAuthError
+from localorg.http import Request, Response, rest_error
+from localorg.models import connected_app
 
 
 def base_url(org) -> str:

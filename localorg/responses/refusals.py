@@ -5,11 +5,11 @@ Salesforce's REST error shape (a SOAP fault on the SOAP APIs).
 
 from xml.sax.saxutils import escape
 
-from ..exceptions import NotFound
-from ..http import Request, Response, rest_error, soap_fault
-from ..models.sobjects import canonical_object
-from ..soql.lexer import SoqlError
-from ..soql.parser import parse
+from localorg.exceptions import NotFound
+from localorg.http import Request, Response, rest_error, soap_fault
+from localorg.models.sobjects import canonical_object
+from localorg.soql.lexer import SoqlError
+from localorg.soql.parser import parse
 
 NOT_MODELLED = "NOT_MODELLED_BY_LOCAL_ORG"
 

@@ -6,13 +6,13 @@ single-access front-door URL (REST API Developer Guide, "Record Count" and "Sear
 import secrets
 from urllib.parse import quote
 
-from .. import sosl
-from ..http import Request, Response, rest_error
-from ..models.schema import DEV_HUB_OBJECTS, FIELDS
-from ..models.sobjects import OrgSource, canonical_object
-from ..soql import SoqlError
-from .oauth import base_url
-from .refusals import rest_not_modelled
+from localorg import sosl
+from localorg.http import Request, Response, rest_error
+from localorg.models.schema import DEV_HUB_OBJECTS, FIELDS
+from localorg.models.sobjects import OrgSource, canonical_object
+from localorg.responses.oauth import base_url
+from localorg.responses.refusals import rest_not_modelled
+from localorg.soql import SoqlError
 
 
 def _stored_objects(org) -> list[str]:

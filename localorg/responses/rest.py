@@ -5,15 +5,15 @@ checked the session. Shapes follow what Salesforce answers and what CumulusCI an
 read.
 """
 
-from ..exceptions import InvalidField, InvalidType, MalformedQuery, NotFound
-from ..http import Request, Response, rest_error
-from ..models.ids import normalize_id
-from ..models.records import RecordError
-from ..models.schema import FIELDS, KEY_PREFIX, VIRTUAL_FIELDS, Field
-from ..models.sobjects import OrgSource, canonical_object, object_fields, virtual_rows
-from ..soql import columns, execute
-from .describe import COLLECTION_MAX
-from .refusals import unmodelled_tooling_query
+from localorg.exceptions import InvalidField, InvalidType, MalformedQuery, NotFound
+from localorg.http import Request, Response, rest_error
+from localorg.models.ids import normalize_id
+from localorg.models.records import RecordError
+from localorg.models.schema import FIELDS, KEY_PREFIX, VIRTUAL_FIELDS, Field
+from localorg.models.sobjects import OrgSource, canonical_object, object_fields, virtual_rows
+from localorg.responses.describe import COLLECTION_MAX
+from localorg.responses.refusals import unmodelled_tooling_query
+from localorg.soql import columns, execute
 
 LATEST_VERSION = 63
 OLDEST_VERSION = 31

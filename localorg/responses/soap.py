@@ -12,14 +12,13 @@ import binascii
 
 from lxml import etree
 
-from .. import xml
-from ..exceptions import SoapFault
-from ..http import Request, Response, error_reply
-from ..models import deploy_jobs, metadata_types
-from ..models.deploy_plan import DeployOutcome, RetrieveOutcome
-from ..xml import API_VERSION, MDAPI_NS, XmlRefused
-from .refusals import NOT_MODELLED
-from .soap_wire import (
+from localorg import xml
+from localorg.exceptions import SoapFault
+from localorg.http import Request, Response, error_reply
+from localorg.models import deploy_jobs, metadata_types
+from localorg.models.deploy_plan import DeployOutcome, RetrieveOutcome
+from localorg.responses.refusals import NOT_MODELLED
+from localorg.responses.soap_wire import (
     SOAP_NS,
     XSI_NS,
     add,
@@ -34,6 +33,7 @@ from .soap_wire import (
     send,
     text,
 )
+from localorg.xml import API_VERSION, MDAPI_NS, XmlRefused
 
 # ---- operations ----------------------------------------------------------------------------------
 

@@ -3,10 +3,10 @@ and the parameters read from a request's operation element."""
 
 from lxml import etree
 
-from .. import xml
-from ..exceptions import SoapFault
-from ..http import Response
-from ..xml import MDAPI_NS
+from localorg import xml
+from localorg.exceptions import SoapFault
+from localorg.http import Response
+from localorg.xml import MDAPI_NS
 
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"

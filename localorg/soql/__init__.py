@@ -25,10 +25,10 @@ Errors are SoqlError(error_code, message): MALFORMED_QUERY for syntax, INVALID_T
 that does not exist, INVALID_FIELD for a field the object lacks.
 """
 
-from .bulk import bulk_unsupported
-from .columns import columns
-from .executor import Source, execute
-from .lexer import SoqlError
-from .parser import Aggregate, Count, Path, parse
+from localorg.soql.bulk import bulk_unsupported
+from localorg.soql.columns import columns
+from localorg.soql.executor import Source, execute
+from localorg.soql.lexer import SoqlError
+from localorg.soql.parser import Aggregate, Count, Path, parse
 
 __all__ = ["Aggregate", "bulk_unsupported", "Count", "columns", "Path", "Source", "SoqlError", "execute", "parse"]

@@ -3,9 +3,9 @@ Salesforce answers them: one AggregateResult record per group, unaliased aggrega
 in select order, a grouped field under its own name (SOQL and SOSL Reference, "Aggregate Functions", "GROUP BY";
 docs/salesforce-facts.md, "SOQL")."""
 
-from .lexer import SoqlError, near
-from .parser import Aggregate, Path
-from .paths import _norm, _resolve
+from localorg.soql.lexer import SoqlError, near
+from localorg.soql.parser import Aggregate, Path
+from localorg.soql.paths import _norm, _resolve
 
 NUMERIC = ("int", "double", "currency", "percent")
 # Field types Salesforce does not group by (their describe says groupable false).

@@ -2,9 +2,9 @@
 parent-to-child subqueries and compound address fields (Bulk API 2.0 Developer Guide, "Understanding Bulk API 2.0
 Query", Limits; Bulk API Developer Guide, "Use Bulk Query"; docs/salesforce-facts.md, "SOQL")."""
 
-from .executor import Source, _Executor
-from .parser import Query, Subquery
-from .paths import _resolve
+from localorg.soql.executor import Source, _Executor
+from localorg.soql.parser import Query, Subquery
+from localorg.soql.paths import _resolve
 
 
 def bulk_unsupported(q: str, query: Query, source: Source) -> str | None:

@@ -4,10 +4,10 @@ a relationship path as its relationship with the field as a join column, an aggr
 column with the `displayName` sf prints, a child subquery as an aggregate column whose join columns are its own
 (docs/salesforce-facts.md, "REST API resources beyond records and queries")."""
 
-from .aggregate import names
-from .executor import Source, _Executor
-from .parser import Aggregate, Subquery, parse
-from .paths import _resolve
+from localorg.soql.aggregate import names
+from localorg.soql.executor import Source, _Executor
+from localorg.soql.parser import Aggregate, Subquery, parse
+from localorg.soql.paths import _resolve
 
 
 def _column(name: str, aggregate: bool = False, join: list | None = None, display: str | None = None) -> dict:

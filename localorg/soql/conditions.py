@@ -5,10 +5,10 @@ import operator
 import re
 from datetime import date, datetime
 
-from .dates import DateLiteral, in_range, literal_range
-from .lexer import SoqlError, as_instant, near
-from .parser import BoolOp, Compare
-from .paths import _full_id, _norm, _resolve, _Resolved
+from localorg.soql.dates import DateLiteral, in_range, literal_range
+from localorg.soql.lexer import SoqlError, as_instant, near
+from localorg.soql.parser import BoolOp, Compare
+from localorg.soql.paths import _full_id, _norm, _resolve, _Resolved
 
 
 def _like(pattern: str) -> re.Pattern:

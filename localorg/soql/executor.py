@@ -3,10 +3,10 @@
 from abc import ABC, abstractmethod
 from datetime import UTC, datetime
 
-from .conditions import Conditions
-from .lexer import SoqlError, near
-from .parser import Aggregate, FieldsFn, Path, Query, Subquery, parse
-from .paths import _norm, _resolve, _Resolved
+from localorg.soql.conditions import Conditions
+from localorg.soql.lexer import SoqlError, near
+from localorg.soql.parser import Aggregate, FieldsFn, Path, Query, Subquery, parse
+from localorg.soql.paths import _norm, _resolve, _Resolved
 
 
 class Source(ABC):
@@ -121,7 +121,7 @@ class _Executor(Conditions):
         return [row for row in self.source.rows(obj, self.prefilter(self.query.where)) if predicate(row)]
 
     def run(self) -> dict:
-        from . import aggregate  # aggregate builds on this module
+        from localorg.soql import aggregate  # aggregate builds on this module
 
         query, source = self.query, self.source
         obj = self.resolve_object()

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from ..exceptions import SoqlError  # noqa: F401 (the SOQL modules' error, re-exported)
+from localorg.exceptions import SoqlError  # noqa: F401 (the SOQL modules' error, re-exported)
 
 _TOKEN = re.compile(
     r"""

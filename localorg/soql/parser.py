@@ -3,8 +3,8 @@ boolean operators, GROUP BY)."""
 
 from dataclasses import dataclass, field
 
-from .dates import DATE_LITERALS, DateLiteral
-from .lexer import SoqlError, Tok, malformed, near, not_modelled, tokenize
+from localorg.soql.dates import DATE_LITERALS, DateLiteral
+from localorg.soql.lexer import SoqlError, Tok, malformed, near, not_modelled, tokenize
 
 AGGREGATES = ("count", "count_distinct", "sum", "min", "max", "avg")
 # SOQL functions and clauses Salesforce has that the local org does not model (SOQL and SOSL Reference).

@@ -3,9 +3,9 @@ the SOQL executor's parts."""
 
 from dataclasses import dataclass
 
-from ..models.ids import normalize_id
-from .lexer import SoqlError, near
-from .parser import Path
+from localorg.models.ids import normalize_id
+from localorg.soql.lexer import SoqlError, near
+from localorg.soql.parser import Path
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """CumulusCI task check_api_requests: enough daily API requests left for a run? Checked before any change."""
 
-from email_privacy.cci.spec import OptionSpec, file_to_write, whole
 from email_privacy.cci.task import CLIENT_OPTIONS, MetadataTask
-from email_privacy.features.api_requests import check_api_requests
+from email_privacy.options.spec import OptionSpec, file_to_write, whole
+from email_privacy.steps.api_requests import check_api_requests
 
 
 class CheckApiRequests(MetadataTask):

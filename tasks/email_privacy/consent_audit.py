@@ -1,19 +1,19 @@
-"""CumulusCI task audit_individual_privacy: thin; the work is in email_privacy.features.consent_audit."""
+"""CumulusCI task audit_individual_privacy: thin; the work is in email_privacy.steps.consent_audit."""
 
 from datetime import UTC, datetime
 
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
-from email_privacy.cci import junit, report
-from email_privacy.cci.spec import OptionSpec, file_to_write, flag
+from email_privacy.api.records import RecordsClient
+from email_privacy.api.rest import mount_rest_retries, session_refresher
 from email_privacy.cci.task import OptionsTask
 from email_privacy.errors import OrgError
-from email_privacy.features.consent_audit import run_audit
-from email_privacy.features.individuals import parse_request
-from email_privacy.org.records_client import RecordsClient
-from email_privacy.org.rest import mount_rest_retries, session_refresher
-
-from .individuals import SetIndividualPrivacy
+from email_privacy.options import values
+from email_privacy.options.spec import OptionSpec, file_to_write, flag
+from email_privacy.reports import junit, tables
+from email_privacy.steps.consent_audit import run_audit
+from email_privacy.steps.individuals import parse_request
+from tasks.email_privacy.individuals import SetIndividualPrivacy
 
 CHOICE_OPTIONS = ("csv", "contacts_where", "leads_where", "person_accounts_where", "bulk_threshold", "retries")
 
@@ -47,7 +47,7 @@ People are chosen as for set_individual_privacy. Details: docs/reps.md.
         super()._init_options(kwargs)
         o = self.parsed_options
         self.request = parse_request(vars(o))
-        self.paths = report.report_paths(
+        self.paths = values.report_paths(
             vars(o), {"report": "JSON file", "junit": "JUnit XML file", "summary": "Markdown file"}
         )
         self.retries = o.retries
@@ -64,11 +64,11 @@ People are chosen as for set_individual_privacy. Details: docs/reps.md.
         rows = audit.rows()
         org = self.org_config.name or "org"
         columns = [("item", "Item"), ("name", "Name"), ("state", "State"), ("verdict", "Verdict")]
-        report.log_table(self.logger, "Consent API audit", columns, rows)
+        tables.log_table(self.logger, "Consent API audit", columns, rows)
         data = {**audit.to_dict(), "rows": rows, "api_calls": client.calls}
         p = self.paths
         if p["report"]:
-            report.write_json(p["report"], data)
+            tables.write_json(p["report"], data)
         if p["junit"]:
             stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
             junit.write_private(p["junit"], junit.junit_xml(rows, org, stamp))

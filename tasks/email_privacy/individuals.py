@@ -1,16 +1,16 @@
-"""CumulusCI task set_individual_privacy: thin; the work is in email_privacy.features.individuals."""
+"""CumulusCI task set_individual_privacy: thin; the work is in email_privacy.steps.individuals."""
 
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
-from email_privacy.cci.report import log_table, write_json
-from email_privacy.cci.spec import OptionSpec, existing_file, file_to_write, flag, text, whole
+from email_privacy.api.ingest_files import SALESFORCE_UPLOAD_LIMIT
+from email_privacy.api.records import RecordsClient
+from email_privacy.api.rest import mount_rest_retries, session_refresher
 from email_privacy.cci.task import OptionsTask
 from email_privacy.errors import OrgError
-from email_privacy.features.individuals import parse_request, run
-from email_privacy.features.individuals_request import DEFAULT_BULK_THRESHOLD, MIN_UPLOAD_LIMIT, parse_condition
-from email_privacy.org.ingest_files import SALESFORCE_UPLOAD_LIMIT
-from email_privacy.org.records_client import RecordsClient
-from email_privacy.org.rest import mount_rest_retries, session_refresher
+from email_privacy.options.spec import OptionSpec, existing_file, file_to_write, flag, text, whole
+from email_privacy.reports.tables import log_table, write_json
+from email_privacy.steps.individuals import parse_request, run
+from email_privacy.steps.individuals_request import DEFAULT_BULK_THRESHOLD, MIN_UPLOAD_LIMIT, parse_condition
 
 FAILED_SHOWN = 20  # failed records listed in the log; the JSON report has them all
 

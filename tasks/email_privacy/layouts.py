@@ -1,15 +1,15 @@
 """CumulusCI tasks: the Individual lookup onto page layouts and record pages, and back from a snapshot."""
 
-from email_privacy.cci.options import parse_existing_path, parse_list
-from email_privacy.cci.spec import OptionSpec, choice, flag, folder, name_list, set_by_flow, text
 from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, INDIVIDUAL, ORG_STATE, PAGES, MetadataTask
 from email_privacy.errors import OptionError
-from email_privacy.features import snapshots
-from email_privacy.features.layouts import LayoutOptions, add_individual_field
-from email_privacy.features.restore import RestoreOptions, restore_layouts
-from email_privacy.org.read import PermissionSetFiles
-from email_privacy.salesforce import names
-from email_privacy.salesforce.layouts import BEHAVIORS, POSITIONS, TARGET_OBJECTS
+from email_privacy.metadata import names
+from email_privacy.metadata.layouts import BEHAVIORS, POSITIONS, TARGET_OBJECTS
+from email_privacy.options.spec import OptionSpec, choice, flag, folder, name_list, set_by_flow, text
+from email_privacy.options.values import parse_existing_path, parse_list
+from email_privacy.steps import snapshots
+from email_privacy.steps.individual_field import LayoutOptions, add_individual_field
+from email_privacy.steps.read import PermissionSetFiles
+from email_privacy.steps.restore import RestoreOptions, restore_layouts
 
 
 def _is_deferred_permission_sets(value) -> bool:

@@ -1,11 +1,10 @@
-"""CumulusCI task create_missing_individuals: thin; the work is in email_privacy.features.missing_individuals."""
+"""CumulusCI task create_missing_individuals: thin; the work is in email_privacy.steps.missing_individuals."""
 
-from email_privacy.cci.spec import OptionSpec, flag, text
-from email_privacy.features.individuals_request import parse_condition
-from email_privacy.features.missing_individuals import parse_options, run
-from email_privacy.org.records_client import RecordsClient
-
-from .individuals import SetIndividualPrivacy
+from email_privacy.api.records import RecordsClient
+from email_privacy.options.spec import OptionSpec, flag, text
+from email_privacy.steps.individuals_request import parse_condition
+from email_privacy.steps.missing_individuals import parse_options, run
+from tasks.email_privacy.individuals import SetIndividualPrivacy
 
 
 class CreateMissingIndividuals(SetIndividualPrivacy):

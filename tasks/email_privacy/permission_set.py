@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from email_privacy.cci.spec import OptionSpec, flag, name_list, text
 from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, ORG_STATE, MetadataTask
 from email_privacy.errors import OptionError
-from email_privacy.features.assign_permission_set import PERMISSION_SET, assign
-from email_privacy.features.individuals_request import parse_condition
-from email_privacy.features.permission_set import (
+from email_privacy.options.spec import OptionSpec, flag, name_list, text
+from email_privacy.steps.assign_permission_set import PERMISSION_SET, assign
+from email_privacy.steps.individuals_request import parse_condition
+from email_privacy.steps.permission_set import (
     DEFAULT_PATH,
     SOURCE_SUFFIX,
     deploy_permission_sets,

@@ -1,11 +1,11 @@
 """CumulusCI task deploy_email_privacy_settings: turn on the org settings the feature needs, only what is off."""
 
-from email_privacy.cci.options import parse_bool
-from email_privacy.cci.spec import Option, OptionSpec, choice, flag
 from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, ORG_STATE, MetadataTask
 from email_privacy.errors import OptionError
-from email_privacy.features.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions, deploy_settings
-from email_privacy.salesforce.settings import PURGE_WARNING
+from email_privacy.metadata.settings import PURGE_WARNING
+from email_privacy.options.spec import Option, OptionSpec, choice, flag
+from email_privacy.options.values import parse_bool
+from email_privacy.steps.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions, deploy_settings
 
 
 def _only_true(name, value) -> bool:

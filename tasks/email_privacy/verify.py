@@ -1,12 +1,12 @@
 """CumulusCI task verify_email_privacy: read the org back and fail unless it is really configured."""
 
-from email_privacy.cci import report
-from email_privacy.cci.spec import OptionSpec, choice, file_to_write, flag, name_list, whole
 from email_privacy.cci.task import CLIENT_OPTIONS, INDIVIDUAL, ORG_STATE, PAGES, MetadataTask
-from email_privacy.features.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions
-from email_privacy.features.verify import VerifyOptions, verify
-from email_privacy.features.who_can_tick import DEFAULT_MINIMUM
-from email_privacy.salesforce.layouts import TARGET_OBJECTS
+from email_privacy.metadata.layouts import TARGET_OBJECTS
+from email_privacy.options import values
+from email_privacy.options.spec import OptionSpec, choice, file_to_write, flag, name_list, whole
+from email_privacy.steps.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions
+from email_privacy.steps.verify import VerifyOptions, verify
+from email_privacy.steps.who_can_tick import DEFAULT_MINIMUM
 
 
 class VerifyEmailPrivacy(MetadataTask):
@@ -64,7 +64,7 @@ a warning). report, junit and summary write the table for CI. Details: docs/flow
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
         o = self.parsed_options
-        self.paths = report.report_paths(
+        self.paths = values.report_paths(
             vars(o), {"report": "JSON file", "junit": "JUnit XML file", "summary": "Markdown file"}
         )
         self.settings_options = SettingsOptions(enhanced_email=o.enhanced_email, email_tracking=o.email_tracking)

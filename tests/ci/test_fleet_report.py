@@ -11,9 +11,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from email_privacy.cci.report import write_json
-from email_privacy.features.api_requests import ApiRequests
-from email_privacy.features.verify import Row, report_data
+from email_privacy.reports.tables import write_json
+from email_privacy.steps.api_requests import ApiRequests
+from email_privacy.steps.verify import Row, report_data
 from tests.ci.workflow import REPO
 
 

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from email_privacy import metadata_xml
 from email_privacy.cli.main import main
-from email_privacy.salesforce import layouts, names
-from tests.salesforce.test_layouts import CASES, minus_inserted
+from email_privacy.metadata import documents, layouts, names
+from tests.metadata.test_layouts import CASES, minus_inserted
 
 ODD_NAMES = {
     # file name -> fixture case
@@ -64,7 +63,7 @@ def test_edits_every_target_layout_and_nothing_else(tmp_path, capsys, xsd):
                 old,
                 old.replace(b"<layoutColumns/>", b"<layoutColumns>\n        </layoutColumns>", 1),
             ), path
-            assert xsd.validate(metadata_xml.parse(new, str(path)).getroot()), path
+            assert xsd.validate(documents.parse(new, str(path)).getroot()), path
             assert f"changed: {path}" in out
         else:
             assert new == old, f"{path} is not a target and must be untouched"
@@ -194,11 +193,11 @@ def test_realworld_tree(realworld, tmp_path, capsys, xsd):
             assert new == old, path
             others += 1
         elif new == old:
-            assert layouts.has_field(metadata_xml.parse(old, str(path)), layouts.INDIVIDUAL_FIELD[obj])
+            assert layouts.has_field(documents.parse(old, str(path)), layouts.INDIVIDUAL_FIELD[obj])
             already += 1
         else:
             assert minus_inserted(new, layouts.INDIVIDUAL_FIELD[obj]) == old, path
-            assert xsd.validate(metadata_xml.parse(new, str(path)).getroot()), path
+            assert xsd.validate(documents.parse(new, str(path)).getroot()), path
             changed += 1
     assert out.strip().splitlines()[-1] == (
         f"{changed} changed, {already} already had the field, {others} skipped as other objects"

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from email_privacy import metadata_xml
 from email_privacy.cli.main import main
-from email_privacy.salesforce import flexipages as fp
+from email_privacy.metadata import documents
+from email_privacy.metadata import flexipages as fp
 from tests.cli.test_layouts import assert_refused_whole, assert_usage_error, installed_runs, snapshot
-from tests.salesforce.test_flexipages import DETAILS, highlights, minus_inserted, page
+from tests.metadata.test_flexipages import DETAILS, highlights, minus_inserted, page
 
 TARGETS = {
     # file name (relative to flexipages/) -> (bytes, lookup)
@@ -60,7 +60,7 @@ def test_edits_every_target_page_and_nothing_else(tmp_path, capsys, xsd):
         path = folder(root) / name
         new = path.read_bytes()
         assert minus_inserted(new, lookup) == old, path
-        assert xsd.validate(metadata_xml.parse(new, str(path)).getroot()), path
+        assert xsd.validate(documents.parse(new, str(path)).getroot()), path
         assert f"changed: {path}" in out
     for path, old in before.items():
         if path.relative_to(folder(root)).as_posix() not in TARGETS:
@@ -153,11 +153,11 @@ def test_realworld_tree(realworld, tmp_path, capsys, xsd):
     changed = 0
     for path, old in before.items():
         new = path.read_bytes()
-        kind = fp.classify(metadata_xml.parse(old, str(path)))
+        kind = fp.classify(documents.parse(old, str(path)))
         if new != old:
             assert kind.kind in fp.CHANGED_KINDS, path
             assert minus_inserted(new, fp.INDIVIDUAL_FIELD[kind.target]) == old, path
-            assert xsd.validate(metadata_xml.parse(new, str(path)).getroot()), path
+            assert xsd.validate(documents.parse(new, str(path)).getroot()), path
             changed += 1
     assert changed >= 20
     assert out.strip().splitlines()[-1] == f"{changed} changed, 2 already had the field, 9 skipped as not target pages"

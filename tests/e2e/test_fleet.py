@@ -27,8 +27,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from lxml import etree
 
-from email_privacy import metadata_xml
-from email_privacy.metadata_xml import API_VERSION
+from email_privacy.metadata import documents
+from email_privacy.metadata.documents import API_VERSION
 from localorg.models.connected_app import ConnectedApp
 from localorg.models.identity import OrgIdentity
 from localorg.models.org import LocalOrg
@@ -39,7 +39,7 @@ from tests.harness import LocalOrgProcess, ok, run_cci
 from tests.jwt_keys import certificate, private_pem, rsa_key
 
 REPO = workflow.REPO
-NS = {"md": metadata_xml.MDAPI_NS}
+NS = {"md": documents.MDAPI_NS}
 FLEET = int(os.environ.get("EMAIL_PRIVACY_FLEET_ORGS", "30"))
 MAX_JOBS = 256
 MAX_PARALLEL = 2  # this machine's cores: more jobs at once only queue for them
@@ -121,7 +121,7 @@ def admin_deploy(server, org_name: str, username: str, all_secrets: dict, files:
     for rel, data in files.items():
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         (src / rel).write_bytes(data)
-    (src / "package.xml").write_bytes(metadata_xml.package_xml(types, API_VERSION))
+    (src / "package.xml").write_bytes(documents.package_xml(types, API_VERSION))
     env = {
         "HOME": str(server.new_home()),
         f"CUMULUSCI_ORG_{org_name}": json.dumps({"username": username, "instance_url": server.url}),
@@ -133,18 +133,18 @@ def admin_deploy(server, org_name: str, username: str, all_secrets: dict, files:
 
 def without_individual_field(folder: Path, layout: str) -> bytes:
     path = folder / "metadata" / "layouts" / f"{layout}.layout"
-    tree = metadata_xml.parse(path.read_bytes(), layout)
+    tree = documents.parse(path.read_bytes(), layout)
     for item in tree.getroot().xpath("//md:layoutItems[md:field='IndividualId']", namespaces=NS):
         item.getparent().remove(item)
-    return metadata_xml.serialize(tree)
+    return documents.serialize(tree)
 
 
 def with_setting_off(folder: Path, stem: str, field: str) -> bytes:
     path = folder / "metadata" / "settings" / f"{stem}.settings"
-    tree = metadata_xml.parse(path.read_bytes(), stem)
+    tree = documents.parse(path.read_bytes(), stem)
     (element,) = tree.getroot().xpath(f"md:{field}", namespaces=NS)
     element.text = "false"
-    return metadata_xml.serialize(tree)
+    return documents.serialize(tree)
 
 
 @pytest.fixture(scope="module")

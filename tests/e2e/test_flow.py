@@ -9,10 +9,10 @@ import stat
 
 import pytest
 
-from email_privacy import metadata_xml
-from email_privacy.salesforce.layouts import INDIVIDUAL_FIELD, has_field
-from email_privacy.salesforce.names import full_name_from_path, layout_object
-from email_privacy.salesforce.settings import read_settings
+from email_privacy.metadata import documents
+from email_privacy.metadata.layouts import INDIVIDUAL_FIELD, has_field
+from email_privacy.metadata.names import full_name_from_path, layout_object
+from email_privacy.metadata.settings import read_settings
 from tests.harness import run_cci
 
 FLOW = "enable_individual_email_tracking"
@@ -77,7 +77,7 @@ def test_full_run_then_second_run_deploys_nothing(local_org, tmp_path):
 
     settings_dir = org.metadata_dir / "settings"
     for stem, field in SWITCHES.items():
-        values = read_settings(metadata_xml.parse_file(settings_dir / f"{stem}.settings"))
+        values = read_settings(documents.parse_file(settings_dir / f"{stem}.settings"))
         assert values.get(field) is True, f"{stem}.{field} is not on in the org"
     targets = [
         p
@@ -87,7 +87,7 @@ def test_full_run_then_second_run_deploys_nothing(local_org, tmp_path):
     assert {layout_object(full_name_from_path(p)) for p in targets} == {"Contact", "Lead", "PersonAccount"}
     for path in targets:
         field = INDIVIDUAL_FIELD[layout_object(full_name_from_path(path))]
-        assert has_field(metadata_xml.parse_file(path), field), f"{path.name} lacks {field}"
+        assert has_field(documents.parse_file(path), field), f"{path.name} lacks {field}"
 
     text = out(first)
     assert "Email privacy verification" in text and "has PersonIndividualId" in text
@@ -156,7 +156,7 @@ def test_org_without_person_accounts_configures_contact_and_lead_and_the_permiss
     for path in (org.metadata_dir / "layouts").glob("*.layout"):
         obj = layout_object(full_name_from_path(path))
         if obj in ("Contact", "Lead"):
-            assert has_field(metadata_xml.parse_file(path), "IndividualId"), path.name
+            assert has_field(documents.parse_file(path), "IndividualId"), path.name
     # The permission set names only Individual fields, so it deploys where person accounts are off.
     assert (org.metadata_dir / "permissionsets" / "Email_Privacy_Individual_Access.permissionset").is_file()
     assert len(deploys(org)) == 2 and consequences(org) == []

@@ -24,7 +24,7 @@ STEPS = ", ".join(
     )
 )
 PREREQUISITE_OPTIONS = ", ".join(
-    o.name for o in import_task("preflight").CheckEmailPrivacyPrerequisites.options_spec if not o.flow_only
+    o.name for o in import_task("prerequisites").CheckEmailPrivacyPrerequisites.options_spec if not o.flow_only
 )
 
 WIDE = {"COLUMNS": "2000"}  # rich wraps a message at the terminal's width: wide enough to compare it whole

@@ -14,11 +14,10 @@ import zipfile
 
 import pytest
 
-from email_privacy import metadata_xml
-from email_privacy.features import verify
-from email_privacy.org.read import target_layouts
-from email_privacy.salesforce import names
-from email_privacy.salesforce.layouts import INDIVIDUAL_FIELD
+from email_privacy.metadata import documents, names
+from email_privacy.metadata.layouts import INDIVIDUAL_FIELD
+from email_privacy.steps import verify
+from email_privacy.steps.read import target_layouts
 from localorg.models.identity import OrgIdentity
 from localorg.models.layout_names import LayoutName
 from localorg.models.metadata import MetadataStore
@@ -29,7 +28,7 @@ from tests.harness import run_cci
 PROFILE = {"person_accounts": True, "managed_layouts": True}
 FLOW = "enable_individual_email_tracking"
 
-# listMetadata entries as a REAL org gives them -> retrieve/deploy member. tests/salesforce/test_names.py holds the
+# listMetadata entries as a REAL org gives them -> retrieve/deploy member. tests/metadata/test_names.py holds the
 # general table; these rows pin what it lacks: the fileName is no help for an installed layout.
 REAL_ORG_TABLE = [
     # A real org's reply for an installed layout: fileName built from the namespace-less fullName too
@@ -180,7 +179,7 @@ def layout_files(org) -> dict[str, bytes]:
 
 
 def field_count(data: bytes, field: str, name: str) -> int:
-    root = metadata_xml.parse(data, name).getroot()
+    root = documents.parse(data, name).getroot()
     return sum(1 for el in root.iter("{*}field") if el.text == field)
 
 

@@ -11,15 +11,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from email_privacy import metadata_xml
-from email_privacy.metadata_xml import API_VERSION
-from email_privacy.salesforce import names
+from email_privacy.metadata import documents, names
+from email_privacy.metadata.documents import API_VERSION
 from tests.ci import workflow
 from tests.harness import all_have_field, ok, run_cci, setting
 from tests.jwt_keys import certificate, private_pem, rsa_key
 
 REPO = workflow.REPO
-NS = {"md": metadata_xml.MDAPI_NS}
+NS = {"md": documents.MDAPI_NS}
 
 
 def start(local_org, tmp_path, name):
@@ -76,13 +75,13 @@ def drop_individual_field(org, layout: str) -> None:
     path = next(
         p for p in (org.metadata_dir / "layouts").glob("*.layout") if names.full_name_from_path(p.name) == layout
     )
-    tree = metadata_xml.parse(path.read_bytes(), layout)
+    tree = documents.parse(path.read_bytes(), layout)
     for item in tree.getroot().xpath("//md:layoutItems[md:field='IndividualId']", namespaces=NS):
         item.getparent().remove(item)
     src = org.workdir / "admin-deploy"
     (src / "layouts").mkdir(parents=True)
-    (src / "layouts" / path.name).write_bytes(metadata_xml.serialize(tree))
-    (src / "package.xml").write_bytes(metadata_xml.package_xml({"Layout": [layout]}, API_VERSION))
+    (src / "layouts" / path.name).write_bytes(documents.serialize(tree))
+    (src / "package.xml").write_bytes(documents.package_xml({"Layout": [layout]}, API_VERSION))
     ok(run_cci(org, "task", "run", "deploy", "--org", "sim", "-o", "path", str(src)))
     assert b"IndividualId" not in path.read_bytes()
 

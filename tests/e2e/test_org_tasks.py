@@ -3,8 +3,8 @@
 Each test checks the org's own state (DIR/metadata) and its request log, not just cci's exit code.
 """
 
-from email_privacy import metadata_xml
-from email_privacy.salesforce.layouts import has_field
+from email_privacy.metadata import documents
+from email_privacy.metadata.layouts import has_field
 from tests.harness import cci_task, individual_field, layout_files, ok, setting, soap_actions, target_layouts
 
 
@@ -39,7 +39,7 @@ def test_layouts_managed_and_odd_names_then_restore(local_org, tmp_path):
     ok(cci_task(org, "add_individual_field_to_layouts", "snapshot_dir", snaps))
     assert soap_actions(org, seen).count("deploy") == 1 and soap_actions(org, seen).count("retrieve") == 1
     for name, data in target_layouts(org).items():
-        assert has_field(metadata_xml.parse(data, name), individual_field(name)), name
+        assert has_field(documents.parse(data, name), individual_field(name)), name
     assert any("%28" in n for n in target_layouts(org)) and any("__" in n for n in target_layouts(org))
     snapshot = sorted((tmp_path / "snaps" / org.org_config["org_id"]).iterdir())
     assert len(snapshot) == 1

@@ -5,8 +5,7 @@ on an org without pages, a second run deploys nothing, the restore task puts bot
 
 import json
 
-from email_privacy import metadata_xml
-from email_privacy.salesforce import flexipages
+from email_privacy.metadata import documents, flexipages
 from tests.harness import all_have_field, cci_task, ok, org_files, run_cci, soap_actions
 
 FLOW = "enable_individual_email_tracking"
@@ -36,7 +35,7 @@ def layouts_and_pages(org) -> dict[str, bytes]:
 
 
 def places(data: bytes, field: str) -> bool:
-    return flexipages.has_field(metadata_xml.parse(data, "page"), field)
+    return flexipages.has_field(documents.parse(data, "page"), field)
 
 
 def test_flow_adds_the_field_to_dynamic_forms_pages_and_restore_puts_them_back(local_org, tmp_path):

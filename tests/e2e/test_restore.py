@@ -11,8 +11,8 @@ import shutil
 
 import pytest
 
-from email_privacy.metadata_xml import package_xml
-from email_privacy.salesforce.layouts import add_field_bytes
+from email_privacy.metadata.documents import package_xml
+from email_privacy.metadata.layouts import add_field_bytes
 from tests.harness import LocalOrgProcess, all_have_field, error_line, layout_files, ok, run_cci, soap_actions
 
 RUN_FLOW = (

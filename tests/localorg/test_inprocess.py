@@ -7,7 +7,7 @@ from cumulusci.salesforce_api.metadata import ApiListMetadata, ApiRetrieveUnpack
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession, SalesforceMalformedRequest
 
-from email_privacy.metadata_xml import package_xml
+from email_privacy.metadata.documents import package_xml
 from localorg import inprocess
 from localorg.faults import parse_faults
 from localorg.models.org import SeedOptions

@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from email_privacy.errors import OptionError
-from email_privacy.features.api_requests import TooFewApiRequests
+from email_privacy.steps.api_requests import TooFewApiRequests
 from tests.conftest import import_task
 from tests.harness import inprocess_task
 from tests.inprocess_org import serve

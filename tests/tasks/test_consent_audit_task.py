@@ -8,12 +8,12 @@ import pytest
 from lxml import etree
 
 from email_privacy.errors import OptionError, OrgError
-from email_privacy.features import individuals as ind
+from email_privacy.steps import individuals as ind
 from localorg.models.org import SeedOptions
 from tests.conftest import import_task
-from tests.features.test_individuals import Client
 from tests.harness import inprocess_task
 from tests.inprocess_org import serve
+from tests.steps.test_individuals import Client
 
 
 def task_class():

@@ -7,12 +7,12 @@ from urllib.parse import unquote
 import pytest
 from cumulusci.tasks.salesforce.tests.util import create_task
 
-from email_privacy import metadata_xml
 from email_privacy.cci import task as task_base
 from email_privacy.errors import OptionError, OrgError
-from email_privacy.metadata_xml import read_package_xml
-from email_privacy.org.read import PermissionSetFiles
-from email_privacy.salesforce.layouts import has_field
+from email_privacy.metadata import documents
+from email_privacy.metadata.documents import read_package_xml
+from email_privacy.metadata.layouts import has_field
+from email_privacy.steps.read import PermissionSetFiles
 from tests.conftest import import_task
 from tests.harness import inprocess_task
 from tests.inprocess_org import (
@@ -148,7 +148,7 @@ def test_many_unchanged_layouts_are_summarised_per_object_changed_ones_listed(or
         len(task.return_values["unchanged"]) == 25 + len(leads_with) + 1
     )  # and the Individual layout; the full list stays in the return values
     assert task.return_values["changed"] == [new_name]
-    assert has_field(metadata_xml.parse(org.metadata.read("Layout", new[8:-7]), "new"), "IndividualId")
+    assert has_field(documents.parse(org.metadata.read("Layout", new[8:-7]), "new"), "IndividualId")
 
 
 def _refresh_counter(task_class=DeployEmailPrivacyPermissionSet):

@@ -8,10 +8,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from email_privacy import metadata_xml
 from email_privacy.errors import OptionError, OrgError
-from email_privacy.features import snapshots
-from email_privacy.salesforce.layouts import has_field
+from email_privacy.metadata import documents
+from email_privacy.metadata.layouts import has_field
+from email_privacy.steps import snapshots
 from localorg.models.org_settings import OrgSettings
 from localorg.requestlog import read_log
 from tests.conftest import import_task
@@ -67,7 +67,7 @@ def test_one_list_one_retrieve_one_deploy_for_every_layout(org, tmp_path, monkey
     sent = record_deploys(monkeypatch, org)
     before = targets(org)
     untouched = unmanaged_layouts(org, "Account")
-    assert len(before) >= 8 and not any(has_field(metadata_xml.parse(d, p), "IndividualId") for p, d in before.items())
+    assert len(before) >= 8 and not any(has_field(documents.parse(d, p), "IndividualId") for p, d in before.items())
     task = run(AddIndividualFieldToLayouts, tmp_path, org)
     # The lost-update guard is one Tooling query (REST), not a second listMetadata.
     assert (count(org.log, "listMetadata"), count(org.log, "retrieve"), count(org.log, "deploy")) == (1, 1, 1)
@@ -78,7 +78,7 @@ def test_one_list_one_retrieve_one_deploy_for_every_layout(org, tmp_path, monkey
     assert sorted(after) == sorted(before) and sorted(sent[0]) == sorted([*before, "package.xml"])
     assert {p: sent[0][p] for p in after} == after  # the org holds exactly the bytes deployed
     for path, data in after.items():
-        assert data != before[path] and has_field(metadata_xml.parse(data, path), "IndividualId"), path
+        assert data != before[path] and has_field(documents.parse(data, path), "IndividualId"), path
     assert unmanaged_layouts(org, "Account") == untouched
 
 
@@ -121,7 +121,7 @@ def test_snapshot_written_before_the_deploy_and_private(org, tmp_path, monkeypat
     # What the deploy left, by digest, so restore can tell a layout someone changed since.
     for entry in manifest["layouts"]:
         now = org.metadata.read("Layout", entry["name"])
-        assert entry["deployed_digest"] == metadata_xml.content_digest(now, entry["name"]), entry["name"]
+        assert entry["deployed_digest"] == documents.content_digest(now, entry["name"]), entry["name"]
     assert stat.S_IMODE(os.stat(snap).st_mode) == 0o700
     for f in snap.rglob("*"):
         assert stat.S_IMODE(os.stat(f).st_mode) == (0o700 if f.is_dir() else 0o600), f
@@ -214,7 +214,7 @@ def test_503s_are_retried_during_the_task(tmp_path):
         task = run(AddIndividualFieldToLayouts, tmp_path, org)
         assert task.return_values["deployed"]
         assert [line["status"] for line in read_log(org.log)][:3] == [503, 503, 200]
-        assert all(has_field(metadata_xml.parse(d, p), "IndividualId") for p, d in targets(org).items())
+        assert all(has_field(documents.parse(d, p), "IndividualId") for p, d in targets(org).items())
 
 
 def test_missing_individual_field_fails_clearly(tmp_path):
@@ -237,7 +237,7 @@ def test_person_account_layouts_get_person_individual_id(tmp_path):
     with serve(tmp_path, person_accounts=True) as org:
         run(AddIndividualFieldToLayouts, tmp_path, org, objects="PersonAccount")
         data = org.metadata.read("Layout", "PersonAccount-Person Account Layout")
-        assert has_field(metadata_xml.parse(data, "pa"), "PersonIndividualId")
+        assert has_field(documents.parse(data, "pa"), "PersonIndividualId")
 
 
 def test_explicit_layouts_skip_list_metadata(org, tmp_path):
@@ -245,9 +245,7 @@ def test_explicit_layouts_skip_list_metadata(org, tmp_path):
     assert task.return_values["changed"] == ["Contact-Contact (Marketing) Layout"]
     # no listMetadata at all: the read names the layout, the guard takes its id from the retrieve
     assert count(org.log, "listMetadata") == 0 and count(org.log, "tooling/query") == 1
-    assert has_field(
-        metadata_xml.parse(org.metadata.read("Layout", type_and_member(MARKETING)[1]), "m"), "IndividualId"
-    )
+    assert has_field(documents.parse(org.metadata.read("Layout", type_and_member(MARKETING)[1]), "m"), "IndividualId")
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,10 @@ from contextlib import contextmanager
 
 import pytest
 
-from email_privacy import metadata_xml
 from email_privacy.errors import OptionError
-from email_privacy.org.read import OrgState
-from email_privacy.salesforce.settings import read_settings
+from email_privacy.metadata import documents
+from email_privacy.metadata.settings import read_settings
+from email_privacy.steps.read import OrgState
 from tests.conftest import assert_valid, import_task
 from tests.harness import inprocess_task
 from tests.inprocess_org import actions, count, deploy, files, settings
@@ -49,7 +49,7 @@ def run(org, **options):
 
 
 def values(org, stem):
-    return read_settings(metadata_xml.parse(org.metadata.read("Settings", stem), stem))
+    return read_settings(documents.parse(org.metadata.read("Settings", stem), stem))
 
 
 def test_fresh_org_gets_every_switch_in_one_deploy(tmp_path, xsd):

@@ -9,13 +9,21 @@ import stat
 import pytest
 
 from email_privacy.errors import OptionError, OrgError
-from email_privacy.org import read as org_read
-from email_privacy.org.read import OrgState
+from email_privacy.steps import read as org_read
+from email_privacy.steps.read import OrgState
 from tests.conftest import import_task
 from tests.harness import inprocess_task
 from tests.inprocess_org import count
-
-from .test_preflight_task import LAYOUT, OFF, ON, WITH_FIELD, ReadSpy, configure, local_org, settings_task
+from tests.tasks.test_prerequisites_task import (
+    LAYOUT,
+    OFF,
+    ON,
+    WITH_FIELD,
+    ReadSpy,
+    configure,
+    local_org,
+    settings_task,
+)
 
 mod = import_task("verify")
 OBJECTS = ["Contact", "Lead"]

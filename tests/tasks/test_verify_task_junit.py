@@ -8,9 +8,8 @@ from lxml import etree
 
 from email_privacy.errors import OptionError, OrgError
 from tests.harness import inprocess_task
-
-from .test_preflight_task import LAYOUT, OFF, ON, WITH_FIELD, local_org, settings_task
-from .test_verify_task import make, org, state  # noqa: F401 (org is a fixture)
+from tests.tasks.test_prerequisites_task import LAYOUT, OFF, ON, WITH_FIELD, local_org, settings_task
+from tests.tasks.test_verify_task import make, org, state  # noqa: F401 (org is a fixture)
 
 
 def test_junit_and_summary_of_a_configured_org(org, tmp_path):  # noqa: F811

@@ -1,6 +1,6 @@
 """Account, business and person accounts (Object Reference, Account; recorded real describes)."""
 
-from .base import (
+from localorg.models.objects.base import (
     AUDIT,
     DANDB_COMPANY,
     LEAD_SOURCES,

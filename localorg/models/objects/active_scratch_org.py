@@ -1,6 +1,6 @@
 """ActiveScratchOrg (Object Reference, ActiveScratchOrg): a Dev Hub's live scratch org."""
 
-from .base import AUDIT, OWNER, SObject, std
+from localorg.models.objects.base import AUDIT, OWNER, SObject, std
 
 OBJECT = SObject(
     "ActiveScratchOrg",

@@ -6,7 +6,7 @@ registered in objects/__init__.py; models/schema.py assembles them.
 
 from dataclasses import dataclass, field
 
-from .. import field_describe
+from localorg.models import field_describe
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Contact (Object Reference, Contact; recorded real describe)."""
 
-from .base import (
+from localorg.models.objects.base import (
     AUDIT,
     LEAD_SOURCES,
     OWNER,

@@ -1,8 +1,8 @@
 """FieldPermissions (Object Reference, FieldPermissions): one permission set's access to one field."""
 
-from .base import AUDIT, NO_FLAGS, SObject, std
-from .object_permissions import PARENT
-from .profile import RO
+from localorg.models.objects.base import AUDIT, NO_FLAGS, SObject, std
+from localorg.models.objects.object_permissions import PARENT
+from localorg.models.objects.profile import RO
 
 OBJECT = SObject(
     "FieldPermissions",

@@ -1,6 +1,6 @@
 """Individual (Object Reference, Individual): exists only while consent management is on."""
 
-from .base import AUDIT, OWNER, RECORD_OBJECT, RECORD_URLS, SObject, person_name, std
+from localorg.models.objects.base import AUDIT, OWNER, RECORD_OBJECT, RECORD_URLS, SObject, person_name, std
 
 # More of the standard fields (Field Reference, Individual: names, labels, types, lengths;
 # docs/salesforce-facts.md, "Describes"); the picklists' values are the org's to define, none here.

@@ -1,7 +1,7 @@
 """Lead (Object Reference, Lead; recorded real describe)."""
 
-from .account import INDUSTRIES
-from .base import (
+from localorg.models.objects.account import INDUSTRIES
+from localorg.models.objects.base import (
     AUDIT,
     DANDB_COMPANY,
     LEAD_SOURCES,

@@ -1,7 +1,7 @@
 """ObjectPermissions (Object Reference, ObjectPermissions): one permission set's access to one object."""
 
-from .base import AUDIT, NO_FLAGS, SObject, std
-from .profile import RO
+from localorg.models.objects.base import AUDIT, NO_FLAGS, SObject, std
+from localorg.models.objects.profile import RO
 
 PARENT = std("ParentId", "reference", reference_to="PermissionSet", label="Parent ID", **RO)
 

@@ -1,7 +1,7 @@
 """Organization: one row computed from the org's identity and settings (models/organization.py)."""
 
-from .. import organization
-from .base import NO_FLAGS, Field, SObject, std
+from localorg.models import organization
+from localorg.models.objects.base import NO_FLAGS, Field, SObject, std
 
 OBJECT = SObject(
     "Organization",

@@ -1,8 +1,8 @@
 """PermissionSet (Object Reference, PermissionSet): a profile's own (IsOwnedByProfile) or one deployed as
 metadata (models/access.py mirrors deployed ones); read through the API here."""
 
-from .base import AUDIT, NO_FLAGS, SObject, std
-from .profile import RO
+from localorg.models.objects.base import AUDIT, NO_FLAGS, SObject, std
+from localorg.models.objects.profile import RO
 
 OBJECT = SObject(
     "PermissionSet",

@@ -1,7 +1,7 @@
 """PermissionSetAssignment (Object Reference, PermissionSetAssignment): a user holding a permission set;
 created and deleted through the API (to change one, delete it and insert another)."""
 
-from .base import AUDIT, NO_FLAGS, SObject, std
+from localorg.models.objects.base import AUDIT, NO_FLAGS, SObject, std
 
 OBJECT = SObject(
     "PermissionSetAssignment",

@@ -1,6 +1,6 @@
 """Profile (Object Reference, Profile): read through the API; its permissions live in its own permission set."""
 
-from .base import AUDIT, NO_FLAGS, SObject, std
+from localorg.models.objects.base import AUDIT, NO_FLAGS, SObject, std
 
 RO = {"readonly": True}
 

@@ -1,6 +1,6 @@
 """ScratchOrgInfo (Object Reference, ScratchOrgInfo): a Dev Hub's request for a scratch org."""
 
-from .base import AUDIT, OWNER, SObject, std
+from localorg.models.objects.base import AUDIT, OWNER, SObject, std
 
 OBJECT = SObject(
     "ScratchOrgInfo",

@@ -1,7 +1,7 @@
 """The Tooling API's FlexiPage: a row per Lightning page, Id = listMetadata's id (0M0); fields per the Tooling
 API Reference."""
 
-from .base import Field, SObject
+from localorg.models.objects.base import Field, SObject
 
 OBJECT = SObject(
     "FlexiPage",

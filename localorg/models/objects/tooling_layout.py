@@ -1,7 +1,7 @@
 """The Tooling API's Layout: one row per page layout, Id = listMetadata's id (00h), API 32.0+. Only the
 Tooling API has it (the data API's /query answers INVALID_TYPE, as Salesforce does)."""
 
-from .base import Field, SObject
+from localorg.models.objects.base import Field, SObject
 
 OBJECT = SObject(
     "Layout",

@@ -1,6 +1,6 @@
 """The Tooling API's SourceMember (Tooling API Reference: SourceMember); only orgs that track source have it."""
 
-from .base import Field, SObject
+from localorg.models.objects.base import Field, SObject
 
 OBJECT = SObject(
     "SourceMember",

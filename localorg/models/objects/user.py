@@ -1,6 +1,6 @@
 """User (Object Reference, User)."""
 
-from .base import AUDIT, LAYOUT_URLS, RECORD_OBJECT, SObject, address, individual_lookup, std
+from localorg.models.objects.base import AUDIT, LAYOUT_URLS, RECORD_OBJECT, SObject, address, individual_lookup, std
 
 # More of the standard fields (Object Reference, User: names, types, lengths, which are required on create;
 # docs/salesforce-facts.md, "Describes"). No recorded User describe is at hand, so labels are derived from the

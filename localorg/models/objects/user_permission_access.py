@@ -1,6 +1,6 @@
 """UserPermissionAccess: the running user's permissions, one computed row."""
 
-from .base import NO_FLAGS, Field, SObject
+from localorg.models.objects.base import NO_FLAGS, Field, SObject
 
 PERMISSIONS = (
     "CustomizeApplication",

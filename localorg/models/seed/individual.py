@@ -6,7 +6,7 @@ rep's side"). Written for this project in that shape, with the fields the local 
 variants (`org serve --trimmed-individual-pages`) lack both flags, as in an org whose admin removed them.
 """
 
-from .flexipages import _activity, _Page, _related
+from localorg.models.seed.flexipages import _activity, _Page, _related
 
 MDAPI_NS = "http://soap.sforce.com/2006/04/metadata"
 LAYOUT = "Individual-Individual Layout"

@@ -10,11 +10,11 @@ import random
 
 from lxml import etree
 
-from ... import xml
-from ...xml import MDAPI_NS
-from ..field_names import MANAGED_FIELDS, field_object, layout_objects
-from ..identity import OrgIdentity
-from ..layout_names import LayoutName
+from localorg import xml
+from localorg.models.field_names import MANAGED_FIELDS, field_object, layout_objects
+from localorg.models.identity import OrgIdentity
+from localorg.models.layout_names import LayoutName
+from localorg.xml import MDAPI_NS
 
 NAMESPACES = ("acme", "beta")
 

@@ -1,6 +1,6 @@
 """Seed people: realistic, deterministic Contacts (with business Accounts), Leads and person Accounts."""
 
-from ..record_types import PERSON_ACCOUNT_ID
+from localorg.models.record_types import PERSON_ACCOUNT_ID
 
 _FIRST = (
     "Ava Ben Chloé Daniel Elena Farid Grace Hiro Isla Jonas Kavya Liam Maya Noah Olga Pablo Quinn Rosa Sven Tara "

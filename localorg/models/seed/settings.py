@@ -2,11 +2,11 @@
 
 from lxml import etree
 
-from ... import xml
-from ...xml import MDAPI_NS
-from ..identity import OrgIdentity
-from ..wsdl import schema
-from .layouts import element
+from localorg import xml
+from localorg.models.identity import OrgIdentity
+from localorg.models.seed.layouts import element
+from localorg.models.wsdl import schema
+from localorg.xml import MDAPI_NS
 
 
 def settings_document(settings_type: str, values: dict[str, str]) -> bytes:

@@ -9,11 +9,11 @@ system-set): all of them on Admin, read on Standard, as a new org's standard pro
 
 from lxml import etree
 
-from ... import xml
-from ..field_names import object_fields
-from ..identity import OrgIdentity
-from ..schema import Visibility
-from ..wsdl import schema
+from localorg import xml
+from localorg.models.field_names import object_fields
+from localorg.models.identity import OrgIdentity
+from localorg.models.schema import Visibility
+from localorg.models.wsdl import schema
 
 STANDARD_OBJECTS = ("Account", "Contact", "Lead")
 PROFILES = {"Admin": True, "Standard": False}  # API name: all access (System Administrator)

@@ -2,7 +2,7 @@
 
 import shutil
 
-from email_privacy.metadata_xml import MDAPI_NS, package_xml
+from email_privacy.metadata.documents import MDAPI_NS, package_xml
 from tests.harness import run_cci
 
 

@@ -16,7 +16,7 @@ from tests.conftest import import_task
 from tests.harness import api_requests, cci_task, error_line, org_files
 
 TASKS = {
-    "check_email_privacy_prerequisites": ("preflight", "CheckEmailPrivacyPrerequisites"),
+    "check_email_privacy_prerequisites": ("prerequisites", "CheckEmailPrivacyPrerequisites"),
     "deploy_email_privacy_settings": ("settings", "DeployEmailPrivacySettings"),
     "deploy_email_privacy_permission_set": ("permission_set", "DeployEmailPrivacyPermissionSet"),
     "add_individual_field_to_layouts": ("layouts", "AddIndividualFieldToLayouts"),

@@ -12,8 +12,8 @@ import zipfile
 import pytest
 import requests
 
-from email_privacy.metadata_xml import package_xml
-from email_privacy.org.metadata import make_zip
+from email_privacy.api.metadata_api import make_zip
+from email_privacy.metadata.documents import package_xml
 from localorg.process import LocalOrgProcess
 from localorg.server import MAX_BODY
 from tests.harness import org_files, records_files

@@ -10,10 +10,9 @@ stop without deploying anything.
 import subprocess
 import time
 
-from email_privacy import metadata_xml
-from email_privacy.metadata_xml import MDAPI_NS, package_xml
-from email_privacy.org.metadata import make_zip
-from email_privacy.salesforce import names
+from email_privacy.api.metadata_api import make_zip
+from email_privacy.metadata import documents, names
+from email_privacy.metadata.documents import MDAPI_NS, package_xml
 from localorg.models.identity import OrgIdentity
 from localorg.models.org import LocalOrg
 from tests.harness import (
@@ -34,7 +33,7 @@ CONTACT = "Contact-Contact Layout"
 
 def behavior_of(data: bytes, field: str) -> list[str]:
     """Behaviors of every layout item naming `field`."""
-    tree = metadata_xml.parse(data, "layout")
+    tree = documents.parse(data, "layout")
     ns = {"m": MDAPI_NS}
     return [
         item.findtext("m:behavior", namespaces=ns)

@@ -12,9 +12,8 @@ from localorg.models import connected_app
 from localorg.models.connected_app import ConnectedApp
 from localorg.models.org import LocalOrg
 from tests.jwt_keys import certificate, rsa_key
-
-from ..responses.test_rest import call, make_org, token_form  # noqa: F401 (make_org is a fixture)
-from ..test_server import serve_cli
+from tests.localorg.responses.test_rest import call, make_org, token_form  # noqa: F401 (make_org is a fixture)
+from tests.localorg.test_server import serve_cli
 
 CLIENT_ID = "3MVG9localTestClientId"
 

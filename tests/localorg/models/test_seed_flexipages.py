@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from email_privacy import metadata_xml
-from email_privacy.salesforce import flexipages as fp
+from email_privacy.metadata import documents
+from email_privacy.metadata import flexipages as fp
 from localorg.models import field_names
 from localorg.models.seed import flexipages as seed
 from tests.conftest import assert_valid
@@ -27,7 +27,7 @@ def test_the_five_pages():
 def test_page_is_valid_and_of_its_kind(name, xsd):
     data = seed.seed_pages()[name]
     assert_valid(xsd, data, name)
-    page = fp.classify(metadata_xml.parse(data, name), name)
+    page = fp.classify(documents.parse(data, name), name)
     assert (page.kind, page.sobject_type, page.target) == KINDS[name]
     ids = re.findall(rb"<identifier>([^<]*)</identifier>", data)
     assert len(ids) == len(set(ids)), "identifiers repeat"

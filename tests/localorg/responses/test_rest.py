@@ -313,8 +313,8 @@ def test_tooling_layout_rows_match_list_metadata(make_org):
 
 
 def test_tooling_layout_query_by_date_and_id_follows_deploys(make_org):
-    from email_privacy.metadata_xml import package_xml
-    from email_privacy.org.metadata import make_zip
+    from email_privacy.api.metadata_api import make_zip
+    from email_privacy.metadata.documents import package_xml
 
     org = make_org()
     store = org.metadata

@@ -1,1 +1,0 @@
-"""The org client, the one read of the org, and the lost-update guard."""

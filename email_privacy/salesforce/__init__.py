@@ -1,1 +1,0 @@
-"""Salesforce documents and names: pure functions over lxml trees and describes."""

@@ -1,0 +1,98 @@
+"""The step template: the order read -> plan -> guard -> snapshot -> deploy, and what each mode leaves out.
+A small step deploys a permission set to the in-process local org, which judges the deploy."""
+
+import logging
+
+import pytest
+
+from email_privacy.errors import OptionError, OrgError
+from email_privacy.metadata.documents import package_xml
+from email_privacy.steps.step import Plan, Step, deploy
+from tests.inprocess_org import actions, connection, record_deploys, serve
+
+LOG = logging.getLogger("tests.steps")
+HEAD = b'<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">'
+SET = HEAD + b"<hasActivationRequired>false</hasActivationRequired><label>Access</label></PermissionSet>"
+
+
+class Recording(Step):
+    def __init__(self, org, files, moved=False, deferred=None, **modes):
+        super().__init__(org, LOG, **modes)
+        self.files, self.moved, self.deferred, self.calls = files, moved, deferred, []
+
+    def read(self, known):
+        self.calls.append("read")
+        return known
+
+    def plan(self, state):
+        self.calls.append("plan")
+        return Plan(parts={"permission_sets": self.files}, diffs=["a diff"], deferred=self.deferred)
+
+    def guard(self, state, plan):
+        self.calls.append("guard")
+        if self.moved:
+            raise OrgError("moved")
+
+    def snapshot(self, state, plan):
+        self.calls.append("snapshot")
+        return "snap"
+
+
+@pytest.fixture
+def org(tmp_path):
+    with serve(tmp_path) as org:
+        yield org
+
+
+def test_a_deploy_that_saves_is_guarded_and_snapshotted_first(org, monkeypatch):
+    sent = record_deploys(monkeypatch, org)
+    step = Recording(connection(org), {"Access": SET})
+    outcome = step.run("the read")
+    assert step.calls == ["read", "plan", "guard", "snapshot"] and outcome.state == "the read"
+    assert outcome.deployed is True and outcome.snapshot == "snap"
+    assert [sorted(f) for f in sent] == [["package.xml", "permissionsets/Access.permissionset"]]
+    assert org.metadata.read("PermissionSet", "Access") == SET
+
+
+def test_check_only_validates_without_guard_or_snapshot(org, monkeypatch):
+    sent = record_deploys(monkeypatch, org)
+    step = Recording(connection(org), {"Access": SET}, check_only=True)
+    outcome = step.run(None)
+    assert step.calls == ["read", "plan"] and len(sent) == 1
+    assert outcome.deployed is False and outcome.snapshot is None
+
+
+@pytest.mark.parametrize(
+    "files, modes, deferred",
+    [({}, {}, None), ({"Access": SET}, {"dry_run": True}, None), ({"Access": SET}, {}, "later")],
+)
+def test_nothing_dry_run_and_deferred_make_no_call(org, files, modes, deferred, caplog):
+    step = Recording(connection(org), files, deferred=deferred, **modes)
+    with caplog.at_level(logging.INFO, logger="tests.steps"):
+        outcome = step.run(None)
+    assert step.calls == ["read", "plan"] and actions(org.log) == [] and outcome.deployed is False
+    assert outcome.deferred is (deferred is not None)
+    assert ("a diff" in caplog.messages) is bool(modes.get("dry_run"))
+
+
+def test_a_guard_that_finds_a_change_stops_the_deploy(org):
+    step = Recording(connection(org), {"Access": SET}, moved=True)
+    with pytest.raises(OrgError, match="moved"):
+        step.run(None)
+    assert step.calls == ["read", "plan", "guard"] and actions(org.log) == []
+
+
+@pytest.mark.parametrize("value", [b"false", b"", b"False"])
+def test_no_deploy_can_carry_consent_management_other_than_true(org, value):
+    doc = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<PartyDataModelSettings xmlns="http://soap.sforce.com/2006/04/metadata">'
+        b"<enableConsentManagement>" + value + b"</enableConsentManagement></PartyDataModelSettings>\n"
+    )
+    before = org.metadata.read("Settings", "PartyDataModel")
+    for path in (
+        "settings/PartyDataModel.settings",
+        "force-app/main/default/settings/PartyDataModel.settings-meta.xml",
+    ):
+        with pytest.raises(OptionError, match="purges the org's data protection"):
+            deploy(connection(org), {path: doc, "package.xml": package_xml({"Settings": ["PartyDataModel"]}, "63.0")})
+    assert actions(org.log) == [] and org.metadata.read("Settings", "PartyDataModel") == before
