@@ -22,15 +22,12 @@ from email_privacy.metadata.layouts import (
     anchor_fields,
     unified_diff,
 )
+from email_privacy.reports.tables import log_names
 from email_privacy.steps import snapshots
 from email_privacy.steps.guard import Moved, changed_since, pages_changed_since
 from email_privacy.steps.pages import PagePlan, plan_pages
 from email_privacy.steps.read import reuse_or_read
 from email_privacy.steps.step import Plan, Step
-
-# Above this many unchanged layouts of one object, the log gives their count, not each name (the full
-# list stays in return_values): at 300 layouts per object a line each buries the ones that changed.
-UNCHANGED_LISTED_MAX = 20
 
 
 @dataclass
@@ -166,7 +163,7 @@ class LayoutsStep(Step):
         self.layouts = layouts = plan_layouts(files, self.fields, self.o.behavior, self.o.position)
         self.pages = pages = plan_pages(state, self.fields) if self.read_pages else PagePlan()
         self.packages = {e["retrieveName"]: e.get("namespacePrefix") for e in state.layouts if e.get("retrieveName")}
-        _log_unchanged(self.log, layouts.unchanged, self.show)
+        log_names(self.log, "has the field already", layouts.unchanged, names.layout_object, self.show)
         for name, (kind, verdict, reason) in pages.rows.items():
             suffix = "" if verdict == "gets the field" else f"; {reason}"
             self.log.info(f"  Lightning page {name} ({kind}): {verdict}{suffix}")
@@ -190,8 +187,7 @@ class LayoutsStep(Step):
 
     def _change_plan(self, state, parts) -> Plan:
         layouts, pages, sets = self.layouts, self.pages, self.o.permission_sets
-        for name in layouts.changes:
-            self.log.info(f"  will add the field: {self.show(name)}")
+        log_names(self.log, "will add the field", list(layouts.changes), names.layout_object, self.show)
         diffs = []
         if self.dry_run:
             diffs = [
@@ -299,16 +295,3 @@ def _individual_phrase(changed: list[str]) -> str:
 
 def _pages_phrase(pages: PagePlan) -> str:
     return f" and {len(pages.changes)} Lightning page(s)" if pages.changes else ""
-
-
-def _log_unchanged(log, unchanged, show):
-    """One line per layout that already has the field, or a count per object when there are many."""
-    by_object: dict[str, list[str]] = {}
-    for name in unchanged:
-        by_object.setdefault(names.layout_object(name), []).append(name)
-    for obj, members in by_object.items():
-        if len(members) > UNCHANGED_LISTED_MAX:
-            log.info(f"  has the field already: {len(members)} {obj} layouts (listed in the return values)")
-            continue
-        for name in members:
-            log.info(f"  has the field already: {show(name)}")

@@ -12,7 +12,7 @@ from email_privacy.metadata.layouts import INDIVIDUAL_OBJECT, has_field, require
 from email_privacy.metadata.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL, FEATURE_SETTINGS
 from email_privacy.private_files import write_private
 from email_privacy.reports.junit import junit_xml, markdown_summary
-from email_privacy.reports.tables import log_table, write_json
+from email_privacy.reports.tables import counted_when_ok, log_table, write_json
 from email_privacy.steps.read import reuse_or_read
 from email_privacy.steps.settings import SettingsOptions, desired_settings
 from email_privacy.steps.who_can_tick import DEFAULT_MINIMUM, editors
@@ -280,7 +280,8 @@ def verify(org, read, options: VerifyOptions, log) -> VerifyResult:
     state, reused = reuse_or_read(org.metadata, read, settings=True, objects=objects, stale=stale, pages=options.pages)
     rows = state_rows(state, objects, options.settings) + access_rows(org, options)
     source = "reusing the prerequisites' read: nothing deployed since" if reused else "read back from the org"
-    log_table(log, f"Email privacy verification ({source})", table_columns(rows), [r.as_dict() for r in rows])
+    log_table(log, f"Email privacy verification ({source})", table_columns(rows), [r.as_dict() for r in rows],
+              counted_when_ok, (options.report_path, options.junit_path, options.summary_path))  # fmt: skip
     for r in rows:
         if r.warning:
             log.warning(f"{r.name}: {r.state}; fewer than {options.min_editors} besides you. {ASSIGN_HINT}")
