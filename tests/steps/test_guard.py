@@ -8,7 +8,7 @@ import pytest
 
 from email_privacy.errors import QueryRefused
 from email_privacy.steps import guard
-from email_privacy.steps.read import OrgState
+from email_privacy.steps.read import Document, OrgRead
 
 A, B, C = "Contact-Contact Layout", "Lead-Lead %28Marketing%29 Layout", "Lead-Lead Layout"
 READ = {
@@ -20,11 +20,11 @@ IDS = {A: "00h000000000001AAA", B: "00h000000000002AAB", C: "00h000000000003AAC"
 
 
 def state(**overrides):
-    return OrgState(
-        objects=("Contact", "Lead"),
-        layout_modified=dict(overrides.get("modified", READ)),
-        layout_ids=dict(overrides.get("ids", IDS)),
-    )
+    modified, ids = overrides.get("modified", READ), overrides.get("ids", IDS)
+    read = OrgRead(objects=("Contact", "Lead"))
+    for name in {**modified, **ids}:
+        read.add_layout(name, b"", modified.get(name), ids.get(name))
+    return read
 
 
 class Client:
@@ -168,7 +168,10 @@ PAGE_IDS = {P: "0M0000000000001AAA", Q: "0M0000000000002AAB"}
 
 
 def page_state():
-    return OrgState(objects=("Contact", "Lead"), page_modified=dict(PAGE_READ), page_ids=dict(PAGE_IDS))
+    read = OrgRead(objects=("Contact", "Lead"))
+    for name, when in PAGE_READ.items():
+        read.pages[name] = Document(name, b"", f"flexipages/{name}.flexipage", when, PAGE_IDS[name])
+    return read
 
 
 class PageLister:
