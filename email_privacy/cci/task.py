@@ -1,5 +1,5 @@
 """The base classes of this project's tasks: options from one declarative spec (OptionsTask), and for org tasks
-validated client options, the org connection and lean token refreshes (MetadataTask)."""
+validated client options, the org connection and lean token refreshes (OrgTask)."""
 
 from __future__ import annotations
 
@@ -81,9 +81,9 @@ class OptionsTask:
         self.parsed_options = self.options_spec.parse(self.options, task=self.name)
 
 
-class MetadataTask(OptionsTask, BaseSalesforceApiTask):
-    """Base of this project's org tasks: options from `options_spec` (which takes CLIENT_OPTIONS, and dry_run,
-    check_only and org_state where the task has them), `self.client` (a MetadataClient), `self.sf` with
+class OrgTask(OptionsTask, BaseSalesforceApiTask):
+    """Base of this project's org tasks (Metadata API and REST): options from `options_spec` (CLIENT_OPTIONS, and
+    dry_run, check_only and org_state where the task has them), `self.client` (a MetadataClient), `self.sf` with
     REST retries mounted. A subclass's own spec replaces this one, so it lists *CLIENT_OPTIONS too."""
 
     options_spec = OptionSpec(*CLIENT_OPTIONS)
@@ -123,7 +123,7 @@ class MetadataTask(OptionsTask, BaseSalesforceApiTask):
 
     @property
     def connection(self) -> Connection:
-        """The org as the features take it (built once the task has its org and simple-salesforce client)."""
+        """The org as the steps take it (built once the task has its org and simple-salesforce client)."""
         return Connection(
             metadata=self.client,
             rest=self.rest,

@@ -1,6 +1,6 @@
 """CumulusCI tasks: the Individual lookup onto page layouts and record pages, and back from a snapshot."""
 
-from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, FLOW_READ, INDIVIDUAL, PAGES, MetadataTask
+from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, FLOW_READ, INDIVIDUAL, PAGES, OrgTask
 from email_privacy.errors import OptionError
 from email_privacy.metadata import names
 from email_privacy.metadata.layouts import BEHAVIORS, POSITIONS, TARGET_OBJECTS
@@ -30,7 +30,7 @@ def _layout_names(name, value) -> list[str]:
     return layouts
 
 
-class AddIndividualFieldToLayouts(MetadataTask):
+class AddIndividualFieldToLayouts(OrgTask):
     task_docs = """
 Adds the Individual lookup (its name taken from the org's describe) to every page layout of the chosen objects
 that lacks it, and to their Dynamic Forms record pages, in one deploy of only what changed. The originals go
@@ -97,7 +97,7 @@ deployed. Details: docs/layouts.md, docs/pages.md.
         self.return_values = result.return_values()
 
 
-class RestorePageChanges(MetadataTask):
+class RestorePageChanges(OrgTask):
     task_docs = """
 Deploys back the page layouts and Lightning record pages saved in a snapshot by
 add_individual_field_to_layouts (by default this org's newest), in one deploy. Also runs as restore_layouts,

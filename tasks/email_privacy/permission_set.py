@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, FLOW_READ, MetadataTask
+from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, FLOW_READ, OrgTask
 from email_privacy.errors import OptionError
 from email_privacy.options.spec import OptionSpec, flag, name_list, text
 from email_privacy.steps.assign_permission_set import PERMISSION_SET, assign
@@ -15,7 +15,7 @@ from email_privacy.steps.permission_set import (
 )
 
 
-class DeployEmailPrivacyPermissionSet(MetadataTask):
+class DeployEmailPrivacyPermissionSet(OrgTask):
     task_docs = """
 Deploys the permission sets in force-app/main/default/permissionsets (reps may read and edit Individual and
 its Don't Track / Don't Process fields), only when the org's copies lack an element of them. With

@@ -1,6 +1,6 @@
 """CumulusCI task deploy_email_privacy_settings: turn on the org settings the feature needs, only what is off."""
 
-from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, FLOW_READ, MetadataTask
+from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, FLOW_READ, OrgTask
 from email_privacy.errors import OptionError
 from email_privacy.metadata.settings import PURGE_WARNING
 from email_privacy.options.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions
@@ -25,7 +25,7 @@ CONSENT_MANAGEMENT = Option(
 )
 
 
-class DeployEmailPrivacySettings(MetadataTask):
+class DeployEmailPrivacySettings(OrgTask):
     task_docs = """
 Turns on what Salesforce needs to honour each person's Don't Track / Don't Process choice: Data Protection and
 Privacy, Enforce email privacy settings, Enhanced Email and Enable Email Tracking, deploying only the switches

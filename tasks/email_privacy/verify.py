@@ -1,6 +1,6 @@
 """CumulusCI task verify_email_privacy: read the org back and fail unless it is really configured."""
 
-from email_privacy.cci.task import CLIENT_OPTIONS, FLOW_READ, INDIVIDUAL, PAGES, MetadataTask
+from email_privacy.cci.task import CLIENT_OPTIONS, FLOW_READ, INDIVIDUAL, PAGES, OrgTask
 from email_privacy.metadata.layouts import TARGET_OBJECTS
 from email_privacy.options import values
 from email_privacy.options.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions
@@ -9,7 +9,7 @@ from email_privacy.steps.verify import VerifyOptions, verify
 from email_privacy.steps.who_can_tick import DEFAULT_MINIMUM
 
 
-class VerifyEmailPrivacy(MetadataTask):
+class VerifyEmailPrivacy(OrgTask):
     task_docs = """
 Reads the org back and fails unless the settings are on and every target page layout and Dynamic Forms record
 page has the Individual field; it also counts who can edit Don't Track and Don't Process (under min_editors:
