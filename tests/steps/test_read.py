@@ -63,8 +63,8 @@ def flow_read(**kwargs):
     ],
 )
 def test_the_flow_read_is_reused_without_a_call_when_it_holds_what_is_asked(org, asked):
-    known = flow_read()
-    assert reuse_or_read(client(org), known, **asked) == (known, True)
+    given = flow_read()
+    assert reuse_or_read(client(org), given, **asked) == (given, True)
     assert org.calls == [] and actions(org.log) == []
 
 
@@ -113,8 +113,8 @@ def test_explicit_layout_names_are_always_read_and_never_listed(org):
 
 
 def test_objects_the_flow_read_did_not_cover_are_listed_and_read(org):
-    known = flow_read(objects=("Lead",))
-    _, reused = reuse_or_read(client(org), known, objects=["Contact"])
+    given = flow_read(objects=("Lead",))
+    _, reused = reuse_or_read(client(org), given, objects=["Contact"])
     assert reused is False
     assert org.calls == [("list", "Layout"), ("retrieve", {"Layout": members(org, "Contact")})]
 
@@ -174,6 +174,6 @@ def test_each_document_is_parsed_once_however_many_read_it(org, monkeypatch):
 
 
 def test_a_read_again_keeps_the_lookup_names_the_flow_read_found(org):
-    known = flow_read(individual_fields={"Contact": "IndividualId"})
-    read, reused = reuse_or_read(client(org), known, objects=["Contact", "Lead"], stale=True)
-    assert reused is False and read is not known and read.individual_fields == {"Contact": "IndividualId"}
+    given = flow_read(individual_fields={"Contact": "IndividualId"})
+    read, reused = reuse_or_read(client(org), given, objects=["Contact", "Lead"], stale=True)
+    assert reused is False and read is not given and read.individual_fields == {"Contact": "IndividualId"}

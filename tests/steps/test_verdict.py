@@ -1,13 +1,20 @@
 """The one verdict over a read: rows for settings, layouts and pages, computed once per read and options, with
 the Individual lookup names the describes gave where the read holds them."""
 
+import logging
+
 from email_privacy.metadata import documents
 from email_privacy.options.settings import SettingsOptions
+from email_privacy.steps.individual_field import LayoutOptions, add_individual_field
+from email_privacy.steps.prerequisites import PreflightOptions, check_prerequisites
 from email_privacy.steps.verdict import target_objects, verdict
+from email_privacy.steps.verify import VerifyOptions, verify
 from localorg.models.seed.flexipages import seed_pages
+from tests.inprocess_org import actions, connection, serve
 from tests.steps.reads import org_read
 from tests.steps.test_verify import ALL_ON, layout
 
+LOG = logging.getLogger("test")
 LAYOUTS = {"Contact-Contact Layout": layout("Name", "Custom_Individual__c"), "Lead-Lead Layout": layout("IndividualId")}
 
 
@@ -52,3 +59,26 @@ def test_page_rows_say_has_or_lacks_and_list_the_others_left_alone():
     detail = rows["Contact_Record_Detail_Page"]
     assert (detail.page_kind, detail.verdict) == ("record_detail", "left alone")
     assert rows["Person_Account_Record_Page"].verdict == "left alone"  # PersonAccount not among the objects
+
+
+def test_through_the_flow_each_document_of_the_read_is_parsed_once(tmp_path, monkeypatch):
+    """Prerequisites (its checks and 'already configured'), the layouts step's plan and verify's rows (a dry run
+    reuses the read) all take the read's one parse of each layout and page."""
+    with serve(tmp_path, person_accounts=True, dynamic_forms=True) as org:
+        conn = connection(org)
+        options = PreflightOptions(SettingsOptions(), [], [])
+        read = check_prerequisites(conn, options, LOG).values["org_state"]
+        assert read.individual_fields == {
+            "Contact": "IndividualId",
+            "Lead": "IndividualId",
+            "PersonAccount": "PersonIndividualId",
+        }
+        parsed = []
+        real_parse = documents.parse
+        monkeypatch.setattr(documents, "parse", lambda data, name: parsed.append(data) or real_parse(data, name))
+        org.log.write_text("")
+        add_individual_field(conn, read, LayoutOptions(dry_run=True), LOG)
+        assert [a for a in actions(org.log) if a.endswith("/describe")] == []  # the read's lookup names serve
+        verify(conn, read, VerifyOptions(SettingsOptions(), read.objects[:-1], dry_run=True, editors=False), LOG)
+        held = [d.data for d in (*read.layouts.values(), *read.pages.values())]
+        assert held and not [data for data in parsed if any(data is d for d in held)]
