@@ -33,6 +33,9 @@ class Document:
             self._tree = documents.parse(self.data, self.path)
         return self._tree
 
+    def release(self) -> None:
+        self._tree = None
+
 
 @dataclass
 class OrgRead:
@@ -245,6 +248,10 @@ def reuse_or_read(
     objects, permission_sets = tuple(objects), tuple(permission_sets)
     if read is not None and layouts is None and not stale and read.holds(settings, objects, permission_sets, pages):
         return read, True
+    if read is not None:
+        # Superseded: its trees go before the new read parses its own, so a flow holds one set at a time.
+        for doc in (*read.layouts.values(), *read.pages.values()):
+            doc.release()
     fresh = _read_again(client, read, settings, objects, layouts, permission_sets, pages)
     if read is not None:
         fresh.individual_fields = {**read.individual_fields, **fresh.individual_fields}

@@ -177,3 +177,12 @@ def test_a_read_again_keeps_the_lookup_names_the_flow_read_found(org):
     given = flow_read(individual_fields={"Contact": "IndividualId"})
     read, reused = reuse_or_read(client(org), given, objects=["Contact", "Lead"], stale=True)
     assert reused is False and read is not given and read.individual_fields == {"Contact": "IndividualId"}
+
+
+def test_a_read_read_again_lets_go_of_its_trees_and_parses_again_only_when_asked(org):
+    given = read_org(client(org), ["Contact", "Lead"])
+    old = given.layouts[CONTACT]
+    first = old.tree
+    read, reused = reuse_or_read(client(org), given, objects=["Contact", "Lead"], stale=True)
+    assert reused is False and old._tree is None
+    assert documents.serialize(old.tree) == documents.serialize(first) and old.tree is not first
