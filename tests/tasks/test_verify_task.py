@@ -10,10 +10,10 @@ import pytest
 
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.steps import read as org_read
-from email_privacy.steps.read import OrgState
 from tests.conftest import import_task
 from tests.harness import inprocess_task
 from tests.inprocess_org import count
+from tests.steps.reads import org_read as read_of
 from tests.tasks.test_prerequisites_task import (
     LAYOUT,
     OFF,
@@ -31,12 +31,7 @@ OBJECTS = ["Contact", "Lead"]
 
 def state(settings, layout):
     # As the flow's prerequisites step reads: the record pages with the layouts (none in this org).
-    return OrgState(
-        objects=tuple(OBJECTS),
-        settings=settings,
-        layout_files={f"{o}-{o} Layout": layout for o in OBJECTS},
-        pages_read=True,
-    )
+    return read_of(OBJECTS, {f"{o}-{o} Layout": layout for o in OBJECTS}, settings=settings, pages_read=True)
 
 
 def make(org, options):
