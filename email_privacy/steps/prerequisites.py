@@ -1,17 +1,17 @@
 """Prerequisites, judged before anything changes by pure functions over what was read
 (docs/salesforce-facts.md, What the feature needs)."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
 from email_privacy.errors import OrgError
 from email_privacy.metadata.layouts import INDIVIDUAL_OBJECT
-from email_privacy.metadata.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL, FEATURE_SETTINGS
-from email_privacy.options.settings import SettingsOptions, desired_settings
+from email_privacy.metadata.settings import CONSENT
+from email_privacy.options.settings import SettingsOptions
 from email_privacy.reports.tables import log_table
 from email_privacy.steps import read as org_read
 from email_privacy.steps.read import OrgRead
-from email_privacy.steps.verdict import Verdict, target_objects, verdict
+from email_privacy.steps.verdict import Row, Verdict, target_objects, verdict
 
 OK, CHANGE, WARN, FAIL, INFO = "OK", "WILL CHANGE", "WARNING", "FAIL", "INFO"
 
@@ -169,18 +169,16 @@ def check_lightning(lightning_on, enhanced_email: str = "auto") -> Check:
     )
 
 
-def check_settings(current: Mapping[str, Mapping[str, object]], desired: Mapping[tuple[str, str], bool]) -> list[Check]:
+def check_settings(rows: Iterable[Row]) -> list[Check]:
+    """The verdict's setting rows as checks: on, turned on by the settings step, or not required and left alone."""
     checks = []
-    for key in (CONSENT, EMAIL_CONSENT, ENHANCED_EMAIL, EMAIL_TRACKING):
-        value = current.get(key[0], {}).get(key[1])
-        state = {True: "on", False: "off"}.get(value, "unknown")
-        label = FEATURE_SETTINGS[key]
-        if value is True:
-            checks.append(Check(label, state, OK, "Already on."))
-        elif key in desired:
-            checks.append(Check(label, state, CHANGE, "deploy_email_privacy_settings turns it on."))
+    for row in rows:
+        if row.state == "on":
+            checks.append(Check(row.name, row.state, OK, "Already on."))
+        elif row.required:
+            checks.append(Check(row.name, row.state, CHANGE, "deploy_email_privacy_settings turns it on."))
         else:
-            checks.append(Check(label, state, INFO, "Not required with these options; left as it is."))
+            checks.append(Check(row.name, row.state, INFO, "Not required with these options; left as it is."))
     return checks
 
 
@@ -270,12 +268,10 @@ def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
         # The lookups exist only while Data Protection and Privacy is on; before, the layouts step asks.
         read.individual_fields = org_read.lookup_names(org.rest, objects)
     lightning = read.lightning_on
-    # Lightning unknown under auto: count Enhanced Email as wanted (the Lightning check warns about it).
-    desired = desired_settings(options.settings, True if lightning is None else lightning)
     judged = verdict(read, read_objects, options.settings)
     checks.append(check_person_accounts(person_accounts))
     checks.append(check_lightning(lightning, options.settings.enhanced_email))
-    checks += check_settings(read.settings, desired)
+    checks += check_settings(r for r in judged.rows if r.kind == "Setting")
     checks += check_pages(read, judged)
     log_table(log, "Email privacy prerequisites", CHECK_COLUMNS, [c.as_dict() for c in checks])
     raise_on_failures(checks)

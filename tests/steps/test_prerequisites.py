@@ -6,7 +6,7 @@ from email_privacy.errors import OrgError
 from email_privacy.metadata.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL
 from email_privacy.options.settings import SettingsOptions
 from email_privacy.steps import prerequisites as pf
-from email_privacy.steps.verdict import verdict
+from email_privacy.steps.verdict import setting_rows, verdict
 from localorg.models.seed.flexipages import seed_pages
 from tests.steps.reads import org_read
 
@@ -122,7 +122,7 @@ def test_settings_checks_say_what_will_change():
         "EmailAdministrationSettings": {"enableEmailConsentManagement": False, "enableEnhancedEmailEnabled": False},
     }
     desired = {CONSENT: True, EMAIL_CONSENT: True, EMAIL_TRACKING: True}
-    checks = pf.check_settings(current, desired)
+    checks = pf.check_settings(setting_rows(current, desired))
     assert [c.verdict for c in checks] == [pf.OK, pf.CHANGE, pf.INFO, pf.CHANGE]
     assert [c.state for c in checks] == ["on", "off", "off", "unknown"]
     assert pf.failures(checks) == []
