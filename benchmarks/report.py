@@ -119,7 +119,7 @@ class Check:
     """One acceptance point of the flow benchmark: what was required, whether it held, and the numbers."""
 
     name: str
-    passed: bool | None  # None: not measured in this run (e.g. --quick has no 300-layout runs)
+    passed: bool | None  # None: not measured in this run (e.g. --quick has one size only)
     detail: str
 
     def line(self) -> str:

@@ -126,3 +126,15 @@ def test_bad_options_one_line_naming_the_option(tmp_path, options, named):
     with local_org(tmp_path) as org, pytest.raises(OptionError) as err:
         make(org, options)
     assert f"Option {named}" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_long_table_counts_the_right_layouts_of_an_object_and_the_report_holds_every_row(org, read, tmp_path, caplog):
+    path = tmp_path / "verify.json"
+    layouts = {f"Contact-Contact {i:02} Layout": WITH_FIELD for i in range(25)} | {"Lead-Lead Layout": WITH_FIELD}
+    org_state = read_of(OBJECTS, layouts, settings=ON, pages_read=True)
+    with caplog.at_level(logging.INFO):
+        rv = make(org, {"org_state": org_state, "report": str(path)})()
+    table = next(r.getMessage() for r in caplog.records if "Email privacy verification" in r.getMessage())
+    assert "25 layouts" in table and "Contact 07 Layout" not in table and "Lead Layout" in table
+    assert f"25 rows are counted in the table above, not listed: every row is in {path}." in caplog.text
+    assert rv["configured"] is True and len(json.loads(path.read_text())["layouts"]) == 26
