@@ -3,6 +3,7 @@ hand-written built-in equivalent (benchmarks/builtin/cumulusci.yml), each run wi
 on a fresh local org (person accounts on), then once more on the org it has just configured.
 """
 
+import resource
 import subprocess
 import time
 from pathlib import Path
@@ -50,6 +51,9 @@ def timed_cci(org: LocalOrgProcess, cwd: Path, flow: str, log: Path) -> RunMetri
     """Run `cci flow run FLOW --org sim` in cwd; measure it from the requests it added to the log."""
     # The local org writes each request's log line before its reply, so the log is complete when cci exits.
     before = len(org.requests())
+    # cci is the only child reaped meanwhile (the org server is reaped at its end), so this delta is cci's
+    # CPU and that of any process cci waited for.
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     try:
         result = run_cci(org, "flow", "run", flow, "--org", "sim", cwd=cwd, timeout=CCI_TIMEOUT)
@@ -57,12 +61,17 @@ def timed_cci(org: LocalOrgProcess, cwd: Path, flow: str, log: Path) -> RunMetri
         # A hung run is a result too (exit -1), not a reason to lose the other runs' numbers.
         result = subprocess.CompletedProcess(e.cmd, -1, _text(e.stdout), _text(e.stderr) + "\n(timed out)")
     wall = time.monotonic() - start
+    cpu = _cpu_s(resource.getrusage(resource.RUSAGE_CHILDREN)) - _cpu_s(used)
     with open(log, "a", encoding="utf-8") as fh:  # kept for reading failures; no secrets: cci masks them
-        fh.write(f"$ cci flow run {flow} --org sim  (exit {result.returncode}, {wall:.1f} s)\n")
+        fh.write(f"$ cci flow run {flow} --org sim  (exit {result.returncode}, {wall:.1f} s, cpu {cpu:.2f} s)\n")
         fh.write(result.stdout + result.stderr + "\n")
     counts = count_requests(org.requests()[before:])
     with_field, total = layout_correctness(org.metadata_dir)
-    return RunMetrics(wall_s=wall, exit_code=result.returncode, with_field=with_field, target_layouts=total, **counts)
+    return RunMetrics(wall, result.returncode, cpu_s=cpu, with_field=with_field, target_layouts=total, **counts)
+
+
+def _cpu_s(usage) -> float:
+    return usage.ru_utime + usage.ru_stime
 
 
 def _project(tool: str, workdir: Path, metadata_dir: Path) -> tuple[Path, str]:
@@ -125,7 +134,8 @@ def run_benchmark(sizes: list[int], runs: int, workdir: Path, progress=print, pa
                 progress(
                     f"{tool:>12} at {n} layouts/object, run {i}/{runs}: "
                     + "; ".join(
-                        f"{phase} {m.wall_s:.1f} s, exit {m.exit_code}, {m.with_field}/{m.target_layouts} layouts"
+                        f"{phase} {m.wall_s:.1f} s (cpu {m.cpu_s:.2f} s), exit {m.exit_code}, "
+                        f"{m.with_field}/{m.target_layouts} layouts"
                         for phase, m in measured.items()
                     )
                     + ("" if all(m.exit_code == 0 for m in measured.values()) else f" (cci output in {where})")

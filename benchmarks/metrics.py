@@ -19,10 +19,11 @@ METADATA_PREFIX = "/services/Soap/m/"
 
 @dataclass
 class RunMetrics:
-    """One run of one flow: wall time, exit code, request counts and the correctness of the result."""
+    """One run of one flow: wall time, cci's CPU, exit code, request counts and the correctness of the result."""
 
     wall_s: float
     exit_code: int
+    cpu_s: float = 0.0  # user + system CPU of the cci process and the processes it waited for
     metadata_ops: dict[str, int] = field(default_factory=dict)  # soap_action -> count, polls included
     rest_calls: int = 0
     token_refreshes: int = 0

@@ -15,6 +15,8 @@ BUILTIN = "built-in"
 FIRST, SECOND, PARTIAL = "first", "second", "partial"
 PHASES = (FIRST, SECOND, PARTIAL)
 MAIN_KINDS = ("listMetadata", "retrieve", "deploy")
+# The client's CPU may grow by at most this much per target layout beyond its fixed start-up.
+CPU_MS_PER_LAYOUT_MAX = 1.0
 
 COLUMNS = [
     ("tool", "flow"),
@@ -23,6 +25,7 @@ COLUMNS = [
     ("runs", "runs (ok)"),
     ("wall", "wall s"),
     ("range", "min-max s"),
+    ("cpu", "cpu s"),
     ("md_ops", "MD ops"),
     ("listMetadata", "list"),
     ("retrieve", "retrieve"),
@@ -75,6 +78,7 @@ def summary_row(s: Summary) -> dict:
         "runs": f"{len(s.runs)} ({sum(r.exit_code == 0 for r in s.runs)})",
         "wall": f"{s.median('wall_s'):.1f}",
         "range": f"{min(walls):.1f}-{max(walls):.1f}",
+        "cpu": f"{s.median('cpu_s'):.2f}",
         "md_ops": _fmt(s.median("non_poll_ops")),
         **{kind: _fmt(s.median_ops(kind)) for kind in MAIN_KINDS},
         "other": ", ".join(f"{k} {_fmt(v)}" for k, v in sorted(other.items())) or "-",
@@ -115,7 +119,7 @@ class Check:
     """One acceptance point of the flow benchmark: what was required, whether it held, and the numbers."""
 
     name: str
-    passed: bool | None  # None: not measured in this run (e.g. --quick has no 300-layout runs)
+    passed: bool | None  # None: not measured in this run (e.g. --quick has one size only)
     detail: str
 
     def line(self) -> str:
@@ -127,20 +131,44 @@ def _worst(s: Summary, kind: str) -> int:
     return max(r.ops(kind) for r in s.runs)
 
 
-def acceptance(summaries: Iterable[Summary], small: int = 3, large: int = 300) -> list[Check]:
+def cpu_checks(by: dict, small: int, large: int) -> list[Check]:
+    """The cci process's CPU per target layout between the smallest and the largest size, first and second run:
+    the slope must stay under CPU_MS_PER_LAYOUT_MAX; the start-up is the line's value at no layout."""
+    checks = []
+    for phase in (FIRST, SECOND):
+        a, b = by.get((OURS, small, phase)), by.get((OURS, large, phase))
+        name = f"{phase} run: cci CPU per target layout, {small} to {large} layouts/object"
+        name += f", <= {CPU_MS_PER_LAYOUT_MAX:g} ms"
+        if not (a and b) or small == large or a.median("target_layouts") == b.median("target_layouts"):
+            checks.append(Check(name, None, "needs two sizes"))
+            continue
+        (cpu_a, cpu_b), (n_a, n_b) = ([s.median(k) for s in (a, b)] for k in ("cpu_s", "target_layouts"))
+        per_ms = (cpu_b - cpu_a) / (n_b - n_a) * 1000
+        detail = (
+            f"{per_ms:.2f} ms per layout ({cpu_a:.2f} s at {n_a:g} target layouts, {cpu_b:.2f} s at {n_b:g}; "
+            f"start-up {cpu_a - n_a * per_ms / 1000:.2f} s)"
+        )
+        checks.append(Check(name, per_ms <= CPU_MS_PER_LAYOUT_MAX, detail))
+    return checks
+
+
+def acceptance(summaries: Iterable[Summary], small: int | None = None, large: int | None = None) -> list[Check]:
     """The flow benchmark's acceptance points, checked against what was measured, and the correctness of every
-    project-flow run (partly configured org included)."""
+    project-flow run (partly configured org included). Sizes compared: the smallest and largest measured."""
     summaries = ordered(summaries)
     by = {(s.tool, s.layouts_per_object, s.phase): s for s in summaries}
+    sizes = [s.layouts_per_object for s in summaries if s.tool == OURS] or [0]
+    small, large = small if small is not None else min(sizes), large if large is not None else max(sizes)
     checks = []
     for phase in (FIRST, SECOND):
         a, b = by.get((OURS, small, phase)), by.get((OURS, large, phase))
         name = f"{phase} run: MD operations (no polls) at {large} layouts/object <= at {small}"
-        if a and b:
+        if a and b and small != large:
             x, y = max(r.non_poll_ops for r in b.runs), min(r.non_poll_ops for r in a.runs)
             checks.append(Check(name, x <= y, f"{x} at {large} (most of any run), {y} at {small} (fewest)"))
         else:
             checks.append(Check(name, None, "needs both sizes"))
+    checks += cpu_checks(by, small, large)
     for (tool, n, phase), s in by.items():
         if tool != OURS:
             continue

@@ -2,7 +2,7 @@
 then the individuals benchmark (benchmarks/individuals.py) where it offers a quick mode and the volume runs
 (benchmarks/volume.py).
 
-    .venv/bin/python benchmarks/run.py                      # 3 and 300 layouts/object, 3 runs each
+    .venv/bin/python benchmarks/run.py                      # 3 and 1000 layouts/object, 3 runs each
     .venv/bin/python benchmarks/run.py --quick              # 1 run at 3 layouts/object: a smoke test
     .venv/bin/python benchmarks/run.py --sizes 300 --runs 5 --markdown results.md
 
@@ -50,8 +50,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--sizes",
         type=sizes_arg,
-        default=[3, 300],
-        help="layouts per object (extra seeded layouts), comma-separated (default: 3,300)",
+        default=[3, 1000],
+        help="layouts per object (extra seeded layouts), comma-separated (default: 3,1000)",
     )
     parser.add_argument(
         "--runs", type=runs_arg, default=3, help="runs per tool and size, each on a fresh org (default: 3)"

@@ -6,7 +6,7 @@ import io
 import zipfile
 from contextlib import contextmanager
 
-from email_privacy.cci.task import MetadataTask
+from email_privacy.cci.task import OrgTask
 from email_privacy.metadata.documents import API_VERSION, MDAPI_NS, package_xml
 from localorg import inprocess
 from localorg.faults import parse_faults
@@ -169,7 +169,7 @@ def record_deploys(monkeypatch, org, before=None) -> list[dict[str, bytes]]:
     return seen
 
 
-class _ConnectionTask(MetadataTask):
+class _ConnectionTask(OrgTask):
     def _run_task(self):
         """Never run: the feature tests only need the connection the task builds."""
 

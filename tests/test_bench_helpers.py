@@ -134,8 +134,8 @@ def test_make_builtin_project_is_a_git_checkout_with_a_commit(tmp_path):
     assert "Contact-Contact Layout" in (dest / "cumulusci.yml").read_text(encoding="utf-8")
 
 
-def metrics(wall, ops, exit_code=0, with_field=10, targets=10):
-    return RunMetrics(wall_s=wall, exit_code=exit_code, metadata_ops=ops, with_field=with_field, target_layouts=targets)
+def metrics(wall, ops, exit_code=0, with_field=10, targets=10, cpu=1.0):
+    return RunMetrics(wall, exit_code, cpu, ops, with_field=with_field, target_layouts=targets)
 
 
 GOOD_FIRST = {"listMetadata": 1, "retrieve": 2, "deploy": 2, "checkDeployStatus": 2}
@@ -143,13 +143,16 @@ GOOD_SECOND = {"listMetadata": 1, "retrieve": 1, "checkRetrieveStatus": 1}
 BUILTIN_OPS = {"retrieve": 3, "deploy": 4}
 
 
-def summaries(ours_first_300=GOOD_FIRST, ours_wall=2.0, builtin_wall=10.0, sizes=(3, 300)):
+def summaries(ours_first_300=GOOD_FIRST, ours_wall=2.0, builtin_wall=10.0, sizes=(3, 300), cpu_ms=0.5):
+    """Three runs of each tool and phase per size; 3 target layouts per layout/object, and cci's CPU 1.5 s
+    plus cpu_ms per target layout."""
     out = []
     for n in sizes:
         first = ours_first_300 if n == 300 else GOOD_FIRST
+        ours = {"with_field": 3 * n, "targets": 3 * n, "cpu": 1.5 + 3 * n * cpu_ms / 1000}
         out += [
-            Summary(OURS, n, FIRST, [metrics(ours_wall, first)] * 3),
-            Summary(OURS, n, SECOND, [metrics(ours_wall, GOOD_SECOND)] * 3),
+            Summary(OURS, n, FIRST, [metrics(ours_wall, first, **ours)] * 3),
+            Summary(OURS, n, SECOND, [metrics(ours_wall, GOOD_SECOND, **ours)] * 3),
             Summary(BUILTIN, n, FIRST, [metrics(builtin_wall, BUILTIN_OPS)] * 3),
             Summary(BUILTIN, n, SECOND, [metrics(builtin_wall, BUILTIN_OPS)] * 3),
         ]
@@ -176,6 +179,19 @@ def test_acceptance_fails_when_not_twice_as_fast_and_is_na_without_both_sizes():
     assert [c.passed for c in one_size if "layouts/object <=" in c.name] == [None, None]
 
 
+def test_acceptance_bounds_ccis_cpu_per_target_layout_between_the_smallest_and_largest_size():
+    ok = [c for c in acceptance(summaries(sizes=(3, 1000), cpu_ms=0.9)) if "CPU" in c.name]
+    assert [c.name for c in ok] == [
+        f"{phase} run: cci CPU per target layout, 3 to 1000 layouts/object, <= 1 ms" for phase in (FIRST, SECOND)
+    ]
+    assert [c.passed for c in ok] == [True, True]
+    assert ok[0].detail == "0.90 ms per layout (1.51 s at 9 target layouts, 4.20 s at 3000; start-up 1.50 s)"
+    slow = [c for c in acceptance(summaries(sizes=(3, 1000), cpu_ms=1.2)) if "CPU" in c.name]
+    assert [c.passed for c in slow] == [False, False] and slow[0].detail.startswith("1.20 ms per layout")
+    one = [c for c in acceptance(summaries(sizes=(3,))) if "CPU" in c.name]
+    assert [(c.passed, c.detail) for c in one] == [(None, "needs two sizes")] * 2
+
+
 def test_acceptance_fails_on_a_deploy_in_the_second_run_or_a_wrong_result():
     s = summaries(sizes=(3,))
     s[1] = Summary(OURS, 3, SECOND, [metrics(2.0, {**GOOD_SECOND, "deploy": 1}, with_field=9)])
@@ -199,7 +215,7 @@ def test_tables_show_medians_and_the_worst_correctness():
     md = render_markdown(s).splitlines()
     assert len(md) == 3 and md[0].startswith("| flow |")
     cells = [c.strip() for c in md[2].strip("|").split("|")]
-    assert cells[:7] == ["project flow", "3", "first", "3 (2)", "2.0", "1.0-3.0", "5"]
+    assert cells[:8] == ["project flow", "3", "first", "3 (2)", "2.0", "1.0-3.0", "1.00", "5"]
     assert "describeMetadata 0" in md[2] and cells[-1] == "9/10"
     assert "9/10" in render_text(s)
 

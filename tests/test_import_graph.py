@@ -143,3 +143,21 @@ def test_every_deploy_goes_through_the_step_template():
             if isinstance(func, ast.Attribute) and func.attr == "deploy" and isinstance(func.value, ast.Attribute):
                 callers.add(str(path.relative_to(ROOT)))
     assert callers == {"email_privacy/steps/step.py"}
+
+
+# Steps that run an operation; besides its own module, each takes of steps/ only the template (step), the read,
+# the verdict and the helpers they share (guard, snapshots, pages, who_can_tick): never another operation.
+OPERATIONS = ("prerequisites", "verify", "individual_field", "settings", "permission_set", "restore")
+SHARED_STEPS = ("step", "read", "verdict", "guard", "snapshots", "pages", "who_can_tick")
+
+
+def steps_imported(module: str) -> set[str]:
+    path = ROOT / "email_privacy" / "steps" / f"{module}.py"
+    return {n.split(".")[2] for n in product_imports(path) if under(n, "email_privacy.steps")}
+
+
+def test_operations_import_no_other_operation():
+    offenders = {op: sorted(steps_imported(op) & (set(OPERATIONS) - {op})) for op in (*OPERATIONS, *SHARED_STEPS)}
+    assert {k: v for k, v in offenders.items() if v} == {}
+    # Prerequisites and verify judge the org through the one verdict.
+    assert {"read", "verdict"} <= steps_imported("prerequisites") and "verdict" in steps_imported("verify")

@@ -14,6 +14,7 @@ import requests
 from cumulusci.salesforce_api import metadata as cci_metadata
 from cumulusci.salesforce_api.exceptions import MetadataApiError
 from cumulusci.utils import parse_api_datetime
+from lxml import etree
 from requests.adapters import HTTPAdapter
 
 from email_privacy.api.rest import TRANSIENT, first_line
@@ -145,8 +146,37 @@ def _error_message(response) -> str:
 MAX_LIST_TYPES = 3
 
 
+# The FileProperties fields CumulusCI's listMetadata parse gives each entry (None when absent); dates as datetimes.
+LIST_FIELDS = ("createdById", "createdByName", "createdDate", "fileName", "fullName", "id", "lastModifiedById",
+               "lastModifiedByName", "lastModifiedDate", "manageableState", "namespacePrefix", "type")  # fmt: skip
+LIST_DATES = ("createdDate", "lastModifiedDate")
+
+
 class _List(_FastRetryingCall, cci_metadata.ApiListMetadata):
     what = "listMetadata"
+
+    def _process_response(self, response):
+        # CumulusCI's own parse (minidom, a search of the whole entry per field) costs 0.15 ms an entry.
+        entries = [
+            _list_entry(r) for r in descendants(documents.parse(response.content, "listMetadata reply"), "result")
+        ]
+        self.metadata[self.metadata_type].extend(entries)
+        return self.metadata
+
+
+def _list_entry(result) -> dict:
+    """One listMetadata result as CumulusCI's parse gives it: each field's first occurrence, its text or None."""
+    found: dict[str, str | None] = {}
+    for el in result.iterdescendants(tag=etree.Element):
+        found.setdefault(el.tag.rpartition("}")[2], el.text)
+    entry = {name: found.get(name) for name in LIST_FIELDS}
+    for name in LIST_DATES:
+        if entry[name]:
+            try:
+                entry[name] = parse_api_datetime(entry[name])
+            except ValueError as e:
+                raise OrgError(f"listMetadata failed: {name} {entry[name]!r} is not a date ({e})") from None
+    return entry
 
 
 class _ListTypes(_List):

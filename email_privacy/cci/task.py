@@ -1,5 +1,5 @@
 """The base classes of this project's tasks: options from one declarative spec (OptionsTask), and for org tasks
-validated client options, the org connection and lean token refreshes (MetadataTask)."""
+validated client options, the org connection and lean token refreshes (OrgTask)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from email_privacy.api.metadata_api import MetadataClient
 from email_privacy.api.rest import RestClient, mount_rest_retries, session_refresher
 from email_privacy.errors import OptionError
 from email_privacy.options.spec import OptionSpec, api_version, flag, flow_problems, seconds, set_by_flow, whole
-from email_privacy.steps.read import OrgState
+from email_privacy.steps.read import OrgRead
 
 # When a task of this process last refreshed each org config's token (time.monotonic()); weak keys so
 # an org config that is gone leaves no entry behind (and a new one at the same address is not mistaken).
@@ -36,10 +36,10 @@ INDIVIDUAL = flag(
     "Don't Process (the rep ticks them on the Details tab); false leaves them out.",
     default=True,
 )
-ORG_STATE = set_by_flow(
-    "org_state",
+FLOW_READ = set_by_flow(
+    "org_state",  # the flow's public name (cumulusci.yml, consumer flows) for the read, an OrgRead
     "Set by the flow only: the prerequisites task's read of the org, reused.",
-    lambda value: isinstance(value, OrgState),
+    lambda value: isinstance(value, OrgRead),
     "^^check_email_privacy_prerequisites.org_state",
 )
 # Every task that calls the Metadata API takes these.
@@ -81,9 +81,9 @@ class OptionsTask:
         self.parsed_options = self.options_spec.parse(self.options, task=self.name)
 
 
-class MetadataTask(OptionsTask, BaseSalesforceApiTask):
-    """Base of this project's org tasks: options from `options_spec` (which takes CLIENT_OPTIONS, and dry_run,
-    check_only and org_state where the task has them), `self.client` (a MetadataClient), `self.sf` with
+class OrgTask(OptionsTask, BaseSalesforceApiTask):
+    """Base of this project's org tasks (Metadata API and REST): options from `options_spec` (CLIENT_OPTIONS, and
+    dry_run, check_only and org_state where the task has them), `self.client` (a MetadataClient), `self.sf` with
     REST retries mounted. A subclass's own spec replaces this one, so it lists *CLIENT_OPTIONS too."""
 
     options_spec = OptionSpec(*CLIENT_OPTIONS)
@@ -110,7 +110,7 @@ class MetadataTask(OptionsTask, BaseSalesforceApiTask):
         }
         self.dry_run = bool(getattr(o, "dry_run", False))
         self.check_only = bool(getattr(o, "check_only", False))
-        self.org_state = getattr(o, "org_state", None)
+        self.read = getattr(o, "org_state", None)
 
     def _init_task(self):
         super()._init_task()
@@ -123,7 +123,7 @@ class MetadataTask(OptionsTask, BaseSalesforceApiTask):
 
     @property
     def connection(self) -> Connection:
-        """The org as the features take it (built once the task has its org and simple-salesforce client)."""
+        """The org as the steps take it (built once the task has its org and simple-salesforce client)."""
         return Connection(
             metadata=self.client,
             rest=self.rest,

@@ -9,8 +9,9 @@ import click
 from email_privacy.errors import EmailPrivacyError, OptionError
 from email_privacy.metadata.documents import API_VERSION
 from email_privacy.metadata.settings import by_type
+from email_privacy.options.settings import SettingsOptions, desired_settings
 from email_privacy.options.values import parse_api_version
-from email_privacy.steps.settings import FORMATS, SettingsOptions, desired_settings, settings_files, write_files
+from email_privacy.steps.settings import FORMATS, settings_files, write_files
 
 
 class LazyGroup(click.Group):

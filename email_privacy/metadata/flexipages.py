@@ -268,10 +268,10 @@ def add_field_tree(tree, target: str, lookup: str, name: str = "page"):
     return None if edited is None else edited[0]
 
 
-def add_field(data: bytes, target: str, lookup: str, name: str = "page", anchors=None) -> bytes | None:
+def add_field(data: bytes, target: str, lookup: str, name: str = "page", anchors=None, tree=None) -> bytes | None:
     """Like add_field_tree, on a file's bytes, every other byte kept: after Email Opt Out (or `anchors`), else
-    ending the first field section's first column."""
-    tree = documents.parse(data, name)
+    ending the first field section's first column. `tree`, when given, is `data` parsed (copied, never changed)."""
+    tree = documents.parse(data, name) if tree is None else tree
     edited = _edit(tree, target, lookup, name, anchors)
     if edited is None:
         return None

@@ -165,9 +165,11 @@ def add_field_bytes(
     position: str = "after_email_opt_out",
     name: str = "layout",
     email_opt_out: str | tuple | None = None,
+    tree=None,
 ) -> bytes | None:
-    """Like add_field, on a file's bytes, every other byte kept."""
-    tree = documents.parse(data, name)
+    """Like add_field, on a file's bytes, every other byte kept; `tree`, when given, is `data` already parsed
+    (it is copied, never changed)."""
+    tree = documents.parse(data, name) if tree is None else tree
     edited = _edit(tree, field, behavior, position, name, email_opt_out)
     if edited is None:
         return None

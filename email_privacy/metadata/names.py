@@ -15,8 +15,7 @@ FORMATS = ("mdapi", "source")
 NAMESPACE_TOKEN = "___NAMESPACE___"
 
 # docs/salesforce-facts.md, Page layouts: how names are percent-encoded (not plain URL encoding).
-_PLAIN = re.compile(r"[A-Za-z0-9 _\-]")
-_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_TO_ENCODE = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9 _\-]")
 
 _NS_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]*)__(?!c$)")
 
@@ -39,16 +38,13 @@ def layout_label(full_name: str) -> str:
 
 def encode(full_name: str) -> str:
     """As file names and retrieve members write it; `%XX` already there is kept."""
-    out, i = [], 0
-    while i < len(full_name):
-        if _ESCAPE.match(full_name, i):
-            out.append(full_name[i : i + 3])
-            i += 3
-            continue
-        ch = full_name[i]
-        out.append(ch if _PLAIN.match(ch) else "".join(f"%{b:02X}" for b in ch.encode("utf-8")))
-        i += 1
-    return "".join(out)
+    # Left to right as the names read: an escape is kept whole, any other character not plain is encoded.
+    return _TO_ENCODE.sub(_encoded, full_name)
+
+
+def _encoded(m: re.Match) -> str:
+    token = m.group()
+    return token if len(token) == 3 else "".join(f"%{b:02X}" for b in token.encode("utf-8"))
 
 
 def full_name_from_path(path) -> str:

@@ -2,6 +2,7 @@
 character references: noise in a git diff), and proving the result equals the edited tree."""
 
 import re
+from itertools import islice
 
 from lxml import etree
 
@@ -13,6 +14,8 @@ _MARKUP = re.compile(
     rb"|<(?:\"[^\"]*\"|'[^']*'|[^'\">])*>",
     re.S,
 )
+_SLASH = ord("/")
+_SKIPPED = (ord("!"), ord("?"))  # comments, CDATA, declarations, processing instructions
 
 
 def indent_before(el) -> str:
@@ -41,15 +44,17 @@ def _tags(data: bytes):
     """Yield (match, depth, "start"|"empty"|"end") for every tag in `data`, skipping comments, CDATA and PIs."""
     depth = 0
     for m in _MARKUP.finditer(data):
-        tok = m.group()
-        if tok.startswith((b"<!", b"<?")):
+        # Bytes read by index (no copy of each tag): the one after `<`, and the one before the closing `>`.
+        after_lt = data[m.start() + 1]
+        if after_lt in _SKIPPED:
             continue
-        if tok.startswith(b"</"):
+        if after_lt == _SLASH:
             depth -= 1
             yield m, depth, "end"
             continue
-        yield m, depth, "empty" if tok.endswith(b"/>") else "start"
-        if not tok.endswith(b"/>"):
+        empty = data[m.end() - 2] == _SLASH
+        yield m, depth, "empty" if empty else "start"
+        if not empty:
             depth += 1
 
 
@@ -70,14 +75,15 @@ def _splice(data: bytes, kind: str, index: int, item) -> bytes | None:
     def enc(text: str) -> bytes:
         return (text.replace("\n", "\r\n") if crlf else text).encode("utf-8")
 
-    tokens = list(_tags(data))
-    starts = [t for t in tokens if t[2] != "end"]
-    if index >= len(starts):
+    # Read only as far as needed: the anchor is the index-th start tag, and its end follows it in the same pass.
+    tokens = _tags(data)
+    found = next(islice((t for t in tokens if t[2] != "end"), index, None), None)
+    if found is None:
         return None
-    m, depth, kind_of_tag = starts[index]
+    m, depth, kind_of_tag = found
     if kind == "after":
         # The anchor ends with its own tag when empty (`<x/>`), else with the first end tag back at its depth.
-        ends = (t[0].end() for t in tokens if t[2] == "end" and t[0].start() > m.start() and t[1] == depth)
+        ends = (t[0].end() for t in tokens if t[2] == "end" and t[1] == depth)
         pos = m.end() if kind_of_tag == "empty" else next(ends, None)
         if pos is None:
             return None
@@ -99,6 +105,8 @@ def splice_or_tree(data: bytes, name: str, new_tree, kind: str, index: int, item
     lxml writes it if the splice does not parse back to `new_tree`."""
     expected = documents.serialize(new_tree)
     spliced = _splice(data, kind, index, item)
+    if spliced == expected:  # a file as lxml writes it (most are): the same bytes either way, no parse needed
+        return spliced
     try:
         ok = spliced is not None and documents.serialize(documents.parse(spliced, name)) == expected
     except EmailPrivacyError:

@@ -15,12 +15,14 @@ def children(el, name: str) -> list:
 
 
 def child_text(el, name: str) -> str:
-    found = children(el, name)
-    return (found[0].text or "").strip() if found else ""
+    # The first such child only (no list of them all): this runs for every item of every layout read.
+    found = next(el.iterchildren(f"{{*}}{name}"), None)
+    return (found.text or "").strip() if found is not None else ""
 
 
 def child_texts(el) -> dict[str, str]:
-    return {local(c): (c.text or "") for c in el if local(c)}
+    # A reply's fileProperties and componentSuccesses, one per layout: the tag's local part without a QName each.
+    return {c.tag.rpartition("}")[2]: (c.text or "") for c in el.iterchildren(tag=etree.Element)}
 
 
 def descendants(tree, name: str) -> list:

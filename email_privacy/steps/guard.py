@@ -36,26 +36,32 @@ class _Kind:
     shown: Callable[[str], str] = str
 
 
-def changed_since(client, state, names_to_check: Iterable[str], tooling_query=None, warn=None) -> Moved:
+def changed_since(client, read, names_to_check: Iterable[str], tooling_query=None, warn=None) -> Moved:
     """`tooling_query` raises QueryRefused when the org refuses it; then `warn` says why and listMetadata answers."""
 
     def listed():
-        objects = state.objects or {names.layout_object(n) for n in names_to_check}
+        objects = read.objects or {names.layout_object(n) for n in names_to_check}
         return {e["retrieveName"]: e.get("lastModifiedDate") for e in target_layouts(client.list("Layout"), objects)}
 
-    kind = _Kind("Layout", "layout(s)", state.layout_ids, state.layout_modified, listed, names.display_name)
+    kind = _Kind("Layout", "layout(s)", *_ids_and_dates(read.layouts), listed, names.display_name)
     return _guard(kind, names_to_check, tooling_query, warn)
 
 
-def pages_changed_since(client, state, pages: Iterable[str], tooling_query=None, warn=None) -> Moved:
+def pages_changed_since(client, read, pages: Iterable[str], tooling_query=None, warn=None) -> Moved:
     """As changed_layouts, on FlexiPage (docs/salesforce-facts.md, Lightning record pages (FlexiPage) and
     Dynamic Forms)."""
 
     def listed():
         return {e["fullName"]: e.get("lastModifiedDate") for e in client.list("FlexiPage")}
 
-    kind = _Kind("FlexiPage", "page(s)", state.page_ids, state.page_modified, listed)
+    kind = _Kind("FlexiPage", "page(s)", *_ids_and_dates(read.pages), listed)
     return _guard(kind, pages, tooling_query, warn)
+
+
+def _ids_and_dates(docs: dict) -> tuple[dict, dict]:
+    """({name: record id}, {name: lastModifiedDate}) of the read's documents that have them."""
+    ids = {n: d.id for n, d in docs.items() if d.id}
+    return ids, {n: d.modified for n, d in docs.items() if d.modified is not None}
 
 
 def _guard(kind: _Kind, names_to_check: Iterable[str], tooling_query, warn) -> Moved:

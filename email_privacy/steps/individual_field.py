@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from email_privacy.errors import OrgError
 from email_privacy.metadata import names
-from email_privacy.metadata.describe import DESCRIBE_OBJECT, individual_lookup
+from email_privacy.metadata.describe import DESCRIBE_OBJECT
 from email_privacy.metadata.layouts import (
     INDIVIDUAL_FIELD,
     INDIVIDUAL_FLAGS,
@@ -22,15 +22,12 @@ from email_privacy.metadata.layouts import (
     anchor_fields,
     unified_diff,
 )
+from email_privacy.reports.tables import log_names
 from email_privacy.steps import snapshots
 from email_privacy.steps.guard import Moved, changed_since, pages_changed_since
 from email_privacy.steps.pages import PagePlan, plan_pages
-from email_privacy.steps.read import reuse_or_read
+from email_privacy.steps.read import lookup_names, reuse_or_read
 from email_privacy.steps.step import Plan, Step
-
-# Above this many unchanged layouts of one object, the log gives their count, not each name (the full
-# list stays in return_values): at 300 layouts per object a line each buries the ones that changed.
-UNCHANGED_LISTED_MAX = 20
 
 
 @dataclass
@@ -62,23 +59,25 @@ class LayoutPlan:
         return {n: new for n, (_, new) in self.changes.items()}
 
 
-def plan_layouts(layout_files: dict[str, bytes], fields: dict[str, str], behavior: str, position: str) -> LayoutPlan:
-    """Add each object's field (`fields`: {object: field, or a tuple of fields}) to its layouts; layouts of other
-    objects are skipped."""
+def plan_layouts(layouts: dict, fields: dict[str, str], behavior: str, position: str) -> LayoutPlan:
+    """Add each object's field (`fields`: {object: field, or a tuple of fields}) to its layouts (`layouts`: the
+    read's documents); layouts of other objects are skipped."""
     plan = LayoutPlan()
-    for name in sorted(layout_files):
+    for name in sorted(layouts):
         obj = names.layout_object(name)
         if obj not in fields:
             plan.skipped.append(name)
             continue
-        old = new = layout_files[name]
+        doc = layouts[name]
+        old = new = doc.data
         wanted = (fields[obj],) if isinstance(fields[obj], str) else fields[obj]
         # Individual's flags always go beside its other privacy flags (else the first section's first column).
         where = "after_email_opt_out" if obj == INDIVIDUAL_OBJECT else position
         for i, field_name in enumerate(wanted):  # a second field goes right after the first
             anchors = (wanted[i - 1],) if i else anchor_fields(obj)
+            tree = doc.tree if new is old else None  # the read's parse, while nothing was added yet
             edited = add_field_bytes(
-                new, field_name, behavior, where, name=names.display_name(name), email_opt_out=anchors
+                new, field_name, behavior, where, name=names.display_name(name), email_opt_out=anchors, tree=tree
             )
             new = edited if edited is not None else new
         if new is old:
@@ -106,17 +105,17 @@ class LayoutsResult:
         return dict(self.__dict__)
 
 
-def individual_fields(org, objects, dry_run: bool, log) -> tuple[dict[str, str], list[str]]:
-    """{object: Individual lookup name} from the describes, and the objects skipped (PersonAccount where
-    person accounts are off). In a dry run before Data Protection and Privacy is on, the usual name is assumed."""
-    fields, skipped = {}, []
-    for obj in objects:
-        if obj == "PersonAccount" and not org.rest.person_accounts_enabled():
-            skipped.append(obj)
-            continue
-        lookup = individual_lookup(org.rest.describe(DESCRIBE_OBJECT[obj]), obj)
-        if lookup:
-            fields[obj] = lookup["name"]
+def individual_fields(org, objects, dry_run: bool, log, found: dict) -> tuple[dict[str, str], list[str]]:
+    """{object: Individual lookup name}, from `found` (the flow's read) or else the describes (added to `found`), and
+    the objects skipped (PersonAccount where person accounts are off). In a dry run before Data Protection and
+    Privacy is on, the usual name is assumed."""
+    asked = [o for o in objects if o not in found]
+    skipped = [o for o in asked if o == "PersonAccount" and not org.rest.person_accounts_enabled()]
+    found.update(lookup_names(org.rest, [o for o in asked if o not in skipped]))
+    fields = {}
+    for obj in (o for o in objects if o not in skipped):
+        if obj in found:
+            fields[obj] = found[obj]
         elif dry_run:
             fields[obj] = INDIVIDUAL_FIELD[obj]
             log.warning(
@@ -139,7 +138,7 @@ class LayoutsStep(Step):
         super().__init__(org, log, options.dry_run, options.check_only)
         self.o = options
 
-    def read(self, known):
+    def read(self, flow_read):
         o = self.o
         if o.layouts:
             wanted = sorted({names.layout_object(n) for n in o.layouts})
@@ -147,7 +146,8 @@ class LayoutsStep(Step):
             wanted = o.objects or list(TARGET_OBJECTS)
         individual = INDIVIDUAL_OBJECT in wanted or (o.individual and not o.layouts)
         wanted = [w for w in wanted if w != INDIVIDUAL_OBJECT]
-        self.fields, self.skipped_objects = individual_fields(self.org, wanted, o.dry_run, self.log)
+        lookups = dict(flow_read.individual_fields) if flow_read is not None else {}
+        self.fields, self.skipped_objects = individual_fields(self.org, wanted, o.dry_run, self.log, lookups)
         for obj in self.skipped_objects:
             level = self.log.warning if (o.objects or o.layouts) else self.log.info
             level(f"{obj}: person accounts are off in this org; its layouts are skipped.")
@@ -156,23 +156,25 @@ class LayoutsStep(Step):
             wanted = [*wanted, INDIVIDUAL_OBJECT]
         self.objects = [obj for obj in wanted if obj in self.fields]
         self.read_pages = o.pages and not o.layouts
-        state, _ = reuse_or_read(
-            self.org.metadata, known, objects=self.objects, layouts=o.layouts, pages=self.read_pages
+        read, _ = reuse_or_read(
+            self.org.metadata, flow_read, objects=self.objects, layouts=o.layouts, pages=self.read_pages
         )
-        return state
+        # Names found now (Data Protection and Privacy was off at the flow's read) serve verify too.
+        read.individual_fields.update(lookups)
+        return read
 
-    def plan(self, state) -> Plan:
-        files = {n: d for n, d in state.layout_files.items() if names.layout_object(n) in self.objects}
-        self.layouts = layouts = plan_layouts(files, self.fields, self.o.behavior, self.o.position)
-        self.pages = pages = plan_pages(state, self.fields) if self.read_pages else PagePlan()
-        self.packages = {e["retrieveName"]: e.get("namespacePrefix") for e in state.layouts if e.get("retrieveName")}
-        _log_unchanged(self.log, layouts.unchanged, self.show)
+    def plan(self, read) -> Plan:
+        docs = {n: d for n, d in read.layouts.items() if names.layout_object(n) in self.objects}
+        self.layouts = layouts = plan_layouts(docs, self.fields, self.o.behavior, self.o.position)
+        self.pages = pages = plan_pages(read, self.fields) if self.read_pages else PagePlan()
+        self.packages = {n: d.package for n, d in read.layouts.items()}
+        log_names(self.log, "has the field already", layouts.unchanged, names.layout_object, self.show)
         for name, (kind, verdict, reason) in pages.rows.items():
             suffix = "" if verdict == "gets the field" else f"; {reason}"
             self.log.info(f"  Lightning page {name} ({kind}): {verdict}{suffix}")
         parts = {"layouts": layouts.new_files(), "pages": pages.new_files(), "permission_sets": self.o.permission_sets}
         if layouts.changes or pages.changes:
-            return self._change_plan(state, parts)
+            return self._change_plan(read, parts)
         also = f" and Dynamic Forms page ({len(pages.unchanged)})" if pages.unchanged else ""
         every = f"Every target layout ({len(layouts.unchanged)}){also} already has the Individual field"
         if not self.o.permission_sets:
@@ -188,10 +190,9 @@ class LayoutsStep(Step):
             validated=f"Validated (check only, nothing saved): {done}",
         )
 
-    def _change_plan(self, state, parts) -> Plan:
+    def _change_plan(self, read, parts) -> Plan:
         layouts, pages, sets = self.layouts, self.pages, self.o.permission_sets
-        for name in layouts.changes:
-            self.log.info(f"  will add the field: {self.show(name)}")
+        log_names(self.log, "will add the field", list(layouts.changes), names.layout_object, self.show)
         diffs = []
         if self.dry_run:
             diffs = [
@@ -202,7 +203,7 @@ class LayoutsStep(Step):
         done = (
             f" in one deploy: {len(layouts.changes)} layout(s){_pages_phrase(pages)} with the Individual "
             f"field{also}; {len(layouts.unchanged)} layout(s) already had it."
-            + _individual_phrase([*layouts.changes, *(state.page_classes[n].target for n in pages.changes)])
+            + _individual_phrase([*layouts.changes, *(read.pages[n].page.target for n in pages.changes)])
         )
         return Plan(
             parts=parts,
@@ -213,16 +214,14 @@ class LayoutsStep(Step):
             validated=f"Validated (check only, nothing saved){done}",
         )
 
-    def guard(self, state, plan):
+    def guard(self, read, plan):
         tooling, warn = self.org.rest.tooling_query, self.log.warning
-        moved = changed_since(self.org.metadata, state, self.layouts.changes, tooling_query=tooling, warn=warn)
-        moved_pages = pages_changed_since(
-            self.org.metadata, state, self.pages.changes, tooling_query=tooling, warn=warn
-        )
+        moved = changed_since(self.org.metadata, read, self.layouts.changes, tooling_query=tooling, warn=warn)
+        moved_pages = pages_changed_since(self.org.metadata, read, self.pages.changes, tooling_query=tooling, warn=warn)
         if moved or moved_pages:
             raise OrgError(lost_update_message(moved, moved_pages))
 
-    def snapshot(self, state, plan) -> str | None:
+    def snapshot(self, read, plan) -> str | None:
         if not (self.layouts.changes or self.pages.changes):
             return None
         org = self.org
@@ -244,7 +243,7 @@ class LayoutsStep(Step):
 
     def result(self, outcome) -> LayoutsResult:
         # Return values keep the full names (decoded), which other tasks and CumulusCI accept as layout names.
-        full, layouts, pages, state = names.display_name, self.layouts, self.pages, outcome.state
+        full, layouts, pages, read = names.display_name, self.layouts, self.pages, outcome.read
         return LayoutsResult(
             changed=[full(n) for n in layouts.changes],
             unchanged=[full(n) for n in layouts.unchanged],
@@ -258,7 +257,7 @@ class LayoutsStep(Step):
             pages_changed=list(pages.changes),
             pages_unchanged=list(pages.unchanged),
             pages=[
-                {"name": n, "object": state.page_classes[n].sobject_type, "kind": k, "verdict": v}
+                {"name": n, "object": read.pages[n].page.sobject_type, "kind": k, "verdict": v}
                 for n, (k, v, _) in pages.rows.items()
             ],
         )
@@ -299,16 +298,3 @@ def _individual_phrase(changed: list[str]) -> str:
 
 def _pages_phrase(pages: PagePlan) -> str:
     return f" and {len(pages.changes)} Lightning page(s)" if pages.changes else ""
-
-
-def _log_unchanged(log, unchanged, show):
-    """One line per layout that already has the field, or a count per object when there are many."""
-    by_object: dict[str, list[str]] = {}
-    for name in unchanged:
-        by_object.setdefault(names.layout_object(name), []).append(name)
-    for obj, members in by_object.items():
-        if len(members) > UNCHANGED_LISTED_MAX:
-            log.info(f"  has the field already: {len(members)} {obj} layouts (listed in the return values)")
-            continue
-        for name in members:
-            log.info(f"  has the field already: {show(name)}")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from email_privacy.metadata import documents, flexipages
+from email_privacy.metadata import flexipages
 
 GETS_FIELD = "gets the field"
 HAS_FIELD = "has the field"
-LACKS_FIELD = "lacks the field"
 LEFT_ALONE = "left alone"
 NOT_CHOSEN = "left alone (object not chosen)"
 
@@ -28,21 +27,23 @@ def _wanted(field) -> tuple[str, ...]:
     return (field,) if isinstance(field, str) else tuple(field)
 
 
-def plan_pages(state, fields: dict[str, str]) -> PagePlan:
+def plan_pages(read, fields: dict[str, str]) -> PagePlan:
     """`fields`: {target object: lookup name}, from the describe; a page whose target is not there is left alone."""
     plan = PagePlan()
-    for name in sorted(state.page_files):
-        page = state.page_classes[name]
+    for name in sorted(read.pages):
+        doc = read.pages[name]
+        page = doc.page
         if page.kind not in flexipages.CHANGED_KINDS:
             plan.rows[name] = (page.kind, LEFT_ALONE, page.reason)
         elif page.target not in fields:
             plan.rows[name] = (page.kind, NOT_CHOSEN, page.reason)
         else:
-            old = new = state.page_files[name]
+            old = new = doc.data
             wanted = _wanted(fields[page.target])
             for i, lookup in enumerate(wanted):  # a second field goes right after the first
                 anchors = (wanted[i - 1],) if i else None
-                edited = flexipages.add_field(new, page.target, lookup, f"flexipages/{name}.flexipage", anchors)
+                tree = doc.tree if new is old else None  # the read's parse, while nothing was added yet
+                edited = flexipages.add_field(new, page.target, lookup, doc.path, anchors, tree=tree)
                 new = edited if edited is not None else new
             if new is old:
                 plan.unchanged.append(name)
@@ -51,27 +52,3 @@ def plan_pages(state, fields: dict[str, str]) -> PagePlan:
                 plan.changes[name] = (old, new)
                 plan.rows[name] = (page.kind, GETS_FIELD, page.reason)
     return plan
-
-
-def page_report(state, fields: dict[str, str]) -> list[dict]:
-    """Each page's verdict as it stands in the org, no edit planned."""
-    out = []
-    for name in sorted(state.page_files):
-        page = state.page_classes[name]
-        if page.kind in flexipages.CHANGED_KINDS and page.target in fields:
-            tree = documents.parse(state.page_files[name], f"flexipages/{name}.flexipage")
-            present = all(flexipages.has_field(tree, f) for f in _wanted(fields[page.target]))
-            verdict = HAS_FIELD if present else LACKS_FIELD
-        else:
-            verdict = NOT_CHOSEN if page.kind in flexipages.CHANGED_KINDS else LEFT_ALONE
-        out.append(
-            {
-                "name": name,
-                "object": page.sobject_type,
-                "kind": page.kind,
-                "target": page.target,
-                "verdict": verdict,
-                "reason": page.reason,
-            }
-        )
-    return out

@@ -63,11 +63,11 @@ class PermissionSetStep(Step):
         super().__init__(org, log, dry_run, check_only)
         self.local, self.defer = local, defer
 
-    def read(self, known):
-        return reuse_or_read(self.org.metadata, known, permission_sets=list(self.local))[0]
+    def read(self, flow_read):
+        return reuse_or_read(self.org.metadata, flow_read, permission_sets=list(self.local))[0]
 
-    def plan(self, state) -> Plan:
-        todo = {n: d for n, d in self.local.items() if not already_in_org(d, state.permission_sets.get(n), n)}
+    def plan(self, read) -> Plan:
+        todo = {n: d for n, d in self.local.items() if not already_in_org(d, read.permission_sets.get(n), n)}
         listed = ", ".join(sorted(todo))
         # The flow makes two deploys in all (settings, then layouts): the layouts step sends these in its own.
         deferred = (

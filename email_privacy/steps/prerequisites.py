@@ -1,17 +1,17 @@
 """Prerequisites, judged before anything changes by pure functions over what was read
 (docs/salesforce-facts.md, What the feature needs)."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
 from email_privacy.errors import OrgError
-from email_privacy.metadata.layouts import INDIVIDUAL_OBJECT, required_fields
-from email_privacy.metadata.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL, FEATURE_SETTINGS
+from email_privacy.metadata.layouts import INDIVIDUAL_OBJECT
+from email_privacy.metadata.settings import CONSENT
+from email_privacy.options.settings import SettingsOptions
 from email_privacy.reports.tables import log_table
 from email_privacy.steps import read as org_read
-from email_privacy.steps.pages import HAS_FIELD, LACKS_FIELD, page_report
-from email_privacy.steps.settings import SettingsOptions, desired_settings
-from email_privacy.steps.verify import configured, state_rows, target_objects
+from email_privacy.steps.read import OrgRead
+from email_privacy.steps.verdict import Row, Verdict, target_objects, verdict
 
 OK, CHANGE, WARN, FAIL, INFO = "OK", "WILL CHANGE", "WARNING", "FAIL", "INFO"
 
@@ -169,18 +169,16 @@ def check_lightning(lightning_on, enhanced_email: str = "auto") -> Check:
     )
 
 
-def check_settings(current: Mapping[str, Mapping[str, object]], desired: Mapping[tuple[str, str], bool]) -> list[Check]:
+def check_settings(rows: Iterable[Row]) -> list[Check]:
+    """The verdict's setting rows as checks: on, turned on by the settings step, or not required and left alone."""
     checks = []
-    for key in (CONSENT, EMAIL_CONSENT, ENHANCED_EMAIL, EMAIL_TRACKING):
-        value = current.get(key[0], {}).get(key[1])
-        state = {True: "on", False: "off"}.get(value, "unknown")
-        label = FEATURE_SETTINGS[key]
-        if value is True:
-            checks.append(Check(label, state, OK, "Already on."))
-        elif key in desired:
-            checks.append(Check(label, state, CHANGE, "deploy_email_privacy_settings turns it on."))
+    for row in rows:
+        if row.state == "on":
+            checks.append(Check(row.name, row.state, OK, "Already on."))
+        elif row.required:
+            checks.append(Check(row.name, row.state, CHANGE, "deploy_email_privacy_settings turns it on."))
         else:
-            checks.append(Check(label, state, INFO, "Not required with these options; left as it is."))
+            checks.append(Check(row.name, row.state, INFO, "Not required with these options; left as it is."))
     return checks
 
 
@@ -219,15 +217,15 @@ class PreflightResult:
         return dict(self.values)
 
 
-def check_pages(state, objects) -> list[Check]:
-    """The standard lookup names stand in for the describe's here (the layouts step asks the describe)."""
-    fields = {o: required_fields(o) for o in objects}
+def check_pages(read: OrgRead, judged: Verdict) -> list[Check]:
+    """A check per record page the read kept, from the verdict's page rows."""
     out = []
-    for page in page_report(state, fields):
-        verdict = {LACKS_FIELD: CHANGE, HAS_FIELD: OK}.get(page["verdict"], INFO)
-        gets = " and ".join(f"Record.{f}" for f in fields.get(page["target"], ()))
-        action = f"gets {gets}" if verdict == CHANGE else page["reason"]
-        out.append(Check(f"Lightning page {page['name']} ({page['object']})", page["kind"], verdict, action))
+    for row in (r for r in judged.rows if r.kind == "Page"):
+        page = read.pages[row.name].page
+        verdict_text = (CHANGE if not row.ok else OK) if row.required else INFO
+        gets = " and ".join(f"Record.{f}" for f in judged.fields[row.object]) if verdict_text == CHANGE else ""
+        action = f"gets {gets}" if verdict_text == CHANGE else page.reason
+        out.append(Check(f"Lightning page {row.name} ({page.sobject_type})", page.kind, verdict_text, action))
     return out
 
 
@@ -265,21 +263,22 @@ def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
     objects = target_objects(options.objects, person_accounts, log)
     # Individual's own layouts and pages come in the same listMetadata and retrieve (no extra round trip).
     read_objects = [*objects, INDIVIDUAL_OBJECT] if options.individual else objects
-    state = org_read.read_org(org.metadata, read_objects, permission_sets=options.permission_sets, pages=options.pages)
-    lightning = state.lightning_on
-    # Lightning unknown under auto: count Enhanced Email as wanted (the Lightning check warns about it).
-    desired = desired_settings(options.settings, True if lightning is None else lightning)
+    read = org_read.read_org(org.metadata, read_objects, permission_sets=options.permission_sets, pages=options.pages)
+    if read.settings.get(CONSENT[0], {}).get(CONSENT[1]) is True:
+        # The lookups exist only while Data Protection and Privacy is on; before, the layouts step asks.
+        read.individual_fields = org_read.lookup_names(org.rest, objects)
+    lightning = read.lightning_on
+    judged = verdict(read, read_objects, options.settings)
     checks.append(check_person_accounts(person_accounts))
     checks.append(check_lightning(lightning, options.settings.enhanced_email))
-    checks += check_settings(state.settings, desired)
-    checks += check_pages(state, read_objects)
+    checks += check_settings(r for r in judged.rows if r.kind == "Setting")
+    checks += check_pages(read, judged)
     log_table(log, "Email privacy prerequisites", CHECK_COLUMNS, [c.as_dict() for c in checks])
     raise_on_failures(checks)
-    already = configured(state_rows(state, read_objects, options.settings))
-    _log_verdict(log, already, options.dry_run)
+    _log_verdict(log, judged.configured, options.dry_run)
     values = {
-        "org_state": state,
-        "already_configured": already,
+        "org_state": read,  # the flow's option name (cumulusci.yml, consumer flows): the read, OrgRead
+        "already_configured": judged.configured,
         "dry_run": options.dry_run,
         "enhanced_email": options.settings.enhanced_email,
         "email_tracking": options.settings.email_tracking,
@@ -290,7 +289,7 @@ def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
         "lightning": lightning,
         "edition": record.get("OrganizationType"),
         "org_kind": kind,
-        "settings": {f"{t}.{f}": v for t, fields in state.settings.items() for f, v in fields.items()},
+        "settings": {f"{t}.{f}": v for t, fields in read.settings.items() for f, v in fields.items()},
         "checks": [c.as_dict() for c in checks],
     }
     return PreflightResult(values)

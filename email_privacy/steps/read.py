@@ -9,28 +9,65 @@ from datetime import datetime
 
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.metadata import documents, flexipages, names
+from email_privacy.metadata.describe import DESCRIBE_OBJECT, individual_lookup
 from email_privacy.metadata.settings import LIGHTNING, READ_TYPES, read_settings
 
 
 @dataclass
-class OrgState:
-    """What read_org found. `layout_files` and `layout_modified` are keyed by the layout's retrieve name."""
+class Document:
+    """One retrieved file, held once: its bytes, its tree parsed at most once (readers share it; edits in metadata/
+    copy it first), and what the org said of it."""
+
+    name: str
+    data: bytes
+    path: str
+    modified: datetime | None = None
+    id: str | None = None
+    package: str | None = None  # the namespace of the package that installed it, for managed layouts
+    page: flexipages.PageClass | None = None  # for record pages: kind, object, target
+    _tree: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def tree(self):
+        if self._tree is None:
+            self._tree = documents.parse(self.data, self.path)
+        return self._tree
+
+    def release(self) -> None:
+        self._tree = None
+
+
+@dataclass
+class OrgRead:
+    """What read_org found. `layouts` are keyed by the layout's retrieve name, `pages` by FlexiPage name."""
 
     objects: tuple[str, ...]
     settings: dict[str, dict[str, object]] = field(default_factory=dict)
-    layouts: list[dict] = field(default_factory=list)  # listMetadata entries of the target layouts
-    layout_files: dict[str, bytes] = field(default_factory=dict)
-    layout_modified: dict[str, datetime] = field(default_factory=dict)
-    layout_ids: dict[str, str] = field(default_factory=dict)  # the layout's record id (00h), for the guard
+    layouts: dict[str, Document] = field(default_factory=dict)
     permission_sets: dict[str, bytes] = field(default_factory=dict)  # {name: MDAPI file bytes}
     permission_sets_read: tuple[str, ...] = ()  # names asked for (absent from permission_sets: not in the org)
     listed: bool = True  # False when explicit layout names were read without listMetadata
-    # Lightning record pages of Contact, Lead and Account, keyed by FlexiPage name (read with `pages`).
+    # Lightning record pages of Contact, Lead, Account and Individual (read with `pages`).
     pages_read: bool = False
-    page_files: dict[str, bytes] = field(default_factory=dict)
-    page_classes: dict[str, flexipages.PageClass] = field(default_factory=dict)
-    page_modified: dict[str, datetime] = field(default_factory=dict)
-    page_ids: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, Document] = field(default_factory=dict)
+    # {object: Individual lookup name} as the describes gave them (lookup_names); an object absent was not asked.
+    individual_fields: dict[str, str] = field(default_factory=dict)
+    verdicts: dict = field(default_factory=dict, repr=False, compare=False)  # steps/verdict.py's, once per key
+
+    def add_layout(self, name: str, data: bytes, modified=None, layout_id=None, package=None) -> Document:
+        doc = Document(name, data, f"layouts/{names.file_name(name)}", modified, layout_id, package)
+        self.layouts[name] = doc
+        return doc
+
+    def add_page(self, name: str, data: bytes, modified=None, page_id=None) -> Document | None:
+        """Keep a record page of Contact, Lead, Account or Individual (its kind says which); apps, home pages
+        and other objects' pages are dropped, as the layouts of other objects are."""
+        doc = Document(name, data, f"flexipages/{name}.flexipage", modified, page_id)
+        doc.page = flexipages.classify(doc.tree, name)
+        if doc.page.kind in ("other_object", "not_record_page"):
+            return None
+        self.pages[name] = doc
+        return doc
 
     @property
     def lightning_on(self) -> bool | None:
@@ -54,15 +91,15 @@ class OrgState:
         return {
             "objects": list(self.objects),
             "settings": self.settings,
-            "layouts": sorted(self.layout_files),
+            "layouts": sorted(self.layouts),
             "permission_sets": sorted(self.permission_sets),
-            "pages": {n: self.page_classes[n].kind for n in sorted(self.page_classes)},
+            "pages": {n: self.pages[n].page.kind for n in sorted(self.pages)},
         }
 
     def __repr__(self) -> str:
         # Kept short: CumulusCI may print option values, and this object carries whole files.
-        layouts, settings, pages = len(self.layout_files), sorted(self.settings), len(self.page_files)
-        return f"OrgState(objects={list(self.objects)}, layouts={layouts}, pages={pages}, settings={settings})"
+        layouts, settings, pages = len(self.layouts), sorted(self.settings), len(self.pages)
+        return f"OrgRead(objects={list(self.objects)}, layouts={layouts}, pages={pages}, settings={settings})"
 
 
 class PermissionSetFiles(Mapping):
@@ -108,7 +145,7 @@ def read_org(
     include_settings: bool = True,
     pages: bool = False,
     page_names: Iterable[str] | None = None,
-) -> OrgState:
+) -> OrgRead:
     """One listMetadata (skipped when `layouts` and `page_names` name them) and one retrieve."""
     objects = tuple(objects)
     entries, page_entries, listed = _list(client, objects, layouts, pages, page_names)
@@ -121,18 +158,17 @@ def read_org(
         members["FlexiPage"] = sorted(e["fullName"] for e in page_entries)
     if permission_sets:
         members["PermissionSet"] = list(permission_sets)
-    state = OrgState(
+    read = OrgRead(
         objects=objects,
-        layouts=entries,
         listed=listed,
         permission_sets_read=tuple(permission_sets),
         pages_read=pages and (listed or page_names is not None),
     )
     if not members:
-        return state
-    _keep_files(state, client.retrieve(members), entries, page_entries)
+        return read
+    _keep_files(read, client.retrieve(members), entries, page_entries)
     if layouts is not None:
-        missing = [n for n in entries if n["retrieveName"] not in state.layout_files]
+        missing = [n for n in entries if n["retrieveName"] not in read.layouts]
         if missing:
             raise OptionError(
                 "Option layouts: the org has no layout "
@@ -140,7 +176,7 @@ def read_org(
                 + "; use full names like Contact-Contact Layout "
                 "(run without layouts to take every layout of the objects)."
             )
-    return state
+    return read
 
 
 def _list(client, objects, layouts, pages, page_names) -> tuple[list[dict], list[dict], bool]:
@@ -160,51 +196,45 @@ def _list(client, objects, layouts, pages, page_names) -> tuple[list[dict], list
     return [], [], False
 
 
-def _keep_files(state: OrgState, result, entries: list[dict], page_entries: list[dict]) -> None:
-    """File each retrieved document in `state`: settings parsed, layouts with their dates and ids, pages kept."""
+def _keep_files(read: OrgRead, result, entries: list[dict], page_entries: list[dict]) -> None:
+    """File each retrieved document in `read`: settings parsed, layouts and pages with their dates and ids."""
     modified, ids = result.last_modified(), result.ids()
     by_path = {f"layouts/{names.file_name(e['retrieveName'])}": e for e in entries}
+    pages_by_name = {e["fullName"]: e for e in page_entries}
     for path, data in result.files.items():
         folder, _, base = path.partition("/")
         if folder == "settings" and base.endswith(".settings"):
             type_name = documents.settings_type_for_stem(base[: -len(".settings")])
-            state.settings[type_name] = read_settings(documents.parse(data, path), path)
+            read.settings[type_name] = read_settings(documents.parse(data, path), path)
         elif folder == "layouts" and names.is_layout_file(base):
             entry = by_path.get(path) or {}
             name = entry["retrieveName"] if entry else names.full_name_from_path(path)
-            state.layout_files[name] = data
             # listMetadata's date first: the guard compares it with a later listMetadata, the same source.
             when = entry.get("lastModifiedDate") or modified.get(path)
-            if when is not None:
-                state.layout_modified[name] = when
-            layout_id = entry.get("id") or ids.get(path)
-            if layout_id:
-                state.layout_ids[name] = layout_id
+            read.add_layout(name, data, when, entry.get("id") or ids.get(path), entry.get("namespacePrefix"))
         elif folder == "permissionsets" and base.endswith(".permissionset"):
-            state.permission_sets[base[: -len(".permissionset")]] = data
+            read.permission_sets[base[: -len(".permissionset")]] = data
         elif folder == "flexipages" and base.endswith(".flexipage"):
-            _keep_page(state, base[: -len(".flexipage")], data, page_entries, modified.get(path), ids.get(path))
+            name = base[: -len(".flexipage")]
+            entry = pages_by_name.get(name) or {}
+            when = entry.get("lastModifiedDate") or modified.get(path)
+            read.add_page(name, data, when, entry.get("id") or ids.get(path))
 
 
-def _keep_page(state: OrgState, name: str, data: bytes, entries: list[dict], modified, page_id) -> None:
-    """Keep a retrieved page when it is a record page of Contact, Lead or Account (its kind says which);
-    apps, home pages and other objects' pages are dropped here, as the layouts of other objects are."""
-    page = flexipages.classify(documents.parse(data, f"flexipages/{name}.flexipage"), name)
-    if page.kind in ("other_object", "not_record_page"):
-        return
-    entry = next((e for e in entries if e["fullName"] == name), {})
-    state.page_files[name] = data
-    state.page_classes[name] = page
-    when = entry.get("lastModifiedDate") or modified
-    if when is not None:
-        state.page_modified[name] = when
-    if entry.get("id") or page_id:
-        state.page_ids[name] = entry.get("id") or page_id
+def lookup_names(rest, objects: Iterable[str]) -> dict[str, str]:
+    """{object: its Individual lookup} from the describes (Contact, Lead, Account for PersonAccount), for the
+    objects that have one: none has it before Data Protection and Privacy is on."""
+    found = {}
+    for obj in objects:
+        lookup = individual_lookup(rest.describe(DESCRIBE_OBJECT[obj]), obj)
+        if lookup:
+            found[obj] = lookup["name"]
+    return found
 
 
 def reuse_or_read(
     client,
-    known: OrgState | None,
+    read: OrgRead | None,
     *,
     settings: bool = False,
     objects: Iterable[str] = (),
@@ -212,13 +242,24 @@ def reuse_or_read(
     permission_sets: Iterable[str] = (),
     stale: bool = False,
     pages: bool = False,
-) -> tuple[OrgState, bool]:
-    """(the read, whether `known` was reused): reused when it holds all asked and is not `stale`; else read anew,
-    without a second listMetadata where `known` listed the layouts."""
+) -> tuple[OrgRead, bool]:
+    """(the read, whether `read` was reused): reused when it holds all asked and is not `stale`; else read anew
+    (keeping the lookup names it found), without a second listMetadata where `read` listed the layouts."""
     objects, permission_sets = tuple(objects), tuple(permission_sets)
-    if known is not None and layouts is None and not stale and known.holds(settings, objects, permission_sets, pages):
-        return known, True
-    if known is None or layouts is not None or not objects or not known.covers(objects, pages):
+    if read is not None and layouts is None and not stale and read.holds(settings, objects, permission_sets, pages):
+        return read, True
+    if read is not None:
+        # Superseded: its trees go before the new read parses its own, so a flow holds one set at a time.
+        for doc in (*read.layouts.values(), *read.pages.values()):
+            doc.release()
+    fresh = _read_again(client, read, settings, objects, layouts, permission_sets, pages)
+    if read is not None:
+        fresh.individual_fields = {**read.individual_fields, **fresh.individual_fields}
+    return fresh, False
+
+
+def _read_again(client, read, settings, objects, layouts, permission_sets, pages) -> OrgRead:
+    if read is None or layouts is not None or not objects or not read.covers(objects, pages):
         return read_org(
             client,
             objects,
@@ -226,9 +267,9 @@ def reuse_or_read(
             permission_sets=permission_sets,
             include_settings=settings,
             pages=pages and layouts is None,
-        ), False
+        )
     wanted = set(objects)
-    listed = sorted(n for n in known.layout_files if names.layout_object(n) in wanted)
+    listed = sorted(n for n in read.layouts if names.layout_object(n) in wanted)
     try:
         return read_org(
             client,
@@ -237,7 +278,7 @@ def reuse_or_read(
             permission_sets=permission_sets,
             include_settings=settings,
             pages=pages,
-            page_names=sorted(known.page_files) if pages else None,
-        ), False
+            page_names=sorted(read.pages) if pages else None,
+        )
     except OptionError as err:
         raise OrgError(f"A layout was deleted during the run ({err}); run the task again.") from None

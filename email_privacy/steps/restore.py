@@ -97,7 +97,7 @@ class RestoreStep(Step):
     def full(self, name):
         return names.display_name(name) if name in self.layouts else name
 
-    def read(self, known):
+    def read(self, flow_read):
         check_org(self.manifest, self.org, self.snapshot_dir, self.o.allow_other_org, self.log)
         layouts, pages, snap = self.layouts, self.pages, self.snapshot_dir
         self.log.info(f"Snapshot {snap}: {len(layouts)} layout(s): {', '.join(self.show(n) for n in sorted(layouts))}")
@@ -107,8 +107,8 @@ class RestoreStep(Step):
             return [], []
         return compare_with_org(self.org, self.manifest, {**layouts, **pages}, layouts)
 
-    def plan(self, state) -> Plan:
-        changed, already = state
+    def plan(self, read) -> Plan:
+        changed, already = read
         skip = set(already)
         if already:
             self.log.info(

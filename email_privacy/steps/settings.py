@@ -10,70 +10,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from email_privacy.errors import OptionError
 from email_privacy.metadata import documents
 from email_privacy.metadata.documents import API_VERSION
 from email_privacy.metadata.package import deploy_package
 from email_privacy.metadata.settings import (
-    CONSENT,
-    EMAIL_CONSENT,
-    EMAIL_TRACKING,
-    ENHANCED_EMAIL,
     FEATURE_SETTINGS,
-    PURGE_WARNING,
     changes_needed,
     settings_documents,
 )
-from email_privacy.options.values import parse_bool, parse_choice
+from email_privacy.options.settings import SettingsOptions, desired_settings
+from email_privacy.options.values import parse_choice
 from email_privacy.steps.read import reuse_or_read
 from email_privacy.steps.step import Plan, Step
 
 FORMATS = ("mdapi", "source")
-ENHANCED_EMAIL_CHOICES = ("auto", "true", "false")
-
-
-@dataclass(frozen=True)
-class SettingsOptions:
-    """What to turn on. `enhanced_email`: auto (only where Lightning Experience is on), true, or
-    false (leave as it is). `email_tracking`: turn on Activity Settings' Enable Email Tracking."""
-
-    enhanced_email: str = "auto"
-    email_tracking: bool = True
-
-    @classmethod
-    def from_options(cls, options: Mapping) -> SettingsOptions:
-        """Validate raw task or CLI options; every bad value raises OptionError naming it."""
-        if "consent_management" in options and not parse_bool(
-            "consent_management", options["consent_management"], True
-        ):
-            raise OptionError(f"Option consent_management: false is not allowed; {PURGE_WARNING}.")
-        enhanced = options.get("enhanced_email")
-        if isinstance(enhanced, bool):
-            enhanced = "true" if enhanced else "false"
-        return cls(
-            enhanced_email=parse_choice("enhanced_email", enhanced, ENHANCED_EMAIL_CHOICES, "auto"),
-            email_tracking=parse_bool("email_tracking", options.get("email_tracking"), True),
-        )
-
-    def wants_enhanced_email(self, lightning_on: bool | None) -> bool:
-        """Whether Enhanced Email must be on; `auto` needs the org's Lightning Experience state."""
-        if self.enhanced_email == "auto":
-            if lightning_on is None:
-                raise OptionError(
-                    "Option enhanced_email: auto needs the org's Lightning Experience state; use true or false offline."
-                )
-            return lightning_on
-        return self.enhanced_email == "true"
-
-
-def desired_settings(opts: SettingsOptions, lightning_on: bool | None = None) -> dict[tuple[str, str], bool]:
-    """The switches that must be on, {(settings type, field): True}, in the order the Help page lists them."""
-    wanted = {CONSENT: True, EMAIL_CONSENT: True}
-    if opts.wants_enhanced_email(lightning_on):
-        wanted[ENHANCED_EMAIL] = True
-    if opts.email_tracking:
-        wanted[EMAIL_TRACKING] = True
-    return wanted
 
 
 def settings_files(
@@ -119,12 +69,12 @@ class SettingsStep(Step):
         super().__init__(org, log, dry_run, check_only)
         self.options = options
 
-    def read(self, known):
-        return reuse_or_read(self.org.metadata, known, settings=True)[0]
+    def read(self, flow_read):
+        return reuse_or_read(self.org.metadata, flow_read, settings=True)[0]
 
-    def plan(self, state) -> Plan:
-        desired = desired_settings(self.options, state.lightning_on)
-        changes = changes_needed(desired, state.settings)
+    def plan(self, read) -> Plan:
+        desired = desired_settings(self.options, read.lightning_on)
+        changes = changes_needed(desired, read.settings)
         self.changed = {f"{t}.{f}": v for t, fields in changes.items() for f, v in fields.items()}
         changed = list(self.changed)
         for settings_type, field_name in desired:

@@ -36,7 +36,7 @@ class Plan:
 class Outcome:
     """What the template did with a plan: the read it planned from, whether it deployed (saved), the snapshot."""
 
-    state: object
+    read: object
     plan: Plan
     deployed: bool = False
     deferred: bool = False
@@ -49,23 +49,24 @@ class Step:
     def __init__(self, org, log, dry_run: bool = False, check_only: bool = False):
         self.org, self.log, self.dry_run, self.check_only = org, log, dry_run, check_only
 
-    def read(self, known):
+    def read(self, flow_read):
+        """The read to plan from: `flow_read` (the flow's, or None) reused where it holds what the step needs."""
         raise NotImplementedError
 
-    def plan(self, state) -> Plan:
+    def plan(self, read) -> Plan:
         raise NotImplementedError
 
-    def guard(self, state, plan: Plan) -> None:
+    def guard(self, read, plan: Plan) -> None:
         """Raise when the org moved since the read (only before a deploy that saves)."""
 
-    def snapshot(self, state, plan: Plan) -> str | None:
+    def snapshot(self, read, plan: Plan) -> str | None:
         """Keep what the deploy replaces; return where (only before a deploy that saves)."""
         return None
 
-    def run(self, known) -> Outcome:
-        state = self.read(known)
-        plan = self.plan(state)
-        outcome = Outcome(state, plan)
+    def run(self, flow_read) -> Outcome:
+        read = self.read(flow_read)
+        plan = self.plan(read)
+        outcome = Outcome(read, plan)
         if plan.empty:
             self.log.info(plan.nothing)
             return outcome
@@ -79,8 +80,8 @@ class Step:
             outcome.deferred = True
             return outcome
         if not self.check_only:
-            self.guard(state, plan)
-            outcome.snapshot = self.snapshot(state, plan)
+            self.guard(read, plan)
+            outcome.snapshot = self.snapshot(read, plan)
         deploy(self.org, deploy_package(self.org.api_version, **plan.parts), self.check_only)
         outcome.deployed = not self.check_only
         self.log.info(plan.validated if self.check_only else plan.deployed)

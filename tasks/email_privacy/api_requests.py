@@ -1,11 +1,11 @@
 """CumulusCI task check_api_requests: enough daily API requests left for a run? Checked before any change."""
 
-from email_privacy.cci.task import CLIENT_OPTIONS, MetadataTask
+from email_privacy.cci.task import CLIENT_OPTIONS, OrgTask
 from email_privacy.options.spec import OptionSpec, file_to_write, whole
 from email_privacy.steps.api_requests import check_api_requests
 
 
-class CheckApiRequests(MetadataTask):
+class CheckApiRequests(OrgTask):
     task_docs = """
 Fails, changing nothing, when fewer than minimum daily API requests are left (the Limits resource), so a run
 does not stop half-way and starve the org's other integrations. Details: docs/many-orgs.md.

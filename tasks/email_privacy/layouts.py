@@ -1,6 +1,6 @@
 """CumulusCI tasks: the Individual lookup onto page layouts and record pages, and back from a snapshot."""
 
-from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, INDIVIDUAL, ORG_STATE, PAGES, MetadataTask
+from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, FLOW_READ, INDIVIDUAL, PAGES, OrgTask
 from email_privacy.errors import OptionError
 from email_privacy.metadata import names
 from email_privacy.metadata.layouts import BEHAVIORS, POSITIONS, TARGET_OBJECTS
@@ -30,7 +30,7 @@ def _layout_names(name, value) -> list[str]:
     return layouts
 
 
-class AddIndividualFieldToLayouts(MetadataTask):
+class AddIndividualFieldToLayouts(OrgTask):
     task_docs = """
 Adds the Individual lookup (its name taken from the org's describe) to every page layout of the chosen objects
 that lacks it, and to their Dynamic Forms record pages, in one deploy of only what changed. The originals go
@@ -64,7 +64,7 @@ deployed. Details: docs/layouts.md, docs/pages.md.
         PAGES,
         INDIVIDUAL,
         folder("snapshot_dir", "Folder for snapshots, in the project.", snapshots.DEFAULT_BASE),
-        ORG_STATE,
+        FLOW_READ,
         set_by_flow(
             "permission_sets",
             "Set by the flow only: permission sets to deploy with the layouts, in the same deploy.",
@@ -93,11 +93,11 @@ deployed. Details: docs/layouts.md, docs/pages.md.
         )
 
     def _run_task(self):
-        result = add_individual_field(self.connection, self.org_state, self.layout_options, self.logger)
+        result = add_individual_field(self.connection, self.read, self.layout_options, self.logger)
         self.return_values = result.return_values()
 
 
-class RestorePageChanges(MetadataTask):
+class RestorePageChanges(OrgTask):
     task_docs = """
 Deploys back the page layouts and Lightning record pages saved in a snapshot by
 add_individual_field_to_layouts (by default this org's newest), in one deploy. Also runs as restore_layouts,

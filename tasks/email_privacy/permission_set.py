@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, ORG_STATE, MetadataTask
+from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, FLOW_READ, OrgTask
 from email_privacy.errors import OptionError
 from email_privacy.options.spec import OptionSpec, flag, name_list, text
 from email_privacy.steps.assign_permission_set import PERMISSION_SET, assign
@@ -15,7 +15,7 @@ from email_privacy.steps.permission_set import (
 )
 
 
-class DeployEmailPrivacyPermissionSet(MetadataTask):
+class DeployEmailPrivacyPermissionSet(OrgTask):
     task_docs = """
 Deploys the permission sets in force-app/main/default/permissionsets (reps may read and edit Individual and
 its Don't Track / Don't Process fields), only when the org's copies lack an element of them. With
@@ -26,7 +26,7 @@ who lack it. Details: docs/reps.md.
         text("path", "Folder of *.permissionset-meta.xml files, relative to the project.", allowed="path of a folder"),
         flag("dry_run", "Say what would be deployed; deploy nothing."),
         CHECK_ONLY,
-        ORG_STATE,
+        FLOW_READ,
         flag(
             "defer_to_layouts",
             "Set by the flow: deploy nothing, return what to deploy (return value deferred_files, {name: file}) so "
@@ -75,7 +75,7 @@ who lack it. Details: docs/reps.md.
             self.return_values = {"assignment": self._assign().to_dict() if wanted else None}
             return
         result = deploy_permission_sets(
-            self.connection, self.org_state, self.local, self.logger, self.dry_run, self.check_only, self.defer
+            self.connection, self.read, self.local, self.logger, self.dry_run, self.check_only, self.defer
         )
         self.return_values = result.return_values()
         if wanted and self.defer:

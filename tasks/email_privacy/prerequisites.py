@@ -2,15 +2,15 @@
 
 from pathlib import Path
 
-from email_privacy.cci.task import CLIENT_OPTIONS, MetadataTask
+from email_privacy.cci.task import CLIENT_OPTIONS, OrgTask
 from email_privacy.metadata.layouts import TARGET_OBJECTS
+from email_privacy.options.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions
 from email_privacy.options.spec import OptionSpec, choice, flag, name_list
 from email_privacy.steps.permission_set import DEFAULT_PATH, SOURCE_SUFFIX
 from email_privacy.steps.prerequisites import PreflightOptions, check_prerequisites
-from email_privacy.steps.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions
 
 
-class CheckEmailPrivacyPrerequisites(MetadataTask):
+class CheckEmailPrivacyPrerequisites(OrgTask):
     task_docs = """
 Checks, before anything in the org changes, that it can honour individual email-tracking preferences: the
 edition, the running user's permissions, person accounts, Lightning Experience, the four settings and the

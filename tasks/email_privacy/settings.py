@@ -1,11 +1,12 @@
 """CumulusCI task deploy_email_privacy_settings: turn on the org settings the feature needs, only what is off."""
 
-from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, ORG_STATE, MetadataTask
+from email_privacy.cci.task import CHECK_ONLY, CLIENT_OPTIONS, FLOW_READ, OrgTask
 from email_privacy.errors import OptionError
 from email_privacy.metadata.settings import PURGE_WARNING
+from email_privacy.options.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions
 from email_privacy.options.spec import Option, OptionSpec, choice, flag
 from email_privacy.options.values import parse_bool
-from email_privacy.steps.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions, deploy_settings
+from email_privacy.steps.settings import deploy_settings
 
 
 def _only_true(name, value) -> bool:
@@ -24,7 +25,7 @@ CONSENT_MANAGEMENT = Option(
 )
 
 
-class DeployEmailPrivacySettings(MetadataTask):
+class DeployEmailPrivacySettings(OrgTask):
     task_docs = """
 Turns on what Salesforce needs to honour each person's Don't Track / Don't Process choice: Data Protection and
 Privacy, Enforce email privacy settings, Enhanced Email and Enable Email Tracking, deploying only the switches
@@ -46,7 +47,7 @@ records. Details: docs/flow.md.
         CONSENT_MANAGEMENT,
         flag("dry_run", "Print what would change; deploy nothing."),
         CHECK_ONLY,
-        ORG_STATE,
+        FLOW_READ,
         *CLIENT_OPTIONS,
     )
 
@@ -57,6 +58,6 @@ records. Details: docs/flow.md.
 
     def _run_task(self):
         result = deploy_settings(
-            self.connection, self.org_state, self.settings_options, self.logger, self.dry_run, self.check_only
+            self.connection, self.read, self.settings_options, self.logger, self.dry_run, self.check_only
         )
         self.return_values = result.return_values()

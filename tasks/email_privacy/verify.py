@@ -1,15 +1,15 @@
 """CumulusCI task verify_email_privacy: read the org back and fail unless it is really configured."""
 
-from email_privacy.cci.task import CLIENT_OPTIONS, INDIVIDUAL, ORG_STATE, PAGES, MetadataTask
+from email_privacy.cci.task import CLIENT_OPTIONS, FLOW_READ, INDIVIDUAL, PAGES, OrgTask
 from email_privacy.metadata.layouts import TARGET_OBJECTS
 from email_privacy.options import values
+from email_privacy.options.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions
 from email_privacy.options.spec import OptionSpec, choice, file_to_write, flag, name_list, whole
-from email_privacy.steps.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions
 from email_privacy.steps.verify import VerifyOptions, verify
 from email_privacy.steps.who_can_tick import DEFAULT_MINIMUM
 
 
-class VerifyEmailPrivacy(MetadataTask):
+class VerifyEmailPrivacy(OrgTask):
     task_docs = """
 Reads the org back and fails unless the settings are on and every target page layout and Dynamic Forms record
 page has the Individual field; it also counts who can edit Don't Track and Don't Process (under min_editors:
@@ -56,7 +56,7 @@ a warning). report, junit and summary write the table for CI. Details: docs/flow
             0,
             1_000_000,
         ),
-        ORG_STATE,
+        FLOW_READ,
         flag("dry_run", "Warn instead of failing when the org is not configured."),
         *CLIENT_OPTIONS,
     )
@@ -86,4 +86,4 @@ a warning). report, junit and summary write the table for CI. Details: docs/flow
             min_editors=self.parsed_options.min_editors,
             running_user=self.org_config.user_id or "",
         )
-        self.return_values = verify(self.connection, self.org_state, options, self.logger).return_values()
+        self.return_values = verify(self.connection, self.read, options, self.logger).return_values()

@@ -210,3 +210,31 @@ def test_list_types_is_one_call_grouped_by_type(tmp_path):
         assert count(org.log, "listMetadata") == 1
         with pytest.raises(ValueError, match="1 to 3 types"):
             c.list_types(["Layout", "FlexiPage", "Settings", "PermissionSet"])
+
+
+LIST_REPLY = """<?xml version="1.0" encoding="UTF-8"?>
+<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://soap.sforce.com/2006/04/metadata"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><listMetadataResponse>
+<result><createdById>005</createdById><createdByName>A &amp; B</createdByName>
+<createdDate>2024-01-02T03:04:05.000Z</createdDate><fileName>layouts/Lead-Lead %28M%29 Layout.layout</fileName>
+<fullName>Lead-Lead %28M%29 Layout</fullName><id>00h1</id><lastModifiedById>005</lastModifiedById>
+<lastModifiedByName>Café 製品</lastModifiedByName><lastModifiedDate>2025-06-07T08:09:10.000Z</lastModifiedDate>
+<manageableState>unmanaged</manageableState><namespacePrefix xsi:nil="true"/><type>Layout</type></result>
+<result><fullName>Contact-acme__Partner</fullName><namespacePrefix>acme</namespacePrefix><type>Layout</type>
+<createdDate></createdDate><fileName> spaced </fileName></result>
+</listMetadataResponse></soapenv:Body></soapenv:Envelope>""".encode()
+
+
+def test_list_reply_reads_as_cumulusci_reads_it():
+    from types import SimpleNamespace
+
+    from cumulusci.salesforce_api import metadata as cci_metadata
+
+    host = SimpleNamespace(
+        org_config=None, logger=None, project_config=SimpleNamespace(project__package__api_version="63.0")
+    )
+    reply = SimpleNamespace(content=LIST_REPLY, text=LIST_REPLY.decode())
+    ours = metadata_api._List(host, "Layout", as_of_version="63.0")._process_response(reply)
+    theirs = cci_metadata.ApiListMetadata(host, "Layout", as_of_version="63.0")._process_response(reply)
+    assert ours == theirs and len(ours["Layout"]) == 2
+    assert ours["Layout"][0]["lastModifiedDate"].year == 2025 and ours["Layout"][1]["namespacePrefix"] == "acme"

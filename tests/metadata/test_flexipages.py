@@ -167,6 +167,9 @@ def check_edit(data: bytes, target: str, xsd=None, name="case") -> bytes:
     new_tree = fp.add_field_tree(tree, target, lookup, name)
     assert documents.serialize(tree) == before, "add_field_tree modified its input"
     assert documents.serialize(new_tree) == documents.serialize(documents.parse(new, "new"))
+    # A tree already parsed (the read's) gives the same bytes and is left as it was.
+    assert fp.add_field(data, target, lookup, name=name, tree=tree) == new
+    assert documents.serialize(tree) == before, "add_field modified the tree given"
     return new
 
 
@@ -677,3 +680,10 @@ def test_sections_are_met_in_page_order_not_file_order():
     expected = data.replace(first, region("F00-col0", *map(field, ["Name", "HasOptedOutOfEmail", "IndividualId"])))
     assert expected != data
     assert_spliced(data.encode(), expected.encode())
+
+
+def test_the_tree_given_is_the_one_judged():
+    # The read's parse stands for the bytes: a tree that has the field already means nothing to add.
+    data = page("Contact", DETAILS)
+    has_it = documents.parse(fp.add_field(data, "Contact", "IndividualId"), "with")
+    assert fp.add_field(data, "Contact", "IndividualId", tree=has_it) is None

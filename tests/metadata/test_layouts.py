@@ -154,6 +154,9 @@ def check_edit(obj, data, xsd=None, behavior="Edit", position="after_email_opt_o
     new_tree = layouts.add_field(tree, field, behavior, position, email_opt_out=opt_out)
     assert documents.serialize(tree) == before, "add_field modified its input"
     assert documents.serialize(new_tree) == documents.serialize(documents.parse(new, "new"))
+    # A tree already parsed (the read's) gives the same bytes and is left as it was.
+    given = layouts.add_field_bytes(data, field, behavior, position, name="case", email_opt_out=opt_out, tree=tree)
+    assert given == new and documents.serialize(tree) == before, "add_field_bytes modified the tree given"
     return new
 
 
@@ -550,3 +553,10 @@ def test_required_and_anchor_fields():
         "HasOptedOutProfiling",
     )
     assert "ShouldForget" in layouts.anchor_fields("Individual")
+
+
+def test_the_tree_given_is_the_one_judged():
+    # The read's parse stands for the bytes: a tree that has the field already means nothing to add.
+    data = doc(section("Information", "TwoColumnsTopToBottom", column("Name", "HasOptedOutOfEmail")))
+    has_it = documents.parse(layouts.add_field_bytes(data, "IndividualId"), "with")
+    assert layouts.add_field_bytes(data, "IndividualId", tree=has_it) is None

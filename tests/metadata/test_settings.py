@@ -15,7 +15,8 @@ from email_privacy.metadata.settings import (
     changes_needed,
     read_settings,
 )
-from email_privacy.steps.settings import SettingsOptions, desired_settings, settings_files
+from email_privacy.options.settings import SettingsOptions, desired_settings
+from email_privacy.steps.settings import settings_files
 from tests.conftest import assert_valid
 
 

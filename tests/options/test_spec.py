@@ -9,7 +9,7 @@ from cumulusci.core.config import BaseProjectConfig, TaskConfig, UniversalConfig
 from cumulusci.core.flowrunner import FlowCoordinator
 from cumulusci.core.tasks import BaseTask
 
-from email_privacy.cci.task import MetadataTask, OptionsTask
+from email_privacy.cci.task import OptionsTask, OrgTask
 from email_privacy.errors import OptionError
 from email_privacy.options.spec import (
     Option,
@@ -86,7 +86,7 @@ def test_declaring_task_options_by_hand_is_refused():
 
     with pytest.raises(TypeError, match=r"declare options_spec = OptionSpec\(\.\.\.\)"):
 
-        class ByHand(MetadataTask):  # noqa: F841
+        class ByHand(OrgTask):  # noqa: F841
             task_options = {"x": {"description": "not parsed, not checked"}}
 
 
@@ -292,7 +292,7 @@ def test_the_first_step_checks_the_whole_flow_before_anything_else(project):
     coordinator = flow(project, add_individual_field_to_layouts={"position": "top"})
     step = coordinator.steps[0]
     cls = step.task_class
-    assert cls.checks_flow and issubclass(cls, MetadataTask)
+    assert cls.checks_flow and issubclass(cls, OrgTask)
     with pytest.raises(OptionError) as caught:
         cls(step.project_config, TaskConfig(step.task_config), flow=coordinator)
     assert str(caught.value).startswith("Option add_individual_field_to_layouts__position: 'top' is not allowed")

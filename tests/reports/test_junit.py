@@ -6,10 +6,10 @@ import pytest
 from junitparser import Failure, JUnitXml
 from lxml import etree
 
+from email_privacy.options.settings import SettingsOptions
 from email_privacy.reports import junit
-from email_privacy.steps import verify
-from email_privacy.steps.read import OrgState
-from email_privacy.steps.settings import SettingsOptions
+from email_privacy.steps.read import OrgRead
+from email_privacy.steps.verdict import verdict
 from tests.steps.test_verify import ALL_ON, OBJECTS, layout
 
 STAMP = "2026-11-29T21:00:00+00:00"
@@ -23,9 +23,10 @@ PACKAGES = {"Contact-FinServ__Contact %28Individual%29 Layout": "FinServ"}
 
 
 def rows(settings=ALL_ON, layouts=LAYOUTS):
-    listed = [{"retrieveName": n, "namespacePrefix": PACKAGES.get(n)} for n in layouts]
-    state = OrgState(objects=tuple(OBJECTS), settings=settings, layouts=listed, layout_files=layouts)
-    return [r.as_dict() for r in verify.state_rows(state, OBJECTS, SettingsOptions.from_options({}))]
+    read = OrgRead(objects=tuple(OBJECTS), settings=settings)
+    for name, data in layouts.items():
+        read.add_layout(name, data, package=PACKAGES.get(name))
+    return [r.as_dict() for r in verdict(read, OBJECTS, SettingsOptions.from_options({})).rows]
 
 
 def test_one_testcase_per_row_inside_testsuites_and_one_testsuite():

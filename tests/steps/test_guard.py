@@ -8,7 +8,7 @@ import pytest
 
 from email_privacy.errors import QueryRefused
 from email_privacy.steps import guard
-from email_privacy.steps.read import OrgState
+from email_privacy.steps.read import Document, OrgRead
 
 A, B, C = "Contact-Contact Layout", "Lead-Lead %28Marketing%29 Layout", "Lead-Lead Layout"
 READ = {
@@ -19,12 +19,12 @@ READ = {
 IDS = {A: "00h000000000001AAA", B: "00h000000000002AAB", C: "00h000000000003AAC"}
 
 
-def state(**overrides):
-    return OrgState(
-        objects=("Contact", "Lead"),
-        layout_modified=dict(overrides.get("modified", READ)),
-        layout_ids=dict(overrides.get("ids", IDS)),
-    )
+def layout_read(**overrides):
+    modified, ids = overrides.get("modified", READ), overrides.get("ids", IDS)
+    read = OrgRead(objects=("Contact", "Lead"))
+    for name in {**modified, **ids}:
+        read.add_layout(name, b"", modified.get(name), ids.get(name))
+    return read
 
 
 class Client:
@@ -64,16 +64,16 @@ def unchanged(*members):
 
 def test_one_query_from_the_earliest_date_of_the_layouts_to_deploy_truncated_to_seconds():
     tooling, client = Tooling(unchanged(A, B)), Client(READ)
-    assert guard.changed_since(client, state(), [A, B], tooling_query=tooling) == guard.Moved()
+    assert guard.changed_since(client, layout_read(), [A, B], tooling_query=tooling) == guard.Moved()
     assert tooling.asked == ["SELECT Id, LastModifiedDate FROM Layout WHERE LastModifiedDate >= 2026-11-27T07:00:00Z"]
     assert client.lists == 0
-    guard.changed_since(client, state(), [B], tooling_query=tooling)
+    guard.changed_since(client, layout_read(), [B], tooling_query=tooling)
     assert tooling.asked[-1].endswith(">= 2026-11-27T07:05:09Z")  # C, read but not deployed, widens nothing
 
 
 def test_a_layout_deleted_since_the_read_is_named_as_deleted():
     """A deleted layout sends no row; deploying our copy would re-create it."""
-    moved = guard.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(unchanged(B)))
+    moved = guard.changed_since(Client(READ), layout_read(), [A, B], tooling_query=Tooling(unchanged(B)))
     assert moved == guard.Moved(changed=[], deleted=[A]) and moved
 
 
@@ -83,7 +83,7 @@ def test_rows_with_the_read_dates_are_no_conflict_whatever_their_form_or_id_leng
         {"Id": IDS[A], "LastModifiedDate": "2026-11-27T08:00:00.250+0100"},  # the same instant, another offset
         {"Id": "00h000000000099AAA", "LastModifiedDate": "2026-11-27T07:06:00.000+0000"},
     ]  # not ours
-    assert not guard.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows))
+    assert not guard.changed_since(Client(READ), layout_read(), [A, B], tooling_query=Tooling(rows))
 
 
 def test_a_moved_layout_is_named_and_only_it():
@@ -92,13 +92,15 @@ def test_a_moved_layout_is_named_and_only_it():
         {"Id": IDS[A][:15], "LastModifiedDate": "2026-11-27T07:05:10.000+0000"},  # A saved by someone else
         {"Id": IDS[C], "LastModifiedDate": "2026-11-27T07:06:00.000+0000"},
     ]  # C moved but is not deployed
-    assert guard.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == guard.Moved([A], [])
+    assert guard.changed_since(Client(READ), layout_read(), [A, B], tooling_query=Tooling(rows)) == guard.Moved([A], [])
 
 
 def test_a_move_within_the_same_second_still_counts():
     rows = [{"Id": IDS[B], "LastModifiedDate": "2026-11-27T07:05:09.999+0000"}]
     read = {**READ, B: datetime(2026, 11, 27, 7, 5, 9, 500000)}
-    assert guard.changed_since(Client(READ), state(modified=read), [B], tooling_query=Tooling(rows)).changed == [B]
+    assert guard.changed_since(Client(READ), layout_read(modified=read), [B], tooling_query=Tooling(rows)).changed == [
+        B
+    ]
 
 
 def test_refused_query_falls_back_to_list_metadata_and_warns_once():
@@ -107,7 +109,7 @@ def test_refused_query_falls_back_to_list_metadata_and_warns_once():
     client = Client(moved)
     got = guard.changed_since(
         client,
-        state(),
+        layout_read(),
         [A, C],
         tooling_query=Tooling(refuse="INVALID_TYPE: sObject type 'Layout' is not supported"),
         warn=warnings.append,
@@ -120,18 +122,18 @@ def test_missing_id_or_date_falls_back_and_names_the_layout():
     warnings = []
     client = Client(READ)
     ids = {A: IDS[A]}  # the read gave no id for B
-    assert not guard.changed_since(client, state(ids=ids), [A, B], tooling_query=Tooling(), warn=warnings.append)
+    assert not guard.changed_since(client, layout_read(ids=ids), [A, B], tooling_query=Tooling(), warn=warnings.append)
     assert client.lists == 1 and "Lead-Lead (Marketing) Layout" in warnings[0]
 
 
 def test_list_metadata_guard_names_a_layout_that_is_gone():
     client = Client({A: READ[A]})
-    assert guard.changed_since(client, state(), [A, B]) == guard.Moved(changed=[], deleted=[B])
+    assert guard.changed_since(client, layout_read(), [A, B]) == guard.Moved(changed=[], deleted=[B])
 
 
 def test_nothing_to_check_asks_nothing():
     tooling, client = Tooling(), Client(READ)
-    assert guard.changed_since(client, state(), [], tooling_query=tooling) == guard.Moved()
+    assert guard.changed_since(client, layout_read(), [], tooling_query=tooling) == guard.Moved()
     assert tooling.asked == [] and client.lists == 0
 
 
@@ -159,7 +161,7 @@ def test_a_whole_second_tooling_date_matches_a_read_within_that_second():
         {"Id": IDS[A], "LastModifiedDate": "2026-11-27T07:00:00.000+0000"},
         {"Id": IDS[B], "LastModifiedDate": "2026-11-27T07:05:10.000+0000"},
     ]  # B: the next second, a change
-    assert guard.changed_since(Client(READ), state(), [A, B], tooling_query=Tooling(rows)) == guard.Moved([B], [])
+    assert guard.changed_since(Client(READ), layout_read(), [A, B], tooling_query=Tooling(rows)) == guard.Moved([B], [])
 
 
 P, Q = "Contact_Record_Page", "Lead_Record_Page"
@@ -167,8 +169,11 @@ PAGE_READ = {P: datetime(2026, 11, 27, 7, 0, 0, 250000), Q: datetime(2026, 11, 2
 PAGE_IDS = {P: "0M0000000000001AAA", Q: "0M0000000000002AAB"}
 
 
-def page_state():
-    return OrgState(objects=("Contact", "Lead"), page_modified=dict(PAGE_READ), page_ids=dict(PAGE_IDS))
+def page_read():
+    read = OrgRead(objects=("Contact", "Lead"))
+    for name, when in PAGE_READ.items():
+        read.pages[name] = Document(name, b"", f"flexipages/{name}.flexipage", when, PAGE_IDS[name])
+    return read
 
 
 class PageLister:
@@ -186,13 +191,13 @@ def test_pages_are_guarded_by_one_tooling_query_on_flexipage():
         {"Id": PAGE_IDS[P], "LastModifiedDate": "2026-11-27T07:10:00.000+0000"},  # saved by someone else
     ]
     tooling, client = Tooling(rows), PageLister(PAGE_READ)
-    assert guard.pages_changed_since(client, page_state(), [P, Q], tooling_query=tooling) == guard.Moved([P], [])
+    assert guard.pages_changed_since(client, page_read(), [P, Q], tooling_query=tooling) == guard.Moved([P], [])
     assert tooling.asked == [
         "SELECT Id, LastModifiedDate FROM FlexiPage WHERE LastModifiedDate >= 2026-11-27T07:00:00Z"
     ]
     assert client.lists == []
-    assert not guard.pages_changed_since(client, page_state(), [], tooling_query=tooling)
-    gone = guard.pages_changed_since(client, page_state(), [P, Q], tooling_query=Tooling(rows[:1]))
+    assert not guard.pages_changed_since(client, page_read(), [], tooling_query=tooling)
+    gone = guard.pages_changed_since(client, page_read(), [P, Q], tooling_query=Tooling(rows[:1]))
     assert gone == guard.Moved(changed=[], deleted=[P])  # P sends no row: deleted since the read
 
 
@@ -200,7 +205,7 @@ def test_pages_fall_back_to_list_metadata_when_the_query_is_refused():
     warned = []
     client = PageLister({P: PAGE_READ[P]})  # Q is gone from the org
     changed = guard.pages_changed_since(
-        client, page_state(), [P, Q], tooling_query=Tooling(refuse="INVALID_TYPE"), warn=warned.append
+        client, page_read(), [P, Q], tooling_query=Tooling(refuse="INVALID_TYPE"), warn=warned.append
     )
     assert changed == guard.Moved(changed=[], deleted=[Q]) and client.lists == ["FlexiPage"]
     assert "refused the Tooling API query on FlexiPage (INVALID_TYPE)" in warned[0]

@@ -5,25 +5,29 @@ from pathlib import Path
 
 import pytest
 
-from email_privacy.metadata.documents import parse
+from email_privacy.metadata.documents import parse, serialize
 from email_privacy.metadata.layouts import has_field
 from email_privacy.steps import snapshots
 from email_privacy.steps.individual_field import LayoutOptions, add_individual_field, plan_layouts
 from email_privacy.steps.read import read_org
 from localorg.models.seed.flexipages import seed_pages
-from tests.inprocess_org import connection, count, files, layout, serve
+from tests.inprocess_org import actions, connection, count, files, layout, serve
+from tests.steps.reads import org_read
 
 WITH = layout(extra="IndividualId")
 
 
 def test_plan_changes_only_the_layouts_that_lack_the_field():
     files = {"Contact-A": layout(), "Contact-B": WITH, "Account-C": layout()}
-    plan = plan_layouts(files, {"Contact": "IndividualId"}, "Edit", "after_email_opt_out")
+    read = org_read(("Contact", "Account"), files)
+    plan = plan_layouts(read.layouts, {"Contact": "IndividualId"}, "Edit", "after_email_opt_out")
     assert sorted(plan.changes) == ["Contact-A"]
     assert plan.unchanged == ["Contact-B"] and plan.skipped == ["Account-C"]
     old, new = plan.changes["Contact-A"]
     assert old == files["Contact-A"] and has_field(parse(new, "new"), "IndividualId")
     assert plan.new_files() == {"Contact-A": new}
+    # The edit copies the read's tree: the read's document is as it was retrieved.
+    assert serialize(read.layouts["Contact-A"].tree) == serialize(parse(files["Contact-A"], "old"))
 
 
 LOG = logging.getLogger("test")
@@ -68,3 +72,17 @@ def test_dry_run_shows_the_page_diff_and_pages_false_leaves_pages_out(org, caplo
     options = LayoutOptions(pages=False, snapshot_dir=tmp_path)
     result = add_individual_field(connection(org), flow_read(org), options, LOG)
     assert result.pages == [] and result.pages_changed == [] and files(org, "FlexiPage") == before
+
+
+def test_lookup_names_in_the_flow_read_spare_the_describes_and_only_a_missing_one_is_asked(org, tmp_path):
+    read = flow_read(org)
+    read.individual_fields = {"Contact": "IndividualId", "Lead": "IndividualId", "PersonAccount": "PersonIndividualId"}
+    add_individual_field(connection(org), read, LayoutOptions(dry_run=True), LOG)
+    assert [a for a in actions(org.log) if a.endswith("/describe")] == []
+    read = flow_read(org)
+    read.individual_fields = {"Contact": "IndividualId"}  # Lead's and Account's lookups were not there yet
+    add_individual_field(connection(org), read, LayoutOptions(dry_run=True), LOG)
+    described = [a.rsplit("/", 2)[-2] for a in actions(org.log) if a.endswith("/describe")]
+    assert sorted(described) == ["Account", "Lead"]
+    # What the step found serves verify's verdict through the same read.
+    assert read.individual_fields["PersonAccount"] == "PersonIndividualId" and read.individual_fields["Lead"]

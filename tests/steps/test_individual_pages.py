@@ -8,14 +8,16 @@ import pytest
 
 from email_privacy.metadata import documents, flexipages
 from email_privacy.metadata.layouts import has_field
+from email_privacy.options.settings import SettingsOptions
 from email_privacy.steps.individual_field import LayoutOptions, add_individual_field, plan_layouts
 from email_privacy.steps.read import read_org
-from email_privacy.steps.settings import SettingsOptions
-from email_privacy.steps.verify import failure_message, state_rows
+from email_privacy.steps.verdict import verdict
+from email_privacy.steps.verify import failure_message
 from localorg.models.seed.individual import LAYOUT, PAGE, individual_layout
 from tests.conftest import import_task
 from tests.harness import inprocess_task
 from tests.inprocess_org import connection, count, layout, serve
+from tests.steps.reads import org_read
 
 LOG = logging.getLogger("test")
 FLAGS = ("HasOptedOutTracking", "HasOptedOutProcessing")
@@ -29,9 +31,13 @@ def org(tmp_path):
 
 
 def flow_read(org):
-    state = read_org(connection(org).metadata, TARGETS, pages=True)
+    read = read_org(connection(org).metadata, TARGETS, pages=True)
     org.log.write_text("")
-    return state
+    return read
+
+
+def docs(files: dict[str, bytes]) -> dict:
+    return org_read(("Individual",), files).layouts
 
 
 def column_of(data: bytes, field: str) -> list[str]:
@@ -46,13 +52,13 @@ def column_of(data: bytes, field: str) -> list[str]:
 
 def test_flags_go_beside_the_other_privacy_flags_else_first_column():
     plan = plan_layouts(
-        {LAYOUT: individual_layout(trimmed=True)}, {"Individual": FLAGS}, "Edit", "end_of_first_section"
+        docs({LAYOUT: individual_layout(trimmed=True)}), {"Individual": FLAGS}, "Edit", "end_of_first_section"
     )
     new = plan.changes[LAYOUT][1]
     assert column_of(new, "HasOptedOutTracking") == ["HasOptedOutProfiling", *FLAGS, "HasOptedOutSolicit"]
-    bare = plan_layouts({"Individual-Bare": layout("Name")}, {"Individual": FLAGS}, "Edit", "after_email_opt_out")
+    bare = plan_layouts(docs({"Individual-Bare": layout("Name")}), {"Individual": FLAGS}, "Edit", "after_email_opt_out")
     assert column_of(bare.changes["Individual-Bare"][1], "Name") == ["Name", *FLAGS]  # first section, first column
-    whole = plan_layouts({LAYOUT: individual_layout()}, {"Individual": FLAGS}, "Edit", "after_email_opt_out")
+    whole = plan_layouts(docs({LAYOUT: individual_layout()}), {"Individual": FLAGS}, "Edit", "after_email_opt_out")
     assert whole.unchanged == [LAYOUT]
 
 
@@ -70,7 +76,7 @@ def test_individual_layout_and_page_in_the_one_deploy_then_nothing_then_restored
     assert all(has_field(layout_tree, f) for f in FLAGS)
     page_tree = documents.parse(org.metadata.read("FlexiPage", PAGE), PAGE)
     assert all(flexipages.has_field(page_tree, f) for f in FLAGS)
-    rows = {r.api_name: r for r in state_rows(flow_read(org), TARGETS, SettingsOptions())}
+    rows = {r.api_name: r for r in verdict(flow_read(org), TARGETS, SettingsOptions()).rows}
     assert rows[LAYOUT].ok and rows[LAYOUT].state == "has HasOptedOutTracking and HasOptedOutProcessing"
     assert rows[PAGE].ok and rows[PAGE].object == "Individual"
 
@@ -92,7 +98,7 @@ def test_dry_run_shows_the_diff_and_the_option_leaves_them_out(org, tmp_path, ca
         dry = add_individual_field(connection(org), flow_read(org), LayoutOptions(dry_run=True), LOG)
     assert LAYOUT in dry.changed and "+                <field>HasOptedOutTracking</field>" in caplog.text
     assert count(org.log, "deploy") == 0
-    rows = {r.api_name: r for r in state_rows(flow_read(org), TARGETS, SettingsOptions())}
+    rows = {r.api_name: r for r in verdict(flow_read(org), TARGETS, SettingsOptions()).rows}
     assert not rows[LAYOUT].ok and rows[LAYOUT].state == "lacks HasOptedOutTracking and HasOptedOutProcessing"
     message = failure_message(rows.values())
     assert "Individual's own layout(s) or page(s) lack Don't Track / Don't Process: Individual Layout" in message

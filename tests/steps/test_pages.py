@@ -3,18 +3,15 @@ with their kind and left alone; the local org's seed pages stand in for an org's
 
 from email_privacy.metadata import documents, flexipages
 from email_privacy.steps import pages
-from email_privacy.steps.read import OrgState
+from email_privacy.steps.read import OrgRead
 from localorg.models.seed.flexipages import seed_pages
+from tests.steps.reads import org_read
 
 FIELDS = {"Contact": "IndividualId", "Lead": "IndividualId", "PersonAccount": "PersonIndividualId"}
 
 
-def read_of(files: dict[str, bytes]) -> OrgState:
-    state = OrgState(objects=("Contact", "Lead", "PersonAccount"), pages_read=True)
-    for name, data in files.items():
-        state.page_files[name] = data
-        state.page_classes[name] = flexipages.classify(documents.parse(data, name), name)
-    return state
+def read_of(files: dict[str, bytes]) -> OrgRead:
+    return org_read(("Contact", "Lead", "PersonAccount"), pages=files, pages_read=True)
 
 
 def test_target_pages_get_the_field_and_the_others_are_left_alone():
@@ -39,10 +36,8 @@ def test_the_lookup_name_comes_from_the_fields_given_and_objects_not_chosen_are_
     assert plan.rows["Lead_Record_Page"][1] == pages.NOT_CHOSEN
 
 
-def test_report_says_has_or_lacks_without_editing():
-    state = read_of(seed_pages())
-    before = dict(state.page_files)
-    report = {p["name"]: (p["kind"], p["verdict"]) for p in pages.page_report(state, FIELDS)}
-    assert report["Lead_Record_Page"] == ("dynamic_forms", pages.LACKS_FIELD)
-    assert report["Contact_Record_Detail_Page"] == ("record_detail", pages.LEFT_ALONE)
-    assert state.page_files == before
+def test_planning_edits_copies_and_leaves_the_read_as_it_was():
+    read = read_of(seed_pages())
+    before = {n: (d.data, documents.serialize(d.tree)) for n, d in read.pages.items()}
+    assert pages.plan_pages(read, FIELDS).changes
+    assert {n: (d.data, documents.serialize(d.tree)) for n, d in read.pages.items()} == before

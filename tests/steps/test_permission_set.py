@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from email_privacy.steps.permission_set import already_in_org, deploy_permission_sets
-from email_privacy.steps.read import OrgState, PermissionSetFiles
+from email_privacy.steps.read import OrgRead, PermissionSetFiles
 from tests.inprocess_org import actions, connection, record_deploys, serve
 
 LOG = logging.getLogger("tests.steps")
@@ -43,16 +43,16 @@ def org(tmp_path):
 
 
 def test_deferred_sets_are_returned_for_the_layouts_deploy_not_deployed(org):
-    known = OrgState(objects=(), permission_sets={"Access": ORG_OTHER}, permission_sets_read=("Access",))
-    result = deploy_permission_sets(connection(org), known, {"Access": OURS}, LOG, defer=True)
+    flow_read = OrgRead(objects=(), permission_sets={"Access": ORG_OTHER}, permission_sets_read=("Access",))
+    result = deploy_permission_sets(connection(org), flow_read, {"Access": OURS}, LOG, defer=True)
     assert actions(org.log) == [] and result.deferred == ["Access"]
     assert isinstance(result.deferred_files, PermissionSetFiles) and dict(result.deferred_files) == {"Access": OURS}
 
 
 def test_a_set_that_differs_is_deployed_alone(org, monkeypatch):
     sent = record_deploys(monkeypatch, org)
-    known = OrgState(objects=(), permission_sets={}, permission_sets_read=("Access",))
-    result = deploy_permission_sets(connection(org), known, {"Access": OURS}, LOG)
+    flow_read = OrgRead(objects=(), permission_sets={}, permission_sets_read=("Access",))
+    result = deploy_permission_sets(connection(org), flow_read, {"Access": OURS}, LOG)
     [files] = sent
     assert sorted(files) == ["package.xml", "permissionsets/Access.permissionset"] and result.deployed == ["Access"]
     assert org.metadata.read("PermissionSet", "Access") == OURS

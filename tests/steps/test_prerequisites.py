@@ -3,11 +3,12 @@
 import pytest
 
 from email_privacy.errors import OrgError
-from email_privacy.metadata import documents, flexipages
 from email_privacy.metadata.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL
+from email_privacy.options.settings import SettingsOptions
 from email_privacy.steps import prerequisites as pf
-from email_privacy.steps.read import OrgState
+from email_privacy.steps.verdict import setting_rows, verdict
 from localorg.models.seed.flexipages import seed_pages
+from tests.steps.reads import org_read
 
 ALL_PERMS = {
     "PermissionsCustomizeApplication": True,
@@ -121,26 +122,16 @@ def test_settings_checks_say_what_will_change():
         "EmailAdministrationSettings": {"enableEmailConsentManagement": False, "enableEnhancedEmailEnabled": False},
     }
     desired = {CONSENT: True, EMAIL_CONSENT: True, EMAIL_TRACKING: True}
-    checks = pf.check_settings(current, desired)
+    checks = pf.check_settings(setting_rows(current, desired))
     assert [c.verdict for c in checks] == [pf.OK, pf.CHANGE, pf.INFO, pf.CHANGE]
     assert [c.state for c in checks] == ["on", "off", "off", "unknown"]
     assert pf.failures(checks) == []
     assert checks[2].item == "Enhanced Email" and ENHANCED_EMAIL not in desired
 
 
-def test_target_objects():
-    assert pf.target_objects([], True) == ["Contact", "Lead", "PersonAccount"]
-    assert pf.target_objects(None, False) == ["Contact", "Lead"]
-    assert pf.target_objects(["Lead", "PersonAccount"], False) == ["Lead"]
-    assert pf.target_objects(["PersonAccount"], True) == ["PersonAccount"]
-
-
 def test_each_record_page_is_a_check_with_its_kind_and_what_happens():
-    state = OrgState(objects=("Contact", "Lead"), pages_read=True)
-    for name, data in seed_pages().items():
-        state.page_files[name] = data
-        state.page_classes[name] = flexipages.classify(documents.parse(data, name), name)
-    checks = {c.item: c for c in pf.check_pages(state, ["Contact", "Lead"])}
+    read = org_read(pages=seed_pages(), pages_read=True)
+    checks = {c.item: c for c in pf.check_pages(read, verdict(read, ["Contact", "Lead"], SettingsOptions()))}
     lead = checks["Lightning page Lead_Record_Page (Lead)"]
     assert (lead.state, lead.verdict, lead.action) == ("dynamic_forms", pf.CHANGE, "gets Record.IndividualId")
     detail = checks["Lightning page Contact_Record_Detail_Page (Contact)"]

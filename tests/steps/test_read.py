@@ -4,10 +4,12 @@ what the task needs and nothing can have changed since, else read anew (one list
 import pytest
 
 from email_privacy.errors import OrgError
-from email_privacy.steps.read import OrgState, read_org, reuse_or_read
+from email_privacy.metadata import documents
+from email_privacy.steps.read import read_org, reuse_or_read
 from localorg.models.seed.flexipages import seed_pages
 from tests.harness import inprocess_task, metadata_client
 from tests.inprocess_org import actions, count, deploy, layout, serve
+from tests.steps.reads import org_read
 
 CONTACT = "Contact-Contact Layout"
 LEAD = "Lead-Lead Layout"
@@ -45,10 +47,10 @@ def flow_read(**kwargs):
     defaults = dict(
         objects=("Contact", "Lead"),
         settings={"PartyDataModelSettings": {"enableConsentManagement": True}},
-        layout_files={CONTACT: layout(), LEAD: layout()},
+        layouts={CONTACT: layout(), LEAD: layout()},
         permission_sets_read=("Email_Privacy_Individual_Access",),
     )
-    return OrgState(**{**defaults, **kwargs})
+    return org_read(**{**defaults, **kwargs})
 
 
 @pytest.mark.parametrize(
@@ -61,43 +63,43 @@ def flow_read(**kwargs):
     ],
 )
 def test_the_flow_read_is_reused_without_a_call_when_it_holds_what_is_asked(org, asked):
-    known = flow_read()
-    assert reuse_or_read(client(org), known, **asked) == (known, True)
+    given = flow_read()
+    assert reuse_or_read(client(org), given, **asked) == (given, True)
     assert org.calls == [] and actions(org.log) == []
 
 
 def test_no_flow_read_means_one_listing_and_one_retrieve(org):
-    state, reused = reuse_or_read(client(org), None, objects=["Contact"])
+    read, reused = reuse_or_read(client(org), None, objects=["Contact"])
     assert reused is False
     assert org.calls == [("list", "Layout"), ("retrieve", {"Layout": members(org, "Contact")})]
-    assert sorted(state.layout_files) == members(org, "Contact")
-    assert state.layout_files[CONTACT] == org.metadata.read("Layout", CONTACT)
+    assert sorted(read.layouts) == members(org, "Contact")
+    assert read.layouts[CONTACT].data == org.metadata.read("Layout", CONTACT)
 
 
 def test_a_permission_set_the_flow_did_not_read_is_read_alone(org):
-    state, reused = reuse_or_read(client(org), flow_read(), permission_sets=["Other_Set"])
-    assert reused is False and state is not None
+    read, reused = reuse_or_read(client(org), flow_read(), permission_sets=["Other_Set"])
+    assert reused is False and read is not None
     assert org.calls == [("retrieve", {"PermissionSet": ["Other_Set"]})]
 
 
 def test_settings_missing_from_the_flow_read_are_read_anew(org):
-    state, reused = reuse_or_read(client(org), flow_read(settings={}), settings=True)
+    read, reused = reuse_or_read(client(org), flow_read(settings={}), settings=True)
     assert reused is False
     assert [c[0] for c in org.calls] == ["retrieve"] and "Settings" in org.calls[0][1]
-    assert state.settings["PartyDataModelSettings"]["enableConsentManagement"] is True  # as the org holds it
+    assert read.settings["PartyDataModelSettings"]["enableConsentManagement"] is True  # as the org holds it
 
 
 def test_a_stale_read_is_read_again_from_its_layout_names_without_listing(org):
-    state, reused = reuse_or_read(client(org), flow_read(), settings=True, objects=["Contact", "Lead"], stale=True)
-    assert reused is False and sorted(state.layout_files) == [CONTACT, LEAD]
+    read, reused = reuse_or_read(client(org), flow_read(), settings=True, objects=["Contact", "Lead"], stale=True)
+    assert reused is False and sorted(read.layouts) == [CONTACT, LEAD]
     assert [c[0] for c in org.calls] == ["retrieve"]
     assert org.calls[0][1]["Layout"] == [CONTACT, LEAD]
-    assert state.layout_files[LEAD] == org.metadata.read("Layout", LEAD)  # the org's copy, not the flow's
+    assert read.layouts[LEAD].data == org.metadata.read("Layout", LEAD)  # the org's copy, not the flow's
 
 
 def test_a_layout_deleted_since_the_flow_read_fails_in_one_line(org):
     # The flow read a layout the org no longer holds.
-    gone = flow_read(layout_files={CONTACT: layout(), "Lead-Lead %28Gone%29 Layout": layout()})
+    gone = flow_read(layouts={CONTACT: layout(), "Lead-Lead %28Gone%29 Layout": layout()})
     with pytest.raises(
         OrgError, match=r"^A layout was deleted during the run \(.*Lead \(Gone\) Layout.*\); run the task again\.$"
     ):
@@ -105,14 +107,14 @@ def test_a_layout_deleted_since_the_flow_read_fails_in_one_line(org):
 
 
 def test_explicit_layout_names_are_always_read_and_never_listed(org):
-    state, reused = reuse_or_read(client(org), flow_read(), objects=["Contact"], layouts=[CONTACT])
-    assert reused is False and sorted(state.layout_files) == [CONTACT]
+    read, reused = reuse_or_read(client(org), flow_read(), objects=["Contact"], layouts=[CONTACT])
+    assert reused is False and sorted(read.layouts) == [CONTACT]
     assert org.calls == [("retrieve", {"Layout": [CONTACT]})]
 
 
 def test_objects_the_flow_read_did_not_cover_are_listed_and_read(org):
-    known = flow_read(objects=("Lead",))
-    _, reused = reuse_or_read(client(org), known, objects=["Contact"])
+    given = flow_read(objects=("Lead",))
+    _, reused = reuse_or_read(client(org), given, objects=["Contact"])
     assert reused is False
     assert org.calls == [("list", "Layout"), ("retrieve", {"Layout": members(org, "Contact")})]
 
@@ -139,23 +141,48 @@ def pages_org(tmp_path):
 
 def test_pages_are_listed_with_the_layouts_and_retrieved_with_them(pages_org):
     org = pages_org
-    state = read_org(client(org), ["Contact"], pages=True)
+    read = read_org(client(org), ["Contact"], pages=True)
     assert count(org.log, "listMetadata") == 1 and count(org.log, "retrieve") == 1
     # Only record pages of Contact, Lead and Account are kept (the app page is dropped), each with its kind.
-    assert {n: c.kind for n, c in state.page_classes.items()} == KEPT
-    assert state.pages_read and state.page_ids[PAGE_CONTACT].startswith("0M0")
-    assert state.page_files[PAGE_CONTACT] == org.metadata.read("FlexiPage", PAGE_CONTACT)
-    assert reuse_or_read(client(org), state, objects=["Contact"], pages=True) == (state, True)
+    assert {n: d.page.kind for n, d in read.pages.items()} == KEPT
+    assert read.pages_read and read.pages[PAGE_CONTACT].id.startswith("0M0")
+    assert read.pages[PAGE_CONTACT].data == org.metadata.read("FlexiPage", PAGE_CONTACT)
+    assert reuse_or_read(client(org), read, objects=["Contact"], pages=True) == (read, True)
 
 
 def test_a_read_without_pages_is_not_reused_for_pages_and_a_stale_one_reads_its_pages_by_name(pages_org):
     org = pages_org
     without = read_org(client(org), ["Contact"])
-    assert without.page_files == {}
+    assert without.pages == {}
     _, reused = reuse_or_read(client(org), without, objects=["Contact"], pages=True)
     assert reused is False
     with_pages = read_org(client(org), ["Contact"], pages=True)
     org.log.write_text("")
-    state, _ = reuse_or_read(client(org), with_pages, objects=["Contact"], pages=True, stale=True)
+    read, _ = reuse_or_read(client(org), with_pages, objects=["Contact"], pages=True, stale=True)
     assert count(org.log, "listMetadata") == 0 and count(org.log, "retrieve") == 1
-    assert sorted(state.page_files) == sorted(KEPT)
+    assert sorted(read.pages) == sorted(KEPT)
+
+
+def test_each_document_is_parsed_once_however_many_read_it(org, monkeypatch):
+    read = read_org(client(org), ["Contact", "Lead"])
+    parsed = []
+    real_parse = documents.parse
+    monkeypatch.setattr(documents, "parse", lambda data, name: parsed.append(name) or real_parse(data, name))
+    doc = read.layouts[CONTACT]
+    assert doc.tree is doc.tree and doc.modified is not None and doc.id.startswith("00h")
+    assert parsed == [doc.path]
+
+
+def test_a_read_again_keeps_the_lookup_names_the_flow_read_found(org):
+    given = flow_read(individual_fields={"Contact": "IndividualId"})
+    read, reused = reuse_or_read(client(org), given, objects=["Contact", "Lead"], stale=True)
+    assert reused is False and read is not given and read.individual_fields == {"Contact": "IndividualId"}
+
+
+def test_a_read_read_again_lets_go_of_its_trees_and_parses_again_only_when_asked(org):
+    given = read_org(client(org), ["Contact", "Lead"])
+    old = given.layouts[CONTACT]
+    first = old.tree
+    read, reused = reuse_or_read(client(org), given, objects=["Contact", "Lead"], stale=True)
+    assert reused is False and old._tree is None
+    assert documents.serialize(old.tree) == documents.serialize(first) and old.tree is not first

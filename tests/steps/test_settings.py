@@ -6,8 +6,9 @@ import logging
 import pytest
 
 from email_privacy.metadata.documents import read_package_xml
-from email_privacy.steps.read import OrgState
-from email_privacy.steps.settings import SettingsOptions, deploy_settings
+from email_privacy.options.settings import SettingsOptions
+from email_privacy.steps.read import OrgRead
+from email_privacy.steps.settings import deploy_settings
 from tests.inprocess_org import actions, connection, record_deploys, serve
 
 LOG = logging.getLogger("tests.steps")
@@ -26,7 +27,7 @@ def org(tmp_path):
 
 
 def read(settings):
-    return OrgState(objects=(), settings=settings)
+    return OrgRead(objects=(), settings=settings)
 
 
 def test_only_the_switch_that_is_off_is_deployed(org, monkeypatch):

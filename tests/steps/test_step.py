@@ -20,20 +20,20 @@ class Recording(Step):
         super().__init__(org, LOG, **modes)
         self.files, self.moved, self.deferred, self.calls = files, moved, deferred, []
 
-    def read(self, known):
+    def read(self, flow_read):
         self.calls.append("read")
-        return known
+        return flow_read
 
-    def plan(self, state):
+    def plan(self, read):
         self.calls.append("plan")
         return Plan(parts={"permission_sets": self.files}, diffs=["a diff"], deferred=self.deferred)
 
-    def guard(self, state, plan):
+    def guard(self, read, plan):
         self.calls.append("guard")
         if self.moved:
             raise OrgError("moved")
 
-    def snapshot(self, state, plan):
+    def snapshot(self, read, plan):
         self.calls.append("snapshot")
         return "snap"
 
@@ -48,7 +48,7 @@ def test_a_deploy_that_saves_is_guarded_and_snapshotted_first(org, monkeypatch):
     sent = record_deploys(monkeypatch, org)
     step = Recording(connection(org), {"Access": SET})
     outcome = step.run("the read")
-    assert step.calls == ["read", "plan", "guard", "snapshot"] and outcome.state == "the read"
+    assert step.calls == ["read", "plan", "guard", "snapshot"] and outcome.read == "the read"
     assert outcome.deployed is True and outcome.snapshot == "snap"
     assert [sorted(f) for f in sent] == [["package.xml", "permissionsets/Access.permissionset"]]
     assert org.metadata.read("PermissionSet", "Access") == SET

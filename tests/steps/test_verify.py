@@ -3,12 +3,12 @@
 import pytest
 
 from email_privacy.errors import OrgError
-from email_privacy.metadata import documents, flexipages
 from email_privacy.metadata.settings import CONSENT, EMAIL_CONSENT, EMAIL_TRACKING, ENHANCED_EMAIL
+from email_privacy.options.settings import SettingsOptions
 from email_privacy.steps import verify
-from email_privacy.steps.read import OrgState
-from email_privacy.steps.settings import SettingsOptions
+from email_privacy.steps.verdict import configured, setting_rows, verdict
 from localorg.models.seed.flexipages import seed_pages
+from tests.steps.reads import org_read
 
 NS = "http://soap.sforce.com/2006/04/metadata"
 
@@ -38,13 +38,13 @@ OBJECTS = ["Contact", "Lead", "PersonAccount"]
 
 
 def rows_for(settings, layouts, objects=OBJECTS, **options):
-    state = OrgState(objects=tuple(objects), settings=settings, layout_files=layouts)
-    return verify.state_rows(state, objects, SettingsOptions.from_options(options))
+    read = org_read(objects, layouts, settings=settings)
+    return list(verdict(read, objects, SettingsOptions.from_options(options)).rows)
 
 
 def test_configured_org_passes_with_a_row_per_setting_and_target_layout():
     rows = rows_for(ALL_ON, GOOD_LAYOUTS)
-    assert verify.configured(rows)
+    assert configured(rows)
     verify.raise_unless_configured(rows)
     assert [r.kind for r in rows] == ["Setting"] * 4 + ["Layout"] * 4
     names = [r.name for r in rows if r.kind == "Layout"]
@@ -77,7 +77,7 @@ def test_layout_without_field_fails_naming_it_and_its_object():
 
 def test_person_account_layout_needs_person_individual_id_not_individual_id():
     layouts = {**GOOD_LAYOUTS, "PersonAccount-Person Account Layout": layout("IndividualId")}
-    assert not verify.configured(rows_for(ALL_ON, layouts))
+    assert not configured(rows_for(ALL_ON, layouts))
 
 
 def test_enhanced_email_only_where_required():
@@ -87,36 +87,36 @@ def test_enhanced_email_only_where_required():
         "LightningExperienceSettings": {"enableS1DesktopEnabled": False},
     }
     rows = rows_for(classic, GOOD_LAYOUTS)
-    assert verify.configured(rows)
+    assert configured(rows)
     assert [r.verdict for r in rows if r.api_name.endswith("enableEnhancedEmailEnabled")] == ["not required"]
-    assert not verify.configured(rows_for(classic, GOOD_LAYOUTS, enhanced_email="true"))
+    assert not configured(rows_for(classic, GOOD_LAYOUTS, enhanced_email="true"))
     lightning = {**classic, "LightningExperienceSettings": {"enableS1DesktopEnabled": True}}
-    assert not verify.configured(rows_for(lightning, GOOD_LAYOUTS))
+    assert not configured(rows_for(lightning, GOOD_LAYOUTS))
     unknown = {k: v for k, v in classic.items() if k != "LightningExperienceSettings"}
-    assert not verify.configured(rows_for(unknown, GOOD_LAYOUTS))  # auto + unknown Lightning: required
+    assert not configured(rows_for(unknown, GOOD_LAYOUTS))  # auto + unknown Lightning: required
 
 
 def test_email_tracking_not_required_when_turned_off_by_option():
     settings = {**ALL_ON, "ActivitiesSettings": {"enableEmailTracking": False}}
-    assert not verify.configured(rows_for(settings, GOOD_LAYOUTS))
-    assert verify.configured(rows_for(settings, GOOD_LAYOUTS, email_tracking="false"))
+    assert not configured(rows_for(settings, GOOD_LAYOUTS))
+    assert configured(rows_for(settings, GOOD_LAYOUTS, email_tracking="false"))
 
 
 def test_object_without_any_layout_fails():
     layouts = {k: v for k, v in GOOD_LAYOUTS.items() if not k.startswith("Lead-")}
     rows = rows_for(ALL_ON, layouts)
-    assert not verify.configured(rows)
+    assert not configured(rows)
     assert "(no Lead layout found)" in verify.failure_message(rows)
 
 
 def test_only_requested_objects_count():
     layouts = {k: v for k, v in GOOD_LAYOUTS.items() if not k.startswith("PersonAccount-")}
-    assert verify.configured(rows_for(ALL_ON, layouts, objects=["Contact", "Lead"]))
+    assert configured(rows_for(ALL_ON, layouts, objects=["Contact", "Lead"]))
 
 
 def test_setting_rows_unknown_values_fail_when_required():
-    rows = verify.setting_rows({}, [CONSENT, EMAIL_CONSENT, ENHANCED_EMAIL, EMAIL_TRACKING])
-    assert [r.state for r in rows] == ["unknown"] * 4 and not verify.configured(rows)
+    rows = setting_rows({}, [CONSENT, EMAIL_CONSENT, ENHANCED_EMAIL, EMAIL_TRACKING])
+    assert [r.state for r in rows] == ["unknown"] * 4 and not configured(rows)
 
 
 def test_report_data_has_the_same_rows_as_the_table():
@@ -138,11 +138,8 @@ def test_report_data_has_the_same_rows_as_the_table():
 
 
 def _with_pages(layouts, **page_files):
-    state = OrgState(objects=tuple(OBJECTS), settings=ALL_ON, layout_files=layouts, pages_read=True)
-    for name, data in page_files.items():
-        state.page_files[name] = data
-        state.page_classes[name] = flexipages.classify(documents.parse(data, name), name)
-    return verify.state_rows(state, OBJECTS, SettingsOptions.from_options({}))
+    read = org_read(OBJECTS, layouts, page_files, settings=ALL_ON, pages_read=True)
+    return list(verdict(read, OBJECTS, SettingsOptions.from_options({})).rows)
 
 
 def test_a_dynamic_forms_page_without_the_field_fails_and_other_pages_are_listed():
@@ -150,7 +147,7 @@ def test_a_dynamic_forms_page_without_the_field_fails_and_other_pages_are_listed
     rows = _with_pages(
         GOOD_LAYOUTS, Lead_Record_Page=seeded["Lead_Record_Page"], Detail=seeded["Contact_Record_Detail_Page"]
     )
-    assert not verify.configured(rows)
+    assert not configured(rows)
     with pytest.raises(
         OrgError, match=r"1 Dynamic Forms page\(s\) lack the Individual field: Lead_Record_Page \(Lead\)"
     ):

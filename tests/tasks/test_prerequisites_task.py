@@ -8,7 +8,7 @@ import pytest
 
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.steps import read as org_read
-from email_privacy.steps.read import OrgState
+from email_privacy.steps.read import OrgRead
 from tests.conftest import import_task
 from tests.harness import inprocess_task
 from tests.inprocess_org import actions, count, serve
@@ -94,8 +94,8 @@ def test_supported_org_reads_once_and_returns_what_later_steps_use(read, tmp_pat
     objects, kwargs = read.calls[0]
     assert objects == ("Contact", "Lead", "PersonAccount", "Individual")  # Individual's own pages too
     assert kwargs["permission_sets"] == ["Email_Privacy_Individual_Access"]
-    assert isinstance(rv["org_state"], OrgState)
-    assert sorted(n.split("-", 1)[0] for n in rv["org_state"].layout_files) == ["Contact"] * 4 + ["Individual"] + [
+    assert isinstance(rv["org_state"], OrgRead)
+    assert sorted(n.split("-", 1)[0] for n in rv["org_state"].layouts) == ["Contact"] * 4 + ["Individual"] + [
         "Lead"
     ] * 4 + ["PersonAccount"]
     assert rv["objects"] == ["Contact", "Lead", "PersonAccount"] and rv["person_accounts"] is True

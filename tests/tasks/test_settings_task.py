@@ -7,7 +7,7 @@ import pytest
 from email_privacy.errors import OptionError
 from email_privacy.metadata import documents
 from email_privacy.metadata.settings import read_settings
-from email_privacy.steps.read import OrgState
+from email_privacy.steps.read import OrgRead
 from tests.conftest import assert_valid, import_task
 from tests.harness import inprocess_task
 from tests.inprocess_org import actions, count, deploy, files, settings
@@ -120,7 +120,7 @@ def test_check_only_saves_nothing(tmp_path):
 
 def test_org_state_from_the_flow_is_reused(tmp_path):
     with serve(tmp_path) as org:
-        state = OrgState(
+        read = OrgRead(
             objects=(),
             settings={
                 "PartyDataModelSettings": {"enableConsentManagement": True},
@@ -132,7 +132,7 @@ def test_org_state_from_the_flow_is_reused(tmp_path):
                 "LightningExperienceSettings": {"enableS1DesktopEnabled": True},
             },
         )
-        task = run(org, org_state=state)
+        task = run(org, org_state=read)
         assert count(org.log, "retrieve") == 0 and list(task.return_values["changed"]) == [
             "ActivitiesSettings.enableEmailTracking"
         ]

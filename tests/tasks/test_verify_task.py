@@ -10,10 +10,10 @@ import pytest
 
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.steps import read as org_read
-from email_privacy.steps.read import OrgState
 from tests.conftest import import_task
 from tests.harness import inprocess_task
 from tests.inprocess_org import count
+from tests.steps.reads import org_read as read_of
 from tests.tasks.test_prerequisites_task import (
     LAYOUT,
     OFF,
@@ -31,12 +31,7 @@ OBJECTS = ["Contact", "Lead"]
 
 def state(settings, layout):
     # As the flow's prerequisites step reads: the record pages with the layouts (none in this org).
-    return OrgState(
-        objects=tuple(OBJECTS),
-        settings=settings,
-        layout_files={f"{o}-{o} Layout": layout for o in OBJECTS},
-        pages_read=True,
-    )
+    return read_of(OBJECTS, {f"{o}-{o} Layout": layout for o in OBJECTS}, settings=settings, pages_read=True)
 
 
 def make(org, options):
@@ -131,3 +126,15 @@ def test_bad_options_one_line_naming_the_option(tmp_path, options, named):
     with local_org(tmp_path) as org, pytest.raises(OptionError) as err:
         make(org, options)
     assert f"Option {named}" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_long_table_counts_the_right_layouts_of_an_object_and_the_report_holds_every_row(org, read, tmp_path, caplog):
+    path = tmp_path / "verify.json"
+    layouts = {f"Contact-Contact {i:02} Layout": WITH_FIELD for i in range(25)} | {"Lead-Lead Layout": WITH_FIELD}
+    org_state = read_of(OBJECTS, layouts, settings=ON, pages_read=True)
+    with caplog.at_level(logging.INFO):
+        rv = make(org, {"org_state": org_state, "report": str(path)})()
+    table = next(r.getMessage() for r in caplog.records if "Email privacy verification" in r.getMessage())
+    assert "25 layouts" in table and "Contact 07 Layout" not in table and "Lead Layout" in table
+    assert f"25 rows are counted in the table above, not listed: every row is in {path}." in caplog.text
+    assert rv["configured"] is True and len(json.loads(path.read_text())["layouts"]) == 26
