@@ -1,10 +1,11 @@
 """The real Salesforce CLI (`sf`, pinned in tests/e2e/sf-cli-package.json, installed by `make test` under
 build/sf) run against a local org: a logged-in sf home per org, and `sf ... --json` as parsed JSON.
 
-Quiet and offline: no telemetry, no update checks, the generic keychain (no desktop keyring), and
-NODE_EXTRA_CA_CERTS set to the local org's self-signed certificate. oclif's update hook reads
-SF_DISABLE_AUTOUPDATE (@oclif/plugin-update, hooks/init.js); without it each run may leave a background
-`sf update` behind. SF_AUTOUPDATE_DISABLE is sf's own name for the same switch.
+Quiet and offline: no telemetry, no update checks, no log file (its writer thread holds each run's exit about
+half a second), the generic keychain (no desktop keyring), and NODE_EXTRA_CA_CERTS set to the local org's
+self-signed certificate. oclif's update hook reads SF_DISABLE_AUTOUPDATE (@oclif/plugin-update, hooks/init.js);
+without it each run may leave a background `sf update` behind. SF_AUTOUPDATE_DISABLE is sf's own name for the
+same switch.
 """
 
 import json
@@ -25,6 +26,7 @@ QUIET = {
     "SF_USE_GENERIC_UNIX_KEYCHAIN": "true",
     "SF_SKIP_NEW_VERSION_CHECK": "true",
     "SF_LOG_LEVEL": "fatal",
+    "SF_DISABLE_LOG_FILE": "true",
 }
 
 

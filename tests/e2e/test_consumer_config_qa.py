@@ -1,5 +1,6 @@
 """A consuming project's standard `config_qa` against the local org: CumulusCI 4.10.1's own steps (deploy_post,
-update_admin_profile) and this project's flow as step 90 through a `path:` source, with the stand-alone cci."""
+update_admin_profile), the consumer's own task as step 10 and this project's flow as step 90 through a `path:`
+source, with the stand-alone cci."""
 
 import yaml
 
@@ -11,7 +12,8 @@ def test_standard_config_qa_with_our_flow_as_step_90(cci, local_org, tmp_path): 
     org = local_org(person_accounts=True, contacts=5)
     project = consumer_project(tmp_path / "consumer")
     config = yaml.safe_load((project / "cumulusci.yml").read_text(encoding="utf-8"))
-    config["flows"]["config_qa"] = {"steps": {90: {"flow": FLOW}}}  # steps 1 and 2 stay CumulusCI's own
+    # Steps 1 and 2 stay CumulusCI's own; the consumer's own task is step 10.
+    config["flows"]["config_qa"] = {"steps": {10: {"task": "consumer_layouts"}, 90: {"flow": FLOW}}}
     (project / "cumulusci.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     admin_before = (org.metadata_dir / "profiles" / "Admin.profile").read_bytes()
     snapshots = ["-o", "add_individual_field_to_layouts__snapshot_dir", str(tmp_path / "snapshots")]
@@ -19,6 +21,8 @@ def test_standard_config_qa_with_our_flow_as_step_90(cci, local_org, tmp_path): 
     out = ok(run(cci, org, project, "flow", "run", "config_qa", "--org", "sim", *snapshots))
 
     assert "update_admin_profile" in out and "deploy_post" in out
+    # The consumer's step 10 ran before our flow, from its own tasks/layouts.py.
+    assert out.index("consumer task layouts ran") < out.index("Running task: check_email_privacy_prerequisites")
     assert configured(org)
     # update_admin_profile retrieved Admin.profile with the standard objects and deployed it back.
     actions = soap_actions(org)

@@ -8,7 +8,7 @@ from email_privacy.metadata.layouts import has_field
 from tests.harness import cci_task, individual_field, layout_files, ok, setting, soap_actions, target_layouts
 
 
-def test_settings_dry_run_deploy_then_nothing(local_org):
+def test_settings_dry_run_deploy_then_a_second_run_deploys_nothing(local_org):
     org = local_org(person_accounts=True)
     out = ok(cci_task(org, "deploy_email_privacy_settings", "dry_run", "true"))
     assert "deploy" not in soap_actions(org) and "nothing was deployed" in out
@@ -20,10 +20,6 @@ def test_settings_dry_run_deploy_then_nothing(local_org):
     assert setting(org, "EmailAdministration", "enableEmailConsentManagement") is True
     assert setting(org, "Activities", "enableEmailTracking") is True
 
-
-def test_settings_second_run_deploys_nothing(local_org):
-    org = local_org(person_accounts=True)
-    ok(cci_task(org, "deploy_email_privacy_settings"))
     seen = len(org.requests())
     out = ok(cci_task(org, "deploy_email_privacy_settings"))
     assert "already configured" in out and "deploy" not in soap_actions(org, seen)

@@ -107,7 +107,9 @@ def _get(hub, path: str, token: str) -> requests.Response:
     )
 
 
-@pytest.mark.parametrize(("config", "person_accounts"), [("dev", False), ("dev_person_accounts", True)])
+# orgs/dev.json here; orgs/dev_person_accounts.json (person accounts on, the field put on their layout too) is the
+# scratch-demo run of test_real_runs.py, whose docs block shows that run's settings, deploy and layouts.
+@pytest.mark.parametrize(("config", "person_accounts"), [("dev", False)])
 def test_cci_makes_a_scratch_org_whose_settings_come_from_the_cli_deploy(hub, config, person_accounts):
     assert not (hub.state_dir / "scratch-orgs").exists() or not any((hub.state_dir / "scratch-orgs").iterdir())
     _cci(hub, "org", "scratch", config, config, "--no-password")

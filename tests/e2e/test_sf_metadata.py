@@ -6,7 +6,7 @@ simple-salesforce's mdapi (readMetadata on `Soap/m/63.0/`)."""
 import pytest
 from simple_salesforce import Salesforce
 
-from tests.e2e.sf_cli import ALIAS, SfRun, access_token, require_sf, sfdx_project
+from tests.e2e.sf_cli import ALIAS, access_token, fresh_sf, logged_in_home, require_sf, sfdx_project
 from tests.e2e.test_sf_cli import LAYOUT, deploy_args, layout_bytes
 from tests.harness import LocalOrgProcess, org_files
 
@@ -22,11 +22,15 @@ def queued_org(tmp_path_factory):
         org.stop()
 
 
+@pytest.fixture(scope="module")
+def template(queued_org):
+    """sf logged in once to the queued org, in a HOME each test copies."""
+    return logged_in_home(queued_org)
+
+
 @pytest.fixture
-def sf(queued_org, tmp_path):
-    run = SfRun(queued_org, tmp_path / "sf-home")
-    run.login()
-    return run
+def sf(queued_org, template, tmp_path):
+    return fresh_sf(queued_org, template, tmp_path)
 
 
 def test_validate_then_quick_deploy_lands_the_validated_layout(sf, tmp_path):

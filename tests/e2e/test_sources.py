@@ -151,16 +151,6 @@ def test_flow_and_tasks_through_a_path_source(cci, local_org, tmp_path):
     assert records(org, "SELECT HasOptedOutTracking FROM Individual") == [(1,)]
 
 
-def test_the_consumers_config_qa_runs_the_flow_as_its_step_90(cci, local_org, tmp_path):
-    org = local_org(person_accounts=True)
-    project = consumer_project(tmp_path / "consumer")
-    snapshots = ["-o", "add_individual_field_to_layouts__snapshot_dir", str(tmp_path / "snapshots")]
-    out = ok(run(cci, org, project, "flow", "run", "config_qa", "--org", "sim", *snapshots))
-    assert "consumer task layouts ran" in out  # its own step 10 ran first, from its own tasks/layouts.py
-    assert configured(org)
-    assert soap_actions(org).count("deploy") == 2
-
-
 def org_contact_emails(org) -> list[str]:
     return [row[0] for row in records(org, "SELECT Email FROM Contact WHERE Email IS NOT NULL ORDER BY rowid LIMIT 3")]
 
