@@ -52,20 +52,16 @@ def canonical_children(data: bytes, name: str) -> list[bytes]:
     """Each top-level element of a metadata document in order, canonicalised (C14N) with whitespace-only text
     and comments dropped: two documents that differ only in layout and comments give the same list."""
     root = parse(data, name).getroot()
-    out = []
-    for child in root:
-        if not isinstance(child.tag, str):
-            continue
-        # Edited below: a copy of its own (lxml's copy is deep; copy.deepcopy's memo costs more than the copy).
-        copy = child.__copy__()
-        etree.strip_elements(copy, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-        for el in copy.iter():
-            if el.text is not None and not el.text.strip():
-                el.text = None
-            if el.tail is not None and not el.tail.strip():
-                el.tail = None
-        out.append(etree.tostring(copy, method="c14n"))
-    return out
+    # Edited in place, once for the whole document (it is this function's own parse; C14N leaves tails out).
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    for el in root.iter():
+        text, tail = el.text, el.tail
+        if text is not None and not text.strip():
+            el.text = None
+        if tail is not None and not tail.strip():
+            el.tail = None
+    # Each child copied on its own, so it declares only the namespaces it uses, as a file of its own would.
+    return [etree.tostring(child.__copy__(), method="c14n") for child in root if isinstance(child.tag, str)]
 
 
 def content_digest(data: bytes, name: str) -> str:
