@@ -1,7 +1,8 @@
 # make test: everything a fresh machine needs, then lint and every test (fast and end-to-end) on $(WORKERS)
-#   pytest-xdist workers, a module at a time (--dist loadscope), so a module's shared org starts once.
-# make test-fast: lint and every in-process test, on $(WORKERS) workers: those that start no local org server and
-#   no real client (the e2e mark, derived from what each test starts: tests/starts.py).
+#   pytest-xdist workers, a module at a time (--dist loadscope), so a module's shared org starts once; modules in
+#   the order tests/conftest.py gives them (longest first by their last run), not reordered by test count.
+# make test-fast: lint and every in-process test, on $(FAST_WORKERS) workers: those that start no local org server
+#   and no real client (the e2e mark, derived from what each test starts: tests/starts.py).
 # make lint: ruff's formatter and linter over the whole tree (settings in pyproject.toml), changing nothing,
 #   and actionlint over the GitHub Actions workflows.
 # make demo: a local org in a temporary folder, the main flow run against it with the real cci.
@@ -21,7 +22,10 @@ STANDALONE_STAMP := $(STANDALONE_CCI)/.installed-$(CCI_PIN)
 # runs on Node 20. Without node/npm it is left out and those tests skip, saying so.
 SF_DIR := build/sf
 SF_STAMP := $(SF_DIR)/.installed
-WORKERS ?= 2
+# make test waits on real clients and servers more than it computes: three workers keep two cores busy (measured
+# in docs/development.md); make test-fast only computes, so two.
+WORKERS ?= 3
+FAST_WORKERS ?= 2
 
 .PHONY: test test-fast lint demo bench scratch-demo clean docs
 
@@ -52,10 +56,10 @@ lint: $(STAMP)
 	$(BIN)/actionlint -color=false .github/workflows/*.yml
 
 test: lint $(STANDALONE_STAMP) $(SF_STAMP)
-	$(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist loadscope
+	$(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist loadscope --no-loadscope-reorder
 
 test-fast: lint
-	$(BIN)/python -m pytest -q -rs -m "not e2e" -n $(WORKERS)
+	$(BIN)/python -m pytest -q -rs -m "not e2e" -n $(FAST_WORKERS)
 
 demo: $(STAMP)
 	$(BIN)/python -m email_privacy.cli.demo

@@ -3,8 +3,10 @@ hand-written built-in equivalent (benchmarks/builtin/cumulusci.yml), each run wi
 on a fresh local org (person accounts on), then once more on the org it has just configured.
 """
 
-import resource
+import os
 import subprocess
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import yaml
 from benchmarks.metrics import RunMetrics, Summary, count_requests, layout_correctness, layouts_by_object
 from benchmarks.report import BUILTIN, FIRST, OURS, PARTIAL, SECOND
 from localorg.process import LocalOrgProcess
-from tests.harness import run_cci
+from tests.harness import BIN, run_cci
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "benchmarks" / "builtin" / "cumulusci.yml"
@@ -51,27 +53,39 @@ def timed_cci(org: LocalOrgProcess, cwd: Path, flow: str, log: Path) -> RunMetri
     """Run `cci flow run FLOW --org sim` in cwd; measure it from the requests it added to the log."""
     # The local org writes each request's log line before its reply, so the log is complete when cci exits.
     before = len(org.requests())
-    # cci is the only child reaped meanwhile (the org server is reaped at its end), so this delta is cci's
-    # CPU and that of any process cci waited for.
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    try:
-        result = run_cci(org, "flow", "run", flow, "--org", "sim", cwd=cwd, timeout=CCI_TIMEOUT)
-    except subprocess.TimeoutExpired as e:
-        # A hung run is a result too (exit -1), not a reason to lose the other runs' numbers.
-        result = subprocess.CompletedProcess(e.cmd, -1, _text(e.stdout), _text(e.stderr) + "\n(timed out)")
+    code, output, usage = measured_run([str(BIN / "cci"), "flow", "run", flow, "--org", "sim"], cwd, org.env)
     wall = time.monotonic() - start
-    cpu = _cpu_s(resource.getrusage(resource.RUSAGE_CHILDREN)) - _cpu_s(used)
+    cpu, peak_mb = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
     with open(log, "a", encoding="utf-8") as fh:  # kept for reading failures; no secrets: cci masks them
-        fh.write(f"$ cci flow run {flow} --org sim  (exit {result.returncode}, {wall:.1f} s, cpu {cpu:.2f} s)\n")
-        fh.write(result.stdout + result.stderr + "\n")
+        fh.write(f"$ cci flow run {flow} --org sim  (exit {code}, {wall:.1f} s, cpu {cpu:.2f} s, {peak_mb:.0f} MB)\n")
+        fh.write(output + "\n")
     counts = count_requests(org.requests()[before:])
     with_field, total = layout_correctness(org.metadata_dir)
-    return RunMetrics(wall, result.returncode, cpu_s=cpu, with_field=with_field, target_layouts=total, **counts)
+    return RunMetrics(wall, code, cpu_s=cpu, peak_mb=peak_mb, with_field=with_field, target_layouts=total, **counts)
 
 
-def _cpu_s(usage) -> float:
-    return usage.ru_utime + usage.ru_stime
+def measured_run(command: list[str], cwd: Path, env: dict, timeout: float | None = None):
+    """(exit code, output, resource usage of that process and those it waited for). os.wait4 reports one
+    child's peak memory; RUSAGE_CHILDREN gives the largest of every child reaped so far. -1 when it timed out."""
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(
+            command, cwd=cwd, env={**env, "COLUMNS": "400"}, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        fired = []
+        timer = threading.Timer(timeout or CCI_TIMEOUT, lambda: fired.append(proc.kill()))
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        output = out.read().decode("utf-8", errors="replace")
+    if fired:
+        return -1, output + "\n(timed out)", usage
+    return code, output, usage
 
 
 def _project(tool: str, workdir: Path, metadata_dir: Path) -> tuple[Path, str]:
@@ -79,10 +93,6 @@ def _project(tool: str, workdir: Path, metadata_dir: Path) -> tuple[Path, str]:
     if tool == OURS:
         return ROOT, OUR_FLOW
     return make_builtin_project(workdir / "builtin-project", layouts_by_object(metadata_dir)), BUILTIN_FLOW
-
-
-def _text(out) -> str:
-    return out.decode("utf-8", "replace") if isinstance(out, bytes) else (out or "")
 
 
 def run_pair(tool: str, layouts_per_object: int, workdir: Path) -> dict[str, RunMetrics]:

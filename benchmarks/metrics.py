@@ -31,6 +31,7 @@ class RunMetrics:
     bytes_received: int = 0  # response bodies the org sent
     with_field: int = 0
     target_layouts: int = 0
+    peak_mb: float = 0.0  # the cci process's peak resident memory (MB)
 
     def ops(self, kind: str) -> int:
         """How many Metadata API calls of this kind (soap_action) the run made."""

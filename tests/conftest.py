@@ -1,6 +1,7 @@
 """Shared test fixtures: the Metadata API schema (from the installed WSDL), the real-world corpus, the local org;
 and the marks saying what each test starts (tests/starts.py), derived here at collection and checked at run time."""
 
+import math
 from pathlib import Path
 
 import pytest
@@ -39,10 +40,36 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(kind)
         if found:
             item.add_marker("e2e")
-    # Modules that start something first (in their own order): pytest-xdist hands modules out in this order, so
-    # the long ones start at once and the quick in-process ones fill the end, not the other way round.
+    # Modules that start something first, each group longest first by its last run's time (a module with none, new,
+    # first: it may be long): pytest-xdist hands modules out in this order (make test: --no-loadscope-reorder), so
+    # the long ones start at once and the quick in-process ones even out the end.
     slow = {item.path for item in items if item.get_closest_marker("e2e")}
-    items.sort(key=lambda item: item.path not in slow)
+    last = _cache(config).get(SECONDS, {}) if _cache(config) else {}
+    items.sort(key=lambda item: (item.path not in slow, -last.get(_module(item.nodeid), math.inf)))
+
+
+SECONDS = "email_privacy/module_seconds"  # in pytest's cache (.pytest_cache): each module's time, last run
+_took: dict[str, float] = {}
+
+
+def _cache(config):
+    return getattr(config, "cache", None)  # absent under -p no:cacheprovider
+
+
+def _module(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_runtest_logreport(report):
+    _took[_module(report.nodeid)] = _took.get(_module(report.nodeid), 0.0) + report.duration
+
+
+def pytest_sessionfinish(session):
+    """Keep each module's time (setup, calls and teardown of its tests) for the next run's order; with pytest-xdist
+    the main process sees every worker's reports, and only it writes."""
+    cache = _cache(session.config)
+    if cache is not None and _took and not hasattr(session.config, "workerinput"):
+        cache.set(SECONDS, {**cache.get(SECONDS, {}), **{m: round(t, 1) for m, t in _took.items()}})
 
 
 def pytest_runtest_setup(item):

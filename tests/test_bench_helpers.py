@@ -2,6 +2,8 @@
 folder, the built-in project's generated cumulusci.yml, the table and the acceptance checks. No timing."""
 
 import argparse
+import os
+import resource
 import subprocess
 import sys
 
@@ -9,6 +11,7 @@ import pytest
 import yaml
 
 from benchmarks import flow, run
+from benchmarks.flow import measured_run
 from benchmarks.metrics import RunMetrics, Summary, count_requests, layout_correctness, layouts_by_object
 from benchmarks.report import BUILTIN, FIRST, OURS, PARTIAL, SECOND, acceptance, ordered, render_markdown, render_text
 from email_privacy.metadata.layouts import INDIVIDUAL_FIELD, add_field_bytes
@@ -134,8 +137,8 @@ def test_make_builtin_project_is_a_git_checkout_with_a_commit(tmp_path):
     assert "Contact-Contact Layout" in (dest / "cumulusci.yml").read_text(encoding="utf-8")
 
 
-def metrics(wall, ops, exit_code=0, with_field=10, targets=10, cpu=1.0):
-    return RunMetrics(wall, exit_code, cpu, ops, with_field=with_field, target_layouts=targets)
+def metrics(wall, ops, exit_code=0, with_field=10, targets=10, cpu=1.0, peak=64.0):
+    return RunMetrics(wall, exit_code, cpu, ops, with_field=with_field, target_layouts=targets, peak_mb=peak)
 
 
 GOOD_FIRST = {"listMetadata": 1, "retrieve": 2, "deploy": 2, "checkDeployStatus": 2}
@@ -215,7 +218,7 @@ def test_tables_show_medians_and_the_worst_correctness():
     md = render_markdown(s).splitlines()
     assert len(md) == 3 and md[0].startswith("| flow |")
     cells = [c.strip() for c in md[2].strip("|").split("|")]
-    assert cells[:8] == ["project flow", "3", "first", "3 (2)", "2.0", "1.0-3.0", "1.00", "5"]
+    assert cells[:9] == ["project flow", "3", "first", "3 (2)", "2.0", "1.0-3.0", "1.00", "64", "5"]
     assert "describeMetadata 0" in md[2] and cells[-1] == "9/10"
     assert "9/10" in render_text(s)
 
@@ -274,14 +277,15 @@ def test_a_hung_cci_run_is_recorded_as_exit_minus_one_not_a_crash(tmp_path, monk
     class FakeOrg:  # what timed_cci reads from LocalOrgProcess
         request_log = tmp_path / "requests.jsonl"
         metadata_dir = seeded_org(tmp_path / "org")
+        env = dict(os.environ)
 
         def requests(self):
             return [req(MD, "deploy")]
 
-    def hang(*args, **kwargs):
-        raise subprocess.TimeoutExpired(["cci"], 1, output=b"partial output")
+    def hung(command, cwd, env):  # as measured_run answers a run it killed (tested below)
+        return -1, "partial output\n(timed out)", resource.getrusage(resource.RUSAGE_SELF)
 
-    monkeypatch.setattr(flow, "run_cci", hang)
+    monkeypatch.setattr(flow, "measured_run", hung)
     m = flow.timed_cci(FakeOrg(), tmp_path, "some_flow", tmp_path / "out.log")
     assert m.exit_code == -1 and m.target_layouts > 0 and m.with_field == 0
     assert "partial output" in (tmp_path / "out.log").read_text() and "timed out" in (tmp_path / "out.log").read_text()
@@ -308,3 +312,18 @@ def test_exit_status_is_0_with_fail_lines_and_1_only_when_a_benchmark_broke(tmp_
 
     monkeypatch.setattr(run, "run_benchmark", broken)
     assert run.main(["--quick"]) == 1
+
+
+def test_a_measured_run_gives_its_own_peak_memory_and_cpu_not_an_earlier_childs(tmp_path):
+    grow = "import sys; b = bytearray(int(sys.argv[1]) << 20); b[::4096] = b'x' * len(b[::4096]); print('done')"
+    # A child's peak starts at its parent's size when forked (this test process), hence 400 MB against 1.
+    _, _, big = measured_run([sys.executable, "-c", grow, "400"], tmp_path, dict(os.environ))
+    code, output, small = measured_run([sys.executable, "-c", grow, "1"], tmp_path, dict(os.environ))
+    assert (code, output.strip()) == (0, "done")
+    assert big.ru_maxrss / 1024 >= 400 > small.ru_maxrss / 1024
+    assert small.ru_utime + small.ru_stime > 0
+
+
+def test_a_measured_run_that_outlives_its_timeout_is_killed_and_says_so(tmp_path):
+    code, output, _ = measured_run([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path, {}, timeout=0.5)
+    assert code == -1 and output.endswith("(timed out)")

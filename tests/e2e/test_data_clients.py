@@ -101,6 +101,7 @@ def test_simple_salesforce_bulk_and_bulk2_hard_delete(org, tmp_path, monkeypatch
     assert sorted(r["Id"] for r in queried) == sorted(ids)
     assert sf.bulk.Contact.hard_delete([{"Id": ids[0]}])[0]["success"] is True
     (tmp_path / "gone.csv").write_text(f"Id\n{ids[1]}\n", encoding="utf-8")
-    (job,) = sf.bulk2.Contact.hard_delete(str(tmp_path / "gone.csv"))
+    # wait: the seconds it sleeps before its first status check (5 unless told); the org's job is done by then.
+    (job,) = sf.bulk2.Contact.hard_delete(str(tmp_path / "gone.csv"), wait=1)
     assert (job["numberRecordsProcessed"], job["numberRecordsFailed"]) == (1, 0)
     assert records(org, f"SELECT COUNT(*) FROM \"Contact\" WHERE Id IN ('{ids[0]}', '{ids[1]}')")[0][0] == 0
