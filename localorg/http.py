@@ -103,7 +103,7 @@ def bearer_token(request: Request) -> str | None:
 def soap_session_id(body: bytes) -> str | None:
     """The <sessionId> inside the SOAP header's SessionHeader; InvalidRequestBody if the XML is bad."""
     try:
-        tree = xml.parse(body, "SOAP request")
+        tree = xml.parse(body, "SOAP request", xml.MAX_SOAP_BYTES)
     except xml.XmlRefused as e:
         raise InvalidRequestBody(str(e)) from e
     for el in tree.iter():

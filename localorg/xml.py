@@ -10,6 +10,9 @@ from lxml import etree
 MDAPI_NS = "http://soap.sforce.com/2006/04/metadata"
 API_VERSION = "63.0"
 MAX_BYTES = 20 * 1024 * 1024  # a deploy's largest real files are a few hundred KB
+# A SOAP request: a deploy's base64 zip of up to 50 MB and its envelope (docs/salesforce-facts.md, "Metadata API
+# deploy and retrieve limits"); its zip is one text node, past libxml2's 10 MB cap without huge_tree.
+MAX_SOAP_BYTES = 51 * 1024 * 1024
 
 _SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
 
@@ -27,12 +30,16 @@ def md(name: str) -> str:
     return f"{{{MDAPI_NS}}}{name}"
 
 
-def parse(data: bytes, name: str) -> etree._ElementTree:
-    """A tree of `data`, or XmlRefused naming `name` and what is wrong."""
-    if len(data) > MAX_BYTES:
-        raise XmlRefused(f"{name}: {len(data)} bytes, more than the {MAX_BYTES} the local org reads")
+def parse(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> etree._ElementTree:
+    """A tree of `data`, or XmlRefused naming `name` and what is wrong. Above MAX_BYTES (a SOAP request) text
+    nodes may pass 10 MB, and a DOCTYPE is refused before the parser sees it."""
+    if len(data) > max_bytes:
+        raise XmlRefused(f"{name}: {len(data)} bytes, more than the {max_bytes} the local org reads")
+    huge = max_bytes > MAX_BYTES
+    if huge and b"<!DOCTYPE" in data:
+        raise XmlRefused(f"{name}: a DOCTYPE is not allowed in metadata")
     try:
-        tree = etree.ElementTree(etree.fromstring(data, etree.XMLParser(**_SAFE)))
+        tree = etree.ElementTree(etree.fromstring(data, etree.XMLParser(**{**_SAFE, "huge_tree": huge})))
     except etree.XMLSyntaxError as e:
         raise XmlRefused(f"{name}: not well-formed XML ({e.msg})", e.position) from None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:

@@ -27,7 +27,23 @@ SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 MD = "http://soap.sforce.com/2006/04/metadata"
 RETRY_STATUSES = (500, 502, 503, 504)
 MAX_POLL_INTERVAL = 5.0
-MAX_ZIP_BYTES = 200 * 1024 * 1024
+# Salesforce's limits (docs/salesforce-facts.md, "Metadata API deploy and retrieve limits"): files in one deploy or
+# retrieve, bytes unzipped, the base64 zip of a SOAP message; a reply may add fileProperties for each file.
+MAX_FILES = 10_000
+MAX_UNZIPPED_BYTES = 600 * 1024 * 1024
+MAX_SOAP_BYTES = 50 * 1024 * 1024
+MAX_REPLY_BYTES = MAX_SOAP_BYTES + MAX_FILES * 2048
+FEWER = "retrieve fewer components at once (run per object with -o objects, or name layouts with -o layouts)"
+
+
+def parse_reply(data: bytes, what: str):
+    """A Metadata API SOAP reply up to Salesforce's limits (a 50 MB base64 zip in one text node); entities off."""
+    if len(data) > MAX_REPLY_BYTES:
+        raise OrgError(
+            f"{what} failed: the org's reply is {len(data):,} bytes, more than the {MAX_REPLY_BYTES:,} allowed "
+            f"(Salesforce's 50 MB SOAP message limit and the files' properties); {FEWER}, then run again."
+        )
+    return documents.parse(data, f"{what} reply", max_bytes=MAX_REPLY_BYTES)
 
 
 def _soap_fault(response) -> tuple[str, str] | None:
@@ -35,8 +51,8 @@ def _soap_fault(response) -> tuple[str, str] | None:
     if b"faultcode" not in body:
         return None
     try:
-        tree = documents.parse(body, "SOAP reply")
-    except XmlInputError:
+        tree = parse_reply(body, "SOAP")
+    except (XmlInputError, OrgError):
         return None
     faults = descendants(tree, "Fault")
     if not faults:
@@ -135,8 +151,8 @@ class _FastRetryingCall:
 
 def _error_message(response) -> str:
     try:
-        tree = documents.parse(response.content, "SOAP reply")
-    except XmlInputError:
+        tree = parse_reply(response.content, "SOAP")
+    except (XmlInputError, OrgError):
         return first_line(response.text)
     msgs = [e.text for e in descendants(tree, "errorMessage") if e.text]
     return first_line("; ".join(msgs) or response.text)
@@ -157,9 +173,7 @@ class _List(_FastRetryingCall, cci_metadata.ApiListMetadata):
 
     def _process_response(self, response):
         # CumulusCI's own parse (minidom, a search of the whole entry per field) costs 0.15 ms an entry.
-        entries = [
-            _list_entry(r) for r in descendants(documents.parse(response.content, "listMetadata reply"), "result")
-        ]
+        entries = [_list_entry(r) for r in descendants(parse_reply(response.content, "listMetadata"), "result")]
         self.metadata[self.metadata_type].extend(entries)
         return self.metadata
 
@@ -206,7 +220,11 @@ class _Retrieve(_FastRetryingCall, cci_metadata.ApiRetrieveUnpackaged):
     what = "retrieve"
 
     def _process_response(self, response):
-        tree = documents.parse(response.content, "retrieve reply")
+        tree = parse_reply(response.content, "retrieve")
+        failed = [e.text for e in descendants(tree, "errorMessage") if e.text]
+        if failed:  # a retrieve refused as a whole, e.g. more files than Salesforce's limit
+            hint = f"; {FEWER}, then run again" if "LIMIT_EXCEEDED" in failed[0] else ""
+            raise OrgError(f"retrieve failed: {first_line(failed[0])}{hint}.")
         zips = descendants(tree, "zipFile")
         if not zips or not zips[0].text:
             raise OrgError(f"retrieve failed: the org sent no zip file ({_error_message(response)})")
@@ -219,7 +237,7 @@ class _Deploy(_FastRetryingCall, cci_metadata.ApiDeploy):
     what = "deploy"
 
     def _process_response(self, response):
-        tree = documents.parse(response.content, "deploy reply")
+        tree = parse_reply(response.content, "deploy")
         results = descendants(tree, "result")
         info = child_texts(results[0]) if results else {}
         status = info.get("status", "")
@@ -295,8 +313,11 @@ def unzip(data: bytes) -> dict[str, bytes]:
             if name.startswith("/") or ".." in name.split("/"):
                 raise OrgError(f"retrieve failed: the org's zip holds an unsafe path {name!r}")
             total += info.file_size
-            if total > MAX_ZIP_BYTES:
-                raise OrgError("retrieve failed: the org's zip is larger than 200 MB")
+            if total > MAX_UNZIPPED_BYTES:
+                raise OrgError(
+                    f"retrieve failed: the org's zip unzips to more than {MAX_UNZIPPED_BYTES:,} bytes (600 MB), "
+                    f"Salesforce's limit; {FEWER}, then run again."
+                )
             if name.startswith("unpackaged/"):
                 name = name[len("unpackaged/") :]
             out[name] = zf.read(info)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from email_privacy.api.metadata_api import MAX_FILES
 from email_privacy.errors import OptionError
 from email_privacy.metadata import documents
 from email_privacy.metadata.package import deploy_package
@@ -79,10 +80,12 @@ class Step:
             self.log.info(plan.deferred)
             outcome.deferred = True
             return outcome
+        files = deploy_package(self.org.api_version, **plan.parts)
+        refuse_undeployable(files)  # before the guard's calls and the snapshot: a refusal leaves nothing behind
         if not self.check_only:
             self.guard(read, plan)
             outcome.snapshot = self.snapshot(read, plan)
-        deploy(self.org, deploy_package(self.org.api_version, **plan.parts), self.check_only)
+        deploy(self.org, files, self.check_only)
         outcome.deployed = not self.check_only
         self.log.info(plan.validated if self.check_only else plan.deployed)
         return outcome
@@ -90,8 +93,21 @@ class Step:
 
 def deploy(org, files: dict[str, bytes], check_only: bool = False):
     """Every deploy of the product goes through here, so the product's rules hold whoever built the files."""
-    refuse_consent_purge(files)
+    refuse_undeployable(files)
     return org.metadata.deploy(files, check_only=check_only)
+
+
+def refuse_undeployable(files: Mapping[str, bytes]) -> None:
+    """The product's rules for a deploy, checked before anything is sent."""
+    refuse_consent_purge(files)
+    if len(files) > MAX_FILES:
+        # Salesforce would refuse it only after the upload (docs/salesforce-facts.md, "Metadata API deploy and
+        # retrieve limits"); package.xml is counted.
+        raise OptionError(
+            f"Refusing to deploy {len(files):,} files: the Metadata API takes at most {MAX_FILES:,} in one deploy. "
+            "Nothing was deployed; run for fewer objects (-o objects Contact) or name the layouts (-o layouts), "
+            "then run again."
+        )
 
 
 def refuse_consent_purge(files: Mapping[str, bytes]) -> None:

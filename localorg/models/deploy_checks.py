@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from localorg import xml
+from localorg.exceptions import SoapFault
 from localorg.models.wsdl import schema
 from localorg.xml import MDAPI_NS, XmlRefused
 
@@ -26,8 +27,13 @@ TYPES = {
     "CustomObject": ("objects", ".object"),
 }
 DIRECTORIES = {d: (t, s) for t, (d, s) in TYPES.items()}
-MAX_ZIP_ENTRIES = 5000
-MAX_UNZIPPED = 200 * 1024 * 1024
+# Salesforce's limits (docs/salesforce-facts.md, "Metadata API deploy and retrieve limits"): files in one deploy or
+# retrieve (package.xml counted), bytes unzipped, and the base64 zip a SOAP message may carry.
+MAX_FILES = 10_000
+MAX_UNZIPPED = 600 * 1024 * 1024
+MAX_SOAP_ZIP = 50 * 1024 * 1024
+# Salesforce's text for a deploy of too many files (a fault of the deploy call itself).
+TOO_MANY_FILES = "INVALID_OPERATION: Too many files in zip"
 
 
 @dataclass
@@ -259,6 +265,45 @@ def safe_entry_name(name: str) -> bool:
     return ".." not in name.split("/") and posixpath.normpath(name) not in ("..", ".")
 
 
+def refuse_oversized_deploy(zip_text: str, data: bytes) -> None:
+    """What a real org refuses at the deploy call, before any deploy exists: more files than MAX_FILES
+    (Salesforce's fault) or a base64 zip over the SOAP limit (this org's words). A zip that cannot be read
+    is left to read_zip, which says so in the deploy's result."""
+    if len(zip_text) > MAX_SOAP_ZIP:
+        raise SoapFault(
+            "sf:LIMIT_EXCEEDED",
+            f"LIMIT_EXCEEDED: The deploy's base64 ZipFile is {len(zip_text):,} bytes: a SOAP message may carry "
+            f"at most {MAX_SOAP_ZIP:,} (50 MB; about 39 MB zipped)",
+        )
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError):
+        return
+    if sum(1 for i in infos if not i.is_dir()) > MAX_FILES:
+        raise SoapFault("sf:INVALID_OPERATION", TOO_MANY_FILES)
+
+
+def retrieve_refusal(files: int, zip_bytes: bytes) -> str | None:
+    """Why a real org fails a retrieve as a whole: Salesforce's text for too many files (package.xml counted),
+    this org's words for a zip over the size limits; None when it is within them."""
+    if files > MAX_FILES:
+        return f"LIMIT_EXCEEDED: Too many files in retrieve call, limit is: {MAX_FILES}"
+    with zipfile.ZipFile(io.BytesIO(zip_bytes)) as zf:
+        unzipped = sum(i.file_size for i in zf.infolist())
+    if unzipped > MAX_UNZIPPED:
+        return (
+            f"LIMIT_EXCEEDED: The retrieve's files come to {unzipped:,} bytes: at most {MAX_UNZIPPED:,} (600 MB) "
+            "are allowed"
+        )
+    encoded = (len(zip_bytes) + 2) // 3 * 4
+    if encoded > MAX_SOAP_ZIP:
+        return (
+            f"LIMIT_EXCEEDED: The retrieve's zip is {encoded:,} bytes base64-encoded: a SOAP message may carry at "
+            f"most {MAX_SOAP_ZIP:,} (50 MB; about 39 MB zipped)"
+        )
+    return None
+
+
 def read_zip(data: bytes, single_package: bool) -> dict[str, bytes]:
     """The deploy zip's files, keyed by path relative to the package root (package.xml among them).
 
@@ -269,10 +314,10 @@ def read_zip(data: bytes, single_package: bool) -> dict[str, bytes]:
         infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError) as e:
         raise ZipRefused(f"The deploy's ZipFile is not a zip file ({e})") from None
-    if len(infos) > MAX_ZIP_ENTRIES or sum(i.file_size for i in infos) > MAX_UNZIPPED:
+    unzipped = sum(i.file_size for i in infos)
+    if unzipped > MAX_UNZIPPED:
         raise ZipRefused(
-            f"The deploy's zip is too big: at most {MAX_ZIP_ENTRIES} entries and "
-            f"{MAX_UNZIPPED // (1024 * 1024)} MB unzipped are allowed"
+            f"The deploy's zip unzips to {unzipped:,} bytes: at most {MAX_UNZIPPED:,} (600 MB) are allowed"
         )
     bad = [i.filename for i in infos if not safe_entry_name(i.filename)]
     if bad:

@@ -68,6 +68,16 @@ class RetrieveOutcome:
     zip_bytes: bytes
     file_properties: list[dict]
     messages: list[tuple[str, str]]  # (fileName, problem)
+    error_message: str | None = None  # a retrieve refused as a whole (status Failed), with its errorStatusCode
+    error_code: str | None = None
+
+
+def retrieve_outcome(job_id: str, zip_bytes: bytes, props: list[dict], messages) -> RetrieveOutcome:
+    """A retrieve's outcome; one past Salesforce's limits fails as a whole, with no file (status Failed)."""
+    refusal = deploy_checks.retrieve_refusal(len(props), zip_bytes)  # props: each file's, package.xml's too
+    if refusal:
+        return RetrieveOutcome(job_id, b"", [], [], refusal, "LIMIT_EXCEEDED")
+    return RetrieveOutcome(job_id, zip_bytes, props, messages)
 
 
 @dataclass

@@ -305,7 +305,7 @@ class MetadataStore:
                     "type": "Package",
                 }
             )
-            outcome = RetrieveOutcome(random_id("09S"), buf.getvalue(), props, messages)
+            outcome = deploy_plan.retrieve_outcome(random_id("09S"), buf.getvalue(), props, messages)
             self.jobs[outcome.id] = outcome
             return outcome
 

@@ -15,7 +15,7 @@ from lxml import etree
 from localorg import xml
 from localorg.exceptions import SoapFault
 from localorg.http import Request, Response, error_reply
-from localorg.models import deploy_jobs, metadata_types
+from localorg.models import deploy_checks, deploy_jobs, metadata_types
 from localorg.models.deploy_plan import DeployOutcome, RetrieveOutcome
 from localorg.responses.refusals import NOT_MODELLED
 from localorg.responses.soap_wire import (
@@ -127,13 +127,16 @@ def op_check_retrieve_status(org, req) -> Response:
     env, resp = reply("checkRetrieveStatus")
     result = add(resp, "result")
     add(result, "done", True)
+    if job.error_message:
+        add(result, "errorMessage", job.error_message)
+        add(result, "errorStatusCode", job.error_code)
     for props in job.file_properties:
         file_properties(result, "fileProperties", props)
     add(result, "id", job.id)
     for file_name, problem in job.messages:
         fill(result, "messages", [("fileName", file_name), ("problem", problem)])
-    add(result, "status", "Succeeded")
-    add(result, "success", True)
+    add(result, "status", "Failed" if job.error_message else "Succeeded")
+    add(result, "success", not job.error_message)
     add(result, "zipFile", base64.b64encode(job.zip_bytes).decode("ascii") if include_zip else "")
     return send(env)
 
@@ -147,6 +150,7 @@ def op_deploy(org, req) -> Response:
         data = base64.b64decode(zip_text, validate=True) if zip_text else b""
     except (binascii.Error, ValueError):
         raise SoapFault("soapenv:Client", "ZipFile is not valid base64") from None
+    deploy_checks.refuse_oversized_deploy(zip_text or "", data)
     fail_names = getattr(org.faults, "deploy_fail", set()) if getattr(org, "faults", None) else set()
     outcome = deploy_jobs.submit(
         org.metadata,
@@ -280,7 +284,7 @@ OPERATIONS = {
 def operation_of(body: bytes):
     """The operation element of a SOAP request; SoapFault when the envelope is not one."""
     try:
-        root = xml.parse(body, "request").getroot()
+        root = xml.parse(body, "request", xml.MAX_SOAP_BYTES).getroot()
     except XmlRefused as e:
         raise SoapFault("soapenv:Client", f"Unable to parse the request: {str(e).split(': ', 1)[-1]}") from None
     if root.tag != f"{{{SOAP_NS}}}Envelope":

@@ -1,6 +1,11 @@
 """MetadataClient against the in-process local org: calls, polling, retries, session refresh, failures."""
 
+import base64
+import io
+import os
+import struct
 import time
+import zipfile
 
 import pytest
 import requests
@@ -9,6 +14,7 @@ from simple_salesforce import Salesforce
 from email_privacy.api import metadata_api, rest
 from email_privacy.errors import OrgError
 from email_privacy.metadata.documents import package_xml
+from localorg.models import deploy_checks
 from localorg.requestlog import read_log
 from tests.harness import inprocess_task, metadata_client
 from tests.inprocess_org import count, layout, serve
@@ -146,9 +152,6 @@ def test_injected_deploy_failure_changes_nothing(tmp_path):
 
 
 def test_unzip_refuses_paths_outside_root():
-    import io
-    import zipfile
-
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("unpackaged/../../etc/x", b"x")
@@ -238,3 +241,46 @@ def test_list_reply_reads_as_cumulusci_reads_it():
     theirs = cci_metadata.ApiListMetadata(host, "Layout", as_of_version="63.0")._process_response(reply)
     assert ours == theirs and len(ours["Layout"]) == 2
     assert ours["Layout"][0]["lastModifiedDate"].year == 2025 and ours["Layout"][1]["namespacePrefix"] == "acme"
+
+
+def test_a_retrieve_reply_whose_base64_zip_passes_10_mb_is_read(org):
+    # Random text does not compress: the reply's zipFile is one text node of about 12 MB (lxml's cap is 10 MB).
+    big = layout().replace(b"</Layout>", b"<!-- " + base64.b64encode(os.urandom(9 * 1024 * 1024)) + b" --></Layout>")
+    org.metadata.path_for("Layout", MEMBER).write_bytes(big)
+    assert client(org).retrieve({"Layout": [MEMBER]}).files[CONTACT] == big
+
+
+def test_a_reply_over_the_soap_limit_is_refused_in_one_line():
+    assert metadata_api.MAX_SOAP_BYTES == 52_428_800 and metadata_api.MAX_UNZIPPED_BYTES == 629_145_600
+    with pytest.raises(OrgError) as e:
+        metadata_api.parse_reply(b" " * (metadata_api.MAX_REPLY_BYTES + 1), "retrieve")
+    assert "\n" not in str(e.value) and str(e.value).startswith(
+        f"retrieve failed: the org's reply is {metadata_api.MAX_REPLY_BYTES + 1:,} bytes, "
+        f"more than the {metadata_api.MAX_REPLY_BYTES:,} allowed (Salesforce's 50 MB SOAP message limit"
+    )
+    assert "-o objects" in str(e.value)
+
+
+def test_unzip_takes_600_mb_and_refuses_more_in_one_line():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("unpackaged/package.xml", b"<Package/>")
+    data = bytearray(buf.getvalue())
+    central = data.index(b"PK\x01\x02")
+    data[central + 24 : central + 28] = struct.pack("<I", metadata_api.MAX_UNZIPPED_BYTES + 1)  # its stated size
+    with pytest.raises(OrgError, match=r"^retrieve failed: the org's zip unzips to more than 629,145,600 bytes"):
+        metadata_api.unzip(bytes(data))
+
+
+def test_the_orgs_file_limits_reach_the_user_in_one_line(org, monkeypatch):
+    monkeypatch.setattr(deploy_checks, "MAX_FILES", 1)  # the org's retrieve limit, lowered to a layout's retrieve
+    with pytest.raises(
+        OrgError,
+        match=r"^retrieve failed: LIMIT_EXCEEDED: Too many files in retrieve call, limit is: 1; retrieve fewer",
+    ):
+        client(org).retrieve({"Layout": [MEMBER]})
+    monkeypatch.undo()
+    files = {f"settings/S{i}.settings": b"x" for i in range(deploy_checks.MAX_FILES)}
+    with pytest.raises(OrgError) as e:
+        client(org).deploy({"package.xml": PACKAGE, **files}, check_only=True)
+    assert str(e.value) == "deploy failed: sf:INVALID_OPERATION: INVALID_OPERATION: Too many files in zip"

@@ -5,9 +5,10 @@ import logging
 
 import pytest
 
+from email_privacy.api.metadata_api import MAX_FILES
 from email_privacy.errors import OptionError, OrgError
 from email_privacy.metadata.documents import package_xml
-from email_privacy.steps.step import Plan, Step, deploy
+from email_privacy.steps.step import Plan, Step, deploy, refuse_undeployable
 from tests.inprocess_org import actions, connection, record_deploys, serve
 
 LOG = logging.getLogger("tests.steps")
@@ -96,3 +97,20 @@ def test_no_deploy_can_carry_consent_management_other_than_true(org, value):
         with pytest.raises(OptionError, match="purges the org's data protection"):
             deploy(connection(org), {path: doc, "package.xml": package_xml({"Settings": ["PartyDataModel"]}, "63.0")})
     assert actions(org.log) == [] and org.metadata.read("Settings", "PartyDataModel") == before
+
+
+@pytest.mark.parametrize("check_only", [False, True])
+def test_more_files_than_the_metadata_api_takes_are_refused_before_any_call(org, check_only):
+    # 10,000 permission sets and package.xml: one file over Salesforce's limit.
+    step = Recording(connection(org), {f"P{i}": SET for i in range(MAX_FILES)}, check_only=check_only)
+    with pytest.raises(OptionError) as e:
+        step.run(None)
+    assert str(e.value) == (
+        "Refusing to deploy 10,001 files: the Metadata API takes at most 10,000 in one deploy. Nothing was "
+        "deployed; run for fewer objects (-o objects Contact) or name the layouts (-o layouts), then run again."
+    )
+    assert step.calls == ["read", "plan"] and actions(org.log) == []  # no guard query, no snapshot, no deploy
+
+
+def test_ten_thousand_files_package_xml_counted_pass_the_check():
+    refuse_undeployable({"package.xml": b"", **{f"permissionsets/P{i}.permissionset": SET for i in range(9_999)}})
