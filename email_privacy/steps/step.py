@@ -71,6 +71,10 @@ class Step:
         if plan.empty:
             self.log.info(plan.nothing)
             return outcome
+        files = deploy_package(self.org.api_version, **plan.parts)
+        # Before the dry run's report, the guard's calls and the snapshot: a refusal leaves nothing behind, and a
+        # dry run says what the run would say.
+        refuse_undeployable(files)
         if self.dry_run:
             for diff in plan.diffs:
                 self.log.info(diff)
@@ -80,8 +84,6 @@ class Step:
             self.log.info(plan.deferred)
             outcome.deferred = True
             return outcome
-        files = deploy_package(self.org.api_version, **plan.parts)
-        refuse_undeployable(files)  # before the guard's calls and the snapshot: a refusal leaves nothing behind
         if not self.check_only:
             self.guard(read, plan)
             outcome.snapshot = self.snapshot(read, plan)

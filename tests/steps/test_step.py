@@ -99,10 +99,10 @@ def test_no_deploy_can_carry_consent_management_other_than_true(org, value):
     assert actions(org.log) == [] and org.metadata.read("Settings", "PartyDataModel") == before
 
 
-@pytest.mark.parametrize("check_only", [False, True])
-def test_more_files_than_the_metadata_api_takes_are_refused_before_any_call(org, check_only):
-    # 10,000 permission sets and package.xml: one file over Salesforce's limit.
-    step = Recording(connection(org), {f"P{i}": SET for i in range(MAX_FILES)}, check_only=check_only)
+@pytest.mark.parametrize("mode", [{}, {"check_only": True}, {"dry_run": True}])
+def test_more_files_than_the_metadata_api_takes_are_refused_before_any_call(org, mode):
+    # 10,000 permission sets and package.xml: one file over Salesforce's limit. A dry run says it too.
+    step = Recording(connection(org), {f"P{i}": SET for i in range(MAX_FILES)}, **mode)
     with pytest.raises(OptionError) as e:
         step.run(None)
     assert str(e.value) == (
