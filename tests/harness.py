@@ -241,6 +241,18 @@ def inprocess_task(org, task_class=None, options: dict | None = None):
     return create_task(task_class or _Task, options or {}, org_config=org_config)
 
 
+def settings_deployed(folder: Path, **new_org) -> Path:
+    """A new org's state folder (`new_org`: OrgIdentity fields, `seed`) after the settings task, run in-process
+    (localorg.inprocess: the same task code and org models as over HTTPS, without starting cci): for tests whose
+    subject comes after that step. Serve it with `local_org(state_dir=folder, ...)`."""
+    from localorg import inprocess
+    from tests.conftest import import_task
+
+    with inprocess.serve(folder, **new_org) as org:
+        inprocess_task(org, import_task("settings").DeployEmailPrivacySettings)()
+    return folder
+
+
 def metadata_client(task, api_version: str = "63.0", **kw) -> MetadataClient:
     """A MetadataClient on a task's org, built as the tasks build it: org config, logger, refresh callable."""
     refresh = session_refresher(task.org_config, task.project_config.keychain, task.logger)

@@ -5,7 +5,16 @@ Each test checks the org's own state (DIR/metadata) and its request log, not jus
 
 from email_privacy.metadata import documents
 from email_privacy.metadata.layouts import has_field
-from tests.harness import cci_task, individual_field, layout_files, ok, setting, soap_actions, target_layouts
+from tests.harness import (
+    cci_task,
+    individual_field,
+    layout_files,
+    ok,
+    setting,
+    settings_deployed,
+    soap_actions,
+    target_layouts,
+)
 
 
 def test_settings_dry_run_deploy_then_a_second_run_deploys_nothing(local_org):
@@ -26,9 +35,8 @@ def test_settings_dry_run_deploy_then_a_second_run_deploys_nothing(local_org):
 
 
 def test_layouts_managed_and_odd_names_then_restore(local_org, tmp_path):
-    org = local_org(person_accounts=True, managed_layouts=True)
+    org = local_org(state_dir=settings_deployed(tmp_path / "org", person_accounts=True, managed_layouts=True))
     snaps = str(tmp_path / "snaps")
-    ok(cci_task(org, "deploy_email_privacy_settings"))
     before = layout_files(org)
 
     seen = len(org.requests())

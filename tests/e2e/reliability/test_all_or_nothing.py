@@ -15,6 +15,7 @@ from tests.harness import (
     private,
     restart_with,
     setting,
+    settings_deployed,
     soap_actions,
     target_layouts,
 )
@@ -23,9 +24,8 @@ FAILING_LAYOUT = "Contact-Contact %28Sales%29 Layout"
 
 
 def test_failed_layout_deploy_changes_nothing_and_its_snapshot_restores(local_org, tmp_path):
-    org = local_org(person_accounts=True)
-    ok(cci_task(org, "deploy_email_privacy_settings"))
-    restart_with(org, [f"deploy-fail:{FAILING_LAYOUT}"])
+    state = settings_deployed(tmp_path / "org", person_accounts=True)
+    org = local_org(state_dir=state, fault=[f"deploy-fail:{FAILING_LAYOUT}"])
     originals, before = layout_files(org), org_files(org)
     snaps, seen = tmp_path / "snaps", len(org.requests())
 

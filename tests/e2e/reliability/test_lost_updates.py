@@ -25,6 +25,7 @@ from tests.harness import (
     ok,
     restart_with,
     run_cci,
+    settings_deployed,
     soap_actions,
 )
 
@@ -91,10 +92,8 @@ def wait_for(path, proc, timeout=60.0):
 
 
 def test_concurrent_run_stops_without_deploying_names_the_layout_and_keeps_the_other_change(local_org, tmp_path):
-    org = local_org()
-    ok(cci_task(org, "deploy_email_privacy_settings"))
     release = tmp_path / "release"
-    restart_with(org, [f"hold:checkRetrieveStatus@{release}"])
+    org = local_org(state_dir=settings_deployed(tmp_path / "org"), fault=[f"hold:checkRetrieveStatus@{release}"])
     before = layout_files(org)
     seen = len(org.requests())
 

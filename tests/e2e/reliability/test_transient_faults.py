@@ -6,6 +6,7 @@ state under DIR is byte for byte what it was. Faults are per server process, so 
 on the same DIR with the faults they need (org.restart keeps the port, so cci's saved org stays valid).
 """
 
+from localorg.models.org import SeedOptions
 from tests.harness import (
     all_have_field,
     api_requests,
@@ -17,6 +18,7 @@ from tests.harness import (
     records_files,
     restart_with,
     setting,
+    settings_deployed,
     soap_actions,
 )
 
@@ -49,10 +51,9 @@ def test_settings_task_recovers_from_503s_an_expired_session_and_slow_replies(lo
 
 
 def test_layouts_task_recovers_from_faults_on_metadata_calls(local_org, tmp_path):
-    org = local_org(person_accounts=True)
-    ok(cci_task(org, "deploy_email_privacy_settings"))
+    state = settings_deployed(tmp_path / "org", person_accounts=True)
     # 3 describes first, then listMetadata: the 503s land on the Metadata API calls.
-    restart_with(org, ["http-503:2@3", "session-expired:9", "slow:30"])
+    org = local_org(state_dir=state, fault=["http-503:2@3", "session-expired:9", "slow:30"])
     seen = len(org.requests())
     text = ok(cci_task(org, "add_individual_field_to_layouts", "snapshot_dir", tmp_path / "s", *FAST))
     assert statuses(org, seen, soap=True).count(503) == 2 and "retrying" in text
@@ -61,8 +62,7 @@ def test_layouts_task_recovers_from_faults_on_metadata_calls(local_org, tmp_path
 
 
 def test_prerequisites_and_verify_recover_on_rest_calls(local_org, tmp_path):
-    org = local_org(person_accounts=True)
-    ok(cci_task(org, "deploy_email_privacy_settings"))
+    org = local_org(state_dir=settings_deployed(tmp_path / "org", person_accounts=True))
     ok(cci_task(org, "add_individual_field_to_layouts", "snapshot_dir", tmp_path / "s"))
     restart_with(org, ["http-503:2", "session-expired:4"])
     seen = len(org.requests())
@@ -79,10 +79,9 @@ def test_prerequisites_and_verify_recover_on_rest_calls(local_org, tmp_path):
     assert "honours individual email-tracking preferences" in text
 
 
-def test_set_individual_privacy_recovers_on_rest_calls(local_org):
-    org = local_org(contacts=6)
-    ok(cci_task(org, "deploy_email_privacy_settings"))
-    restart_with(org, ["http-503:2@1", "session-expired:6"])
+def test_set_individual_privacy_recovers_on_rest_calls(local_org, tmp_path):
+    state = settings_deployed(tmp_path / "org", seed=SeedOptions(contacts=6))
+    org = local_org(state_dir=state, fault=["http-503:2@1", "session-expired:6"])
     seen = len(org.requests())
     ok(cci_task(org, "set_individual_privacy", *WHERE, "dont_track", "true", "retries", "3"))
     assert statuses(org, seen).count(503) == 2 and token_requests(org, seen) == 2
@@ -99,8 +98,7 @@ def test_settings_beyond_the_bound_fail_in_one_line_and_change_nothing(local_org
 
 
 def test_layouts_beyond_the_bound_on_the_deploy_change_nothing_and_keep_the_snapshot(local_org, tmp_path):
-    org = local_org()
-    ok(cci_task(org, "deploy_email_privacy_settings"))
+    org = local_org(state_dir=settings_deployed(tmp_path / "org"))
     seen = len(org.requests())
     ok(cci_task(org, "add_individual_field_to_layouts", "dry_run", "true", *FAST))
     reads = len(api_requests(org, seen))  # describes, listMetadata, retrieve and its polls
