@@ -316,11 +316,12 @@ def test_exit_status_is_0_with_fail_lines_and_1_only_when_a_benchmark_broke(tmp_
 
 def test_a_measured_run_gives_its_own_peak_memory_and_cpu_not_an_earlier_childs(tmp_path):
     grow = "import sys; b = bytearray(int(sys.argv[1]) << 20); b[::4096] = b'x' * len(b[::4096]); print('done')"
-    # A child's peak starts at its parent's size when forked (this test process), hence 400 MB against 1.
-    _, _, big = measured_run([sys.executable, "-c", grow, "400"], tmp_path, dict(os.environ))
+    # A child's peak starts at its parent's peak when forked (this test process's): allocate well above it.
+    floor_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    _, _, big = measured_run([sys.executable, "-c", grow, str(floor_mb + 300)], tmp_path, dict(os.environ))
     code, output, small = measured_run([sys.executable, "-c", grow, "1"], tmp_path, dict(os.environ))
     assert (code, output.strip()) == (0, "done")
-    assert big.ru_maxrss / 1024 >= 400 > small.ru_maxrss / 1024
+    assert big.ru_maxrss / 1024 >= floor_mb + 300 > small.ru_maxrss / 1024
     assert small.ru_utime + small.ru_stime > 0
 
 
