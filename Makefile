@@ -56,10 +56,10 @@ lint: $(STAMP)
 	$(BIN)/actionlint -color=false .github/workflows/*.yml
 
 test: lint $(STANDALONE_STAMP) $(SF_STAMP)
-	$(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist loadscope --no-loadscope-reorder
+	$(BIN)/python -m pytest -q -rfEs -n $(WORKERS) --dist loadscope --no-loadscope-reorder
 
 test-fast: lint
-	$(BIN)/python -m pytest -q -rs -m "not e2e" -n $(FAST_WORKERS)
+	$(BIN)/python -m pytest -q -rfEs -m "not e2e" -n $(FAST_WORKERS)
 
 demo: $(STAMP)
 	$(BIN)/python -m email_privacy.cli.demo
