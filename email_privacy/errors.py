@@ -4,19 +4,21 @@ from cumulusci.core.exceptions import CumulusCIException, TaskOptionsError
 
 
 class EmailPrivacyError(CumulusCIException):
-    pass
+    """An expected failure: its message is one line a person can act on."""
 
 
 class OptionError(TaskOptionsError, EmailPrivacyError):
-    pass
+    """An option or argument has a value that is not allowed."""
 
 
 class XmlInputError(EmailPrivacyError):
+    """A metadata file cannot be read safely (malformed, hostile or not the expected type)."""
+
     position: tuple[int | None, int | None] = (None, None)  # (line, column) where the parser stopped, if known
 
 
 class OrgError(EmailPrivacyError):
-    pass
+    """The org refused or failed a call; the message carries its own words."""
 
 
 class QueryRefused(Exception):

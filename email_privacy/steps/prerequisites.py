@@ -10,7 +10,6 @@ from email_privacy.metadata.settings import CONSENT
 from email_privacy.options.settings import SettingsOptions
 from email_privacy.reports.tables import log_table
 from email_privacy.steps import read as org_read
-from email_privacy.steps.read import OrgRead
 from email_privacy.steps.verdict import Row, Verdict, target_objects, verdict
 
 OK, CHANGE, WARN, FAIL, INFO = "OK", "WILL CHANGE", "WARNING", "FAIL", "INFO"
@@ -197,7 +196,7 @@ CHECK_COLUMNS = (("item", "Item"), ("state", "Found"), ("verdict", "Verdict"), (
 
 
 @dataclass
-class PreflightOptions:
+class PrerequisitesOptions:
     settings: SettingsOptions
     objects: list[str]
     permission_sets: list[str]
@@ -208,7 +207,7 @@ class PreflightOptions:
 
 
 @dataclass
-class PreflightResult:
+class PrerequisitesResult:
     """What the flow's later steps read from step 1: the read of the org (org_state) and every choice."""
 
     values: dict
@@ -217,7 +216,7 @@ class PreflightResult:
         return dict(self.values)
 
 
-def check_pages(read: OrgRead, judged: Verdict) -> list[Check]:
+def check_pages(read: org_read.OrgRead, judged: Verdict) -> list[Check]:
     """A check per record page the read kept, from the verdict's page rows."""
     out = []
     for row in (r for r in judged.rows if r.kind == "Page"):
@@ -229,7 +228,7 @@ def check_pages(read: OrgRead, judged: Verdict) -> list[Check]:
     return out
 
 
-def _edition_and_permissions(org, options: PreflightOptions, log):
+def _edition_and_permissions(org, options: PrerequisitesOptions, log):
     """Raises before any metadata is read: a user without these rights may not even be allowed to read it."""
     record = org.rest.organization(ORGANIZATION_FIELDS)
     kind = org_kind(record.get("IsSandbox"), record.get("TrialExpirationDate"))
@@ -256,7 +255,7 @@ def _log_verdict(log, already: bool, dry_run: bool) -> None:
         )
 
 
-def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
+def check_prerequisites(org, options: PrerequisitesOptions, log) -> PrerequisitesResult:
     """Check the org can take the configuration and read it once, for the flow's later steps to reuse."""
     record, kind, checks = _edition_and_permissions(org, options, log)
     person_accounts = org.rest.person_accounts_enabled()
@@ -292,4 +291,4 @@ def check_prerequisites(org, options: PreflightOptions, log) -> PreflightResult:
         "settings": {f"{t}.{f}": v for t, fields in read.settings.items() for f, v in fields.items()},
         "checks": [c.as_dict() for c in checks],
     }
-    return PreflightResult(values)
+    return PrerequisitesResult(values)

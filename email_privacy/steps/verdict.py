@@ -103,11 +103,10 @@ def setting_rows(current: Mapping[str, Mapping[str, object]], required: Iterable
     return rows
 
 
-def layout_rows(layouts: Mapping, objects: Iterable[str], fields: Mapping[str, tuple[str, ...]] | None = None):
+def layout_rows(layouts: Mapping, objects: Iterable[str], fields: Mapping[str, tuple[str, ...]]) -> list[Row]:
     """One row per target layout (`layouts`: the read's documents); an object with no layout fails, since every
     object has one and the read missed it."""
     objects = list(objects)
-    fields = fields or required(objects, {})
     rows = []
     seen = set()
 

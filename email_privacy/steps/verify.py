@@ -154,7 +154,8 @@ def verify(org, read, options: VerifyOptions, log) -> VerifyResult:
     read, reused = reuse_or_read(org.metadata, read, settings=True, objects=objects, stale=stale, pages=options.pages)
     rows = [*verdict(read, objects, options.settings).rows, *access_rows(org, options)]
     source = "reusing the prerequisites' read: nothing deployed since" if reused else "read back from the org"
-    log_table(log, f"Email privacy verification ({source})", table_columns(rows), [r.as_dict() for r in rows],
+    listed = [r.as_dict() for r in rows]
+    log_table(log, f"Email privacy verification ({source})", table_columns(rows), listed,
               counted_when_ok, (options.report_path, options.junit_path, options.summary_path))  # fmt: skip
     for r in rows:
         if r.warning:
@@ -162,7 +163,7 @@ def verify(org, read, options: VerifyOptions, log) -> VerifyResult:
     ok = configured(rows)
     who = {"name": org.name, "org_id": org.org_id, "instance_url": org.instance_url}
     data = report_data(rows, who, datetime.now(UTC).isoformat(timespec="seconds"), reused)
-    write_reports(options, data, [r.as_dict() for r in rows], org.name, log)
+    write_reports(options, data, listed, org.name, log)
     result = VerifyResult(ok, reused, str(options.report_path or ""), data)
     if ok:
         log.info(

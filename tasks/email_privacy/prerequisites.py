@@ -7,7 +7,7 @@ from email_privacy.metadata.layouts import TARGET_OBJECTS
 from email_privacy.options.settings import ENHANCED_EMAIL_CHOICES, SettingsOptions
 from email_privacy.options.spec import OptionSpec, choice, flag, name_list
 from email_privacy.steps.permission_set import DEFAULT_PATH, SOURCE_SUFFIX
-from email_privacy.steps.prerequisites import PreflightOptions, check_prerequisites
+from email_privacy.steps.prerequisites import PrerequisitesOptions, check_prerequisites
 
 
 class CheckEmailPrivacyPrerequisites(OrgTask):
@@ -76,7 +76,7 @@ reuse. Details: docs/flow.md.
         return sorted(p.name[: -len(SOURCE_SUFFIX)] for p in folder.glob(f"*{SOURCE_SUFFIX}"))
 
     def _run_task(self):
-        options = PreflightOptions(
+        options = PrerequisitesOptions(
             self.settings_options,
             self.objects,
             self._permission_set_names(),

@@ -18,7 +18,7 @@ from email_privacy.metadata import documents, names
 from email_privacy.metadata.layouts import INDIVIDUAL_FIELD
 from email_privacy.steps import verify
 from email_privacy.steps.read import OrgRead, target_layouts
-from email_privacy.steps.verdict import layout_rows
+from email_privacy.steps.verdict import layout_rows, required
 from localorg.models.identity import OrgIdentity
 from localorg.models.layout_names import LayoutName
 from localorg.models.metadata import MetadataStore
@@ -161,7 +161,7 @@ def test_verify_rows_name_managed_layouts_with_their_package():
     read = OrgRead(objects=("Contact",))
     for name, data in files.items():
         read.add_layout(name, data, package="acme" if "acme__" in name else None)
-    rows = layout_rows(read.layouts, ["Contact"])
+    rows = layout_rows(read.layouts, ["Contact"], required(["Contact"], {}))
     assert [(r.name, r.package, r.api_name) for r in rows] == [
         ("Acme Contact Layout", "acme", "Contact-acme__Acme Contact Layout"),
         ("Contact (Marketing) Layout", "", "Contact-Contact %28Marketing%29 Layout"),

@@ -6,7 +6,7 @@ import logging
 from email_privacy.metadata import documents
 from email_privacy.options.settings import SettingsOptions
 from email_privacy.steps.individual_field import LayoutOptions, add_individual_field
-from email_privacy.steps.prerequisites import PreflightOptions, check_prerequisites
+from email_privacy.steps.prerequisites import PrerequisitesOptions, check_prerequisites
 from email_privacy.steps.verdict import target_objects, verdict
 from email_privacy.steps.verify import VerifyOptions, verify
 from localorg.models.seed.flexipages import seed_pages
@@ -66,7 +66,7 @@ def test_through_the_flow_each_document_of_the_read_is_parsed_once(tmp_path, mon
     reuses the read) all take the read's one parse of each layout and page."""
     with serve(tmp_path, person_accounts=True, dynamic_forms=True) as org:
         conn = connection(org)
-        options = PreflightOptions(SettingsOptions(), [], [])
+        options = PrerequisitesOptions(SettingsOptions(), [], [])
         read = check_prerequisites(conn, options, LOG).values["org_state"]
         assert read.individual_fields == {
             "Contact": "IndividualId",
